@@ -1,0 +1,370 @@
+//! Keys → [`Action`]s, as data.
+//!
+//! The one place a key means something: the terminal layer turns its key events into
+//! [`KeyChord`]s, the keymap turns chords into actions, and `app::update` acts. Pure: no
+//! terminal types here, so config validation and tests need no terminal.
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// Every user-facing action. The snake_case names are the `[keys]` names in `config.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    LineDown,
+    LineUp,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Top,
+    Bottom,
+    NextTurn,
+    PrevTurn,
+    NextTurnSameSpeaker,
+    PrevTurnSameSpeaker,
+    /// Next turn by speaker N (1-based, order of first appearance).
+    SpeakerTurn(u8),
+    NextQuote,
+    PrevQuote,
+    NextSection,
+    PrevSection,
+    Search,
+    NextMatch,
+    PrevMatch,
+    CycleSpeakerFocus,
+    ClearSpeakerFocus,
+    SwitchPane,
+    ToggleOutline,
+    Help,
+    /// Close an overlay, clear search; never quits.
+    Cancel,
+    Select,
+    Quit,
+    ForceQuit,
+    Suspend,
+    ToggleBookmark,
+    EditNote,
+    BookmarkList,
+    NextBookmark,
+    PrevBookmark,
+    CopyCitation,
+}
+
+impl Action {
+    /// Every action, in the order help lists them.
+    pub const ALL: &'static [Action] = &[
+        Action::LineDown,
+        Action::LineUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::HalfPageDown,
+        Action::HalfPageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::NextTurn,
+        Action::PrevTurn,
+        Action::NextTurnSameSpeaker,
+        Action::PrevTurnSameSpeaker,
+        Action::SpeakerTurn(1),
+        Action::SpeakerTurn(2),
+        Action::SpeakerTurn(3),
+        Action::SpeakerTurn(4),
+        Action::SpeakerTurn(5),
+        Action::SpeakerTurn(6),
+        Action::SpeakerTurn(7),
+        Action::SpeakerTurn(8),
+        Action::SpeakerTurn(9),
+        Action::NextQuote,
+        Action::PrevQuote,
+        Action::NextSection,
+        Action::PrevSection,
+        Action::Search,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::CycleSpeakerFocus,
+        Action::ClearSpeakerFocus,
+        Action::SwitchPane,
+        Action::ToggleOutline,
+        Action::Help,
+        Action::Cancel,
+        Action::Select,
+        Action::Quit,
+        Action::ForceQuit,
+        Action::Suspend,
+        Action::ToggleBookmark,
+        Action::EditNote,
+        Action::BookmarkList,
+        Action::NextBookmark,
+        Action::PrevBookmark,
+        Action::CopyCitation,
+    ];
+
+    /// The `[keys]` name, e.g. `next_turn`, `speaker_3`.
+    pub fn name(self) -> String {
+        let s = match self {
+            Action::LineDown => "line_down",
+            Action::LineUp => "line_up",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::HalfPageDown => "half_page_down",
+            Action::HalfPageUp => "half_page_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::NextTurn => "next_turn",
+            Action::PrevTurn => "prev_turn",
+            Action::NextTurnSameSpeaker => "next_turn_same_speaker",
+            Action::PrevTurnSameSpeaker => "prev_turn_same_speaker",
+            Action::SpeakerTurn(n) => return format!("speaker_{n}"),
+            Action::NextQuote => "next_quote",
+            Action::PrevQuote => "prev_quote",
+            Action::NextSection => "next_section",
+            Action::PrevSection => "prev_section",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::CycleSpeakerFocus => "cycle_speaker_focus",
+            Action::ClearSpeakerFocus => "clear_speaker_focus",
+            Action::SwitchPane => "switch_pane",
+            Action::ToggleOutline => "toggle_outline",
+            Action::Help => "help",
+            Action::Cancel => "cancel",
+            Action::Select => "select",
+            Action::Quit => "quit",
+            Action::ForceQuit => "force_quit",
+            Action::Suspend => "suspend",
+            Action::ToggleBookmark => "toggle_bookmark",
+            Action::EditNote => "edit_note",
+            Action::BookmarkList => "bookmark_list",
+            Action::NextBookmark => "next_bookmark",
+            Action::PrevBookmark => "prev_bookmark",
+            Action::CopyCitation => "copy_citation",
+        };
+        s.to_string()
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    /// One line for the help overlay.
+    pub fn describe(self) -> String {
+        let s = match self {
+            Action::LineDown => "down one line",
+            Action::LineUp => "up one line",
+            Action::PageDown => "down one page",
+            Action::PageUp => "up one page",
+            Action::HalfPageDown => "down half a page",
+            Action::HalfPageUp => "up half a page",
+            Action::Top => "go to the top",
+            Action::Bottom => "go to the end",
+            Action::NextTurn => "next turn",
+            Action::PrevTurn => "previous turn",
+            Action::NextTurnSameSpeaker => "next turn by the current speaker",
+            Action::PrevTurnSameSpeaker => "previous turn by the current speaker",
+            Action::SpeakerTurn(n) => return format!("next turn by speaker {n}"),
+            Action::NextQuote => "next quote",
+            Action::PrevQuote => "previous quote",
+            Action::NextSection => "next section",
+            Action::PrevSection => "previous section",
+            Action::Search => "search",
+            Action::NextMatch => "next match",
+            Action::PrevMatch => "previous match",
+            Action::CycleSpeakerFocus => "focus on one speaker (cycles)",
+            Action::ClearSpeakerFocus => "clear speaker focus",
+            Action::SwitchPane => "switch between outline and reader",
+            Action::ToggleOutline => "show or hide the outline",
+            Action::Help => "this help",
+            Action::Cancel => "close overlay, clear search",
+            Action::Select => "jump to the selected entry",
+            Action::Quit => "quit",
+            Action::ForceQuit => "quit from anywhere",
+            Action::Suspend => "suspend to the shell",
+            Action::ToggleBookmark => "bookmark the current passage (toggle)",
+            Action::EditNote => "add or edit the bookmark's note",
+            Action::BookmarkList => "list bookmarks",
+            Action::NextBookmark => "next bookmark",
+            Action::PrevBookmark => "previous bookmark",
+            Action::CopyCitation => "copy the passage as a citation",
+        };
+        s.to_string()
+    }
+}
+
+/// Modifier bits of a [`KeyChord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Mods {
+    pub ctrl: bool,
+    pub alt: bool,
+    pub shift: bool,
+}
+
+/// A key without modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Delete,
+    Insert,
+    Up,
+    Down,
+    Left,
+    Right,
+    Home,
+    End,
+    PageUp,
+    PageDown,
+    Space,
+    F(u8),
+}
+
+/// A key with modifiers, terminal-independent. For `Key::Char`, shift is folded into the
+/// character (`G`, `}`), so `shift` is only set for named keys (`<S-Tab>` is `BackTab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyChord {
+    pub key: Key,
+    pub mods: Mods,
+}
+
+impl KeyChord {
+    pub const fn plain(key: Key) -> KeyChord {
+        KeyChord { key, mods: Mods { ctrl: false, alt: false, shift: false } }
+    }
+    pub const fn ctrl(c: char) -> KeyChord {
+        KeyChord { key: Key::Char(c), mods: Mods { ctrl: true, alt: false, shift: false } }
+    }
+    pub const fn ch(c: char) -> KeyChord {
+        KeyChord::plain(Key::Char(c))
+    }
+}
+
+impl fmt::Display for KeyChord {
+    /// The config syntax: `j`, `<C-f>`, `<Space>`, `<S-Tab>`, `<F1>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.key {
+            Key::Char(c) if !self.mods.ctrl && !self.mods.alt => return write!(f, "{c}"),
+            Key::Char(c) => c.to_string(),
+            Key::Enter => "Enter".into(),
+            Key::Esc => "Esc".into(),
+            Key::Tab => "Tab".into(),
+            Key::BackTab => "S-Tab".into(),
+            Key::Backspace => "BS".into(),
+            Key::Delete => "Del".into(),
+            Key::Insert => "Insert".into(),
+            Key::Up => "Up".into(),
+            Key::Down => "Down".into(),
+            Key::Left => "Left".into(),
+            Key::Right => "Right".into(),
+            Key::Home => "Home".into(),
+            Key::End => "End".into(),
+            Key::PageUp => "PageUp".into(),
+            Key::PageDown => "PageDown".into(),
+            Key::Space => "Space".into(),
+            Key::F(n) => format!("F{n}"),
+        };
+        let mut pre = String::new();
+        if self.mods.ctrl {
+            pre.push_str("C-");
+        }
+        if self.mods.alt {
+            pre.push_str("A-");
+        }
+        if self.mods.shift && self.key != Key::BackTab {
+            pre.push_str("S-");
+        }
+        write!(f, "<{pre}{name}>")
+    }
+}
+
+/// The default bindings (what the shipped `config.toml` lists).
+pub fn default_bindings() -> Vec<(Action, Vec<KeyChord>)> {
+    use Key::*;
+    let p = KeyChord::plain;
+    let c = KeyChord::ch;
+    let ctrl = KeyChord::ctrl;
+    let mut v = vec![
+        (Action::LineDown, vec![c('j'), p(Down)]),
+        (Action::LineUp, vec![c('k'), p(Up)]),
+        (Action::PageDown, vec![p(Space), p(PageDown), ctrl('f')]),
+        (Action::PageUp, vec![c('b'), p(PageUp), ctrl('b')]),
+        (Action::HalfPageDown, vec![ctrl('d')]),
+        (Action::HalfPageUp, vec![ctrl('u')]),
+        (Action::Top, vec![c('g'), p(Home)]),
+        (Action::Bottom, vec![c('G'), p(End)]),
+        (Action::NextTurn, vec![c('}')]),
+        (Action::PrevTurn, vec![c('{')]),
+        (Action::NextTurnSameSpeaker, vec![c('.')]),
+        (Action::PrevTurnSameSpeaker, vec![c(',')]),
+    ];
+    for n in 1..=9u8 {
+        v.push((Action::SpeakerTurn(n), vec![c(char::from(b'0' + n))]));
+    }
+    v.extend([
+        (Action::NextQuote, vec![c(']')]),
+        (Action::PrevQuote, vec![c('[')]),
+        (Action::NextSection, vec![c(')')]),
+        (Action::PrevSection, vec![c('(')]),
+        (Action::Search, vec![c('/')]),
+        (Action::NextMatch, vec![c('n')]),
+        (Action::PrevMatch, vec![c('N')]),
+        (Action::CycleSpeakerFocus, vec![c('s')]),
+        (Action::ClearSpeakerFocus, vec![c('S')]),
+        (Action::SwitchPane, vec![p(Tab)]),
+        (Action::ToggleOutline, vec![c('o')]),
+        (Action::Help, vec![c('?'), p(F(1))]),
+        (Action::Cancel, vec![p(Esc)]),
+        (Action::Select, vec![p(Enter)]),
+        (Action::Quit, vec![c('q')]),
+        (Action::ForceQuit, vec![ctrl('c')]),
+        (Action::Suspend, vec![ctrl('z')]),
+        (Action::ToggleBookmark, vec![c('m')]),
+        (Action::EditNote, vec![c('a')]),
+        (Action::BookmarkList, vec![c('\'')]),
+        (Action::NextBookmark, vec![c('>')]),
+        (Action::PrevBookmark, vec![c('<')]),
+        (Action::CopyCitation, vec![c('y')]),
+    ]);
+    v
+}
+
+/// Chord → action lookup.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<KeyChord, Action>,
+    /// Bindings per action, in help order.
+    bindings: Vec<(Action, Vec<KeyChord>)>,
+}
+
+impl Keymap {
+    /// Build from (action, chords) pairs. Callers validate conflicts first (config).
+    pub fn new(bindings: Vec<(Action, Vec<KeyChord>)>) -> Keymap {
+        let mut map = HashMap::new();
+        for (a, keys) in &bindings {
+            for k in keys {
+                map.insert(*k, *a);
+            }
+        }
+        Keymap { map, bindings }
+    }
+
+    pub fn lookup(&self, chord: KeyChord) -> Option<Action> {
+        self.map.get(&chord).copied()
+    }
+
+    pub fn bindings(&self) -> &[(Action, Vec<KeyChord>)] {
+        &self.bindings
+    }
+
+    pub fn keys_for(&self, action: Action) -> &[KeyChord] {
+        self.bindings.iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
+    }
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap::new(default_bindings())
+    }
+}

@@ -1,0 +1,15 @@
+//! fangtan (访谈): a terminal reader for long interview, podcast and panel transcripts.
+//!
+//! Data flows one way:
+//! bytes → [`source`] (decode, sanitize) → [`parse`] builds the [`doc`] tree →
+//! [`layout`] (rows for a width, lazily, cached) → `ui` (a frame).
+//! [`width`] is the one display-width function of the whole program.
+
+pub mod config;
+pub mod doc;
+pub mod dump;
+pub mod keymap;
+pub mod layout;
+pub mod parse;
+pub mod source;
+pub mod width;

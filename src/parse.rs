@@ -1,0 +1,238 @@
+//! Stage 2 of the pipeline: text → [`Document`].
+//!
+//! Format detection is by content, never by file name. Each format's parser feeds a
+//! [`Builder`], which owns the rules every format shares: speaker interning and aliases,
+//! section nesting, turn indices and the quote index.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::doc::{Block, Document, Format, Item, Quote, Section, Speaker, SpeakerId, Style, Title, Turn};
+
+pub mod join;
+pub mod label;
+pub mod markdown;
+pub mod plain;
+pub mod srt;
+pub mod vtt;
+
+/// What a caller (CLI, config) tells the parser.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Force a format instead of detecting it.
+    pub format: Option<Format>,
+    /// Variant spelling → canonical speaker name.
+    pub aliases: HashMap<String, String>,
+    /// Speaker name → display name.
+    pub names: HashMap<String, String>,
+}
+
+/// Detect the format of a text by its content.
+pub fn detect_format(text: &str) -> Format {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with("WEBVTT") {
+        return Format::Webvtt;
+    }
+    if srt::looks_like_srt(head) {
+        return Format::Srt;
+    }
+    if markdown::looks_like_markdown(text) {
+        return Format::Markdown;
+    }
+    Format::Plain
+}
+
+/// Parse decoded, sanitized text into a document.
+pub fn parse(text: String, opts: &ParseOptions) -> Document {
+    let format = opts.format.unwrap_or_else(|| detect_format(&text));
+    let mut b = Builder::new(text, format, opts);
+    match format {
+        Format::Markdown => markdown::parse(&mut b),
+        Format::Plain => plain::parse(&mut b),
+        Format::Webvtt => vtt::parse(&mut b),
+        Format::Srt => srt::parse(&mut b),
+    }
+    b.finish()
+}
+
+/// Accumulates a document in reading order. Parsers call it as they meet things.
+pub struct Builder {
+    doc: Document,
+    speaker_ix: HashMap<String, SpeakerId>,
+    aliases: HashMap<String, String>,
+    names: HashMap<String, String>,
+    /// Open sections as (level, index), innermost last.
+    open: Vec<(u8, usize)>,
+    /// The turn being filled, if any.
+    current: Option<usize>,
+}
+
+impl Builder {
+    pub fn new(text: String, format: Format, opts: &ParseOptions) -> Builder {
+        Builder {
+            doc: Document { format: Some(format), text, ..Document::default() },
+            speaker_ix: HashMap::new(),
+            aliases: opts.aliases.clone(),
+            names: opts.names.clone(),
+            open: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// The decoded source text.
+    pub fn text(&self) -> &str {
+        &self.doc.text
+    }
+
+    /// Take the text out while parsing borrows it; give it back with [`Builder::restore_text`].
+    pub fn take_text(&mut self) -> String {
+        std::mem::take(&mut self.doc.text)
+    }
+
+    pub fn restore_text(&mut self, text: String) {
+        self.doc.text = text;
+    }
+
+    pub fn set_title(&mut self, text: String, src: Range<usize>) {
+        self.doc.title = Some(Title { text, src });
+    }
+
+    pub fn has_title(&self) -> bool {
+        self.doc.title.is_some()
+    }
+
+    pub fn push_meta(&mut self, key: String, value: String, src: Range<usize>) {
+        self.doc.meta.push(crate::doc::Meta { key, value, src });
+    }
+
+    /// Whether any section or turn has begun (meta lines only come before that).
+    pub fn body_started(&self) -> bool {
+        !self.doc.sections.is_empty() || !self.doc.turns.is_empty()
+    }
+
+    /// A heading ends the current turn and opens a section nested under any open section
+    /// of a lower level.
+    pub fn heading(&mut self, title: String, level: u8, src: Range<usize>) {
+        self.end_turn();
+        while self.open.last().is_some_and(|&(l, _)| l >= level) {
+            self.open.pop();
+        }
+        let index = self.doc.sections.len();
+        let turns = self.doc.turns.len();
+        self.doc.sections.push(Section {
+            title,
+            level,
+            parent: self.open.last().map(|&(_, i)| i),
+            item: self.doc.items.len(),
+            turns: turns..turns,
+            src,
+        });
+        self.doc.items.push(Item::Heading(index));
+        self.open.push((level, index));
+    }
+
+    fn section(&self) -> Option<usize> {
+        self.open.last().map(|&(_, i)| i)
+    }
+
+    /// Start a turn of `name` (as written in the label). Ends any open turn.
+    pub fn start_turn(&mut self, name: &str, start_ms: Option<u64>, label_src: Range<usize>) {
+        self.end_turn();
+        let speaker = self.intern(name);
+        let index = self.doc.turns.len();
+        let section = self.section();
+        self.doc.turns.push(Turn {
+            speaker,
+            start_ms,
+            section,
+            item: self.doc.items.len(),
+            blocks: Vec::new(),
+            src: label_src.clone(),
+            label_src,
+        });
+        self.doc.items.push(Item::Turn(index));
+        self.doc.speakers[speaker].turns.push(index);
+        if let Some(s) = section {
+            self.doc.sections[s].turns.end = index + 1;
+            if self.doc.sections[s].turns.start > index {
+                self.doc.sections[s].turns.start = index;
+            }
+        }
+        self.current = Some(index);
+    }
+
+    pub fn in_turn(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// End the open turn, if any: blocks that follow belong to the section.
+    pub fn end_turn(&mut self) {
+        self.current = None;
+    }
+
+    /// Append a block: to the open turn, else to the body.
+    pub fn block(&mut self, block: Block) {
+        match self.current {
+            Some(t) => {
+                let turn = &mut self.doc.turns[t];
+                turn.src.end = turn.src.end.max(block.src.end);
+                turn.blocks.push(block);
+            }
+            None => self.doc.items.push(Item::Block(block)),
+        }
+    }
+
+    fn intern(&mut self, name: &str) -> SpeakerId {
+        let canonical = self.aliases.get(name).map(String::as_str).unwrap_or(name).to_string();
+        if let Some(&id) = self.speaker_ix.get(&canonical) {
+            return id;
+        }
+        let id = self.doc.speakers.len();
+        let display = self.names.get(&canonical).cloned().unwrap_or_else(|| canonical.clone());
+        self.doc.speakers.push(Speaker { name: canonical.clone(), display, turns: Vec::new() });
+        self.speaker_ix.insert(canonical, id);
+        id
+    }
+
+    /// Number the quotes: inside turns, each group of strong runs that the inline parser
+    /// marked with the same local group number becomes one quote; outside turns strong
+    /// text is just bold.
+    pub fn finish(mut self) -> Document {
+        let doc = &mut self.doc;
+        for item in &mut doc.items {
+            if let Item::Block(b) = item {
+                for r in &mut b.runs {
+                    r.quote = None;
+                }
+            }
+        }
+        let mut quotes = Vec::new();
+        for (ti, turn) in doc.turns.iter_mut().enumerate() {
+            for (bi, block) in turn.blocks.iter_mut().enumerate() {
+                let mut last_local: Option<usize> = None;
+                for r in &mut block.runs {
+                    let Some(local) = r.quote else { continue };
+                    if !r.style.contains(Style::STRONG) {
+                        r.quote = None;
+                        continue;
+                    }
+                    if last_local == Some(local) {
+                        let q: &mut Quote = quotes.last_mut().expect("group seen before");
+                        q.range.end = r.range.end;
+                    } else {
+                        quotes.push(Quote {
+                            turn: ti,
+                            block: bi,
+                            range: r.range.clone(),
+                            src: block.src.clone(),
+                        });
+                        last_local = Some(local);
+                    }
+                    r.quote = Some(quotes.len() - 1);
+                }
+            }
+        }
+        doc.quotes = quotes;
+        self.doc
+    }
+}

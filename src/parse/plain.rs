@@ -1,0 +1,7 @@
+//! Plain-text transcripts.
+
+use super::Builder;
+
+pub fn parse(b: &mut Builder) {
+    let _ = b;
+}
