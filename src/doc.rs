@@ -137,11 +137,16 @@ pub enum Item {
 pub enum BlockKind {
     Paragraph,
     /// One list item. `depth` 0 is the outermost list; `marker` is `•` or `3.` etc.
-    ListItem { depth: u8, marker: String },
+    ListItem {
+        depth: u8,
+        marker: String,
+    },
     /// A paragraph inside a block quote.
     BlockQuote,
     Code,
-    Image { url: String },
+    Image {
+        url: String,
+    },
     Rule,
     /// A bold line that introduces a list (`**人工智能时代的竞争与机遇：**`): not a speaker.
     Subheading,

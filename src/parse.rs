@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::doc::{Block, Document, Format, Item, Quote, Section, Speaker, SpeakerId, Style, Title, Turn};
+use crate::doc::{
+    Block, Document, Format, Item, Quote, Section, Speaker, SpeakerId, Style, Title, Turn,
+};
 
 pub mod join;
 pub mod label;

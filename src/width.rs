@@ -5,7 +5,9 @@
 //! `.chars().count()` as a width anywhere in the program.
 
 /// How East Asian Ambiguous characters (“ ” ‘ ’ · — … ①) are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AmbiguousWidth {
     #[default]

@@ -42,7 +42,7 @@ pub fn separator(before: char, after: char) -> &'static str {
         return "";
     }
     let (a, b) = (is_east_asian(before), is_east_asian(after));
-    if (a && b) || (a && is_ambiguous_punct(after)) || (is_ambiguous_punct(before) && b) {
+    if (a && (b || is_ambiguous_punct(after))) || (b && is_ambiguous_punct(before)) {
         ""
     } else {
         " "
