@@ -37,3 +37,10 @@ pub fn split_row<S: Copy>(row: &Row, runs: &[(Range<usize>, S)], plain: S) -> Ve
     let _ = (row, runs, plain);
     todo!("layout helper implements")
 }
+
+/// `fangtan wrap`: each input line is one paragraph; its rows, one per line, with one empty
+/// line between paragraphs.
+pub fn wrap_text(input: &str, width: usize, amb: AmbiguousWidth) -> String {
+    let _ = (input, width, amb);
+    todo!("layout helper implements")
+}
