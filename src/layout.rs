@@ -292,9 +292,3 @@ pub fn wrap_text(input: &str, width: usize, amb: AmbiguousWidth) -> String {
     out
 }
 
-/// `fangtan wrap`: each input line is one paragraph; its rows, one per line, with one empty
-/// line between paragraphs.
-pub fn wrap_text(input: &str, width: usize, amb: AmbiguousWidth) -> String {
-    let _ = (input, width, amb);
-    todo!("layout helper implements")
-}
