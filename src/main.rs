@@ -99,8 +99,19 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One clear line: the chain joined, never a backtrace.
-            let msg = format!("{e:#}").replace('\n', " ");
+            // One clear line: the chain joined, never a backtrace. A cause already spelled out
+            // by the message above it is not repeated.
+            let mut msg = String::new();
+            for cause in e.chain() {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    if !msg.is_empty() {
+                        msg.push_str(": ");
+                    }
+                    msg.push_str(&c);
+                }
+            }
+            let msg = msg.replace(['\n', '\r'], " ");
             let _ = writeln!(std::io::stderr(), "fangtan: {msg}");
             ExitCode::from(2)
         }
