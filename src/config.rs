@@ -279,12 +279,23 @@ impl Config {
                     ));
                 }
                 (s, _) => {
+                    let home = match s {
+                        "preset" | "dark" | "light" => "in [theme]".to_string(),
+                        "aliases" | "names" | "colors" | "labels" => "in [speakers]".to_string(),
+                        "cjk_chars_per_minute" | "latin_words_per_minute" | "resume" => {
+                            "in [reading]".to_string()
+                        }
+                        "outline_width" | "outline_max_width" | "max_text_width"
+                        | "ambiguous_width" | "paragraph_spacing" | "show_images" => {
+                            "in [layout]".to_string()
+                        }
+                        s if theme::ROLES.contains(&s) => "in [theme]".to_string(),
+                        s if Action::from_name(s).is_some() => "in [keys]".to_string(),
+                        _ => format!("in one of {}", list_sections()),
+                    };
                     return Err(doc.error(
                         k.span(),
-                        format!(
-                            "\"{s}\" is outside any section; options belong in {}",
-                            list_sections()
-                        ),
+                        format!("\"{s}\" is outside any section; it belongs {home}"),
                     ));
                 }
             };

@@ -247,10 +247,13 @@ impl KeyChord {
     /// bit, and the characters a terminal may report for named keys become those keys.
     pub fn normalize(self) -> KeyChord {
         let mut c = self;
+        c.key = match c.key {
+            Key::Char(' ') => Key::Space,
+            Key::Char('\t') => Key::Tab,
+            Key::Char('\n' | '\r') => Key::Enter,
+            k => k,
+        };
         match c.key {
-            Key::Char(' ') => c.key = Key::Space,
-            Key::Char('\t') => c.key = Key::Tab,
-            Key::Char('\n' | '\r') => c.key = Key::Enter,
             Key::Char(ch) if c.mods.shift => {
                 let mut up = ch.to_uppercase();
                 if let (Some(u), None) = (up.next(), up.next()) {
