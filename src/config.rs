@@ -166,6 +166,12 @@ pub fn search_paths() -> Vec<SearchPath> {
     search_paths_in(xdg.as_deref(), dirs::home_dir().as_deref())
 }
 
+/// The user's file fangtan would use without `--config`: the first existing
+/// [`search_paths`] entry (for `fangtan config --check` without a path).
+pub fn user_file() -> Option<PathBuf> {
+    search_paths().into_iter().find(|s| s.exists).map(|s| s.path)
+}
+
 /// [`search_paths`] with the environment passed in. A relative `XDG_CONFIG_HOME` is
 /// ignored, as the XDG spec asks.
 pub fn search_paths_in(xdg_config_home: Option<&Path>, home: Option<&Path>) -> Vec<SearchPath> {
@@ -210,10 +216,10 @@ impl Config {
         let (path, name) = match explicit {
             // Shown as given, so messages match what the user typed.
             Some(p) => (p.to_path_buf(), p.display().to_string()),
-            None => match search_paths().into_iter().find(|s| s.exists) {
-                Some(s) => {
-                    let name = shown(&s.path);
-                    (s.path, name)
+            None => match user_file() {
+                Some(p) => {
+                    let name = shown(&p);
+                    (p, name)
                 }
                 None => return Ok(Config::default()),
             },
