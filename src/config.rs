@@ -694,7 +694,9 @@ pub fn readme_section() -> String {
     for (a, keys) in default_bindings() {
         let ks: Vec<String> =
             keys.iter().map(|k| format!("`{}`", k.to_string().replace('|', "\\|"))).collect();
-        s.push_str(&format!("| `{}` | {} | {} |\n", a.name(), ks.join(" "), a.describe()));
+        // The help overlay's "this help" reads wrong on its own.
+        let what = if a == Action::Help { "show the keys".to_string() } else { a.describe() };
+        s.push_str(&format!("| `{}` | {} | {what} |\n", a.name(), ks.join(" ")));
     }
     s.push_str("\n### The default configuration\n\n```toml\n");
     s.push_str(SHIPPED.trim_end());
