@@ -79,10 +79,10 @@ impl PartialEq for LabelPattern {
 /// `[layout]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayoutOptions {
-    /// Outline pane width, percent of the screen.
-    pub outline_width: usize,
-    /// Cap on the outline pane, in columns.
-    pub outline_max_width: usize,
+    /// Outline pane width, percent of the screen (5–90).
+    pub outline_width: u16,
+    /// Cap on the outline pane, in columns (10–500).
+    pub outline_max_width: u16,
     /// Text column cap, in cells.
     pub max_text_width: usize,
     pub ambiguous_width: AmbiguousWidth,
@@ -616,6 +616,16 @@ fn usize_in(
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
+fn u16_in(
+    doc: &Doc<'_>,
+    what: &str,
+    v: &Val<'_>,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<u16, ConfigError> {
+    let n = int_in(doc, what, v, range)?;
+    Ok(u16::try_from(n).unwrap_or(0))
+}
+
 fn apply_layout(doc: &Doc<'_>, t: &DeTable<'_>, l: &mut LayoutOptions) -> Result<(), ConfigError> {
     const KNOWN: [&str; 6] = [
         "outline_width",
@@ -629,8 +639,8 @@ fn apply_layout(doc: &Doc<'_>, t: &DeTable<'_>, l: &mut LayoutOptions) -> Result
         let key = k.get_ref().as_ref();
         let what = format!("{key} in [layout]");
         match key {
-            "outline_width" => l.outline_width = usize_in(doc, &what, v, 5..=90)?,
-            "outline_max_width" => l.outline_max_width = usize_in(doc, &what, v, 10..=500)?,
+            "outline_width" => l.outline_width = u16_in(doc, &what, v, 5..=90)?,
+            "outline_max_width" => l.outline_max_width = u16_in(doc, &what, v, 10..=500)?,
             "max_text_width" => l.max_text_width = usize_in(doc, &what, v, 20..=10_000)?,
             "paragraph_spacing" => l.paragraph_spacing = usize_in(doc, &what, v, 0..=5)?,
             "show_images" => l.show_images = boolean(doc, &what, v)?,
