@@ -196,11 +196,16 @@ impl Inline {
         }
         let style = self.style();
         if let Some(last) = self.cur.text.chars().next_back() {
+            // A space inside a styled span keeps the style; one at its edge stays plain.
+            let end = self.cur.text.len();
+            let continues =
+                self.cur.runs.last().is_some_and(|r| r.range.end == end && r.style == style);
+            let sep_style = if continues { style } else { Style::default() };
             if self.pending_break {
                 let sep = separator(last, c);
-                self.push_styled(sep, style);
+                self.push_styled(sep, sep_style);
             } else if self.pending_space {
-                self.push_styled(" ", style);
+                self.push_styled(" ", sep_style);
             }
         } else {
             self.cur.src = src.start..src.start;
