@@ -329,3 +329,11 @@ fn huge_single_line_cue_is_fine() {
     let d = forced(&s.replace("WEBVTT", "1"), Format::Srt);
     check_invariants(&d);
 }
+
+#[test]
+fn vtt_header_after_leading_blank_lines() {
+    let d = doc("\n\nWEBVTT\n\n00:01.000 --> 00:02.000\n<v 甲>你好\n");
+    assert_eq!(d.format, Some(Format::Webvtt));
+    assert_eq!(turns(&d), vec![("甲".into(), Some(1000), vec!["你好".into()])]);
+    assert!(!all_text(&d).contains("WEBVTT"));
+}

@@ -20,6 +20,7 @@ pub fn parse(b: &mut Builder) {
 
 fn parse_text(b: &mut Builder, text: &str) {
     let mut lines = cue::lines(text).peekable();
+    while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
     if let Some(&(at, first)) = lines.peek() {
         let bom = first.len() - first.trim_start_matches('\u{feff}').len();
         if first[bom..].starts_with("WEBVTT") {

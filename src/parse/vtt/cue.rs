@@ -155,7 +155,7 @@ impl Inline {
             self.first_of_cue = false;
             self.pieces.push(done);
         }
-        // A voice switch also ends any dangling style of the previous speaker.
+        // Whitespace before a voice tag belongs to neither speaker.
         self.pending_break = false;
         self.pending_space = false;
     }
