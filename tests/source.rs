@@ -208,3 +208,10 @@ fn a_50_mb_single_line_decodes() {
     assert_eq!(d.text.len(), len - 1);
     assert!(d.text.ends_with("访谈\n"));
 }
+
+#[test]
+fn io_reason_is_printed_once_even_with_the_error_chain() {
+    let err = source::read(Path::new("gone.vtt"), None).unwrap_err();
+    assert!(std::error::Error::source(&err).is_none());
+    assert_eq!(err.to_string().matches("os error 2").count(), 1);
+}
