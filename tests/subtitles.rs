@@ -337,3 +337,55 @@ fn vtt_header_after_leading_blank_lines() {
     assert_eq!(turns(&d), vec![("甲".into(), Some(1000), vec!["你好".into()])]);
     assert!(!all_text(&d).contains("WEBVTT"));
 }
+
+#[test]
+fn vtt_without_voice_tags_takes_name_labels() {
+    let d = doc(include_str!("fixtures/subs/standup.vtt"));
+    assert_eq!(
+        turns(&d),
+        vec![
+            (
+                "Priya Raman".into(),
+                Some(800),
+                vec!["Morning all, quick round today. Let's keep it to a minute each.".into()]
+            ),
+            (
+                "Wen Hao".into(),
+                Some(6400),
+                vec!["我昨天把缓存的问题修好了，今天准备写测试。".into()]
+            ),
+            // A label-like start is a speaker: the known cost of guessing names.
+            ("Status".into(), Some(10000), vec!["green, I think.".into()]),
+        ]
+    );
+    assert_eq!(&d.text[d.turns[1].label_src.clone()], "Wen Hao:");
+}
+
+#[test]
+fn vtt_voice_tags_win_over_colons() {
+    let d = doc("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ann>Note: the room is cold\n");
+    assert_eq!(turns(&d), vec![("Ann".into(), Some(1000), vec!["Note: the room is cold".into()])]);
+}
+
+#[test]
+fn srt_label_inside_markup() {
+    let d = doc(
+        "1\n00:00:01,000 --> 00:00:02,000\n<b>HOST:</b> Welcome.\n\n2\n00:00:02,100 --> 00:00:03,000\n{\\an8}<i>GUEST: Thanks.</i>\n",
+    );
+    assert_eq!(
+        turns(&d),
+        vec![
+            ("HOST".into(), Some(1000), vec!["Welcome.".into()]),
+            ("GUEST".into(), Some(2100), vec!["Thanks.".into()]),
+        ]
+    );
+    let b = &d.turns[1].blocks[0];
+    assert_eq!(b.runs.len(), 1, "the italic opened before the label still applies");
+    assert!(b.runs[0].style.contains(Style::EMPHASIS));
+}
+
+#[test]
+fn srt_unescaped_angle_brackets_stay_text() {
+    let d = forced("1\n00:00:01,000 --> 00:00:02,000\nA: if a < b and c > d then\n", Format::Srt);
+    assert_eq!(turns(&d)[0].2, vec!["if a < b and c > d then".to_string()]);
+}

@@ -1,5 +1,8 @@
 //! WebVTT transcripts (stage 2): `<v Name>` voice tags name the speaker.
 //!
+//! A cue without voice tags may name its speaker the SRT way, `Name: text` at the start
+//! of a line (as meeting tools export captions).
+//!
 //! NOTE, STYLE and REGION blocks are skipped, cue identifiers and cue settings ignored.
 //! The title is the text after `WEBVTT` on the first line (`WEBVTT - 茶馆访谈`), else a
 //! `Title:` header line; other `Key: value` header lines become meta. A block without a
@@ -99,12 +102,10 @@ fn cue_block(b: &mut Builder, asm: &mut Assembler, block: &[(usize, &str)]) {
         }
         None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
     };
-    for (k, &(at, line)) in payload.iter().enumerate() {
-        if k > 0 {
-            inline.line_break();
-        }
-        inline.line(line, at);
-    }
+    // Captions exported from meeting tools often name speakers `Name: text` instead of
+    // using voice tags; such labels count only in cues without a voice tag.
+    let has_voice = payload.iter().any(|(_, l)| l.contains("<v"));
+    cue::feed_lines(&mut inline, payload, !has_voice);
     for piece in inline.finish() {
         asm.push(b, piece);
     }
