@@ -215,3 +215,21 @@ fn io_reason_is_printed_once_even_with_the_error_chain() {
     assert!(std::error::Error::source(&err).is_none());
     assert_eq!(err.to_string().matches("os error 2").count(), 1);
 }
+
+#[test]
+fn committed_fixtures_read_from_disk() {
+    let gbk = source::read(Path::new("tests/fixtures/encodings/gbk_crlf.txt"), None).unwrap();
+    assert_eq!(gbk.encoding, "GB18030");
+    assert!(gbk.text.starts_with("主持人：欢迎来到今天的节目。\n嘉宾："));
+    assert!(!gbk.text.contains('\r'));
+
+    let le = source::read(Path::new("tests/fixtures/encodings/utf16le_bom.txt"), None).unwrap();
+    assert_eq!(le.encoding, "UTF-16LE");
+    assert_eq!(le.text, "Host: Welcome to the show.\nGuest: 谢谢, glad to be here.\n");
+
+    // The wrong explicit encoding is obeyed, not second-guessed.
+    let forced =
+        source::read(Path::new("tests/fixtures/encodings/gbk_crlf.txt"), Some("big5")).unwrap();
+    assert_eq!(forced.encoding, "Big5");
+    assert!(!forced.text.contains("主持人"));
+}
