@@ -233,3 +233,33 @@ fn committed_fixtures_read_from_disk() {
     assert_eq!(forced.encoding, "Big5");
     assert!(!forced.text.contains("主持人"));
 }
+
+fn is_control(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && c != '\t' && c != '\n')
+        || (0x7F..=0x9F).contains(&u)
+        || matches!(u, 0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_nor_leak_controls(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        forced in proptest::option::of(proptest::sample::select(vec!["utf-8", "gbk", "utf-16be", "latin1"])),
+    ) {
+        if let Ok(d) = source::decode(&bytes, forced, Path::new("p")) {
+            proptest::prop_assert!(!d.text.chars().any(is_control), "{:?}", d.text);
+            proptest::prop_assert!(!d.text.contains('\r'));
+            proptest::prop_assert!(!d.text.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn text_with_controls_keeps_everything_else(s in "[a-z你好\u{1b}\u{7f}\u{85}\u{202e}\r\n\t ]{1,60}") {
+        if let Ok(d) = dec(s.as_bytes()) {
+            proptest::prop_assert!(!d.text.chars().any(is_control));
+            let kept = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+            proptest::prop_assert_eq!(kept(&d.text), kept(&s));
+        }
+    }
+}
