@@ -389,3 +389,25 @@ fn srt_unescaped_angle_brackets_stay_text() {
     let d = forced("1\n00:00:01,000 --> 00:00:02,000\nA: if a < b and c > d then\n", Format::Srt);
     assert_eq!(turns(&d)[0].2, vec!["if a < b and c > d then".to_string()]);
 }
+
+#[test]
+fn vtt_cues_without_blank_line_between_them() {
+    let d = doc("WEBVTT\n00:01.000 --> 00:02.000\n<v A>one\n00:05.000 --> 00:06.000\n<v B>two\n");
+    assert_eq!(
+        turns(&d),
+        vec![
+            ("A".into(), Some(1000), vec!["one".into()]),
+            ("B".into(), Some(5000), vec!["two".into()]),
+        ]
+    );
+}
+
+#[test]
+fn vtt_many_cues_without_blank_lines_do_not_overflow() {
+    let mut s = String::from("WEBVTT\n");
+    for i in 0..50_000u64 {
+        s.push_str(&format!("00:00:{:02}.000 --> 00:00:{:02}.500\n<v A>x\n", i % 60, i % 60));
+    }
+    let d = forced(&s, Format::Webvtt);
+    assert_eq!(d.turns.len(), 1);
+}

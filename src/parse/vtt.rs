@@ -89,24 +89,41 @@ fn is_keyword_block(line: &str, kw: &str) -> bool {
 }
 
 fn cue_block(b: &mut Builder, asm: &mut Assembler, block: &[(usize, &str)]) {
-    let first = block[0].1.trim_start_matches('\u{feff}');
+    let Some(&(_, first)) = block.first() else { return };
+    let first = first.trim_start_matches('\u{feff}');
     if ["NOTE", "STYLE", "REGION"].iter().any(|kw| is_keyword_block(first, kw)) {
         return;
     }
-    // The timing line is the first line, or the second after a cue identifier.
-    let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
-    let (payload, mut inline) = match timing_ix {
-        Some(ix) => {
-            let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
-            (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+    let mut block = block;
+    // A loop, not recursion: a file that forgot every blank line is one block of
+    // many cues.
+    loop {
+        // The timing line is the first line, or the second after a cue identifier.
+        let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
+        let (mut payload, mut inline) = match timing_ix {
+            Some(ix) => {
+                let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
+                (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+            }
+            None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
+        };
+        // Without the blank line between two cues, the next timing line still starts the
+        // next cue instead of showing up as text.
+        let mut next_cue = None;
+        if let Some(j) = payload.iter().position(|(_, l)| cue::parse_timing(l).is_some()) {
+            next_cue = Some(&payload[j..]);
+            payload = &payload[..j];
         }
-        None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
-    };
-    // Captions exported from meeting tools often name speakers `Name: text` instead of
-    // using voice tags; such labels count only in cues without a voice tag.
-    let has_voice = payload.iter().any(|(_, l)| l.contains("<v"));
-    cue::feed_lines(&mut inline, payload, !has_voice);
-    for piece in inline.finish() {
-        asm.push(b, piece);
+        // Captions exported from meeting tools often name speakers `Name: text` instead of
+        // using voice tags; such labels count only in cues without a voice tag.
+        let has_voice = payload.iter().any(|(_, l)| l.contains("<v"));
+        cue::feed_lines(&mut inline, payload, !has_voice);
+        for piece in inline.finish() {
+            asm.push(b, piece);
+        }
+        match next_cue {
+            Some(rest) => block = rest,
+            None => return,
+        }
     }
 }
