@@ -411,3 +411,11 @@ fn vtt_many_cues_without_blank_lines_do_not_overflow() {
     let d = forced(&s, Format::Webvtt);
     assert_eq!(d.turns.len(), 1);
 }
+
+#[test]
+fn vtt_ruby_readings_and_language_spans_are_not_text() {
+    let d = doc(
+        "WEBVTT\n\n00:01.000 --> 00:02.000\n<v 甲><ruby>茶<rt>chá</rt></ruby>馆很<lang en>cozy</lang>。\n",
+    );
+    assert_eq!(turns(&d)[0].2, vec!["茶馆很cozy。".to_string()]);
+}

@@ -120,6 +120,8 @@ pub struct Inline {
     cur: Piece,
     bold: u32,
     italic: u32,
+    /// Inside `<rt>`: ruby annotations (readings) are not part of the reading text.
+    ruby_text: u32,
     /// A line break (or whitespace) was seen since the last visible char.
     pending_break: bool,
     pending_space: bool,
@@ -136,6 +138,7 @@ impl Inline {
             cur: Inline::empty_piece(None, timing, continues_cue),
             bold: 0,
             italic: 0,
+            ruby_text: 0,
             pending_break: false,
             pending_space: false,
             first_of_cue: !continues_cue,
@@ -190,6 +193,9 @@ impl Inline {
 
     /// Append one visible char that came from `src` in the source.
     pub fn push_char(&mut self, c: char, src: Range<usize>) {
+        if self.ruby_text > 0 {
+            return;
+        }
         if c == ' ' || c == '\t' {
             self.pending_space = true;
             return;
@@ -271,6 +277,8 @@ impl Inline {
             ("b", true) => self.bold = self.bold.saturating_sub(1),
             ("i", false) => self.italic += 1,
             ("i", true) => self.italic = self.italic.saturating_sub(1),
+            ("rt", false) if self.dialect == Dialect::Vtt => self.ruby_text += 1,
+            ("rt", true) | ("ruby", true) => self.ruby_text = 0,
             _ => {}
         }
     }
