@@ -191,15 +191,25 @@ impl Inline {
         }
     }
 
-    /// Append one visible char that came from `src` in the source.
+    /// Append one char that came from `src` in the source.
     pub fn push_char(&mut self, c: char, src: Range<usize>) {
+        if c == ' ' || c == '\t' {
+            if self.ruby_text == 0 {
+                self.pending_space = true;
+            }
+            return;
+        }
+        let mut buf = [0u8; 4];
+        self.push_word(c.encode_utf8(&mut buf), src);
+    }
+
+    /// Append text without spaces or tabs that came from `src` in the source, in one go
+    /// (the fast path: most of a payload is plain text between markup).
+    fn push_word(&mut self, word: &str, src: Range<usize>) {
         if self.ruby_text > 0 {
             return;
         }
-        if c == ' ' || c == '\t' {
-            self.pending_space = true;
-            return;
-        }
+        let Some(c) = word.chars().next() else { return };
         let style = self.style();
         if let Some(last) = self.cur.text.chars().next_back() {
             // A space inside a styled span keeps the style; one at its edge stays plain.
@@ -221,8 +231,7 @@ impl Inline {
         }
         self.pending_break = false;
         self.pending_space = false;
-        let mut buf = [0u8; 4];
-        self.push_styled(c.encode_utf8(&mut buf), style);
+        self.push_styled(word, style);
         self.cur.src.end = src.end;
     }
 
@@ -251,8 +260,17 @@ impl Inline {
                 i += len;
                 continue;
             }
-            self.push_char(c, at..at + c.len_utf8());
-            i += c.len_utf8();
+            if c == ' ' || c == '\t' || c == '<' || c == '{' || c == '&' {
+                self.push_char(c, at..at + 1);
+                i += 1;
+                continue;
+            }
+            let end = line.as_bytes()[i..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'<' | b'{' | b'&'))
+                .map_or(line.len(), |k| i + k);
+            self.push_word(&line[i..end], at..base + end);
+            i = end;
         }
     }
 
