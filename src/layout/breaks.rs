@@ -96,6 +96,26 @@ pub(crate) fn is_ws(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// `s` without trailing whitespace; most segments end in a letter or a Han character, so
+/// that case is decided from the last code point alone.
+#[inline]
+pub(crate) fn trim_ws_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        None => s,
+        Some(&b) if b < 0x80 => {
+            if b.is_ascii_whitespace() || b == 0x0B {
+                s.trim_end_matches(is_ws)
+            } else {
+                s
+            }
+        }
+        Some(_) => match s.chars().next_back() {
+            Some(c) if !is_ws(c) => s,
+            _ => s.trim_end_matches(is_ws),
+        },
+    }
+}
+
 fn is_hard_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
@@ -115,7 +135,7 @@ pub(crate) fn bad_start(text: &str, i: usize) -> Option<char> {
 /// Would a row ending just before byte `i` (trailing whitespace dropped) end with a forbidden
 /// mark? Returns the mark.
 pub(crate) fn bad_end(text: &str, i: usize) -> Option<char> {
-    let c = text.get(..i)?.trim_end_matches(is_ws).chars().next_back()?;
+    let c = trim_ws_end(text.get(..i)?).chars().next_back()?;
     never_ends_row(c).then_some(c)
 }
 
