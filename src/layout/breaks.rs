@@ -147,11 +147,13 @@ pub(crate) fn opportunities(text: &str) -> impl Iterator<Item = Break> + '_ {
     let segmenter = LineSegmenter::new_for_non_complex_scripts(options);
     let len = text.len();
     segmenter.segment_str(text).filter(move |&p| p > 0 && p < len).filter_map(move |pos| {
-        let before = text[..pos].chars().next_back();
-        if before.is_some_and(is_hard_break) {
+        let before = text[..pos].chars().next_back()?;
+        if is_hard_break(before) {
             return Some(Break { pos, mandatory: true });
         }
-        if bad_start(text, pos).is_some() || bad_end(text, pos).is_some() {
+        let ends_badly =
+            if is_ws(before) { bad_end(text, pos).is_some() } else { never_ends_row(before) };
+        if ends_badly || bad_start(text, pos).is_some() {
             return None;
         }
         Some(Break { pos, mandatory: false })

@@ -40,6 +40,11 @@ pub(crate) fn width_at(s: &str, col: usize, amb: AmbiguousWidth) -> usize {
     if bytes.iter().all(|&b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
+    // a lone code point is always one cluster: the usual case for a Han segment
+    let mut it = s.chars();
+    if let (Some(c), None) = (it.next(), it.next()) {
+        return if c == '\t' { tab_width(col) } else { char_width(c, amb) };
+    }
     let mut w = 0;
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
