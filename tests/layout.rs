@@ -276,3 +276,21 @@ fn cache_relays_only_after_a_change() {
     cache.invalidate((0, 0));
     assert!(cache.is_empty());
 }
+
+#[test]
+fn a_hard_line_break_inside_a_paragraph_ends_the_row() {
+    assert_eq!(rows("春夏\n\n秋冬", 40, N), vec!["春夏", "", "秋冬"]);
+    assert_eq!(rows("one\u{2028}two", 40, N), vec!["one", "two"]);
+}
+
+#[test]
+fn cells_of_a_row_carry_their_byte_ranges_and_widths() {
+    let text = "a你e\u{301}👍🏽";
+    let row = &layout(text, 40, N)[0];
+    let cells: Vec<_> = row_graphemes(text, row, N).collect();
+    assert_eq!(
+        cells,
+        vec![(0..1, "a", 1), (1..4, "你", 2), (4..7, "e\u{301}", 1), (7..15, "👍🏽", 2),]
+    );
+    assert_eq!(cells.iter().map(|c| c.2).sum::<usize>(), row.width);
+}
