@@ -95,6 +95,22 @@ impl<'t> Filler<'t> {
 
     /// Take the segment `seg_start..end` onto the current row, or start new rows for it.
     fn segment_to(&mut self, end: usize) {
+        // the common case in Chinese text: one character, joining a row that has room
+        if self.has_content {
+            let mut it = self.text[self.seg_start..end].chars();
+            if let (Some(c), None) = (it.next(), it.next())
+                && !is_ws(c)
+            {
+                let w = crate::width::char_width(c, self.amb);
+                if self.col + w <= self.width {
+                    self.col += w;
+                    self.content_end = end;
+                    self.content_width = self.col;
+                    self.seg_start = end;
+                    return;
+                }
+            }
+        }
         loop {
             if !self.has_content {
                 self.row_start = self.skip_ws(self.seg_start, end);
