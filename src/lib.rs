@@ -10,6 +10,8 @@ pub mod doc;
 pub mod dump;
 pub mod keymap;
 pub mod layout;
+pub mod lineedit;
 pub mod parse;
 pub mod source;
+pub mod store;
 pub mod width;
