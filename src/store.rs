@@ -27,7 +27,7 @@
 //!            "text_hash": "9f1c0a3b5d7e2468" },
 //!   "position": { "anchor": {...}, "fingerprint": {...}, "saved": 1764370000000 },
 //!   "bookmarks": [ {
-//!       "id": "19ad0f3c2e1-3039-0",
+//!       "id": "19ad0f3c2e1-3039-1a2b3c-0",
 //!       "anchor": { "item": 12, "block": 0, "offset": 0, "turn": 5 },
 //!       "fingerprint": { "head": "first 48 chars", "tail": "last 48 chars",
 //!                        "hash": "16 hex digits", "chars": 211 },
@@ -35,7 +35,7 @@
 //!       "speaker": "李明", "section": "第二部分",
 //!       "note": "", "created": 1764370000000, "updated": 1764370000000,
 //!       "orphaned": false } ],
-//!   "tombstones": [ { "id": "19ad0f3c2e1-3039-1", "deleted": 1764370000000 } ]
+//!   "tombstones": [ { "id": "19ad0f3c2e1-3039-4d5e6f-1", "deleted": 1764370000000 } ]
 //! }
 //! ```
 //!

@@ -88,7 +88,9 @@ impl Store {
 
     /// Load a document's bookmarks and reading position, re-anchored against `doc`.
     /// A missing store is an empty one; an unparsable one is moved aside (a warning says
-    /// where) and an empty one returned.
+    /// where) and an empty one returned. On `Err` (the file cannot be read) the reader
+    /// should go on with `Marks::new(id.clone())` and show the error: a later
+    /// [`Store::save`] re-reads and merges, so nothing on disk is lost.
     pub fn load(&self, id: &DocId, doc: &Document) -> Result<Loaded, StoreError> {
         let path = self.path_for(id);
         let mut warnings = Vec::new();
@@ -135,6 +137,7 @@ impl Store {
             Err(e) if e.kind() == ErrorKind::Unsupported => {}
             Err(e) => return Err(werr(e)),
         }
+        remove_stale_temps(&path);
         let mut warnings = Vec::new();
         match read(&path)? {
             OnDisk::Missing => {}
@@ -191,6 +194,21 @@ fn read(path: &Path) -> Result<OnDisk, StoreError> {
                 Err(e) if e.kind() == ErrorKind::NotFound => Ok(OnDisk::Missing),
                 Err(source) => Err(StoreError::Write { path: path.to_path_buf(), source }),
             }
+        }
+    }
+}
+
+/// Temp files of this store left by a writer that died mid-save. Called under the lock,
+/// when no live writer of this store can be writing one.
+fn remove_stale_temps(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+    let mut prefix = name.to_os_string();
+    prefix.push(".tmp-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(e.path());
         }
     }
 }

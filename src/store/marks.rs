@@ -76,9 +76,14 @@ pub struct Marks {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Unique without coordination: the caller's time, the process id, the clock's sub-second
+/// nanoseconds (process ids are reused) and a per-process counter.
 fn new_id(now: i64) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{now:x}-{:x}-{n:x}", std::process::id())
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{now:x}-{:x}-{nanos:x}-{n:x}", std::process::id())
 }
 
 fn cut(s: &str, max: usize) -> String {
