@@ -353,6 +353,12 @@ fn list_all_counts_bookmarks_per_document() {
     store.save(&mut m3, &doc).unwrap();
 
     let all = list_all(store.dir()).unwrap();
+    let text = fangtan::store::summaries_text(&all);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("2 bookmarks, last read 2025-11-28 22:46 UTC  /"), "{text}");
+    assert!(lines[0].ends_with("one.md"), "{text}");
+    assert!(lines[1].starts_with("1 bookmark, never read"), "{text}");
     assert_eq!(all.len(), 2, "documents without bookmarks are not listed");
     assert_eq!(all[0].file_name, "one.md");
     assert_eq!(all[0].bookmarks, 2);
@@ -361,4 +367,36 @@ fn list_all_counts_bookmarks_per_document() {
     assert_eq!(all[1].bookmarks, 1);
     assert_eq!(fangtan::store::format_time(1_764_370_000_000), "2025-11-28 22:46 UTC");
     assert!(list_all(&t.path().join("missing")).unwrap().is_empty());
+}
+
+#[test]
+fn undoing_a_saved_deletion_survives_the_next_save() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let id = id_for(&file, &doc);
+    let mut m = store.load(&id, &doc).unwrap().marks;
+    let Some(Toggled::Added(x)) = m.toggle(&doc, find(&doc, A1), 10) else { panic!() };
+    store.save(&mut m, &doc).unwrap();
+    m.delete(&x, 20);
+    store.save(&mut m, &doc).unwrap();
+    assert!(store.load(&id, &doc).unwrap().marks.get(&x).is_none());
+    // Undo in the same millisecond as the delete still wins over the tombstone on disk.
+    m.undo(20).unwrap();
+    store.save(&mut m, &doc).unwrap();
+    assert!(m.get(&x).is_some());
+    let disk = store.load(&id, &doc).unwrap().marks;
+    assert!(disk.get(&x).is_some());
+    assert!(disk.tombstones.is_empty());
+}
+
+#[test]
+fn a_position_whose_paragraph_is_gone_is_not_restored() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let mut m = store.load(&id_for(&file, &doc), &doc).unwrap().marks;
+    m.set_position(&doc, find(&doc, H0), 1);
+    store.save(&mut m, &doc).unwrap();
+    let edited = build(&[P::Heading("第一部分"), P::Turn("李明"), P::Para(A0)]);
+    let loaded = store.load(&id_for(&file, &edited), &edited).unwrap();
+    assert_eq!(loaded.position, None);
 }

@@ -91,60 +91,71 @@ const THRESHOLD: f64 = 0.8;
 const MIN_FUZZY_CHARS: usize = 12;
 
 /// Find the paragraph a saved anchor meant in `doc`: the same text nearest the old position,
-/// else the most similar paragraph above [`THRESHOLD`], else orphaned.
+/// else the most similar paragraph above [`THRESHOLD`], else orphaned. To place many
+/// anchors, build a [`Paragraphs`] once instead.
 pub fn reanchor(doc: &Document, old: &Anchor, fp: &Fingerprint) -> Placement {
-    if let Some(text) = old.text(doc)
-        && super::hash_hex(text.as_bytes()) == fp.hash
-    {
-        return Placement::Exact(with_offset(doc, *old, old.offset));
-    }
-    let distance = |item: usize, block: usize| -> (usize, usize) {
-        (item.abs_diff(old.item), block.abs_diff(old.block))
-    };
-    let mut exact: Option<((usize, usize), Anchor)> = None;
-    let mut fuzzy: Option<(f64, (usize, usize), Anchor)> = None;
-    for item in 0..doc.items.len() {
-        for (bi, block) in doc.item_blocks(item).iter().enumerate() {
-            let d = distance(item, bi);
-            let text = block.text.as_str();
-            if super::hash_hex(text.as_bytes()) == fp.hash {
-                if exact.as_ref().is_none_or(|(bd, _)| d < *bd) {
-                    exact = Some((d, Anchor::at(doc, item, bi)));
-                }
-                continue;
-            }
-            if exact.is_some() || fp.chars < MIN_FUZZY_CHARS {
-                continue;
-            }
-            let Some(score) = similarity(text, fp) else { continue };
-            if score >= THRESHOLD
-                && fuzzy.as_ref().is_none_or(|(bs, bd, _)| score > *bs || (score == *bs && d < *bd))
-            {
-                fuzzy = Some((score, d, Anchor::at(doc, item, bi)));
-            }
-        }
-    }
-    if let Some((_, a)) = exact {
-        return Placement::Exact(with_offset(doc, a, old.offset));
-    }
-    if let Some((_, _, a)) = fuzzy {
-        return Placement::Fuzzy(with_offset(doc, a, old.offset));
-    }
-    Placement::Orphaned
+    Paragraphs::new(doc).place(doc, old, fp)
 }
 
-/// Similarity of `text` to a fingerprint, or `None` when the lengths alone rule it out.
+/// The fingerprints of every paragraph of a document, computed once for re-anchoring.
+pub struct Paragraphs {
+    entries: Vec<(Anchor, Fingerprint)>,
+}
+
+impl Paragraphs {
+    pub fn new(doc: &Document) -> Paragraphs {
+        let mut entries = Vec::new();
+        for item in 0..doc.items.len() {
+            for (bi, block) in doc.item_blocks(item).iter().enumerate() {
+                entries.push((Anchor::at(doc, item, bi), fingerprint(&block.text)));
+            }
+        }
+        Paragraphs { entries }
+    }
+
+    /// Where `old` (fingerprinted `fp`) belongs in `doc`, the document this was built from.
+    pub fn place(&self, doc: &Document, old: &Anchor, fp: &Fingerprint) -> Placement {
+        if let Some(text) = old.text(doc)
+            && super::hash_hex(text.as_bytes()) == fp.hash
+        {
+            return Placement::Exact(with_offset(doc, *old, old.offset));
+        }
+        let distance = |a: &Anchor| (a.item.abs_diff(old.item), a.block.abs_diff(old.block));
+        let exact =
+            self.entries.iter().filter(|(_, f)| f.hash == fp.hash).min_by_key(|(a, _)| distance(a));
+        if let Some((a, _)) = exact {
+            return Placement::Exact(with_offset(doc, *a, old.offset));
+        }
+        if fp.chars < MIN_FUZZY_CHARS {
+            return Placement::Orphaned;
+        }
+        let mut best: Option<(f64, (usize, usize), Anchor)> = None;
+        for (a, f) in &self.entries {
+            let Some(score) = similarity(f, fp) else { continue };
+            let d = distance(a);
+            if score >= THRESHOLD
+                && best.as_ref().is_none_or(|(bs, bd, _)| score > *bs || (score == *bs && d < *bd))
+            {
+                best = Some((score, d, *a));
+            }
+        }
+        match best {
+            Some((_, _, a)) => Placement::Fuzzy(with_offset(doc, a, old.offset)),
+            None => Placement::Orphaned,
+        }
+    }
+}
+
+/// Similarity (0..1) of two fingerprints, or `None` when the lengths alone rule it out.
 /// Head and tail are compared separately so that an edit near one end leaves the other
 /// intact, and an edit in the middle of a long paragraph touches neither.
-fn similarity(text: &str, fp: &Fingerprint) -> Option<f64> {
-    let chars = text.chars().count();
-    let (lo, hi) = (chars.min(fp.chars), chars.max(fp.chars));
+fn similarity(a: &Fingerprint, b: &Fingerprint) -> Option<f64> {
+    let (lo, hi) = (a.chars.min(b.chars), a.chars.max(b.chars));
     if hi == 0 || (hi - lo) * 4 > hi {
         return None;
     }
-    let other = fingerprint(text);
-    let head = strsim::normalized_levenshtein(&other.head, &fp.head);
-    let tail = strsim::normalized_levenshtein(&other.tail, &fp.tail);
+    let head = strsim::normalized_levenshtein(&a.head, &b.head);
+    let tail = strsim::normalized_levenshtein(&a.tail, &b.tail);
     Some((head + tail) / 2.0)
 }
 

@@ -180,3 +180,24 @@ pub fn resume_text(doc: &Document, at: &Anchor) -> String {
         None => format!("resumed at paragraph {} ({pct}%)", at.item + 1),
     }
 }
+
+/// The `fangtan bookmarks --all` listing: one line per document, most recent first, e.g.
+/// `3 bookmarks (1 orphaned), last read 2025-11-28 22:46 UTC  /home/me/访谈.md`.
+pub fn summaries_text(list: &[super::DocSummary]) -> String {
+    let mut out = String::new();
+    for s in list {
+        let plural = if s.bookmarks == 1 { "" } else { "s" };
+        out.push_str(&format!("{} bookmark{plural}", s.bookmarks));
+        if s.orphaned > 0 {
+            out.push_str(&format!(" ({} orphaned)", s.orphaned));
+        }
+        match s.last_read {
+            Some(t) => out.push_str(&format!(", last read {}", format_time(t))),
+            None => out.push_str(", never read to a position"),
+        }
+        out.push_str("  ");
+        out.push_str(&clean(&s.path, false));
+        out.push('\n');
+    }
+    out
+}

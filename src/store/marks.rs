@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::anchor::{Anchor, Fingerprint, Placement, fingerprint, reanchor};
+use super::anchor::{Anchor, Fingerprint, Paragraphs, Placement, fingerprint};
 use super::{DocId, FORMAT_VERSION};
 use crate::doc::{Document, Item};
 
@@ -233,8 +233,9 @@ impl Marks {
     /// Bookmarks that cannot be placed are kept, marked orphaned, with their passage.
     /// Returns the restored position, if it could be placed.
     pub fn reanchor(&mut self, doc: &Document, id: &DocId) -> Option<Anchor> {
+        let paragraphs = Paragraphs::new(doc);
         for b in &mut self.bookmarks {
-            match reanchor(doc, &b.anchor, &b.fingerprint) {
+            match paragraphs.place(doc, &b.anchor, &b.fingerprint) {
                 Placement::Exact(a) | Placement::Fuzzy(a) => {
                     b.anchor = a;
                     b.orphaned = false;
@@ -252,7 +253,7 @@ impl Marks {
         self.sort();
         self.doc = id.clone();
         let pos = self.position.as_ref()?;
-        match reanchor(doc, &pos.anchor, &pos.fingerprint).anchor() {
+        match paragraphs.place(doc, &pos.anchor, &pos.fingerprint).anchor() {
             Some(a) => {
                 let saved = pos.saved;
                 self.set_position(doc, a, saved);
