@@ -83,6 +83,7 @@ pub struct DocId {
 impl DocId {
     /// Identity of a document read from `path` with decoded text `text`. The path is
     /// canonicalized when possible (a file that vanished keeps the path as given).
+    /// Standard input has no identity across runs: callers keep no store for it.
     pub fn new(path: &std::path::Path, text: &str) -> DocId {
         let canonical: PathBuf = std::fs::canonicalize(path)
             .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));

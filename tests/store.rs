@@ -366,6 +366,8 @@ fn list_all_counts_bookmarks_per_document() {
     assert_eq!(all[1].file_name, "two.md");
     assert_eq!(all[1].bookmarks, 1);
     assert_eq!(fangtan::store::format_time(1_764_370_000_000), "2025-11-28 22:46 UTC");
+    assert_eq!(fangtan::store::format_time(0), "1970-01-01 00:00 UTC");
+    assert_eq!(fangtan::store::format_time(951_782_400_000), "2000-02-29 00:00 UTC");
     assert!(list_all(&t.path().join("missing")).unwrap().is_empty());
 }
 

@@ -281,6 +281,7 @@ fn permissions_bypassed(dir: &Path) -> bool {
     std::fs::write(dir.join("probe"), b"x").is_ok()
 }
 
+#[cfg(unix)]
 #[test]
 fn an_unwritable_data_directory_keeps_bookmarks_in_memory_and_reports() {
     use std::os::unix::fs::PermissionsExt;
