@@ -51,6 +51,8 @@
 //!   bring it back. A bookmark whose `updated` is later than its tombstone's `deleted`
 //!   (undo) is alive.
 //! * A file that does not parse is renamed to `NAME.corrupt-<ms>` and never overwritten.
+//! * A file with a higher `version` than this build knows is neither read nor written
+//!   ([`StoreError::Newer`]).
 
 use std::path::PathBuf;
 
@@ -109,6 +111,8 @@ pub enum StoreError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot read bookmarks from {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
+    #[error("bookmarks in {} were written by a newer fangtan (format {version}); left alone", path.display())]
+    Newer { path: PathBuf, version: u32 },
     #[error("no data directory: set FANGTAN_DATA_DIR or HOME")]
     NoDataDir,
 }

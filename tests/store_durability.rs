@@ -328,3 +328,20 @@ fn an_unwritable_data_directory_keeps_bookmarks_in_memory_and_reports() {
     assert_eq!(loaded.marks.bookmarks.len(), 2);
     assert_eq!(loaded.position, Some(Anchor::at(&doc, 2, 0)));
 }
+
+#[test]
+fn a_store_from_a_newer_fangtan_is_left_alone() {
+    let t = tempfile::tempdir().unwrap();
+    let store = Store::new(t.path().join("data"));
+    let doc = doc();
+    let id = id(&doc, &t.path().join("n.md"));
+    std::fs::create_dir_all(store.dir()).unwrap();
+    let future = br#"{"version": 99, "something": "new"}"#;
+    std::fs::write(store.path_for(&id), future).unwrap();
+    let err = store.load(&id, &doc).unwrap_err();
+    assert!(matches!(err, StoreError::Newer { version: 99, .. }), "{err:?}");
+    let mut marks = Marks::new(id.clone());
+    marks.toggle(&doc, Anchor::at(&doc, 0, 0), 1);
+    assert!(store.save(&mut marks, &doc).is_err());
+    assert_eq!(std::fs::read(store.path_for(&id)).unwrap(), future);
+}

@@ -58,6 +58,12 @@ pub struct Store {
     dir: PathBuf,
 }
 
+enum Parsed {
+    Missing,
+    Found(Box<Marks>),
+    Bad,
+}
+
 enum OnDisk {
     Missing,
     Found(Box<Marks>),
@@ -94,7 +100,17 @@ impl Store {
     pub fn load(&self, id: &DocId, doc: &Document) -> Result<Loaded, StoreError> {
         let path = self.path_for(id);
         let mut warnings = Vec::new();
-        let mut marks = match read(&path)? {
+        // Reading needs no lock (files are replaced whole), but moving a bad one aside
+        // does: a writer may be replacing it at that moment.
+        let on_disk = match parse_file(&path)? {
+            Parsed::Missing => OnDisk::Missing,
+            Parsed::Found(m) => OnDisk::Found(m),
+            Parsed::Bad => {
+                let _lock = lock(&path)?;
+                read_locked(&path)?
+            }
+        };
+        let mut marks = match on_disk {
             OnDisk::Missing => return Ok(Loaded::empty(id)),
             OnDisk::Found(m) => *m,
             OnDisk::Corrupt(aside) => {
@@ -124,22 +140,10 @@ impl Store {
         let path = self.path_for(&marks.doc);
         let werr = |source| StoreError::Write { path: path.clone(), source };
         fs::create_dir_all(&self.dir).map_err(werr)?;
-        let lock_path = path.with_extension("lock");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(werr)?;
-        match lock.lock() {
-            Ok(()) => {}
-            // Some file systems have no locks: saving unlocked beats not saving.
-            Err(e) if e.kind() == ErrorKind::Unsupported => {}
-            Err(e) => return Err(werr(e)),
-        }
+        let lock = lock(&path)?;
         remove_stale_temps(&path);
         let mut warnings = Vec::new();
-        match read(&path)? {
+        match read_locked(&path)? {
             OnDisk::Missing => {}
             OnDisk::Found(mut theirs) => {
                 if theirs.doc.text_hash != marks.doc.text_hash {
@@ -173,29 +177,69 @@ fn corrupt_warning(aside: &Path) -> String {
     format!("bookmark store was unreadable; kept it as {}", aside.display())
 }
 
-/// Read and parse a store file. A file that does not parse is renamed aside, never left
-/// where a save would overwrite it.
-fn read(path: &Path) -> Result<OnDisk, StoreError> {
+/// Read and parse a store file. Nothing is changed on disk.
+fn parse_file(path: &Path) -> Result<Parsed, StoreError> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Parsed::Missing),
         Err(source) => return Err(StoreError::Read { path: path.to_path_buf(), source }),
     };
-    match serde_json::from_slice::<Marks>(&bytes) {
-        Ok(m) if m.version <= FORMAT_VERSION => Ok(OnDisk::Found(Box::new(m))),
-        // A newer format, or not ours at all: either way, not to be overwritten.
-        Ok(_) | Err(_) => {
-            let mut name = path.file_name().unwrap_or_default().to_os_string();
-            name.push(format!(".corrupt-{}", now_ms()));
-            let aside = path.with_file_name(name);
-            match fs::rename(path, &aside) {
-                Ok(()) => Ok(OnDisk::Corrupt(aside)),
-                // Another process moved it aside first.
-                Err(e) if e.kind() == ErrorKind::NotFound => Ok(OnDisk::Missing),
-                Err(source) => Err(StoreError::Write { path: path.to_path_buf(), source }),
-            }
-        }
+    // Peek at the version first: a newer format need not parse as ours.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        version: u32,
     }
+    if let Ok(v) = serde_json::from_slice::<Version>(&bytes)
+        && v.version > FORMAT_VERSION
+    {
+        return Err(StoreError::Newer { path: path.to_path_buf(), version: v.version });
+    }
+    Ok(match serde_json::from_slice::<Marks>(&bytes) {
+        Ok(m) => Parsed::Found(Box::new(m)),
+        Err(_) => Parsed::Bad,
+    })
+}
+
+/// Rename an unparsable store aside so no save overwrites it. Call with the lock held.
+fn move_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".corrupt-{}", now_ms()));
+    let aside = path.with_file_name(name);
+    match fs::rename(path, &aside) {
+        Ok(()) => Ok(Some(aside)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Write { path: path.to_path_buf(), source }),
+    }
+}
+
+/// Take the exclusive lock of a store file (the lock lives in a `.lock` file beside it,
+/// since the store itself is replaced by rename). Released when the file is dropped.
+fn lock(path: &Path) -> Result<File, StoreError> {
+    let werr = |source| StoreError::Write { path: path.to_path_buf(), source };
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_extension("lock"))
+        .map_err(werr)?;
+    match lock.lock() {
+        Ok(()) => Ok(lock),
+        // Some file systems have no locks: saving unlocked beats not saving.
+        Err(e) if e.kind() == ErrorKind::Unsupported => Ok(lock),
+        Err(e) => Err(werr(e)),
+    }
+}
+
+/// [`parse_file`], with an unparsable file moved aside. Call with the lock held.
+fn read_locked(path: &Path) -> Result<OnDisk, StoreError> {
+    Ok(match parse_file(path)? {
+        Parsed::Missing => OnDisk::Missing,
+        Parsed::Found(m) => OnDisk::Found(m),
+        Parsed::Bad => match move_aside(path)? {
+            Some(aside) => OnDisk::Corrupt(aside),
+            None => OnDisk::Missing,
+        },
+    })
 }
 
 /// Temp files of this store left by a writer that died mid-save. Called under the lock,
