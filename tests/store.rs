@@ -402,3 +402,17 @@ fn a_position_whose_paragraph_is_gone_is_not_restored() {
     let loaded = store.load(&id_for(&file, &edited), &edited).unwrap();
     assert_eq!(loaded.position, None);
 }
+
+#[test]
+fn an_edit_in_the_middle_of_a_long_paragraph_keeps_the_bookmark() {
+    let long = format!("{A0}{A1}{A2}");
+    let doc = build(&[P::Turn("李明"), P::Para(A0), P::Para(&long), P::Para(FOOT)]);
+    let mut m = Marks::new(id_for(Path::new("/x/long.md"), &doc));
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, &long), 1) else { panic!() };
+    let changed = long.replace("WeChat", "微信");
+    let edited = build(&[P::Turn("李明"), P::Para(FOOT), P::Para(A0), P::Para(&changed)]);
+    m.reanchor(&edited, &id_for(Path::new("/x/long.md"), &edited));
+    let b = m.get(&id).unwrap();
+    assert!(!b.orphaned);
+    assert_eq!(b.anchor, find(&edited, &changed));
+}

@@ -99,7 +99,97 @@ pub fn reanchor(doc: &Document, old: &Anchor, fp: &Fingerprint) -> Placement {
 
 /// The fingerprints of every paragraph of a document, computed once for re-anchoring.
 pub struct Paragraphs {
-    entries: Vec<(Anchor, Fingerprint)>,
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    anchor: Anchor,
+    hash: String,
+    chars: usize,
+    head: Side,
+    tail: Side,
+}
+
+/// One end of a paragraph, ready for comparison.
+struct Side {
+    chars: Vec<char>,
+    /// Characters counted into buckets: a cheap lower bound on the edit distance, so most
+    /// unrelated paragraphs are ruled out without computing it.
+    hist: [u8; BUCKETS],
+}
+
+const BUCKETS: usize = 32;
+
+impl Side {
+    fn new(s: &str) -> Side {
+        let chars: Vec<char> = s.chars().collect();
+        let mut hist = [0u8; BUCKETS];
+        for &c in &chars {
+            let b = (u32::from(c).wrapping_mul(0x9E37_79B1) >> 27) as usize % BUCKETS;
+            hist[b] = hist[b].saturating_add(1);
+        }
+        Side { chars, hist }
+    }
+
+    /// No edit script between the two is shorter than this.
+    fn distance_at_least(&self, other: &Side) -> usize {
+        let diff: usize =
+            self.hist.iter().zip(&other.hist).map(|(a, b)| usize::from(a.abs_diff(*b))).sum();
+        // One substitution changes two buckets by one; an insertion or deletion one.
+        diff.div_ceil(2).max(self.chars.len().abs_diff(other.chars.len()))
+    }
+
+    /// Similarity 0..1 given an edit distance.
+    fn similarity(&self, other: &Side, distance: usize) -> f64 {
+        let longest = self.chars.len().max(other.chars.len());
+        if longest == 0 { 1.0 } else { 1.0 - distance as f64 / longest as f64 }
+    }
+}
+
+/// Levenshtein distance over characters.
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == cb { diag } else { 1 + diag.min(above).min(row[j]) };
+            diag = above;
+        }
+    }
+    row[b.len()]
+}
+
+impl Entry {
+    fn new(anchor: Anchor, fp: &Fingerprint) -> Entry {
+        Entry {
+            anchor,
+            hash: fp.hash.clone(),
+            chars: fp.chars,
+            head: Side::new(&fp.head),
+            tail: Side::new(&fp.tail),
+        }
+    }
+
+    /// Head and tail are compared separately so that an edit near one end leaves the
+    /// other intact, and an edit in the middle of a long paragraph touches neither.
+    /// `None` when the lengths alone rule a match out, or the score cannot exceed `floor`.
+    fn similarity(&self, other: &Entry, floor: f64) -> Option<f64> {
+        let (lo, hi) = (self.chars.min(other.chars), self.chars.max(other.chars));
+        if hi == 0 || (hi - lo) * 4 > hi {
+            return None;
+        }
+        let most = |a: &Side, b: &Side| a.similarity(b, a.distance_at_least(b));
+        if (most(&self.head, &other.head) + most(&self.tail, &other.tail)) / 2.0 <= floor {
+            return None;
+        }
+        let head =
+            self.head.similarity(&other.head, levenshtein(&self.head.chars, &other.head.chars));
+        let tail =
+            self.tail.similarity(&other.tail, levenshtein(&self.tail.chars, &other.tail.chars));
+        Some((head + tail) / 2.0)
+    }
 }
 
 impl Paragraphs {
@@ -107,7 +197,7 @@ impl Paragraphs {
         let mut entries = Vec::new();
         for item in 0..doc.items.len() {
             for (bi, block) in doc.item_blocks(item).iter().enumerate() {
-                entries.push((Anchor::at(doc, item, bi), fingerprint(&block.text)));
+                entries.push(Entry::new(Anchor::at(doc, item, bi), &fingerprint(&block.text)));
             }
         }
         Paragraphs { entries }
@@ -122,41 +212,43 @@ impl Paragraphs {
         }
         let distance = |a: &Anchor| (a.item.abs_diff(old.item), a.block.abs_diff(old.block));
         let exact =
-            self.entries.iter().filter(|(_, f)| f.hash == fp.hash).min_by_key(|(a, _)| distance(a));
-        if let Some((a, _)) = exact {
-            return Placement::Exact(with_offset(doc, *a, old.offset));
+            self.entries.iter().filter(|e| e.hash == fp.hash).min_by_key(|e| distance(&e.anchor));
+        if let Some(e) = exact {
+            return Placement::Exact(with_offset(doc, e.anchor, old.offset));
         }
         if fp.chars < MIN_FUZZY_CHARS {
             return Placement::Orphaned;
         }
-        let mut best: Option<(f64, (usize, usize), Anchor)> = None;
-        for (a, f) in &self.entries {
-            let Some(score) = similarity(f, fp) else { continue };
-            let d = distance(a);
-            if score >= THRESHOLD
-                && best.as_ref().is_none_or(|(bs, bd, _)| score > *bs || (score == *bs && d < *bd))
-            {
-                best = Some((score, d, *a));
+        let target = Entry::new(*old, fp);
+        // Outward from the old position, so the nearest of equally good matches is met
+        // first and a good match found early rules later candidates out cheaply.
+        let start = self.entries.partition_point(|e| e.anchor.key() < old.key());
+        let (before, after) = self.entries.split_at(start);
+        let mut left = before.iter().rev();
+        let mut right = after.iter();
+        let mut best: Option<(f64, Anchor)> = None;
+        loop {
+            let (r, l) = (right.next(), left.next());
+            if r.is_none() && l.is_none() {
+                break;
+            }
+            for e in [r, l].into_iter().flatten() {
+                let floor = best.map_or(THRESHOLD - 1e-9, |(s, _)| s);
+                if let Some(score) = e.similarity(&target, floor)
+                    && score > floor
+                {
+                    best = Some((score, e.anchor));
+                }
+            }
+            if best.is_some_and(|(s, _)| s >= 1.0) {
+                break;
             }
         }
         match best {
-            Some((_, _, a)) => Placement::Fuzzy(with_offset(doc, a, old.offset)),
+            Some((_, a)) => Placement::Fuzzy(with_offset(doc, a, old.offset)),
             None => Placement::Orphaned,
         }
     }
-}
-
-/// Similarity (0..1) of two fingerprints, or `None` when the lengths alone rule it out.
-/// Head and tail are compared separately so that an edit near one end leaves the other
-/// intact, and an edit in the middle of a long paragraph touches neither.
-fn similarity(a: &Fingerprint, b: &Fingerprint) -> Option<f64> {
-    let (lo, hi) = (a.chars.min(b.chars), a.chars.max(b.chars));
-    if hi == 0 || (hi - lo) * 4 > hi {
-        return None;
-    }
-    let head = strsim::normalized_levenshtein(&a.head, &b.head);
-    let tail = strsim::normalized_levenshtein(&a.tail, &b.tail);
-    Some((head + tail) / 2.0)
 }
 
 /// `a` with `offset` clamped into its block and moved back to a char boundary.
