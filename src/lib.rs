@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod lineedit;
 pub mod parse;
+pub mod reader;
 pub mod source;
 pub mod store;
 pub mod width;

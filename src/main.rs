@@ -1,1 +1,242 @@
-fn main() {}
+//! The command line: the edge of the program, where errors become one line on stderr and an
+//! exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use fangtan::doc::{Document, Format};
+use fangtan::config::{self, Config};
+use fangtan::parse::{self, ParseOptions};
+use fangtan::width::AmbiguousWidth;
+use fangtan::{dump, layout, source};
+
+/// The sample transcript bundled into the binary: `fangtan` with no file opens it.
+const SAMPLE: &str = include_str!("../assets/sample.md");
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fangtan",
+    version,
+    about = "A terminal reader for interview and podcast transcripts"
+)]
+struct Cli {
+    /// Transcript to read (`-` for standard input). Without one, the bundled sample opens.
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Open at the top instead of where you stopped reading.
+    #[arg(long, global = true)]
+    no_resume: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+struct InputArgs {
+    /// Force the input format instead of detecting it from the content.
+    #[arg(long, value_enum, global = true)]
+    format: Option<FormatArg>,
+    /// Force the text encoding (e.g. gb18030, utf-16le) instead of detecting it.
+    #[arg(long, global = true, value_name = "NAME")]
+    encoding: Option<String>,
+    /// Configuration file (default: $XDG_CONFIG_HOME/fangtan/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum FormatArg {
+    Markdown,
+    Plain,
+    Webvtt,
+    Srt,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Webvtt => Format::Webvtt,
+            FormatArg::Srt => Format::Srt,
+        }
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum AmbArg {
+    Narrow,
+    Wide,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the document tree as JSON.
+    Dump { file: Option<PathBuf> },
+    /// Print sections and turns as an indented tree.
+    Outline { file: Option<PathBuf> },
+    /// Print each speaker with turns and share of the spoken characters.
+    Speakers { file: Option<PathBuf> },
+    /// Print each highlighted quote with its speaker and section.
+    Quotes { file: Option<PathBuf> },
+    /// Print the default configuration, where fangtan looks for yours, or check a file.
+    Config {
+        /// Print where fangtan looks for a configuration file and which one it found.
+        #[arg(long, conflicts_with = "check")]
+        path: bool,
+        /// Validate a configuration file (default: the one fangtan would use) and exit.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+        check: Option<PathBuf>,
+    },
+    /// Wrap text the way the reading pane does: each input line is one paragraph.
+    Wrap {
+        /// Row width in terminal cells.
+        #[arg(long, short)]
+        width: usize,
+        /// How East Asian Ambiguous characters are counted.
+        #[arg(long, value_enum, default_value = "narrow")]
+        ambiguous_width: AmbArg,
+        file: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line: the chain joined, never a backtrace. A cause already spelled out
+            // by the message above it is not repeated.
+            let mut msg = String::new();
+            for cause in e.chain() {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    if !msg.is_empty() {
+                        msg.push_str(": ");
+                    }
+                    msg.push_str(&c);
+                }
+            }
+            let msg = msg.replace(['\n', '\r'], " ");
+            let _ = writeln!(std::io::stderr(), "fangtan: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let input = cli.input.clone();
+    if let Some(Command::Config { path, check }) = &cli.command {
+        return config_command(*path, check.as_deref(), input.config.as_deref());
+    }
+    // A bad configuration stops everything before the terminal is touched.
+    let config = Config::load(input.config.as_deref())?;
+    match cli.command {
+        None => {
+            let (doc, name) = load(cli.file.as_deref(), &input, &config)?;
+            let opts = reader_options(&config, name);
+            let _ = cli.no_resume;
+            fangtan::reader::run(doc, opts).context("terminal")?;
+        }
+        Some(Command::Config { .. }) => {}
+        Some(Command::Dump { file }) => {
+            let (doc, _) = load(file.as_deref(), &input, &config)?;
+            print(&dump::json(&doc))?;
+        }
+        Some(Command::Outline { file }) => {
+            print(&dump::outline(&load(file.as_deref(), &input, &config)?.0))?
+        }
+        Some(Command::Speakers { file }) => {
+            print(&dump::speakers(&load(file.as_deref(), &input, &config)?.0))?
+        }
+        Some(Command::Quotes { file }) => print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?,
+        Some(Command::Wrap { width, ambiguous_width, file }) => {
+            let path = file.unwrap_or_else(|| PathBuf::from("-"));
+            let text = source::read(&path, input.encoding.as_deref())?.text;
+            let amb = match ambiguous_width {
+                AmbArg::Narrow => AmbiguousWidth::Narrow,
+                AmbArg::Wide => AmbiguousWidth::Wide,
+            };
+            print(&layout::wrap_text(&text, width, amb))?;
+        }
+    }
+    Ok(())
+}
+
+/// Read, decode and parse a file (or the bundled sample when `path` is `None`).
+fn load(path: Option<&Path>, input: &InputArgs, config: &Config) -> anyhow::Result<(Document, String)> {
+    let (text, name, had_control_chars) = match path {
+        Some(p) => {
+            let decoded = source::read(p, input.encoding.as_deref())?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (decoded.text, name.unwrap_or_else(|| "stdin".into()), decoded.had_control_chars)
+        }
+        None => (SAMPLE.to_string(), "sample.md".to_string(), false),
+    };
+    let opts = ParseOptions { format: input.format.map(Format::from), ..config.parse_options() };
+    let mut doc = parse::parse(text, &opts);
+    doc.had_control_chars = had_control_chars;
+    Ok((doc, name))
+}
+
+/// The reader's options from the configuration.
+fn reader_options(config: &Config, file_name: String) -> fangtan::reader::ReaderOptions {
+    fangtan::reader::ReaderOptions {
+        file_name,
+        keymap: config.keymap.clone(),
+        ambiguous: config.layout.ambiguous_width,
+        max_text_width: config.layout.max_text_width,
+        outline_percent: config.layout.outline_width,
+        outline_max: config.layout.outline_max_width,
+        cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
+        latin_words_per_minute: config.reading.latin_words_per_minute,
+    }
+}
+
+/// `fangtan config`, `fangtan config --path`, `fangtan config --check [PATH]`.
+fn config_command(path: bool, check: Option<&Path>, explicit: Option<&Path>) -> anyhow::Result<()> {
+    if path {
+        let mut out = String::new();
+        if let Some(p) = explicit {
+            out.push_str(&format!("{} (--config)\n", p.display()));
+        }
+        for sp in config::search_paths() {
+            let state = if sp.exists { "found" } else { "not found" };
+            out.push_str(&format!("{} ({state})\n", sp.path.display()));
+        }
+        let used = explicit.map(Path::to_path_buf).or_else(config::user_file);
+        match used {
+            Some(p) => out.push_str(&format!("using {}\n", p.display())),
+            None => out.push_str("using the built-in defaults\n"),
+        }
+        return print(&out);
+    }
+    if let Some(p) = check {
+        let target = if p.as_os_str().is_empty() {
+            explicit.map(Path::to_path_buf).or_else(config::user_file)
+        } else {
+            Some(p.to_path_buf())
+        };
+        return match target {
+            Some(t) => {
+                Config::check(&t)?;
+                print(&format!("{}: ok\n", t.display()))
+            }
+            None => print("no configuration file found; the built-in defaults are valid\n"),
+        };
+    }
+    print(config::default_text())
+}
+
+/// Print to stdout; a closed pipe (`fangtan dump x | head`) is not an error.
+fn print(s: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
