@@ -1,0 +1,320 @@
+//! All file I/O of the store: where files live, atomic replacement, locking and merging
+//! with other processes, moving unreadable files aside.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::anchor::Anchor;
+use super::marks::Marks;
+use super::{DocId, FORMAT_VERSION, StoreError, now_ms};
+use crate::doc::Document;
+
+/// The data directory: `$FANGTAN_DATA_DIR`, else `$XDG_DATA_HOME/fangtan`, else
+/// `~/.local/share/fangtan`.
+pub fn data_dir() -> Result<PathBuf, StoreError> {
+    if let Some(d) = std::env::var_os("FANGTAN_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from)
+        && d.is_absolute()
+    {
+        return Ok(d.join("fangtan"));
+    }
+    dirs::home_dir()
+        .map(|h| h.join(".local").join("share").join("fangtan"))
+        .ok_or(StoreError::NoDataDir)
+}
+
+/// What [`Store::load`] found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub marks: Marks,
+    /// The saved reading position, placed in the current text.
+    pub position: Option<Anchor>,
+    /// The text changed since the store was written (bookmarks were re-anchored).
+    pub edited: bool,
+    /// Things the user must be told (a corrupt store moved aside, ...).
+    pub warnings: Vec<String>,
+}
+
+/// One document in [`list_all`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DocSummary {
+    pub path: String,
+    pub file_name: String,
+    pub bookmarks: usize,
+    pub orphaned: usize,
+    /// When the reading position was last saved (ms).
+    pub last_read: Option<i64>,
+    /// Latest bookmark change (ms).
+    pub updated: Option<i64>,
+}
+
+/// The store files of one data directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+enum Parsed {
+    Missing,
+    Found(Box<Marks>),
+    Bad,
+}
+
+enum OnDisk {
+    Missing,
+    Found(Box<Marks>),
+    /// Did not parse; moved aside to the path given.
+    Corrupt(PathBuf),
+}
+
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store { dir: dir.into() }
+    }
+
+    /// The store in [`data_dir`].
+    pub fn open_default() -> Result<Store, StoreError> {
+        data_dir().map(Store::new)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Path of the store file of a document.
+    pub fn path_for(&self, id: &DocId) -> PathBuf {
+        self.dir.join(id.store_name())
+    }
+
+    /// Load a document's bookmarks and reading position, re-anchored against `doc`.
+    /// A missing store is an empty one; an unparsable one is moved aside (a warning says
+    /// where) and an empty one returned. On `Err` (the file cannot be read) the reader
+    /// should go on with `Marks::new(id.clone())` and show the error: a later
+    /// [`Store::save`] re-reads and merges, so nothing on disk is lost.
+    pub fn load(&self, id: &DocId, doc: &Document) -> Result<Loaded, StoreError> {
+        let path = self.path_for(id);
+        let mut warnings = Vec::new();
+        // Reading needs no lock (files are replaced whole), but moving a bad one aside
+        // does: a writer may be replacing it at that moment.
+        let on_disk = match parse_file(&path)? {
+            Parsed::Missing => OnDisk::Missing,
+            Parsed::Found(m) => OnDisk::Found(m),
+            Parsed::Bad => {
+                let _lock = lock(&path)?;
+                read_locked(&path)?
+            }
+        };
+        let mut marks = match on_disk {
+            OnDisk::Missing => return Ok(Loaded::empty(id)),
+            OnDisk::Found(m) => *m,
+            OnDisk::Corrupt(aside) => {
+                warnings.push(corrupt_warning(&aside));
+                return Ok(Loaded { warnings, ..Loaded::empty(id) });
+            }
+        };
+        let edited = marks.doc.text_hash != id.text_hash;
+        let position = if edited { marks.reanchor(doc, id) } else { marks.position_in(doc) };
+        if !edited {
+            // Same text: the anchors hold, but a bookmark whose paragraph index is out of
+            // range (the parser changed) still needs placing.
+            let stale = marks.bookmarks.iter().any(|b| b.anchor.text(doc).is_none());
+            if stale {
+                marks.reanchor(doc, id);
+            }
+        }
+        marks.doc = id.clone();
+        Ok(Loaded { marks, position, edited, warnings })
+    }
+
+    /// Write `marks` for `doc`: under an exclusive lock, re-read the file, merge what
+    /// another process wrote into `marks` (so `marks` ends up holding both), and replace
+    /// the file atomically. On error nothing on disk changed and `marks` is still whole;
+    /// the next save retries. Returns warnings for the user.
+    pub fn save(&self, marks: &mut Marks, doc: &Document) -> Result<Vec<String>, StoreError> {
+        let path = self.path_for(&marks.doc);
+        let werr = |source| StoreError::Write { path: path.clone(), source };
+        fs::create_dir_all(&self.dir).map_err(werr)?;
+        let lock = lock(&path)?;
+        remove_stale_temps(&path);
+        let mut warnings = Vec::new();
+        match read_locked(&path)? {
+            OnDisk::Missing => {}
+            OnDisk::Found(mut theirs) => {
+                if theirs.doc.text_hash != marks.doc.text_hash {
+                    let id = marks.doc.clone();
+                    theirs.reanchor(doc, &id);
+                }
+                marks.merge(&theirs);
+            }
+            OnDisk::Corrupt(aside) => warnings.push(corrupt_warning(&aside)),
+        }
+        marks.version = FORMAT_VERSION;
+        let json = serde_json::to_vec_pretty(&*marks).map_err(|e| werr(e.into()))?;
+        write_atomic(&self.dir, &path, &json).map_err(werr)?;
+        drop(lock);
+        Ok(warnings)
+    }
+}
+
+impl Loaded {
+    fn empty(id: &DocId) -> Loaded {
+        Loaded {
+            marks: Marks::new(id.clone()),
+            position: None,
+            edited: false,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+fn corrupt_warning(aside: &Path) -> String {
+    format!("bookmark store was unreadable; kept it as {}", aside.display())
+}
+
+/// Read and parse a store file. Nothing is changed on disk.
+fn parse_file(path: &Path) -> Result<Parsed, StoreError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Parsed::Missing),
+        Err(source) => return Err(StoreError::Read { path: path.to_path_buf(), source }),
+    };
+    // Peek at the version first: a newer format need not parse as ours.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    if let Ok(v) = serde_json::from_slice::<Version>(&bytes)
+        && v.version > FORMAT_VERSION
+    {
+        return Err(StoreError::Newer { path: path.to_path_buf(), version: v.version });
+    }
+    Ok(match serde_json::from_slice::<Marks>(&bytes) {
+        Ok(m) => Parsed::Found(Box::new(m)),
+        Err(_) => Parsed::Bad,
+    })
+}
+
+/// Rename an unparsable store aside so no save overwrites it. Call with the lock held.
+fn move_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".corrupt-{}", now_ms()));
+    let aside = path.with_file_name(name);
+    match fs::rename(path, &aside) {
+        Ok(()) => Ok(Some(aside)),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Write { path: path.to_path_buf(), source }),
+    }
+}
+
+/// Take the exclusive lock of a store file (the lock lives in a `.lock` file beside it,
+/// since the store itself is replaced by rename). Released when the file is dropped.
+fn lock(path: &Path) -> Result<File, StoreError> {
+    let werr = |source| StoreError::Write { path: path.to_path_buf(), source };
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_extension("lock"))
+        .map_err(werr)?;
+    match lock.lock() {
+        Ok(()) => Ok(lock),
+        // Some file systems have no locks: saving unlocked beats not saving.
+        Err(e) if e.kind() == ErrorKind::Unsupported => Ok(lock),
+        Err(e) => Err(werr(e)),
+    }
+}
+
+/// [`parse_file`], with an unparsable file moved aside. Call with the lock held.
+fn read_locked(path: &Path) -> Result<OnDisk, StoreError> {
+    Ok(match parse_file(path)? {
+        Parsed::Missing => OnDisk::Missing,
+        Parsed::Found(m) => OnDisk::Found(m),
+        Parsed::Bad => match move_aside(path)? {
+            Some(aside) => OnDisk::Corrupt(aside),
+            None => OnDisk::Missing,
+        },
+    })
+}
+
+/// Temp files of this store left by a writer that died mid-save. Called under the lock,
+/// when no live writer of this store can be writing one.
+fn remove_stale_temps(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+    let mut prefix = name.to_os_string();
+    prefix.push(".tmp-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Temp file in the same directory, fsync, rename over the target, fsync the directory:
+/// a reader sees the old file or the new one, never a torn one, even after a crash.
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}-{n}", std::process::id()));
+    let tmp = path.with_file_name(name);
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        // Directory fsync makes the rename itself durable; not every platform can open a
+        // directory, and the data is already safe in either file by then.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Every document in `data_dir` that has bookmarks, most recently used first. Unreadable
+/// store files are skipped (they are moved aside when their document is opened).
+pub fn list_all(data_dir: &Path) -> Result<Vec<DocSummary>, StoreError> {
+    let entries = match fs::read_dir(data_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(StoreError::Read { path: data_dir.to_path_buf(), source }),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(bytes) = fs::read(&path) else { continue };
+        let Ok(m) = serde_json::from_slice::<Marks>(&bytes) else { continue };
+        if m.bookmarks.is_empty() {
+            continue;
+        }
+        out.push(DocSummary {
+            path: m.doc.path.clone(),
+            file_name: m.doc.file_name.clone(),
+            bookmarks: m.bookmarks.len(),
+            orphaned: m.orphaned().count(),
+            last_read: m.position.as_ref().map(|p| p.saved),
+            updated: m.bookmarks.iter().map(|b| b.updated).max(),
+        });
+    }
+    out.sort_by(|a, b| {
+        let ka = a.last_read.max(a.updated);
+        let kb = b.last_read.max(b.updated);
+        kb.cmp(&ka).then_with(|| a.path.cmp(&b.path))
+    });
+    Ok(out)
+}

@@ -1,0 +1,203 @@
+//! Text made from bookmarks: citations (and their OSC 52 clipboard sequence), Markdown and
+//! JSON export, the `resumed at …` line. Pure.
+
+use base64::Engine as _;
+
+use super::anchor::Anchor;
+use super::marks::{Bookmark, context};
+use crate::doc::Document;
+
+/// Replace control characters (other than newline where `keep_newline`) so nothing stored
+/// or pasted can act on a terminal when printed.
+fn clean(s: &str, keep_newline: bool) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' if keep_newline => '\n',
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+fn quote_lines(passage: &str) -> String {
+    let mut out = String::new();
+    for line in clean(passage, true).lines() {
+        out.push('>');
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str(">\n");
+    }
+    out
+}
+
+fn attribution(parts: &[Option<&str>]) -> Option<String> {
+    let parts: Vec<String> =
+        parts.iter().flatten().map(|p| clean(p.trim(), false)).filter(|p| !p.is_empty()).collect();
+    (!parts.is_empty()).then(|| format!("— {}", parts.join(", ")))
+}
+
+/// A citation: the passage as a block quote, then `— speaker, section, title` (missing
+/// parts left out).
+pub fn citation(
+    passage: &str,
+    speaker: Option<&str>,
+    section: Option<&str>,
+    title: Option<&str>,
+) -> String {
+    let mut out = quote_lines(passage);
+    if let Some(a) = attribution(&[speaker, section, title]) {
+        out.push('\n');
+        out.push_str(&a);
+        out.push('\n');
+    }
+    out
+}
+
+/// The citation of the paragraph at `at`, or `None` when `at` is not in `doc`.
+pub fn citation_at(doc: &Document, at: &Anchor, title: Option<&str>) -> Option<String> {
+    let text = at.text(doc)?;
+    let (speaker, section) = context(doc, at);
+    Some(citation(text, speaker.as_deref(), section.as_deref(), title))
+}
+
+/// The OSC 52 sequence that puts `text` on the system clipboard. The text is base64
+/// encoded, so none of its bytes reach the terminal as a control sequence.
+pub fn osc52(text: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    format!("\x1b]52;c;{b64}\x07")
+}
+
+/// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (proleptic Gregorian), after H. Hinnant.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+}
+
+/// Bookmarks as Markdown, ready to paste into notes: a heading, then per bookmark the
+/// passage as a block quote, the speaker and section, and the note. Orphaned bookmarks
+/// are included and marked.
+pub fn export_markdown(title: &str, path: &str, marks: &[Bookmark]) -> String {
+    let mut out = format!("# {}\n\n", clean(title, false));
+    if !path.is_empty() {
+        out.push_str(&format!("`{}`\n\n", clean(path, false).replace('`', "'")));
+    }
+    if marks.is_empty() {
+        out.push_str("No bookmarks.\n");
+        return out;
+    }
+    for (i, b) in marks.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        if b.orphaned {
+            out.push_str("*Not found in the current text; the passage as it was saved:*\n\n");
+        }
+        out.push_str(&quote_lines(&b.passage));
+        if let Some(a) = attribution(&[b.speaker.as_deref(), b.section.as_deref()]) {
+            out.push('\n');
+            out.push_str(&a);
+            out.push('\n');
+        }
+        let note = clean(b.note.trim(), false);
+        if !note.is_empty() {
+            out.push_str(&format!("\n**Note:** {note}\n"));
+        }
+    }
+    out
+}
+
+#[derive(serde::Serialize)]
+struct JsonExport<'a> {
+    title: &'a str,
+    path: &'a str,
+    bookmarks: Vec<JsonMark<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonMark<'a> {
+    passage: &'a str,
+    speaker: Option<&'a str>,
+    section: Option<&'a str>,
+    note: &'a str,
+    created: i64,
+    updated: i64,
+    orphaned: bool,
+    item: usize,
+    block: usize,
+    turn: Option<usize>,
+}
+
+/// Bookmarks as JSON: `{ "title", "path", "bookmarks": [{ "passage", "speaker", "section",
+/// "note", "created", "updated", "orphaned", "item", "block", "turn" }] }`.
+pub fn export_json(title: &str, path: &str, marks: &[Bookmark]) -> String {
+    let e = JsonExport {
+        title,
+        path,
+        bookmarks: marks
+            .iter()
+            .map(|b| JsonMark {
+                passage: &b.passage,
+                speaker: b.speaker.as_deref(),
+                section: b.section.as_deref(),
+                note: &b.note,
+                created: b.created,
+                updated: b.updated,
+                orphaned: b.orphaned,
+                item: b.anchor.item,
+                block: b.anchor.block,
+                turn: b.anchor.turn,
+            })
+            .collect(),
+    };
+    // Serializing plain strings and numbers cannot fail.
+    serde_json::to_string_pretty(&e).unwrap_or_default()
+}
+
+/// The line the reader shows after restoring the position: `resumed at 李明, 第二部分 (40%)`.
+pub fn resume_text(doc: &Document, at: &Anchor) -> String {
+    let (speaker, section) = context(doc, at);
+    let pct = (at.item * 100).checked_div(doc.items.len()).unwrap_or(0);
+    match attribution(&[speaker.as_deref(), section.as_deref()]) {
+        Some(a) => format!("resumed at {} ({pct}%)", a.trim_start_matches("— ")),
+        None => format!("resumed at paragraph {} ({pct}%)", at.item + 1),
+    }
+}
+
+/// The `fangtan bookmarks --all` listing: one line per document, most recent first, e.g.
+/// `3 bookmarks (1 orphaned), last read 2025-11-28 22:46 UTC  /home/me/访谈.md`.
+pub fn summaries_text(list: &[super::DocSummary]) -> String {
+    let mut out = String::new();
+    for s in list {
+        let plural = if s.bookmarks == 1 { "" } else { "s" };
+        out.push_str(&format!("{} bookmark{plural}", s.bookmarks));
+        if s.orphaned > 0 {
+            out.push_str(&format!(" ({} orphaned)", s.orphaned));
+        }
+        match s.last_read {
+            Some(t) => out.push_str(&format!(", last read {}", format_time(t))),
+            None => out.push_str(", never read to a position"),
+        }
+        out.push_str("  ");
+        out.push_str(&clean(&s.path, false));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,418 @@
+#![allow(clippy::unwrap_used)]
+//! Bookmarks as the reader uses them: toggle, note, delete and undo, next/previous, the
+//! reading position, re-anchoring after the file was edited, export and the overview.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use fangtan::doc::{Block, BlockKind, Document, Format};
+use fangtan::parse::{Builder, ParseOptions};
+use fangtan::store::{
+    Anchor, DocId, Marks, Store, Toggled, citation_at, export_json, export_markdown, list_all,
+    osc52, resume_text,
+};
+
+/// One piece of a test document.
+enum P<'a> {
+    Heading(&'a str),
+    Turn(&'a str),
+    Para(&'a str),
+    EndTurn,
+}
+
+fn para(text: &str) -> Block {
+    Block { kind: BlockKind::Paragraph, text: text.to_string(), runs: Vec::new(), src: 0..0 }
+}
+
+fn build(parts: &[P]) -> Document {
+    let text: String = parts
+        .iter()
+        .map(|p| match p {
+            P::Heading(t) => format!("## {t}\n\n"),
+            P::Turn(t) => format!("{t}:\n"),
+            P::Para(t) => format!("{t}\n\n"),
+            P::EndTurn => String::new(),
+        })
+        .collect();
+    let opts = ParseOptions::default();
+    let mut b = Builder::new(text, Format::Markdown, &opts);
+    for p in parts {
+        match p {
+            P::Heading(t) => b.heading(t.to_string(), 2, 0..0),
+            P::Turn(t) => b.start_turn(t, None, 0..0),
+            P::Para(t) => b.block(para(t)),
+            P::EndTurn => b.end_turn(),
+        }
+    }
+    b.finish()
+}
+
+const A0: &str =
+    "我们今天聊一聊长篇访谈的阅读体验，尤其是中英文混排的时候，换行和标点都很容易出问题。";
+const A1: &str = "The second thing is export: most transcripts we get come out of WeChat with hard line breaks everywhere.";
+const H0: &str = "那您觉得，读者最需要的是什么功能？书签，还是搜索？";
+const A2: &str = "书签一定要可靠。如果文件改了几个字，书签就丢了，那就没人敢用了。";
+const FOOT: &str = "附录：本文根据录音整理，未经受访者本人审阅，仅供参考。";
+
+fn original() -> Document {
+    build(&[
+        P::Heading("第一部分"),
+        P::Turn("李明"),
+        P::Para(A0),
+        P::Para(A1),
+        P::Turn("主持人"),
+        P::Para(H0),
+        P::Heading("第二部分"),
+        P::Turn("李明"),
+        P::Para(A2),
+        P::EndTurn,
+        P::Para(FOOT),
+    ])
+}
+
+/// Anchor of the paragraph whose text is `text`.
+fn find(doc: &Document, text: &str) -> Anchor {
+    for item in 0..doc.items.len() {
+        for (bi, b) in doc.item_blocks(item).iter().enumerate() {
+            if b.text == text {
+                return Anchor::at(doc, item, bi);
+            }
+        }
+    }
+    panic!("no paragraph {text:?}");
+}
+
+fn id_for(path: &Path, doc: &Document) -> DocId {
+    DocId::new(path, &doc.text)
+}
+
+fn setup() -> (tempfile::TempDir, Store, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("data"));
+    let file = dir.path().join("访谈.md");
+    (dir, store, file)
+}
+
+#[test]
+fn toggle_adds_then_removes_the_bookmark_on_a_paragraph() {
+    let doc = original();
+    let mut m = Marks::new(id_for(Path::new("/x/a.md"), &doc));
+    let at = find(&doc, A1);
+    let Some(Toggled::Added(id)) = m.toggle(&doc, at, 1000) else { panic!("not added") };
+    let b = m.get(&id).unwrap();
+    assert_eq!(b.passage, A1);
+    assert_eq!(b.speaker.as_deref(), Some("李明"));
+    assert_eq!(b.section.as_deref(), Some("第一部分"));
+    // Another offset in the same paragraph finds the same bookmark.
+    let later = Anchor { offset: 10, ..at };
+    assert_eq!(m.at(&later).unwrap().id, id);
+    assert!(matches!(m.toggle(&doc, later, 2000), Some(Toggled::Removed(_))));
+    assert!(m.bookmarks.is_empty());
+    // A place with no paragraph cannot be bookmarked.
+    assert_eq!(m.toggle(&doc, Anchor { item: 99, block: 0, offset: 0, turn: None }, 3), None);
+}
+
+#[test]
+fn note_delete_and_undo() {
+    let doc = original();
+    let mut m = Marks::new(id_for(Path::new("/x/a.md"), &doc));
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, A2), 1000) else { panic!() };
+    assert!(m.set_note(&id, "可靠性是关键", 2000));
+    assert_eq!(m.get(&id).unwrap().note, "可靠性是关键");
+    assert!(!m.set_note("nope", "x", 2000));
+
+    let gone = m.delete(&id, 3000).unwrap();
+    assert_eq!(gone.note, "可靠性是关键");
+    assert!(m.get(&id).is_none());
+    assert!(m.can_undo());
+    assert_eq!(m.undo(3000).as_deref(), Some(id.as_str()));
+    let back = m.get(&id).unwrap();
+    assert_eq!(back.note, "可靠性是关键", "undo brings the note back too");
+    assert!(m.tombstones.is_empty());
+    assert_eq!(m.undo(4000), None);
+}
+
+#[test]
+fn next_and_previous_follow_reading_order_and_wrap() {
+    let doc = original();
+    let mut m = Marks::new(id_for(Path::new("/x/a.md"), &doc));
+    // Added out of order on purpose.
+    for t in [A2, A0, H0] {
+        m.toggle(&doc, find(&doc, t), 1);
+    }
+    let passage = |b: Option<&fangtan::store::Bookmark>| b.unwrap().passage.clone();
+    let at_a1 = find(&doc, A1);
+    assert_eq!(passage(m.next_after(&at_a1)), H0);
+    assert_eq!(passage(m.prev_before(&at_a1)), A0);
+    assert_eq!(passage(m.next_after(&find(&doc, H0))), A2);
+    assert_eq!(passage(m.next_after(&find(&doc, A2))), A0, "wraps to the first");
+    assert_eq!(passage(m.prev_before(&find(&doc, A0))), A2, "wraps to the last");
+    let empty = Marks::new(id_for(Path::new("/x/a.md"), &doc));
+    assert!(empty.next_after(&at_a1).is_none());
+}
+
+#[test]
+fn reading_position_is_restored_on_reopen() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let id = id_for(&file, &doc);
+    let mut m = store.load(&id, &doc).unwrap().marks;
+    let at = Anchor { offset: 6, ..find(&doc, H0) };
+    m.set_position(&doc, at, 5000);
+    store.save(&mut m, &doc).unwrap();
+
+    let loaded = store.load(&id, &doc).unwrap();
+    assert_eq!(loaded.position, Some(at));
+    assert!(!loaded.edited);
+    let msg = resume_text(&doc, &at);
+    assert!(msg.starts_with("resumed at 主持人, 第一部分"), "{msg}");
+}
+
+#[test]
+fn bookmark_and_position_follow_a_paragraph_inserted_before_them() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let mut m = store.load(&id_for(&file, &doc), &doc).unwrap().marks;
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, A2), 1) else { panic!() };
+    m.set_note(&id, "重点", 2);
+    m.set_position(&doc, find(&doc, A2), 3);
+    store.save(&mut m, &doc).unwrap();
+
+    let edited = build(&[
+        P::Heading("第一部分"),
+        P::Turn("李明"),
+        P::Para(A0),
+        P::Para(A1),
+        P::Turn("主持人"),
+        P::Para(H0),
+        P::Para("新加的一段：这是后来补充进来的问题，用来测试书签会不会跟着原来的段落走。"),
+        P::Heading("第二部分"),
+        P::Turn("李明"),
+        P::Para(A2),
+        P::EndTurn,
+        P::Para(FOOT),
+    ]);
+    let loaded = store.load(&id_for(&file, &edited), &edited).unwrap();
+    assert!(loaded.edited);
+    let b = loaded.marks.get(&id).unwrap();
+    assert!(!b.orphaned);
+    assert_eq!(b.anchor, find(&edited, A2));
+    assert_eq!(b.note, "重点");
+    assert_eq!(loaded.position, Some(find(&edited, A2)));
+}
+
+#[test]
+fn bookmark_follows_a_paragraph_edited_slightly() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let mut m = store.load(&id_for(&file, &doc), &doc).unwrap().marks;
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, A1), 1) else { panic!() };
+    let Some(Toggled::Added(id2)) = m.toggle(&doc, find(&doc, A0), 1) else { panic!() };
+    store.save(&mut m, &doc).unwrap();
+
+    // A typo fixed near the start of one paragraph and a word changed in the other.
+    let a1_fixed = A1.replace("The second thing", "The second point");
+    let a0_fixed = A0.replace("聊一聊", "谈一谈");
+    let edited = build(&[
+        P::Heading("第一部分"),
+        P::Turn("李明"),
+        P::Para(&a0_fixed),
+        P::Para(&a1_fixed),
+        P::Turn("主持人"),
+        P::Para(H0),
+        P::EndTurn,
+        P::Para(FOOT),
+    ]);
+    let loaded = store.load(&id_for(&file, &edited), &edited).unwrap();
+    let b = loaded.marks.get(&id).unwrap();
+    assert!(!b.orphaned);
+    assert_eq!(b.anchor, find(&edited, &a1_fixed));
+    assert_eq!(b.passage, a1_fixed, "the passage follows the edit");
+    assert_eq!(loaded.marks.get(&id2).unwrap().anchor, find(&edited, &a0_fixed));
+}
+
+#[test]
+fn bookmark_on_a_deleted_paragraph_is_kept_orphaned_and_exported() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let mut m = store.load(&id_for(&file, &doc), &doc).unwrap().marks;
+    let Some(Toggled::Added(gone)) = m.toggle(&doc, find(&doc, H0), 1) else { panic!() };
+    m.set_note(&gone, "这个问题问得好", 2);
+    let Some(Toggled::Added(kept)) = m.toggle(&doc, find(&doc, FOOT), 1) else { panic!() };
+    store.save(&mut m, &doc).unwrap();
+
+    let edited = build(&[
+        P::Heading("第一部分"),
+        P::Turn("李明"),
+        P::Para(A0),
+        P::Para(A1),
+        P::Heading("第二部分"),
+        P::Turn("李明"),
+        P::Para(A2),
+        P::EndTurn,
+        P::Para(FOOT),
+    ]);
+    let edited_id = id_for(&file, &edited);
+    let mut loaded = store.load(&edited_id, &edited).unwrap();
+    let b = loaded.marks.get(&gone).unwrap();
+    assert!(b.orphaned);
+    assert_eq!(b.passage, H0);
+    assert_eq!(loaded.marks.orphaned().count(), 1);
+    assert!(!loaded.marks.get(&kept).unwrap().orphaned);
+    // Orphans are skipped by next/previous but still listed.
+    let first = find(&edited, A0);
+    assert_eq!(loaded.marks.next_after(&first).unwrap().id, kept);
+
+    let md = export_markdown("访谈", &edited_id.path, &loaded.marks.bookmarks);
+    assert!(md.contains(&format!("> {H0}")), "{md}");
+    assert!(md.contains("Not found in the current text"), "{md}");
+    assert!(md.contains("**Note:** 这个问题问得好"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&export_json("访谈", &edited_id.path, &loaded.marks.bookmarks))
+            .unwrap();
+    let marks = json["bookmarks"].as_array().unwrap();
+    assert_eq!(marks.len(), 2);
+    assert!(marks.iter().any(|m| m["orphaned"] == true && m["passage"] == H0));
+
+    // Saving again keeps the orphan on disk.
+    store.save(&mut loaded.marks, &edited).unwrap();
+    let again = store.load(&edited_id, &edited).unwrap();
+    assert!(again.marks.get(&gone).unwrap().orphaned);
+}
+
+#[test]
+fn markdown_export_quotes_each_passage_with_speaker_section_and_note() {
+    let doc = original();
+    let mut m = Marks::new(id_for(Path::new("/x/a.md"), &doc));
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, A2), 1) else { panic!() };
+    m.set_note(&id, "引用到文章里", 2);
+    m.toggle(&doc, find(&doc, FOOT), 3);
+    let md = export_markdown("长谈", "/x/a.md", &m.bookmarks);
+    let expected = format!(
+        "# 长谈\n\n`/x/a.md`\n\n> {A2}\n\n— 李明, 第二部分\n\n**Note:** 引用到文章里\n\n---\n\n> {FOOT}\n\n— 第二部分\n"
+    );
+    assert_eq!(md, expected);
+    let json: serde_json::Value =
+        serde_json::from_str(&export_json("长谈", "/x/a.md", &m.bookmarks)).unwrap();
+    assert_eq!(json["title"], "长谈");
+    assert_eq!(json["bookmarks"][0]["note"], "引用到文章里");
+    assert_eq!(json["bookmarks"][0]["speaker"], "李明");
+    assert_eq!(json["bookmarks"][1]["speaker"], serde_json::Value::Null);
+}
+
+#[test]
+fn citation_names_speaker_section_and_title_and_travels_base64_encoded() {
+    let doc = original();
+    let c = citation_at(&doc, &find(&doc, A0), Some("长谈")).unwrap();
+    assert_eq!(c, format!("> {A0}\n\n— 李明, 第一部分, 长谈\n"));
+    let seq = osc52(&c);
+    let body = seq.strip_prefix("\x1b]52;c;").unwrap().strip_suffix('\x07').unwrap();
+    assert!(body.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+    let decoded = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), c);
+}
+
+#[test]
+fn a_deletion_in_one_copy_is_not_undone_by_merging_another() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let id = id_for(&file, &doc);
+    let mut a = store.load(&id, &doc).unwrap().marks;
+    let Some(Toggled::Added(x)) = a.toggle(&doc, find(&doc, A0), 10) else { panic!() };
+    store.save(&mut a, &doc).unwrap();
+    // A second reader opens the same file and holds the bookmark in memory.
+    let mut b = store.load(&id, &doc).unwrap().marks;
+    assert!(b.get(&x).is_some());
+    a.delete(&x, 20);
+    store.save(&mut a, &doc).unwrap();
+    // The second reader adds its own bookmark and saves: the deletion stands.
+    let Some(Toggled::Added(y)) = b.toggle(&doc, find(&doc, A2), 30) else { panic!() };
+    store.save(&mut b, &doc).unwrap();
+    assert!(b.get(&x).is_none());
+    let disk = store.load(&id, &doc).unwrap().marks;
+    assert!(disk.get(&x).is_none());
+    assert!(disk.get(&y).is_some());
+}
+
+#[test]
+fn list_all_counts_bookmarks_per_document() {
+    let (t, store, _) = setup();
+    let doc = original();
+    let one = t.path().join("one.md");
+    let two = t.path().join("two.md");
+    let mut m1 = store.load(&id_for(&one, &doc), &doc).unwrap().marks;
+    m1.toggle(&doc, find(&doc, A0), 1);
+    m1.toggle(&doc, find(&doc, A1), 1);
+    m1.set_position(&doc, find(&doc, H0), 1_764_370_000_000);
+    store.save(&mut m1, &doc).unwrap();
+    let mut m2 = store.load(&id_for(&two, &doc), &doc).unwrap().marks;
+    m2.toggle(&doc, find(&doc, A2), 5);
+    store.save(&mut m2, &doc).unwrap();
+    let mut m3 = store.load(&id_for(&t.path().join("none.md"), &doc), &doc).unwrap().marks;
+    m3.set_position(&doc, find(&doc, A2), 5);
+    store.save(&mut m3, &doc).unwrap();
+
+    let all = list_all(store.dir()).unwrap();
+    let text = fangtan::store::summaries_text(&all);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("2 bookmarks, last read 2025-11-28 22:46 UTC  /"), "{text}");
+    assert!(lines[0].ends_with("one.md"), "{text}");
+    assert!(lines[1].starts_with("1 bookmark, never read"), "{text}");
+    assert_eq!(all.len(), 2, "documents without bookmarks are not listed");
+    assert_eq!(all[0].file_name, "one.md");
+    assert_eq!(all[0].bookmarks, 2);
+    assert_eq!(all[0].last_read, Some(1_764_370_000_000));
+    assert_eq!(all[1].file_name, "two.md");
+    assert_eq!(all[1].bookmarks, 1);
+    assert_eq!(fangtan::store::format_time(1_764_370_000_000), "2025-11-28 22:46 UTC");
+    assert_eq!(fangtan::store::format_time(0), "1970-01-01 00:00 UTC");
+    assert_eq!(fangtan::store::format_time(951_782_400_000), "2000-02-29 00:00 UTC");
+    assert!(list_all(&t.path().join("missing")).unwrap().is_empty());
+}
+
+#[test]
+fn undoing_a_saved_deletion_survives_the_next_save() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let id = id_for(&file, &doc);
+    let mut m = store.load(&id, &doc).unwrap().marks;
+    let Some(Toggled::Added(x)) = m.toggle(&doc, find(&doc, A1), 10) else { panic!() };
+    store.save(&mut m, &doc).unwrap();
+    m.delete(&x, 20);
+    store.save(&mut m, &doc).unwrap();
+    assert!(store.load(&id, &doc).unwrap().marks.get(&x).is_none());
+    // Undo in the same millisecond as the delete still wins over the tombstone on disk.
+    m.undo(20).unwrap();
+    store.save(&mut m, &doc).unwrap();
+    assert!(m.get(&x).is_some());
+    let disk = store.load(&id, &doc).unwrap().marks;
+    assert!(disk.get(&x).is_some());
+    assert!(disk.tombstones.is_empty());
+}
+
+#[test]
+fn a_position_whose_paragraph_is_gone_is_not_restored() {
+    let (_t, store, file) = setup();
+    let doc = original();
+    let mut m = store.load(&id_for(&file, &doc), &doc).unwrap().marks;
+    m.set_position(&doc, find(&doc, H0), 1);
+    store.save(&mut m, &doc).unwrap();
+    let edited = build(&[P::Heading("第一部分"), P::Turn("李明"), P::Para(A0)]);
+    let loaded = store.load(&id_for(&file, &edited), &edited).unwrap();
+    assert_eq!(loaded.position, None);
+}
+
+#[test]
+fn an_edit_in_the_middle_of_a_long_paragraph_keeps_the_bookmark() {
+    let long = format!("{A0}{A1}{A2}");
+    let doc = build(&[P::Turn("李明"), P::Para(A0), P::Para(&long), P::Para(FOOT)]);
+    let mut m = Marks::new(id_for(Path::new("/x/long.md"), &doc));
+    let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, &long), 1) else { panic!() };
+    let changed = long.replace("WeChat", "微信");
+    let edited = build(&[P::Turn("李明"), P::Para(FOOT), P::Para(A0), P::Para(&changed)]);
+    m.reanchor(&edited, &id_for(Path::new("/x/long.md"), &edited));
+    let b = m.get(&id).unwrap();
+    assert!(!b.orphaned);
+    assert_eq!(b.anchor, find(&edited, &changed));
+}
