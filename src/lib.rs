@@ -11,5 +11,6 @@ pub mod dump;
 pub mod keymap;
 pub mod layout;
 pub mod parse;
+pub mod reader;
 pub mod source;
 pub mod width;
