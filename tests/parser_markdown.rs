@@ -701,6 +701,26 @@ fn sample_text_is_joined_and_stripped() {
 // ---------------------------------------------------------------------------------------
 // Robustness
 
+#[test]
+fn empty_and_whitespace_only_inputs_do_not_panic() {
+    for s in [
+        "",
+        " ",
+        " \n",
+        "\n\n",
+        "\u{3000}\n",
+        "**",
+        "****",
+        "**  \n**",
+        "# ",
+        "**甲：**",
+        "**乙**：",
+    ] {
+        let doc = md(s);
+        assert!(doc.turns.len() <= 1, "{s:?}");
+    }
+}
+
 /// Every text the reader can show, concatenated.
 fn visible_text(doc: &Document) -> String {
     let mut out = String::new();

@@ -111,6 +111,18 @@ fn plain_text_keeps_stars_and_hashes_as_written() {
     assert_eq!(turn_texts(&doc, 1), vec!["#不是标题"]);
 }
 
+#[test]
+fn blank_and_whitespace_only_lines_do_not_panic() {
+    for s in
+        ["", " ", " \n", "\n\n", "\u{3000}\n", "\t\n  \n", "甲：一\n \n甲：二", "甲： \n甲：\n"]
+    {
+        let doc = plain(s);
+        assert!(all_blocks(&doc).iter().all(|b| !b.text.trim().is_empty()), "{s:?}");
+    }
+    let doc = plain("甲：一\n   \n甲：二\n");
+    assert_eq!(turn_speakers(&doc), vec!["甲", "甲"]);
+}
+
 fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
