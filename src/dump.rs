@@ -68,7 +68,12 @@ fn sections(doc: &Document, parent: Option<usize>) -> Vec<DumpSection<'_>> {
         .iter()
         .enumerate()
         .filter(|(_, s)| s.parent == parent)
-        .map(|(i, s)| DumpSection { title: &s.title, level: s.level, turns: s.turns.len(), sections: sections(doc, Some(i)) })
+        .map(|(i, s)| DumpSection {
+            title: &s.title,
+            level: s.level,
+            turns: s.turns.len(),
+            sections: sections(doc, Some(i)),
+        })
         .collect()
 }
 
@@ -98,7 +103,12 @@ pub fn json(doc: &Document) -> String {
                     .filter(|b| !matches!(b.kind, BlockKind::Image { .. } | BlockKind::Rule))
                     .map(|b| b.text.as_str())
                     .collect(),
-                highlights: doc.quotes.iter().filter(|q| q.turn == ti).map(|q| doc.quote_text(q)).collect(),
+                highlights: doc
+                    .quotes
+                    .iter()
+                    .filter(|q| q.turn == ti)
+                    .map(|q| doc.quote_text(q))
+                    .collect(),
             })
             .collect(),
         had_control_chars: doc.had_control_chars,
@@ -154,7 +164,8 @@ pub fn outline(doc: &Document) -> String {
             }
             Item::Turn(t) => {
                 let turn = &doc.turns[*t];
-                let time = turn.start_ms.map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
+                let time =
+                    turn.start_ms.map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
                 out.push_str(&format!(
                     "{}{}{}: {}\n",
                     "  ".repeat(depth),
@@ -176,9 +187,15 @@ fn spoken_chars(doc: &Document, t: usize) -> usize {
 
 /// `fangtan speakers`: name, turns, share of the spoken characters.
 pub fn speakers(doc: &Document) -> String {
-    let per: Vec<usize> = doc.speakers.iter().map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t)).sum()).collect();
+    let per: Vec<usize> =
+        doc.speakers.iter().map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t)).sum()).collect();
     let total: usize = per.iter().sum::<usize>().max(1);
-    let name_w = doc.speakers.iter().map(|s| str_width(&s.display, AmbiguousWidth::Narrow)).max().unwrap_or(0);
+    let name_w = doc
+        .speakers
+        .iter()
+        .map(|s| str_width(&s.display, AmbiguousWidth::Narrow))
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (i, s) in doc.speakers.iter().enumerate() {
         let pad = name_w - str_width(&s.display, AmbiguousWidth::Narrow);
@@ -199,7 +216,12 @@ pub fn quotes(doc: &Document) -> String {
     let mut out = String::new();
     for (i, q) in doc.quotes.iter().enumerate() {
         let turn = &doc.turns[q.turn];
-        out.push_str(&format!("{}. {}\n   — {}", i + 1, doc.quote_text(q), doc.speaker_name(turn.speaker)));
+        out.push_str(&format!(
+            "{}. {}\n   — {}",
+            i + 1,
+            doc.quote_text(q),
+            doc.speaker_name(turn.speaker)
+        ));
         if let Some(s) = doc.section_title(turn.section) {
             out.push_str(&format!(", {s}"));
         }

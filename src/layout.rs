@@ -291,4 +291,3 @@ pub fn wrap_text(input: &str, width: usize, amb: AmbiguousWidth) -> String {
     }
     out
 }
-

@@ -21,7 +21,9 @@ pub fn looks_like_markdown(text: &str) -> bool {
             break;
         }
         let t = line.trim_start();
-        if (t.starts_with('#') && t.trim_start_matches('#').starts_with(' ') && t.len() - t.trim_start_matches('#').len() <= 6)
+        if (t.starts_with('#')
+            && t.trim_start_matches('#').starts_with(' ')
+            && t.len() - t.trim_start_matches('#').len() <= 6)
             || t.starts_with("![")
             || t.starts_with("```")
             || (t.contains("**") && t.matches("**").count() >= 2)
@@ -36,13 +38,30 @@ pub fn looks_like_markdown(text: &str) -> bool {
 /// A block as the scanner sees it, before labels and inline parsing.
 #[derive(Debug, Clone)]
 enum Raw {
-    Heading { level: u8, content: Range<usize>, src: Range<usize> },
+    Heading {
+        level: u8,
+        content: Range<usize>,
+        src: Range<usize>,
+    },
     /// A top-level paragraph: its lines' content ranges.
-    Para { lines: Vec<Range<usize>> },
-    Item { depth: u8, marker: String, lines: Vec<Range<usize>> },
-    Quote { lines: Vec<Range<usize>> },
-    Code { lines: Vec<Range<usize>>, src: Range<usize> },
-    Rule { src: Range<usize> },
+    Para {
+        lines: Vec<Range<usize>>,
+    },
+    Item {
+        depth: u8,
+        marker: String,
+        lines: Vec<Range<usize>>,
+    },
+    Quote {
+        lines: Vec<Range<usize>>,
+    },
+    Code {
+        lines: Vec<Range<usize>>,
+        src: Range<usize>,
+    },
+    Rule {
+        src: Range<usize>,
+    },
 }
 
 /// Lines of the text as (start, end-without-newline).
@@ -91,7 +110,11 @@ fn atx_heading(t: &str) -> Option<(u8, usize, usize)> {
     if stripped.len() < content.len() && (stripped.is_empty() || stripped.ends_with([' ', '\t'])) {
         content = stripped.trim_end();
     }
-    let start = if content.is_empty() { t.len() } else { t.len() - rest.len() + rest.find(content).unwrap_or(0) };
+    let start = if content.is_empty() {
+        t.len()
+    } else {
+        t.len() - rest.len() + rest.find(content).unwrap_or(0)
+    };
     Some((hashes as u8, start, start + content.len()))
 }
 
@@ -143,7 +166,9 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
                 return None;
             }
             let d = *b.get(digits)?;
-            if (d == b'.' || d == b')') && (b.len() == digits + 1 || matches!(b[digits + 1], b' ' | b'\t')) {
+            if (d == b'.' || d == b')')
+                && (b.len() == digits + 1 || matches!(b[digits + 1], b' ' | b'\t'))
+            {
                 return Some((t[..=digits].to_string(), (digits + 2).min(b.len())));
             }
             None
@@ -206,7 +231,9 @@ fn scan(text: &str) -> Vec<Raw> {
             while i < lines.len() {
                 let l = &text[lines[i].clone()];
                 let lt = l.trim_start();
-                if lt.bytes().take_while(|&b| b == c).count() >= n && lt.trim_start_matches(c as char).trim().is_empty() {
+                if lt.bytes().take_while(|&b| b == c).count() >= n
+                    && lt.trim_start_matches(c as char).trim().is_empty()
+                {
                     end = lines[i].end;
                     i += 1;
                     break;
@@ -334,7 +361,11 @@ fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
     if colon_len == 1 && !line[idx + 1..].starts_with([' ', '\t']) {
         return None;
     }
-    if value.is_empty() || !label::valid_name(key) || key.chars().count() > 20 || key.contains(['*', '[', '(']) {
+    if value.is_empty()
+        || !label::valid_name(key)
+        || key.chars().count() > 20
+        || key.contains(['*', '[', '('])
+    {
         return None;
     }
     Some((key.to_string(), value.to_string()))
@@ -351,7 +382,12 @@ fn find_label(text: &str, line: &Range<usize>, known: &HashMap<String, usize>) -
 }
 
 fn shift(l: Label, by: usize) -> Label {
-    Label { name: l.name.start + by..l.name.end + by, start_ms: l.start_ms, end: l.end + by, bold: l.bold }
+    Label {
+        name: l.name.start + by..l.name.end + by,
+        start_ms: l.start_ms,
+        end: l.end + by,
+        bold: l.bold,
+    }
 }
 
 /// Names used as labels, counted over every line of every top-level paragraph.
@@ -366,7 +402,8 @@ fn count_labels(text: &str, raws: &[Raw]) -> HashMap<String, usize> {
                     // A bold label only counts where it begins the paragraph; a plain one
                     // anywhere at a line start.
                     if k == 0 || !l.bold {
-                        *counts.entry(s[l.name].to_string()).or_default() += if l.bold { 2 } else { 1 };
+                        *counts.entry(s[l.name].to_string()).or_default() +=
+                            if l.bold { 2 } else { 1 };
                     }
                 }
             }
@@ -381,7 +418,9 @@ fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<Block> {
         (Some(a), Some(b)) => a.start..b.end,
         _ => 0..0,
     };
-    if inl.text.trim_matches(|c: char| c.is_whitespace() || c == '*').is_empty() && kind != BlockKind::Rule {
+    if inl.text.trim_matches(|c: char| c.is_whitespace() || c == '*').is_empty()
+        && kind != BlockKind::Rule
+    {
         return None;
     }
     Some(Block { kind, text: inl.text, runs: inl.runs, src })
@@ -401,7 +440,12 @@ fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<Block>> {
             let url = after[..end].split_whitespace().next().unwrap_or("").to_string();
             let alt = rest[..close].trim().to_string();
             let used = 2 + close + 2 + end + 1;
-            v.push(Block { kind: BlockKind::Image { url }, text: alt, runs: Vec::new(), src: pos..pos + used });
+            v.push(Block {
+                kind: BlockKind::Image { url },
+                text: alt,
+                runs: Vec::new(),
+                src: pos..pos + used,
+            });
             let tail = &s[used..];
             let t2 = tail.trim_start();
             pos += used + (tail.len() - t2.len());
@@ -433,12 +477,20 @@ fn build(text: &str, b: &mut Builder) {
                     in_preamble = false;
                 }
             }
-            Raw::Rule { src } => {
-                b.block(Block { kind: BlockKind::Rule, text: String::new(), runs: Vec::new(), src: src.clone() })
-            }
+            Raw::Rule { src } => b.block(Block {
+                kind: BlockKind::Rule,
+                text: String::new(),
+                runs: Vec::new(),
+                src: src.clone(),
+            }),
             Raw::Code { lines, src } => {
                 let body: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
-                b.block(Block { kind: BlockKind::Code, text: body.join("\n"), runs: Vec::new(), src: src.clone() });
+                b.block(Block {
+                    kind: BlockKind::Code,
+                    text: body.join("\n"),
+                    runs: Vec::new(),
+                    src: src.clone(),
+                });
             }
             Raw::Quote { lines } => {
                 if let Some(bl) = block(text, BlockKind::BlockQuote, lines) {
@@ -446,7 +498,11 @@ fn build(text: &str, b: &mut Builder) {
                 }
             }
             Raw::Item { depth, marker, lines } => {
-                if let Some(bl) = block(text, BlockKind::ListItem { depth: *depth, marker: marker.clone() }, lines) {
+                if let Some(bl) = block(
+                    text,
+                    BlockKind::ListItem { depth: *depth, marker: marker.clone() },
+                    lines,
+                ) {
                     b.block(bl);
                 }
             }
@@ -481,7 +537,8 @@ fn paragraph(
             .map(|l| {
                 let s = &text[l.clone()];
                 let is_label = label::bold_label(s).is_some()
-                    || label::plain_label(s).is_some_and(|x| known.get(&s[x.name]).copied().unwrap_or(0) >= 2);
+                    || label::plain_label(s)
+                        .is_some_and(|x| known.get(&s[x.name]).copied().unwrap_or(0) >= 2);
                 if is_label { None } else { meta_line(text, l) }
             })
             .collect();
@@ -502,7 +559,16 @@ fn paragraph(
         } else {
             let l = find_label(text, &lines[k], known);
             match l {
-                Some(l) if k == 0 || known.get(&text[lines[k].start + l.name.start..lines[k].start + l.name.end]).copied().unwrap_or(0) >= 2 => Some(l),
+                Some(l)
+                    if k == 0
+                        || known
+                            .get(&text[lines[k].start + l.name.start..lines[k].start + l.name.end])
+                            .copied()
+                            .unwrap_or(0)
+                            >= 2 =>
+                {
+                    Some(l)
+                }
                 _ => None,
             }
         };
@@ -510,7 +576,13 @@ fn paragraph(
             continue;
         }
         if k > start || label.is_some() {
-            emit_part(text, b, &lines[start..k], label.take(), label_alone_is_subheading && k == lines.len());
+            emit_part(
+                text,
+                b,
+                &lines[start..k],
+                label.take(),
+                label_alone_is_subheading && k == lines.len(),
+            );
         }
         if let Some(l) = here {
             label = Some(shift(l, lines[k].start));

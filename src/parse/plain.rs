@@ -34,8 +34,10 @@ fn build(text: &str, b: &mut Builder) {
         }
     }
     let is_label = |l: &Range<usize>| {
-        label::plain_label(&text[l.clone()])
-            .filter(|lb| counts.get(&text[l.start + lb.name.start..l.start + lb.name.end]).copied().unwrap_or(0) >= 2)
+        label::plain_label(&text[l.clone()]).filter(|lb| {
+            counts.get(&text[l.start + lb.name.start..l.start + lb.name.end]).copied().unwrap_or(0)
+                >= 2
+        })
     };
     let mut para: Vec<Range<usize>> = Vec::new();
     let flush = |para: &mut Vec<Range<usize>>, b: &mut Builder| {
