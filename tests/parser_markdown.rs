@@ -545,10 +545,26 @@ fn sample_title_meta_and_sections() {
             ("二、断行与标点", 2, None),
             ("三、书签、搜索和“下一位发言人”", 2, None),
             ("听众提问", 2, None),
+            ("关于本节目", 2, None),
         ]
     );
     let per_section: Vec<usize> = doc.sections.iter().map(|s| s.turns.len()).collect();
-    assert_eq!(per_section, vec![5, 7, 6, 7, 6, 7]);
+    assert_eq!(per_section, vec![5, 7, 6, 7, 6, 7, 0]);
+    // The footer sits in its own section, after the last turn.
+    let footer: Vec<&str> = doc.items[doc.sections[6].item + 1..]
+        .iter()
+        .filter_map(|i| match i {
+            Item::Block(b) => Some(b.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(footer.len(), 3, "{footer:?}");
+    assert_eq!(
+        footer[0],
+        "本期节目录制于 2026 年 2 月，文字稿经三位嘉宾确认，为便于阅读略有删节。"
+    );
+    let last = doc.turns.last().unwrap();
+    assert_eq!(last.blocks.last().unwrap().kind, BlockKind::Rule);
 }
 
 #[test]
