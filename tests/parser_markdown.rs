@@ -135,6 +135,13 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
     );
     assert_eq!(doc.speakers[0].turns, vec![0, 5]);
     assert!(doc.turns.iter().all(|t| t.start_ms.is_none()));
+    // The label's source range holds the label, and the turn's range holds the label.
+    for t in &doc.turns {
+        let label = &doc.text[t.label_src.clone()];
+        assert!(label.contains(doc.speakers[t.speaker].name.as_str()), "{label:?}");
+        assert!(label.trim_end().ends_with(['：', ':', '*']), "{label:?}");
+        assert!(t.src.start <= t.label_src.start && t.label_src.end <= t.src.end);
+    }
     assert!(doc.quotes.is_empty(), "a label is not a quote");
     assert_no_stars(&doc);
 }
@@ -400,6 +407,7 @@ fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
             "He said “yes”.",
             "她说我们想让一个人读完，对。",
             "看这个强调文字。",
+            "请看这篇文章里的说法，还有code 之后。",
         ]
     );
     assert_eq!(quotes(&doc), vec!["云优先", "整整一年", "很难", "我们想让一个人读完"]);
