@@ -332,7 +332,7 @@ fn a_label_followed_directly_by_bold_is_a_label_then_a_quote() {
 fn cjk_friendly_strong_emphasis_becomes_quotes_inside_turns() {
     let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
     assert_eq!(speakers(&doc), vec!["甲"]);
-    assert_eq!(doc.turns.len(), 6);
+    assert_eq!(doc.turns.len(), 7);
     let texts = first_texts(&doc);
     assert_eq!(texts[0], "我们叫它“慢读”模式。");
     assert_eq!(texts[1], "这是我想做的事。所以我来了。");
@@ -366,9 +366,11 @@ fn quote_runs_are_strong_and_point_back_to_their_quote() {
 #[test]
 fn whitespace_only_bold_is_no_quote_and_leaves_no_stars() {
     let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
-    for t in [4, 5] {
+    for t in [4, 5, 6] {
         assert!(doc.quotes.iter().all(|q| q.turn != t), "turn {t} got a quote");
     }
+    // A paragraph of nothing but an empty bold leaves nothing to read.
+    assert_eq!(turn_texts(&doc, 6), vec!["独立成段的空加粗也不算。"]);
     let text = &doc.turns[4].blocks[0].text;
     assert!(text.starts_with("空的加粗"), "{text:?}");
     assert!(text.ends_with("不算。"), "{text:?}");
