@@ -180,6 +180,7 @@ fn plain_labels_need_two_uses_and_an_ascii_colon_needs_whitespace() {
             "第二个回答。",
             "Note: this line is a one-off note.",
             "https://example.org/letters 是原文地址。",
+            "https://example.org/replies 是回信地址。",
         ]
     );
     assert_eq!(first_texts(&doc)[4..], ["第一次用不加粗的英文名。", "第二次。"]);
