@@ -748,6 +748,60 @@ fn empty_and_whitespace_only_inputs_do_not_panic() {
     }
 }
 
+/// The ranges other stages slice with must be in bounds and on character boundaries, and
+/// runs sorted and non-overlapping, or layout and bookmarks would panic on them.
+fn assert_ranges_sound(doc: &Document) {
+    let check = |text: &str, r: &std::ops::Range<usize>, what: &str| {
+        assert!(r.start <= r.end && text.get(r.clone()).is_some(), "{what} {r:?} in {text:?}");
+    };
+    for b in all_blocks(doc) {
+        check(&doc.text, &b.src, "block src");
+        let mut end = 0;
+        for r in &b.runs {
+            check(&b.text, &r.range, "run");
+            assert!(r.range.start >= end, "runs overlap or are unsorted: {:?}", b.runs);
+            end = r.range.end;
+        }
+    }
+    for t in &doc.turns {
+        check(&doc.text, &t.src, "turn src");
+        check(&doc.text, &t.label_src, "label src");
+    }
+    for s in &doc.sections {
+        check(&doc.text, &s.src, "section src");
+    }
+    for q in &doc.quotes {
+        let block = &doc.turns[q.turn].blocks[q.block];
+        check(&block.text, &q.range, "quote");
+    }
+}
+
+#[test]
+fn ranges_are_sound_in_every_fixture() {
+    for text in [
+        include_str!("fixtures/md/title_meta.md"),
+        include_str!("fixtures/md/meta_paragraphs.md"),
+        include_str!("fixtures/md/label_forms.md"),
+        include_str!("fixtures/md/timestamps.md"),
+        include_str!("fixtures/md/plain_labels.md"),
+        include_str!("fixtures/md/name_shape.md"),
+        include_str!("fixtures/md/subheading.md"),
+        include_str!("fixtures/md/not_labels.md"),
+        include_str!("fixtures/md/turn_extent.md"),
+        include_str!("fixtures/md/label_then_quote.md"),
+        include_str!("fixtures/md/emphasis_cjk.md"),
+        include_str!("fixtures/md/wraps.md"),
+        include_str!("fixtures/md/sections.md"),
+        include_str!("fixtures/md/aliases.md"),
+        include_str!("fixtures/md/blocks.md"),
+        include_str!("../assets/sample.md"),
+    ] {
+        let doc = md(text);
+        assert_eq!(doc.text, text, "the source text is kept as given");
+        assert_ranges_sound(&doc);
+    }
+}
+
 /// Every text the reader can show, concatenated.
 fn visible_text(doc: &Document) -> String {
     let mut out = String::new();
@@ -813,6 +867,7 @@ proptest! {
     #[test]
     fn parse_never_panics_on_markdownish_text(s in markdownish()) {
         let doc = md(&s);
+        assert_ranges_sound(&doc);
         for q in &doc.quotes {
             let _ = doc.quote_text(q);
         }
