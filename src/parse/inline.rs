@@ -74,6 +74,7 @@ pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
         tokenize(src, line.clone(), &mut toks);
     }
     process_emphasis(&mut toks);
+    drop_empty_emphasis(src, &mut toks);
     render(src, &toks)
 }
 
@@ -349,6 +350,47 @@ fn process_emphasis(toks: &mut [Tok]) {
                 c += 1;
             }
         }
+    }
+}
+
+/// Unmatched delimiter runs of the same kind and length with only whitespace between them
+/// (`** **`, `**  \n**`) are emphasis of nothing, which an export leaves behind: they are
+/// dropped instead of showing as stray stars.
+fn drop_empty_emphasis(src: &str, toks: &mut [Tok]) {
+    let mut i = 0;
+    while i < toks.len() {
+        let Tok::Delim(d) = &toks[i] else {
+            i += 1;
+            continue;
+        };
+        if d.len == 0 {
+            i += 1;
+            continue;
+        }
+        let (ch, len) = (d.ch, d.len);
+        let mut j = i + 1;
+        while j < toks.len()
+            && match &toks[j] {
+                Tok::Break => true,
+                Tok::Text(r) => src[r.clone()].trim().is_empty(),
+                _ => false,
+            }
+        {
+            j += 1;
+        }
+        if j < toks.len()
+            && let Tok::Delim(e) = &mut toks[j]
+            && e.ch == ch
+            && e.len == len
+        {
+            e.len = 0;
+            if let Tok::Delim(d) = &mut toks[i] {
+                d.len = 0;
+            }
+            i = j + 1;
+            continue;
+        }
+        i += 1;
     }
 }
 

@@ -205,7 +205,7 @@ pub fn plain_label(s: &str) -> Option<Label> {
 fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
     let t = &s[r.clone()];
     let lead = t.len() - t.trim_start().len();
-    let trail = t.trim_end().len();
+    let trail = t.trim_end().len().max(lead);
     r.start + lead..r.start + trail
 }
 

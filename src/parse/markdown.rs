@@ -92,7 +92,7 @@ fn indent(line: &str) -> (usize, usize) {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.bytes().all(|b| b == b' ' || b == b'\t')
+    line.trim().is_empty()
 }
 
 fn atx_heading(t: &str) -> Option<(u8, usize, usize)> {
@@ -193,7 +193,7 @@ fn interrupts(t: &str, col: usize) -> bool {
 fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
-    r.start + lead..r.start + s.trim_end().len()
+    r.start + lead..r.start + s.trim_end().len().max(lead)
 }
 
 fn scan(text: &str) -> Vec<Raw> {

@@ -23,7 +23,7 @@ fn build(text: &str, b: &mut Builder) {
         if start <= nl && start <= text.len() {
             let s = &text[start..nl];
             let lead = s.len() - s.trim_start().len();
-            lines.push(start + lead..start + s.trim_end().len());
+            lines.push(start + lead..start + s.trim_end().len().max(lead));
         }
         start = nl + 1;
     }
