@@ -5,6 +5,7 @@
 //! [`layout`] (rows for a width, lazily, cached) → `ui` (a frame).
 //! [`width`] is the one display-width function of the whole program.
 
+pub mod app;
 pub mod config;
 pub mod doc;
 pub mod dump;
@@ -12,5 +13,8 @@ pub mod keymap;
 pub mod layout;
 pub mod parse;
 pub mod reader;
+pub mod search;
 pub mod source;
+pub mod term;
+pub mod ui;
 pub mod width;
