@@ -1,21 +1,231 @@
 //! Text and JSON views of a document, for `fangtan dump`, `outline`, `speakers`, `quotes`.
-//! The `dump` JSON is a contract read by other tools: fields keep their names.
+//!
+//! The `dump` JSON is a contract read by other tools (documented in the README): fields
+//! keep their names; new fields may be added.
 
-use crate::doc::Document;
+use serde::Serialize;
+use serde::ser::SerializeMap;
 
+use crate::doc::{BlockKind, Document, Item};
+use crate::width::{AmbiguousWidth, str_width};
+
+#[derive(Serialize)]
+struct DumpDoc<'a> {
+    format: &'a str,
+    title: Option<&'a str>,
+    meta: Meta<'a>,
+    sections: Vec<DumpSection<'a>>,
+    speakers: Vec<DumpSpeaker<'a>>,
+    turns: Vec<DumpTurn<'a>>,
+    had_control_chars: bool,
+}
+
+/// Meta keys in document order.
+struct Meta<'a>(&'a Document);
+
+impl Serialize for Meta<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.meta.len()))?;
+        for e in &self.0.meta {
+            m.serialize_entry(&e.key, &e.value)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DumpSection<'a> {
+    title: &'a str,
+    level: u8,
+    turns: usize,
+    sections: Vec<DumpSection<'a>>,
+}
+
+#[derive(Serialize)]
+struct DumpSpeaker<'a> {
+    name: &'a str,
+    display: &'a str,
+    turns: usize,
+}
+
+#[derive(Serialize)]
+struct DumpTurn<'a> {
+    speaker: &'a str,
+    section: Option<&'a str>,
+    start: Option<String>,
+    paragraphs: Vec<&'a str>,
+    highlights: Vec<&'a str>,
+}
+
+/// `hh:mm:ss` (with `.mmm` when the source had milliseconds).
+pub fn format_time(ms: u64) -> String {
+    let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    if f == 0 { format!("{h:02}:{m:02}:{s:02}") } else { format!("{h:02}:{m:02}:{s:02}.{f:03}") }
+}
+
+fn sections(doc: &Document, parent: Option<usize>) -> Vec<DumpSection<'_>> {
+    doc.sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.parent == parent)
+        .map(|(i, s)| DumpSection {
+            title: &s.title,
+            level: s.level,
+            turns: s.turns.len(),
+            sections: sections(doc, Some(i)),
+        })
+        .collect()
+}
+
+/// `fangtan dump`: the document tree as JSON.
 pub fn json(doc: &Document) -> String {
-    let _ = doc;
-    String::from("{}\n")
+    let d = DumpDoc {
+        format: doc.format.map_or("plain", |f| f.name()),
+        title: doc.title.as_ref().map(|t| t.text.as_str()),
+        meta: Meta(doc),
+        sections: sections(doc, None),
+        speakers: doc
+            .speakers
+            .iter()
+            .map(|s| DumpSpeaker { name: &s.name, display: &s.display, turns: s.turns.len() })
+            .collect(),
+        turns: doc
+            .turns
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| DumpTurn {
+                speaker: &doc.speakers[t.speaker].name,
+                section: doc.section_title(t.section),
+                start: t.start_ms.map(format_time),
+                paragraphs: t
+                    .blocks
+                    .iter()
+                    .filter(|b| !matches!(b.kind, BlockKind::Image { .. } | BlockKind::Rule))
+                    .map(|b| b.text.as_str())
+                    .collect(),
+                highlights: doc
+                    .quotes
+                    .iter()
+                    .filter(|q| q.turn == ti)
+                    .map(|q| doc.quote_text(q))
+                    .collect(),
+            })
+            .collect(),
+        had_control_chars: doc.had_control_chars,
+    };
+    let mut s = serde_json::to_string_pretty(&d).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
 }
+
+/// The first `cells` cells' worth of a text, on one line, with `…` when cut.
+pub fn first_words(text: &str, cells: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for ch in text.chars() {
+        let ch = if ch.is_whitespace() { ' ' } else { ch };
+        let cw = str_width(ch.encode_utf8(&mut [0; 4]), AmbiguousWidth::Narrow);
+        if w + cw > cells.saturating_sub(1) {
+            out.push('…');
+            return out;
+        }
+        w += cw;
+        out.push(ch);
+    }
+    out
+}
+
+fn turn_preview(doc: &Document, t: usize) -> String {
+    let turn = &doc.turns[t];
+    let text = turn.blocks.iter().find(|b| !b.text.is_empty()).map_or("", |b| b.text.as_str());
+    first_words(text, 40)
+}
+
+/// `fangtan outline`: sections and turns as an indented tree.
 pub fn outline(doc: &Document) -> String {
-    let _ = doc;
-    String::new()
+    let mut out = String::new();
+    if let Some(t) = &doc.title {
+        out.push_str(&t.text);
+        out.push('\n');
+    }
+    let mut depth = 0usize;
+    for item in &doc.items {
+        match item {
+            Item::Heading(s) => {
+                let sec = &doc.sections[*s];
+                let mut d = 0;
+                let mut p = sec.parent;
+                while let Some(x) = p {
+                    d += 1;
+                    p = doc.sections[x].parent;
+                }
+                depth = d + 1;
+                out.push_str(&format!("{}§ {}\n", "  ".repeat(d), sec.title));
+            }
+            Item::Turn(t) => {
+                let turn = &doc.turns[*t];
+                let time =
+                    turn.start_ms.map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
+                out.push_str(&format!(
+                    "{}{}{}: {}\n",
+                    "  ".repeat(depth),
+                    time,
+                    doc.speaker_name(turn.speaker),
+                    turn_preview(doc, *t)
+                ));
+            }
+            Item::Block(_) => {}
+        }
+    }
+    out
 }
+
+/// Characters spoken, for the share column: letters, digits and CJK, not spaces or marks.
+fn spoken_chars(doc: &Document, t: usize) -> usize {
+    doc.turns[t].blocks.iter().map(|b| b.text.chars().filter(|c| c.is_alphanumeric()).count()).sum()
+}
+
+/// `fangtan speakers`: name, turns, share of the spoken characters.
 pub fn speakers(doc: &Document) -> String {
-    let _ = doc;
-    String::new()
+    let per: Vec<usize> =
+        doc.speakers.iter().map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t)).sum()).collect();
+    let total: usize = per.iter().sum::<usize>().max(1);
+    let name_w = doc
+        .speakers
+        .iter()
+        .map(|s| str_width(&s.display, AmbiguousWidth::Narrow))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (i, s) in doc.speakers.iter().enumerate() {
+        let pad = name_w - str_width(&s.display, AmbiguousWidth::Narrow);
+        out.push_str(&format!(
+            "{}. {}{}  {:>4} turns  {:>5.1}%\n",
+            i + 1,
+            s.display,
+            " ".repeat(pad),
+            s.turns.len(),
+            per[i] as f64 * 100.0 / total as f64
+        ));
+    }
+    out
 }
+
+/// `fangtan quotes`: each quote with its speaker and section.
 pub fn quotes(doc: &Document) -> String {
-    let _ = doc;
-    String::new()
+    let mut out = String::new();
+    for (i, q) in doc.quotes.iter().enumerate() {
+        let turn = &doc.turns[q.turn];
+        out.push_str(&format!(
+            "{}. {}\n   — {}",
+            i + 1,
+            doc.quote_text(q),
+            doc.speaker_name(turn.speaker)
+        ));
+        if let Some(s) = doc.section_title(turn.section) {
+            out.push_str(&format!(", {s}"));
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -11,6 +11,7 @@ use crate::doc::{
     Block, Document, Format, Item, Quote, Section, Speaker, SpeakerId, Style, Title, Turn,
 };
 
+pub mod inline;
 pub mod join;
 pub mod label;
 pub mod markdown;

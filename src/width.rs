@@ -4,6 +4,9 @@
 //! `unicode-width` (the same version ratatui uses). Never use `.len()` or
 //! `.chars().count()` as a width anywhere in the program.
 
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
+
 /// How East Asian Ambiguous characters (“ ” ‘ ’ · — … ①) are counted.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
@@ -18,15 +21,103 @@ pub enum AmbiguousWidth {
 /// Cells a tab advances to: the next multiple of this, counted from the start of the row.
 pub const TAB_STOP: usize = 4;
 
+const VS15: char = '\u{FE0E}';
+const VS16: char = '\u{FE0F}';
+
+/// Width of one code point taken on its own (no cluster context). Controls, format
+/// characters and combining marks are 0.
+#[inline]
+pub(crate) fn char_width(c: char, amb: AmbiguousWidth) -> usize {
+    let u = c as u32;
+    if (0x20..0x7f).contains(&u) {
+        return 1;
+    }
+    if (0x4E00..=0x9FFF).contains(&u) {
+        return 2;
+    }
+    // unicode-width counts the soft hyphen as 1 (a terminal convention), but it is an
+    // invisible format character that only shows at a hyphenation point we never make.
+    if c == '\u{AD}' {
+        return 0;
+    }
+    // A regional indicator on its own is drawn as a letter box two cells wide by every
+    // terminal that draws it at all; a pair (a flag) is one cluster of width 2.
+    if (0x1F1E6..=0x1F1FF).contains(&u) {
+        return 2;
+    }
+    let w = match amb {
+        AmbiguousWidth::Narrow => c.width(),
+        AmbiguousWidth::Wide => c.width_cjk(),
+    };
+    w.unwrap_or(0)
+}
+
 /// Width in cells of one extended grapheme cluster (a tab counts as 1 here; layout expands
 /// it by column).
 pub fn grapheme_width(g: &str, amb: AmbiguousWidth) -> usize {
-    let _ = (g, amb);
-    todo!("layout helper implements")
+    let mut chars = g.chars();
+    let Some(base) = chars.next() else {
+        return 0;
+    };
+    if base == '\t' {
+        return 1;
+    }
+    let rest = chars.as_str();
+    if rest.is_empty() {
+        return char_width(base, amb);
+    }
+    // Variation selectors pick the presentation: text (base width) or emoji (2 cells).
+    if rest.contains(VS15) {
+        return char_width(base, amb);
+    }
+    if rest.contains(VS16) {
+        return 2;
+    }
+    let w = char_width(base, amb);
+    if w > 0 {
+        return w;
+    }
+    // A cluster led by a lone mark or joiner: as wide as its widest part.
+    rest.chars().map(|c| char_width(c, amb)).max().unwrap_or(0)
 }
 
 /// Width in cells of a string, summed over its grapheme clusters.
 pub fn str_width(s: &str, amb: AmbiguousWidth) -> usize {
-    let _ = (s, amb);
-    todo!("layout helper implements")
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
+    s.graphemes(true).map(|g| grapheme_width(g, amb)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AmbiguousWidth::{Narrow, Wide};
+
+    #[test]
+    fn latin_han_and_fullwidth() {
+        assert_eq!(str_width("hello", Narrow), 5);
+        assert_eq!(str_width("你好", Narrow), 4);
+        assert_eq!(str_width("，。", Narrow), 4);
+        assert_eq!(str_width("Ａ1", Narrow), 3);
+    }
+
+    #[test]
+    fn ambiguous_setting() {
+        for s in ["“", "”", "‘", "’", "·", "—", "…", "①"] {
+            assert_eq!(str_width(s, Narrow), 1, "{s}");
+            assert_eq!(str_width(s, Wide), 2, "{s}");
+        }
+    }
+
+    #[test]
+    fn clusters() {
+        assert_eq!(str_width("e\u{301}", Narrow), 1);
+        assert_eq!(str_width("👨\u{200d}👩\u{200d}👧", Narrow), 2);
+        assert_eq!(str_width("❤\u{fe0f}", Narrow), 2);
+        assert_eq!(str_width("👍🏽", Narrow), 2);
+        assert_eq!(str_width("🇨🇳", Narrow), 2);
+        assert_eq!(str_width("\u{200b}", Narrow), 0);
+        assert_eq!(str_width("한국", Narrow), 4);
+    }
 }

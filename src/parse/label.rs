@@ -1,1 +1,266 @@
-//! Stub.
+//! Speaker labels at the start of a paragraph, shared by the Markdown and plain-text parsers.
+//!
+//! Forms: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, an optional timestamp
+//! (`**Name (00:12:34):**`, `[00:12:34] **Name:**`, `[00:12:34] Name:`), and plain
+//! `Name：` / `Name: ` (which callers accept only for names used as labels at least twice).
+
+use std::ops::Range;
+
+/// A label found at the start of a string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The name, as a byte range of the scanned string.
+    pub name: Range<usize>,
+    pub start_ms: Option<u64>,
+    /// Byte offset just past the label (and the spaces after it).
+    pub end: usize,
+    /// Written in bold (`**Name：**` or `**Name**：`): a label on its own merits.
+    pub bold: bool,
+}
+
+/// Longest name, in characters (a limit on content, not a display width).
+const MAX_NAME_CHARS: usize = 30;
+
+/// Is `name` plausible as a speaker name? Short, on one line, no sentence punctuation.
+pub fn valid_name(name: &str) -> bool {
+    if name.is_empty() || name.trim() != name {
+        return false;
+    }
+    let mut n = 0;
+    for c in name.chars() {
+        n += 1;
+        if n > MAX_NAME_CHARS {
+            return false;
+        }
+        if matches!(
+            c,
+            '，' | '。'
+                | '！'
+                | '？'
+                | '；'
+                | ','
+                | '?'
+                | '!'
+                | ';'
+                | '*'
+                | '\n'
+                | '：'
+                | ':'
+                | '"'
+                | '“'
+                | '”'
+                | '「'
+                | '」'
+                | '、'
+                | '`'
+                | '|'
+                | '#'
+                | '<'
+                | '>'
+                | '['
+                | ']'
+        ) {
+            return false;
+        }
+    }
+    // "1." or "2024" is a list marker or a number, not a name.
+    !name.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ' ')
+}
+
+/// `[00:12:34] ` or `(00:12:34) ` style prefix: the time and the offset after it.
+fn bracket_time(s: &str, open: char, close: char) -> Option<(u64, usize)> {
+    let rest = s.strip_prefix(open)?;
+    let end = rest.find(close)?;
+    let ms = parse_time(&rest[..end])?;
+    Some((ms, open.len_utf8() + end + close.len_utf8()))
+}
+
+/// `hh:mm:ss`, `mm:ss`, with optional `.mmm` or `,mmm`, into milliseconds.
+pub fn parse_time(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (main, frac) = match s.find(['.', ',']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = main.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let mut secs: u64 = 0;
+    for (i, p) in parts.iter().enumerate() {
+        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: u64 = p.parse().ok()?;
+        if i > 0 && v >= 60 {
+            return None;
+        }
+        secs = secs * 60 + v;
+    }
+    let mut ms = secs * 1000;
+    if let Some(f) = frac {
+        if f.is_empty() || f.len() > 3 || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: u64 = f.parse().ok()?;
+        ms += v * 10u64.pow(3 - f.len() as u32);
+    }
+    Some(ms)
+}
+
+fn skip_spaces(s: &str, i: usize) -> usize {
+    i + s[i..].len() - s[i..].trim_start_matches([' ', '\t', '\u{3000}']).len()
+}
+
+/// A colon ending a label: `：` anywhere, `:` only before whitespace or the end (so a URL's
+/// `https://` is never a label).
+fn colon_at(s: &str, i: usize) -> Option<usize> {
+    let rest = &s[i..];
+    if rest.starts_with('：') {
+        return Some(i + '：'.len_utf8());
+    }
+    let after = rest.strip_prefix(':')?;
+    let ends = after.is_empty()
+        || after.starts_with([' ', '\t', '\n', '\u{3000}'])
+        || after.starts_with("**");
+    ends.then_some(i + 1)
+}
+
+/// Split a trailing `(00:12:34)` / `（00:12:34）` / `[00:12:34]` off a name.
+fn name_and_time(s: &str, name: Range<usize>) -> (Range<usize>, Option<u64>) {
+    let text = &s[name.clone()];
+    let trimmed = text.trim_end();
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+        if let Some(inner) = trimmed.strip_suffix(close)
+            && let Some(o) = inner.rfind(open)
+            && let Some(ms) = parse_time(&inner[o + open.len_utf8()..])
+        {
+            let n = inner[..o].trim_end().len();
+            return (name.start..name.start + n, Some(ms));
+        }
+    }
+    (name, None)
+}
+
+/// A bold label at the very start of `s`: `**Name：**`, `**Name**：` (optionally after a
+/// `[00:12:34]` timestamp).
+pub fn bold_label(s: &str) -> Option<Label> {
+    let (pre_ms, mut i) = match bracket_time(s, '[', ']') {
+        Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
+        None => (None, 0),
+    };
+    if !s[i..].starts_with("**") || s[i..].starts_with("***") {
+        return None;
+    }
+    i += 2;
+    let close = s[i..].find("**")? + i;
+    let inner = &s[i..close];
+    if inner.contains('\n') {
+        return None;
+    }
+    let after_close = close + 2;
+    // `**Name：**` — the colon inside the bold.
+    let inner_trim = inner.trim_end();
+    let (name_end, end) = if let Some(stripped) = inner_trim.strip_suffix('：') {
+        (i + stripped.len(), after_close)
+    } else if let Some(stripped) = inner_trim.strip_suffix(':') {
+        (i + stripped.len(), after_close)
+    } else {
+        // `**Name**：` — the colon right after the bold.
+        (close, colon_at(s, after_close)?)
+    };
+    let (name, ms) = name_and_time(s, i..name_end);
+    let name = trim_range(s, name);
+    if !valid_name(&s[name.clone()]) {
+        return None;
+    }
+    Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: true })
+}
+
+/// A plain label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`.
+pub fn plain_label(s: &str) -> Option<Label> {
+    let (pre_ms, start) = match bracket_time(s, '[', ']') {
+        Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
+        None => (None, 0),
+    };
+    let line_end = s[start..].find('\n').map_or(s.len(), |n| start + n);
+    let line = &s[start..line_end];
+    // The first colon on the line ends the candidate name.
+    let idx = line.find(['：', ':'])?;
+    let end = colon_at(s, start + idx)?;
+    let (name, ms) = name_and_time(s, start..start + idx);
+    let name = trim_range(s, name);
+    if !valid_name(&s[name.clone()]) || s[name.clone()].contains(['(', ')', '（', '）', '/', '='])
+    {
+        return None;
+    }
+    Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: false })
+}
+
+fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
+    let t = &s[r.clone()];
+    let lead = t.len() - t.trim_start().len();
+    let trail = t.trim_end().len();
+    r.start + lead..r.start + trail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str, l: Option<Label>) -> Option<String> {
+        l.map(|l| s[l.name].to_string())
+    }
+
+    #[test]
+    fn bold_forms() {
+        for s in [
+            "**主持人Brad：** 你好",
+            "**主持人Brad:** 你好",
+            "**主持人Brad**：你好",
+            "**主持人Brad**: 你好",
+        ] {
+            let l = bold_label(s).unwrap();
+            assert_eq!(&s[l.name.clone()], "主持人Brad", "{s}");
+            assert_eq!(&s[l.end..], "你好", "{s}");
+        }
+    }
+
+    #[test]
+    fn timestamps() {
+        let s = "**Ada (00:12:34):** hi";
+        let l = bold_label(s).unwrap();
+        assert_eq!((&s[l.name.clone()], l.start_ms), ("Ada", Some(754_000)));
+        let s = "[00:12:34] **Ada:** hi";
+        assert_eq!(bold_label(s).unwrap().start_ms, Some(754_000));
+        let s = "[01:02] Ada: hi";
+        let l = plain_label(s).unwrap();
+        assert_eq!((&s[l.name.clone()], l.start_ms), ("Ada", Some(62_000)));
+    }
+
+    #[test]
+    fn label_then_quote() {
+        let s = "**萨提亚·纳德拉：****我正在构建的**";
+        let l = bold_label(s).unwrap();
+        assert_eq!(&s[l.name.clone()], "萨提亚·纳德拉");
+        assert_eq!(&s[l.end..], "**我正在构建的**");
+    }
+
+    #[test]
+    fn not_labels() {
+        assert_eq!(name("**我认为，这很好：**", bold_label("**我认为，这很好：**")), None);
+        assert_eq!(name("**bold** text", bold_label("**bold** text")), None);
+        assert_eq!(plain_label("see https://example.com"), None);
+        assert_eq!(plain_label("https://example.com is down"), None);
+        assert_eq!(plain_label("他说，是的：好"), None);
+        assert_eq!(plain_label("2024: x"), None);
+    }
+
+    #[test]
+    fn plain_forms() {
+        let s = "问：你好吗？";
+        assert_eq!(name(s, plain_label(s)).as_deref(), Some("问"));
+        let s = "Dr. Wu: Thanks.";
+        assert_eq!(name(s, plain_label(s)).as_deref(), Some("Dr. Wu"));
+    }
+}

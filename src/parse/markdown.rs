@@ -1,12 +1,628 @@
 //! Markdown transcripts, including WeChat/公众号 exports.
+//!
+//! Block structure is read line by line (headings, paragraphs, lists, block quotes, fenced
+//! code, rules, HTML comments, images); speaker labels are taken off the start of top-level
+//! paragraphs *before* inline parsing, so `**Name：****quote**` is a label and then a quote;
+//! inline markup is handled by [`super::inline`].
 
-use super::Builder;
+use std::collections::HashMap;
+use std::ops::Range;
 
+use super::label::{self, Label};
+use super::{Builder, inline};
+use crate::doc::{Block, BlockKind};
+
+/// Headings, emphasis or images mark a text as Markdown.
 pub fn looks_like_markdown(text: &str) -> bool {
-    let _ = text;
-    true
+    let mut lines = 0;
+    for line in text.lines() {
+        lines += 1;
+        if lines > 2000 {
+            break;
+        }
+        let t = line.trim_start();
+        if (t.starts_with('#')
+            && t.trim_start_matches('#').starts_with(' ')
+            && t.len() - t.trim_start_matches('#').len() <= 6)
+            || t.starts_with("![")
+            || t.starts_with("```")
+            || (t.contains("**") && t.matches("**").count() >= 2)
+            || t.contains("](")
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A block as the scanner sees it, before labels and inline parsing.
+#[derive(Debug, Clone)]
+enum Raw {
+    Heading {
+        level: u8,
+        content: Range<usize>,
+        src: Range<usize>,
+    },
+    /// A top-level paragraph: its lines' content ranges.
+    Para {
+        lines: Vec<Range<usize>>,
+    },
+    Item {
+        depth: u8,
+        marker: String,
+        lines: Vec<Range<usize>>,
+    },
+    Quote {
+        lines: Vec<Range<usize>>,
+    },
+    Code {
+        lines: Vec<Range<usize>>,
+        src: Range<usize>,
+    },
+    Rule {
+        src: Range<usize>,
+    },
+}
+
+/// Lines of the text as (start, end-without-newline).
+fn split_lines(text: &str) -> Vec<Range<usize>> {
+    let mut v = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        v.push(start..nl);
+        start = nl + 1;
+    }
+    if start < text.len() {
+        v.push(start..text.len());
+    }
+    v
+}
+
+/// Columns of leading indentation (tab = 4) and the byte offset of the first non-blank.
+fn indent(line: &str) -> (usize, usize) {
+    let mut col = 0;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col += 4 - col % 4,
+            _ => return (col, i),
+        }
+    }
+    (col, line.len())
+}
+
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+fn atx_heading(t: &str) -> Option<(u8, usize, usize)> {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if hashes == 0 || hashes > 6 {
+        return None;
+    }
+    let rest = &t[hashes..];
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut content = rest.trim();
+    // A closing sequence of #s preceded by a space.
+    let stripped = content.trim_end_matches('#');
+    if stripped.len() < content.len() && (stripped.is_empty() || stripped.ends_with([' ', '\t'])) {
+        content = stripped.trim_end();
+    }
+    let start = if content.is_empty() {
+        t.len()
+    } else {
+        t.len() - rest.len() + rest.find(content).unwrap_or(0)
+    };
+    Some((hashes as u8, start, start + content.len()))
+}
+
+fn is_rule(t: &str) -> bool {
+    let t = t.trim_end();
+    let Some(c) = t.bytes().next() else { return false };
+    if !matches!(c, b'*' | b'-' | b'_') {
+        return false;
+    }
+    let mut n = 0;
+    for b in t.bytes() {
+        if b == c {
+            n += 1;
+        } else if b != b' ' && b != b'\t' {
+            return false;
+        }
+    }
+    n >= 3
+}
+
+fn fence(t: &str) -> Option<(u8, usize)> {
+    let c = *t.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = t.bytes().take_while(|&b| b == c).count();
+    if n < 3 || (c == b'`' && t[n..].contains('`')) {
+        return None;
+    }
+    Some((c, n))
+}
+
+/// A list marker at the start of `t`: (marker as shown, bytes it takes incl. the space).
+fn list_marker(t: &str) -> Option<(String, usize)> {
+    let b = t.as_bytes();
+    match b.first()? {
+        b'*' | b'-' | b'+' => {
+            if b.len() == 1 || b[1] == b' ' || b[1] == b'\t' {
+                if is_rule(t) {
+                    return None;
+                }
+                return Some(("•".to_string(), (2).min(b.len())));
+            }
+            None
+        }
+        b'0'..=b'9' => {
+            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 9 {
+                return None;
+            }
+            let d = *b.get(digits)?;
+            if (d == b'.' || d == b')')
+                && (b.len() == digits + 1 || matches!(b[digits + 1], b' ' | b'\t'))
+            {
+                return Some((t[..=digits].to_string(), (digits + 2).min(b.len())));
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Does a line start a block that interrupts a paragraph?
+fn interrupts(t: &str, col: usize) -> bool {
+    if col >= 4 {
+        return false;
+    }
+    atx_heading(t).is_some()
+        || t.starts_with('>')
+        || fence(t).is_some()
+        || is_rule(t)
+        || t.starts_with("<!--")
+        || list_marker(t).is_some_and(|(m, _)| m == "•" || m.starts_with("1"))
+}
+
+fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    r.start + lead..r.start + s.trim_end().len()
+}
+
+fn scan(text: &str) -> Vec<Raw> {
+    let lines = split_lines(text);
+    let mut out = Vec::new();
+    let mut list_indents: Vec<usize> = Vec::new();
+    // Content column of the last list item, for indented continuation paragraphs.
+    let mut item_content_col: Option<usize> = None;
+    let mut i = 0;
+    while i < lines.len() {
+        let lr = lines[i].clone();
+        let line = &text[lr.clone()];
+        if is_blank(line) {
+            i += 1;
+            continue;
+        }
+        let (col, off) = indent(line);
+        let t = &line[off..];
+        let tstart = lr.start + off;
+        if col < 4 && t.starts_with("<!--") {
+            // HTML comment: skipped whole, so nothing in it is ever a speaker.
+            while i < lines.len() && !text[lines[i].clone()].contains("-->") {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if col < 4
+            && let Some((c, n)) = fence(t)
+        {
+            let mut body = Vec::new();
+            let start = lr.start;
+            let mut end = lr.end;
+            i += 1;
+            while i < lines.len() {
+                let l = &text[lines[i].clone()];
+                let lt = l.trim_start();
+                if lt.bytes().take_while(|&b| b == c).count() >= n
+                    && lt.trim_start_matches(c as char).trim().is_empty()
+                {
+                    end = lines[i].end;
+                    i += 1;
+                    break;
+                }
+                body.push(lines[i].clone());
+                end = lines[i].end;
+                i += 1;
+            }
+            out.push(Raw::Code { lines: body, src: start..end });
+            list_indents.clear();
+            item_content_col = None;
+            continue;
+        }
+        if col < 4
+            && let Some((level, a, b)) = atx_heading(t)
+        {
+            out.push(Raw::Heading { level, content: tstart + a..tstart + b, src: lr.clone() });
+            list_indents.clear();
+            item_content_col = None;
+            i += 1;
+            continue;
+        }
+        if col < 4 && is_rule(t) {
+            out.push(Raw::Rule { src: lr.clone() });
+            list_indents.clear();
+            item_content_col = None;
+            i += 1;
+            continue;
+        }
+        if col < 4 && t.starts_with('>') {
+            // A block quote: consecutive `>` lines; `>` alone separates its paragraphs.
+            let mut para = Vec::new();
+            while i < lines.len() {
+                let l = &text[lines[i].clone()];
+                let (_, o) = indent(l);
+                let lt = &l[o..];
+                if !lt.starts_with('>') {
+                    break;
+                }
+                let inner_start = lines[i].start + o + 1;
+                let inner = trimmed(text, &(inner_start..lines[i].end));
+                if inner.is_empty() {
+                    if !para.is_empty() {
+                        out.push(Raw::Quote { lines: std::mem::take(&mut para) });
+                    }
+                } else {
+                    para.push(inner);
+                }
+                i += 1;
+            }
+            if !para.is_empty() {
+                out.push(Raw::Quote { lines: para });
+            }
+            list_indents.clear();
+            item_content_col = None;
+            continue;
+        }
+        if let Some((marker, mlen)) = list_marker(t) {
+            while list_indents.last().is_some_and(|&c| c > col) {
+                list_indents.pop();
+            }
+            if list_indents.last() != Some(&col) {
+                list_indents.push(col);
+            }
+            let depth = (list_indents.len() - 1).min(u8::MAX as usize) as u8;
+            let first = trimmed(text, &(tstart + mlen..lr.end));
+            let mut body = vec![first];
+            item_content_col = Some(col + mlen);
+            i += 1;
+            while i < lines.len() {
+                let l = &text[lines[i].clone()];
+                if is_blank(l) {
+                    break;
+                }
+                let (c2, o2) = indent(l);
+                let lt = &l[o2..];
+                if list_marker(lt).is_some() || interrupts(lt, c2) {
+                    break;
+                }
+                body.push(trimmed(text, &lines[i]));
+                i += 1;
+            }
+            body.retain(|r| !r.is_empty());
+            out.push(Raw::Item { depth, marker, lines: body });
+            continue;
+        }
+        // A paragraph.
+        let mut body = vec![trimmed(text, &lr)];
+        i += 1;
+        while i < lines.len() {
+            let l = &text[lines[i].clone()];
+            if is_blank(l) {
+                break;
+            }
+            let (c2, o2) = indent(l);
+            if interrupts(&l[o2..], c2) {
+                break;
+            }
+            body.push(trimmed(text, &lines[i]));
+            i += 1;
+        }
+        match item_content_col {
+            // An indented paragraph after a list item continues that item.
+            Some(ic) if col >= ic.min(2) && col > 0 && !list_indents.is_empty() => {
+                let depth = (list_indents.len() - 1) as u8;
+                out.push(Raw::Item { depth, marker: String::new(), lines: body });
+            }
+            _ => {
+                list_indents.clear();
+                item_content_col = None;
+                out.push(Raw::Para { lines: body });
+            }
+        }
+    }
+    out
+}
+
+/// `key: value` lines of a metadata paragraph.
+fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
+    let line = &text[r.clone()];
+    let idx = line.find(['：', ':'])?;
+    let key = line[..idx].trim();
+    let colon_len = if line[idx..].starts_with('：') { '：'.len_utf8() } else { 1 };
+    let value = line[idx + colon_len..].trim();
+    if colon_len == 1 && !line[idx + 1..].starts_with([' ', '\t']) {
+        return None;
+    }
+    if value.is_empty()
+        || !label::valid_name(key)
+        || key.chars().count() > 20
+        || key.contains(['*', '[', '('])
+    {
+        return None;
+    }
+    Some((key.to_string(), value.to_string()))
+}
+
+/// Find a label at the start of a paragraph line; plain labels only for known names.
+fn find_label(text: &str, line: &Range<usize>, known: &HashMap<String, usize>) -> Option<Label> {
+    let s = &text[line.clone()];
+    if let Some(l) = label::bold_label(s) {
+        return Some(l);
+    }
+    let l = label::plain_label(s)?;
+    (known.get(&s[l.name.clone()]).copied().unwrap_or(0) >= 2).then_some(l)
+}
+
+fn shift(l: Label, by: usize) -> Label {
+    Label {
+        name: l.name.start + by..l.name.end + by,
+        start_ms: l.start_ms,
+        end: l.end + by,
+        bold: l.bold,
+    }
+}
+
+/// Names used as labels, counted over every line of every top-level paragraph.
+fn count_labels(text: &str, raws: &[Raw]) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for r in raws {
+        if let Raw::Para { lines } = r {
+            for (k, line) in lines.iter().enumerate() {
+                let s = &text[line.clone()];
+                let found = label::bold_label(s).or_else(|| label::plain_label(s));
+                if let Some(l) = found {
+                    // A bold label only counts where it begins the paragraph; a plain one
+                    // anywhere at a line start.
+                    if k == 0 || !l.bold {
+                        *counts.entry(s[l.name].to_string()).or_default() +=
+                            if l.bold { 2 } else { 1 };
+                    }
+                }
+            }
+        }
+    }
+    counts
+}
+
+fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<Block> {
+    let inl = inline::parse(text, lines);
+    let src = match (lines.first(), lines.last()) {
+        (Some(a), Some(b)) => a.start..b.end,
+        _ => 0..0,
+    };
+    if inl.text.trim_matches(|c: char| c.is_whitespace() || c == '*').is_empty()
+        && kind != BlockKind::Rule
+    {
+        return None;
+    }
+    Some(Block { kind, text: inl.text, runs: inl.runs, src })
+}
+
+/// A paragraph made only of images: one image block each.
+fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<Block>> {
+    let mut v = Vec::new();
+    for l in lines {
+        let mut s = &text[l.clone()];
+        let mut pos = l.start;
+        while !s.is_empty() {
+            let rest = s.strip_prefix("![")?;
+            let close = rest.find("](")?;
+            let after = &rest[close + 2..];
+            let end = after.find(')')?;
+            let url = after[..end].split_whitespace().next().unwrap_or("").to_string();
+            let alt = rest[..close].trim().to_string();
+            let used = 2 + close + 2 + end + 1;
+            v.push(Block {
+                kind: BlockKind::Image { url },
+                text: alt,
+                runs: Vec::new(),
+                src: pos..pos + used,
+            });
+            let tail = &s[used..];
+            let t2 = tail.trim_start();
+            pos += used + (tail.len() - t2.len());
+            s = t2;
+        }
+    }
+    (!v.is_empty()).then_some(v)
 }
 
 pub fn parse(b: &mut Builder) {
-    let _ = b;
+    let text = b.take_text();
+    build(&text, b);
+    b.restore_text(text);
+}
+
+fn build(text: &str, b: &mut Builder) {
+    let raws = scan(text);
+    let known = count_labels(text, &raws);
+    let mut i = 0;
+    let mut in_preamble = true;
+    while i < raws.len() {
+        match &raws[i] {
+            Raw::Heading { level, content, src } => {
+                let title = inline::parse(text, std::slice::from_ref(content)).text;
+                if *level == 1 && !b.has_title() && !b.body_started() {
+                    b.set_title(title, src.clone());
+                } else {
+                    b.heading(title, *level, src.clone());
+                    in_preamble = false;
+                }
+            }
+            Raw::Rule { src } => b.block(Block {
+                kind: BlockKind::Rule,
+                text: String::new(),
+                runs: Vec::new(),
+                src: src.clone(),
+            }),
+            Raw::Code { lines, src } => {
+                let body: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
+                b.block(Block {
+                    kind: BlockKind::Code,
+                    text: body.join("\n"),
+                    runs: Vec::new(),
+                    src: src.clone(),
+                });
+            }
+            Raw::Quote { lines } => {
+                if let Some(bl) = block(text, BlockKind::BlockQuote, lines) {
+                    b.block(bl);
+                }
+            }
+            Raw::Item { depth, marker, lines } => {
+                if let Some(bl) = block(
+                    text,
+                    BlockKind::ListItem { depth: *depth, marker: marker.clone() },
+                    lines,
+                ) {
+                    b.block(bl);
+                }
+            }
+            Raw::Para { lines } => {
+                let next_is_list = matches!(raws.get(i + 1), Some(Raw::Item { .. }));
+                let next_ends = matches!(raws.get(i + 1), None | Some(Raw::Heading { .. }));
+                paragraph(text, b, lines, &known, next_is_list || next_ends, &mut in_preamble);
+            }
+        }
+        i += 1;
+    }
+}
+
+fn paragraph(
+    text: &str,
+    b: &mut Builder,
+    lines: &[Range<usize>],
+    known: &HashMap<String, usize>,
+    label_alone_is_subheading: bool,
+    in_preamble: &mut bool,
+) {
+    if let Some(images) = image_blocks(text, lines) {
+        for im in images {
+            b.block(im);
+        }
+        return;
+    }
+    // Metadata: between the title and the first section or turn, every line `key: value`.
+    if *in_preamble && b.has_title() && !b.body_started() && !lines.is_empty() {
+        let metas: Option<Vec<_>> = lines
+            .iter()
+            .map(|l| {
+                let s = &text[l.clone()];
+                let is_label = label::bold_label(s).is_some()
+                    || label::plain_label(s)
+                        .is_some_and(|x| known.get(&s[x.name]).copied().unwrap_or(0) >= 2);
+                if is_label { None } else { meta_line(text, l) }
+            })
+            .collect();
+        if let Some(metas) = metas {
+            for ((k, v), l) in metas.into_iter().zip(lines) {
+                b.push_meta(k, v, l.clone());
+            }
+            return;
+        }
+    }
+    // Split the paragraph at every line that starts with a label: the first line may hold
+    // any label; later lines only labels of names known from elsewhere in the document.
+    let mut start = 0;
+    let mut label: Option<Label> = None;
+    for k in 0..=lines.len() {
+        let here = if k == lines.len() {
+            None
+        } else {
+            let l = find_label(text, &lines[k], known);
+            match l {
+                Some(l)
+                    if k == 0
+                        || known
+                            .get(&text[lines[k].start + l.name.start..lines[k].start + l.name.end])
+                            .copied()
+                            .unwrap_or(0)
+                            >= 2 =>
+                {
+                    Some(l)
+                }
+                _ => None,
+            }
+        };
+        if k < lines.len() && here.is_none() {
+            continue;
+        }
+        if k > start || label.is_some() {
+            emit_part(
+                text,
+                b,
+                &lines[start..k],
+                label.take(),
+                label_alone_is_subheading && k == lines.len(),
+            );
+        }
+        if let Some(l) = here {
+            label = Some(shift(l, lines[k].start));
+            start = k;
+        }
+    }
+}
+
+/// One labelled (or unlabelled) stretch of a paragraph.
+fn emit_part(
+    text: &str,
+    b: &mut Builder,
+    lines: &[Range<usize>],
+    label: Option<Label>,
+    alone_is_subheading: bool,
+) {
+    let Some(l) = label else {
+        if let Some(bl) = block(text, BlockKind::Paragraph, lines) {
+            b.block(bl);
+        }
+        return;
+    };
+    let first = lines[0].clone();
+    let mut rest: Vec<Range<usize>> = Vec::with_capacity(lines.len());
+    if l.end < first.end {
+        rest.push(l.end..first.end);
+    }
+    rest.extend(lines[1..].iter().cloned());
+    let name = &text[l.name.clone()];
+    if rest.is_empty() && alone_is_subheading && l.bold {
+        // A bold "label" introducing a list is a subheading, not a speaker.
+        if let Some(bl) = block(text, BlockKind::Subheading, std::slice::from_ref(&first)) {
+            b.block(bl);
+        }
+        return;
+    }
+    b.start_turn(name, l.start_ms, first.start..l.end.min(first.end));
+    if !rest.is_empty()
+        && let Some(bl) = block(text, BlockKind::Paragraph, &rest)
+    {
+        b.block(bl);
+    }
 }

@@ -1,15 +1,159 @@
-//! SubRip (`.srt`) transcripts: numbered cues with `-->` timings; `NAME:` at the start of a
-//! cue names the speaker, a cue without one continues the current speaker.
+//! SubRip (`.srt`) transcripts (stage 2): numbered cues with `-->` timings; `NAME:` at the
+//! start of a cue line names the speaker, a cue without one continues the current speaker.
+//!
+//! Lenient: a cue is everything from its timing line to the next timing line, so missing
+//! numbers, blank lines inside cues and trailing garbage all survive; the number line
+//! just before a timing line is dropped. Text before the first cue is kept as body text.
 
 use super::Builder;
+use super::vtt::cue::{self, Assembler, Dialect, Inline, Timing};
 
-/// Numbered cues with `-->` timings.
+/// Longest speaker name, in chars (a length limit, not a display width).
+const MAX_NAME_CHARS: usize = 30;
+
+/// Numbered cues with `-->` timings: the first non-blank lines are a number and a timing
+/// line (or, with the number missing, a timing line).
 pub fn looks_like_srt(head: &str) -> bool {
-    let _ = head;
-    false
+    let mut lines = cue::lines(head).map(|(_, l)| l.trim()).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else { return false };
+    let first = first.trim_start_matches('\u{feff}');
+    if is_timing(first) {
+        return true;
+    }
+    is_number(first) && lines.next().is_some_and(is_timing)
+}
+
+fn is_number(line: &str) -> bool {
+    !line.is_empty() && line.len() <= 12 && line.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A timing line with both times readable.
+fn is_timing(line: &str) -> bool {
+    cue::parse_timing(line).is_some_and(|t| t.end_ms.is_some())
 }
 
 pub fn parse(b: &mut Builder) {
-    let _ = b;
-    todo!("subtitle helper implements")
+    let text = b.take_text();
+    parse_text(b, &text);
+    b.restore_text(text);
+}
+
+fn parse_text(b: &mut Builder, text: &str) {
+    let mut asm = Assembler::default();
+    // Lines of the cue being read (before the first timing line: the preamble).
+    let mut cue_lines: Vec<(usize, &str)> = Vec::new();
+    let mut timing: Option<Timing> = None;
+    for (at, line) in cue::lines(text) {
+        if line.contains("-->")
+            && let Some(t) = cue::parse_timing(line)
+        {
+            drop_number(&mut cue_lines);
+            emit(b, &mut asm, &cue_lines, timing);
+            cue_lines.clear();
+            timing = Some(t);
+            continue;
+        }
+        cue_lines.push((at, line));
+    }
+    emit(b, &mut asm, &cue_lines, timing);
+    asm.flush(b);
+}
+
+/// Remove the trailing blank lines and the cue number that precede a timing line.
+fn drop_number(lines: &mut Vec<(usize, &str)>) {
+    while lines.last().is_some_and(|(_, l)| l.trim().is_empty()) {
+        lines.pop();
+    }
+    if lines.last().is_some_and(|(_, l)| is_number(l.trim())) {
+        lines.pop();
+    }
+}
+
+fn emit(b: &mut Builder, asm: &mut Assembler, lines: &[(usize, &str)], timing: Option<Timing>) {
+    let mut inline = Inline::new(Dialect::Srt, timing.unwrap_or_default(), false);
+    let mut started = false;
+    for &(at, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let rest = &line[lead..];
+        match label(rest) {
+            Some((name, label_len)) => {
+                let label_at = at + lead;
+                inline.switch(Some((name.to_string(), label_at..label_at + label_len)));
+                inline.line(&rest[label_len..], label_at + label_len);
+            }
+            None => {
+                if started {
+                    inline.line_break();
+                }
+                inline.line(rest, at + lead);
+            }
+        }
+        started = true;
+    }
+    for piece in inline.finish() {
+        asm.push(b, piece);
+    }
+}
+
+/// A speaker label `NAME:` or `NAME：` at the start of a line: the name and the length of
+/// the label (colon included).
+fn label(line: &str) -> Option<(&str, usize)> {
+    let mut colon = None;
+    for (n, (i, c)) in line.char_indices().enumerate() {
+        if n > MAX_NAME_CHARS {
+            return None;
+        }
+        if c == ':' || c == '：' {
+            colon = Some((i, c.len_utf8()));
+            break;
+        }
+        // Sentence punctuation means this is a sentence that happens to contain a colon;
+        // a tag or brace means markup.
+        if matches!(
+            c,
+            '，' | '。' | '！' | '？' | '；' | ',' | '?' | '!' | ';' | '<' | '>' | '{' | '"'
+        ) {
+            return None;
+        }
+    }
+    let (i, len) = colon?;
+    let name = line[..i].trim();
+    let after = &line[i + len..];
+    if name.is_empty()
+        || !name.chars().any(char::is_alphabetic)
+        || name.split_whitespace().count() > 4
+        || after.starts_with("//")
+    {
+        return None;
+    }
+    Some((name, i + len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{label, looks_like_srt};
+
+    #[test]
+    fn labels() {
+        assert_eq!(label("主持人：你好"), Some(("主持人", 12)));
+        assert_eq!(label("Dr. Lin: hi"), Some(("Dr. Lin", 8)));
+        assert_eq!(label("好的，我觉得：是这样"), None);
+        assert_eq!(label("Why? Because: x"), None);
+        assert_eq!(label("10:30 we met"), None);
+        assert_eq!(label("see https://example.org"), None);
+        assert_eq!(label("https://example.org"), None);
+        assert_eq!(label("just text"), None);
+    }
+
+    #[test]
+    fn detection() {
+        assert!(looks_like_srt("1\n00:00:01,000 --> 00:00:02,000\nhi\n"));
+        assert!(looks_like_srt("\n\n12\r\n00:00:01,000 --> 00:00:02,000\r\n"));
+        assert!(looks_like_srt("00:00:01,000 --> 00:00:02,000\nhi\n"));
+        assert!(!looks_like_srt("1\nhello\n"));
+        assert!(!looks_like_srt("# Title\n\n1\n00:00:01,000 --> 00:00:02,000\n"));
+    }
 }

@@ -1,8 +1,110 @@
-//! WebVTT transcripts: `<v Name>` voice tags name the speaker.
+//! WebVTT transcripts (stage 2): `<v Name>` voice tags name the speaker.
+//!
+//! NOTE, STYLE and REGION blocks are skipped, cue identifiers and cue settings ignored.
+//! The title is the text after `WEBVTT` on the first line (`WEBVTT - 茶馆访谈`), else a
+//! `Title:` header line; other `Key: value` header lines become meta. A block without a
+//! timing line (a blank line inside a cue) is kept as a continuation of the cue before it,
+//! so no text is lost.
+
+pub(crate) mod cue;
+
+use cue::{Assembler, Dialect, Inline, Timing};
 
 use super::Builder;
 
 pub fn parse(b: &mut Builder) {
-    let _ = b;
-    todo!("subtitle helper implements")
+    let text = b.take_text();
+    parse_text(b, &text);
+    b.restore_text(text);
+}
+
+fn parse_text(b: &mut Builder, text: &str) {
+    let mut lines = cue::lines(text).peekable();
+    if let Some(&(at, first)) = lines.peek() {
+        let bom = first.len() - first.trim_start_matches('\u{feff}').len();
+        if first[bom..].starts_with("WEBVTT") {
+            lines.next();
+            let after = at + bom + "WEBVTT".len();
+            let rest = &first[bom + "WEBVTT".len()..];
+            let title = rest.trim_start_matches([' ', '\t', '-']).trim_end();
+            if !title.is_empty() {
+                let start = after + (rest.len() - rest.trim_start_matches([' ', '\t', '-']).len());
+                b.set_title(title.to_string(), start..start + title.len());
+            }
+            header(b, &mut lines);
+        }
+    }
+    let mut asm = Assembler::default();
+    let mut block: Vec<(usize, &str)> = Vec::new();
+    loop {
+        block.clear();
+        for (at, line) in lines.by_ref() {
+            if line.trim().is_empty() {
+                if block.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            block.push((at, line));
+        }
+        if block.is_empty() {
+            break;
+        }
+        cue_block(b, &mut asm, &block);
+    }
+    asm.flush(b);
+}
+
+/// Header lines after `WEBVTT`, up to the first blank line (or a timing line, for files
+/// that omit the blank line).
+fn header<'a>(
+    b: &mut Builder,
+    lines: &mut std::iter::Peekable<impl Iterator<Item = (usize, &'a str)>>,
+) {
+    while let Some(&(at, line)) = lines.peek() {
+        if line.trim().is_empty() || line.contains("-->") {
+            return;
+        }
+        lines.next();
+        let Some((key, value)) = line.split_once(':') else { continue };
+        let (key, value) = (key.trim(), value.trim());
+        if key.is_empty() || value.is_empty() {
+            continue;
+        }
+        let src = at..at + line.len();
+        if key.eq_ignore_ascii_case("title") && !b.has_title() {
+            let start = at + (value.as_ptr() as usize - line.as_ptr() as usize);
+            b.set_title(value.to_string(), start..start + value.len());
+        }
+        b.push_meta(key.to_string(), value.to_string(), src);
+    }
+}
+
+fn is_keyword_block(line: &str, kw: &str) -> bool {
+    line.strip_prefix(kw).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
+fn cue_block(b: &mut Builder, asm: &mut Assembler, block: &[(usize, &str)]) {
+    let first = block[0].1.trim_start_matches('\u{feff}');
+    if ["NOTE", "STYLE", "REGION"].iter().any(|kw| is_keyword_block(first, kw)) {
+        return;
+    }
+    // The timing line is the first line, or the second after a cue identifier.
+    let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
+    let (payload, mut inline) = match timing_ix {
+        Some(ix) => {
+            let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
+            (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+        }
+        None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
+    };
+    for (k, &(at, line)) in payload.iter().enumerate() {
+        if k > 0 {
+            inline.line_break();
+        }
+        inline.line(line, at);
+    }
+    for piece in inline.finish() {
+        asm.push(b, piece);
+    }
 }

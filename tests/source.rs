@@ -1,0 +1,210 @@
+#![allow(clippy::unwrap_used)]
+//! Decoding what a user opens: encodings, line endings, errors, control characters.
+
+use std::path::Path;
+
+use fangtan::source::{self, Decoded, SourceError};
+
+const ZH: &str = "主持人：今天我们聊聊茶馆的故事。\n嘉宾：好的，我从小在成都长大，街口就有一家。\n";
+
+fn dec(bytes: &[u8]) -> Result<Decoded, SourceError> {
+    source::decode(bytes, None, Path::new("talk.txt"))
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    for unit in text.encode_utf16() {
+        let b = if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() };
+        out.extend_from_slice(&b);
+    }
+    out
+}
+
+#[test]
+fn utf8_without_bom() {
+    let d = dec(ZH.as_bytes()).unwrap();
+    assert_eq!(d.text, ZH);
+    assert_eq!(d.encoding, "UTF-8");
+    assert!(!d.had_control_chars);
+}
+
+#[test]
+fn utf8_bom_is_dropped() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(ZH.as_bytes());
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.text, ZH);
+    assert_eq!(d.encoding, "UTF-8");
+}
+
+#[test]
+fn utf16_le_and_be_with_bom() {
+    let le = dec(&utf16(ZH, false)).unwrap();
+    assert_eq!(le.text, ZH);
+    assert_eq!(le.encoding, "UTF-16LE");
+    let be = dec(&utf16(ZH, true)).unwrap();
+    assert_eq!(be.text, ZH);
+    assert_eq!(be.encoding, "UTF-16BE");
+}
+
+#[test]
+fn gb18030_without_bom_is_detected() {
+    let (bytes, _, _) = encoding_rs::GB18030.encode(ZH);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.text, ZH);
+    assert_eq!(d.encoding, "GB18030");
+}
+
+#[test]
+fn gbk_with_crlf_is_detected_and_normalised() {
+    let crlf = ZH.replace('\n', "\r\n");
+    let (bytes, _, _) = encoding_rs::GBK.encode(&crlf);
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.text, ZH);
+}
+
+#[test]
+fn explicit_encoding_overrides_detection() {
+    // Shift_JIS bytes of Japanese text would otherwise be read as GB18030 mojibake.
+    let ja = "こんにちは、今日はよろしくお願いします。\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(ja);
+    let d = source::decode(&bytes, Some("shift_jis"), Path::new("ja.txt")).unwrap();
+    assert_eq!(d.text, ja);
+    assert_eq!(d.encoding, "Shift_JIS");
+
+    // And a name overrides even valid UTF-8.
+    let d = source::decode("café\n".as_bytes(), Some("latin1"), Path::new("x")).unwrap();
+    assert_eq!(d.text, "cafÃ©\n");
+}
+
+#[test]
+fn unknown_encoding_is_an_error() {
+    let err = source::decode(b"hi", Some("klingon-8"), Path::new("x")).unwrap_err();
+    assert!(matches!(err, SourceError::UnknownEncoding(_)));
+    assert_eq!(err.to_string(), "unknown encoding \"klingon-8\"");
+    let err = source::read(Path::new("/nonexistent/never"), Some("klingon-8")).unwrap_err();
+    assert!(matches!(err, SourceError::UnknownEncoding(_)));
+}
+
+#[test]
+fn crlf_and_lone_cr_become_lf() {
+    let d = dec(b"Host: hi\r\nGuest: hello\rHost: bye\r\n").unwrap();
+    assert_eq!(d.text, "Host: hi\nGuest: hello\nHost: bye\n");
+    assert!(!d.had_control_chars, "line endings are not control characters");
+}
+
+#[test]
+fn missing_path_names_path_and_reason() {
+    let err = source::read(Path::new("no-such-notes.md"), None).unwrap_err();
+    assert!(matches!(err, SourceError::Io { .. }));
+    let msg = err.to_string();
+    assert!(msg.starts_with("no-such-notes.md: "), "{msg}");
+    assert!(msg.contains("os error 2"), "{msg}");
+    assert!(!msg.contains('\n'));
+}
+
+#[test]
+fn directory_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = source::read(dir.path(), None).unwrap_err();
+    assert!(matches!(err, SourceError::Io { .. }), "{err:?}");
+    assert!(!err.to_string().contains('\n'));
+}
+
+#[test]
+fn read_decodes_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.txt");
+    std::fs::write(&path, ZH.replace('\n', "\r\n")).unwrap();
+    let d = source::read(&path, None).unwrap();
+    assert_eq!(d.text, ZH);
+}
+
+#[test]
+fn binary_is_not_text() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
+    let err = dec(png).unwrap_err();
+    assert!(matches!(err, SourceError::NotText { .. }));
+    assert_eq!(err.to_string(), "talk.txt: not a text file");
+
+    // No NUL at all, but mostly bytes that are neither UTF-8 nor GB18030.
+    let noise: Vec<u8> =
+        (0..4000u32).map(|i| [0x80u8, 0xFF, 0xC0, 0x41][(i % 4) as usize]).collect();
+    assert!(matches!(dec(&noise).unwrap_err(), SourceError::NotText { .. }));
+}
+
+#[test]
+fn empty_and_whitespace_only_have_no_text() {
+    let err = dec(b"").unwrap_err();
+    assert!(matches!(err, SourceError::NoText { .. }));
+    assert_eq!(err.to_string(), "talk.txt: no text");
+    assert!(matches!(dec(b" \n\r\n\t  \n").unwrap_err(), SourceError::NoText { .. }));
+    assert!(matches!(dec(b"\xEF\xBB\xBF\n").unwrap_err(), SourceError::NoText { .. }));
+    assert!(matches!(dec(&utf16(" \n", false)).unwrap_err(), SourceError::NoText { .. }));
+}
+
+#[test]
+fn truncated_utf8_tail_is_still_utf8() {
+    let mut bytes = "嘉宾：我记得那是一个下雨天".as_bytes().to_vec();
+    bytes.extend_from_slice(&"。".as_bytes()[..2]);
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.encoding, "UTF-8");
+    assert_eq!(d.text, "嘉宾：我记得那是一个下雨天\u{FFFD}");
+}
+
+#[test]
+fn a_stray_bad_byte_keeps_utf8() {
+    let mut bytes = ZH.repeat(3).into_bytes();
+    bytes.insert(10, 0xFF);
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.encoding, "UTF-8");
+    assert!(d.text.contains("街口就有一家"));
+    assert!(d.text.contains('\u{FFFD}'));
+}
+
+#[test]
+fn escape_sequences_are_defused_and_flagged() {
+    let d = dec(b"Guest: \x1b[2J\x1b]0;pwned\x07 hello\n").unwrap();
+    assert!(d.had_control_chars);
+    assert!(!d.text.contains('\u{1b}'));
+    assert!(!d.text.contains('\u{7}'));
+    assert_eq!(d.text, "Guest: \u{241B}[2J\u{241B}]0;pwned\u{2407} hello\n");
+}
+
+#[test]
+fn c1_del_and_bidi_controls_are_replaced() {
+    let text = "a\u{7f}b\u{9b}c\u{202e}d\u{2067}e\u{200e}f\u{61c}g\tok\n";
+    let d = dec(text.as_bytes()).unwrap();
+    assert!(d.had_control_chars);
+    for c in ['\u{7f}', '\u{9b}', '\u{202e}', '\u{2067}', '\u{200e}', '\u{61c}'] {
+        assert!(!d.text.contains(c), "{c:?} survived in {:?}", d.text);
+    }
+    assert!(d.text.contains("\u{2421}"), "DEL becomes the DEL picture");
+    assert!(d.text.ends_with("g\tok\n"), "tab and newline stay");
+    assert_eq!(d.text.chars().filter(|&c| c == '\u{FFFD}').count(), 5);
+}
+
+#[test]
+fn controls_in_utf16_are_replaced_too() {
+    let d = dec(&utf16("x\u{1b}[1my\n", true)).unwrap();
+    assert!(d.had_control_chars);
+    assert_eq!(d.text, "x\u{241B}[1my\n");
+}
+
+#[test]
+fn control_characters_in_a_path_do_not_reach_the_terminal() {
+    let err = source::read(Path::new("evil\u{1b}[2Jname\nx.md"), None).unwrap_err();
+    let msg = err.to_string();
+    assert!(!msg.contains('\u{1b}') && !msg.contains('\n'), "{msg:?}");
+}
+
+#[test]
+fn a_50_mb_single_line_decodes() {
+    let mut bytes = "访谈".repeat(50 * 1024 * 1024 / 6).into_bytes();
+    bytes.extend_from_slice(b"\r\n");
+    let len = bytes.len();
+    let d = dec(&bytes).unwrap();
+    assert_eq!(d.text.len(), len - 1);
+    assert!(d.text.ends_with("访谈\n"));
+}
