@@ -1,0 +1,153 @@
+#![allow(clippy::unwrap_used)]
+//! The plain-text parser: paragraphs at blank lines (or at labels when a file has none),
+//! `Name: text` labels by the two-uses rule, hard wraps joined as in Markdown.
+
+use fangtan::doc::{Block, Document, Format, Item};
+use fangtan::parse::{ParseOptions, detect_format, parse};
+use proptest::prelude::*;
+
+fn plain(src: &str) -> Document {
+    let opts = ParseOptions { format: Some(Format::Plain), ..ParseOptions::default() };
+    parse(src.to_string(), &opts)
+}
+
+fn speakers(doc: &Document) -> Vec<&str> {
+    doc.speakers.iter().map(|s| s.name.as_str()).collect()
+}
+
+fn turn_speakers(doc: &Document) -> Vec<&str> {
+    doc.turns.iter().map(|t| doc.speakers[t.speaker].name.as_str()).collect()
+}
+
+fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
+    doc.turns[turn].blocks.iter().map(|b| b.text.as_str()).collect()
+}
+
+fn all_blocks(doc: &Document) -> Vec<&Block> {
+    let mut out = Vec::new();
+    for item in &doc.items {
+        match item {
+            Item::Block(b) => out.push(b),
+            Item::Turn(t) => out.extend(doc.turns[*t].blocks.iter()),
+            Item::Heading(_) => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn paragraphs_split_at_blank_lines_and_labels_need_two_uses() {
+    let text = include_str!("fixtures/plain/paragraphs.txt");
+    assert_eq!(detect_format(text), Format::Plain);
+    let doc = parse(text.to_string(), &ParseOptions::default());
+    assert_eq!(doc.format, Some(Format::Plain));
+    assert_eq!(speakers(&doc), vec!["Kai", "米拉"]);
+    assert_eq!(turn_speakers(&doc), vec!["Kai", "米拉", "Kai", "米拉"]);
+    assert_eq!(turn_texts(&doc, 0), vec!["Welcome back to the show. Today we talk about tea."]);
+    // One-off `Note:` and `注意：` are text of the turn they follow.
+    assert_eq!(
+        turn_texts(&doc, 1),
+        vec![
+            "大家好，我是米拉。今天我们聊聊茶。",
+            "Note: the audio was noisy here.",
+            "注意：以下内容有删节。",
+        ]
+    );
+    assert_eq!(turn_texts(&doc, 2), vec!["So, where do we start?"]);
+    // `https:` is never a label: no whitespace after its colon.
+    assert_eq!(turn_texts(&doc, 3), vec!["从水开始。", "https://example.org/tea 是节目主页。"]);
+}
+
+#[test]
+fn without_blank_lines_paragraphs_split_at_labels() {
+    let doc = plain(include_str!("fixtures/plain/no_blank_lines.txt"));
+    assert_eq!(turn_speakers(&doc), vec!["Kai", "米拉", "Kai", "米拉"]);
+    let texts: Vec<Vec<&str>> = (0..4).map(|t| turn_texts(&doc, t)).collect();
+    assert_eq!(
+        texts,
+        vec![
+            vec!["First line of Kai."],
+            vec!["第一句。这一行接着上一句继续写。"],
+            vec!["Second line, still Kai."],
+            vec!["第二句。"],
+        ]
+    );
+}
+
+#[test]
+fn a_text_without_labels_is_just_paragraphs() {
+    let doc = plain(include_str!("fixtures/plain/no_labels.txt"));
+    assert!(doc.speakers.is_empty());
+    assert!(doc.turns.is_empty());
+    let texts: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "这是一份没有任何发言人标记的文字稿。它只是几段普通的文字。",
+            "第二段：这里有一个冒号，但只出现一次。",
+            "Third paragraph in English, wrapped across two lines.",
+        ]
+    );
+}
+
+#[test]
+fn a_txt_file_holding_markdown_is_markdown() {
+    let text = include_str!("fixtures/plain/markdown_in.txt");
+    assert_eq!(detect_format(text), Format::Markdown);
+    let doc = parse(text.to_string(), &ParseOptions::default());
+    assert_eq!(doc.format, Some(Format::Markdown));
+    assert_eq!(doc.title.as_ref().unwrap().text, "其实是 Markdown");
+    assert_eq!(speakers(&doc), vec!["甲"]);
+    assert_eq!(doc.turns.len(), 2);
+    assert_eq!(turn_texts(&doc, 0), vec!["你好。"]);
+}
+
+#[test]
+fn plain_text_keeps_stars_and_hashes_as_written() {
+    // Plain text has no markup: what looks like it is the author's text.
+    let doc = plain("甲：2 * 3 = 6\n\n甲：#不是标题\n");
+    assert_eq!(turn_speakers(&doc), vec!["甲", "甲"]);
+    assert_eq!(turn_texts(&doc, 0), vec!["2 * 3 = 6"]);
+    assert_eq!(turn_texts(&doc, 1), vec!["#不是标题"]);
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn plainish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("：".to_string()),
+        Just(": ".to_string()),
+        Just(":".to_string()),
+        Just("\n".to_string()),
+        Just("\n\n".to_string()),
+        Just(" ".to_string()),
+        Just("甲：".to_string()),
+        Just("Kai: ".to_string()),
+        Just("https://x.org ".to_string()),
+        Just("。".to_string()),
+        "[一-龥]{1,6}",
+        "[a-zA-Z]{1,6}",
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn plain_parse_never_panics(s in any::<String>()) {
+        let _ = plain(&s);
+    }
+
+    #[test]
+    fn plain_parse_drops_no_cjk_character(s in plainish()) {
+        let doc = plain(&s);
+        let mut shown: String = doc.speakers.iter().map(|s| s.name.as_str()).collect();
+        for b in all_blocks(&doc) {
+            shown.push_str(&b.text);
+        }
+        for c in s.chars().filter(|&c| is_cjk(c)) {
+            prop_assert!(shown.contains(c), "{c:?} of {s:?} missing from {shown:?}");
+        }
+    }
+}
