@@ -143,6 +143,9 @@ pub struct App {
     pub search: Option<SearchState>,
     pub help: bool,
     pub help_top: usize,
+    /// The exact quote or match the last jump went to (the pane shows it with some
+    /// context above), so the next jump continues from it.
+    pub last_target: Option<Pos>,
     /// A transient status message, cleared by the next key.
     pub message: Option<String>,
     pub view: View,
@@ -183,6 +186,7 @@ impl App {
             search: None,
             help: false,
             help_top: 0,
+            last_target: None,
             message: None,
             view: View::default(),
             stats,
@@ -256,7 +260,24 @@ impl App {
     /// Move the reading position to `pos` and let the outline follow.
     fn jump(&mut self, pos: Pos) {
         self.pos = pos;
+        self.last_target = None;
         self.follow_outline();
+    }
+
+    /// Jump to a passage inside an item, showing it with context: from the item's start
+    /// when that is near, else two lines above it.
+    fn jump_into(&mut self, target: Pos) {
+        let start = Pos { vi: target.vi, key: LineKey::lead(0) };
+        let idx = self.line_index(target);
+        let near = (self.reader_height() / 3).max(1);
+        self.pos = if idx <= near { start } else { self.step_up(target, 2).0 };
+        self.last_target = Some(target);
+        self.follow_outline();
+    }
+
+    /// Where relative jumps count from: the last exact target, else the top line.
+    fn here(&self) -> Pos {
+        self.last_target.unwrap_or(self.pos)
     }
 
     /// Select the outline row of the current entry (or its nearest visible ancestor).
@@ -549,6 +570,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 fn scroll(app: &mut App, down: bool, n: usize) {
+    app.last_target = None;
     let moved = if down { app.scroll_down(n) } else { app.scroll_up(n) };
     if !moved {
         app.say(if down { "end of document" } else { "top of document" });
@@ -612,7 +634,7 @@ fn select_row(app: &mut App, row: usize) {
 /// Body item positions of `turns`, picked in document order relative to the reading
 /// position: the first after it, or the last before it.
 fn pick(app: &App, positions: impl DoubleEndedIterator<Item = Pos>, next: bool) -> Option<Pos> {
-    let here = app.pos;
+    let here = app.here();
     if next {
         positions.into_iter().find(|p| *p > here)
     } else {
@@ -633,7 +655,7 @@ fn turn_jump(app: &mut App, next: bool) {
         return;
     }
     let n = app.doc.turns.len();
-    let here = app.pos;
+    let here = app.here();
     let turns = &app.doc.turns;
     let i = turns.partition_point(|t| Pos::item(t.item) <= here);
     let target = if next {
@@ -680,7 +702,7 @@ fn quote_jump(app: &mut App, next: bool) {
     let n = app.doc.quotes.len();
     let found = pick_sorted(app, &(0..n).collect::<Vec<_>>(), quote_pos, next);
     match found {
-        Some(p) => app.jump(p),
+        Some(p) => app.jump_into(p),
         None => app.say(if next { "no next quote" } else { "no previous quote" }),
     }
 }
@@ -742,7 +764,11 @@ fn input(app: &mut App, i: Input) {
         s.matches = matches;
         s.current = current;
     }
-    app.jump(target);
+    if current.is_some() {
+        app.jump_into(target);
+    } else {
+        app.jump(target);
+    }
 }
 
 fn match_step(app: &mut App, next: bool) {
@@ -762,7 +788,7 @@ fn match_step(app: &mut App, next: bool) {
         Some(t) => {
             s.current = Some(t);
             let p = match_pos(&s.matches[t]);
-            app.jump(p);
+            app.jump_into(p);
         }
         None => app.say(if next { "no next match" } else { "no previous match" }),
     }
@@ -784,9 +810,11 @@ fn mouse(app: &mut App, m: Mouse) {
                     app.outline_top.saturating_sub(WHEEL)
                 };
             } else if down {
+                app.last_target = None;
                 app.scroll_down(WHEEL);
                 app.follow_outline();
             } else {
+                app.last_target = None;
                 app.scroll_up(WHEEL);
                 app.follow_outline();
             }

@@ -220,7 +220,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 }
             }
             LineKind::LegendHead => {
-                put(buf, x0, y, max_x, "Speakers (1-9 jumps to their next turn)", dim, amb);
+                put(buf, x0, y, max_x, "Speakers · 1-9 jumps to their next turn", dim, amb);
             }
             LineKind::Legend(s) => {
                 let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
@@ -406,7 +406,9 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         let Some(&e) = app.outline_rows.get(row) else { break };
         let Some(entry) = app.entries.get(e) else { break };
         let y = a.y + r;
-        let selected = current == Some(e);
+        // Before the first entry (title, preamble) nothing is current.
+        let selected =
+            current == Some(e) && (app.focus == Focus::Outline || app.current_entry().is_some());
         let mut bg = Style::default();
         if selected {
             bg = bg.bg(theme.selection_bg);
@@ -414,6 +416,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
                 bg = bg.add_modifier(Modifier::REVERSED);
             }
             fill(buf, Area { x: a.x, y, width: max_x - a.x, height: 1 }, bg);
+            put(buf, a.x, y, max_x, "›", bg.fg(theme.cursor), amb);
         }
         let mut x = a.x + 2 + 2 * entry.depth;
         match entry.kind {
@@ -482,7 +485,9 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         ((before / total * 100.0).floor().min(99.0) as u32, total - before)
     };
     right.push(format!("{pct}%"));
-    right.push(format_left(left));
+    if a.width >= 60 {
+        right.push(format_left(left));
+    }
     let right = format!("{} ", right.join(" │ "));
     // Left side: the prompt, a message, or where we are.
     let left = if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
@@ -539,7 +544,7 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
     }
     let title = " Keys · Esc closes · j/k scroll ";
     put(buf, a.x + 2, a.y, right, title, border.add_modifier(Modifier::BOLD), amb);
-    let keys_w = 18;
+    let keys_w = usize::from(a.width / 3).clamp(8, 24);
     for (i, (action, chords)) in app.opts.keymap.bindings().iter().skip(app.help_top).enumerate() {
         let y = a.y + 1 + i as u16;
         if y >= bottom {
