@@ -631,17 +631,6 @@ fn select_row(app: &mut App, row: usize) {
     }
 }
 
-/// Body item positions of `turns`, picked in document order relative to the reading
-/// position: the first after it, or the last before it.
-fn pick(app: &App, positions: impl DoubleEndedIterator<Item = Pos>, next: bool) -> Option<Pos> {
-    let here = app.here();
-    if next {
-        positions.into_iter().find(|p| *p > here)
-    } else {
-        positions.into_iter().rev().find(|p| *p < here)
-    }
-}
-
 fn turn_jump(app: &mut App, next: bool) {
     let word = if next { "next" } else { "previous" };
     if let Some(s) = app.focus_speaker {
@@ -654,16 +643,7 @@ fn turn_jump(app: &mut App, next: bool) {
         }
         return;
     }
-    let n = app.doc.turns.len();
-    let here = app.here();
-    let turns = &app.doc.turns;
-    let i = turns.partition_point(|t| Pos::item(t.item) <= here);
-    let target = if next {
-        (i < n).then(|| Pos::item(turns[i].item))
-    } else {
-        let j = turns.partition_point(|t| Pos::item(t.item) < here);
-        j.checked_sub(1).map(|j| Pos::item(turns[j].item))
-    };
+    let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item), next);
     match target {
         Some(p) => app.jump(p),
         None => app.say(format!("no {word} turn")),
@@ -677,7 +657,7 @@ fn pick_sorted(
     at: impl Fn(&App, usize) -> Pos,
     next: bool,
 ) -> Option<Pos> {
-    let here = app.pos;
+    let here = app.here();
     if next {
         let i = ids.partition_point(|&t| at(app, t) <= here);
         ids.get(i).map(|&t| at(app, t))
@@ -699,24 +679,36 @@ fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
 }
 
 fn quote_jump(app: &mut App, next: bool) {
-    let n = app.doc.quotes.len();
-    let found = pick_sorted(app, &(0..n).collect::<Vec<_>>(), quote_pos, next);
+    let found = pick_slice(
+        app,
+        &app.doc.quotes,
+        |app, q| Pos::text(app.doc.turns[q.turn].item, q.block, q.range.start),
+        next,
+    );
     match found {
         Some(p) => app.jump_into(p),
         None => app.say(if next { "no next quote" } else { "no previous quote" }),
     }
 }
 
-fn quote_pos(app: &App, q: usize) -> Pos {
-    let q = &app.doc.quotes[q];
-    Pos::text(app.doc.turns[q.turn].item, q.block, q.range.start)
-}
-
 fn section_jump(app: &mut App, next: bool) {
-    let found = pick(app, app.doc.sections.iter().map(|s| Pos::item(s.item)), next);
+    let found = pick_slice(app, &app.doc.sections, |_, s| Pos::item(s.item), next);
     match found {
         Some(p) => app.jump(p),
         None => app.say(if next { "no next section" } else { "no previous section" }),
+    }
+}
+
+/// Binary search in a list in document order: the first entry after the reading position,
+/// or the last before it.
+fn pick_slice<T>(app: &App, list: &[T], at: impl Fn(&App, &T) -> Pos, next: bool) -> Option<Pos> {
+    let here = app.here();
+    if next {
+        let i = list.partition_point(|x| at(app, x) <= here);
+        list.get(i).map(|x| at(app, x))
+    } else {
+        let i = list.partition_point(|x| at(app, x) < here);
+        i.checked_sub(1).map(|i| at(app, &list[i]))
     }
 }
 
