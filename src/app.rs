@@ -221,6 +221,11 @@ impl App {
         self.panes().outline.map(|a| usize::from(a.height)).unwrap_or(0)
     }
 
+    /// Forget every laid-out line, as after a resize (benches measure a cold screen).
+    pub fn forget_layout(&mut self) {
+        self.invalidate();
+    }
+
     /// Forget laid-out lines (width or focus changed).
     fn invalidate(&mut self) {
         self.cache.clear();

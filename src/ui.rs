@@ -134,26 +134,28 @@ fn fill(buf: &mut Buffer, a: Area, style: Style) {
     }
 }
 
-/// The leading graphemes of `text` that fit in `width` cells, with `…` when cut.
+/// The leading graphemes of `text` that fit in `width` cells, with `…` when cut. Reads
+/// only as far as it needs (first words of a long paragraph).
 pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
-    if str_width(text, amb) <= width {
-        return text.to_string();
-    }
     let ell = str_width("…", amb);
-    let mut out = String::new();
     let mut w = 0;
-    for g in text.graphemes(true) {
+    // End of the longest prefix that still leaves room for the ellipsis.
+    let mut cut = 0;
+    for (i, g) in text.grapheme_indices(true) {
         let gw = grapheme_width(g, amb);
-        if w + gw + ell > width {
-            break;
+        if w + gw > width {
+            let mut out = text[..cut].to_string();
+            if ell <= width {
+                out.push('…');
+            }
+            return out;
         }
         w += gw;
-        out.push_str(g);
+        if w + ell <= width {
+            cut = i + g.len();
+        }
     }
-    if w + ell <= width {
-        out.push('…');
-    }
-    out
+    text.to_string()
 }
 
 /// Draw the whole screen.

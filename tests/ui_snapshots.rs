@@ -107,3 +107,87 @@ fn tiny_sizes_never_panic() {
         }
     }
 }
+
+fn app_with(w: u16, h: u16, amb: AmbiguousWidth) -> App {
+    let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
+    let opts =
+        ReaderOptions { file_name: "sample.md".into(), ambiguous: amb, ..ReaderOptions::default() };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: w, height: h });
+    app
+}
+
+/// Walk a buffer row as the terminal would (each glyph advancing by its width under `amb`)
+/// and return the glyphs of each row with their columns.
+fn rows(buf: &Buffer, amb: AmbiguousWidth) -> Vec<Vec<(u16, String)>> {
+    let mut out = Vec::new();
+    for y in 0..buf.area.height {
+        let mut row = Vec::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let s = buf[(x, y)].symbol().to_string();
+            let w = str_width(&s, amb).max(1) as u16;
+            assert!(x + w <= buf.area.width, "glyph {s:?} at {x} overflows row {y}");
+            row.push((x, s));
+            x += w;
+        }
+        out.push(row);
+    }
+    out
+}
+
+#[test]
+fn no_row_overflows_and_no_reading_row_starts_with_closing_punctuation() {
+    for amb in [AmbiguousWidth::Narrow, AmbiguousWidth::Wide] {
+        for (w, h) in [(120, 40), (100, 30), (80, 24), (61, 20), (40, 12), (20, 5)] {
+            let mut a = app_with(w, h, amb);
+            let reader_x = a.panes().reader.x + fangtan::app::GUTTER;
+            for _ in 0..200 {
+                let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+                ui::draw_buffer(&mut buf, &a, &ui::Theme::default());
+                for (y, row) in rows(&buf, amb).iter().enumerate().take(usize::from(h) - 1) {
+                    let first = row.iter().find(|(x, s)| *x >= reader_x && s != " ");
+                    if let Some((x, s)) = first {
+                        assert!(
+                            !"，。、：；？！）」』".contains(s.as_str()) || *x > reader_x,
+                            "{amb:?} {w}x{h} row {y} starts with {s}"
+                        );
+                    }
+                }
+                if a.view.at_end {
+                    break;
+                }
+                update(&mut a, Msg::Action(fangtan::keymap::Action::PageDown));
+            }
+        }
+    }
+}
+
+#[test]
+fn document_control_characters_never_reach_the_screen() {
+    use fangtan::doc::{Block, BlockKind, Format};
+    let mut b =
+        fangtan::parse::Builder::new(String::new(), Format::Markdown, &ParseOptions::default());
+    b.heading("Title \u{1b}]0;pwned\u{7}".into(), 2, 0..0);
+    b.start_turn("Eve\u{1b}[31m", None, 0..0);
+    b.block(Block {
+        kind: BlockKind::Paragraph,
+        text: "plain \u{1b}[2J\u{1b}[H text \u{9b}31m and \r carriage".into(),
+        runs: Vec::new(),
+        src: 0..0,
+    });
+    let doc = b.finish();
+    let mut a = App::new(doc, ReaderOptions::default());
+    update(&mut a, Msg::Resize { width: 80, height: 12 });
+    keys(&mut a, "}");
+    for state in ["", "s", "?"] {
+        keys(&mut a, state);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 12));
+        ui::draw_buffer(&mut buf, &a, &ui::Theme::default());
+        for cell in buf.content() {
+            assert!(!cell.symbol().chars().any(char::is_control), "{:?}", cell.symbol());
+        }
+        let screen = text(&buf);
+        assert!(state == "?" || screen.contains("plain"), "{screen}");
+    }
+}
