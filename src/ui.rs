@@ -123,10 +123,19 @@ pub fn put(
     x
 }
 
-/// Fill a rectangle with blanks of a style.
+/// Fill a rectangle with blanks of a style. A wide glyph straddling its left edge is
+/// blanked too, or the terminal would draw it over the rectangle's first column.
 fn fill(buf: &mut Buffer, a: Area, style: Style) {
     let area = buf.area;
     for y in a.y..a.y.saturating_add(a.height).min(area.y + area.height) {
+        if a.x > area.x && a.x < area.x + area.width {
+            let left = &mut buf[(a.x - 1, y)];
+            if unicode_width::UnicodeWidthStr::width(left.symbol()) > 1
+                || !matches!(left.diff_option, CellDiffOption::None)
+            {
+                left.reset();
+            }
+        }
         for x in a.x..a.x.saturating_add(a.width).min(area.x + area.width) {
             buf[(x, y)].reset();
             buf[(x, y)].set_style(style);

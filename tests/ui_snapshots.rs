@@ -109,7 +109,11 @@ fn tiny_sizes_never_panic() {
 }
 
 fn app_with(w: u16, h: u16, amb: AmbiguousWidth) -> App {
-    let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
+    app_text(SAMPLE, w, h, amb)
+}
+
+fn app_text(src: &str, w: u16, h: u16, amb: AmbiguousWidth) -> App {
+    let doc = parse::parse(src.to_string(), &ParseOptions::default());
     let opts =
         ReaderOptions { file_name: "sample.md".into(), ambiguous: amb, ..ReaderOptions::default() };
     let mut app = App::new(doc, opts);
@@ -138,11 +142,23 @@ fn rows(buf: &Buffer, amb: AmbiguousWidth) -> Vec<Vec<(u16, String)>> {
 
 #[test]
 fn no_row_overflows_and_no_reading_row_starts_with_closing_punctuation() {
+    check_every_page(SAMPLE);
+}
+
+/// The same check on any transcript: `FANGTAN_CHECK_FILE=path cargo test --test ui_snapshots`.
+#[test]
+fn check_file_from_env() {
+    if let Ok(path) = std::env::var("FANGTAN_CHECK_FILE") {
+        check_every_page(&std::fs::read_to_string(path).unwrap());
+    }
+}
+
+fn check_every_page(src: &str) {
     for amb in [AmbiguousWidth::Narrow, AmbiguousWidth::Wide] {
         for (w, h) in [(120, 40), (100, 30), (80, 24), (61, 20), (40, 12), (20, 5)] {
-            let mut a = app_with(w, h, amb);
+            let mut a = app_text(src, w, h, amb);
             let reader_x = a.panes().reader.x + fangtan::app::GUTTER;
-            for _ in 0..200 {
+            for _ in 0..5000 {
                 let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
                 ui::draw_buffer(&mut buf, &a, &ui::Theme::default());
                 for (y, row) in rows(&buf, amb).iter().enumerate().take(usize::from(h) - 1) {
