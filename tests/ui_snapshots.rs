@@ -108,10 +108,6 @@ fn tiny_sizes_never_panic() {
     }
 }
 
-fn app_with(w: u16, h: u16, amb: AmbiguousWidth) -> App {
-    app_text(SAMPLE, w, h, amb)
-}
-
 fn app_text(src: &str, w: u16, h: u16, amb: AmbiguousWidth) -> App {
     let doc = parse::parse(src.to_string(), &ParseOptions::default());
     let opts =
