@@ -79,6 +79,11 @@ fn sections(doc: &Document, parent: Option<usize>) -> Vec<DumpSection<'_>> {
 
 /// `fangtan dump`: the document tree as JSON.
 pub fn json(doc: &Document) -> String {
+    // Quotes are in document order, so each turn's quotes are one contiguous stretch.
+    let mut quotes_of: Vec<Vec<&str>> = vec![Vec::new(); doc.turns.len()];
+    for q in &doc.quotes {
+        quotes_of[q.turn].push(doc.quote_text(q));
+    }
     let d = DumpDoc {
         format: doc.format.map_or("plain", |f| f.name()),
         title: doc.title.as_ref().map(|t| t.text.as_str()),

@@ -241,6 +241,193 @@ impl KeyChord {
     }
 }
 
+impl KeyChord {
+    /// The one spelling of a chord, so chords from the terminal and from the config compare
+    /// equal: shift folds into characters (`S-g` is `G`), `S-Tab` is `BackTab` without a shift
+    /// bit, and the characters a terminal may report for named keys become those keys.
+    pub fn normalize(self) -> KeyChord {
+        let mut c = self;
+        c.key = match c.key {
+            Key::Char(' ') => Key::Space,
+            Key::Char('\t') => Key::Tab,
+            Key::Char('\n' | '\r') => Key::Enter,
+            k => k,
+        };
+        match c.key {
+            Key::Char(ch) if c.mods.shift => {
+                let mut up = ch.to_uppercase();
+                if let (Some(u), None) = (up.next(), up.next()) {
+                    c.key = Key::Char(u);
+                }
+                c.mods.shift = false;
+            }
+            Key::Tab if c.mods.shift => {
+                c.key = Key::BackTab;
+                c.mods.shift = false;
+            }
+            Key::BackTab => c.mods.shift = false,
+            _ => {}
+        }
+        c
+    }
+}
+
+/// Why a key in the config syntax did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyParseError {
+    #[error("an empty key")]
+    Empty,
+    #[error("unknown key name \"{0}\"")]
+    UnknownName(String),
+    #[error("\"{0}\" is several keys; a binding is one key")]
+    Sequence(String),
+    #[error("key names go in angle brackets: \"<{0}>\"")]
+    Unbracketed(String),
+    #[error("\"{0}\" is a control character; write the key by name, like \"<Tab>\"")]
+    Control(String),
+    #[error("shift with \"{0}\": write the shifted character itself")]
+    ShiftChar(String),
+    #[error("unknown modifier \"{0}-\" (use C-, A- or S-)")]
+    Modifier(String),
+}
+
+/// Named keys of the config syntax, lower-cased; the first spelling of each is canonical
+/// (what `Display` writes, in its own case).
+const KEY_NAMES: &[(&str, Key)] = &[
+    ("enter", Key::Enter),
+    ("cr", Key::Enter),
+    ("return", Key::Enter),
+    ("esc", Key::Esc),
+    ("escape", Key::Esc),
+    ("tab", Key::Tab),
+    ("bs", Key::Backspace),
+    ("backspace", Key::Backspace),
+    ("del", Key::Delete),
+    ("delete", Key::Delete),
+    ("insert", Key::Insert),
+    ("ins", Key::Insert),
+    ("up", Key::Up),
+    ("down", Key::Down),
+    ("left", Key::Left),
+    ("right", Key::Right),
+    ("home", Key::Home),
+    ("end", Key::End),
+    ("pageup", Key::PageUp),
+    ("pgup", Key::PageUp),
+    ("pagedown", Key::PageDown),
+    ("pgdn", Key::PageDown),
+    ("space", Key::Space),
+    ("lt", Key::Char('<')),
+];
+
+/// Every canonical key name, for suggestions in error messages.
+pub fn key_names() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "Enter", "Esc", "Tab", "S-Tab", "BS", "Del", "Insert", "Up", "Down", "Left", "Right",
+        "Home", "End", "PageUp", "PageDown", "Space",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend((1..=12).map(|n| format!("F{n}")));
+    v
+}
+
+fn named_key(name: &str) -> Option<Key> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(&(_, k)) = KEY_NAMES.iter().find(|(n, _)| *n == lower) {
+        return Some(k);
+    }
+    let n: u8 = lower.strip_prefix('f')?.parse().ok()?;
+    (1..=24).contains(&n).then_some(Key::F(n))
+}
+
+impl std::str::FromStr for KeyChord {
+    type Err = KeyParseError;
+
+    /// The config syntax: a character (`j`, `}`, `<`), or angle brackets holding modifiers
+    /// (`C-`, `A-`/`M-`, `S-`) and a character or key name (`<C-f>`, `<S-Tab>`, `<F1>`).
+    /// Names are case-insensitive; the result is [`KeyChord::normalize`]d.
+    fn from_str(s: &str) -> Result<KeyChord, KeyParseError> {
+        let mut chars = s.chars();
+        let (first, second) = (chars.next(), chars.next());
+        let Some(first) = first else { return Err(KeyParseError::Empty) };
+        if second.is_none() {
+            if first.is_control() || first == ' ' {
+                return Err(KeyParseError::Control(s.escape_default().to_string()));
+            }
+            return Ok(KeyChord::ch(first));
+        }
+        let Some(inner) = s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) else {
+            if named_key(s).is_some() {
+                return Err(KeyParseError::Unbracketed(s.to_string()));
+            }
+            return Err(KeyParseError::Sequence(s.to_string()));
+        };
+        let mut mods = Mods::default();
+        let mut rest = inner;
+        loop {
+            let mut it = rest.chars();
+            let (Some(m), Some('-'), Some(_)) = (it.next(), it.next(), it.next()) else { break };
+            match m.to_ascii_lowercase() {
+                'c' => mods.ctrl = true,
+                'a' | 'm' => mods.alt = true,
+                's' => mods.shift = true,
+                _ => {
+                    // `<x-y>` where x is not a modifier: only an error if it looks like one.
+                    if named_key(rest).is_none() {
+                        return Err(KeyParseError::Modifier(m.to_string()));
+                    }
+                    break;
+                }
+            }
+            rest = &rest[m.len_utf8() + 1..];
+        }
+        let mut it = rest.chars();
+        let key = match (it.next(), it.next()) {
+            (None, _) => return Err(KeyParseError::Empty),
+            (Some(c), None) if c.is_control() => {
+                return Err(KeyParseError::Control(c.escape_default().to_string()));
+            }
+            (Some(c), None) => {
+                if mods.shift && !c.is_alphabetic() {
+                    return Err(KeyParseError::ShiftChar(c.to_string()));
+                }
+                Key::Char(c)
+            }
+            _ => named_key(rest).ok_or_else(|| KeyParseError::UnknownName(rest.to_string()))?,
+        };
+        Ok(KeyChord { key, mods }.normalize())
+    }
+}
+
+/// Two actions claiming one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conflict {
+    pub chord: KeyChord,
+    /// The action listed first (help order).
+    pub first: Action,
+    pub second: Action,
+}
+
+/// The first key bound to two different actions, if any.
+pub fn find_conflict(bindings: &[(Action, Vec<KeyChord>)]) -> Option<Conflict> {
+    let mut seen: HashMap<KeyChord, Action> = HashMap::new();
+    for (a, keys) in bindings {
+        for k in keys {
+            match seen.get(&k.normalize()) {
+                Some(&first) if first != *a => {
+                    return Some(Conflict { chord: *k, first, second: *a });
+                }
+                _ => {
+                    seen.insert(k.normalize(), *a);
+                }
+            }
+        }
+    }
+    None
+}
+
 impl fmt::Display for KeyChord {
     /// The config syntax: `j`, `<C-f>`, `<Space>`, `<S-Tab>`, `<F1>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -344,14 +531,16 @@ impl Keymap {
         let mut map = HashMap::new();
         for (a, keys) in &bindings {
             for k in keys {
-                map.insert(*k, *a);
+                map.insert(k.normalize(), *a);
             }
         }
         Keymap { map, bindings }
     }
 
+    /// The action for a chord as the terminal reports it (normalized first, so a `G` that
+    /// arrives with a shift bit still finds `G`).
     pub fn lookup(&self, chord: KeyChord) -> Option<Action> {
-        self.map.get(&chord).copied()
+        self.map.get(&chord.normalize()).copied()
     }
 
     pub fn bindings(&self) -> &[(Action, Vec<KeyChord>)] {

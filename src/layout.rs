@@ -20,9 +20,9 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::width::AmbiguousWidth;
-use breaks::{bad_end, bad_start, is_ws};
+use breaks::{bad_end, bad_start, is_ws, trim_ws_end};
 pub use cache::LayoutCache;
-use measure::{cluster_width_at, width_at};
+use measure::{Clusters, cluster_width_at, width_at};
 
 /// One laid-out row: a byte range of the paragraph text (whitespace dropped at a break is
 /// outside every row) and its width in cells.
@@ -95,6 +95,22 @@ impl<'t> Filler<'t> {
 
     /// Take the segment `seg_start..end` onto the current row, or start new rows for it.
     fn segment_to(&mut self, end: usize) {
+        // the common case in Chinese text: one character, joining a row that has room
+        if self.has_content {
+            let mut it = self.text[self.seg_start..end].chars();
+            if let (Some(c), None) = (it.next(), it.next())
+                && !is_ws(c)
+            {
+                let w = crate::width::char_width(c, self.amb);
+                if self.col + w <= self.width {
+                    self.col += w;
+                    self.content_end = end;
+                    self.content_width = self.col;
+                    self.seg_start = end;
+                    return;
+                }
+            }
+        }
         loop {
             if !self.has_content {
                 self.row_start = self.skip_ws(self.seg_start, end);
@@ -102,7 +118,7 @@ impl<'t> Filler<'t> {
                 self.col = 0;
             }
             let seg = &self.text[self.seg_start..end];
-            let content = seg.trim_end_matches(is_ws);
+            let content = trim_ws_end(seg);
             if content.is_empty() {
                 if self.has_content {
                     self.col += width_at(seg, self.col, self.amb);
@@ -120,6 +136,10 @@ impl<'t> Filler<'t> {
                 continue;
             }
             let rest = self.cut_over_wide(self.seg_start, self.seg_start + content.len());
+            if rest.start == rest.end {
+                self.seg_start = end;
+                return;
+            }
             self.row_start = rest.start;
             self.seg_start = rest.start;
             self.take(rest.end - rest.start, rest.width, end);
@@ -159,7 +179,7 @@ impl<'t> Filler<'t> {
             let mut n_cuts = 0usize;
             let mut w = 0;
             let mut overflow = false;
-            for (i, g) in self.text[pos..end].grapheme_indices(true) {
+            for (i, g) in Clusters::new(&self.text[pos..end]) {
                 let gw = cluster_width_at(g, w, self.amb);
                 if w + gw > self.width && n_cuts > 0 {
                     overflow = true;
@@ -182,7 +202,7 @@ impl<'t> Filler<'t> {
                 }
             }
             let row_text = &self.text[pos..chosen.0];
-            let kept = row_text.trim_end_matches(is_ws);
+            let kept = trim_ws_end(row_text);
             let width =
                 if kept.len() == row_text.len() { chosen.1 } else { width_at(kept, 0, self.amb) };
             self.rows.push(Row { range: pos..pos + kept.len(), width });

@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use fangtan::doc::{Document, Format};
+use fangtan::config::{self, Config};
 use fangtan::parse::{self, ParseOptions};
 use fangtan::width::AmbiguousWidth;
 use fangtan::{dump, layout, source};
@@ -82,6 +83,15 @@ enum Command {
     Speakers { file: Option<PathBuf> },
     /// Print each highlighted quote with its speaker and section.
     Quotes { file: Option<PathBuf> },
+    /// Print the default configuration, where fangtan looks for yours, or check a file.
+    Config {
+        /// Print where fangtan looks for a configuration file and which one it found.
+        #[arg(long, conflicts_with = "check")]
+        path: bool,
+        /// Validate a configuration file (default: the one fangtan would use) and exit.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+        check: Option<PathBuf>,
+    },
     /// Wrap text the way the reading pane does: each input line is one paragraph.
     Wrap {
         /// Row width in terminal cells.
@@ -99,8 +109,19 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One clear line: the chain joined, never a backtrace.
-            let msg = format!("{e:#}").replace('\n', " ");
+            // One clear line: the chain joined, never a backtrace. A cause already spelled out
+            // by the message above it is not repeated.
+            let mut msg = String::new();
+            for cause in e.chain() {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    if !msg.is_empty() {
+                        msg.push_str(": ");
+                    }
+                    msg.push_str(&c);
+                }
+            }
+            let msg = msg.replace(['\n', '\r'], " ");
             let _ = writeln!(std::io::stderr(), "fangtan: {msg}");
             ExitCode::from(2)
         }
@@ -109,24 +130,30 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let input = cli.input.clone();
+    if let Some(Command::Config { path, check }) = &cli.command {
+        return config_command(*path, check.as_deref(), input.config.as_deref());
+    }
+    // A bad configuration stops everything before the terminal is touched.
+    let config = Config::load(input.config.as_deref())?;
     match cli.command {
         None => {
-            let (doc, name) = load(cli.file.as_deref(), &input)?;
-            let opts = fangtan::reader::ReaderOptions { file_name: name, ..Default::default() };
+            let (doc, name) = load(cli.file.as_deref(), &input, &config)?;
+            let opts = reader_options(&config, name);
             let _ = cli.no_resume;
             fangtan::reader::run(doc, opts).context("terminal")?;
         }
+        Some(Command::Config { .. }) => {}
         Some(Command::Dump { file }) => {
-            let (doc, _) = load(file.as_deref(), &input)?;
+            let (doc, _) = load(file.as_deref(), &input, &config)?;
             print(&dump::json(&doc))?;
         }
         Some(Command::Outline { file }) => {
-            print(&dump::outline(&load(file.as_deref(), &input)?.0))?
+            print(&dump::outline(&load(file.as_deref(), &input, &config)?.0))?
         }
         Some(Command::Speakers { file }) => {
-            print(&dump::speakers(&load(file.as_deref(), &input)?.0))?
+            print(&dump::speakers(&load(file.as_deref(), &input, &config)?.0))?
         }
-        Some(Command::Quotes { file }) => print(&dump::quotes(&load(file.as_deref(), &input)?.0))?,
+        Some(Command::Quotes { file }) => print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?,
         Some(Command::Wrap { width, ambiguous_width, file }) => {
             let path = file.unwrap_or_else(|| PathBuf::from("-"));
             let text = source::read(&path, input.encoding.as_deref())?.text;
@@ -141,17 +168,68 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Read, decode and parse a file (or the bundled sample when `path` is `None`).
-fn load(path: Option<&Path>, input: &InputArgs) -> anyhow::Result<(Document, String)> {
-    let (text, name) = match path {
+fn load(path: Option<&Path>, input: &InputArgs, config: &Config) -> anyhow::Result<(Document, String)> {
+    let (text, name, had_control_chars) = match path {
         Some(p) => {
             let decoded = source::read(p, input.encoding.as_deref())?;
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            (decoded.text, name.unwrap_or_else(|| "stdin".into()))
+            (decoded.text, name.unwrap_or_else(|| "stdin".into()), decoded.had_control_chars)
         }
-        None => (SAMPLE.to_string(), "sample.md".to_string()),
+        None => (SAMPLE.to_string(), "sample.md".to_string(), false),
     };
-    let opts = ParseOptions { format: input.format.map(Format::from), ..ParseOptions::default() };
-    Ok((parse::parse(text, &opts), name))
+    let opts = ParseOptions { format: input.format.map(Format::from), ..config.parse_options() };
+    let mut doc = parse::parse(text, &opts);
+    doc.had_control_chars = had_control_chars;
+    Ok((doc, name))
+}
+
+/// The reader's options from the configuration.
+fn reader_options(config: &Config, file_name: String) -> fangtan::reader::ReaderOptions {
+    fangtan::reader::ReaderOptions {
+        file_name,
+        keymap: config.keymap.clone(),
+        ambiguous: config.layout.ambiguous_width,
+        max_text_width: config.layout.max_text_width,
+        outline_percent: config.layout.outline_width,
+        outline_max: config.layout.outline_max_width,
+        cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
+        latin_words_per_minute: config.reading.latin_words_per_minute,
+    }
+}
+
+/// `fangtan config`, `fangtan config --path`, `fangtan config --check [PATH]`.
+fn config_command(path: bool, check: Option<&Path>, explicit: Option<&Path>) -> anyhow::Result<()> {
+    if path {
+        let mut out = String::new();
+        if let Some(p) = explicit {
+            out.push_str(&format!("{} (--config)\n", p.display()));
+        }
+        for sp in config::search_paths() {
+            let state = if sp.exists { "found" } else { "not found" };
+            out.push_str(&format!("{} ({state})\n", sp.path.display()));
+        }
+        let used = explicit.map(Path::to_path_buf).or_else(config::user_file);
+        match used {
+            Some(p) => out.push_str(&format!("using {}\n", p.display())),
+            None => out.push_str("using the built-in defaults\n"),
+        }
+        return print(&out);
+    }
+    if let Some(p) = check {
+        let target = if p.as_os_str().is_empty() {
+            explicit.map(Path::to_path_buf).or_else(config::user_file)
+        } else {
+            Some(p.to_path_buf())
+        };
+        return match target {
+            Some(t) => {
+                Config::check(&t)?;
+                print(&format!("{}: ok\n", t.display()))
+            }
+            None => print("no configuration file found; the built-in defaults are valid\n"),
+        };
+    }
+    print(config::default_text())
 }
 
 /// Print to stdout; a closed pipe (`fangtan dump x | head`) is not an error.

@@ -27,8 +27,10 @@ pub struct Decoded {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("{}: {source}", shown(path))]
-    Io { path: PathBuf, source: std::io::Error },
+    /// The OS reason is part of the message (not a `source()`), so printing the error
+    /// chain shows it once.
+    #[error("{}: {err}", shown(path))]
+    Io { path: PathBuf, err: std::io::Error },
     #[error("{}: not a text file", shown(path))]
     NotText { path: PathBuf },
     #[error("{}: no text", shown(path))]
@@ -60,11 +62,11 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError>
         std::io::stdin()
             .lock()
             .read_to_end(&mut buf)
-            .map_err(|source| SourceError::Io { path: name.clone(), source })?;
+            .map_err(|err| SourceError::Io { path: name.clone(), err })?;
         (buf, name)
     } else {
-        let bytes = std::fs::read(path)
-            .map_err(|source| SourceError::Io { path: path.to_path_buf(), source })?;
+        let bytes =
+            std::fs::read(path).map_err(|err| SourceError::Io { path: path.to_path_buf(), err })?;
         (bytes, path.to_path_buf())
     };
     decode_with(Cow::Owned(bytes), forced, &name)

@@ -208,3 +208,58 @@ fn a_50_mb_single_line_decodes() {
     assert_eq!(d.text.len(), len - 1);
     assert!(d.text.ends_with("访谈\n"));
 }
+
+#[test]
+fn io_reason_is_printed_once_even_with_the_error_chain() {
+    let err = source::read(Path::new("gone.vtt"), None).unwrap_err();
+    assert!(std::error::Error::source(&err).is_none());
+    assert_eq!(err.to_string().matches("os error 2").count(), 1);
+}
+
+#[test]
+fn committed_fixtures_read_from_disk() {
+    let gbk = source::read(Path::new("tests/fixtures/encodings/gbk_crlf.txt"), None).unwrap();
+    assert_eq!(gbk.encoding, "GB18030");
+    assert!(gbk.text.starts_with("主持人：欢迎来到今天的节目。\n嘉宾："));
+    assert!(!gbk.text.contains('\r'));
+
+    let le = source::read(Path::new("tests/fixtures/encodings/utf16le_bom.txt"), None).unwrap();
+    assert_eq!(le.encoding, "UTF-16LE");
+    assert_eq!(le.text, "Host: Welcome to the show.\nGuest: 谢谢, glad to be here.\n");
+
+    // The wrong explicit encoding is obeyed, not second-guessed.
+    let forced =
+        source::read(Path::new("tests/fixtures/encodings/gbk_crlf.txt"), Some("big5")).unwrap();
+    assert_eq!(forced.encoding, "Big5");
+    assert!(!forced.text.contains("主持人"));
+}
+
+fn is_control(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && c != '\t' && c != '\n')
+        || (0x7F..=0x9F).contains(&u)
+        || matches!(u, 0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_nor_leak_controls(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        forced in proptest::option::of(proptest::sample::select(vec!["utf-8", "gbk", "utf-16be", "latin1"])),
+    ) {
+        if let Ok(d) = source::decode(&bytes, forced, Path::new("p")) {
+            proptest::prop_assert!(!d.text.chars().any(is_control), "{:?}", d.text);
+            proptest::prop_assert!(!d.text.contains('\r'));
+            proptest::prop_assert!(!d.text.trim().is_empty());
+        }
+    }
+
+    #[test]
+    fn text_with_controls_keeps_everything_else(s in "[a-z你好\u{1b}\u{7f}\u{85}\u{202e}\r\n\t ]{1,60}") {
+        if let Ok(d) = dec(s.as_bytes()) {
+            proptest::prop_assert!(!d.text.chars().any(is_control));
+            let kept = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+            proptest::prop_assert_eq!(kept(&d.text), kept(&s));
+        }
+    }
+}

@@ -96,6 +96,26 @@ pub(crate) fn is_ws(c: char) -> bool {
     c.is_whitespace()
 }
 
+/// `s` without trailing whitespace; most segments end in a letter or a Han character, so
+/// that case is decided from the last code point alone.
+#[inline]
+pub(crate) fn trim_ws_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        None => s,
+        Some(&b) if b < 0x80 => {
+            if b.is_ascii_whitespace() || b == 0x0B {
+                s.trim_end_matches(is_ws)
+            } else {
+                s
+            }
+        }
+        Some(_) => match s.chars().next_back() {
+            Some(c) if !is_ws(c) => s,
+            _ => s.trim_end_matches(is_ws),
+        },
+    }
+}
+
 fn is_hard_break(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
@@ -115,7 +135,7 @@ pub(crate) fn bad_start(text: &str, i: usize) -> Option<char> {
 /// Would a row ending just before byte `i` (trailing whitespace dropped) end with a forbidden
 /// mark? Returns the mark.
 pub(crate) fn bad_end(text: &str, i: usize) -> Option<char> {
-    let c = text.get(..i)?.trim_end_matches(is_ws).chars().next_back()?;
+    let c = trim_ws_end(text.get(..i)?).chars().next_back()?;
     never_ends_row(c).then_some(c)
 }
 
@@ -127,11 +147,13 @@ pub(crate) fn opportunities(text: &str) -> impl Iterator<Item = Break> + '_ {
     let segmenter = LineSegmenter::new_for_non_complex_scripts(options);
     let len = text.len();
     segmenter.segment_str(text).filter(move |&p| p > 0 && p < len).filter_map(move |pos| {
-        let before = text[..pos].chars().next_back();
-        if before.is_some_and(is_hard_break) {
+        let before = text[..pos].chars().next_back()?;
+        if is_hard_break(before) {
             return Some(Break { pos, mandatory: true });
         }
-        if bad_start(text, pos).is_some() || bad_end(text, pos).is_some() {
+        let ends_badly =
+            if is_ws(before) { bad_end(text, pos).is_some() } else { never_ends_row(before) };
+        if ends_badly || bad_start(text, pos).is_some() {
             return None;
         }
         Some(Break { pos, mandatory: false })

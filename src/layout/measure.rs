@@ -40,6 +40,11 @@ pub(crate) fn width_at(s: &str, col: usize, amb: AmbiguousWidth) -> usize {
     if bytes.iter().all(|&b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
+    // a lone code point is always one cluster: the usual case for a Han segment
+    let mut it = s.chars();
+    if let (Some(c), None) = (it.next(), it.next()) {
+        return if c == '\t' { tab_width(col) } else { char_width(c, amb) };
+    }
     let mut w = 0;
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -50,6 +55,37 @@ pub(crate) fn width_at(s: &str, col: usize, amb: AmbiguousWidth) -> usize {
         w += if c == '\t' { tab_width(col + w) } else { char_width(c, amb) };
     }
     w
+}
+
+/// Grapheme clusters of a string with their byte offsets, a code point at a time where
+/// [`is_simple`] allows.
+pub(crate) struct Clusters<'s> {
+    s: &'s str,
+    pos: usize,
+}
+
+impl<'s> Clusters<'s> {
+    pub(crate) fn new(s: &'s str) -> Self {
+        Clusters { s, pos: 0 }
+    }
+}
+
+impl<'s> Iterator for Clusters<'s> {
+    type Item = (usize, &'s str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = &self.s[self.pos..];
+        let mut chars = rest.chars();
+        let c = chars.next()?;
+        let len = if is_simple(c) && chars.next().is_none_or(is_simple) {
+            c.len_utf8()
+        } else {
+            rest.graphemes(true).next().map_or(c.len_utf8(), str::len)
+        };
+        let at = self.pos;
+        self.pos += len;
+        Some((at, &rest[..len]))
+    }
 }
 
 fn width_by_clusters(s: &str, col: usize, amb: AmbiguousWidth) -> usize {
@@ -74,6 +110,16 @@ mod tests {
             "“引用”·…",
         ] {
             assert_eq!(width_at(s, 0, Narrow), width_by_clusters(s, 0, Narrow), "{s}");
+        }
+    }
+
+    #[test]
+    fn clusters_agree_with_uax29() {
+        for s in ["abc 你好", "e\u{301}x", "👨\u{200d}👩\u{200d}👧a", "🇨🇳🇯🇵", "한\u{11A8}", "\r\nz"]
+        {
+            let ours: Vec<_> = Clusters::new(s).collect();
+            let theirs: Vec<_> = s.grapheme_indices(true).collect();
+            assert_eq!(ours, theirs, "{s:?}");
         }
     }
 

@@ -359,30 +359,37 @@ struct Out {
 
 impl Out {
     fn push(&mut self, s: &str, style: Style, url: Option<&String>, group: Option<usize>) {
-        for (k, ch) in s.char_indices() {
-            if is_fullwidth_pause_or_close(ch) {
+        // Pieces are pushed whole; only a full-width pause or closing mark needs a look at
+        // what precedes it (to drop an export's stray space), so split there.
+        let mut rest = s;
+        while !rest.is_empty() {
+            let cut = rest
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| is_fullwidth_pause_or_close(c))
+                .map_or(rest.len(), |(i, _)| i);
+            if rest.chars().next().is_some_and(is_fullwidth_pause_or_close) {
                 self.trim_trailing_spaces();
             }
-            let _ = k;
-            let start = self.text.len();
-            self.text.push(ch);
-            let end = self.text.len();
-            match self.runs.last_mut() {
-                Some(r)
-                    if r.range.end == start
-                        && r.style == style
-                        && r.url.as_ref() == url
-                        && r.quote == group =>
-                {
-                    r.range.end = end
-                }
-                _ => self.runs.push(Run {
-                    range: start..end,
-                    style,
-                    url: url.cloned(),
-                    quote: group,
-                }),
+            self.push_raw(&rest[..cut], style, url, group);
+            rest = &rest[cut..];
+        }
+    }
+
+    fn push_raw(&mut self, s: &str, style: Style, url: Option<&String>, group: Option<usize>) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        let end = self.text.len();
+        match self.runs.last_mut() {
+            Some(r)
+                if r.range.end == start
+                    && r.style == style
+                    && r.url.as_ref() == url
+                    && r.quote == group =>
+            {
+                r.range.end = end
             }
+            _ => self.runs.push(Run { range: start..end, style, url: url.cloned(), quote: group }),
         }
     }
 

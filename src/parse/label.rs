@@ -183,8 +183,13 @@ pub fn plain_label(s: &str) -> Option<Label> {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
         None => (None, 0),
     };
-    let line_end = s[start..].find('\n').map_or(s.len(), |n| start + n);
-    let line = &s[start..line_end];
+    // A name is short, so only the head of the line can hold its colon.
+    let mut window = (start + MAX_NAME_CHARS * 4 + 16).min(s.len());
+    while !s.is_char_boundary(window) {
+        window -= 1;
+    }
+    let head = &s[start..window];
+    let line = &head[..head.find('\n').unwrap_or(head.len())];
     // The first colon on the line ends the candidate name.
     let idx = line.find(['：', ':'])?;
     let end = colon_at(s, start + idx)?;

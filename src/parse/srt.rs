@@ -8,9 +8,6 @@
 use super::Builder;
 use super::vtt::cue::{self, Assembler, Dialect, Inline, Timing};
 
-/// Longest speaker name, in chars (a length limit, not a display width).
-const MAX_NAME_CHARS: usize = 30;
-
 /// Numbered cues with `-->` timings: the first non-blank lines are a number and a timing
 /// line (or, with the number missing, a timing line).
 pub fn looks_like_srt(head: &str) -> bool {
@@ -71,70 +68,16 @@ fn drop_number(lines: &mut Vec<(usize, &str)>) {
 
 fn emit(b: &mut Builder, asm: &mut Assembler, lines: &[(usize, &str)], timing: Option<Timing>) {
     let mut inline = Inline::new(Dialect::Srt, timing.unwrap_or_default(), false);
-    let mut started = false;
-    for &(at, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let lead = line.len() - line.trim_start().len();
-        let rest = &line[lead..];
-        match label(rest) {
-            Some((name, label_len)) => {
-                let label_at = at + lead;
-                inline.switch(Some((name.to_string(), label_at..label_at + label_len)));
-                inline.line(&rest[label_len..], label_at + label_len);
-            }
-            None => {
-                if started {
-                    inline.line_break();
-                }
-                inline.line(rest, at + lead);
-            }
-        }
-        started = true;
-    }
+    cue::feed_lines(&mut inline, lines, true);
     for piece in inline.finish() {
         asm.push(b, piece);
     }
 }
 
-/// A speaker label `NAME:` or `NAME：` at the start of a line: the name and the length of
-/// the label (colon included).
-fn label(line: &str) -> Option<(&str, usize)> {
-    let mut colon = None;
-    for (n, (i, c)) in line.char_indices().enumerate() {
-        if n > MAX_NAME_CHARS {
-            return None;
-        }
-        if c == ':' || c == '：' {
-            colon = Some((i, c.len_utf8()));
-            break;
-        }
-        // Sentence punctuation means this is a sentence that happens to contain a colon;
-        // a tag or brace means markup.
-        if matches!(
-            c,
-            '，' | '。' | '！' | '？' | '；' | ',' | '?' | '!' | ';' | '<' | '>' | '{' | '"'
-        ) {
-            return None;
-        }
-    }
-    let (i, len) = colon?;
-    let name = line[..i].trim();
-    let after = &line[i + len..];
-    if name.is_empty()
-        || !name.chars().any(char::is_alphabetic)
-        || name.split_whitespace().count() > 4
-        || after.starts_with("//")
-    {
-        return None;
-    }
-    Some((name, i + len))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{label, looks_like_srt};
+    use super::looks_like_srt;
+    use crate::parse::vtt::cue::label;
 
     #[test]
     fn labels() {

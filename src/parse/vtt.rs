@@ -1,5 +1,8 @@
 //! WebVTT transcripts (stage 2): `<v Name>` voice tags name the speaker.
 //!
+//! A cue without voice tags may name its speaker the SRT way, `Name: text` at the start
+//! of a line (as meeting tools export captions).
+//!
 //! NOTE, STYLE and REGION blocks are skipped, cue identifiers and cue settings ignored.
 //! The title is the text after `WEBVTT` on the first line (`WEBVTT - 茶馆访谈`), else a
 //! `Title:` header line; other `Key: value` header lines become meta. A block without a
@@ -20,6 +23,7 @@ pub fn parse(b: &mut Builder) {
 
 fn parse_text(b: &mut Builder, text: &str) {
     let mut lines = cue::lines(text).peekable();
+    while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
     if let Some(&(at, first)) = lines.peek() {
         let bom = first.len() - first.trim_start_matches('\u{feff}').len();
         if first[bom..].starts_with("WEBVTT") {
@@ -85,26 +89,41 @@ fn is_keyword_block(line: &str, kw: &str) -> bool {
 }
 
 fn cue_block(b: &mut Builder, asm: &mut Assembler, block: &[(usize, &str)]) {
-    let first = block[0].1.trim_start_matches('\u{feff}');
+    let Some(&(_, first)) = block.first() else { return };
+    let first = first.trim_start_matches('\u{feff}');
     if ["NOTE", "STYLE", "REGION"].iter().any(|kw| is_keyword_block(first, kw)) {
         return;
     }
-    // The timing line is the first line, or the second after a cue identifier.
-    let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
-    let (payload, mut inline) = match timing_ix {
-        Some(ix) => {
-            let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
-            (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+    let mut block = block;
+    // A loop, not recursion: a file that forgot every blank line is one block of
+    // many cues.
+    loop {
+        // The timing line is the first line, or the second after a cue identifier.
+        let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
+        let (mut payload, mut inline) = match timing_ix {
+            Some(ix) => {
+                let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
+                (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+            }
+            None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
+        };
+        // Without the blank line between two cues, the next timing line still starts the
+        // next cue instead of showing up as text.
+        let mut next_cue = None;
+        if let Some(j) = payload.iter().position(|(_, l)| cue::parse_timing(l).is_some()) {
+            next_cue = Some(&payload[j..]);
+            payload = &payload[..j];
         }
-        None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
-    };
-    for (k, &(at, line)) in payload.iter().enumerate() {
-        if k > 0 {
-            inline.line_break();
+        // Captions exported from meeting tools often name speakers `Name: text` instead of
+        // using voice tags; such labels count only in cues without a voice tag.
+        let has_voice = payload.iter().any(|(_, l)| l.contains("<v"));
+        cue::feed_lines(&mut inline, payload, !has_voice);
+        for piece in inline.finish() {
+            asm.push(b, piece);
         }
-        inline.line(line, at);
-    }
-    for piece in inline.finish() {
-        asm.push(b, piece);
+        match next_cue {
+            Some(rest) => block = rest,
+            None => return,
+        }
     }
 }

@@ -120,6 +120,8 @@ pub struct Inline {
     cur: Piece,
     bold: u32,
     italic: u32,
+    /// Inside `<rt>`: ruby annotations (readings) are not part of the reading text.
+    ruby_text: u32,
     /// A line break (or whitespace) was seen since the last visible char.
     pending_break: bool,
     pending_space: bool,
@@ -136,6 +138,7 @@ impl Inline {
             cur: Inline::empty_piece(None, timing, continues_cue),
             bold: 0,
             italic: 0,
+            ruby_text: 0,
             pending_break: false,
             pending_space: false,
             first_of_cue: !continues_cue,
@@ -155,7 +158,7 @@ impl Inline {
             self.first_of_cue = false;
             self.pieces.push(done);
         }
-        // A voice switch also ends any dangling style of the previous speaker.
+        // Whitespace before a voice tag belongs to neither speaker.
         self.pending_break = false;
         self.pending_space = false;
     }
@@ -188,19 +191,37 @@ impl Inline {
         }
     }
 
-    /// Append one visible char that came from `src` in the source.
+    /// Append one char that came from `src` in the source.
     pub fn push_char(&mut self, c: char, src: Range<usize>) {
         if c == ' ' || c == '\t' {
-            self.pending_space = true;
+            if self.ruby_text == 0 {
+                self.pending_space = true;
+            }
             return;
         }
+        let mut buf = [0u8; 4];
+        self.push_word(c.encode_utf8(&mut buf), src);
+    }
+
+    /// Append text without spaces or tabs that came from `src` in the source, in one go
+    /// (the fast path: most of a payload is plain text between markup).
+    fn push_word(&mut self, word: &str, src: Range<usize>) {
+        if self.ruby_text > 0 {
+            return;
+        }
+        let Some(c) = word.chars().next() else { return };
         let style = self.style();
         if let Some(last) = self.cur.text.chars().next_back() {
+            // A space inside a styled span keeps the style; one at its edge stays plain.
+            let end = self.cur.text.len();
+            let continues =
+                self.cur.runs.last().is_some_and(|r| r.range.end == end && r.style == style);
+            let sep_style = if continues { style } else { Style::default() };
             if self.pending_break {
                 let sep = separator(last, c);
-                self.push_styled(sep, style);
+                self.push_styled(sep, sep_style);
             } else if self.pending_space {
-                self.push_styled(" ", style);
+                self.push_styled(" ", sep_style);
             }
         } else {
             self.cur.src = src.start..src.start;
@@ -210,37 +231,23 @@ impl Inline {
         }
         self.pending_break = false;
         self.pending_space = false;
-        let mut buf = [0u8; 4];
-        self.push_styled(c.encode_utf8(&mut buf), style);
+        self.push_styled(word, style);
         self.cur.src.end = src.end;
     }
 
     /// Read one line of payload starting at byte `base` of the source.
     pub fn line(&mut self, line: &str, base: usize) {
         let mut i = 0;
-        let bytes = line.as_bytes();
         while i < line.len() {
             let Some(c) = line[i..].chars().next() else { break };
             let at = base + i;
-            // The closing bracket is searched only up to the next opening one, so a line of
-            // a million `<` stays linear.
-            if c == '<'
-                && let Some(close) = memchr::memchr2(b'<', b'>', &bytes[i + 1..]).map(|k| k + 1)
-                && bytes[i + close] == b'>'
-                && self.is_tag(&line[i + 1..i + close])
+            if (c == '<' || c == '{')
+                && let Some(len) = markup_len(self.dialect, &line[i..])
             {
-                let tag = &line[i + 1..i + close];
-                self.tag(tag, at..at + close + 1);
-                i += close + 1;
-                continue;
-            }
-            if c == '{'
-                && self.dialect == Dialect::Srt
-                && line[i..].starts_with("{\\")
-                && let Some(close) = memchr::memchr2(b'{', b'}', &bytes[i + 1..]).map(|k| k + 1)
-                && bytes[i + close] == b'}'
-            {
-                i += close + 1;
+                if c == '<' {
+                    self.tag(&line[i + 1..i + len - 1], at..at + len);
+                }
+                i += len;
                 continue;
             }
             if c == '&'
@@ -253,25 +260,17 @@ impl Inline {
                 i += len;
                 continue;
             }
-            self.push_char(c, at..at + c.len_utf8());
-            i += c.len_utf8();
-        }
-    }
-
-    /// Whether `<body>` is markup rather than a literal `<` (which SRT files, unlike WebVTT,
-    /// leave unescaped: `a < b and c > d`).
-    fn is_tag(&self, body: &str) -> bool {
-        let name = body.strip_prefix('/').unwrap_or(body);
-        let Some(first) = name.chars().next() else { return false };
-        if body.contains('<') || !first.is_ascii_alphanumeric() {
-            return false;
-        }
-        match self.dialect {
-            Dialect::Vtt => true,
-            Dialect::Srt => {
-                let end = name.find([' ', '\t']).unwrap_or(name.len());
-                matches!(name[..end].to_ascii_lowercase().as_str(), "b" | "i" | "u" | "s" | "font")
+            if c == ' ' || c == '\t' || c == '<' || c == '{' || c == '&' {
+                self.push_char(c, at..at + 1);
+                i += 1;
+                continue;
             }
+            let end = line.as_bytes()[i..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'<' | b'{' | b'&'))
+                .map_or(line.len(), |k| i + k);
+            self.push_word(&line[i..end], at..base + end);
+            i = end;
         }
     }
 
@@ -296,6 +295,8 @@ impl Inline {
             ("b", true) => self.bold = self.bold.saturating_sub(1),
             ("i", false) => self.italic += 1,
             ("i", true) => self.italic = self.italic.saturating_sub(1),
+            ("rt", false) if self.dialect == Dialect::Vtt => self.ruby_text += 1,
+            ("rt", true) | ("ruby", true) => self.ruby_text = 0,
             _ => {}
         }
     }
@@ -304,6 +305,111 @@ impl Inline {
     pub fn finish(mut self) -> Vec<Piece> {
         self.switch(None);
         self.pieces
+    }
+}
+
+/// The length of the tag (`<b>`, `</v>`, `<c.x>`, `<00:01.000>`) or SRT override
+/// (`{\an8}`) at the start of `s`, or `None` when the `<` or `{` there is literal text
+/// (SRT files, unlike WebVTT, leave `a < b and c > d` unescaped).
+pub fn markup_len(dialect: Dialect, s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let (open, close) = match bytes.first()? {
+        b'<' => (b'<', b'>'),
+        b'{' if dialect == Dialect::Srt && s.starts_with("{\\") => (b'{', b'}'),
+        _ => return None,
+    };
+    // The closing bracket is searched only up to the next opening one, so a line of a
+    // million `<` stays linear.
+    let end = memchr::memchr2(open, close, &bytes[1..])? + 1;
+    if bytes[end] != close {
+        return None;
+    }
+    if open == b'{' {
+        return Some(end + 1);
+    }
+    let body = &s[1..end];
+    let name = body.strip_prefix('/').unwrap_or(body);
+    let first = name.chars().next()?;
+    if !first.is_ascii_alphanumeric() {
+        return None;
+    }
+    let known = match dialect {
+        Dialect::Vtt => true,
+        Dialect::Srt => {
+            let n = name.find([' ', '\t']).unwrap_or(name.len());
+            matches!(name[..n].to_ascii_lowercase().as_str(), "b" | "i" | "u" | "s" | "font")
+        }
+    };
+    known.then_some(end + 1)
+}
+
+/// Longest speaker name in a `NAME:` label, in chars (a length limit, not a display width).
+const MAX_NAME_CHARS: usize = 30;
+
+/// A speaker label `NAME:` or `NAME：` at the start of a line: the name and the length of
+/// the label (colon included).
+pub fn label(line: &str) -> Option<(&str, usize)> {
+    let mut colon = None;
+    for (n, (i, c)) in line.char_indices().enumerate() {
+        if n > MAX_NAME_CHARS {
+            return None;
+        }
+        if c == ':' || c == '：' {
+            colon = Some((i, c.len_utf8()));
+            break;
+        }
+        // Sentence punctuation means this is a sentence that happens to contain a colon;
+        // a tag or brace means markup.
+        if matches!(
+            c,
+            '，' | '。' | '！' | '？' | '；' | ',' | '?' | '!' | ';' | '<' | '>' | '{' | '"'
+        ) {
+            return None;
+        }
+    }
+    let (i, len) = colon?;
+    let name = line[..i].trim();
+    let after = &line[i + len..];
+    if name.is_empty()
+        || !name.chars().any(char::is_alphabetic)
+        || name.split_whitespace().count() > 4
+        || after.starts_with("//")
+    {
+        return None;
+    }
+    Some((name, i + len))
+}
+
+/// Read a cue's lines into `inline`. With `labels`, a `NAME:` at the start of a line
+/// (after any opening tags, as in `<b>HOST:</b> hi`) starts a piece for that speaker.
+pub fn feed_lines(inline: &mut Inline, lines: &[(usize, &str)], labels: bool) {
+    let mut started = false;
+    for &(at, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let rest = &line[lead..];
+        let mut skip = 0;
+        while let Some(n) = markup_len(inline.dialect, &rest[skip..]) {
+            skip += n;
+        }
+        match label(&rest[skip..]).filter(|_| labels) {
+            Some((name, len)) => {
+                // Opening tags before the label still style what follows it.
+                inline.line(&rest[..skip], at + lead);
+                let label_at = at + lead + skip;
+                inline.switch(Some((name.to_string(), label_at..label_at + len)));
+                inline.line(&rest[skip + len..], label_at + len);
+            }
+            None => {
+                if started {
+                    inline.line_break();
+                }
+                inline.line(rest, at + lead);
+            }
+        }
+        started = true;
     }
 }
 

@@ -1,0 +1,33 @@
+//! Parsing throughput: decode + parse of a transcript repeated to about 8 MB.
+//! Input: `FANGTAN_BENCH_FILE` (e.g. the user's real document), else the bundled sample.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fangtan::parse::{ParseOptions, parse};
+
+fn input() -> String {
+    let one = match std::env::var_os("FANGTAN_BENCH_FILE") {
+        Some(p) => std::fs::read_to_string(p).expect("FANGTAN_BENCH_FILE is readable UTF-8"),
+        None => include_str!("../assets/sample.md").to_string(),
+    };
+    let mut s = String::with_capacity(8 << 20);
+    while s.len() < 8 << 20 {
+        s.push_str(&one);
+        s.push_str("\n\n");
+    }
+    s
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let text = input();
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("markdown_8mb", |b| b.iter(|| parse(text.clone(), &ParseOptions::default())));
+    g.bench_function("decode_8mb", |b| {
+        b.iter(|| fangtan::source::decode(text.as_bytes(), None, std::path::Path::new("bench")))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_parse);
+criterion_main!(benches);
