@@ -135,6 +135,13 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
     );
     assert_eq!(doc.speakers[0].turns, vec![0, 5]);
     assert!(doc.turns.iter().all(|t| t.start_ms.is_none()));
+    // The label's source range holds the label, and the turn's range holds the label.
+    for t in &doc.turns {
+        let label = &doc.text[t.label_src.clone()];
+        assert!(label.contains(doc.speakers[t.speaker].name.as_str()), "{label:?}");
+        assert!(label.trim_end().ends_with(['：', ':', '*']), "{label:?}");
+        assert!(t.src.start <= t.label_src.start && t.label_src.end <= t.src.end);
+    }
     assert!(doc.quotes.is_empty(), "a label is not a quote");
     assert_no_stars(&doc);
 }
@@ -173,6 +180,7 @@ fn plain_labels_need_two_uses_and_an_ascii_colon_needs_whitespace() {
             "第二个回答。",
             "Note: this line is a one-off note.",
             "https://example.org/letters 是原文地址。",
+            "https://example.org/replies 是回信地址。",
         ]
     );
     assert_eq!(first_texts(&doc)[4..], ["第一次用不加粗的英文名。", "第二次。"]);
@@ -325,7 +333,7 @@ fn a_label_followed_directly_by_bold_is_a_label_then_a_quote() {
 fn cjk_friendly_strong_emphasis_becomes_quotes_inside_turns() {
     let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
     assert_eq!(speakers(&doc), vec!["甲"]);
-    assert_eq!(doc.turns.len(), 6);
+    assert_eq!(doc.turns.len(), 7);
     let texts = first_texts(&doc);
     assert_eq!(texts[0], "我们叫它“慢读”模式。");
     assert_eq!(texts[1], "这是我想做的事。所以我来了。");
@@ -359,9 +367,11 @@ fn quote_runs_are_strong_and_point_back_to_their_quote() {
 #[test]
 fn whitespace_only_bold_is_no_quote_and_leaves_no_stars() {
     let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
-    for t in [4, 5] {
+    for t in [4, 5, 6] {
         assert!(doc.quotes.iter().all(|q| q.turn != t), "turn {t} got a quote");
     }
+    // A paragraph of nothing but an empty bold leaves nothing to read.
+    assert_eq!(turn_texts(&doc, 6), vec!["独立成段的空加粗也不算。"]);
     let text = &doc.turns[4].blocks[0].text;
     assert!(text.starts_with("空的加粗"), "{text:?}");
     assert!(text.ends_with("不算。"), "{text:?}");
@@ -400,6 +410,7 @@ fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
             "He said “yes”.",
             "她说我们想让一个人读完，对。",
             "看这个强调文字。",
+            "请看这篇文章里的说法，还有code 之后。",
         ]
     );
     assert_eq!(quotes(&doc), vec!["云优先", "整整一年", "很难", "我们想让一个人读完"]);
@@ -545,10 +556,26 @@ fn sample_title_meta_and_sections() {
             ("二、断行与标点", 2, None),
             ("三、书签、搜索和“下一位发言人”", 2, None),
             ("听众提问", 2, None),
+            ("关于本节目", 2, None),
         ]
     );
     let per_section: Vec<usize> = doc.sections.iter().map(|s| s.turns.len()).collect();
-    assert_eq!(per_section, vec![5, 7, 6, 7, 6, 7]);
+    assert_eq!(per_section, vec![5, 7, 6, 7, 6, 7, 0]);
+    // The footer sits in its own section, after the last turn.
+    let footer: Vec<&str> = doc.items[doc.sections[6].item + 1..]
+        .iter()
+        .filter_map(|i| match i {
+            Item::Block(b) => Some(b.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(footer.len(), 3, "{footer:?}");
+    assert_eq!(
+        footer[0],
+        "本期节目录制于 2026 年 2 月，文字稿经三位嘉宾确认，为便于阅读略有删节。"
+    );
+    let last = doc.turns.last().unwrap();
+    assert_eq!(last.blocks.last().unwrap().kind, BlockKind::Rule);
 }
 
 #[test]
@@ -701,6 +728,80 @@ fn sample_text_is_joined_and_stripped() {
 // ---------------------------------------------------------------------------------------
 // Robustness
 
+#[test]
+fn empty_and_whitespace_only_inputs_do_not_panic() {
+    for s in [
+        "",
+        " ",
+        " \n",
+        "\n\n",
+        "\u{3000}\n",
+        "**",
+        "****",
+        "**  \n**",
+        "# ",
+        "**甲：**",
+        "**乙**：",
+    ] {
+        let doc = md(s);
+        assert!(doc.turns.len() <= 1, "{s:?}");
+    }
+}
+
+/// The ranges other stages slice with must be in bounds and on character boundaries, and
+/// runs sorted and non-overlapping, or layout and bookmarks would panic on them.
+fn assert_ranges_sound(doc: &Document) {
+    let check = |text: &str, r: &std::ops::Range<usize>, what: &str| {
+        assert!(r.start <= r.end && text.get(r.clone()).is_some(), "{what} {r:?} in {text:?}");
+    };
+    for b in all_blocks(doc) {
+        check(&doc.text, &b.src, "block src");
+        let mut end = 0;
+        for r in &b.runs {
+            check(&b.text, &r.range, "run");
+            assert!(r.range.start >= end, "runs overlap or are unsorted: {:?}", b.runs);
+            end = r.range.end;
+        }
+    }
+    for t in &doc.turns {
+        check(&doc.text, &t.src, "turn src");
+        check(&doc.text, &t.label_src, "label src");
+    }
+    for s in &doc.sections {
+        check(&doc.text, &s.src, "section src");
+    }
+    for q in &doc.quotes {
+        let block = &doc.turns[q.turn].blocks[q.block];
+        check(&block.text, &q.range, "quote");
+    }
+}
+
+#[test]
+fn ranges_are_sound_in_every_fixture() {
+    for text in [
+        include_str!("fixtures/md/title_meta.md"),
+        include_str!("fixtures/md/meta_paragraphs.md"),
+        include_str!("fixtures/md/label_forms.md"),
+        include_str!("fixtures/md/timestamps.md"),
+        include_str!("fixtures/md/plain_labels.md"),
+        include_str!("fixtures/md/name_shape.md"),
+        include_str!("fixtures/md/subheading.md"),
+        include_str!("fixtures/md/not_labels.md"),
+        include_str!("fixtures/md/turn_extent.md"),
+        include_str!("fixtures/md/label_then_quote.md"),
+        include_str!("fixtures/md/emphasis_cjk.md"),
+        include_str!("fixtures/md/wraps.md"),
+        include_str!("fixtures/md/sections.md"),
+        include_str!("fixtures/md/aliases.md"),
+        include_str!("fixtures/md/blocks.md"),
+        include_str!("../assets/sample.md"),
+    ] {
+        let doc = md(text);
+        assert_eq!(doc.text, text, "the source text is kept as given");
+        assert_ranges_sound(&doc);
+    }
+}
+
 /// Every text the reader can show, concatenated.
 fn visible_text(doc: &Document) -> String {
     let mut out = String::new();
@@ -766,6 +867,7 @@ proptest! {
     #[test]
     fn parse_never_panics_on_markdownish_text(s in markdownish()) {
         let doc = md(&s);
+        assert_ranges_sound(&doc);
         for q in &doc.quotes {
             let _ = doc.quote_text(q);
         }

@@ -75,6 +75,26 @@ fn without_blank_lines_paragraphs_split_at_labels() {
 }
 
 #[test]
+fn names_may_hold_dots_and_emoji_but_not_sentence_punctuation_or_urls() {
+    let doc = plain(include_str!("fixtures/plain/names.txt"));
+    assert_eq!(speakers(&doc), vec!["Dr. Wu", "小鹿🦌"]);
+    assert_eq!(turn_speakers(&doc), vec!["Dr. Wu", "小鹿🦌", "Dr. Wu", "小鹿🦌"]);
+    // Used twice, but a comma, a too-long "name" or a URL's `https:` is never a label.
+    assert_eq!(
+        turn_texts(&doc, 3),
+        vec![
+            "好。",
+            "我想说的是，其实：这不是标签。",
+            "我想说的是，其实：这也不是。",
+            "这是一句相当长的开头它一点也不像名字而且远远超过了三十个字的上限所以不算：一。",
+            "这是一句相当长的开头它一点也不像名字而且远远超过了三十个字的上限所以不算：二。",
+            "https://example.org/a 是第一个链接。",
+            "https://example.org/b 是第二个链接。",
+        ]
+    );
+}
+
+#[test]
 fn a_text_without_labels_is_just_paragraphs() {
     let doc = plain(include_str!("fixtures/plain/no_labels.txt"));
     assert!(doc.speakers.is_empty());
@@ -109,6 +129,18 @@ fn plain_text_keeps_stars_and_hashes_as_written() {
     assert_eq!(turn_speakers(&doc), vec!["甲", "甲"]);
     assert_eq!(turn_texts(&doc, 0), vec!["2 * 3 = 6"]);
     assert_eq!(turn_texts(&doc, 1), vec!["#不是标题"]);
+}
+
+#[test]
+fn blank_and_whitespace_only_lines_do_not_panic() {
+    for s in
+        ["", " ", " \n", "\n\n", "\u{3000}\n", "\t\n  \n", "甲：一\n \n甲：二", "甲： \n甲：\n"]
+    {
+        let doc = plain(s);
+        assert!(all_blocks(&doc).iter().all(|b| !b.text.trim().is_empty()), "{s:?}");
+    }
+    let doc = plain("甲：一\n   \n甲：二\n");
+    assert_eq!(turn_speakers(&doc), vec!["甲", "甲"]);
 }
 
 fn is_cjk(c: char) -> bool {
