@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use fangtan::doc::{Document, Format};
 use fangtan::config::{self, Config};
+use fangtan::doc::{Document, Format};
 use fangtan::parse::{self, ParseOptions};
 use fangtan::width::AmbiguousWidth;
 use fangtan::{dump, layout, source};
@@ -153,7 +153,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Speakers { file }) => {
             print(&dump::speakers(&load(file.as_deref(), &input, &config)?.0))?
         }
-        Some(Command::Quotes { file }) => print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?,
+        Some(Command::Quotes { file }) => {
+            print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?
+        }
         Some(Command::Wrap { width, ambiguous_width, file }) => {
             let path = file.unwrap_or_else(|| PathBuf::from("-"));
             let text = source::read(&path, input.encoding.as_deref())?.text;
@@ -168,7 +170,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Read, decode and parse a file (or the bundled sample when `path` is `None`).
-fn load(path: Option<&Path>, input: &InputArgs, config: &Config) -> anyhow::Result<(Document, String)> {
+fn load(
+    path: Option<&Path>,
+    input: &InputArgs,
+    config: &Config,
+) -> anyhow::Result<(Document, String)> {
     let (text, name, had_control_chars) = match path {
         Some(p) => {
             let decoded = source::read(p, input.encoding.as_deref())?;
