@@ -124,3 +124,39 @@ pub fn chord(k: &KeyEvent) -> Option<KeyChord> {
     };
     Some(KeyChord { key, mods })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    fn ev(code: KeyCode, m: KeyModifiers) -> Option<KeyChord> {
+        chord(&KeyEvent::new(code, m))
+    }
+
+    #[test]
+    fn shift_folds_into_characters_and_ctrl_letters_are_lowercase() {
+        assert_eq!(ev(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(KeyChord::ch('G')));
+        assert_eq!(ev(KeyCode::Char('}'), KeyModifiers::SHIFT), Some(KeyChord::ch('}')));
+        assert_eq!(
+            ev(KeyCode::Char('F'), KeyModifiers::CONTROL | KeyModifiers::SHIFT),
+            Some(KeyChord::ctrl('f'))
+        );
+        assert_eq!(ev(KeyCode::Char(' '), KeyModifiers::NONE), Some(KeyChord::plain(Key::Space)));
+        assert_eq!(ev(KeyCode::BackTab, KeyModifiers::SHIFT), Some(KeyChord::plain(Key::BackTab)));
+        assert_eq!(ev(KeyCode::CapsLock, KeyModifiers::NONE), None);
+    }
+
+    #[test]
+    fn default_keymap_reaches_the_spec_keys() {
+        use crate::keymap::{Action, Keymap};
+        let k = Keymap::default();
+        let look = |code, m| ev(code, m).and_then(|c| k.lookup(c));
+        assert_eq!(look(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::ForceQuit));
+        assert_eq!(look(KeyCode::Char('z'), KeyModifiers::CONTROL), Some(Action::Suspend));
+        assert_eq!(look(KeyCode::Char(' '), KeyModifiers::NONE), Some(Action::PageDown));
+        assert_eq!(look(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Bottom));
+        assert_eq!(look(KeyCode::PageUp, KeyModifiers::NONE), Some(Action::PageUp));
+        assert_eq!(look(KeyCode::Esc, KeyModifiers::NONE), Some(Action::Cancel));
+    }
+}

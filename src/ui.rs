@@ -476,6 +476,9 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     let end = a.x + a.width;
     // Right side: focus, search count, position, time left.
     let mut right = Vec::new();
+    if app.focus == Focus::Outline {
+        right.push("outline".to_string());
+    }
     if let Some(s) = app.focus_speaker {
         right.push(format!("focus {}", doc.speaker_name(s)));
     }
