@@ -5,6 +5,7 @@
 //! [`layout`] (rows for a width, lazily, cached) → `ui` (a frame).
 //! [`width`] is the one display-width function of the whole program.
 
+pub mod app;
 pub mod config;
 pub mod doc;
 pub mod dump;
@@ -13,6 +14,9 @@ pub mod layout;
 pub mod lineedit;
 pub mod parse;
 pub mod reader;
+pub mod search;
 pub mod source;
 pub mod store;
+pub mod term;
+pub mod ui;
 pub mod width;

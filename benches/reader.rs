@@ -1,0 +1,88 @@
+//! Reader speed: one 120x40 frame deep inside a big document, and single jumps.
+//! The document is the bundled sample (or `FANGTAN_BENCH_FILE`) repeated to about 8 MB.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use fangtan::app::{App, Msg, Pos, update};
+use fangtan::keymap::Action;
+use fangtan::parse::{self, ParseOptions};
+use fangtan::reader::ReaderOptions;
+use fangtan::ui;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+const SAMPLE: &str = include_str!("../assets/sample.md");
+const TARGET: usize = 8 << 20;
+
+fn big_app() -> App {
+    let one = match std::env::var("FANGTAN_BENCH_FILE") {
+        Ok(path) => std::fs::read_to_string(path).expect("readable bench file"),
+        Err(_) => SAMPLE.to_string(),
+    };
+    let mut text = String::with_capacity(TARGET + one.len());
+    while text.len() < TARGET {
+        text.push_str(&one);
+        text.push('\n');
+    }
+    let doc = parse::parse(text, &ParseOptions::default());
+    let mut app = App::new(doc, ReaderOptions::default());
+    update(&mut app, Msg::Resize { width: 120, height: 40 });
+    app
+}
+
+/// Put the reader at the middle turn.
+fn go_deep(app: &mut App) {
+    let t = app.doc.turns.len() / 2;
+    app.pos = Pos::item(app.doc.turns[t].item);
+    update(app, Msg::Resize { width: 120, height: 40 });
+}
+
+fn benches(c: &mut Criterion) {
+    let mut app = big_app();
+    go_deep(&mut app);
+    let theme = ui::Theme::default();
+    let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
+    c.bench_function("draw 120x40 frame deep in 8 MB", |b| {
+        b.iter(|| {
+            buf.reset();
+            ui::draw_buffer(&mut buf, black_box(&app), &theme);
+        })
+    });
+    c.bench_function("draw 120x40 frame, cold layout", |b| {
+        b.iter(|| {
+            app.forget_layout();
+            update(&mut app, Msg::Resize { width: 120, height: 40 });
+            buf.reset();
+            ui::draw_buffer(&mut buf, black_box(&app), &theme);
+        })
+    });
+    for (name, action) in [
+        ("jump G (end)", Action::Bottom),
+        ("jump } (next turn)", Action::NextTurn),
+        ("jump ] (next quote)", Action::NextQuote),
+    ] {
+        // Only the jump is timed: from the middle, with nothing laid out yet.
+        c.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    go_deep(&mut app);
+                    app.forget_layout();
+                    let start = Instant::now();
+                    update(&mut app, Msg::Action(black_box(action)));
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
+}
+
+criterion_group! {
+    name = reader;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(reader);

@@ -1,0 +1,837 @@
+//! Stage 4 state: the reader's [`App`] and [`update`], the one place state changes.
+//!
+//! `update` turns messages (actions from the keymap, search-prompt input, resizes, mouse)
+//! into state changes and [`Effect`]s for the terminal layer; it does no I/O. After every
+//! message it prepares the [`View`] (the lines on screen), so drawing only reads.
+//! No terminal types here.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::doc::{Document, Item, SpeakerId};
+use crate::keymap::Action;
+use crate::reader::ReaderOptions;
+use crate::search::{self, Match};
+
+pub mod outline;
+pub mod stats;
+pub mod view;
+
+pub use outline::{Entry, EntryKind};
+pub use view::{Line, LineKey, LineKind, Pos};
+
+/// Below this many columns the outline hides by default and opens as an overlay.
+pub const NARROW: u16 = 70;
+/// Cells left of the text: passage cursor, bookmark mark.
+pub const GUTTER: u16 = 2;
+/// Lines moved by one mouse wheel notch.
+pub const WHEEL: usize = 3;
+
+/// Something the terminal layer must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Suspend,
+}
+
+/// Editing input for the search prompt (not actions: any printable key is text there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Char(char),
+    Backspace,
+    Enter,
+    Esc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mouse {
+    WheelUp { col: u16, row: u16 },
+    WheelDown { col: u16, row: u16 },
+    Click { col: u16, row: u16 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    Input(Input),
+    Resize { width: u16, height: u16 },
+    Mouse(Mouse),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Reader,
+    Outline,
+}
+
+/// A screen rectangle (terminal-independent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    pub fn contains(self, col: u16, row: u16) -> bool {
+        col >= self.x && col - self.x < self.width && row >= self.y && row - self.y < self.height
+    }
+}
+
+/// Where each pane goes on a screen of a given size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Panes {
+    /// The outline, when shown (its last column is the divider).
+    pub outline: Option<Area>,
+    /// The outline floats over the reading pane (narrow screens).
+    pub overlay: bool,
+    pub reader: Area,
+    pub status: Area,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    /// The prompt is open and keys are text.
+    pub editing: bool,
+    pub matches: Vec<Match>,
+    pub current: Option<usize>,
+    /// Where the reader was when the search began (Esc returns there).
+    pub origin: Pos,
+}
+
+/// What is on screen, prepared by `update` so drawing only reads.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// (view item, line) for each row of the reading pane, top to bottom.
+    pub lines: Vec<(usize, Line)>,
+    /// The paragraph bookmark and copy act on: (body item, block).
+    pub passage: Option<(usize, usize)>,
+    /// The last line of the document is on screen.
+    pub at_end: bool,
+}
+
+/// Per body item facts gathered at load, so the status line and outline are lookups.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ItemInfo {
+    /// Innermost section the item is in.
+    pub section: Option<usize>,
+    /// Outline entry that stands for this item (its own, or the one before it).
+    pub entry: Option<usize>,
+}
+
+pub struct App {
+    pub doc: Document,
+    pub opts: ReaderOptions,
+    /// What the header block shows as the title.
+    pub title: String,
+    pub width: u16,
+    pub height: u16,
+    pub pos: Pos,
+    pub focus: Focus,
+    /// The user's outline choice; `None` follows the screen width.
+    pub outline_user: Option<bool>,
+    pub entries: Vec<Entry>,
+    pub collapsed: HashSet<usize>,
+    /// Visible outline rows (indices into `entries`).
+    pub outline_rows: Vec<usize>,
+    /// Selected outline row (index into `outline_rows`).
+    pub outline_sel: usize,
+    pub outline_top: usize,
+    pub items: Vec<ItemInfo>,
+    pub focus_speaker: Option<SpeakerId>,
+    pub search: Option<SearchState>,
+    pub help: bool,
+    pub help_top: usize,
+    /// The exact quote or match the last jump went to (the pane shows it with some
+    /// context above), so the next jump continues from it.
+    pub last_target: Option<Pos>,
+    /// A transient status message, cleared by the next key.
+    pub message: Option<String>,
+    pub view: View,
+    pub stats: stats::Stats,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    cache: HashMap<usize, Vec<Line>>,
+    cache_width: usize,
+    end_top_cache: Option<Pos>,
+}
+
+impl App {
+    pub fn new(doc: Document, opts: ReaderOptions) -> App {
+        let title = doc
+            .title
+            .as_ref()
+            .map(|t| t.text.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| opts.file_name.clone());
+        let (entries, items) = outline::build(&doc);
+        let stats = stats::Stats::new(&doc, &opts);
+        let mut app = App {
+            doc,
+            opts,
+            title,
+            width: 0,
+            height: 0,
+            pos: Pos::TOP,
+            focus: Focus::Reader,
+            outline_user: None,
+            entries,
+            collapsed: HashSet::new(),
+            outline_rows: Vec::new(),
+            outline_sel: 0,
+            outline_top: 0,
+            items,
+            focus_speaker: None,
+            search: None,
+            help: false,
+            help_top: 0,
+            last_target: None,
+            message: None,
+            view: View::default(),
+            stats,
+            dirty: true,
+            cache: HashMap::new(),
+            cache_width: 0,
+            end_top_cache: None,
+        };
+        app.rebuild_outline_rows();
+        app
+    }
+
+    pub fn outline_shown(&self) -> bool {
+        self.outline_user.unwrap_or(self.width >= NARROW)
+    }
+
+    pub fn panes(&self) -> Panes {
+        panes(self.width, self.height, self.outline_shown(), &self.opts)
+    }
+
+    /// Width of the reading text column, in cells.
+    pub fn text_width(&self) -> usize {
+        let r = self.panes().reader;
+        usize::from(r.width.saturating_sub(GUTTER + 1)).clamp(1, self.opts.max_text_width.max(1))
+    }
+
+    pub fn reader_height(&self) -> usize {
+        usize::from(self.panes().reader.height)
+    }
+
+    fn outline_height(&self) -> usize {
+        self.panes().outline.map(|a| usize::from(a.height)).unwrap_or(0)
+    }
+
+    /// Forget every laid-out line, as after a resize (benches measure a cold screen).
+    pub fn forget_layout(&mut self) {
+        self.invalidate();
+    }
+
+    /// Forget laid-out lines (width or focus changed).
+    fn invalidate(&mut self) {
+        self.cache.clear();
+        self.end_top_cache = None;
+    }
+
+    /// The body item at the top of the reading pane.
+    pub fn current_item(&self) -> Option<usize> {
+        self.pos.body_item()
+    }
+
+    /// The turn at the top of the reading pane.
+    pub fn current_turn(&self) -> Option<usize> {
+        match self.current_item().and_then(|i| self.doc.items.get(i)) {
+            Some(Item::Turn(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    pub fn current_section(&self) -> Option<usize> {
+        self.current_item().and_then(|i| self.items.get(i)).and_then(|i| i.section)
+    }
+
+    /// The outline entry standing for the reading position.
+    pub fn current_entry(&self) -> Option<usize> {
+        self.current_item().and_then(|i| self.items.get(i)).and_then(|i| i.entry)
+    }
+
+    pub fn search_editing(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.editing)
+    }
+
+    fn say(&mut self, msg: impl Into<String>) {
+        self.message = Some(msg.into());
+    }
+
+    /// Move the reading position to `pos` and let the outline follow.
+    fn jump(&mut self, pos: Pos) {
+        self.pos = pos;
+        self.last_target = None;
+        self.follow_outline();
+    }
+
+    /// Jump to a passage inside an item, showing it with context: from the item's start
+    /// when that is near, else two lines above it.
+    fn jump_into(&mut self, target: Pos) {
+        let start = Pos { vi: target.vi, key: LineKey::lead(0) };
+        let idx = self.line_index(target);
+        let near = (self.reader_height() / 3).max(1);
+        self.pos = if idx <= near { start } else { self.step_up(target, 2).0 };
+        self.last_target = Some(target);
+        self.follow_outline();
+    }
+
+    /// Where relative jumps count from: the last exact target, else the top line.
+    fn here(&self) -> Pos {
+        self.last_target.unwrap_or(self.pos)
+    }
+
+    /// Select the outline row of the current entry (or its nearest visible ancestor).
+    fn follow_outline(&mut self) {
+        let Some(mut e) = self.current_entry() else {
+            self.outline_sel = 0;
+            self.reveal_outline();
+            return;
+        };
+        loop {
+            if let Some(row) = self.outline_row_of(e) {
+                self.outline_sel = row;
+                break;
+            }
+            match self.entries.get(e).and_then(|x| x.parent) {
+                Some(p) => e = p,
+                None => break,
+            }
+        }
+        self.reveal_outline();
+    }
+
+    fn outline_row_of(&self, entry: usize) -> Option<usize> {
+        self.outline_rows.binary_search(&entry).ok()
+    }
+
+    /// Scroll the outline so the selected row is in view.
+    fn reveal_outline(&mut self) {
+        let h = self.outline_height().max(1);
+        if self.outline_sel < self.outline_top {
+            self.outline_top = self.outline_sel;
+        } else if self.outline_sel >= self.outline_top + h {
+            self.outline_top = self.outline_sel + 1 - h;
+        }
+    }
+
+    fn rebuild_outline_rows(&mut self) {
+        let collapsed = &self.collapsed;
+        let entries = &self.entries;
+        self.outline_rows = (0..entries.len())
+            .filter(|&i| {
+                let mut p = entries[i].parent;
+                while let Some(s) = p {
+                    if collapsed.contains(&s) {
+                        return false;
+                    }
+                    p = entries[s].parent;
+                }
+                true
+            })
+            .collect();
+    }
+
+    /// Lay out what is on screen; called at the end of every `update`.
+    pub fn prepare(&mut self) {
+        let tw = self.text_width();
+        if tw != self.cache_width {
+            self.cache_width = tw;
+            self.invalidate();
+        }
+        let h = self.reader_height();
+        let mut lines = Vec::with_capacity(h);
+        let mut vi = self.pos.vi.min(self.view_len() - 1);
+        let mut idx = self.line_index(self.pos);
+        let mut at_end = false;
+        while lines.len() < h {
+            let ls = self.lines(vi);
+            if let Some(l) = ls.get(idx) {
+                lines.push((vi, l.clone()));
+                idx += 1;
+                continue;
+            }
+            vi += 1;
+            idx = 0;
+            if vi >= self.view_len() {
+                at_end = true;
+                break;
+            }
+        }
+        if !at_end {
+            // The last line may be exactly on the last row.
+            let (_, moved) = self.step_down(self.pos, h);
+            at_end = moved < h;
+        }
+        let passage = lines.iter().find_map(|(vi, l)| match l.kind {
+            LineKind::Text { block, .. } | LineKind::Image(block) | LineKind::Rule(block) => {
+                Some((vi - 1, block))
+            }
+            _ => None,
+        });
+        let help_max = self.help_lines().saturating_sub(self.help_height());
+        self.help_top = self.help_top.min(help_max);
+        let max_top = self.outline_rows.len().saturating_sub(self.outline_height());
+        self.outline_top = self.outline_top.min(max_top);
+        self.view = View { lines, passage, at_end };
+    }
+
+    /// Rows the help overlay lists.
+    pub fn help_lines(&self) -> usize {
+        self.opts.keymap.bindings().len()
+    }
+
+    /// Rows of the help overlay available for bindings (inside its frame).
+    pub fn help_height(&self) -> usize {
+        usize::from(help_area(self.width, self.height).height.saturating_sub(2))
+    }
+}
+
+/// Geometry of the panes for a screen size.
+pub fn panes(width: u16, height: u16, outline_shown: bool, opts: &ReaderOptions) -> Panes {
+    let body_h = height.saturating_sub(1);
+    let status = Area { x: 0, y: body_h, width, height: height.min(1) };
+    let full = Area { x: 0, y: 0, width, height: body_h };
+    if !outline_shown || width == 0 {
+        return Panes { outline: None, overlay: false, reader: full, status };
+    }
+    let pct = u32::from(width) * u32::from(opts.outline_percent.min(100)) / 100;
+    let ow = (pct as u16).min(opts.outline_max).max(12).min(width);
+    if width < NARROW {
+        let ow = ow.max(width * 3 / 4).min(width);
+        let outline = Area { x: 0, y: 0, width: ow, height: body_h };
+        return Panes { outline: Some(outline), overlay: true, reader: full, status };
+    }
+    let outline = Area { x: 0, y: 0, width: ow, height: body_h };
+    let reader = Area { x: ow, y: 0, width: width - ow, height: body_h };
+    Panes { outline: Some(outline), overlay: false, reader, status }
+}
+
+/// Where the help overlay goes.
+pub fn help_area(width: u16, height: u16) -> Area {
+    let body_h = height.saturating_sub(1);
+    let w = width.min(64);
+    let h = body_h.min(30);
+    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
+}
+
+/// The one place state changes.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            if app.focus == Focus::Outline && !app.outline_shown() {
+                app.focus = Focus::Reader;
+            }
+            app.prepare();
+            app.reveal_outline();
+        }
+        Msg::Action(a) => {
+            app.message = None;
+            effects = act(app, a);
+        }
+        Msg::Input(i) => {
+            app.message = None;
+            input(app, i);
+        }
+        Msg::Mouse(m) => mouse(app, m),
+    }
+    app.prepare();
+    app.dirty = true;
+    effects
+}
+
+fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Quit | Action::ForceQuit => return vec![Effect::Quit],
+        Action::Suspend => return vec![Effect::Suspend],
+        _ => {}
+    }
+    if app.help {
+        let h = app.help_height().max(1);
+        match a {
+            Action::Help | Action::Cancel => app.help = false,
+            Action::LineDown => app.help_top += 1,
+            Action::LineUp => app.help_top = app.help_top.saturating_sub(1),
+            Action::PageDown | Action::HalfPageDown => app.help_top += h,
+            Action::PageUp | Action::HalfPageUp => app.help_top = app.help_top.saturating_sub(h),
+            Action::Top => app.help_top = 0,
+            Action::Bottom => app.help_top = usize::MAX / 2,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if app.focus == Focus::Outline && outline_act(app, a) {
+        return Vec::new();
+    }
+    let h = app.reader_height().max(1);
+    match a {
+        Action::LineDown => scroll(app, true, 1),
+        Action::LineUp => scroll(app, false, 1),
+        Action::PageDown => scroll(app, true, h.saturating_sub(2).max(1)),
+        Action::PageUp => scroll(app, false, h.saturating_sub(2).max(1)),
+        Action::HalfPageDown => scroll(app, true, (h / 2).max(1)),
+        Action::HalfPageUp => scroll(app, false, (h / 2).max(1)),
+        Action::Top => app.jump(Pos::TOP),
+        Action::Bottom => {
+            let p = app.end_top();
+            app.jump(p);
+        }
+        Action::NextTurn | Action::PrevTurn => turn_jump(app, a == Action::NextTurn),
+        Action::NextTurnSameSpeaker | Action::PrevTurnSameSpeaker => {
+            let speaker = app.current_turn().map(|t| app.doc.turns[t].speaker);
+            match speaker {
+                Some(s) => speaker_jump(app, s, a == Action::NextTurnSameSpeaker),
+                None => app.say("no current speaker: move to a turn first"),
+            }
+        }
+        Action::SpeakerTurn(n) => {
+            let s = usize::from(n).saturating_sub(1);
+            if s < app.doc.speakers.len() && n > 0 {
+                speaker_jump(app, s, true);
+            } else {
+                app.say(format!("no speaker {n}"));
+            }
+        }
+        Action::NextQuote | Action::PrevQuote => quote_jump(app, a == Action::NextQuote),
+        Action::NextSection | Action::PrevSection => section_jump(app, a == Action::NextSection),
+        Action::Search => {
+            app.search =
+                Some(SearchState { editing: true, origin: app.pos, ..SearchState::default() });
+        }
+        Action::NextMatch | Action::PrevMatch => match_step(app, a == Action::NextMatch),
+        Action::CycleSpeakerFocus => {
+            let n = app.doc.speakers.len();
+            app.focus_speaker = match app.focus_speaker {
+                None if n > 0 => Some(0),
+                Some(s) if s + 1 < n => Some(s + 1),
+                _ => None,
+            };
+            app.invalidate();
+            match app.focus_speaker {
+                Some(s) => {
+                    let name = app.doc.speaker_name(s).to_string();
+                    app.say(format!("focus on {name} (s: next speaker, S: clear)"));
+                }
+                None => app.say("speaker focus cleared"),
+            }
+        }
+        Action::ClearSpeakerFocus => {
+            if app.focus_speaker.take().is_some() {
+                app.invalidate();
+                app.say("speaker focus cleared");
+            }
+        }
+        Action::SwitchPane => {
+            if !app.outline_shown() {
+                app.outline_user = Some(true);
+                app.focus = Focus::Outline;
+            } else {
+                app.focus = match app.focus {
+                    Focus::Reader => Focus::Outline,
+                    Focus::Outline => Focus::Reader,
+                };
+            }
+            app.follow_outline();
+        }
+        Action::ToggleOutline => {
+            let show = !app.outline_shown();
+            app.outline_user = Some(show);
+            if !show {
+                app.focus = Focus::Reader;
+            } else if app.width < NARROW {
+                app.focus = Focus::Outline;
+            }
+            app.follow_outline();
+        }
+        Action::Help => {
+            app.help = true;
+            app.help_top = 0;
+        }
+        Action::Cancel => {
+            if app.outline_shown() && app.panes().overlay {
+                app.outline_user = Some(false);
+                app.focus = Focus::Reader;
+            } else if app.search.take().is_none() && app.focus == Focus::Outline {
+                app.focus = Focus::Reader;
+            }
+        }
+        Action::Select => {}
+        Action::ToggleBookmark
+        | Action::EditNote
+        | Action::BookmarkList
+        | Action::NextBookmark
+        | Action::PrevBookmark => app.say("bookmarks: not yet"),
+        Action::CopyCitation => app.say("copy: not yet"),
+        Action::Quit | Action::ForceQuit | Action::Suspend => {}
+    }
+    Vec::new()
+}
+
+fn scroll(app: &mut App, down: bool, n: usize) {
+    app.last_target = None;
+    let moved = if down { app.scroll_down(n) } else { app.scroll_up(n) };
+    if !moved {
+        app.say(if down { "end of document" } else { "top of document" });
+    }
+    app.follow_outline();
+}
+
+/// Actions that mean something else while the outline has focus. True when handled.
+fn outline_act(app: &mut App, a: Action) -> bool {
+    let h = app.outline_height().max(1);
+    let last = app.outline_rows.len().saturating_sub(1);
+    let sel = app.outline_sel;
+    app.outline_sel = match a {
+        Action::LineDown => (sel + 1).min(last),
+        Action::LineUp => sel.saturating_sub(1),
+        Action::PageDown => (sel + h).min(last),
+        Action::PageUp => sel.saturating_sub(h),
+        Action::HalfPageDown => (sel + h / 2).min(last),
+        Action::HalfPageUp => sel.saturating_sub(h / 2),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Select => {
+            select_row(app, sel);
+            return true;
+        }
+        _ => return false,
+    };
+    app.reveal_outline();
+    true
+}
+
+/// Jump to an outline row. A section that is already being read folds or unfolds instead.
+fn select_row(app: &mut App, row: usize) {
+    let Some(&e) = app.outline_rows.get(row) else { return };
+    let Some(entry) = app.entries.get(e).cloned() else { return };
+    match entry.kind {
+        EntryKind::Section(s) => {
+            let item = app.doc.sections[s].item;
+            if app.current_item() == Some(item) {
+                if !app.collapsed.remove(&e) {
+                    app.collapsed.insert(e);
+                }
+                app.rebuild_outline_rows();
+                app.follow_outline();
+                return;
+            }
+            app.jump(Pos::item(item));
+        }
+        EntryKind::Turn(t) => {
+            let item = app.doc.turns[t].item;
+            app.jump(Pos::item(item));
+        }
+    }
+    app.outline_sel = row;
+    if app.panes().overlay {
+        app.outline_user = Some(false);
+        app.focus = Focus::Reader;
+    }
+}
+
+fn turn_jump(app: &mut App, next: bool) {
+    let word = if next { "next" } else { "previous" };
+    if let Some(s) = app.focus_speaker {
+        let name = app.doc.speaker_name(s).to_string();
+        let turns = app.doc.speakers[s].turns.clone();
+        let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
+        match found {
+            Some(p) => app.jump(p),
+            None => app.say(format!("no {word} turn by {name}")),
+        }
+        return;
+    }
+    let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item), next);
+    match target {
+        Some(p) => app.jump(p),
+        None => app.say(format!("no {word} turn")),
+    }
+}
+
+/// Binary search in a sorted list of ids whose positions increase with the id.
+fn pick_sorted(
+    app: &App,
+    ids: &[usize],
+    at: impl Fn(&App, usize) -> Pos,
+    next: bool,
+) -> Option<Pos> {
+    let here = app.here();
+    if next {
+        let i = ids.partition_point(|&t| at(app, t) <= here);
+        ids.get(i).map(|&t| at(app, t))
+    } else {
+        let i = ids.partition_point(|&t| at(app, t) < here);
+        i.checked_sub(1).map(|i| at(app, ids[i]))
+    }
+}
+
+fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
+    let turns = std::mem::take(&mut app.doc.speakers[s].turns);
+    let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
+    app.doc.speakers[s].turns = turns;
+    let name = app.doc.speaker_name(s).to_string();
+    match found {
+        Some(p) => app.jump(p),
+        None => app.say(format!("no {} turn by {name}", if next { "next" } else { "previous" })),
+    }
+}
+
+fn quote_jump(app: &mut App, next: bool) {
+    let found = pick_slice(
+        app,
+        &app.doc.quotes,
+        |app, q| Pos::text(app.doc.turns[q.turn].item, q.block, q.range.start),
+        next,
+    );
+    match found {
+        Some(p) => app.jump_into(p),
+        None => app.say(if next { "no next quote" } else { "no previous quote" }),
+    }
+}
+
+fn section_jump(app: &mut App, next: bool) {
+    let found = pick_slice(app, &app.doc.sections, |_, s| Pos::item(s.item), next);
+    match found {
+        Some(p) => app.jump(p),
+        None => app.say(if next { "no next section" } else { "no previous section" }),
+    }
+}
+
+/// Binary search in a list in document order: the first entry after the reading position,
+/// or the last before it.
+fn pick_slice<T>(app: &App, list: &[T], at: impl Fn(&App, &T) -> Pos, next: bool) -> Option<Pos> {
+    let here = app.here();
+    if next {
+        let i = list.partition_point(|x| at(app, x) <= here);
+        list.get(i).map(|x| at(app, x))
+    } else {
+        let i = list.partition_point(|x| at(app, x) < here);
+        i.checked_sub(1).map(|i| at(app, &list[i]))
+    }
+}
+
+fn match_pos(m: &Match) -> Pos {
+    Pos::text(m.item, m.block, m.range.start)
+}
+
+fn input(app: &mut App, i: Input) {
+    let Some(s) = app.search.as_mut() else { return };
+    if !s.editing {
+        return;
+    }
+    match i {
+        Input::Char(c) => s.query.push(c),
+        Input::Backspace => {
+            s.query.pop();
+        }
+        Input::Enter => {
+            s.editing = false;
+            if s.query.is_empty() {
+                app.search = None;
+            } else if s.matches.is_empty() {
+                let q = s.query.clone();
+                app.say(format!("not found: {q}"));
+            }
+            return;
+        }
+        Input::Esc => {
+            let origin = s.origin;
+            app.search = None;
+            app.jump(origin);
+            return;
+        }
+    }
+    let query = s.query.clone();
+    let origin = s.origin;
+    let matches = search::find_all(&app.doc, &query);
+    let current = if matches.is_empty() {
+        None
+    } else {
+        Some(matches.iter().position(|m| match_pos(m) >= origin).unwrap_or(0))
+    };
+    let target = current.map(|c| match_pos(&matches[c])).unwrap_or(origin);
+    if let Some(s) = app.search.as_mut() {
+        s.matches = matches;
+        s.current = current;
+    }
+    if current.is_some() {
+        app.jump_into(target);
+    } else {
+        app.jump(target);
+    }
+}
+
+fn match_step(app: &mut App, next: bool) {
+    let Some(s) = app.search.as_mut() else {
+        app.say("no search: press / to search");
+        return;
+    };
+    if s.matches.is_empty() {
+        let q = s.query.clone();
+        app.say(format!("not found: {q}"));
+        return;
+    }
+    let cur = s.current.unwrap_or(0);
+    let target =
+        if next { (cur + 1 < s.matches.len()).then_some(cur + 1) } else { cur.checked_sub(1) };
+    match target {
+        Some(t) => {
+            s.current = Some(t);
+            let p = match_pos(&s.matches[t]);
+            app.jump_into(p);
+        }
+        None => app.say(if next { "no next match" } else { "no previous match" }),
+    }
+}
+
+fn mouse(app: &mut App, m: Mouse) {
+    let panes = app.panes();
+    let over_outline = |col, row| panes.outline.is_some_and(|a| a.contains(col, row));
+    match m {
+        Mouse::WheelDown { col, row } | Mouse::WheelUp { col, row } => {
+            let down = matches!(m, Mouse::WheelDown { .. });
+            if app.help {
+                app.help_top =
+                    if down { app.help_top + WHEEL } else { app.help_top.saturating_sub(WHEEL) };
+            } else if over_outline(col, row) {
+                app.outline_top = if down {
+                    app.outline_top + WHEEL
+                } else {
+                    app.outline_top.saturating_sub(WHEEL)
+                };
+            } else if down {
+                app.last_target = None;
+                app.scroll_down(WHEEL);
+                app.follow_outline();
+            } else {
+                app.last_target = None;
+                app.scroll_up(WHEEL);
+                app.follow_outline();
+            }
+        }
+        Mouse::Click { col, row } => {
+            if app.help {
+                app.help = false;
+                return;
+            }
+            if let Some(a) = panes.outline.filter(|a| a.contains(col, row)) {
+                let r = app.outline_top + usize::from(row - a.y);
+                if r < app.outline_rows.len() {
+                    select_row(app, r);
+                }
+            } else if panes.reader.contains(col, row) {
+                if panes.overlay {
+                    app.outline_user = Some(false);
+                }
+                app.focus = Focus::Reader;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Reading progress: how much text lies before each body item, measured in minutes of
+//! reading (CJK characters and Latin words at their own speeds), counted once at load.
+
+use crate::doc::{Block, Document};
+use crate::reader::ReaderOptions;
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Minutes of reading before view item `vi` (index `vi`); the last entry is the total.
+    prefix: Vec<f64>,
+    cjk_per_min: f64,
+    words_per_min: f64,
+}
+
+/// Ideographs, kana, hangul and fullwidth forms count one by one.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// (CJK chars, Latin words) in a text.
+pub fn count(text: &str) -> (usize, usize) {
+    let (mut cjk, mut words, mut in_word) = (0, 0, false);
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    (cjk, words)
+}
+
+impl Stats {
+    pub fn new(doc: &Document, opts: &ReaderOptions) -> Stats {
+        let mut s = Stats {
+            prefix: Vec::with_capacity(doc.items.len() + 2),
+            cjk_per_min: f64::from(opts.cjk_chars_per_minute.max(1)),
+            words_per_min: f64::from(opts.latin_words_per_minute.max(1)),
+        };
+        let mut total = 0.0;
+        // The header block costs nothing.
+        s.prefix.push(0.0);
+        for i in 0..doc.items.len() {
+            s.prefix.push(total);
+            total += s.blocks_minutes(doc.item_blocks(i));
+        }
+        s.prefix.push(total);
+        s
+    }
+
+    fn blocks_minutes(&self, blocks: &[Block]) -> f64 {
+        blocks
+            .iter()
+            .map(|b| {
+                let (c, w) = count(&b.text);
+                c as f64 / self.cjk_per_min + w as f64 / self.words_per_min
+            })
+            .sum()
+    }
+
+    pub fn total(&self) -> f64 {
+        self.prefix.last().copied().unwrap_or(0.0)
+    }
+
+    /// Minutes read before a position: whole items before it, plus blocks before `block`
+    /// in its own item.
+    pub fn before(&self, doc: &Document, vi: usize, block: Option<usize>) -> f64 {
+        let base = self.prefix.get(vi).copied().unwrap_or_else(|| self.total());
+        let within = match (vi.checked_sub(1), block) {
+            (Some(item), Some(b)) => {
+                let blocks = doc.item_blocks(item);
+                self.blocks_minutes(&blocks[..b.min(blocks.len())])
+            }
+            _ => 0.0,
+        };
+        base + within
+    }
+}
+
+/// "12 min left", "1 h 05 min left", "< 1 min left".
+pub fn format_left(minutes: f64) -> String {
+    let m = minutes.ceil() as u64;
+    if minutes <= 0.0 {
+        "0 min left".to_string()
+    } else if m < 1 {
+        "< 1 min left".to_string()
+    } else if m < 60 {
+        format!("{m} min left")
+    } else {
+        format!("{} h {:02} min left", m / 60, m % 60)
+    }
+}

@@ -1,0 +1,572 @@
+//! Stage 4, the last step: the [`App`] state drawn into a ratatui frame. Drawing only reads
+//! state (`update` has already laid out what is on screen). Every character goes through
+//! [`put`], which measures with [`crate::width`], clips to the pane and never writes a
+//! control character, so no document byte reaches the terminal as an escape sequence.
+
+use std::num::NonZeroU16;
+use std::ops::Range;
+
+use ratatui::Frame;
+use ratatui::buffer::{Buffer, CellDiffOption};
+use ratatui::style::{Color, Modifier, Style};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::app::stats::format_left;
+use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, help_area};
+use crate::doc::{Block, BlockKind, Style as Inline};
+use crate::width::{AmbiguousWidth, grapheme_width, str_width};
+
+/// Colours, in one place so configuration can feed them later.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub speakers: Vec<Color>,
+    pub text: Color,
+    pub dim: Color,
+    pub title: Color,
+    pub heading: Color,
+    pub quote: Color,
+    pub code: Color,
+    pub link: Color,
+    pub cursor: Color,
+    pub selection_bg: Color,
+    pub match_bg: Color,
+    pub current_match_bg: Color,
+    pub status_fg: Color,
+    pub status_bg: Color,
+    pub border: Color,
+}
+
+impl Default for Theme {
+    fn default() -> Theme {
+        Theme {
+            speakers: vec![
+                Color::LightCyan,
+                Color::LightYellow,
+                Color::LightMagenta,
+                Color::LightGreen,
+                Color::LightBlue,
+                Color::LightRed,
+                Color::Cyan,
+                Color::Yellow,
+            ],
+            text: Color::Reset,
+            dim: Color::DarkGray,
+            title: Color::White,
+            heading: Color::LightBlue,
+            quote: Color::LightYellow,
+            code: Color::Green,
+            link: Color::Cyan,
+            cursor: Color::LightYellow,
+            selection_bg: Color::Indexed(237),
+            match_bg: Color::Indexed(58),
+            current_match_bg: Color::Indexed(136),
+            status_fg: Color::White,
+            status_bg: Color::Indexed(236),
+            border: Color::DarkGray,
+        }
+    }
+}
+
+impl Theme {
+    pub fn speaker(&self, id: usize) -> Color {
+        if self.speakers.is_empty() {
+            return self.text;
+        }
+        self.speakers[id % self.speakers.len()]
+    }
+}
+
+/// Write `text` at (x, y), clipped at `max_x` and the buffer; returns the next column.
+/// Widths come from [`crate::width`]; where it counts a character wider than ratatui
+/// does (ambiguous width set to wide), the spare cell is skipped so the terminal's own
+/// rendering of the wide glyph shows through.
+pub fn put(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    max_x: u16,
+    text: &str,
+    style: Style,
+    amb: AmbiguousWidth,
+) -> u16 {
+    let area = buf.area;
+    let max_x = max_x.min(area.x + area.width);
+    if y < area.y || y >= area.y + area.height {
+        return x;
+    }
+    let mut x = x;
+    for g in text.graphemes(true) {
+        let g = if g.chars().any(char::is_control) { "\u{fffd}" } else { g };
+        let w = grapheme_width(g, amb) as u16;
+        if w == 0 {
+            continue;
+        }
+        if x < area.x || x + w > max_x {
+            break;
+        }
+        let native = unicode_width::UnicodeWidthStr::width(g) as u16;
+        let cell = &mut buf[(x, y)];
+        cell.set_symbol(g).set_style(style);
+        if w > native
+            && let Some(forced) = NonZeroU16::new(w)
+        {
+            // Tell the diff the glyph covers `w` cells, so it moves the cursor after it.
+            cell.set_diff_option(CellDiffOption::ForcedWidth(forced));
+        }
+        for i in 1..w {
+            let cell = &mut buf[(x + i, y)];
+            cell.reset();
+            cell.set_style(style);
+        }
+        x += w;
+    }
+    x
+}
+
+/// Fill a rectangle with blanks of a style. A wide glyph straddling its left edge is
+/// blanked too, or the terminal would draw it over the rectangle's first column.
+fn fill(buf: &mut Buffer, a: Area, style: Style) {
+    let area = buf.area;
+    for y in a.y..a.y.saturating_add(a.height).min(area.y + area.height) {
+        if a.x > area.x && a.x < area.x + area.width {
+            let left = &mut buf[(a.x - 1, y)];
+            if unicode_width::UnicodeWidthStr::width(left.symbol()) > 1
+                || !matches!(left.diff_option, CellDiffOption::None)
+            {
+                left.reset();
+            }
+        }
+        for x in a.x..a.x.saturating_add(a.width).min(area.x + area.width) {
+            buf[(x, y)].reset();
+            buf[(x, y)].set_style(style);
+        }
+    }
+}
+
+/// The leading graphemes of `text` that fit in `width` cells, with `…` when cut. Reads
+/// only as far as it needs (first words of a long paragraph).
+pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
+    let ell = str_width("…", amb);
+    let mut w = 0;
+    // End of the longest prefix that still leaves room for the ellipsis.
+    let mut cut = 0;
+    for (i, g) in text.grapheme_indices(true) {
+        let gw = grapheme_width(g, amb);
+        if w + gw > width {
+            let mut out = text[..cut].to_string();
+            if ell <= width {
+                out.push('…');
+            }
+            return out;
+        }
+        w += gw;
+        if w + ell <= width {
+            cut = i + g.len();
+        }
+    }
+    text.to_string()
+}
+
+/// Draw the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let theme = Theme::default();
+    let buf = frame.buffer_mut();
+    draw_buffer(buf, app, &theme);
+}
+
+/// Draw into a buffer (what [`draw`] does; benches and tests call it directly).
+pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
+    if buf.area.width == 0 || buf.area.height == 0 {
+        return;
+    }
+    let panes = app.panes();
+    draw_reader(buf, app, theme, panes.reader);
+    if let Some(o) = panes.outline {
+        draw_outline(buf, app, theme, o, panes.overlay);
+    }
+    draw_status(buf, app, theme, panes.status);
+    if app.help {
+        draw_help(buf, app, theme);
+    }
+}
+
+fn speaker_style(theme: &Theme, id: usize) -> Style {
+    Style::default().fg(theme.speaker(id)).add_modifier(Modifier::BOLD)
+}
+
+fn timestamp(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
+    let amb = app.opts.ambiguous;
+    let doc = &app.doc;
+    let tw = app.text_width() as u16;
+    let x0 = r.x.saturating_add(GUTTER);
+    let max_x = x0.saturating_add(tw).min(r.x.saturating_add(r.width));
+    let dim = Style::default().fg(theme.dim);
+    for (i, (vi, line)) in app.view.lines.iter().enumerate() {
+        if i >= usize::from(r.height) {
+            break;
+        }
+        let y = r.y + i as u16;
+        let item = vi.checked_sub(1);
+        let on_passage = |b: usize| item.is_some_and(|it| app.view.passage == Some((it, b)));
+        match &line.kind {
+            LineKind::Blank => {}
+            LineKind::Title(range) => {
+                let s = Style::default().fg(theme.title).add_modifier(Modifier::BOLD);
+                put(buf, x0, y, max_x, app.title.get(range.clone()).unwrap_or(""), s, amb);
+            }
+            LineKind::Meta(m) => {
+                if let Some(m) = doc.meta.get(*m) {
+                    let x = put(buf, x0, y, max_x, &m.key, dim, amb);
+                    let x = put(buf, x, y, max_x, ": ", dim, amb);
+                    put(buf, x, y, max_x, &m.value, Style::default(), amb);
+                }
+            }
+            LineKind::LegendHead => {
+                put(buf, x0, y, max_x, "Speakers · 1-9 jumps to their next turn", dim, amb);
+            }
+            LineKind::Legend(s) => {
+                let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
+                let x = put(buf, x0 + 1, y, max_x, &n, dim, amb);
+                let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
+                let count = doc.speakers.get(*s).map(|s| s.turns.len()).unwrap_or(0);
+                let turns =
+                    if count == 1 { "1 turn".to_string() } else { format!("{count} turns") };
+                put(buf, x, y, max_x, &format!("  · {turns}"), dim, amb);
+            }
+            LineKind::Heading { section, row } => {
+                let s = Style::default().fg(theme.heading).add_modifier(Modifier::BOLD);
+                let title = doc.sections.get(*section).map(|s| s.title.as_str()).unwrap_or("");
+                put(buf, x0, y, max_x, title.get(row.clone()).unwrap_or(""), s, amb);
+            }
+            LineKind::HeadingRule { width } => {
+                let n = width / str_width("─", amb).max(1);
+                put(buf, x0, y, max_x, &"─".repeat(n), Style::default().fg(theme.heading), amb);
+            }
+            LineKind::TurnHeader(t) => {
+                if let Some(turn) = doc.turns.get(*t) {
+                    let x = put(
+                        buf,
+                        x0,
+                        y,
+                        max_x,
+                        doc.speaker_name(turn.speaker),
+                        speaker_style(theme, turn.speaker),
+                        amb,
+                    );
+                    if let Some(ms) = turn.start_ms {
+                        put(buf, x + 2, y, max_x, &timestamp(ms), dim, amb);
+                    }
+                }
+            }
+            LineKind::Folded(t) => {
+                if let Some(turn) = doc.turns.get(*t) {
+                    let name = doc.speaker_name(turn.speaker);
+                    let x = put(buf, x0, y, max_x, name, dim.add_modifier(Modifier::BOLD), amb);
+                    let first = turn.blocks.first().map(|b| b.text.as_str()).unwrap_or("");
+                    let room = usize::from(max_x.saturating_sub(x + 2));
+                    put(buf, x + 2, y, max_x, &truncate(first, room, amb), dim, amb);
+                }
+            }
+            LineKind::Text { block, row, first } => {
+                let Some(it) = item else { continue };
+                let Some(b) = doc.item_blocks(it).get(*block) else { continue };
+                if on_passage(*block) {
+                    put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
+                }
+                draw_text_row(
+                    buf,
+                    app,
+                    theme,
+                    (x0, y, max_x),
+                    (it, *block, b),
+                    row.clone(),
+                    *first,
+                );
+            }
+            LineKind::Image(block) => {
+                let Some(it) = item else { continue };
+                if on_passage(*block) {
+                    put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
+                }
+                let url = match doc.item_blocks(it).get(*block).map(|b| &b.kind) {
+                    Some(BlockKind::Image { url }) => url.as_str(),
+                    _ => "",
+                };
+                let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
+                put(buf, x, y, max_x, url, Style::default().fg(theme.link), amb);
+            }
+            LineKind::Rule(_) => {
+                let n = usize::from(max_x.saturating_sub(x0)) / str_width("─", amb).max(1);
+                put(buf, x0, y, max_x, &"─".repeat(n.min(40)), dim, amb);
+            }
+        }
+    }
+}
+
+fn inline_style(theme: &Theme, s: Inline, quote: bool) -> Style {
+    let mut st = Style::default();
+    if s.contains(Inline::STRONG) {
+        st = st.add_modifier(Modifier::BOLD);
+    }
+    if s.contains(Inline::EMPHASIS) {
+        st = st.add_modifier(Modifier::ITALIC);
+    }
+    if s.contains(Inline::CODE) {
+        st = st.fg(theme.code);
+    }
+    if s.contains(Inline::LINK) {
+        st = st.fg(theme.link).add_modifier(Modifier::UNDERLINED);
+    }
+    if quote {
+        st = st.fg(theme.quote).add_modifier(Modifier::BOLD);
+    }
+    st
+}
+
+fn draw_text_row(
+    buf: &mut Buffer,
+    app: &App,
+    theme: &Theme,
+    (x0, y, max_x): (u16, u16, u16),
+    (item, bi, b): (usize, usize, &Block),
+    row: Range<usize>,
+    first: bool,
+) {
+    let amb = app.opts.ambiguous;
+    let dim = Style::default().fg(theme.dim);
+    let mut base = Style::default();
+    let mut x = x0;
+    match &b.kind {
+        BlockKind::ListItem { depth, marker } => {
+            x += 2 * u16::from(*depth);
+            if first {
+                x = put(buf, x, y, max_x, marker, dim, amb) + 1;
+            } else {
+                x += str_width(marker, amb) as u16 + 1;
+            }
+        }
+        BlockKind::BlockQuote => {
+            x = put(buf, x, y, max_x, "│ ", dim, amb);
+            base = base.add_modifier(Modifier::ITALIC);
+        }
+        BlockKind::Code => {
+            x += 2;
+            base = base.fg(theme.code);
+        }
+        BlockKind::Subheading => base = base.add_modifier(Modifier::BOLD),
+        _ => {}
+    }
+    // Cut the row where a style run or a search match starts or ends.
+    let (matches, current) = match &app.search {
+        Some(s) => {
+            let lo = s.matches.partition_point(|m| (m.item, m.block) < (item, bi));
+            let hi = s.matches.partition_point(|m| (m.item, m.block) <= (item, bi));
+            (&s.matches[lo..hi], s.current.and_then(|c| c.checked_sub(lo)).filter(|c| lo + c < hi))
+        }
+        None => (&[][..], None),
+    };
+    let mut cuts = vec![row.start, row.end];
+    for r in &b.runs {
+        cuts.extend([r.range.start, r.range.end]);
+    }
+    for m in matches {
+        cuts.extend([m.range.start, m.range.end]);
+    }
+    cuts.retain(|&c| c >= row.start && c <= row.end && b.text.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    for w in cuts.windows(2) {
+        let (a, z) = (w[0], w[1]);
+        let mut st = base;
+        if let Some(r) = b.runs.iter().find(|r| r.range.start <= a && a < r.range.end) {
+            st = st.patch(inline_style(theme, r.style, r.quote.is_some()));
+        }
+        if let Some(k) = matches.iter().position(|m| m.range.start <= a && a < m.range.end) {
+            let bg = if current == Some(k) { theme.current_match_bg } else { theme.match_bg };
+            st = st.bg(bg).fg(Color::White);
+        }
+        x = put(buf, x, y, max_x, &b.text[a..z], st, amb);
+    }
+}
+
+fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bool) {
+    let amb = app.opts.ambiguous;
+    let doc = &app.doc;
+    if overlay {
+        fill(buf, a, Style::default());
+    }
+    let border =
+        Style::default().fg(if app.focus == Focus::Outline { theme.heading } else { theme.border });
+    let right = a.x + a.width.saturating_sub(1);
+    for y in a.y..a.y + a.height {
+        put(buf, right, y, right + 1, "│", border, amb);
+    }
+    let max_x = right;
+    let current = app.outline_rows.get(app.outline_sel).copied();
+    for r in 0..a.height {
+        let row = app.outline_top + usize::from(r);
+        let Some(&e) = app.outline_rows.get(row) else { break };
+        let Some(entry) = app.entries.get(e) else { break };
+        let y = a.y + r;
+        // Before the first entry (title, preamble) nothing is current.
+        let selected =
+            current == Some(e) && (app.focus == Focus::Outline || app.current_entry().is_some());
+        let mut bg = Style::default();
+        if selected {
+            bg = bg.bg(theme.selection_bg);
+            if app.focus == Focus::Outline {
+                bg = bg.add_modifier(Modifier::REVERSED);
+            }
+            fill(buf, Area { x: a.x, y, width: max_x - a.x, height: 1 }, bg);
+            put(buf, a.x, y, max_x, "›", bg.fg(theme.cursor), amb);
+        }
+        let mut x = a.x + 2 + 2 * entry.depth;
+        match entry.kind {
+            EntryKind::Section(s) => {
+                let mark = if app.collapsed.contains(&e) { "▸ " } else { "▾ " };
+                x = put(buf, x, y, max_x, mark, bg.fg(theme.heading), amb);
+                let title = doc.sections.get(s).map(|s| s.title.as_str()).unwrap_or("");
+                let st = bg.fg(theme.heading).add_modifier(Modifier::BOLD);
+                put(
+                    buf,
+                    x,
+                    y,
+                    max_x,
+                    &truncate(title, usize::from(max_x.saturating_sub(x)), amb),
+                    st,
+                    amb,
+                );
+            }
+            EntryKind::Turn(t) => {
+                let Some(turn) = doc.turns.get(t) else { continue };
+                let has_quote =
+                    turn.blocks.iter().any(|b| b.runs.iter().any(|r| r.quote.is_some()));
+                if has_quote {
+                    put(buf, a.x + 1, y, max_x, "❝", bg.fg(theme.quote), amb);
+                }
+                let name = doc.speaker_name(turn.speaker);
+                let name = truncate(name, usize::from(max_x.saturating_sub(x)), amb);
+                x = put(buf, x, y, max_x, &name, bg.fg(theme.speaker(turn.speaker)), amb);
+                let words = turn.blocks.first().map(|b| b.text.as_str()).unwrap_or("");
+                let room = usize::from(max_x.saturating_sub(x + 1));
+                put(buf, x + 1, y, max_x, &truncate(words, room, amb), bg, amb);
+            }
+        }
+    }
+}
+
+fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
+    if a.height == 0 || a.width == 0 {
+        return;
+    }
+    let amb = app.opts.ambiguous;
+    let doc = &app.doc;
+    let st = Style::default().fg(theme.status_fg).bg(theme.status_bg);
+    fill(buf, a, st);
+    let y = a.y;
+    let end = a.x + a.width;
+    // Right side: focus, search count, position, time left.
+    let mut right = Vec::new();
+    if app.focus == Focus::Outline {
+        right.push("outline".to_string());
+    }
+    if let Some(s) = app.focus_speaker {
+        right.push(format!("focus {}", doc.speaker_name(s)));
+    }
+    if let Some(s) = &app.search
+        && !s.editing
+    {
+        match s.current {
+            Some(c) => right.push(format!("/{} {}/{}", s.query, c + 1, s.matches.len())),
+            None => right.push(format!("/{} 0/0", s.query)),
+        }
+    }
+    let block = app.view.passage.filter(|(it, _)| Some(*it) == app.pos.body_item()).map(|(_, b)| b);
+    let total = app.stats.total();
+    let before = app.stats.before(doc, app.pos.vi, block);
+    let (pct, left) = if app.view.at_end || total <= 0.0 {
+        (100, 0.0)
+    } else {
+        ((before / total * 100.0).floor().min(99.0) as u32, total - before)
+    };
+    right.push(format!("{pct}%"));
+    if a.width >= 60 {
+        right.push(format_left(left));
+    }
+    let right = format!("{} ", right.join(" │ "));
+    // Left side: the prompt, a message, or where we are.
+    let left = if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
+        let count = match s.current {
+            Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
+            None if s.query.is_empty() => String::new(),
+            None => "  0/0".to_string(),
+        };
+        format!(" /{}▏{count}", s.query)
+    } else if let Some(m) = &app.message {
+        format!(" {m}")
+    } else {
+        let mut parts = vec![app.opts.file_name.clone()];
+        if let Some(s) = doc.section_title(app.current_section()) {
+            parts.push(s.to_string());
+        }
+        if let Some(t) = app.current_turn() {
+            parts.push(doc.speaker_name(doc.turns[t].speaker).to_string());
+        }
+        format!(" {}", parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" │ "))
+    };
+    let rw = str_width(&right, amb);
+    let width = usize::from(a.width);
+    if rw + 8 <= width {
+        let left = truncate(&left, width - rw - 1, amb);
+        put(buf, a.x, y, end, &left, st, amb);
+        put(buf, end - rw as u16, y, end, &right, st.fg(theme.status_fg), amb);
+    } else {
+        put(buf, a.x, y, end, &truncate(&left, width, amb), st, amb);
+    }
+}
+
+fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
+    let amb = app.opts.ambiguous;
+    let a = help_area(app.width, app.height);
+    if a.width < 3 || a.height < 3 {
+        return;
+    }
+    let border = Style::default().fg(theme.heading);
+    fill(buf, a, Style::default());
+    let right = a.x + a.width - 1;
+    let bottom = a.y + a.height - 1;
+    let end = right + 1;
+    let horiz = "─".repeat(usize::from(a.width - 2) / str_width("─", amb).max(1));
+    put(buf, a.x, a.y, end, "┌", border, amb);
+    put(buf, a.x + 1, a.y, right, &horiz, border, amb);
+    put(buf, right, a.y, end, "┐", border, amb);
+    put(buf, a.x, bottom, end, "└", border, amb);
+    put(buf, a.x + 1, bottom, right, &horiz, border, amb);
+    put(buf, right, bottom, end, "┘", border, amb);
+    for y in a.y + 1..bottom {
+        put(buf, a.x, y, end, "│", border, amb);
+        put(buf, right, y, end, "│", border, amb);
+    }
+    let title = " Keys · Esc closes · j/k scroll ";
+    put(buf, a.x + 2, a.y, right, title, border.add_modifier(Modifier::BOLD), amb);
+    let keys_w = usize::from(a.width / 3).clamp(8, 24);
+    for (i, (action, chords)) in app.opts.keymap.bindings().iter().skip(app.help_top).enumerate() {
+        let y = a.y + 1 + i as u16;
+        if y >= bottom {
+            break;
+        }
+        let keys = chords.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+        let keys = truncate(&keys, keys_w, amb);
+        put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
+        put(buf, a.x + 3 + keys_w as u16, y, right, &action.describe(), Style::default(), amb);
+    }
+}

@@ -1,0 +1,264 @@
+#![allow(clippy::unwrap_used)]
+//! End to end in a real terminal: tmux runs the binary, we type and read the screen.
+//! Without tmux these tests say they were skipped and pass.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
+const DEADLINE: Duration = Duration::from_secs(15);
+
+fn have_tmux() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+/// A tmux server of our own (its own socket), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str, w: u16, h: u16, cmd: &str) -> Tmux {
+        let socket = format!("fangtan-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        let ok = t
+            .tmux(&[
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                "-s",
+                "t",
+                cmd,
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux new-session failed");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    /// Poll the screen until `ok` holds; panics with the last screen at the deadline.
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+/// A transcript long enough to scroll deep, written for these tests.
+fn fixture(dir: &Path) -> PathBuf {
+    let mut s = String::from("# 夜航船对谈\n\n作者：测试\n\n## 上半场\n\n");
+    for i in 0..40 {
+        let who = ["**主持人阿青：**", "**老周：**", "**Ming:** "][i % 3];
+        let body = if i % 3 == 2 {
+            format!("Turn {i} talks about the lantern on the boat and the river at night, slowly. ")
+                .repeat(4)
+        } else {
+            format!("第{i}段，船在夜里慢慢地走，灯笼照着水面，我们说了很多话。").repeat(5)
+        };
+        s.push_str(&format!("{who}{body}\n\n"));
+        if i == 20 {
+            s.push_str("## 下半场\n\n");
+        }
+    }
+    s.push_str("**老周：**最后一句：Lantern 收尾。\n");
+    let p = dir.join("night.md");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn command(dir: &Path, file: &Path, tail: &str) -> String {
+    let data = dir.join("data");
+    format!(
+        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {}; echo EXIT=$?; {tail}; sleep 60'",
+        data.display(),
+        file.display()
+    )
+}
+
+/// The reading pane's rows: right of the outline divider when the outline is shown.
+fn reading_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| match l.find('│') {
+            Some(i) => l[i + '│'.len_utf8()..].to_string(),
+            None => l.to_string(),
+        })
+        .map(|l| l.trim_start_matches(['▎', ' ']).trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn open_and_quit_leaves_the_terminal_sane() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let t = Tmux::start("quit", 100, 30, &command(dir.path(), &file, "stty -a"));
+    t.wait("the reader", |s| s.contains("夜航船对谈") && s.contains("night.md"));
+    t.keys(&["q"]);
+    let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
+    assert!(s.contains("EXIT=0"), "{s}");
+    let words: Vec<&str> = s.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && !words.contains(&"-icanon"), "{s}");
+    assert!(words.contains(&"echo") && !words.contains(&"-echo"), "{s}");
+    // The alternate screen is gone: the reader's frame is no longer on screen.
+    assert!(!s.contains("夜航船对谈"), "{s}");
+}
+
+#[test]
+fn search_shows_the_match_count() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let t = Tmux::start("search", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    t.keys(&["/", "lantern"]);
+    t.wait("the count while typing", |s| s.contains("1/53"));
+    t.keys(&["Enter", "n", "n"]);
+    t.wait("the third match", |s| s.contains("/lantern 3/53"));
+    t.keys(&["Escape"]);
+    t.wait("search cleared", |s| !s.contains("/lantern"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
+
+#[test]
+fn resize_deep_in_the_document_keeps_the_passage_on_top() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let t = Tmux::start("resize", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    for _ in 0..25 {
+        t.keys(&["}"]);
+    }
+    // Turn 24 (主持人阿青's) has its header on top.
+    t.wait("turn 24", |s| {
+        let r = reading_rows(s);
+        r[0] == "主持人阿青" && r[1].starts_with("第24段")
+    });
+    t.keys(&["j", "j"]);
+    let before = t.wait("two lines into turn 24", |s| {
+        let r = reading_rows(s);
+        !r[0].starts_with("主持人阿青") && !r[0].starts_with("第24段") && r[0].contains("第24段")
+    });
+    let top = reading_rows(&before)[0].clone();
+    let head: String = top.chars().take(3).collect();
+    t.tmux(&["resize-window", "-t", "t", "-x", "60"]);
+    let after = t.wait("the narrow frame", |s| s.lines().next().is_some_and(|l| !l.contains('│')));
+    let rows = reading_rows(&after);
+    let first_two = format!("{}{}", rows[0], rows[1]);
+    assert!(first_two.contains(&head), "before:\n{before}\nafter:\n{after}");
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
+
+impl Tmux {
+    /// The reader's process id: the child of the pane's shell.
+    fn reader_pid(&self) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+        let sh = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let o = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
+            let pid = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            if !pid.is_empty() {
+                return pid;
+            }
+            assert!(Instant::now() < end, "no reader process");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn sane(s: &str) {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && !words.contains(&"-icanon"), "{s}");
+    assert!(words.contains(&"echo") && !words.contains(&"-echo"), "{s}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !have_tmux() || Command::new("pgrep").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux or pgrep not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let t = Tmux::start("term", 100, 30, &command(dir.path(), &file, "stty -a"));
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    let pid = t.reader_pid();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
+    assert!(s.contains("EXIT=143"), "{s}");
+    sane(&s);
+}
+
+#[test]
+fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
+    if !have_tmux() || Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("skipped: tmux or bash not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    // A shell with job control, so the stop is real and `fg` brings the reader back.
+    let cmd = format!(
+        "bash -c 'set -m; FANGTAN_DATA_DIR={} {BIN} {}; echo STOPPED=$?; sleep 0.5; fg; echo EXIT=$?; stty -a; sleep 60'",
+        dir.path().join("data").display(),
+        file.display()
+    );
+    let t = Tmux::start("susp", 100, 30, &cmd);
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    t.keys(&["}"]);
+    t.wait("first turn", |s| s.contains("night.md │ 上半场 │ 主持人阿青"));
+    t.keys(&["C-z"]);
+    t.wait("redrawn after fg", |s| {
+        s.contains("night.md │ 上半场 │ 主持人阿青")
+            && s.contains("▾ 下半场")
+            && !s.contains("STOPPED")
+    });
+    t.keys(&["q"]);
+    let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
+    assert!(s.contains("STOPPED=148"), "the reader never stopped:\n{s}");
+    assert!(s.contains("EXIT=0"), "{s}");
+    sane(&s);
+}

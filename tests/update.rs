@@ -1,0 +1,447 @@
+#![allow(clippy::unwrap_used)]
+//! `update` for every action, pure: no terminal, only the state a user would see.
+
+use fangtan::app::{App, Effect, Focus, Input, LineKind, Mouse, Msg, update};
+use fangtan::doc::Item;
+use fangtan::keymap::Action;
+use fangtan::parse::{self, ParseOptions};
+use fangtan::reader::ReaderOptions;
+
+/// A small transcript: three speakers, nested sections, two quotes, a long turn.
+fn fixture() -> String {
+    let long = "山路很长，我们一边走一边说话，".repeat(30);
+    format!(
+        "# 山居对谈\n\n作者：测试编辑\n\n前言一段，说明这次对谈的缘起。\n\n## 第一部分\n\n\
+**主持人阿青：**欢迎两位来到山里。\n\n\
+**老周：**谢谢。**山里的时间走得慢**，我很喜欢。\n\n\
+**Ming:** Thanks for having me. The search word is Lantern here.\n\n\
+### 小节\n\n\
+**主持人阿青：**{long}\n\n第二段也很长。{long}\n\n\
+**老周：**我补充一句，灯笼（lantern）是我们的线索。\n\n\
+## 第二部分\n\n\
+**Ming:** **Slow time is good time.** Another LANTERN appears.\n\n\
+**主持人阿青：**最后一个问题，结束吧。\n"
+    )
+}
+
+fn app_sized(w: u16, h: u16) -> App {
+    let doc = parse::parse(fixture(), &ParseOptions::default());
+    let opts = ReaderOptions { file_name: "fixture.md".into(), ..ReaderOptions::default() };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: w, height: h });
+    app
+}
+
+fn app() -> App {
+    app_sized(100, 30)
+}
+
+fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    update(app, Msg::Action(a))
+}
+
+/// The turn whose header is on the top row, if any.
+fn top_turn(app: &App) -> Option<usize> {
+    match app.view.lines.first().map(|(_, l)| &l.kind) {
+        Some(LineKind::TurnHeader(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn top_speaker(app: &App) -> String {
+    let t = top_turn(app).expect("a turn header on top");
+    app.doc.speaker_name(app.doc.turns[t].speaker).to_string()
+}
+
+/// Text of the screen's reading lines (Text rows only), joined.
+fn screen_text(app: &App) -> String {
+    let mut s = String::new();
+    for (vi, l) in &app.view.lines {
+        if let LineKind::Text { block, row, .. } = &l.kind {
+            s.push_str(&app.doc.item_blocks(vi - 1)[*block].text[row.clone()]);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn message(app: &App) -> String {
+    app.message.clone().unwrap_or_default()
+}
+
+#[test]
+fn fixture_parses_as_expected() {
+    let a = app();
+    assert_eq!(a.doc.speakers.len(), 3);
+    assert_eq!(a.doc.quotes.len(), 2);
+    assert!(a.doc.sections.len() >= 3);
+}
+
+#[test]
+fn line_down_and_up() {
+    let mut a = app();
+    let start = a.pos;
+    act(&mut a, Action::LineDown);
+    assert!(a.pos > start);
+    act(&mut a, Action::LineUp);
+    assert_eq!(a.pos, start);
+    act(&mut a, Action::LineUp);
+    assert_eq!(message(&a), "top of document");
+}
+
+#[test]
+fn page_down_keeps_two_lines_of_context_and_page_up_returns() {
+    let mut a = app();
+    let before: Vec<_> = a.view.lines.clone();
+    act(&mut a, Action::PageDown);
+    let h = a.view.lines.len();
+    assert_eq!(a.view.lines[0], before[h - 2]);
+    act(&mut a, Action::PageUp);
+    assert_eq!(a.view.lines, before);
+}
+
+#[test]
+fn half_pages() {
+    let mut a = app();
+    let before = a.view.lines.clone();
+    act(&mut a, Action::HalfPageDown);
+    assert_eq!(a.view.lines[0], before[before.len() / 2]);
+    act(&mut a, Action::HalfPageUp);
+    assert_eq!(a.view.lines, before);
+}
+
+#[test]
+fn bottom_shows_the_end_and_stops_there() {
+    let mut a = app();
+    act(&mut a, Action::Bottom);
+    assert!(a.view.at_end);
+    assert!(screen_text(&a).contains("结束吧"));
+    let pos = a.pos;
+    act(&mut a, Action::LineDown);
+    assert_eq!(a.pos, pos);
+    assert_eq!(message(&a), "end of document");
+    act(&mut a, Action::PageDown);
+    assert_eq!(a.pos, pos);
+    act(&mut a, Action::Top);
+    assert!(matches!(a.view.lines[0].1.kind, LineKind::Title(_)));
+}
+
+#[test]
+fn next_and_previous_turn_put_the_header_on_top() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    assert_eq!(top_turn(&a), Some(0));
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    assert_eq!(top_turn(&a), Some(2));
+    act(&mut a, Action::PrevTurn);
+    assert_eq!(top_turn(&a), Some(1));
+    // From inside a turn, `{` goes back to its own header.
+    act(&mut a, Action::LineDown);
+    act(&mut a, Action::PrevTurn);
+    assert_eq!(top_turn(&a), Some(1));
+    let last = a.doc.turns.len() - 1;
+    for _ in 0..10 {
+        act(&mut a, Action::NextTurn);
+    }
+    assert_eq!(top_turn(&a), Some(last));
+    assert_eq!(message(&a), "no next turn");
+    act(&mut a, Action::Top);
+    act(&mut a, Action::PrevTurn);
+    assert_eq!(message(&a), "no previous turn");
+}
+
+#[test]
+fn same_speaker_turns() {
+    let mut a = app();
+    act(&mut a, Action::NextTurnSameSpeaker);
+    assert!(message(&a).starts_with("no current speaker"));
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurnSameSpeaker);
+    assert_eq!(top_speaker(&a), "主持人阿青");
+    assert_eq!(top_turn(&a), Some(3));
+    act(&mut a, Action::NextTurnSameSpeaker);
+    assert_eq!(top_turn(&a), Some(6));
+    act(&mut a, Action::NextTurnSameSpeaker);
+    assert_eq!(message(&a), "no next turn by 主持人阿青");
+    act(&mut a, Action::PrevTurnSameSpeaker);
+    assert_eq!(top_turn(&a), Some(3));
+}
+
+#[test]
+fn speaker_number_jumps_to_that_speakers_next_turn() {
+    let mut a = app();
+    act(&mut a, Action::SpeakerTurn(3));
+    assert_eq!(top_speaker(&a), "Ming");
+    act(&mut a, Action::SpeakerTurn(3));
+    assert_eq!(top_turn(&a), Some(5));
+    act(&mut a, Action::SpeakerTurn(2));
+    assert_eq!(message(&a), "no next turn by 老周");
+    act(&mut a, Action::SpeakerTurn(9));
+    assert_eq!(message(&a), "no speaker 9");
+}
+
+#[test]
+fn quotes_are_visible_after_the_jump_and_the_end_is_announced() {
+    let mut a = app();
+    act(&mut a, Action::NextQuote);
+    assert!(screen_text(&a).contains("山里的时间走得慢"));
+    act(&mut a, Action::NextQuote);
+    assert!(screen_text(&a).contains("Slow time is good time."));
+    act(&mut a, Action::NextQuote);
+    assert_eq!(message(&a), "no next quote");
+    act(&mut a, Action::PrevQuote);
+    assert!(screen_text(&a).contains("山里的时间走得慢"));
+    act(&mut a, Action::PrevQuote);
+    assert_eq!(message(&a), "no previous quote");
+}
+
+#[test]
+fn sections() {
+    let mut a = app();
+    act(&mut a, Action::NextSection);
+    let first = &a.view.lines[0].1.kind;
+    assert!(matches!(first, LineKind::Heading { section: 0, .. }), "{first:?}");
+    act(&mut a, Action::NextSection);
+    act(&mut a, Action::NextSection);
+    assert!(matches!(a.view.lines[0].1.kind, LineKind::Heading { section: 2, .. }));
+    assert_eq!(a.doc.section_title(a.current_section()), Some("第二部分"));
+    act(&mut a, Action::NextSection);
+    assert_eq!(message(&a), "no next section");
+    act(&mut a, Action::PrevSection);
+    assert!(matches!(a.view.lines[0].1.kind, LineKind::Heading { section: 1, .. }));
+}
+
+fn search(a: &mut App, q: &str) {
+    act(a, Action::Search);
+    for c in q.chars() {
+        update(a, Msg::Input(Input::Char(c)));
+    }
+}
+
+#[test]
+fn search_is_incremental_case_insensitive_and_counts() {
+    let mut a = app();
+    search(&mut a, "lantern");
+    let s = a.search.as_ref().unwrap();
+    assert!(s.editing);
+    assert_eq!((s.current, s.matches.len()), (Some(0), 3));
+    update(&mut a, Msg::Input(Input::Enter));
+    assert!(!a.search_editing());
+    act(&mut a, Action::NextMatch);
+    assert_eq!(a.search.as_ref().unwrap().current, Some(1));
+    assert!(screen_text(&a).to_lowercase().contains("lantern"));
+    act(&mut a, Action::NextMatch);
+    act(&mut a, Action::NextMatch);
+    assert_eq!(message(&a), "no next match");
+    act(&mut a, Action::PrevMatch);
+    assert_eq!(a.search.as_ref().unwrap().current, Some(1));
+    act(&mut a, Action::Cancel);
+    assert!(a.search.is_none());
+    act(&mut a, Action::NextMatch);
+    assert!(message(&a).starts_with("no search"));
+}
+
+#[test]
+fn search_inside_unspaced_chinese_and_escape_returns() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    let origin = a.pos;
+    search(&mut a, "一边走");
+    assert_eq!(a.search.as_ref().unwrap().matches.len(), 60);
+    update(&mut a, Msg::Input(Input::Backspace));
+    assert_eq!(a.search.as_ref().unwrap().query, "一边");
+    update(&mut a, Msg::Input(Input::Esc));
+    assert!(a.search.is_none());
+    assert_eq!(a.pos, origin);
+    search(&mut a, "no such words");
+    update(&mut a, Msg::Input(Input::Enter));
+    assert_eq!(message(&a), "not found: no such words");
+}
+
+#[test]
+fn speaker_focus_folds_other_speakers() {
+    let mut a = app();
+    act(&mut a, Action::CycleSpeakerFocus);
+    assert_eq!(a.focus_speaker, Some(0));
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    // Only the focused speaker's turns are stepped to; the others are one folded row.
+    assert_eq!(top_turn(&a), Some(3));
+    act(&mut a, Action::Top);
+    let folded = a.view.lines.iter().filter(|(_, l)| matches!(l.kind, LineKind::Folded(_))).count();
+    assert!(folded >= 2, "{folded}");
+    act(&mut a, Action::CycleSpeakerFocus);
+    act(&mut a, Action::CycleSpeakerFocus);
+    assert_eq!(a.focus_speaker, Some(2));
+    act(&mut a, Action::CycleSpeakerFocus);
+    assert_eq!(a.focus_speaker, None);
+    act(&mut a, Action::CycleSpeakerFocus);
+    act(&mut a, Action::ClearSpeakerFocus);
+    assert_eq!(a.focus_speaker, None);
+    assert!(!a.view.lines.iter().any(|(_, l)| matches!(l.kind, LineKind::Folded(_))));
+}
+
+#[test]
+fn outline_focus_selects_and_jumps() {
+    let mut a = app();
+    assert!(a.outline_shown());
+    act(&mut a, Action::SwitchPane);
+    assert_eq!(a.focus, Focus::Outline);
+    act(&mut a, Action::Top);
+    act(&mut a, Action::LineDown);
+    act(&mut a, Action::LineDown);
+    act(&mut a, Action::Select);
+    // Row 0 is the first section, rows 1 and 2 its first turns.
+    assert_eq!(top_turn(&a), Some(1));
+    act(&mut a, Action::SwitchPane);
+    assert_eq!(a.focus, Focus::Reader);
+    act(&mut a, Action::LineDown);
+    assert!(top_turn(&a).is_none());
+}
+
+#[test]
+fn selecting_the_current_section_folds_it() {
+    let mut a = app();
+    act(&mut a, Action::NextSection);
+    act(&mut a, Action::SwitchPane);
+    let rows = a.outline_rows.len();
+    act(&mut a, Action::Select);
+    assert!(a.outline_rows.len() < rows);
+    act(&mut a, Action::Select);
+    assert_eq!(a.outline_rows.len(), rows);
+}
+
+#[test]
+fn outline_hides_below_seventy_columns_and_opens_as_overlay() {
+    let mut a = app_sized(60, 20);
+    assert!(!a.outline_shown());
+    act(&mut a, Action::ToggleOutline);
+    assert!(a.outline_shown() && a.panes().overlay);
+    assert_eq!(a.focus, Focus::Outline);
+    act(&mut a, Action::Cancel);
+    assert!(!a.outline_shown());
+    assert_eq!(a.focus, Focus::Reader);
+    let mut b = app();
+    act(&mut b, Action::ToggleOutline);
+    assert!(!b.outline_shown());
+    assert_eq!(b.panes().reader.width, 100);
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut a = app_sized(80, 12);
+    act(&mut a, Action::Help);
+    assert!(a.help);
+    let pos = a.pos;
+    act(&mut a, Action::LineDown);
+    assert_eq!(a.help_top, 1);
+    assert_eq!(a.pos, pos);
+    act(&mut a, Action::Bottom);
+    assert_eq!(a.help_top, a.help_lines() - a.help_height());
+    act(&mut a, Action::Cancel);
+    assert!(!a.help);
+    act(&mut a, Action::Help);
+    act(&mut a, Action::Help);
+    assert!(!a.help);
+}
+
+#[test]
+fn quit_force_quit_and_suspend_are_effects() {
+    let mut a = app();
+    assert_eq!(act(&mut a, Action::Quit), vec![Effect::Quit]);
+    assert_eq!(act(&mut a, Action::ForceQuit), vec![Effect::Quit]);
+    assert_eq!(act(&mut a, Action::Suspend), vec![Effect::Suspend]);
+    act(&mut a, Action::Help);
+    assert_eq!(act(&mut a, Action::Quit), vec![Effect::Quit]);
+    search(&mut a, "x");
+    assert_eq!(act(&mut a, Action::ForceQuit), vec![Effect::Quit]);
+}
+
+#[test]
+fn bookmark_and_copy_actions_answer_not_yet() {
+    let mut a = app();
+    for act_ in [
+        Action::ToggleBookmark,
+        Action::EditNote,
+        Action::BookmarkList,
+        Action::NextBookmark,
+        Action::PrevBookmark,
+    ] {
+        act(&mut a, act_);
+        assert_eq!(message(&a), "bookmarks: not yet");
+    }
+    act(&mut a, Action::CopyCitation);
+    assert_eq!(message(&a), "copy: not yet");
+    // Select in the reader does nothing, and the message clears on the next key.
+    act(&mut a, Action::Select);
+    assert_eq!(a.message, None);
+}
+
+#[test]
+fn resize_keeps_the_same_passage_on_top() {
+    let mut a = app();
+    act(&mut a, Action::SpeakerTurn(1));
+    act(&mut a, Action::NextTurnSameSpeaker);
+    for _ in 0..7 {
+        act(&mut a, Action::LineDown);
+    }
+    let (vi, top) = a.view.lines[0].clone();
+    let LineKind::Text { block, row, .. } = top.kind else { panic!("text on top") };
+    for (w, h) in [(60, 20), (140, 50), (45, 10), (100, 30)] {
+        update(&mut a, Msg::Resize { width: w, height: h });
+        let (vi2, l) = &a.view.lines[0];
+        let LineKind::Text { block: b2, row: r2, .. } = &l.kind else { panic!("text on top") };
+        assert_eq!((*vi2, *b2), (vi, block));
+        assert!(r2.start <= row.start && row.start < r2.end.max(r2.start + 1), "{w}x{h}");
+    }
+}
+
+#[test]
+fn passage_cursor_follows_scrolling() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    let first = a.view.passage;
+    assert_eq!(first, Some((a.doc.turns[0].item, 0)));
+    for _ in 0..3 {
+        act(&mut a, Action::LineDown);
+    }
+    assert_ne!(a.view.passage, first);
+}
+
+#[test]
+fn mouse_wheel_scrolls_the_pane_under_the_pointer_and_click_jumps() {
+    let mut a = app();
+    let reader = a.panes().reader;
+    let pos = a.pos;
+    update(&mut a, Msg::Mouse(Mouse::WheelDown { col: reader.x + 5, row: 3 }));
+    assert!(a.pos > pos);
+    update(&mut a, Msg::Mouse(Mouse::WheelUp { col: reader.x + 5, row: 3 }));
+    assert_eq!(a.pos, pos);
+    let pos = a.pos;
+    update(&mut a, Msg::Mouse(Mouse::WheelDown { col: 1, row: 3 }));
+    assert_eq!(a.pos, pos);
+    // Row 2 of the outline is the second turn.
+    update(&mut a, Msg::Mouse(Mouse::Click { col: 4, row: 2 }));
+    assert_eq!(top_turn(&a), Some(1));
+}
+
+#[test]
+fn every_action_at_every_size_is_safe() {
+    for (w, h) in [(0, 0), (1, 1), (20, 5), (40, 12), (100, 30)] {
+        let mut a = app_sized(w, h);
+        for &x in Action::ALL {
+            act(&mut a, x);
+            act(&mut a, x);
+        }
+        assert!(a.view.lines.len() <= usize::from(h));
+    }
+}
+
+#[test]
+fn turns_index_matches_items() {
+    let a = app();
+    for (i, t) in a.doc.turns.iter().enumerate() {
+        assert!(matches!(a.doc.items[t.item], Item::Turn(x) if x == i));
+    }
+}
