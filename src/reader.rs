@@ -25,6 +25,8 @@ pub struct ReaderOptions {
     pub outline_max: u16,
     pub cjk_chars_per_minute: u32,
     pub latin_words_per_minute: u32,
+    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
+    pub theme: Option<crate::config::ResolvedTheme>,
 }
 
 impl Default for ReaderOptions {
@@ -38,6 +40,7 @@ impl Default for ReaderOptions {
             outline_max: 40,
             cjk_chars_per_minute: 400,
             latin_words_per_minute: 250,
+            theme: None,
         }
     }
 }
