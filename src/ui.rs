@@ -298,7 +298,8 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 if on_passage(*block) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
-                if *first && app.is_marked(it, *block) {
+                // On the paragraph's first row, or the top row when that is scrolled off.
+                if (*first || i == 0) && app.is_marked(it, *block) {
                     put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
                 }
                 draw_text_row(
