@@ -160,7 +160,10 @@ fn bookmark_with_a_chinese_note_survives_a_restart() {
     t.keys(&["'"]);
     let s = t.wait("the list", |s| s.contains("Bookmarks"));
     assert!(s.contains(note) && s.contains("船工老林 · 上午"), "{s}");
-    t.keys(&["Escape", "q"]);
+    // Escape and q sent together read as Alt-q: wait for the list to close first.
+    t.keys(&["Escape"]);
+    t.wait("the list closed", |s| !s.contains("Bookmarks"));
+    t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 
     let out = Command::new(BIN).arg("bookmarks").arg(&file).env("FANGTAN_DATA_DIR", &data).output();
