@@ -473,6 +473,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             app.prepare();
             app.reveal_outline();
+            app.reveal_list();
         }
         Msg::Action(a) => {
             app.message = None;
@@ -832,6 +833,8 @@ fn input(app: &mut App, i: Input) {
 /// Pasted text joins the search query as one line.
 fn paste_search(app: &mut App, text: &str) {
     let Some(s) = app.search.as_mut() else { return };
+    // A copied line often ends in a line break; it is no part of what to find.
+    let text = text.trim_end_matches(['\n', '\r']);
     s.query.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
     search_edited(app);
 }

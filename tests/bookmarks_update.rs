@@ -357,3 +357,36 @@ fn a_corrupt_store_is_reported_and_kept() {
         .count();
     assert_eq!(kept, 1);
 }
+
+#[test]
+fn ctrl_c_while_typing_a_note_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "还没写完");
+    let effects = act(&mut a, Action::ForceQuit);
+    assert_eq!(effects, vec![Effect::SaveMarks, Effect::Quit]);
+    run(&mut a, &data, &effects);
+    let b = stored(&file, &data, true);
+    assert_eq!(b.marks.bookmarks.len(), 1);
+    assert_eq!(b.marks.bookmarks[0].note, "还没写完");
+}
+
+#[test]
+fn a_paste_into_the_search_prompt_searches_once() {
+    let mut a = app();
+    act(&mut a, Action::Search);
+    update(&mut a, Msg::Paste("灯笼\n".into()));
+    let s = a.search.as_ref().unwrap();
+    assert_eq!(s.query, "灯笼");
+    // Outside the prompt and the note editor a paste does nothing.
+    inp(&mut a, Input::Esc);
+    let pos = a.pos;
+    update(&mut a, Msg::Paste("jjjj".into()));
+    assert_eq!(a.pos, pos);
+    assert!(a.marks.bookmarks.is_empty());
+}

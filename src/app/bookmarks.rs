@@ -173,7 +173,8 @@ impl App {
         (usize::from(a.height.saturating_sub(3)) / ENTRY_ROWS).max(1)
     }
 
-    fn reveal_list(&mut self) {
+    /// Scroll the list so the selection is in view (after a move or a resize).
+    pub(super) fn reveal_list(&mut self) {
         let page = self.list_page();
         if let Some(l) = self.list.as_mut() {
             if l.sel < l.top {
