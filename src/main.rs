@@ -219,6 +219,7 @@ fn reader_options(config: &Config, file_name: String) -> fangtan::reader::Reader
         outline_max: config.layout.outline_max_width,
         cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
         latin_words_per_minute: config.reading.latin_words_per_minute,
+        theme: Some(config.resolve_theme(&fangtan::config::EnvInfo::from_env())),
         ..fangtan::reader::ReaderOptions::default()
     }
 }

@@ -34,6 +34,8 @@ pub struct ReaderOptions {
     pub outline_max: u16,
     pub cjk_chars_per_minute: u32,
     pub latin_words_per_minute: u32,
+    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
+    pub theme: Option<crate::config::ResolvedTheme>,
     /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
     pub path: Option<PathBuf>,
     /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
@@ -51,6 +53,7 @@ impl Default for ReaderOptions {
             outline_max: 40,
             cjk_chars_per_minute: 400,
             latin_words_per_minute: 250,
+            theme: None,
             path: None,
             resume: true,
         }

@@ -35,6 +35,8 @@ pub struct Theme {
     pub status_fg: Color,
     pub status_bg: Color,
     pub border: Color,
+    /// No colour at all (`NO_COLOR`, a dumb terminal): highlights use reverse video.
+    pub mono: bool,
 }
 
 impl Default for Theme {
@@ -64,6 +66,80 @@ impl Default for Theme {
             status_fg: Color::White,
             status_bg: Color::Indexed(236),
             border: Color::DarkGray,
+            mono: false,
+        }
+    }
+}
+
+/// A configured colour as ratatui's; `None` (no colour) is the terminal's own.
+fn rat(c: Option<crate::config::Color>) -> Color {
+    use crate::config::Color as C;
+    const ANSI: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    match c {
+        None | Some(C::Default) => Color::Reset,
+        Some(C::Ansi(n)) => ANSI[usize::from(n % 16)],
+        Some(C::Indexed(n)) => Color::Indexed(n),
+        Some(C::Rgb(r, g, b)) => Color::Rgb(r, g, b),
+    }
+}
+
+impl Theme {
+    /// The theme a configuration resolved to, with one colour per speaker of `doc`.
+    pub fn from_config(rt: &crate::config::ResolvedTheme, doc: &crate::doc::Document) -> Theme {
+        let base = Theme::default();
+        if rt.depth == crate::config::ColorDepth::None {
+            return Theme {
+                speakers: vec![Color::Reset],
+                text: Color::Reset,
+                dim: Color::Reset,
+                title: Color::Reset,
+                heading: Color::Reset,
+                quote: Color::Reset,
+                code: Color::Reset,
+                link: Color::Reset,
+                cursor: Color::Reset,
+                selection_bg: Color::Reset,
+                match_bg: Color::Reset,
+                current_match_bg: Color::Reset,
+                status_fg: Color::Reset,
+                status_bg: Color::Reset,
+                border: Color::Reset,
+                mono: true,
+            };
+        }
+        let speakers = doc
+            .speakers
+            .iter()
+            .enumerate()
+            .map(|(i, sp)| rat(rt.speaker_color(&sp.name, i)))
+            .collect::<Vec<_>>();
+        Theme {
+            speakers: if speakers.is_empty() { base.speakers.clone() } else { speakers },
+            dim: rat(rt.dim),
+            heading: rat(rt.heading),
+            quote: rat(rt.quote),
+            selection_bg: rat(rt.outline_selection),
+            match_bg: rat(rt.search_match),
+            status_fg: rat(rt.status_fg),
+            status_bg: rat(rt.status_bg),
+            ..base
         }
     }
 }
@@ -174,7 +250,10 @@ pub const MARK: &str = "✦";
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let theme = Theme::default();
+    let theme = match &app.opts.theme {
+        Some(rt) => Theme::from_config(rt, &app.doc),
+        None => Theme::default(),
+    };
     let buf = frame.buffer_mut();
     draw_buffer(buf, app, &theme);
     // The terminal cursor sits in the note being typed, where an input method puts its
@@ -417,8 +496,15 @@ fn draw_text_row(
             st = st.patch(inline_style(theme, r.style, r.quote.is_some()));
         }
         if let Some(k) = matches.iter().position(|m| m.range.start <= a && a < m.range.end) {
-            let bg = if current == Some(k) { theme.current_match_bg } else { theme.match_bg };
-            st = st.bg(bg).fg(Color::White);
+            if theme.mono {
+                st = st.add_modifier(Modifier::REVERSED);
+                if current == Some(k) {
+                    st = st.add_modifier(Modifier::UNDERLINED);
+                }
+            } else {
+                let bg = if current == Some(k) { theme.current_match_bg } else { theme.match_bg };
+                st = st.bg(bg).fg(Color::White);
+            }
         }
         x = put(buf, x, y, max_x, &b.text[a..z], st, amb);
     }
@@ -449,7 +535,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         let mut bg = Style::default();
         if selected {
             bg = bg.bg(theme.selection_bg);
-            if app.focus == Focus::Outline {
+            if app.focus == Focus::Outline || theme.mono {
                 bg = bg.add_modifier(Modifier::REVERSED);
             }
             fill(buf, Area { x: a.x, y, width: max_x - a.x, height: 1 }, bg);
@@ -499,7 +585,10 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     }
     let amb = app.opts.ambiguous;
     let doc = &app.doc;
-    let st = Style::default().fg(theme.status_fg).bg(theme.status_bg);
+    let mut st = Style::default().fg(theme.status_fg).bg(theme.status_bg);
+    if theme.mono {
+        st = st.add_modifier(Modifier::REVERSED);
+    }
     fill(buf, a, st);
     let y = a.y;
     let end = a.x + a.width;

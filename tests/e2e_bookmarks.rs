@@ -5,68 +5,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
-const DEADLINE: Duration = Duration::from_secs(15);
+#[path = "support/tmux.rs"]
+mod support;
 
-fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
+use support::{BIN, Tmux, have_tmux};
 
-/// A tmux server of our own (its own socket), killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, w: u16, h: u16, cmd: &str) -> Tmux {
-        let socket = format!("fangtan-e2e-marks-{}-{name}", std::process::id());
-        let t = Tmux { socket };
-        let (w, h) = (w.to_string(), h.to_string());
-        let ok =
-            t.tmux(&["new-session", "-d", "-x", &w, "-y", &h, "-s", "t", cmd]).status.success();
-        assert!(ok, "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", "t", k]);
-        }
-    }
-
-    /// Type text as it is (UTF-8), not as key names.
-    fn literal(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "t", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
-    }
-
-    /// Poll the screen until `ok` holds; panics with the last screen at the deadline.
-    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let s = self.screen();
-            if ok(&s) {
-                return s;
-            }
-            assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
+/// Type text as it is (UTF-8), not as key names.
+fn literal(t: &Tmux, text: &str) {
+    t.tmux(&["send-keys", "-t", "t", "-l", text]);
 }
 
 /// A transcript long enough to scroll, written for these tests.
@@ -142,7 +89,7 @@ fn bookmark_with_a_chinese_note_survives_a_restart() {
     t.wait("bookmarked", |s| status(s).contains("bookmarked"));
     t.keys(&["a"]);
     t.wait("the note editor", |s| s.contains("Enter saves"));
-    t.literal(note);
+    literal(&t, note);
     t.wait("the note typed", |s| s.contains(note));
     t.keys(&["Enter"]);
     t.wait("saved", |s| status(s).contains("note saved"));

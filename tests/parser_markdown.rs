@@ -8,22 +8,12 @@ use fangtan::doc::{Block, BlockKind, Document, Format, Item, Style};
 use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 
+#[path = "support/doc.rs"]
+mod support;
+use support::{all_blocks, parse_as, speakers, turn_speakers, turn_texts};
+
 fn md(src: &str) -> Document {
-    let opts = ParseOptions { format: Some(Format::Markdown), ..ParseOptions::default() };
-    parse(src.to_string(), &opts)
-}
-
-fn speakers(doc: &Document) -> Vec<&str> {
-    doc.speakers.iter().map(|s| s.name.as_str()).collect()
-}
-
-/// The speaker name of every turn, in order.
-fn turn_speakers(doc: &Document) -> Vec<&str> {
-    doc.turns.iter().map(|t| doc.speakers[t.speaker].name.as_str()).collect()
-}
-
-fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
-    doc.turns[turn].blocks.iter().map(|b| b.text.as_str()).collect()
+    parse_as(Format::Markdown, src)
 }
 
 /// The first block's text of every turn.
@@ -44,19 +34,6 @@ fn loose_blocks(doc: &Document) -> Vec<&Block> {
             _ => None,
         })
         .collect()
-}
-
-/// Every block of the body, in reading order.
-fn all_blocks(doc: &Document) -> Vec<&Block> {
-    let mut out = Vec::new();
-    for item in &doc.items {
-        match item {
-            Item::Block(b) => out.push(b),
-            Item::Turn(t) => out.extend(doc.turns[*t].blocks.iter()),
-            Item::Heading(_) => {}
-        }
-    }
-    out
 }
 
 fn section_titles(doc: &Document) -> Vec<&str> {

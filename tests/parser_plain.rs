@@ -2,37 +2,16 @@
 //! The plain-text parser: paragraphs at blank lines (or at labels when a file has none),
 //! `Name: text` labels by the two-uses rule, hard wraps joined as in Markdown.
 
-use fangtan::doc::{Block, Document, Format, Item};
+use fangtan::doc::{Document, Format};
 use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 
+#[path = "support/doc.rs"]
+mod support;
+use support::{all_blocks, parse_as, speakers, turn_speakers, turn_texts};
+
 fn plain(src: &str) -> Document {
-    let opts = ParseOptions { format: Some(Format::Plain), ..ParseOptions::default() };
-    parse(src.to_string(), &opts)
-}
-
-fn speakers(doc: &Document) -> Vec<&str> {
-    doc.speakers.iter().map(|s| s.name.as_str()).collect()
-}
-
-fn turn_speakers(doc: &Document) -> Vec<&str> {
-    doc.turns.iter().map(|t| doc.speakers[t.speaker].name.as_str()).collect()
-}
-
-fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
-    doc.turns[turn].blocks.iter().map(|b| b.text.as_str()).collect()
-}
-
-fn all_blocks(doc: &Document) -> Vec<&Block> {
-    let mut out = Vec::new();
-    for item in &doc.items {
-        match item {
-            Item::Block(b) => out.push(b),
-            Item::Turn(t) => out.extend(doc.turns[*t].blocks.iter()),
-            Item::Heading(_) => {}
-        }
-    }
-    out
+    parse_as(Format::Plain, src)
 }
 
 #[test]

@@ -1,0 +1,132 @@
+#![allow(clippy::unwrap_used)]
+//! The command line as a user meets it: exit statuses, one-line errors, stdin, the bundled
+//! sample, and inputs that must neither panic nor hang.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env("FANGTAN_DATA_DIR", std::env::temp_dir()).output().unwrap()
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Exit status 2 and exactly one line on stderr containing `what`.
+fn fails_with(o: &Output, what: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("fangtan: ") && err.contains(what), "{err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn errors_are_one_line_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.md");
+    fails_with(&run(&["dump", missing.to_str().unwrap()]), "nope.md: No such file or directory");
+    fails_with(&run(&["dump", dir.path().to_str().unwrap()]), "");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "  \n\n\t\n").unwrap();
+    fails_with(&run(&["outline", empty.to_str().unwrap()]), "no text");
+    let bin = dir.path().join("photo.jpg");
+    std::fs::write(&bin, [0xFFu8, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1])
+        .unwrap();
+    fails_with(&run(&["dump", bin.to_str().unwrap()]), "not a text file");
+    fails_with(&run(&["dump", "--encoding", "klingon", empty.to_str().unwrap()]), "klingon");
+}
+
+#[test]
+fn a_bad_config_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[layout]\nmax_text_widht = 80\n").unwrap();
+    let o = run(&["dump", "--config", cfg.to_str().unwrap()]);
+    fails_with(&o, "bad.toml:2:1");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("max_text_width"), "suggests the name");
+    let o = run(&["config", "--check", cfg.to_str().unwrap()]);
+    fails_with(&o, "bad.toml:2:1");
+}
+
+#[test]
+fn stdin_and_format_override() {
+    let o = run_stdin(
+        &["speakers", "-"],
+        "Ann: hello there\n\nBo: hi\n\nAnn: bye\n\nBo: see you\n".as_bytes(),
+    );
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("Ann") && out.contains("Bo"), "{out}");
+    // Forced plain text keeps the stars a Markdown reading would take away.
+    let o = run_stdin(&["dump", "--format", "plain", "-"], "甲：**你好**\n\n甲：再见\n".as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "plain");
+    assert_eq!(v["turns"][0]["paragraphs"][0], "**你好**");
+}
+
+#[test]
+fn the_bundled_sample_is_what_fangtan_opens_without_a_file() {
+    let o = run(&["dump"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["format"], "markdown");
+    assert!(v["turns"].as_array().unwrap().len() >= 30);
+    assert!(v["speakers"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn wrap_reads_stdin_and_keeps_the_contract() {
+    let o = run_stdin(&["wrap", "--width", "10", "-"], "一二三四五六七八，九十\nab\n".as_bytes());
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(out, "一二三四五\n六七八，九\n十\n\nab\n");
+}
+
+#[test]
+fn control_characters_are_flagged_and_replaced() {
+    let o = run_stdin(&["dump", "-"], "甲：一\u{1b}[31m红\n\n甲：二\n".as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["had_control_chars"], true);
+    let p = v["turns"][0]["paragraphs"][0].as_str().unwrap();
+    assert!(!p.contains('\u{1b}') && p.contains('␛'), "{p:?}");
+}
+
+#[test]
+fn huge_inputs_neither_panic_nor_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200,000 turns.
+    let mut s = String::with_capacity(6 << 20);
+    for i in 0..200_000 {
+        s.push_str(["**甲：** 第", "**Bo:** turn "][i % 2]);
+        s.push_str(&i.to_string());
+        s.push_str("\n\n");
+    }
+    let many = dir.path().join("many.md");
+    std::fs::write(&many, &s).unwrap();
+    let o = run(&["speakers", many.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("100000 turns"));
+    // One 5 MB line without a single break.
+    let line = dir.path().join("line.txt");
+    std::fs::write(&line, "没有换行的一句话，".repeat(5 << 20 >> 5)).unwrap();
+    let o = run(&["outline", line.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Truncated UTF-8 at the end is still text.
+    let cut = dir.path().join("cut.md");
+    let mut bytes = "**甲：** 你好\n\n**甲：** 再见".as_bytes().to_vec();
+    bytes.pop();
+    std::fs::write(&cut, bytes).unwrap();
+    assert!(run(&["dump", cut.to_str().unwrap()]).status.success());
+}

@@ -1,0 +1,120 @@
+#![allow(clippy::unwrap_used)]
+//! The configuration as a reader meets it: speaker aliases and display names in `dump`,
+//! `outline` and the reader; `NO_COLOR`; a remapped key in a real terminal.
+
+#[path = "support/tmux.rs"]
+mod support;
+
+use std::process::Command;
+
+use fangtan::app::{App, Msg, update};
+use fangtan::config::{Config, EnvInfo};
+use fangtan::parse;
+use fangtan::reader::ReaderOptions;
+use fangtan::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+use support::{BIN, Tmux, have_tmux};
+
+/// The same guest spelled two ways, as exports often do.
+const TALK: &str = "# 两种写法\n\n## 正文\n\n\
+**主持人小林：** 欢迎来到节目。今天请到了一位老朋友。\n\n\
+**萨蒂亚：** 谢谢，很高兴来。\n\n\
+**主持人小林：** 我们从头说起吧。\n\n\
+**萨提亚：** 好的，那是很多年前的事了。\n";
+
+const CONFIG: &str = "[speakers.aliases]\n\"萨蒂亚\" = \"萨提亚\"\n\n\
+[speakers.names]\n\"主持人小林\" = \"Lin (host)\"\n";
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn alias_and_display_name_in_dump_and_outline() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = write(dir.path(), "talk.md", TALK);
+    let cfg = write(dir.path(), "config.toml", CONFIG);
+    let run = |sub: &str| {
+        let o = Command::new(BIN).arg(sub).arg(&talk).arg("--config").arg(&cfg).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let dump: serde_json::Value = serde_json::from_str(&run("dump")).unwrap();
+    let speakers = dump["speakers"].as_array().unwrap();
+    assert_eq!(speakers.len(), 2, "the variant spelling merged: {speakers:?}");
+    assert_eq!(speakers[1]["name"], "萨提亚");
+    assert_eq!(speakers[1]["turns"], 2);
+    assert_eq!(speakers[0]["display"], "Lin (host)");
+    let outline = run("outline");
+    assert!(outline.contains("Lin (host): 欢迎来到节目"), "{outline}");
+    assert!(!outline.contains("萨蒂亚"), "{outline}");
+}
+
+#[test]
+fn alias_and_display_name_in_the_reader() {
+    let cfg = Config::from_user_text("config.toml", CONFIG).unwrap();
+    let doc = parse::parse(TALK.to_string(), &cfg.parse_options());
+    let mut app =
+        App::new(doc, ReaderOptions { file_name: "talk.md".into(), ..Default::default() });
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| ui::draw(f, &app)).unwrap();
+    let screen: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(screen.contains("Lin (host)"), "display name shown");
+    assert!(!screen.contains("萨蒂亚"), "the variant spelling is gone everywhere");
+}
+
+#[test]
+fn no_color_draws_without_colour_but_keeps_highlights_visible() {
+    let cfg = Config::default();
+    let env = EnvInfo { no_color: Some("1".into()), colorterm: None, term: Some("xterm".into()) };
+    let doc = parse::parse(TALK.to_string(), &cfg.parse_options());
+    let opts = ReaderOptions {
+        file_name: "talk.md".into(),
+        theme: Some(cfg.resolve_theme(&env)),
+        ..Default::default()
+    };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: 80, height: 24 });
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| ui::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "a coloured cell: {c:?}");
+    }
+    assert!(
+        buf.content().iter().any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "the status line still stands out in reverse video"
+    );
+}
+
+#[test]
+fn a_remapped_key_works_in_the_terminal() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let talk = write(dir.path(), "talk.md", TALK);
+    let cfg = write(dir.path(), "config.toml", "[keys]\nnext_turn = [\"<C-n>\"]\n");
+    let cmd = format!(
+        "sh -c 'FANGTAN_DATA_DIR={} {BIN} --config {} {}; echo EXIT=$?; sleep 60'",
+        dir.path().join("data").display(),
+        cfg.display(),
+        talk.display()
+    );
+    let t = Tmux::start("remap", 100, 30, &cmd);
+    t.wait("the reader", |s| s.contains("两种写法"));
+    t.keys(&["C-n", "C-n"]);
+    t.wait("the second turn on top", |s| s.lines().next().is_some_and(|l| l.contains("萨蒂亚")));
+    // The old key no longer moves: `}` is unbound now.
+    t.keys(&["}"]);
+    let s = t.screen();
+    assert!(s.lines().next().is_some_and(|l| l.contains("萨蒂亚")), "{s}");
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
