@@ -5,17 +5,20 @@
 //! message it prepares the [`View`] (the lines on screen), so drawing only reads.
 //! No terminal types here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::doc::{Document, Item, SpeakerId};
 use crate::keymap::Action;
 use crate::reader::ReaderOptions;
 use crate::search::{self, Match};
+use crate::store::Marks;
 
+pub mod bookmarks;
 pub mod outline;
 pub mod stats;
 pub mod view;
 
+pub use bookmarks::{BookmarkList, LIST_KEYS, NoteEditor, NoteTarget};
 pub use outline::{Entry, EntryKind};
 pub use view::{Line, LineKey, LineKind, Pos};
 
@@ -27,17 +30,27 @@ pub const GUTTER: u16 = 2;
 pub const WHEEL: usize = 3;
 
 /// Something the terminal layer must do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
     Suspend,
+    /// Write `App::marks` to the store (bookmarks changed, or the position before leaving).
+    SaveMarks,
+    /// Put this text on the system clipboard (OSC 52).
+    Copy(String),
 }
 
-/// Editing input for the search prompt (not actions: any printable key is text there).
+/// Editing input for the search prompt and the note editor, and the list commands of the
+/// bookmark list (not actions: any printable key is text there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     Char(char),
     Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
     Enter,
     Esc,
 }
@@ -49,11 +62,16 @@ pub enum Mouse {
     Click { col: u16, row: u16 },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Msg {
     Action(Action),
     Input(Input),
-    Resize { width: u16, height: u16 },
+    /// Text pasted (bracketed paste) or committed by an input method, whole.
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
     Mouse(Mouse),
 }
 
@@ -150,6 +168,19 @@ pub struct App {
     pub message: Option<String>,
     pub view: View,
     pub stats: stats::Stats,
+    /// Bookmarks and the reading position of this document.
+    pub marks: Marks,
+    /// The document has a store: bookmark changes are saved (not for the bundled sample
+    /// or standard input, whose bookmarks last the session).
+    pub keep_marks: bool,
+    /// The bookmark list overlay, when open.
+    pub list: Option<BookmarkList>,
+    /// The note editor overlay, when open.
+    pub note: Option<NoteEditor>,
+    /// (body item, block) of every placed bookmark, for the gutter.
+    marked: BTreeSet<(usize, usize)>,
+    /// Outline entries standing for a bookmarked passage.
+    marked_entries: HashSet<usize>,
     /// Something changed since the last draw.
     pub dirty: bool,
     cache: HashMap<usize, Vec<Line>>,
@@ -167,6 +198,11 @@ impl App {
             .unwrap_or_else(|| opts.file_name.clone());
         let (entries, items) = outline::build(&doc);
         let stats = stats::Stats::new(&doc, &opts);
+        let id = crate::store::DocId {
+            path: String::new(),
+            file_name: opts.file_name.clone(),
+            text_hash: crate::store::hash_hex(doc.text.as_bytes()),
+        };
         let mut app = App {
             doc,
             opts,
@@ -190,6 +226,12 @@ impl App {
             message: None,
             view: View::default(),
             stats,
+            marks: Marks::new(id),
+            keep_marks: false,
+            list: None,
+            note: None,
+            marked: BTreeSet::new(),
+            marked_entries: HashSet::new(),
             dirty: true,
             cache: HashMap::new(),
             cache_width: 0,
@@ -431,6 +473,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             app.prepare();
             app.reveal_outline();
+            app.reveal_list();
         }
         Msg::Action(a) => {
             app.message = None;
@@ -438,9 +481,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Input(i) => {
             app.message = None;
-            input(app, i);
+            effects = if app.note.is_some() {
+                bookmarks::note_input(app, i)
+            } else if app.list.is_some() {
+                bookmarks::list_input(app, i)
+            } else {
+                input(app, i);
+                Vec::new()
+            };
         }
-        Msg::Mouse(m) => mouse(app, m),
+        Msg::Paste(text) => {
+            if app.note.is_some() {
+                bookmarks::note_paste(app, &text);
+            } else if app.search_editing() {
+                paste_search(app, &text);
+            }
+        }
+        Msg::Mouse(m) => {
+            // The overlays are modal: the mouse does not reach the reader under them.
+            if app.note.is_none() && app.list.is_none() {
+                mouse(app, m);
+            }
+        }
     }
     app.prepare();
     app.dirty = true;
@@ -449,9 +511,24 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
-        Action::Quit | Action::ForceQuit => return vec![Effect::Quit],
-        Action::Suspend => return vec![Effect::Suspend],
+        Action::Quit | Action::ForceQuit => {
+            let mut effects = bookmarks::before_leaving(app, a == Action::ForceQuit);
+            effects.push(Effect::Quit);
+            return effects;
+        }
+        Action::Suspend => {
+            let mut effects = bookmarks::before_leaving(app, false);
+            effects.push(Effect::Suspend);
+            return effects;
+        }
         _ => {}
+    }
+    if app.note.is_some() {
+        // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
+        return Vec::new();
+    }
+    if app.list.is_some() {
+        return bookmarks::list_act(app, a);
     }
     if app.help {
         let h = app.help_height().max(1);
@@ -563,12 +640,13 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
         }
         Action::Select => {}
-        Action::ToggleBookmark
-        | Action::EditNote
-        | Action::BookmarkList
-        | Action::NextBookmark
-        | Action::PrevBookmark => app.say("bookmarks: not yet"),
-        Action::CopyCitation => app.say("copy: not yet"),
+        Action::ToggleBookmark => return bookmarks::toggle(app),
+        Action::EditNote => bookmarks::edit_note(app),
+        Action::BookmarkList => bookmarks::open_list(app),
+        Action::NextBookmark | Action::PrevBookmark => {
+            bookmarks::step(app, a == Action::NextBookmark)
+        }
+        Action::CopyCitation => return bookmarks::copy(app),
         Action::Quit | Action::ForceQuit | Action::Suspend => {}
     }
     Vec::new()
@@ -731,6 +809,7 @@ fn input(app: &mut App, i: Input) {
         Input::Backspace => {
             s.query.pop();
         }
+        Input::Delete | Input::Left | Input::Right | Input::Home | Input::End => return,
         Input::Enter => {
             s.editing = false;
             if s.query.is_empty() {
@@ -748,6 +827,21 @@ fn input(app: &mut App, i: Input) {
             return;
         }
     }
+    search_edited(app);
+}
+
+/// Pasted text joins the search query as one line.
+fn paste_search(app: &mut App, text: &str) {
+    let Some(s) = app.search.as_mut() else { return };
+    // A copied line often ends in a line break; it is no part of what to find.
+    let text = text.trim_end_matches(['\n', '\r']);
+    s.query.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    search_edited(app);
+}
+
+/// The query changed: find every match and show the first after where the search began.
+fn search_edited(app: &mut App) {
+    let Some(s) = app.search.as_ref() else { return };
     let query = s.query.clone();
     let origin = s.origin;
     let matches = search::find_all(&app.doc, &query);

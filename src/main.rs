@@ -54,16 +54,20 @@ enum FormatArg {
     Plain,
     Webvtt,
     Srt,
+    /// Only for `fangtan bookmarks`: export as JSON.
+    Json,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
+impl FormatArg {
+    /// The input format it forces; `json` is no input format.
+    fn input(self) -> anyhow::Result<Format> {
+        Ok(match self {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Plain => Format::Plain,
             FormatArg::Webvtt => Format::Webvtt,
             FormatArg::Srt => Format::Srt,
-        }
+            FormatArg::Json => anyhow::bail!("--format json is only for `fangtan bookmarks`"),
+        })
     }
 }
 
@@ -91,6 +95,16 @@ enum Command {
         /// Validate a configuration file (default: the one fangtan would use) and exit.
         #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
         check: Option<PathBuf>,
+    },
+    /// Print a document's bookmarks (Markdown, or JSON with --format json), or with --all
+    /// every document that has bookmarks.
+    Bookmarks {
+        /// The transcript whose bookmarks to print.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        file: Option<PathBuf>,
+        /// List every document with bookmarks, most recently read first.
+        #[arg(long)]
+        all: bool,
     },
     /// Wrap text the way the reading pane does: each input line is one paragraph.
     Wrap {
@@ -138,8 +152,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => {
             let (doc, name) = load(cli.file.as_deref(), &input, &config)?;
-            let opts = reader_options(&config, name);
-            let _ = cli.no_resume;
+            let mut opts = reader_options(&config, name);
+            opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
+            opts.resume = config.reading.resume && !cli.no_resume;
             fangtan::reader::run(doc, opts).context("terminal")?;
         }
         Some(Command::Config { .. }) => {}
@@ -155,6 +170,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Quotes { file }) => {
             print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?
+        }
+        Some(Command::Bookmarks { file, all }) => {
+            bookmarks_command(file.as_deref(), all, &input, &config)?
         }
         Some(Command::Wrap { width, ambiguous_width, file }) => {
             let path = file.unwrap_or_else(|| PathBuf::from("-"));
@@ -183,7 +201,8 @@ fn load(
         }
         None => (SAMPLE.to_string(), "sample.md".to_string(), false),
     };
-    let opts = ParseOptions { format: input.format.map(Format::from), ..config.parse_options() };
+    let format = input.format.map(FormatArg::input).transpose()?;
+    let opts = ParseOptions { format, ..config.parse_options() };
     let mut doc = parse::parse(text, &opts);
     doc.had_control_chars = had_control_chars;
     Ok((doc, name))
@@ -201,6 +220,49 @@ fn reader_options(config: &Config, file_name: String) -> fangtan::reader::Reader
         cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
         latin_words_per_minute: config.reading.latin_words_per_minute,
         theme: Some(config.resolve_theme(&fangtan::config::EnvInfo::from_env())),
+        ..fangtan::reader::ReaderOptions::default()
+    }
+}
+
+/// `fangtan bookmarks FILE [--format markdown|json]`, `fangtan bookmarks --all`.
+fn bookmarks_command(
+    file: Option<&Path>,
+    all: bool,
+    input: &InputArgs,
+    config: &Config,
+) -> anyhow::Result<()> {
+    use fangtan::store::{self, DocId, Store};
+    let store = Store::open_default()?;
+    if all {
+        let list = store::list_all(store.dir())?;
+        if list.is_empty() {
+            return print(&format!("no bookmarks in {}\n", store.dir().display()));
+        }
+        return print(&store::summaries_text(&list));
+    }
+    let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
+        anyhow::bail!("standard input keeps no bookmarks: give a FILE or --all");
+    };
+    let json = match input.format {
+        None | Some(FormatArg::Markdown) => false,
+        Some(FormatArg::Json) => true,
+        Some(_) => anyhow::bail!("bookmarks are printed as markdown or json"),
+    };
+    // --format names the output here, so the document's own format is detected.
+    let read = InputArgs { format: None, ..input.clone() };
+    let (doc, name) = load(Some(file), &read, config)?;
+    let id = DocId::new(file, &doc.text);
+    let loaded = store.load(&id, &doc)?;
+    for w in &loaded.warnings {
+        let _ = writeln!(std::io::stderr(), "fangtan: {w}");
+    }
+    let title = doc.title.as_ref().map(|t| t.text.clone()).filter(|t| !t.is_empty());
+    let title = title.unwrap_or(name);
+    let marks = &loaded.marks.bookmarks;
+    if json {
+        print(&format!("{}\n", store::export_json(&title, &id.path, marks)))
+    } else {
+        print(&store::export_markdown(&title, &id.path, marks))
     }
 }
 

@@ -1,5 +1,13 @@
 //! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop).
+//! The event loop carries out `update`'s effects: it saves bookmarks and the reading
+//! position with [`Store`] and writes clipboard sequences.
+//!
+//! Bookmarks are kept for documents read from a file (`ReaderOptions::path`). The bundled
+//! sample and standard input have no identity across runs: their bookmarks last the
+//! session and nothing is written.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
@@ -8,6 +16,7 @@ use crate::app::{App, Effect, Input, Mouse, Msg, update};
 use crate::doc::Document;
 use crate::keymap::Key;
 use crate::keymap::Keymap;
+use crate::store::{DocId, Loaded, Marks, Store};
 use crate::width::AmbiguousWidth;
 use crate::{term, ui};
 
@@ -27,6 +36,10 @@ pub struct ReaderOptions {
     pub latin_words_per_minute: u32,
     /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
     pub theme: Option<crate::config::ResolvedTheme>,
+    /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
+    pub path: Option<PathBuf>,
+    /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
+    pub resume: bool,
 }
 
 impl Default for ReaderOptions {
@@ -41,6 +54,8 @@ impl Default for ReaderOptions {
             cjk_chars_per_minute: 400,
             latin_words_per_minute: 250,
             theme: None,
+            path: None,
+            resume: true,
         }
     }
 }
@@ -49,8 +64,11 @@ impl Default for ReaderOptions {
 pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
     term::install_panic_hook();
     let signals = term::Signals::register()?;
+    let mut app = App::new(doc, opts);
+    // Load before the terminal switches over, so a slow disk shows no blank screen.
+    let store = open_store(&mut app);
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, App::new(doc, opts), &signals);
+    let result = event_loop(&mut terminal, &mut app, store.as_ref(), &signals);
     term::restore();
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
@@ -58,32 +76,92 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
     result
 }
 
+/// Load the document's bookmarks and reading position into `app`. `None` when the
+/// document has no store (sample, stdin) or there is no data directory; problems are told
+/// in the status line and the reader goes on with bookmarks in memory.
+fn open_store(app: &mut App) -> Option<Store> {
+    let path = app.opts.path.clone()?;
+    let store = match Store::open_default() {
+        Ok(s) => s,
+        Err(e) => {
+            app.notify(format!("{e}; bookmarks will not be saved"));
+            return None;
+        }
+    };
+    let id = DocId::new(&path, &app.doc.text);
+    let loaded = match store.load(&id, &app.doc) {
+        Ok(l) => l,
+        // Unreadable now: start empty; each save re-reads and merges, so what is on disk
+        // is kept, and a file from a newer fangtan is never written.
+        Err(e) => Loaded {
+            marks: Marks::new(id),
+            position: None,
+            edited: false,
+            warnings: vec![e.to_string()],
+        },
+    };
+    let resume = app.opts.resume;
+    app.restore(loaded, resume);
+    Some(store)
+}
+
+/// Write the marks; a failure is shown and the marks stay in memory for the next save.
+fn save(app: &mut App, store: Option<&Store>) {
+    let Some(store) = store else { return };
+    match store.save(&mut app.marks, &app.doc) {
+        Ok(warnings) => {
+            if !warnings.is_empty() {
+                app.notify(warnings.join("; "));
+            }
+        }
+        Err(e) => app.notify(format!("{e}; bookmarks kept in memory, will retry")),
+    }
+    // A save merges what another reader wrote.
+    app.marks_changed();
+    app.prepare();
+}
+
 fn event_loop(
     terminal: &mut term::Term,
-    mut app: App,
+    app: &mut App,
+    store: Option<&Store>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
-    update(&mut app, Msg::Resize { width: size.width, height: size.height });
+    update(app, Msg::Resize { width: size.width, height: size.height });
     loop {
         if signals.pending().is_some() {
+            if app.keep_marks {
+                app.remember_position();
+                save(app, store);
+            }
             return Ok(());
         }
         if app.dirty {
-            terminal.draw(|f| ui::draw(f, &app))?;
+            terminal.draw(|f| ui::draw(f, app))?;
             app.dirty = false;
         }
         if !event::poll(Duration::from_millis(250))? {
             continue;
         }
-        let Some(msg) = message(&app, event::read()?) else { continue };
-        for effect in update(&mut app, msg) {
+        let Some(msg) = message(app, event::read()?) else { continue };
+        for effect in update(app, msg) {
             match effect {
                 Effect::Quit => return Ok(()),
                 Effect::Suspend => {
                     term::suspend(terminal)?;
                     let size = terminal.size()?;
-                    update(&mut app, Msg::Resize { width: size.width, height: size.height });
+                    update(app, Msg::Resize { width: size.width, height: size.height });
+                }
+                Effect::SaveMarks => save(app, store),
+                Effect::Copy(text) => {
+                    let mut out = std::io::stdout().lock();
+                    let wrote = out
+                        .write_all(crate::store::osc52(&text).as_bytes())
+                        .and_then(|()| out.flush());
+                    if let Err(e) = wrote {
+                        app.notify(format!("could not copy: {e}"));
+                    }
                 }
             }
         }
@@ -91,12 +169,37 @@ fn event_loop(
 }
 
 /// A terminal event as an `update` message: keys go through the keymap, except text typed
-/// into the search prompt.
+/// into the search prompt or the note editor, and the bookmark list's own keys.
 fn message(app: &App, ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) if k.kind == KeyEventKind::Press => {
             let chord = term::chord(&k)?;
-            if app.search_editing() && !chord.mods.ctrl && !chord.mods.alt {
+            let plain = !chord.mods.ctrl && !chord.mods.alt;
+            if app.note_editing() && plain {
+                let input = match chord.key {
+                    Key::Char(c) => Some(Input::Char(c)),
+                    Key::Space => Some(Input::Char(' ')),
+                    Key::Backspace => Some(Input::Backspace),
+                    Key::Delete => Some(Input::Delete),
+                    Key::Left => Some(Input::Left),
+                    Key::Right => Some(Input::Right),
+                    Key::Home => Some(Input::Home),
+                    Key::End => Some(Input::End),
+                    Key::Enter => Some(Input::Enter),
+                    Key::Esc => Some(Input::Esc),
+                    _ => None,
+                };
+                // Other keys (arrows up/down, Tab) do nothing while a note is typed.
+                return input.map(Msg::Input);
+            }
+            if app.list_open()
+                && plain
+                && let Key::Char(c) = chord.key
+                && crate::app::LIST_KEYS.contains(&c)
+            {
+                return Some(Msg::Input(Input::Char(c)));
+            }
+            if app.search_editing() && plain {
                 let input = match chord.key {
                     Key::Char(c) => Some(Input::Char(c)),
                     Key::Space => Some(Input::Char(' ')),
@@ -123,6 +226,7 @@ fn message(app: &App, ev: Event) -> Option<Msg> {
             }
         }
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
 }

@@ -11,6 +11,7 @@ use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::style::{Color, Modifier, Style};
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
 use crate::app::stats::format_left;
 use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, help_area};
 use crate::doc::{Block, BlockKind, Style as Inline};
@@ -243,6 +244,10 @@ pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
     text.to_string()
 }
 
+/// The mark of a bookmarked passage, in the gutter and the outline. Not East Asian
+/// Ambiguous, so it stays one cell whatever the ambiguous-width setting.
+pub const MARK: &str = "✦";
+
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let theme = match &app.opts.theme {
@@ -251,6 +256,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     };
     let buf = frame.buffer_mut();
     draw_buffer(buf, app, &theme);
+    // The terminal cursor sits in the note being typed, where an input method puts its
+    // candidate window.
+    if let Some((x, y)) = note_cursor(app) {
+        frame.set_cursor_position((x, y));
+    }
 }
 
 /// Draw into a buffer (what [`draw`] does; benches and tests call it directly).
@@ -266,6 +276,12 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
     draw_status(buf, app, theme, panes.status);
     if app.help {
         draw_help(buf, app, theme);
+    }
+    if app.list.is_some() {
+        draw_bookmark_list(buf, app, theme);
+    }
+    if app.note.is_some() {
+        draw_note(buf, app, theme);
     }
 }
 
@@ -361,6 +377,10 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 if on_passage(*block) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
+                // On the paragraph's first row, or the top row when that is scrolled off.
+                if (*first || i == 0) && app.is_marked(it, *block) {
+                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                }
                 draw_text_row(
                     buf,
                     app,
@@ -376,6 +396,9 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 if on_passage(*block) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
+                if app.is_marked(it, *block) {
+                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                }
                 let url = match doc.item_blocks(it).get(*block).map(|b| &b.kind) {
                     Some(BlockKind::Image { url }) => url.as_str(),
                     _ => "",
@@ -383,7 +406,10 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
                 put(buf, x, y, max_x, url, Style::default().fg(theme.link), amb);
             }
-            LineKind::Rule(_) => {
+            LineKind::Rule(block) => {
+                if item.is_some_and(|it| app.is_marked(it, *block)) {
+                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                }
                 let n = usize::from(max_x.saturating_sub(x0)) / str_width("─", amb).max(1);
                 put(buf, x0, y, max_x, &"─".repeat(n.min(40)), dim, amb);
             }
@@ -515,6 +541,9 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
             fill(buf, Area { x: a.x, y, width: max_x - a.x, height: 1 }, bg);
             put(buf, a.x, y, max_x, "›", bg.fg(theme.cursor), amb);
         }
+        if app.entry_marked(e) {
+            put(buf, a.x, y, max_x, MARK, bg.fg(theme.quote), amb);
+        }
         let mut x = a.x + 2 + 2 * entry.depth;
         match entry.kind {
             EntryKind::Section(s) => {
@@ -602,6 +631,11 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         format!(" /{}▏{count}", s.query)
     } else if let Some(m) = &app.message {
         format!(" {m}")
+    } else if app.note.is_some() {
+        " note · Enter saves · Esc cancels".to_string()
+    } else if app.list.is_some() {
+        let n = app.marks.bookmarks.len();
+        format!(" {n} bookmark{}", if n == 1 { "" } else { "s" })
     } else {
         let mut parts = vec![app.opts.file_name.clone()];
         if let Some(s) = doc.section_title(app.current_section()) {
@@ -657,5 +691,171 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         let keys = truncate(&keys, keys_w, amb);
         put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
         put(buf, a.x + 3 + keys_w as u16, y, right, &action.describe(), Style::default(), amb);
+    }
+}
+
+/// A frame around `a` with a title in its top edge; returns the inside.
+fn framed(buf: &mut Buffer, a: Area, title: &str, border: Style, amb: AmbiguousWidth) -> Area {
+    fill(buf, a, Style::default());
+    let right = a.x + a.width - 1;
+    let bottom = a.y + a.height - 1;
+    let end = right + 1;
+    let horiz = "─".repeat(usize::from(a.width - 2) / str_width("─", amb).max(1));
+    put(buf, a.x, a.y, end, "┌", border, amb);
+    put(buf, a.x + 1, a.y, right, &horiz, border, amb);
+    put(buf, right, a.y, end, "┐", border, amb);
+    put(buf, a.x, bottom, end, "└", border, amb);
+    put(buf, a.x + 1, bottom, right, &horiz, border, amb);
+    put(buf, right, bottom, end, "┘", border, amb);
+    for y in a.y + 1..bottom {
+        put(buf, a.x, y, end, "│", border, amb);
+        put(buf, right, y, end, "│", border, amb);
+    }
+    let room = usize::from(a.width.saturating_sub(4));
+    put(
+        buf,
+        a.x + 2,
+        a.y,
+        right,
+        &truncate(title, room, amb),
+        border.add_modifier(Modifier::BOLD),
+        amb,
+    );
+    Area { x: a.x + 2, y: a.y + 1, width: a.width.saturating_sub(4), height: a.height - 2 }
+}
+
+/// One line of a paragraph for a list: line breaks and runs of spaces folded.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
+    let Some(list) = &app.list else { return };
+    let amb = app.opts.ambiguous;
+    let a = list_area(app.width, app.height);
+    if a.width < 8 || a.height < 4 {
+        return;
+    }
+    let border = Style::default().fg(theme.heading);
+    let inner = framed(buf, a, " Bookmarks · Enter jumps · Esc closes ", border, amb);
+    let end = inner.x + inner.width;
+    let dim = Style::default().fg(theme.dim);
+    let w = usize::from(inner.width);
+    let hint_y = inner.y + inner.height - 1;
+    let marks = &app.marks.bookmarks;
+    if marks.is_empty() {
+        put(buf, inner.x, inner.y, end, "No bookmarks yet: m bookmarks the passage.", dim, amb);
+    }
+    for (i, b) in marks.iter().enumerate().skip(list.top) {
+        let y = inner.y + ((i - list.top) * ENTRY_ROWS) as u16;
+        if y + 1 >= hint_y {
+            break;
+        }
+        let selected = i == list.sel;
+        let bg = if selected { Style::default().bg(theme.selection_bg) } else { Style::default() };
+        if selected {
+            let h = (ENTRY_ROWS as u16).min(hint_y - y);
+            fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: h }, bg);
+            put(buf, inner.x - 1, y, end, "›", bg.fg(theme.cursor), amb);
+        }
+        // Heading: speaker · section, the date at the right.
+        let date = crate::store::format_time(b.updated);
+        let date_w = str_width(&date, amb);
+        let mut head: Vec<&str> = Vec::new();
+        if let Some(s) = b.speaker.as_deref() {
+            head.push(s);
+        }
+        if let Some(s) = b.section.as_deref() {
+            head.push(s);
+        }
+        let head = one_line(&head.join(" · "));
+        let room = w.saturating_sub(date_w + 2);
+        let speaker = b
+            .speaker
+            .as_deref()
+            .and_then(|s| app.doc.speakers.iter().position(|p| p.display == s || p.name == s));
+        let hs = match speaker {
+            Some(id) => bg.fg(theme.speaker(id)).add_modifier(Modifier::BOLD),
+            None => bg.fg(theme.heading).add_modifier(Modifier::BOLD),
+        };
+        let x = put(buf, inner.x + 1, y, end, MARK, bg.fg(theme.quote), amb);
+        put(buf, x + 1, y, end, &truncate(&head, room.saturating_sub(2), amb), hs, amb);
+        if date_w + 4 <= w {
+            put(buf, end - date_w as u16, y, end, &date, bg.fg(theme.dim), amb);
+        }
+        // The passage's first words.
+        let mut words = one_line(&b.passage);
+        if b.orphaned {
+            words = format!("(not in the current text) {words}");
+        }
+        put(buf, inner.x + 3, y + 1, end, &truncate(&words, w.saturating_sub(3), amb), bg, amb);
+        // The note.
+        if y + 2 < hint_y && !b.note.is_empty() {
+            let note = format!("✎ {}", one_line(&b.note));
+            put(
+                buf,
+                inner.x + 3,
+                y + 2,
+                end,
+                &truncate(&note, w.saturating_sub(3), amb),
+                bg.fg(theme.quote),
+                amb,
+            );
+        }
+    }
+    let mut hint = "j/k move · d delete · e note".to_string();
+    if app.marks.can_undo() {
+        hint.push_str(" · u undo");
+    }
+    put(buf, inner.x, hint_y, end, &truncate(&hint, w, amb), dim, amb);
+}
+
+/// Where the note editor's text goes: (x, y, width).
+fn note_field(app: &App) -> Option<(u16, u16, usize)> {
+    let a = note_area(app.width, app.height);
+    (a.width >= 8 && a.height >= 4).then(|| {
+        let y = if a.height >= 5 { a.y + 2 } else { a.y + 1 };
+        (a.x + 2, y, usize::from(a.width - 4))
+    })
+}
+
+/// The terminal cursor's cell in the note being typed.
+fn note_cursor(app: &App) -> Option<(u16, u16)> {
+    let n = app.note.as_ref()?;
+    let (x, y, w) = note_field(app)?;
+    let (_, col) = n.edit.visible(w);
+    Some((x + col as u16, y))
+}
+
+fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
+    let Some(n) = &app.note else { return };
+    let amb = app.opts.ambiguous;
+    let a = note_area(app.width, app.height);
+    let Some((fx, fy, fw)) = note_field(app) else { return };
+    let border = Style::default().fg(theme.heading);
+    let title = if n.context.is_empty() {
+        " Note ".to_string()
+    } else {
+        format!(" Note · {} ", one_line(&n.context))
+    };
+    let inner = framed(buf, a, &title, border, amb);
+    let end = inner.x + inner.width;
+    let dim = Style::default().fg(theme.dim);
+    if fy > inner.y {
+        let words = one_line(&n.passage);
+        put(buf, inner.x, inner.y, end, &truncate(&words, fw, amb), dim, amb);
+    }
+    let (text, col) = n.edit.visible(fw);
+    let field = Style::default().bg(theme.selection_bg);
+    fill(buf, Area { x: fx, y: fy, width: fw as u16, height: 1 }, field);
+    put(buf, fx, fy, fx + fw as u16, &text, field, amb);
+    // The caret: the cell under the cursor shown reversed.
+    let cx = fx + col as u16;
+    if cx < fx + fw as u16 {
+        let cell = &mut buf[(cx, fy)];
+        cell.set_style(field.add_modifier(Modifier::REVERSED));
+    }
+    if fy + 1 < inner.y + inner.height {
+        put(buf, inner.x, fy + 1, end, "Enter saves · Esc cancels", dim, amb);
     }
 }

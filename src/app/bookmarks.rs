@@ -1,0 +1,522 @@
+//! Bookmarks in the reader: the pure half of the feature. `update` calls these to toggle,
+//! annotate, list, jump between and cite bookmarks, and to restore and remember the reading
+//! position; each change returns [`Effect::SaveMarks`] (when the document has a store) for
+//! the event loop to carry out. The marks themselves live in [`crate::store::Marks`].
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::keymap::Action;
+use crate::lineedit::LineEdit;
+use crate::store::{self, Anchor, Loaded, Toggled};
+
+use super::{App, Area, Effect, Input, LineKind, Pos, help_area};
+
+/// Keys that are list commands (not actions) while the bookmark list is open: delete,
+/// undo, edit the note. The terminal layer sends them as [`Input::Char`].
+pub const LIST_KEYS: [char; 3] = ['d', 'u', 'e'];
+/// Rows one bookmark takes in the list: heading, first words, note.
+pub const ENTRY_ROWS: usize = 3;
+
+/// The bookmark list overlay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookmarkList {
+    /// Selected bookmark (index into `Marks::bookmarks`).
+    pub sel: usize,
+    /// First bookmark shown.
+    pub top: usize,
+}
+
+/// What a note being edited belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteTarget {
+    /// An existing bookmark, by id.
+    Bookmark(String),
+    /// A passage with no bookmark yet: one is added when the note is saved, so Esc leaves
+    /// nothing behind.
+    New(Anchor),
+}
+
+/// The note editor overlay.
+#[derive(Debug, Clone)]
+pub struct NoteEditor {
+    pub edit: LineEdit,
+    pub target: NoteTarget,
+    /// `speaker, section` of the passage, for the box title.
+    pub context: String,
+    /// The passage's text (the box shows its first words).
+    pub passage: String,
+    /// Return to the bookmark list when done.
+    pub from_list: bool,
+}
+
+/// Where the bookmark list and the note editor draw: the list like help, the editor a short
+/// box in the middle.
+pub fn list_area(width: u16, height: u16) -> Area {
+    help_area(width, height)
+}
+
+pub fn note_area(width: u16, height: u16) -> Area {
+    let body_h = height.saturating_sub(1);
+    let w = width.saturating_sub(4).min(64);
+    let h = body_h.min(6);
+    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
+}
+
+impl App {
+    /// The anchor of the passage under the passage cursor.
+    pub fn passage_anchor(&self) -> Option<Anchor> {
+        self.view.passage.map(|(item, block)| Anchor::at(&self.doc, item, block))
+    }
+
+    /// The reading position to store: the anchor of the top line of the reading pane (its
+    /// row start inside the paragraph), else the first paragraph on screen.
+    pub fn top_anchor(&self) -> Option<Anchor> {
+        let (vi, line) = self.view.lines.first()?;
+        let Some(item) = vi.checked_sub(1) else {
+            // The title block: stand for it by the document's first paragraph.
+            let first = first_paragraph(&self.doc)?;
+            return Some(Anchor::at(&self.doc, first, 0));
+        };
+        match &line.kind {
+            LineKind::Text { block, row, .. } => {
+                Some(Anchor { offset: row.start, ..Anchor::at(&self.doc, item, *block) })
+            }
+            LineKind::Image(b) | LineKind::Rule(b) => Some(Anchor::at(&self.doc, item, *b)),
+            _ => self.passage_anchor(),
+        }
+    }
+
+    /// Remember the reading position in the marks (to be saved by the event loop).
+    pub fn remember_position(&mut self) {
+        if let Some(a) = self.top_anchor() {
+            self.marks.set_position(&self.doc, a, store::now_ms());
+        }
+    }
+
+    /// Take what the store loaded: the marks, and (when `resume`) the reading position,
+    /// saying where the reader resumed. Warnings are shown in the status line. From now on
+    /// bookmark changes are saved.
+    pub fn restore(&mut self, loaded: Loaded, resume: bool) {
+        self.marks = loaded.marks;
+        self.keep_marks = true;
+        self.marks_changed();
+        let mut said = loaded.warnings;
+        if resume && let Some(a) = loaded.position {
+            let pos = anchor_pos(&self.doc, &a);
+            if pos != Pos::TOP {
+                self.jump(pos);
+                said.insert(0, store::resume_text(&self.doc, &a));
+            }
+        }
+        let orphans = self.marks.orphaned().count();
+        if loaded.edited && orphans > 0 {
+            let s = if orphans == 1 { "" } else { "s" };
+            said.push(format!("{orphans} bookmark{s} not found in the edited text (see ')"));
+        }
+        if !said.is_empty() {
+            self.say(said.join("; "));
+        }
+        self.prepare();
+        self.dirty = true;
+    }
+
+    /// Show a message from the event loop (a failed save, a warning).
+    pub fn notify(&mut self, msg: impl Into<String>) {
+        self.say(msg);
+        self.dirty = true;
+    }
+
+    /// Recompute what the gutter and outline mark, and keep the list selection in range,
+    /// after the marks changed (here or by a save merging another process's changes).
+    pub fn marks_changed(&mut self) {
+        self.marked = self
+            .marks
+            .bookmarks
+            .iter()
+            .filter(|b| !b.orphaned)
+            .map(|b| (b.anchor.item, b.anchor.block))
+            .collect::<BTreeSet<_>>();
+        self.marked_entries = self
+            .marked
+            .iter()
+            .filter_map(|(item, _)| self.items.get(*item).and_then(|i| i.entry))
+            .collect::<HashSet<_>>();
+        let n = self.marks.bookmarks.len();
+        if let Some(l) = self.list.as_mut() {
+            l.sel = l.sel.min(n.saturating_sub(1));
+        }
+        self.reveal_list();
+    }
+
+    /// Paragraph `block` of body item `item` has a bookmark.
+    pub fn is_marked(&self, item: usize, block: usize) -> bool {
+        self.marked.contains(&(item, block))
+    }
+
+    /// Outline entry `e` stands for a passage with a bookmark.
+    pub fn entry_marked(&self, e: usize) -> bool {
+        self.marked_entries.contains(&e)
+    }
+
+    pub fn note_editing(&self) -> bool {
+        self.note.is_some()
+    }
+
+    pub fn list_open(&self) -> bool {
+        self.list.is_some()
+    }
+
+    /// Bookmarks the list shows at once.
+    pub fn list_page(&self) -> usize {
+        let a = list_area(self.width, self.height);
+        // Frame (2 rows) and the hint line.
+        (usize::from(a.height.saturating_sub(3)) / ENTRY_ROWS).max(1)
+    }
+
+    /// Scroll the list so the selection is in view (after a move or a resize).
+    pub(super) fn reveal_list(&mut self) {
+        let page = self.list_page();
+        if let Some(l) = self.list.as_mut() {
+            if l.sel < l.top {
+                l.top = l.sel;
+            } else if l.sel >= l.top + page {
+                l.top = l.sel + 1 - page;
+            }
+        }
+    }
+
+    fn saved(&self) -> Vec<Effect> {
+        if self.keep_marks { vec![Effect::SaveMarks] } else { Vec::new() }
+    }
+
+    /// Move to a bookmarked paragraph so its first row is the passage under the cursor (a
+    /// turn's first paragraph with its speaker line above).
+    fn goto(&mut self, a: &Anchor) {
+        let pos = if a.block == 0 { Pos::item(a.item) } else { Pos::text(a.item, a.block, 0) };
+        self.jump(pos);
+    }
+
+    /// "speaker, section" of a bookmark or passage, for messages and titles.
+    fn context_of(&self, a: &Anchor) -> String {
+        let (speaker, section) = store::marks::context(&self.doc, a);
+        [speaker, section].into_iter().flatten().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The first body item that has a paragraph.
+fn first_paragraph(doc: &crate::doc::Document) -> Option<usize> {
+    (0..doc.items.len()).find(|&i| !doc.item_blocks(i).is_empty())
+}
+
+/// The reading pane position that puts a stored anchor on top. The start of a turn's first
+/// paragraph shows the turn from its speaker line; the document's first paragraph, from
+/// the title.
+pub fn anchor_pos(doc: &crate::doc::Document, a: &Anchor) -> Pos {
+    if a.block == 0 && a.offset == 0 {
+        if first_paragraph(doc) == Some(a.item) { Pos::TOP } else { Pos::item(a.item) }
+    } else {
+        Pos::text(a.item, a.block, a.offset)
+    }
+}
+
+/// `m`: bookmark the passage, or remove its bookmark.
+pub(super) fn toggle(app: &mut App) -> Vec<Effect> {
+    let Some(at) = app.passage_anchor() else {
+        app.say("no passage on screen to bookmark");
+        return Vec::new();
+    };
+    let now = store::now_ms();
+    match app.marks.toggle(&app.doc, at, now) {
+        Some(Toggled::Added(_)) => {
+            let ctx = app.context_of(&at);
+            let tail = if app.keep_marks { "" } else { " (this session only)" };
+            if ctx.is_empty() {
+                app.say(format!("bookmarked{tail} · a adds a note"));
+            } else {
+                app.say(format!("bookmarked {ctx}{tail} · a adds a note"));
+            }
+        }
+        Some(Toggled::Removed(_)) => app.say("bookmark removed · ' then u brings it back"),
+        None => {
+            app.say("no passage on screen to bookmark");
+            return Vec::new();
+        }
+    }
+    app.marks_changed();
+    app.saved()
+}
+
+/// `a`: edit the note of the passage's bookmark (a new bookmark when there is none).
+pub(super) fn edit_note(app: &mut App) {
+    let Some(at) = app.passage_anchor() else {
+        app.say("no passage on screen to annotate");
+        return;
+    };
+    let target = match app.marks.at(&at) {
+        Some(b) => NoteTarget::Bookmark(b.id.clone()),
+        None => NoteTarget::New(at),
+    };
+    open_editor(app, target, false);
+}
+
+fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
+    let (anchor, note, passage) = match &target {
+        NoteTarget::Bookmark(id) => match app.marks.get(id) {
+            Some(b) => (b.anchor, b.note.clone(), b.passage.clone()),
+            None => return,
+        },
+        NoteTarget::New(a) => (*a, String::new(), a.text(&app.doc).unwrap_or("").to_string()),
+    };
+    let context = match &target {
+        NoteTarget::Bookmark(id) => app
+            .marks
+            .get(id)
+            .map(|b| {
+                [b.speaker.clone(), b.section.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+        NoteTarget::New(_) => app.context_of(&anchor),
+    };
+    let edit = LineEdit::with_text(&note).with_ambiguous(app.opts.ambiguous);
+    app.note = Some(NoteEditor { edit, target, context, passage, from_list });
+}
+
+/// Keys typed into the note editor.
+pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
+    let Some(n) = app.note.as_mut() else { return Vec::new() };
+    match i {
+        Input::Char(c) => n.edit.insert_char(c),
+        Input::Backspace => {
+            n.edit.backspace();
+        }
+        Input::Delete => {
+            n.edit.delete();
+        }
+        Input::Left => n.edit.left(),
+        Input::Right => n.edit.right(),
+        Input::Home => n.edit.home(),
+        Input::End => n.edit.end(),
+        Input::Enter => return save_note(app),
+        Input::Esc => {
+            let back = n.from_list;
+            app.note = None;
+            app.say("note not changed");
+            if back && app.list.is_none() {
+                app.list = Some(BookmarkList::default());
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Pasted (or IME-committed) text into the note editor.
+pub(super) fn note_paste(app: &mut App, text: &str) {
+    if let Some(n) = app.note.as_mut() {
+        n.edit.insert(text);
+    }
+}
+
+/// Enter in the note editor: store the note (adding the bookmark first if needed).
+pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
+    let Some(n) = app.note.take() else { return Vec::new() };
+    let now = store::now_ms();
+    let text = n.edit.text().trim().to_string();
+    let id = match n.target {
+        NoteTarget::Bookmark(id) => Some(id),
+        NoteTarget::New(at) => match app.marks.toggle(&app.doc, at, now) {
+            Some(Toggled::Added(id)) => Some(id),
+            _ => None,
+        },
+    };
+    let ok = id.as_deref().is_some_and(|id| app.marks.set_note(id, &text, now));
+    if ok {
+        app.say(if text.is_empty() { "note cleared" } else { "note saved" });
+    } else {
+        app.say("the bookmark is gone; note not saved");
+    }
+    app.marks_changed();
+    if n.from_list {
+        let sel = id
+            .and_then(|id| app.marks.bookmarks.iter().position(|b| b.id == id))
+            .unwrap_or_default();
+        app.list = Some(BookmarkList { sel, top: 0 });
+        app.reveal_list();
+    }
+    if ok { app.saved() } else { Vec::new() }
+}
+
+/// `'`: open the list with the bookmark at or after the reading position selected.
+pub(super) fn open_list(app: &mut App) {
+    let here = app.passage_anchor().map(|a| (a.item, a.block));
+    let sel = match here {
+        Some(h) => app
+            .marks
+            .bookmarks
+            .iter()
+            .position(|b| !b.orphaned && (b.anchor.item, b.anchor.block) >= h)
+            .unwrap_or(0),
+        None => 0,
+    };
+    app.list = Some(BookmarkList { sel, top: sel.saturating_sub(1) });
+    app.reveal_list();
+}
+
+/// Actions while the list is open: move, jump, close.
+pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
+    let n = app.marks.bookmarks.len();
+    let page = app.list_page();
+    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
+    let last = n.saturating_sub(1);
+    let moved = match a {
+        Action::LineDown => Some((sel + 1).min(last)),
+        Action::LineUp => Some(sel.saturating_sub(1)),
+        Action::PageDown | Action::HalfPageDown => Some((sel + page).min(last)),
+        Action::PageUp | Action::HalfPageUp => Some(sel.saturating_sub(page)),
+        Action::Top => Some(0),
+        Action::Bottom => Some(last),
+        Action::Cancel | Action::BookmarkList => {
+            app.list = None;
+            None
+        }
+        Action::Select => {
+            match app.marks.bookmarks.get(sel).map(|b| (b.anchor, b.orphaned)) {
+                Some((_, true)) => {
+                    app.say("that passage is not in the current text (kept with its note)")
+                }
+                Some((a, false)) => {
+                    app.list = None;
+                    app.goto(&a);
+                    let ctx = app.context_of(&a);
+                    app.say(format!("bookmark {}/{n}{}", sel + 1, prefixed(&ctx)));
+                }
+                None => app.list = None,
+            }
+            None
+        }
+        _ => None,
+    };
+    if let (Some(s), Some(l)) = (moved, app.list.as_mut()) {
+        l.sel = s;
+    }
+    app.reveal_list();
+    Vec::new()
+}
+
+/// `d`, `u`, `e` in the list.
+pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
+    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
+    let now = store::now_ms();
+    match i {
+        Input::Char('d') => {
+            let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) else {
+                return Vec::new();
+            };
+            app.marks.delete(&id, now);
+            app.say("bookmark deleted · u brings it back");
+        }
+        Input::Char('u') => match app.marks.undo(now) {
+            Some(id) => {
+                let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
+                if let Some(l) = app.list.as_mut() {
+                    l.sel = at;
+                }
+                app.say("bookmark restored");
+            }
+            None => {
+                app.say("nothing to undo");
+                return Vec::new();
+            }
+        },
+        Input::Char('e') => {
+            if let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) {
+                app.list = None;
+                open_editor(app, NoteTarget::Bookmark(id), true);
+            }
+            return Vec::new();
+        }
+        Input::Esc => {
+            app.list = None;
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    }
+    app.marks_changed();
+    app.saved()
+}
+
+fn prefixed(ctx: &str) -> String {
+    if ctx.is_empty() { String::new() } else { format!(" · {ctx}") }
+}
+
+/// `>` / `<`: the next or previous bookmark after the passage, wrapping around.
+pub(super) fn step(app: &mut App, next: bool) {
+    let here = app.passage_anchor().unwrap_or(Anchor::at(&app.doc, 0, 0));
+    let placed = app.marks.bookmarks.iter().filter(|b| !b.orphaned).count();
+    let found = if next { app.marks.next_after(&here) } else { app.marks.prev_before(&here) };
+    let Some(b) = found else {
+        app.say(if app.marks.bookmarks.is_empty() {
+            "no bookmarks: m bookmarks the passage"
+        } else {
+            "no bookmark in the current text"
+        });
+        return;
+    };
+    let a = b.anchor;
+    let key = (a.item, a.block);
+    let wrapped =
+        if next { key <= (here.item, here.block) } else { key >= (here.item, here.block) };
+    let index = app
+        .marks
+        .bookmarks
+        .iter()
+        .filter(|b| !b.orphaned)
+        .position(|b| b.anchor.same_block(&a))
+        .unwrap_or(0);
+    app.goto(&a);
+    let ctx = app.context_of(&a);
+    let wrap = if !wrapped {
+        ""
+    } else if next {
+        " (wrapped to the first)"
+    } else {
+        " (wrapped to the last)"
+    };
+    app.say(format!("bookmark {}/{placed}{}{wrap}", index + 1, prefixed(&ctx)));
+}
+
+/// `y`: the passage as a citation, for the event loop to put on the clipboard.
+pub(super) fn copy(app: &mut App) -> Vec<Effect> {
+    let Some(at) = app.passage_anchor() else {
+        app.say("no passage on screen to copy");
+        return Vec::new();
+    };
+    let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
+    match store::citation_at(&app.doc, &at, title) {
+        Some(text) => {
+            let chars = text.chars().count();
+            app.say(format!("copied the passage as a citation ({chars} characters, OSC 52)"));
+            vec![Effect::Copy(text)]
+        }
+        None => {
+            app.say("no passage on screen to copy");
+            Vec::new()
+        }
+    }
+}
+
+/// Quit or suspend: remember where the reader is (and keep a note being typed when the
+/// reader is forced to quit) so the event loop saves it.
+pub(super) fn before_leaving(app: &mut App, force: bool) -> Vec<Effect> {
+    if force && app.note.as_ref().is_some_and(|n| !n.edit.text().trim().is_empty()) {
+        save_note(app);
+    }
+    if !app.keep_marks {
+        return Vec::new();
+    }
+    app.remember_position();
+    vec![Effect::SaveMarks]
+}

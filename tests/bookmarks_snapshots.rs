@@ -1,0 +1,126 @@
+#![allow(clippy::unwrap_used)]
+//! Frames of the bookmark overlays on the bundled sample at 80x24, as text: the list, the
+//! note editor, and the marks in the gutter and the outline.
+
+use fangtan::app::{App, Input, Msg, update};
+use fangtan::keymap::KeyChord;
+use fangtan::parse::{self, ParseOptions};
+use fangtan::reader::ReaderOptions;
+use fangtan::ui;
+use fangtan::width::{AmbiguousWidth, str_width};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+const SAMPLE: &str = include_str!("../assets/sample.md");
+
+fn app(w: u16, h: u16) -> App {
+    let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
+    let opts = ReaderOptions { file_name: "sample.md".into(), ..ReaderOptions::default() };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: w, height: h });
+    app
+}
+
+/// Press keys through the keymap.
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let action = app.opts.keymap.lookup(KeyChord::ch(c)).unwrap();
+        update(app, Msg::Action(action));
+    }
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        update(app, Msg::Input(Input::Char(c)));
+    }
+}
+
+/// The screen as a terminal would show it: one line per row, wide glyphs once.
+fn render(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    t.draw(|f| ui::draw(f, app)).unwrap();
+    text(t.backend().buffer())
+}
+
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        while x < buf.area.width {
+            let s = buf[(x, y)].symbol();
+            out.push_str(s);
+            x += str_width(s, AmbiguousWidth::Narrow).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Two bookmarks, the second with a note; the timestamps are fixed so frames are stable.
+fn marked() -> App {
+    let mut a = app(80, 24);
+    keys(&mut a, "}}m}a");
+    typed(&mut a, "终端里读访谈，真方便 ✓");
+    update(&mut a, Msg::Input(Input::Enter));
+    for b in &mut a.marks.bookmarks {
+        b.created = 1_764_370_000_000;
+        b.updated = 1_764_370_000_000;
+    }
+    keys(&mut a, "g");
+    a
+}
+
+#[test]
+fn marks_in_gutter_and_outline() {
+    let mut a = marked();
+    keys(&mut a, ">");
+    let s = render(&a);
+    assert!(s.contains('✦'), "{s}");
+    insta::assert_snapshot!("bookmark_marks_80x24", s);
+}
+
+#[test]
+fn bookmark_list() {
+    let mut a = marked();
+    keys(&mut a, "'j");
+    let s = render(&a);
+    assert!(s.contains("终端里读访谈"), "{s}");
+    insta::assert_snapshot!("bookmark_list_80x24", s);
+}
+
+#[test]
+fn note_editor() {
+    let mut a = marked();
+    keys(&mut a, ">>a");
+    typed(&mut a, "，再加一句 e\u{301}👍");
+    let s = render(&a);
+    insta::assert_snapshot!("note_editor_80x24", s);
+}
+
+#[test]
+fn a_long_note_scrolls_inside_its_box() {
+    let mut a = marked();
+    keys(&mut a, ">a");
+    typed(&mut a, &"很长的笔记".repeat(40));
+    let s = render(&a);
+    // Every row is still exactly the screen's width: nothing spilled out of the box.
+    for line in s.lines() {
+        assert_eq!(str_width(line, AmbiguousWidth::Narrow), 80, "{line}");
+    }
+    insta::assert_snapshot!("note_editor_long_80x24", s);
+}
+
+#[test]
+fn overlays_never_panic_at_tiny_sizes() {
+    for (w, h) in [(1, 1), (5, 3), (12, 4), (20, 6), (30, 8)] {
+        let mut a = app(w, h);
+        keys(&mut a, "}m'");
+        let _ = render(&a);
+        update(&mut a, Msg::Input(Input::Char('e')));
+        typed(&mut a, "笔记");
+        let _ = render(&a);
+        update(&mut a, Msg::Input(Input::Enter));
+        let _ = render(&a);
+    }
+}

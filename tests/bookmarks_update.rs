@@ -1,0 +1,392 @@
+#![allow(clippy::unwrap_used)]
+//! Bookmarks through `update`, pure: toggling, notes typed through the editor, the list,
+//! next/previous, the citation effect, save effects, and resuming from a store on disk
+//! (a temporary directory given to `Store::new`).
+
+use std::path::{Path, PathBuf};
+
+use fangtan::app::{App, Effect, Input, LineKind, Msg, update};
+use fangtan::keymap::Action;
+use fangtan::parse::{self, ParseOptions};
+use fangtan::reader::ReaderOptions;
+use fangtan::store::{DocId, Store};
+
+/// Two sections, three speakers, a long turn with two paragraphs.
+fn fixture() -> String {
+    let long = "夜里的河很安静，我们把船停在桥下，听水声说话。".repeat(40);
+    format!(
+        "# 河边夜谈\n\n## 开场\n\n\
+**主持人阿青：**欢迎来到河边，今晚我们聊聊夜航。\n\n\
+**老周：**谢谢邀请。我在这条河上跑了二十年船。\n\n\
+**Ming:** I came for the lanterns and stayed for the stories.\n\n\
+## 深谈\n\n\
+**主持人阿青：**{long}\n\n第二段：{long}\n\n\
+**老周：**灯笼是最好的向导，比地图还准。\n\n\
+**Ming:** The last word goes to the river itself.\n"
+    )
+}
+
+fn opts(path: Option<PathBuf>) -> ReaderOptions {
+    ReaderOptions { file_name: "river.md".into(), path, ..ReaderOptions::default() }
+}
+
+fn app_of(text: &str, path: Option<PathBuf>) -> App {
+    let doc = parse::parse(text.to_string(), &ParseOptions::default());
+    let mut app = App::new(doc, opts(path));
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    app
+}
+
+fn app() -> App {
+    app_of(&fixture(), None)
+}
+
+/// An app for `file` with its store loaded from `data` (as the reader does at startup).
+fn stored(file: &Path, data: &Path, resume: bool) -> App {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut app = app_of(&text, Some(file.to_path_buf()));
+    let id = DocId::new(file, &app.doc.text);
+    let loaded = Store::new(data).load(&id, &app.doc).unwrap();
+    app.restore(loaded, resume);
+    app
+}
+
+/// Carry out the save effects as the event loop does.
+fn run(app: &mut App, data: &Path, effects: &[Effect]) {
+    for e in effects {
+        if *e == Effect::SaveMarks {
+            Store::new(data).save(&mut app.marks, &app.doc).unwrap();
+            app.marks_changed();
+        }
+    }
+}
+
+fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    update(app, Msg::Action(a))
+}
+
+fn inp(app: &mut App, i: Input) -> Vec<Effect> {
+    update(app, Msg::Input(i))
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        inp(app, Input::Char(c));
+    }
+}
+
+fn message(app: &App) -> String {
+    app.message.clone().unwrap_or_default()
+}
+
+/// The text of the passage under the passage cursor.
+fn passage(app: &App) -> String {
+    app.passage_anchor().and_then(|a| a.text(&app.doc)).unwrap_or("").to_string()
+}
+
+fn top_line(app: &App) -> (usize, LineKind) {
+    let (vi, l) = &app.view.lines[0];
+    (*vi, l.kind.clone())
+}
+
+#[test]
+fn m_toggles_a_bookmark_on_the_passage() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    assert!(passage(&a).starts_with("谢谢邀请"));
+    let effects = act(&mut a, Action::ToggleBookmark);
+    // No store for this document: nothing to save, and the message says so.
+    assert!(effects.is_empty());
+    assert_eq!(a.marks.bookmarks.len(), 1);
+    let b = &a.marks.bookmarks[0];
+    assert_eq!(b.speaker.as_deref(), Some("老周"));
+    assert_eq!(b.section.as_deref(), Some("开场"));
+    let (item, block) = a.view.passage.unwrap();
+    assert!(a.is_marked(item, block));
+    assert!(message(&a).starts_with("bookmarked 老周, 开场"), "{}", message(&a));
+    assert!(message(&a).contains("this session only"));
+    act(&mut a, Action::ToggleBookmark);
+    assert!(a.marks.bookmarks.is_empty());
+    assert!(!a.is_marked(item, block));
+    assert!(message(&a).starts_with("bookmark removed"));
+}
+
+#[test]
+fn a_types_a_note_with_chinese_emoji_and_combining_marks() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    assert!(a.note_editing());
+    typed(&mut a, "夜航很美");
+    // A family emoji (one cluster of five code points) arrives whole as a paste.
+    update(&mut a, Msg::Paste("👨‍👩‍👧".into()));
+    // A letter and its combining accent, typed one after the other.
+    typed(&mut a, " cafe\u{301}");
+    inp(&mut a, Input::Backspace);
+    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美👨‍👩‍👧 caf");
+    // Left steps over whole clusters: "f", "a", "c", " ", then the emoji.
+    for _ in 0..5 {
+        inp(&mut a, Input::Left);
+    }
+    inp(&mut a, Input::Delete);
+    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美 caf");
+    inp(&mut a, Input::Home);
+    typed(&mut a, "é");
+    inp(&mut a, Input::End);
+    typed(&mut a, "e\u{301}");
+    // Keys that are actions elsewhere are text here.
+    typed(&mut a, "mq");
+    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    inp(&mut a, Input::Enter);
+    assert!(!a.note_editing());
+    assert_eq!(a.marks.bookmarks.len(), 1, "the note added a bookmark");
+    assert_eq!(a.marks.bookmarks[0].note, "é夜航很美 cafe\u{301}mq");
+    assert_eq!(message(&a), "note saved");
+    // Editing again starts from the saved note; Esc leaves it unchanged.
+    act(&mut a, Action::EditNote);
+    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    inp(&mut a, Input::Backspace);
+    inp(&mut a, Input::Esc);
+    assert_eq!(a.marks.bookmarks[0].note, "é夜航很美 cafe\u{301}mq");
+}
+
+#[test]
+fn escape_from_a_new_note_leaves_no_bookmark() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "草稿");
+    inp(&mut a, Input::Esc);
+    assert!(!a.note_editing());
+    assert!(a.marks.bookmarks.is_empty());
+}
+
+#[test]
+fn a_pasted_note_is_one_line_without_control_characters() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    update(&mut a, Msg::Paste("第一行\n第二行\u{1b}[31m红".into()));
+    inp(&mut a, Input::Enter);
+    let note = &a.marks.bookmarks[0].note;
+    assert!(!note.chars().any(char::is_control), "{note:?}");
+    assert!(note.starts_with("第一行 第二行"));
+}
+
+/// Bookmarks on the turns of 老周 (first) and Ming (second).
+fn two_marks() -> App {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::ToggleBookmark);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::ToggleBookmark);
+    act(&mut a, Action::Top);
+    a
+}
+
+#[test]
+fn next_and_previous_bookmark_wrap_around() {
+    let mut a = two_marks();
+    act(&mut a, Action::NextBookmark);
+    assert!(passage(&a).starts_with("谢谢邀请"), "{}", passage(&a));
+    assert!(message(&a).starts_with("bookmark 1/2 · 老周"), "{}", message(&a));
+    act(&mut a, Action::NextBookmark);
+    assert!(passage(&a).starts_with("I came for the lanterns"));
+    assert_eq!(message(&a), "bookmark 2/2 · Ming, 开场");
+    act(&mut a, Action::NextBookmark);
+    assert!(passage(&a).starts_with("谢谢邀请"));
+    assert!(message(&a).ends_with("(wrapped to the first)"));
+    act(&mut a, Action::PrevBookmark);
+    assert!(passage(&a).starts_with("I came for the lanterns"));
+    assert!(message(&a).ends_with("(wrapped to the last)"));
+    let mut empty = app();
+    act(&mut empty, Action::NextBookmark);
+    assert!(message(&empty).starts_with("no bookmarks"));
+}
+
+#[test]
+fn the_list_moves_jumps_deletes_and_undoes() {
+    let mut a = two_marks();
+    act(&mut a, Action::BookmarkList);
+    assert!(a.list_open());
+    assert_eq!(a.list.as_ref().unwrap().sel, 0);
+    // Reader keys do not scroll the reader under the list.
+    let pos = a.pos;
+    act(&mut a, Action::LineDown);
+    assert_eq!(a.list.as_ref().unwrap().sel, 1);
+    act(&mut a, Action::LineDown);
+    assert_eq!(a.list.as_ref().unwrap().sel, 1, "stays on the last");
+    assert_eq!(a.pos, pos);
+    act(&mut a, Action::Select);
+    assert!(!a.list_open());
+    assert!(passage(&a).starts_with("I came for the lanterns"));
+    // Delete the selected one, bring it back.
+    act(&mut a, Action::BookmarkList);
+    act(&mut a, Action::LineUp);
+    inp(&mut a, Input::Char('d'));
+    assert_eq!(a.marks.bookmarks.len(), 1);
+    assert_eq!(a.marks.bookmarks[0].speaker.as_deref(), Some("Ming"));
+    assert!(message(&a).starts_with("bookmark deleted"));
+    inp(&mut a, Input::Char('u'));
+    assert_eq!(a.marks.bookmarks.len(), 2);
+    assert_eq!(a.list.as_ref().unwrap().sel, 0, "the restored bookmark is selected");
+    inp(&mut a, Input::Char('u'));
+    assert_eq!(message(&a), "nothing to undo");
+    // e edits the selected note and returns to the list.
+    inp(&mut a, Input::Char('e'));
+    assert!(a.note_editing() && !a.list_open());
+    typed(&mut a, "二十年");
+    inp(&mut a, Input::Enter);
+    assert!(a.list_open());
+    assert_eq!(a.marks.bookmarks[0].note, "二十年");
+    act(&mut a, Action::Cancel);
+    assert!(!a.list_open());
+}
+
+#[test]
+fn y_copies_the_passage_as_a_citation() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    let effects = act(&mut a, Action::CopyCitation);
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(text, "> 谢谢邀请。我在这条河上跑了二十年船。\n\n— 老周, 开场, 河边夜谈\n");
+    assert!(message(&a).starts_with("copied the passage as a citation"));
+}
+
+#[test]
+fn changes_and_leaving_emit_saves_when_there_is_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    assert_eq!(act(&mut a, Action::ToggleBookmark), vec![Effect::SaveMarks]);
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "好");
+    assert_eq!(inp(&mut a, Input::Enter), vec![Effect::SaveMarks]);
+    act(&mut a, Action::BookmarkList);
+    assert_eq!(inp(&mut a, Input::Char('d')), vec![Effect::SaveMarks]);
+    assert_eq!(inp(&mut a, Input::Char('u')), vec![Effect::SaveMarks]);
+    act(&mut a, Action::Cancel);
+    assert_eq!(act(&mut a, Action::Suspend), vec![Effect::SaveMarks, Effect::Suspend]);
+    assert_eq!(act(&mut a, Action::Quit), vec![Effect::SaveMarks, Effect::Quit]);
+    assert!(a.marks.position.is_some(), "the position is remembered before leaving");
+    // Without a store, quitting is just quitting.
+    let mut plain = app();
+    assert_eq!(act(&mut plain, Action::Quit), vec![Effect::Quit]);
+}
+
+#[test]
+fn reopening_resumes_where_the_reader_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    let mut a = stored(&file, &data, true);
+    assert_eq!(a.message, None, "nothing to resume the first time");
+    for _ in 0..4 {
+        act(&mut a, Action::NextTurn);
+    }
+    for _ in 0..7 {
+        act(&mut a, Action::LineDown);
+    }
+    let top = top_line(&a);
+    assert!(matches!(top.1, LineKind::Text { row: ref r, .. } if r.start > 0), "{top:?}");
+    act(&mut a, Action::ToggleBookmark);
+    let effects = act(&mut a, Action::Quit);
+    run(&mut a, &data, &effects);
+
+    let b = stored(&file, &data, true);
+    assert_eq!(top_line(&b), top, "same line on top");
+    assert!(message(&b).starts_with("resumed at 主持人阿青, 深谈"), "{}", message(&b));
+    assert_eq!(b.marks.bookmarks.len(), 1);
+    assert_eq!(b.marks.bookmarks[0].anchor, a.marks.bookmarks[0].anchor);
+    let (item, block) = b.view.passage.unwrap();
+    assert!(b.is_marked(item, block));
+
+    // --no-resume (or `[reading] resume = false`) opens at the top, marks still loaded.
+    let c = stored(&file, &data, false);
+    assert_eq!(c.pos, fangtan::app::Pos::TOP);
+    assert_eq!(c.message, None);
+    assert_eq!(c.marks.bookmarks.len(), 1);
+}
+
+#[test]
+fn an_edited_file_keeps_the_bookmark_on_its_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::ToggleBookmark);
+    let effects = act(&mut a, Action::Quit);
+    run(&mut a, &data, &effects);
+    // A new turn at the start shifts every item by one.
+    let edited =
+        fixture().replace("## 开场\n\n", "## 开场\n\n**主持人阿青：**先说一句开场白。\n\n");
+    std::fs::write(&file, edited).unwrap();
+    let mut b = stored(&file, &data, true);
+    assert!(passage(&b).starts_with("谢谢邀请"), "resumed on the same passage");
+    act(&mut b, Action::Top);
+    act(&mut b, Action::NextBookmark);
+    assert!(passage(&b).starts_with("谢谢邀请"));
+}
+
+#[test]
+fn a_corrupt_store_is_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let doc = parse::parse(text, &ParseOptions::default());
+    let store = Store::new(&data);
+    std::fs::write(store.path_for(&DocId::new(&file, &doc.text)), b"{ not json").unwrap();
+    let a = stored(&file, &data, true);
+    assert!(message(&a).contains("unreadable"), "{}", message(&a));
+    let kept = std::fs::read_dir(&data)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".corrupt-"))
+        .count();
+    assert_eq!(kept, 1);
+}
+
+#[test]
+fn ctrl_c_while_typing_a_note_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "还没写完");
+    let effects = act(&mut a, Action::ForceQuit);
+    assert_eq!(effects, vec![Effect::SaveMarks, Effect::Quit]);
+    run(&mut a, &data, &effects);
+    let b = stored(&file, &data, true);
+    assert_eq!(b.marks.bookmarks.len(), 1);
+    assert_eq!(b.marks.bookmarks[0].note, "还没写完");
+}
+
+#[test]
+fn a_paste_into_the_search_prompt_searches_once() {
+    let mut a = app();
+    act(&mut a, Action::Search);
+    update(&mut a, Msg::Paste("灯笼\n".into()));
+    let s = a.search.as_ref().unwrap();
+    assert_eq!(s.query, "灯笼");
+    // Outside the prompt and the note editor a paste does nothing.
+    inp(&mut a, Input::Esc);
+    let pos = a.pos;
+    update(&mut a, Msg::Paste("jjjj".into()));
+    assert_eq!(a.pos, pos);
+    assert!(a.marks.bookmarks.is_empty());
+}

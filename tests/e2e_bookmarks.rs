@@ -1,0 +1,168 @@
+#![allow(clippy::unwrap_used)]
+//! Bookmarks end to end in a real terminal: tmux runs the binary with its own data
+//! directory; we bookmark, type a Chinese note, quit, reopen, and read the export.
+//! Without tmux these tests say they were skipped and pass.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[path = "support/tmux.rs"]
+mod support;
+
+use support::{BIN, Tmux, have_tmux};
+
+/// Type text as it is (UTF-8), not as key names.
+fn literal(t: &Tmux, text: &str) {
+    t.tmux(&["send-keys", "-t", "t", "-l", text]);
+}
+
+/// A transcript long enough to scroll, written for these tests.
+fn fixture(dir: &Path) -> PathBuf {
+    let mut s = String::from("# 渡口访谈\n\n## 上午\n\n");
+    for i in 0..30 {
+        let who = ["**船工老林：**", "**记者小苏：**", "**Ada:** "][i % 3];
+        let body = if i % 3 == 2 {
+            format!("Part {i}: the ferry leaves at dawn and the fog is thick on the water. ")
+                .repeat(3)
+        } else {
+            format!("第{i}回，渡口的雾很浓，船慢慢地离岸，岸上的人挥手。").repeat(4)
+        };
+        s.push_str(&format!("{who}{body}\n\n"));
+        if i == 15 {
+            s.push_str("## 下午\n\n");
+        }
+    }
+    let p = dir.join("ferry.md");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn command(data: &Path, file: &Path) -> String {
+    format!(
+        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {}; echo EXIT=$?; sleep 60'",
+        data.display(),
+        file.display()
+    )
+}
+
+/// The reading pane's rows: right of the outline divider when the outline is shown.
+fn reading_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| match l.find('│') {
+            Some(i) => l[i + '│'.len_utf8()..].to_string(),
+            None => l.to_string(),
+        })
+        .map(|l| l.trim_start_matches(['▎', '✦', ' ']).trim_end().to_string())
+        .collect()
+}
+
+/// The status line (the last row).
+fn status(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn bookmark_with_a_chinese_note_survives_a_restart() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let data = dir.path().join("data");
+    let note = "雾里认路，记下来";
+
+    let t = Tmux::start("first", 100, 30, &command(&data, &file));
+    t.wait("the reader", |s| s.contains("渡口访谈") && s.contains("ferry.md"));
+    for _ in 0..7 {
+        t.keys(&["}"]);
+    }
+    t.wait("turn 6", |s| reading_rows(s)[1].starts_with("第6回"));
+    t.keys(&["j", "j"]);
+    let before = t.wait("two lines into turn 6", |s| {
+        let r = reading_rows(s);
+        r[0].contains("第6回") && !r[0].starts_with("第6回")
+    });
+    let top = reading_rows(&before)[0].clone();
+    t.keys(&["m"]);
+    t.wait("bookmarked", |s| status(s).contains("bookmarked"));
+    t.keys(&["a"]);
+    t.wait("the note editor", |s| s.contains("Enter saves"));
+    literal(&t, note);
+    t.wait("the note typed", |s| s.contains(note));
+    t.keys(&["Enter"]);
+    t.wait("saved", |s| status(s).contains("note saved"));
+    t.keys(&["q"]);
+    let s = t.wait("exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    drop(t);
+
+    let t = Tmux::start("second", 100, 30, &command(&data, &file));
+    let s = t.wait("resumed", |s| status(s).contains("resumed at"));
+    assert!(status(&s).contains("船工老林, 上午"), "{s}");
+    assert_eq!(reading_rows(&s)[0], top, "same passage on top:\n{s}");
+    // The passage carries the mark in the gutter (and its turn in the outline).
+    assert!(s.lines().filter(|l| l.contains('✦')).count() >= 2, "{s}");
+    t.keys(&["'"]);
+    let s = t.wait("the list", |s| s.contains("Bookmarks"));
+    assert!(s.contains(note) && s.contains("船工老林 · 上午"), "{s}");
+    // Escape and q sent together read as Alt-q: wait for the list to close first.
+    t.keys(&["Escape"]);
+    t.wait("the list closed", |s| !s.contains("Bookmarks"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+
+    let out = Command::new(BIN).arg("bookmarks").arg(&file).env("FANGTAN_DATA_DIR", &data).output();
+    let out = out.unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# 渡口访谈"), "{md}");
+    assert!(md.contains("> 第6回，渡口的雾很浓"), "{md}");
+    assert!(md.contains("— 船工老林, 上午"), "{md}");
+    assert!(md.contains(&format!("**Note:** {note}")), "{md}");
+
+    let out = Command::new(BIN)
+        .args(["bookmarks", "--format", "json"])
+        .arg(&file)
+        .env("FANGTAN_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["bookmarks"][0]["note"], note);
+
+    let out = Command::new(BIN)
+        .args(["bookmarks", "--all"])
+        .env("FANGTAN_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    let all = String::from_utf8(out.stdout).unwrap();
+    assert!(all.starts_with("1 bookmark, last read ") && all.contains("ferry.md"), "{all}");
+}
+
+#[test]
+fn no_resume_opens_at_the_top() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let data = dir.path().join("data");
+    let t = Tmux::start("deep", 100, 30, &command(&data, &file));
+    t.wait("the reader", |s| s.contains("渡口访谈"));
+    t.keys(&["}", "}", "}", "}", "q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    let cmd = format!(
+        "sh -c 'FANGTAN_DATA_DIR={} {BIN} --no-resume {}; echo EXIT=$?; sleep 60'",
+        data.display(),
+        file.display()
+    );
+    let t = Tmux::start("top", 100, 30, &cmd);
+    let s = t.wait("the reader", |s| s.contains("ferry.md"));
+    assert!(reading_rows(&s)[0].contains("渡口访谈"), "{s}");
+    assert!(!s.contains("resumed at"), "{s}");
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
