@@ -186,10 +186,12 @@ impl Builder {
     }
 
     fn intern(&mut self, name: &str) -> SpeakerId {
-        let canonical = self.aliases.get(name).map(String::as_str).unwrap_or(name).to_string();
-        if let Some(&id) = self.speaker_ix.get(&canonical) {
+        let canonical = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        // Every turn interns its speaker, and speakers repeat: only a new one allocates.
+        if let Some(&id) = self.speaker_ix.get(canonical) {
             return id;
         }
+        let canonical = canonical.to_string();
         let id = self.doc.speakers.len();
         let display = self.names.get(&canonical).cloned().unwrap_or_else(|| canonical.clone());
         self.doc.speakers.push(Speaker { name: canonical.clone(), display, turns: Vec::new() });

@@ -66,16 +66,33 @@ fn is_cjk(c: Option<char>) -> bool {
 /// Parse the inline content of a block whose lines are the given source ranges (each
 /// already stripped of block markers and surrounding whitespace).
 pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
-    let mut toks = Vec::new();
+    // A document has tens of thousands of blocks: reuse one token buffer per thread rather
+    // than growing a fresh one for each block.
+    thread_local! {
+        static TOKS: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    TOKS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut toks) => parse_into(src, lines, &mut toks),
+        // Not reachable today (parsing does not re-enter itself), but never panic over it.
+        Err(_) => parse_into(src, lines, &mut Vec::new()),
+    })
+}
+
+fn parse_into(src: &str, lines: &[Range<usize>], toks: &mut Vec<Tok>) -> Inline {
+    toks.clear();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             toks.push(Tok::Break);
         }
-        tokenize(src, line.clone(), &mut toks);
+        tokenize(src, line.clone(), toks);
     }
-    process_emphasis(&mut toks);
-    drop_empty_emphasis(src, &mut toks);
-    render(src, &toks)
+    process_emphasis(toks);
+    drop_empty_emphasis(src, toks);
+    // The display text is about as long as the source lines: size it once.
+    let cap = lines.iter().map(|l| l.len() + 1).sum();
+    let inline = render(src, toks, cap);
+    toks.clear();
+    inline
 }
 
 fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
@@ -192,11 +209,28 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
                 }
                 None => i += 1,
             },
-            _ => i += 1,
+            // Most bytes are ordinary text: jump straight to the next byte that can start
+            // markup instead of going round the match once per byte.
+            _ => {
+                i += 1;
+                i += b[i..end].iter().position(|&c| SPECIAL[usize::from(c)]).unwrap_or(end - i);
+            }
         }
     }
     flush!(end);
 }
+
+/// Bytes that can begin inline markup (the arms of `tokenize`'s match).
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    let bytes = b"\\*_`![<";
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 fn trim_one_space(src: &str, r: Range<usize>) -> Range<usize> {
     let s = &src[r.clone()];
@@ -405,11 +439,8 @@ impl Out {
         // what precedes it (to drop an export's stray space), so split there.
         let mut rest = s;
         while !rest.is_empty() {
-            let cut = rest
-                .char_indices()
-                .skip(1)
-                .find(|&(_, c)| is_fullwidth_pause_or_close(c))
-                .map_or(rest.len(), |(i, _)| i);
+            let first = rest.chars().next().map_or(0, char::len_utf8);
+            let cut = next_pause_or_close(rest, first).unwrap_or(rest.len());
             if rest.chars().next().is_some_and(is_fullwidth_pause_or_close) {
                 self.trim_trailing_spaces();
             }
@@ -452,6 +483,17 @@ impl Out {
     }
 }
 
+/// Byte offset of the first full-width pause or closing mark in `s` at or after `from` (a
+/// char boundary). Every such mark is U+30xx or U+FFxx, whose UTF-8 starts with 0xE3 or
+/// 0xEF, so `memchr2` finds the few candidates instead of decoding every char of the piece
+/// (this runs on every piece of every block).
+fn next_pause_or_close(s: &str, from: usize) -> Option<usize> {
+    memchr::memchr2_iter(0xE3, 0xEF, &s.as_bytes()[from..]).map(|p| from + p).find(|&p| {
+        // 0xE3 and 0xEF only ever lead a sequence, so `p` is a char boundary.
+        s.get(p..).and_then(|t| t.chars().next()).is_some_and(is_fullwidth_pause_or_close)
+    })
+}
+
 /// Full-width pause, stop and closing marks: a space before them is an export artefact.
 fn is_fullwidth_pause_or_close(c: char) -> bool {
     matches!(
@@ -478,8 +520,8 @@ struct Open {
     id: usize,
 }
 
-fn render(src: &str, toks: &[Tok]) -> Inline {
-    let mut out = Out { text: String::new(), runs: Vec::new() };
+fn render(src: &str, toks: &[Tok], cap: usize) -> Inline {
+    let mut out = Out { text: String::with_capacity(cap), runs: Vec::new() };
     let mut stack: Vec<Open> = Vec::new();
     let mut links: Vec<String> = Vec::new();
     let mut pending_break = false;
@@ -587,15 +629,20 @@ fn finish(mut out: Out) -> Inline {
             !r.range.is_empty()
         });
     }
-    let mut blank_groups = std::collections::HashMap::<usize, bool>::new();
+    // Group ids are numbered densely from 0 within the block (see `process_emphasis`), so
+    // a vector indexed by id does what a map would without hashing.
+    let groups = out.runs.iter().filter_map(|r| r.quote).max().map_or(0, |m| m + 1);
+    // Per group: None = no run seen, Some(all runs blank so far).
+    let mut blank_groups: Vec<Option<bool>> = vec![None; groups];
     for r in &out.runs {
         if let Some(g) = r.quote {
             let blank = out.text[r.range.clone()].trim().is_empty();
-            blank_groups.entry(g).and_modify(|b| *b &= blank).or_insert(blank);
+            let slot = &mut blank_groups[g];
+            *slot = Some(slot.unwrap_or(true) && blank);
         }
     }
     for r in &mut out.runs {
-        if r.quote.is_some_and(|g| blank_groups.get(&g) == Some(&true)) {
+        if r.quote.is_some_and(|g| blank_groups[g] == Some(true)) {
             r.quote = None;
             r.style = Style(r.style.0 & !Style::STRONG.0);
         }
@@ -675,6 +722,14 @@ mod tests {
         assert!(q.is_empty());
         let (t, q) = bold("前文** **后文");
         assert!(q.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn pause_marks_found_past_the_first_char() {
+        assert_eq!(next_pause_or_close("，好，", 3), Some(6));
+        assert_eq!(next_pause_or_close("好（对）吗", 0), Some(9));
+        assert_eq!(next_pause_or_close("“引号”～", 0), None);
+        assert_eq!(bold("你好 ，世界 。").0, "你好，世界。");
     }
 
     #[test]

@@ -191,7 +191,7 @@ pub fn plain_label(s: &str) -> Option<Label> {
     let head = &s[start..window];
     let line = &head[..head.find('\n').unwrap_or(head.len())];
     // The first colon on the line ends the candidate name.
-    let idx = line.find(['：', ':'])?;
+    let idx = first_colon(line)?;
     let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
@@ -200,6 +200,14 @@ pub fn plain_label(s: &str) -> Option<Label> {
         return None;
     }
     Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: false })
+}
+
+/// Byte offset of the first `:` or `：` (U+FF1A, bytes EF BC 9A) in `s`. Called for every
+/// paragraph line, several times: `memchr2` on the bytes avoids decoding each char.
+fn first_colon(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(b':', 0xEF, b)
+        .find(|&p| b[p] == b':' || b[p..].starts_with("：".as_bytes()))
 }
 
 fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
@@ -259,6 +267,15 @@ mod tests {
         assert_eq!(plain_label("https://example.com is down"), None);
         assert_eq!(plain_label("他说，是的：好"), None);
         assert_eq!(plain_label("2024: x"), None);
+    }
+
+    #[test]
+    fn first_colon_finds_either_width() {
+        assert_eq!(first_colon("问：好"), Some(3));
+        assert_eq!(first_colon("Ada: 你：好"), Some(3));
+        // Other U+FFxx characters share the 0xEF lead byte but are not colons.
+        assert_eq!(first_colon("！？；x：y"), Some(10));
+        assert_eq!(first_colon("无冒号，也无"), None);
     }
 
     #[test]

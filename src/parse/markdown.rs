@@ -402,8 +402,15 @@ fn count_labels(text: &str, raws: &[Raw]) -> HashMap<String, usize> {
                     // A bold label only counts where it begins the paragraph; a plain one
                     // anywhere at a line start.
                     if k == 0 || !l.bold {
-                        *counts.entry(s[l.name].to_string()).or_default() +=
-                            if l.bold { 2 } else { 1 };
+                        let add = if l.bold { 2 } else { 1 };
+                        // Look up before inserting: `entry` would need an owned key (an
+                        // allocation) for every label line, and most names repeat.
+                        match counts.get_mut(&s[l.name.clone()]) {
+                            Some(c) => *c += add,
+                            None => {
+                                counts.insert(s[l.name].to_string(), add);
+                            }
+                        }
                     }
                 }
             }
