@@ -247,6 +247,7 @@ impl Config {
             format: None,
             aliases: self.speakers.aliases.clone().into_iter().collect::<HashMap<_, _>>(),
             names: self.speakers.names.clone().into_iter().collect::<HashMap<_, _>>(),
+            labels: self.label_patterns(),
         }
     }
 

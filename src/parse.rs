@@ -28,6 +28,9 @@ pub struct ParseOptions {
     pub aliases: HashMap<String, String>,
     /// Speaker name → display name.
     pub names: HashMap<String, String>,
+    /// Extra label patterns (`[speakers] labels`): anchored regexes with a `name` group and
+    /// an optional `time` group, tried at the start of a paragraph line.
+    pub labels: Vec<regex::Regex>,
 }
 
 /// Detect the format of a text by its content.
@@ -64,6 +67,7 @@ pub struct Builder {
     speaker_ix: HashMap<String, SpeakerId>,
     aliases: HashMap<String, String>,
     names: HashMap<String, String>,
+    labels: Vec<regex::Regex>,
     /// Open sections as (level, index), innermost last.
     open: Vec<(u8, usize)>,
     /// The turn being filled, if any.
@@ -77,9 +81,15 @@ impl Builder {
             speaker_ix: HashMap::new(),
             aliases: opts.aliases.clone(),
             names: opts.names.clone(),
+            labels: opts.labels.clone(),
             open: Vec::new(),
             current: None,
         }
+    }
+
+    /// The user's extra label patterns.
+    pub fn label_patterns(&self) -> &[regex::Regex] {
+        &self.labels
     }
 
     /// The decoded source text.

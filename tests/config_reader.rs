@@ -118,3 +118,28 @@ fn a_remapped_key_works_in_the_terminal() {
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn a_label_pattern_from_the_config_finds_speakers() {
+    let dir = tempfile::tempdir().unwrap();
+    // A court-record style the built-in rules don't know: `【Name 00:01:02】 text`.
+    let talk = write(
+        dir.path(),
+        "record.txt",
+        "【书记员 00:00:05】 现在开庭。\n\n【Judge Li 00:01:10】 Please be seated.\n\n【书记员 00:02:00】 记录完毕。\n",
+    );
+    let cfg = write(
+        dir.path(),
+        "config.toml",
+        "[speakers]\nlabels = ['【(?P<name>[^】]+?) (?P<time>\\d+:\\d+:\\d+)】']\n",
+    );
+    let o = Command::new(BIN).arg("dump").arg(&talk).arg("--config").arg(&cfg).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let turns = v["turns"].as_array().unwrap();
+    assert_eq!(turns.len(), 3, "{v}");
+    assert_eq!(turns[1]["speaker"], "Judge Li");
+    assert_eq!(turns[1]["start"], "00:01:10");
+    assert_eq!(turns[1]["paragraphs"][0], "Please be seated.");
+    assert_eq!(v["speakers"][0]["turns"], 2);
+}

@@ -177,6 +177,23 @@ pub fn bold_label(s: &str) -> Option<Label> {
     Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: true })
 }
 
+/// A label matched by one of the user's patterns (`[speakers] labels`): the `name` group is
+/// the speaker, an optional `time` group the start time. Such a label counts on its own
+/// merits, like a bold one.
+pub fn pattern_label(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
+    for re in patterns {
+        let Some(c) = re.captures(s) else { continue };
+        let (Some(all), Some(name)) = (c.get(0), c.name("name")) else { continue };
+        if all.start() != 0 || !valid_name(name.as_str().trim()) {
+            continue;
+        }
+        let name = trim_range(s, name.range());
+        let start_ms = c.name("time").and_then(|t| parse_time(t.as_str()));
+        return Some(Label { name, start_ms, end: skip_spaces(s, all.end()), bold: true });
+    }
+    None
+}
+
 /// A plain label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`.
 pub fn plain_label(s: &str) -> Option<Label> {
     let (pre_ms, start) = match bracket_time(s, '[', ']') {

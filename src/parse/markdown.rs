@@ -372,9 +372,14 @@ fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
 }
 
 /// Find a label at the start of a paragraph line; plain labels only for known names.
-fn find_label(text: &str, line: &Range<usize>, known: &HashMap<String, usize>) -> Option<Label> {
+fn find_label(
+    text: &str,
+    line: &Range<usize>,
+    known: &HashMap<String, usize>,
+    patterns: &[regex::Regex],
+) -> Option<Label> {
     let s = &text[line.clone()];
-    if let Some(l) = label::bold_label(s) {
+    if let Some(l) = label::bold_label(s).or_else(|| label::pattern_label(s, patterns)) {
         return Some(l);
     }
     let l = label::plain_label(s)?;
@@ -391,13 +396,15 @@ fn shift(l: Label, by: usize) -> Label {
 }
 
 /// Names used as labels, counted over every line of every top-level paragraph.
-fn count_labels(text: &str, raws: &[Raw]) -> HashMap<String, usize> {
+fn count_labels(text: &str, raws: &[Raw], patterns: &[regex::Regex]) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for r in raws {
         if let Raw::Para { lines } = r {
             for (k, line) in lines.iter().enumerate() {
                 let s = &text[line.clone()];
-                let found = label::bold_label(s).or_else(|| label::plain_label(s));
+                let found = label::bold_label(s)
+                    .or_else(|| label::pattern_label(s, patterns))
+                    .or_else(|| label::plain_label(s));
                 if let Some(l) = found {
                     // A bold label only counts where it begins the paragraph; a plain one
                     // anywhere at a line start.
@@ -470,7 +477,8 @@ pub fn parse(b: &mut Builder) {
 
 fn build(text: &str, b: &mut Builder) {
     let raws = scan(text);
-    let known = count_labels(text, &raws);
+    let patterns = b.label_patterns().to_vec();
+    let known = count_labels(text, &raws, &patterns);
     let mut i = 0;
     let mut in_preamble = true;
     while i < raws.len() {
@@ -516,7 +524,15 @@ fn build(text: &str, b: &mut Builder) {
             Raw::Para { lines } => {
                 let next_is_list = matches!(raws.get(i + 1), Some(Raw::Item { .. }));
                 let next_ends = matches!(raws.get(i + 1), None | Some(Raw::Heading { .. }));
-                paragraph(text, b, lines, &known, next_is_list || next_ends, &mut in_preamble);
+                paragraph(
+                    text,
+                    b,
+                    lines,
+                    &known,
+                    &patterns,
+                    next_is_list || next_ends,
+                    &mut in_preamble,
+                );
             }
         }
         i += 1;
@@ -528,6 +544,7 @@ fn paragraph(
     b: &mut Builder,
     lines: &[Range<usize>],
     known: &HashMap<String, usize>,
+    patterns: &[regex::Regex],
     label_alone_is_subheading: bool,
     in_preamble: &mut bool,
 ) {
@@ -564,7 +581,7 @@ fn paragraph(
         let here = if k == lines.len() {
             None
         } else {
-            let l = find_label(text, &lines[k], known);
+            let l = find_label(text, &lines[k], known, patterns);
             match l {
                 Some(l)
                     if k == 0

@@ -33,7 +33,11 @@ fn build(text: &str, b: &mut Builder) {
             *counts.entry(&text[l.start + lb.name.start..l.start + lb.name.end]).or_default() += 1;
         }
     }
+    let patterns = b.label_patterns().to_vec();
     let is_label = |l: &Range<usize>| {
+        if let Some(lb) = label::pattern_label(&text[l.clone()], &patterns) {
+            return Some(lb);
+        }
         label::plain_label(&text[l.clone()]).filter(|lb| {
             counts.get(&text[l.start + lb.name.start..l.start + lb.name.end]).copied().unwrap_or(0)
                 >= 2
