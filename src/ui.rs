@@ -664,23 +664,9 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let border = Style::default().fg(theme.heading);
-    fill(buf, a, Style::default());
+    framed(buf, a, " Keys · Esc closes · j/k scroll ", border, amb);
     let right = a.x + a.width - 1;
     let bottom = a.y + a.height - 1;
-    let end = right + 1;
-    let horiz = "─".repeat(usize::from(a.width - 2) / str_width("─", amb).max(1));
-    put(buf, a.x, a.y, end, "┌", border, amb);
-    put(buf, a.x + 1, a.y, right, &horiz, border, amb);
-    put(buf, right, a.y, end, "┐", border, amb);
-    put(buf, a.x, bottom, end, "└", border, amb);
-    put(buf, a.x + 1, bottom, right, &horiz, border, amb);
-    put(buf, right, bottom, end, "┘", border, amb);
-    for y in a.y + 1..bottom {
-        put(buf, a.x, y, end, "│", border, amb);
-        put(buf, right, y, end, "│", border, amb);
-    }
-    let title = " Keys · Esc closes · j/k scroll ";
-    put(buf, a.x + 2, a.y, right, title, border.add_modifier(Modifier::BOLD), amb);
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
     for (i, (action, chords)) in app.opts.keymap.bindings().iter().skip(app.help_top).enumerate() {
         let y = a.y + 1 + i as u16;
