@@ -220,6 +220,8 @@ fn reader_options(config: &Config, file_name: String) -> fangtan::reader::Reader
         cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
         latin_words_per_minute: config.reading.latin_words_per_minute,
         theme: Some(config.resolve_theme(&fangtan::config::EnvInfo::from_env())),
+        paragraph_spacing: config.layout.paragraph_spacing,
+        show_images: config.layout.show_images,
         ..fangtan::reader::ReaderOptions::default()
     }
 }

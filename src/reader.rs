@@ -40,6 +40,10 @@ pub struct ReaderOptions {
     pub path: Option<PathBuf>,
     /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
     pub resume: bool,
+    /// Blank rows between paragraphs.
+    pub paragraph_spacing: usize,
+    /// Show images as one `[图片/image] URL` row each.
+    pub show_images: bool,
 }
 
 impl Default for ReaderOptions {
@@ -56,6 +60,8 @@ impl Default for ReaderOptions {
             theme: None,
             path: None,
             resume: true,
+            paragraph_spacing: 1,
+            show_images: true,
         }
     }
 }

@@ -12,6 +12,7 @@ use fangtan::config::{Config, EnvInfo};
 use fangtan::parse;
 use fangtan::reader::ReaderOptions;
 use fangtan::ui;
+use fangtan::width::{AmbiguousWidth, str_width};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
@@ -142,4 +143,41 @@ fn a_label_pattern_from_the_config_finds_speakers() {
     assert_eq!(turns[1]["start"], "00:01:10");
     assert_eq!(turns[1]["paragraphs"][0], "Please be seated.");
     assert_eq!(v["speakers"][0]["turns"], 2);
+}
+
+/// The reading pane's text for a document under some reader options.
+fn screen_with(src: &str, opts: ReaderOptions) -> String {
+    let doc = parse::parse(src.to_string(), &Default::default());
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: 60, height: 20 });
+    let mut t = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    t.draw(|f| ui::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..20 {
+        let mut x = 0;
+        while x < 60 {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += str_width(sym, AmbiguousWidth::Narrow).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn paragraph_spacing_and_show_images_change_the_reading_pane() {
+    let src = "# 图与文\n\n**甲：** 第一段。\n\n![](https://example.org/a.png)\n\n第二段。\n";
+    let base = screen_with(src, ReaderOptions::default());
+    assert!(base.contains("https://example.org/a.png"), "{base}");
+    let hidden = screen_with(src, ReaderOptions { show_images: false, ..Default::default() });
+    assert!(!hidden.contains("example.org"), "{hidden}");
+    let tight = screen_with(src, ReaderOptions { paragraph_spacing: 0, ..Default::default() });
+    let (b, t) = (rows(&base), rows(&tight));
+    fn rows(s: &str) -> Vec<&str> {
+        s.lines().map(str::trim_end).collect()
+    }
+    let at = |r: &[&str], what: &str| r.iter().position(|l| l.contains(what)).unwrap();
+    assert!(at(&t, "第二段") - at(&t, "第一段") < at(&b, "第二段") - at(&b, "第一段"));
 }

@@ -191,6 +191,8 @@ impl App {
         let amb = self.opts.ambiguous;
         for (b, block) in self.doc.item_blocks(item).iter().enumerate() {
             match &block.kind {
+                // With images hidden (`[layout] show_images = false`) an image takes no room.
+                BlockKind::Image { .. } if !self.opts.show_images => continue,
                 BlockKind::Image { .. } => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Image(b) })
                 }
@@ -215,7 +217,11 @@ impl App {
                     }
                 }
             }
-            out.push(Line { key: LineKey::gap(b), kind: LineKind::Blank });
+            // `[layout] paragraph_spacing` blank rows after each block (they share one key:
+            // a position never rests inside the gap).
+            for _ in 0..self.opts.paragraph_spacing {
+                out.push(Line { key: LineKey::gap(b), kind: LineKind::Blank });
+            }
         }
     }
 
