@@ -196,6 +196,32 @@ fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     r.start + lead..r.start + s.trim_end().len().max(lead)
 }
 
+/// The lines that continue a paragraph or list item from line `i`: up to a blank line or a
+/// line that starts another block (any list marker too, inside a list item). Returns the
+/// index of the first line not taken.
+fn continuation(
+    text: &str,
+    lines: &[Range<usize>],
+    mut i: usize,
+    in_item: bool,
+    body: &mut Vec<Range<usize>>,
+) -> usize {
+    while i < lines.len() {
+        let l = &text[lines[i].clone()];
+        if is_blank(l) {
+            break;
+        }
+        let (col, off) = indent(l);
+        let t = &l[off..];
+        if (in_item && list_marker(t).is_some()) || interrupts(t, col) {
+            break;
+        }
+        body.push(trimmed(text, &lines[i]));
+        i += 1;
+    }
+    i
+}
+
 fn scan(text: &str) -> Vec<Raw> {
     let lines = split_lines(text);
     let mut out = Vec::new();
@@ -302,39 +328,14 @@ fn scan(text: &str) -> Vec<Raw> {
             let first = trimmed(text, &(tstart + mlen..lr.end));
             let mut body = vec![first];
             item_content_col = Some(col + mlen);
-            i += 1;
-            while i < lines.len() {
-                let l = &text[lines[i].clone()];
-                if is_blank(l) {
-                    break;
-                }
-                let (c2, o2) = indent(l);
-                let lt = &l[o2..];
-                if list_marker(lt).is_some() || interrupts(lt, c2) {
-                    break;
-                }
-                body.push(trimmed(text, &lines[i]));
-                i += 1;
-            }
+            i = continuation(text, &lines, i + 1, true, &mut body);
             body.retain(|r| !r.is_empty());
             out.push(Raw::Item { depth, marker, lines: body });
             continue;
         }
         // A paragraph.
         let mut body = vec![trimmed(text, &lr)];
-        i += 1;
-        while i < lines.len() {
-            let l = &text[lines[i].clone()];
-            if is_blank(l) {
-                break;
-            }
-            let (c2, o2) = indent(l);
-            if interrupts(&l[o2..], c2) {
-                break;
-            }
-            body.push(trimmed(text, &lines[i]));
-            i += 1;
-        }
+        i = continuation(text, &lines, i + 1, false, &mut body);
         match item_content_col {
             // An indented paragraph after a list item continues that item.
             Some(ic) if col >= ic.min(2) && col > 0 && !list_indents.is_empty() => {
