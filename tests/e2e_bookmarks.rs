@@ -9,52 +9,29 @@ use std::process::Command;
 #[path = "support/tmux.rs"]
 mod support;
 
-use support::{BIN, Tmux, have_tmux};
+use support::{BIN, Tmux, have_tmux, long_transcript, reader_command, reading_rows};
 
 /// Type text as it is (UTF-8), not as key names.
 fn literal(t: &Tmux, text: &str) {
     t.tmux(&["send-keys", "-t", "t", "-l", text]);
 }
 
-/// A transcript long enough to scroll, written for these tests.
+/// The ferry transcript.
 fn fixture(dir: &Path) -> PathBuf {
-    let mut s = String::from("# 渡口访谈\n\n## 上午\n\n");
-    for i in 0..30 {
-        let who = ["**船工老林：**", "**记者小苏：**", "**Ada:** "][i % 3];
-        let body = if i % 3 == 2 {
-            format!("Part {i}: the ferry leaves at dawn and the fog is thick on the water. ")
-                .repeat(3)
-        } else {
-            format!("第{i}回，渡口的雾很浓，船慢慢地离岸，岸上的人挥手。").repeat(4)
-        };
-        s.push_str(&format!("{who}{body}\n\n"));
-        if i == 15 {
-            s.push_str("## 下午\n\n");
-        }
-    }
-    let p = dir.join("ferry.md");
-    std::fs::write(&p, s).unwrap();
-    p
-}
-
-fn command(data: &Path, file: &Path) -> String {
-    format!(
-        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {}; echo EXIT=$?; sleep 60'",
-        data.display(),
-        file.display()
+    long_transcript(
+        &dir.join("ferry.md"),
+        "渡口访谈",
+        ["上午", "下午"],
+        ["**船工老林：**", "**记者小苏：**", "**Ada:** "],
+        30,
+        "第{i}回，渡口的雾很浓，船慢慢地离岸，岸上的人挥手。",
+        "Part {i}: the ferry leaves at dawn and the fog is thick on the water. ",
+        [4, 3],
     )
 }
 
-/// The reading pane's rows: right of the outline divider when the outline is shown.
-fn reading_rows(screen: &str) -> Vec<String> {
-    screen
-        .lines()
-        .map(|l| match l.find('│') {
-            Some(i) => l[i + '│'.len_utf8()..].to_string(),
-            None => l.to_string(),
-        })
-        .map(|l| l.trim_start_matches(['▎', '✦', ' ']).trim_end().to_string())
-        .collect()
+fn command(data: &Path, file: &Path) -> String {
+    reader_command(data, &file.display().to_string(), "true")
 }
 
 /// The status line (the last row).
@@ -154,11 +131,7 @@ fn no_resume_opens_at_the_top() {
     t.keys(&["}", "}", "}", "}", "q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
     drop(t);
-    let cmd = format!(
-        "sh -c 'FANGTAN_DATA_DIR={} {BIN} --no-resume {}; echo EXIT=$?; sleep 60'",
-        data.display(),
-        file.display()
-    );
+    let cmd = reader_command(&data, &format!("--no-resume {}", file.display()), "true");
     let t = Tmux::start("top", 100, 30, &cmd);
     let s = t.wait("the reader", |s| s.contains("ferry.md"));
     assert!(reading_rows(&s)[0].contains("渡口访谈"), "{s}");

@@ -8,49 +8,28 @@ use std::path::{Path, PathBuf};
 mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{BIN, DEADLINE, Tmux, have_tmux};
+use support::{BIN, DEADLINE, Tmux, have_tmux, long_transcript, reader_command, reading_rows};
 
-/// A transcript long enough to scroll deep, written for these tests.
+/// The night-boat transcript, with a closing line the search test looks for.
 fn fixture(dir: &Path) -> PathBuf {
-    let mut s = String::from("# 夜航船对谈\n\n作者：测试\n\n## 上半场\n\n");
-    for i in 0..40 {
-        let who = ["**主持人阿青：**", "**老周：**", "**Ming:** "][i % 3];
-        let body = if i % 3 == 2 {
-            format!("Turn {i} talks about the lantern on the boat and the river at night, slowly. ")
-                .repeat(4)
-        } else {
-            format!("第{i}段，船在夜里慢慢地走，灯笼照着水面，我们说了很多话。").repeat(5)
-        };
-        s.push_str(&format!("{who}{body}\n\n"));
-        if i == 20 {
-            s.push_str("## 下半场\n\n");
-        }
-    }
+    let p = long_transcript(
+        &dir.join("night.md"),
+        "夜航船对谈",
+        ["上半场", "下半场"],
+        ["**主持人阿青：**", "**老周：**", "**Ming:** "],
+        40,
+        "第{i}段，船在夜里慢慢地走，灯笼照着水面，我们说了很多话。",
+        "Turn {i} talks about the lantern on the boat and the river at night, slowly. ",
+        [5, 4],
+    );
+    let mut s = std::fs::read_to_string(&p).unwrap();
     s.push_str("**老周：**最后一句：Lantern 收尾。\n");
-    let p = dir.join("night.md");
     std::fs::write(&p, s).unwrap();
     p
 }
 
 fn command(dir: &Path, file: &Path, tail: &str) -> String {
-    let data = dir.join("data");
-    format!(
-        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {}; echo EXIT=$?; {tail}; sleep 60'",
-        data.display(),
-        file.display()
-    )
-}
-
-/// The reading pane's rows: right of the outline divider when the outline is shown.
-fn reading_rows(screen: &str) -> Vec<String> {
-    screen
-        .lines()
-        .map(|l| match l.find('│') {
-            Some(i) => l[i + '│'.len_utf8()..].to_string(),
-            None => l.to_string(),
-        })
-        .map(|l| l.trim_start_matches(['▎', ' ']).trim_end().to_string())
-        .collect()
+    reader_command(&dir.join("data"), &file.display().to_string(), tail)
 }
 
 #[test]

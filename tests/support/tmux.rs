@@ -2,6 +2,7 @@
 //! screen out, polling with deadlines (never fixed sleeps).
 #![allow(dead_code, clippy::unwrap_used)]
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -71,4 +72,53 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
     }
+}
+
+/// A transcript long enough to scroll deep, written for these tests: `turns` turns by three
+/// speakers in turn (the third speaks English), in two sections split halfway. `{i}` in the
+/// bodies is the turn number; `times` says how often the Chinese and English bodies repeat.
+pub fn long_transcript(
+    path: &Path,
+    title: &str,
+    halves: [&str; 2],
+    who: [&str; 3],
+    turns: usize,
+    zh: &str,
+    en: &str,
+    times: [usize; 2],
+) -> PathBuf {
+    let mut s = format!("# {title}\n\n作者：测试\n\n## {}\n\n", halves[0]);
+    for i in 0..turns {
+        let (body, times) = if i % 3 == 2 { (en, times[1]) } else { (zh, times[0]) };
+        s.push_str(who[i % 3]);
+        s.push_str(&body.replace("{i}", &i.to_string()).repeat(times));
+        s.push_str("\n\n");
+        if i == turns / 2 {
+            s.push_str(&format!("## {}\n\n", halves[1]));
+        }
+    }
+    std::fs::write(path, s).unwrap();
+    path.to_path_buf()
+}
+
+/// The shell command a test session runs: the reader with its own data directory, then the
+/// exit status, then `tail` (e.g. `stty -a`), then a pause so the screen can be read.
+pub fn reader_command(data: &Path, args: &str, tail: &str) -> String {
+    format!(
+        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'",
+        data.display()
+    )
+}
+
+/// The reading pane's rows: right of the outline divider when the outline is shown, without
+/// the gutter's passage and bookmark marks.
+pub fn reading_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| match l.find('│') {
+            Some(i) => l[i + '│'.len_utf8()..].to_string(),
+            None => l.to_string(),
+        })
+        .map(|l| l.trim_start_matches(['▎', '✦', ' ']).trim_end().to_string())
+        .collect()
 }
