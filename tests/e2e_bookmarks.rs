@@ -9,7 +9,7 @@ use std::process::Command;
 #[path = "support/tmux.rs"]
 mod support;
 
-use support::{BIN, Tmux, have_tmux, long_transcript, reader_command, reading_rows};
+use support::{BIN, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
 
 /// Type text as it is (UTF-8), not as key names.
 fn literal(t: &Tmux, text: &str) {
@@ -18,16 +18,16 @@ fn literal(t: &Tmux, text: &str) {
 
 /// The ferry transcript.
 fn fixture(dir: &Path) -> PathBuf {
-    long_transcript(
-        &dir.join("ferry.md"),
-        "渡口访谈",
-        ["上午", "下午"],
-        ["**船工老林：**", "**记者小苏：**", "**Ada:** "],
-        30,
-        "第{i}回，渡口的雾很浓，船慢慢地离岸，岸上的人挥手。",
-        "Part {i}: the ferry leaves at dawn and the fog is thick on the water. ",
-        [4, 3],
-    )
+    LongTranscript {
+        title: "渡口访谈",
+        halves: ["上午", "下午"],
+        who: ["**船工老林：**", "**记者小苏：**", "**Ada:** "],
+        turns: 30,
+        zh: "第{i}回，渡口的雾很浓，船慢慢地离岸，岸上的人挥手。",
+        en: "Part {i}: the ferry leaves at dawn and the fog is thick on the water. ",
+        times: [4, 3],
+    }
+    .write(&dir.join("ferry.md"))
 }
 
 fn command(data: &Path, file: &Path) -> String {

@@ -8,20 +8,20 @@ use std::path::{Path, PathBuf};
 mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{BIN, DEADLINE, Tmux, have_tmux, long_transcript, reader_command, reading_rows};
+use support::{BIN, DEADLINE, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
 
 /// The night-boat transcript, with a closing line the search test looks for.
 fn fixture(dir: &Path) -> PathBuf {
-    let p = long_transcript(
-        &dir.join("night.md"),
-        "夜航船对谈",
-        ["上半场", "下半场"],
-        ["**主持人阿青：**", "**老周：**", "**Ming:** "],
-        40,
-        "第{i}段，船在夜里慢慢地走，灯笼照着水面，我们说了很多话。",
-        "Turn {i} talks about the lantern on the boat and the river at night, slowly. ",
-        [5, 4],
-    );
+    let p = LongTranscript {
+        title: "夜航船对谈",
+        halves: ["上半场", "下半场"],
+        who: ["**主持人阿青：**", "**老周：**", "**Ming:** "],
+        turns: 40,
+        zh: "第{i}段，船在夜里慢慢地走，灯笼照着水面，我们说了很多话。",
+        en: "Turn {i} talks about the lantern on the boat and the river at night, slowly. ",
+        times: [5, 4],
+    }
+    .write(&dir.join("night.md"));
     let mut s = std::fs::read_to_string(&p).unwrap();
     s.push_str("**老周：**最后一句：Lantern 收尾。\n");
     std::fs::write(&p, s).unwrap();

@@ -77,28 +77,32 @@ impl Drop for Tmux {
 /// A transcript long enough to scroll deep, written for these tests: `turns` turns by three
 /// speakers in turn (the third speaks English), in two sections split halfway. `{i}` in the
 /// bodies is the turn number; `times` says how often the Chinese and English bodies repeat.
-pub fn long_transcript(
-    path: &Path,
-    title: &str,
-    halves: [&str; 2],
-    who: [&str; 3],
-    turns: usize,
-    zh: &str,
-    en: &str,
-    times: [usize; 2],
-) -> PathBuf {
-    let mut s = format!("# {title}\n\n作者：测试\n\n## {}\n\n", halves[0]);
-    for i in 0..turns {
-        let (body, times) = if i % 3 == 2 { (en, times[1]) } else { (zh, times[0]) };
-        s.push_str(who[i % 3]);
-        s.push_str(&body.replace("{i}", &i.to_string()).repeat(times));
-        s.push_str("\n\n");
-        if i == turns / 2 {
-            s.push_str(&format!("## {}\n\n", halves[1]));
+pub struct LongTranscript<'a> {
+    pub title: &'a str,
+    pub halves: [&'a str; 2],
+    pub who: [&'a str; 3],
+    pub turns: usize,
+    pub zh: &'a str,
+    pub en: &'a str,
+    pub times: [usize; 2],
+}
+
+impl LongTranscript<'_> {
+    pub fn write(&self, path: &Path) -> PathBuf {
+        let mut s = format!("# {}\n\n作者：测试\n\n## {}\n\n", self.title, self.halves[0]);
+        for i in 0..self.turns {
+            let (body, times) =
+                if i % 3 == 2 { (self.en, self.times[1]) } else { (self.zh, self.times[0]) };
+            s.push_str(self.who[i % 3]);
+            s.push_str(&body.replace("{i}", &i.to_string()).repeat(times));
+            s.push_str("\n\n");
+            if i == self.turns / 2 {
+                s.push_str(&format!("## {}\n\n", self.halves[1]));
+            }
         }
+        std::fs::write(path, s).unwrap();
+        path.to_path_buf()
     }
-    std::fs::write(path, s).unwrap();
-    path.to_path_buf()
 }
 
 /// The shell command a test session runs: the reader with its own data directory, then the
