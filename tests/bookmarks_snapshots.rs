@@ -2,25 +2,12 @@
 //! Frames of the bookmark overlays on the bundled sample at 80x24, as text: the list, the
 //! note editor, and the marks in the gutter and the outline.
 
+#[path = "support/frame.rs"]
+mod frame;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::KeyChord;
-use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
-use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-
-const SAMPLE: &str = include_str!("../assets/sample.md");
-
-fn app(w: u16, h: u16) -> App {
-    let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "sample.md".into(), ..ReaderOptions::default() };
-    let mut app = App::new(doc, opts);
-    update(&mut app, Msg::Resize { width: w, height: h });
-    app
-}
+use frame::{app, render};
 
 /// Press keys through the keymap.
 fn keys(app: &mut App, keys: &str) {
@@ -34,27 +21,6 @@ fn typed(app: &mut App, s: &str) {
     for c in s.chars() {
         update(app, Msg::Input(Input::Char(c)));
     }
-}
-
-/// The screen as a terminal would show it: one line per row, wide glyphs once.
-fn render(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| ui::draw(f, app)).unwrap();
-    text(t.backend().buffer())
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut x = 0;
-        while x < buf.area.width {
-            let s = buf[(x, y)].symbol();
-            out.push_str(s);
-            x += str_width(s, AmbiguousWidth::Narrow).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Two bookmarks, the second with a note; the timestamps are fixed so frames are stable.

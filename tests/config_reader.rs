@@ -2,6 +2,8 @@
 //! The configuration as a reader meets it: speaker aliases and display names in `dump`,
 //! `outline` and the reader; `NO_COLOR`; a remapped key in a real terminal.
 
+#[path = "support/frame.rs"]
+mod frame;
 #[path = "support/tmux.rs"]
 mod support;
 
@@ -12,7 +14,6 @@ use fangtan::config::{Config, EnvInfo};
 use fangtan::parse;
 use fangtan::reader::ReaderOptions;
 use fangtan::ui;
-use fangtan::width::{AmbiguousWidth, str_width};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
@@ -154,18 +155,7 @@ fn screen_with(src: &str, opts: ReaderOptions) -> String {
     update(&mut app, Msg::Resize { width: 60, height: 20 });
     let mut t = Terminal::new(TestBackend::new(60, 20)).unwrap();
     t.draw(|f| ui::draw(f, &app)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..20 {
-        let mut x = 0;
-        while x < 60 {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += str_width(sym, AmbiguousWidth::Narrow).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
+    frame::text(t.backend().buffer())
 }
 
 #[test]

@@ -1,26 +1,17 @@
 #![allow(clippy::unwrap_used)]
 //! Whole frames of the reader on the bundled sample, as text.
 
+#[path = "support/frame.rs"]
+mod frame;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::KeyChord;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use frame::{SAMPLE, app, render, text};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-
-const SAMPLE: &str = include_str!("../assets/sample.md");
-
-fn app(w: u16, h: u16) -> App {
-    let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "sample.md".into(), ..ReaderOptions::default() };
-    let mut app = App::new(doc, opts);
-    update(&mut app, Msg::Resize { width: w, height: h });
-    app
-}
 
 /// Press keys through the keymap; text after `/` up to `\n` is typed into the prompt.
 fn keys(app: &mut App, keys: &str) {
@@ -36,27 +27,6 @@ fn keys(app: &mut App, keys: &str) {
         update(app, Msg::Action(action));
         typing = c == '/';
     }
-}
-
-/// The screen as a terminal would show it: one line per row, wide glyphs once.
-fn render(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    t.draw(|f| ui::draw(f, app)).unwrap();
-    text(t.backend().buffer())
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut x = 0;
-        while x < buf.area.width {
-            let s = buf[(x, y)].symbol();
-            out.push_str(s);
-            x += str_width(s, AmbiguousWidth::Narrow).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Draw straight into a buffer (TestBackend refuses zero sizes).
