@@ -89,6 +89,16 @@ fn top_line(app: &App) -> (usize, LineKind) {
     (*vi, l.kind.clone())
 }
 
+/// The fixture written to a temporary directory, with a data directory beside it:
+/// (the directory, kept alive by the caller, the file, the data directory).
+fn river_on_disk() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("river.md");
+    std::fs::write(&file, fixture()).unwrap();
+    let data = dir.path().join("data");
+    (dir, file, data)
+}
+
 #[test]
 fn m_toggles_a_bookmark_on_the_passage() {
     let mut a = app();
@@ -258,10 +268,7 @@ fn y_copies_the_passage_as_a_citation() {
 
 #[test]
 fn changes_and_leaving_emit_saves_when_there_is_a_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("river.md");
-    std::fs::write(&file, fixture()).unwrap();
-    let data = dir.path().join("data");
+    let (_dir, file, data) = river_on_disk();
     let mut a = stored(&file, &data, true);
     act(&mut a, Action::NextTurn);
     assert_eq!(act(&mut a, Action::ToggleBookmark), vec![Effect::SaveMarks]);
@@ -282,10 +289,7 @@ fn changes_and_leaving_emit_saves_when_there_is_a_store() {
 
 #[test]
 fn reopening_resumes_where_the_reader_stopped() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("river.md");
-    std::fs::write(&file, fixture()).unwrap();
-    let data = dir.path().join("data");
+    let (_dir, file, data) = river_on_disk();
     let mut a = stored(&file, &data, true);
     assert_eq!(a.message, None, "nothing to resume the first time");
     for _ in 0..4 {
@@ -317,10 +321,7 @@ fn reopening_resumes_where_the_reader_stopped() {
 
 #[test]
 fn an_edited_file_keeps_the_bookmark_on_its_passage() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("river.md");
-    std::fs::write(&file, fixture()).unwrap();
-    let data = dir.path().join("data");
+    let (_dir, file, data) = river_on_disk();
     let mut a = stored(&file, &data, true);
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::NextTurn);
@@ -340,10 +341,7 @@ fn an_edited_file_keeps_the_bookmark_on_its_passage() {
 
 #[test]
 fn a_corrupt_store_is_reported_and_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("river.md");
-    std::fs::write(&file, fixture()).unwrap();
-    let data = dir.path().join("data");
+    let (_dir, file, data) = river_on_disk();
     std::fs::create_dir_all(&data).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     let doc = parse::parse(text, &ParseOptions::default());
@@ -360,10 +358,7 @@ fn a_corrupt_store_is_reported_and_kept() {
 
 #[test]
 fn ctrl_c_while_typing_a_note_keeps_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("river.md");
-    std::fs::write(&file, fixture()).unwrap();
-    let data = dir.path().join("data");
+    let (_dir, file, data) = river_on_disk();
     let mut a = stored(&file, &data, true);
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::EditNote);
