@@ -128,7 +128,7 @@ run_fangtan() {
     before=$(cap 0 39)
     t0=$(now)
     T send-keys -t run -l "$4"
-    if wait_change 0 39 "$before" 5000; then rec "$d" jump fangtan $((hit - t0)); else rec "$d" jump fangtan -1; fi
+    if wait_change 0 39 "$before" 20000; then rec "$d" jump fangtan $((hit - t0)); else rec "$d" jump fangtan -1; fi
 
     case $(cap 0 38) in *"$3"*) echo "  ($d: '$3' already on screen before the search)" >&2 ;; esac
     before=$(cap 39 39)
@@ -211,7 +211,7 @@ run_less() {
     wait_lacks 39 39 "(END)" 5000 || true
     t0=$(now)
     T send-keys -t run -l G
-    if wait_has 39 39 "(END)" 60000; then rec "$d" G less $((hit - t0)); else rec "$d" G less -1; fi
+    if wait_has 39 39 "(END)" 20000; then rec "$d" G less $((hit - t0)); else rec "$d" G less -1; fi
     T kill-session -t run >/dev/null 2>&1 || true
 }
 
@@ -227,7 +227,8 @@ peak_rss() {
     wait_has 0 39 "$3" 60000 || true
     wait_lacks 39 39 indexing 60000 || true
     T send-keys -t run -l G
-    wait_has 39 39 "$4" 60000 || true
+    # A program still busy after 20 s is interrupted (less: Ctrl-C), then asked to quit.
+    wait_has 39 39 "$4" 20000 || T send-keys -t run C-c
     T send-keys -t run -l q
     _dl=$(($(now) + 20000000000))
     until grep -q 'Maximum resident' "$out" 2>/dev/null; do
@@ -279,12 +280,26 @@ while [ $i -lt 5 ]; do
     i=$((i + 1))
 done
 floor_ms=$(sort -n "$tmp/floor" | awk '{ v[NR] = $1 } END { printf "%.1f", NR ? v[int((NR + 1) / 2)] / 1e6 : -1 }')
+# The key floor: a typed character echoed by the pane's shell (send-keys, then polls).
+fresh_pane
+: >"$tmp/keyfloor"
+typed=''
+i=0
+while [ $i -lt 5 ]; do
+    typed=${typed}Q
+    t0=$(now)
+    T send-keys -t run -l Q
+    wait_has 0 39 "ready\$ $typed" 5000 && echo $((hit - t0)) >>"$tmp/keyfloor"
+    i=$((i + 1))
+done
+key_ms=$(sort -n "$tmp/keyfloor" | awk '{ v[NR] = $1 } END { printf "%.1f", NR ? v[int((NR + 1) / 2)] / 1e6 : -1 }')
 
 echo "source: $src ($(wc -c <"$src" | tr -d ' ') bytes)" >&2
 echo "fangtan: $bin" >&2
 echo "less: $(less --version | head -n 1)" >&2
 echo "one capture-pane poll (+ date): $poll_ms ms — the resolution floor of every time below" >&2
 echo "launch floor (the pane's shell runs \`echo\`): $floor_ms ms — included in both first paints" >&2
+echo "key floor (the pane's shell echoes a typed key): $key_ms ms — included in every key time" >&2
 
 for d in $docs; do
     "$here/gen.sh" "$d" "$src" "$tmp/$d.md"
@@ -316,12 +331,15 @@ median() { # DOC METRIC PROG -> value or -1, with "/k" for deadline misses
             print (x == "inf" || x + 0 > 1e17) ? -1 : x
         }'
 }
-ms() { awk -v n="$1" 'BEGIN { if (n == "") print "-"; else if (n < 0) print "timeout"; else printf "%.1f ms", n / 1e6 }'; }
+ms() { awk -v n="$1" 'BEGIN { if (n == "") print "-"; else if (n < 0) print "deadline"; else printf "%.1f ms", n / 1e6 }'; }
 
 echo
-echo "fangtan vs less, tmux 120x40, median of $runs runs (poll floor $poll_ms ms, launch floor $floor_ms ms)"
+echo "fangtan vs less, tmux 120x40, median of $runs runs"
+echo "floors (in every figure of both programs): poll $poll_ms ms, launch $floor_ms ms, key $key_ms ms;"
+echo "the <5 ms key targets are checked against fangtan's time minus the key floor."
 echo "jump: fangtan \`}\` (next turn) vs less \`/$label_re\` Enter (next label or heading);"
 echo "      on para both press Space (a page down inside the one paragraph)."
+echo "deadline: past the poll's deadline (20 s for keys, 60 s for a first paint; G on less 20 s)."
 echo "search: type '$word' (Zanzibar on turns/para) until the first match shows; count: until fangtan shows k/N with the full N."
 echo
 printf '%-6s %9s  %-13s %12s %12s %7s  %s\n' document size metric fangtan less ratio target
@@ -344,10 +362,10 @@ for d in $docs; do
         ratio=$(awk -v f="$f" -v l="$l" 'BEGIN { if (f > 0 && l > 0) printf "%.2f", f / l; else print "-" }')
         case $m in
         paint) name='first paint' tgt=$(awk -v f="$f" -v l="$l" 'BEGIN { ok = f >= 0 && f < 50e6 && (l <= 0 || f <= 3 * l); printf "<50 ms, <=3x less %s", ok ? "met" : "MISSED" }') ;;
-        jump) name='jump' tgt=$(awk -v f="$f" 'BEGIN { printf "<5 ms %s", (f >= 0 && f < 5e6) ? "met" : "MISSED" }') ;;
+        jump) name='jump' tgt=$(awk -v f="$f" -v k="$key_ms" 'BEGIN { printf "<5 ms %s", (f >= 0 && f - k * 1e6 < 5e6) ? "met" : "MISSED" }') ;;
         search) name='search 1st' tgt=$(awk -v f="$f" 'BEGIN { printf "<50 ms %s", (f >= 0 && f < 50e6) ? "met" : "MISSED" }') ;;
         count) name='search count' tgt=$(awk -v f="$f" 'BEGIN { printf "<300 ms %s", (f >= 0 && f < 300e6) ? "met" : "MISSED" }') ;;
-        G) name='G' tgt=$(awk -v f="$f" -v l="$l" 'BEGIN { ok = f >= 0 && f < 5e6 && (l <= 0 || f <= l); printf "<5 ms, <=less %s", ok ? "met" : "MISSED" }') ;;
+        G) name='G' tgt=$(awk -v f="$f" -v l="$l" -v k="$key_ms" 'BEGIN { ok = f >= 0 && f - k * 1e6 < 5e6 && (l == "" || l < 0 || f <= l); printf "<5 ms, <=less %s", ok ? "met" : "MISSED" }') ;;
         esac
         printf '%-6s %9s  %-13s %12s %12s %7s  %s\n' "$d" "$size" "$name" "$(ms "$f")" "$(ms "$l")" "$ratio" "$tgt"
     done
