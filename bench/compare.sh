@@ -1,6 +1,7 @@
 #!/bin/sh
 # fangtan beside less on big documents (issue 7): first paint, a jump, search, `G` and peak
-# memory, measured in a private tmux server at 120x40, medians of 5 runs.
+# memory, measured in a private tmux server (socket in a temporary directory) at 120x40,
+# medians of 5 runs.
 #
 #   bench/compare.sh [SOURCE]          # SOURCE defaults to assets/sample.md
 #
@@ -42,10 +43,10 @@ fi
 [ -x "$bin" ] || die "no fangtan binary at $bin (run cargo build --release)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fangtan-bench.XXXXXX")
-sock=fangtan-bench-$$
+sock=$tmp/tmux
 res=$tmp/results
 
-T() { tmux -L "$sock" "$@"; }
+T() { tmux -S "$sock" "$@"; }
 cleanup() {
     T kill-server >/dev/null 2>&1 || true
     rm -rf "$tmp"
