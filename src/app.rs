@@ -259,6 +259,8 @@ pub struct App {
     pub dirty: bool,
     /// A big document is still loading (the tree holds only its first part).
     pub loading: Option<Loading>,
+    /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
+    pub search_slice: usize,
     cache: HashMap<usize, Vec<Line>>,
     cache_width: usize,
     end_top_cache: Option<Pos>,
@@ -310,6 +312,7 @@ impl App {
             marked_entries: HashSet::new(),
             dirty: true,
             loading: None,
+            search_slice: SEARCH_SLICE,
             cache: HashMap::new(),
             cache_width: 0,
             end_top_cache: None,
@@ -1048,7 +1051,7 @@ fn search_slice(app: &mut App) -> bool {
     let Some(s) = app.search.as_mut() else { return false };
     let Some(scan) = s.scan.as_mut() else { return false };
     let seen = s.matches.len();
-    let done = scan.step(&app.doc, SEARCH_SLICE, &mut s.matches);
+    let done = scan.step(&app.doc, app.search_slice, &mut s.matches);
     let wrap_at = scan.wrap_at;
     let mut changed = false;
     if s.current.is_none() {
