@@ -22,6 +22,15 @@ fn main() {
         doc.turns.len(),
         doc.quotes.len()
     );
+    let mut text = 0usize;
+    let mut blocks = 0usize;
+    for i in 0..doc.items.len() {
+        for b in doc.item_blocks(i) {
+            text += b.text.len();
+            blocks += 1;
+        }
+    }
+    eprintln!("source {} bytes, {} blocks holding {} bytes of text", doc.text.len(), blocks, text);
     let t = Instant::now();
     let app = fangtan::app::App::new(doc, Default::default());
     eprintln!("app {:?} rss/hwm {}", t.elapsed(), rss());

@@ -62,7 +62,7 @@ pub enum Mouse {
     Click { col: u16, row: u16 },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Msg {
     Action(Action),
     Input(Input),
@@ -73,6 +73,55 @@ pub enum Msg {
         height: u16,
     },
     Mouse(Mouse),
+    /// Nothing happened: background work (a search count) may take its next slice.
+    Tick,
+    /// A big document is still being read in the background: the stage it is at.
+    Progress(&'static str),
+    /// The whole document, indexed off the UI thread, replaces the first screenful.
+    Indexed(Box<Indexed>),
+}
+
+/// Everything the reader derives from a document once: the tree and its lookups. Built
+/// by [`Index::build`], on the UI thread for small documents and on the loader thread for
+/// big ones.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub doc: Document,
+    pub entries: Vec<Entry>,
+    pub items: Vec<ItemInfo>,
+    pub stats: stats::Stats,
+}
+
+impl Index {
+    pub fn build(doc: Document, opts: &ReaderOptions) -> Index {
+        let (entries, items) = outline::build(&doc);
+        let stats = stats::Stats::new(&doc, opts);
+        Index { doc, entries, items, stats }
+    }
+}
+
+/// A big document after background loading: its index and what the bookmark store held
+/// for it (`None`: no store, e.g. no data directory).
+#[derive(Debug)]
+pub struct Indexed {
+    pub index: Index,
+    pub stored: Option<crate::store::Loaded>,
+    /// Problems to show in the status line (e.g. bookmarks cannot be saved).
+    pub warnings: Vec<String>,
+}
+
+/// While a big document loads, the reader shows its first part.
+#[derive(Debug, Clone, Default)]
+pub struct Loading {
+    /// What the loader is doing (`reading`, `parsing`, …).
+    pub stage: &'static str,
+    /// Size of the file in bytes, for the status line.
+    pub bytes: u64,
+    /// An action that needs the whole document (a jump past what is loaded, `G`, a
+    /// bookmark command): carried out once the document is indexed.
+    pub pending: Option<Action>,
+    /// The user moved while loading: do not resume at the saved position afterwards.
+    pub moved: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,16 +156,41 @@ pub struct Panes {
     pub status: Area,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct SearchState {
     pub query: String,
     /// The prompt is open and keys are text.
     pub editing: bool,
+    /// Matches found so far: in document order once the scan is done; while it runs, in
+    /// scan order (from the reader's item to the end, then from the top).
     pub matches: Vec<Match>,
     pub current: Option<usize>,
     /// Where the reader was when the search began (Esc returns there).
     pub origin: Pos,
+    /// The count still running, a slice per tick (`None`: every match is in `matches`).
+    pub scan: Option<search::Scan>,
 }
+
+impl std::fmt::Debug for SearchState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchState")
+            .field("query", &self.query)
+            .field("matches", &self.matches.len())
+            .field("current", &self.current)
+            .field("counting", &self.scan.is_some())
+            .finish()
+    }
+}
+
+impl SearchState {
+    /// The search is still counting matches.
+    pub fn counting(&self) -> bool {
+        self.scan.is_some()
+    }
+}
+
+/// Bytes of text searched per slice: a few milliseconds of `memmem`.
+pub const SEARCH_SLICE: usize = 8 << 20;
 
 /// What is on screen, prepared by `update` so drawing only reads.
 #[derive(Debug, Clone, Default)]
@@ -183,6 +257,10 @@ pub struct App {
     marked_entries: HashSet<usize>,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// A big document is still loading (the tree holds only its first part).
+    pub loading: Option<Loading>,
+    /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
+    pub search_slice: usize,
     cache: HashMap<usize, Vec<Line>>,
     cache_width: usize,
     end_top_cache: Option<Pos>,
@@ -190,18 +268,18 @@ pub struct App {
 
 impl App {
     pub fn new(doc: Document, opts: ReaderOptions) -> App {
-        let title = doc
-            .title
-            .as_ref()
-            .map(|t| t.text.clone())
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| opts.file_name.clone());
-        let (entries, items) = outline::build(&doc);
-        let stats = stats::Stats::new(&doc, &opts);
+        let index = Index::build(doc, &opts);
+        App::from_index(index, opts)
+    }
+
+    /// An app over a document whose index is already built.
+    pub fn from_index(index: Index, opts: ReaderOptions) -> App {
+        let Index { doc, entries, items, stats } = index;
+        let title = title_of(&doc, &opts);
         let id = crate::store::DocId {
             path: String::new(),
             file_name: opts.file_name.clone(),
-            text_hash: crate::store::hash_hex(doc.text.as_bytes()),
+            text_hash: crate::store::text_hash(&doc.text),
         };
         let mut app = App {
             doc,
@@ -233,12 +311,61 @@ impl App {
             marked: BTreeSet::new(),
             marked_entries: HashSet::new(),
             dirty: true,
+            loading: None,
+            search_slice: SEARCH_SLICE,
             cache: HashMap::new(),
             cache_width: 0,
             end_top_cache: None,
         };
         app.rebuild_outline_rows();
         app
+    }
+
+    /// The first part of a big document is shown while the rest loads (`size`: the file's
+    /// size in bytes).
+    pub fn start_loading(&mut self, size: u64) {
+        self.loading = Some(Loading { stage: "reading", bytes: size, ..Loading::default() });
+    }
+
+    /// Put the whole document in place of its first part. The reading position stays
+    /// (the first part parses to the same items); what the user asked for meanwhile
+    /// happens now.
+    fn take_index(&mut self, arrived: Indexed) -> Vec<Effect> {
+        let loading = self.loading.take().unwrap_or_default();
+        let Index { doc, entries, items, stats } = arrived.index;
+        self.title = title_of(&doc, &self.opts);
+        self.doc = doc;
+        self.entries = entries;
+        self.items = items;
+        self.stats = stats;
+        self.collapsed.clear();
+        self.rebuild_outline_rows();
+        self.invalidate();
+        if self.pos.vi >= self.view_len() {
+            self.pos = Pos::TOP;
+        }
+        self.last_target = None;
+        if self.focus_speaker.is_some_and(|s| s >= self.doc.speakers.len()) {
+            self.focus_speaker = None;
+        }
+        if let Some(stored) = arrived.stored {
+            let resume = self.opts.resume && !loading.moved && loading.pending.is_none();
+            self.restore(stored, resume);
+        }
+        if !arrived.warnings.is_empty() {
+            self.say(arrived.warnings.join("; "));
+        }
+        refresh_search(self);
+        self.follow_outline();
+        match loading.pending {
+            Some(a) => act(self, a),
+            None => Vec::new(),
+        }
+    }
+
+    /// Background work is waiting for idle time (a search still counting).
+    pub fn busy(&self) -> bool {
+        self.search.as_ref().is_some_and(SearchState::counting)
     }
 
     pub fn outline_shown(&self) -> bool {
@@ -433,6 +560,26 @@ impl App {
     }
 }
 
+/// What the header block shows as the title: the document's, else the file name.
+fn title_of(doc: &Document, opts: &ReaderOptions) -> String {
+    doc.title
+        .as_ref()
+        .map(|t| t.text.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| opts.file_name.clone())
+}
+
+/// "79 MB", "512 KB".
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 10_000_000 {
+        format!("{} MB", bytes / 1_000_000)
+    } else if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}
+
 /// Geometry of the panes for a screen size.
 pub fn panes(width: u16, height: u16, outline_shown: bool, opts: &ReaderOptions) -> Panes {
     let body_h = height.saturating_sub(1);
@@ -497,6 +644,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 paste_search(app, &text);
             }
         }
+        Msg::Tick => {
+            if !search_slice(app) {
+                // Nothing visible changed: no redraw.
+                return effects;
+            }
+        }
+        Msg::Progress(stage) => {
+            if let Some(l) = app.loading.as_mut() {
+                l.stage = stage;
+            }
+        }
+        Msg::Indexed(arrived) => effects = app.take_index(*arrived),
         Msg::Mouse(m) => {
             // The overlays are modal: the mouse does not reach the reader under them.
             if app.note.is_none() && app.list.is_none() {
@@ -522,6 +681,24 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             return effects;
         }
         _ => {}
+    }
+    let marks_action = matches!(
+        a,
+        Action::ToggleBookmark
+            | Action::EditNote
+            | Action::BookmarkList
+            | Action::NextBookmark
+            | Action::PrevBookmark
+            | Action::CopyCitation
+    );
+    if let Some(l) = app.loading.as_mut() {
+        if marks_action {
+            // Bookmarks are read from the store with the whole document.
+            l.pending = Some(a);
+            app.say("bookmarks open once the document is read: waiting");
+            return Vec::new();
+        }
+        l.moved = true;
     }
     if app.note.is_some() {
         // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
@@ -556,6 +733,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::HalfPageDown => scroll(app, true, (h / 2).max(1)),
         Action::HalfPageUp => scroll(app, false, (h / 2).max(1)),
         Action::Top => app.jump(Pos::TOP),
+        Action::Bottom if app.loading.is_some() => miss(app, a, String::new()),
         Action::Bottom => {
             let p = app.end_top();
             app.jump(p);
@@ -573,7 +751,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             if s < app.doc.speakers.len() && n > 0 {
                 speaker_jump(app, s, true);
             } else {
-                app.say(format!("no speaker {n}"));
+                miss(app, a, format!("no speaker {n}"));
             }
         }
         Action::NextQuote | Action::PrevQuote => quote_jump(app, a == Action::NextQuote),
@@ -655,7 +833,9 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
 fn scroll(app: &mut App, down: bool, n: usize) {
     app.last_target = None;
     let moved = if down { app.scroll_down(n) } else { app.scroll_up(n) };
-    if !moved {
+    if !moved && down && app.loading.is_some() {
+        app.say("the rest of the document is still being read");
+    } else if !moved {
         app.say(if down { "end of document" } else { "top of document" });
     }
     app.follow_outline();
@@ -722,14 +902,14 @@ fn turn_jump(app: &mut App, next: bool) {
         let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
         match found {
             Some(p) => app.jump(p),
-            None => app.say(format!("no {word} turn by {name}")),
+            None => miss(app, turn_action(next), format!("no {word} turn by {name}")),
         }
         return;
     }
     let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item), next);
     match target {
         Some(p) => app.jump(p),
-        None => app.say(format!("no {word} turn")),
+        None => miss(app, turn_action(next), format!("no {word} turn")),
     }
 }
 
@@ -750,6 +930,10 @@ fn pick_sorted(
     }
 }
 
+fn turn_action(next: bool) -> Action {
+    if next { Action::NextTurn } else { Action::PrevTurn }
+}
+
 fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
     let turns = std::mem::take(&mut app.doc.speakers[s].turns);
     let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
@@ -757,7 +941,11 @@ fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
     let name = app.doc.speaker_name(s).to_string();
     match found {
         Some(p) => app.jump(p),
-        None => app.say(format!("no {} turn by {name}", if next { "next" } else { "previous" })),
+        None => {
+            let a = if next { Action::NextTurnSameSpeaker } else { Action::PrevTurnSameSpeaker };
+            let word = if next { "next" } else { "previous" };
+            miss(app, a, format!("no {word} turn by {name}"));
+        }
     }
 }
 
@@ -770,7 +958,10 @@ fn quote_jump(app: &mut App, next: bool) {
     );
     match found {
         Some(p) => app.jump_into(p),
-        None => app.say(if next { "no next quote" } else { "no previous quote" }),
+        None => {
+            let a = if next { Action::NextQuote } else { Action::PrevQuote };
+            miss(app, a, if next { "no next quote" } else { "no previous quote" }.into());
+        }
     }
 }
 
@@ -778,7 +969,10 @@ fn section_jump(app: &mut App, next: bool) {
     let found = pick_slice(app, &app.doc.sections, |_, s| Pos::item(s.item), next);
     match found {
         Some(p) => app.jump(p),
-        None => app.say(if next { "no next section" } else { "no previous section" }),
+        None => {
+            let a = if next { Action::NextSection } else { Action::PrevSection };
+            miss(app, a, if next { "no next section" } else { "no previous section" }.into());
+        }
     }
 }
 
@@ -814,7 +1008,7 @@ fn input(app: &mut App, i: Input) {
             s.editing = false;
             if s.query.is_empty() {
                 app.search = None;
-            } else if s.matches.is_empty() {
+            } else if s.matches.is_empty() && !s.counting() {
                 let q = s.query.clone();
                 app.say(format!("not found: {q}"));
             }
@@ -839,27 +1033,69 @@ fn paste_search(app: &mut App, text: &str) {
     search_edited(app);
 }
 
-/// The query changed: find every match and show the first after where the search began.
+/// The query changed: start a new count, and show the first match after where the search
+/// began as soon as it is found.
 fn search_edited(app: &mut App) {
-    let Some(s) = app.search.as_ref() else { return };
-    let query = s.query.clone();
+    let Some(s) = app.search.as_mut() else { return };
     let origin = s.origin;
-    let matches = search::find_all(&app.doc, &query);
-    let current = if matches.is_empty() {
-        None
-    } else {
-        Some(matches.iter().position(|m| match_pos(m) >= origin).unwrap_or(0))
-    };
-    let target = current.map(|c| match_pos(&matches[c])).unwrap_or(origin);
-    if let Some(s) = app.search.as_mut() {
-        s.matches = matches;
-        s.current = current;
+    s.matches.clear();
+    s.current = None;
+    s.scan = search::Scan::new(&s.query, origin.body_item().unwrap_or(0));
+    app.jump(origin);
+    search_slice(app);
+}
+
+/// Search the next slice of the document. True when something the user sees changed (the
+/// first match was found, or the count finished).
+fn search_slice(app: &mut App) -> bool {
+    let Some(s) = app.search.as_mut() else { return false };
+    let Some(scan) = s.scan.as_mut() else { return false };
+    let seen = s.matches.len();
+    let done = scan.step(&app.doc, app.search_slice, &mut s.matches);
+    let wrap_at = scan.wrap_at;
+    let mut changed = false;
+    if s.current.is_none() {
+        let origin = s.origin;
+        // Before the wrap, a match must lie after where the search began; after it, the
+        // first one from the top will do.
+        s.current = (seen..s.matches.len())
+            .find(|&i| wrap_at.is_some_and(|w| i >= w) || match_pos(&s.matches[i]) >= origin);
+        if let Some(c) = s.current {
+            let target = match_pos(&s.matches[c]);
+            app.jump_into(target);
+            changed = true;
+        }
     }
-    if current.is_some() {
-        app.jump_into(target);
-    } else {
-        app.jump(target);
+    let Some(s) = app.search.as_mut() else { return changed };
+    if done {
+        s.scan = None;
+        if let Some(w) = wrap_at {
+            // Back to document order: what was found after the wrap comes first.
+            let n = s.matches.len();
+            s.matches.rotate_left(w);
+            s.current = s.current.map(|c| (c + n - w) % n.max(1));
+        }
+        if s.matches.is_empty() && !s.editing {
+            let q = s.query.clone();
+            app.say(format!("not found: {q}"));
+        }
+        changed = true;
     }
+    changed
+}
+
+/// The document changed under a search (a big document finished loading): count again,
+/// keeping the match on screen.
+fn refresh_search(app: &mut App) {
+    let Some(s) = app.search.as_mut() else { return };
+    let here = s.current.map(|c| match_pos(&s.matches[c]));
+    if let Some(h) = here {
+        s.origin = h;
+    }
+    s.matches.clear();
+    s.current = None;
+    s.scan = search::Scan::new(&s.query, s.origin.body_item().unwrap_or(0));
+    search_slice(app);
 }
 
 fn match_step(app: &mut App, next: bool) {
@@ -869,9 +1105,15 @@ fn match_step(app: &mut App, next: bool) {
     };
     if s.matches.is_empty() {
         let q = s.query.clone();
-        app.say(format!("not found: {q}"));
+        let a = if next { Action::NextMatch } else { Action::PrevMatch };
+        if s.counting() {
+            app.say(format!("searching for {q}…"));
+        } else {
+            miss(app, a, format!("not found: {q}"));
+        }
         return;
     }
+    let counting = s.counting();
     let cur = s.current.unwrap_or(0);
     let target =
         if next { (cur + 1 < s.matches.len()).then_some(cur + 1) } else { cur.checked_sub(1) };
@@ -881,7 +1123,23 @@ fn match_step(app: &mut App, next: bool) {
             let p = match_pos(&s.matches[t]);
             app.jump_into(p);
         }
-        None => app.say(if next { "no next match" } else { "no previous match" }),
+        None if counting => app.say("still searching: try again in a moment"),
+        None => {
+            let a = if next { Action::NextMatch } else { Action::PrevMatch };
+            miss(app, a, if next { "no next match" } else { "no previous match" }.into());
+        }
+    }
+}
+
+/// A jump found nothing. While a big document is still loading the target may lie in the
+/// part not read yet: the jump waits for it, and the status line says so.
+fn miss(app: &mut App, a: Action, text: String) {
+    match app.loading.as_mut() {
+        Some(l) => {
+            l.pending = Some(a);
+            app.say("not indexed yet: will jump when the document is read");
+        }
+        None => app.say(text),
     }
 }
 

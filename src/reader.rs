@@ -7,12 +7,13 @@
 //! session and nothing is written.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::{App, Effect, Input, Mouse, Msg, update};
+use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, update};
 use crate::doc::Document;
 use crate::keymap::Key;
 use crate::keymap::Keymap;
@@ -74,7 +75,57 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
     // Load before the terminal switches over, so a slow disk shows no blank screen.
     let store = open_store(&mut app);
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, &mut app, store.as_ref(), &signals);
+    let result = event_loop(&mut terminal, &mut app, store, None, &signals);
+    term::restore();
+    if let Some(sig) = signals.pending() {
+        std::process::exit(128 + sig);
+    }
+    result
+}
+
+/// Reads and parses the whole of a big document off the UI thread. It tells its stage
+/// (`reading`, `parsing`) through the callback, and returns the document or a one-line
+/// error.
+pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(&'static str)) -> Result<Document, String> + Send>;
+
+/// What the loader thread sends to the event loop.
+enum Load {
+    Stage(&'static str),
+    Done(Result<Box<(Indexed, Option<Store>)>, String>),
+}
+
+/// Run the reader on the first part of a big document (`size` bytes in all) at once,
+/// while `loader` reads the whole of it in the background; the outline, jumps, search and
+/// bookmarks cover the whole document as soon as it is indexed.
+pub fn run_loading(
+    first: Document,
+    size: u64,
+    loader: Loader,
+    opts: ReaderOptions,
+) -> std::io::Result<()> {
+    term::install_panic_hook();
+    let signals = term::Signals::register()?;
+    let index_opts = opts.clone();
+    let mut app = App::new(first, opts);
+    app.start_loading(size);
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
+        let mut stage = |s| {
+            let _ = tx.send(Load::Stage(s));
+        };
+        let done = loader(&mut stage).map(|doc| {
+            stage("indexing");
+            let index = Index::build(doc, &index_opts);
+            let (store, stored, warnings) = match &index_opts.path {
+                Some(path) => read_store(path, &index.doc),
+                None => (None, None, Vec::new()),
+            };
+            Box::new((Indexed { index, stored, warnings }, store))
+        });
+        let _ = tx.send(Load::Done(done));
+    })?;
+    let mut terminal = term::init()?;
+    let result = event_loop(&mut terminal, &mut app, None, Some(rx), &signals);
     term::restore();
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
@@ -87,18 +138,29 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
 /// in the status line and the reader goes on with bookmarks in memory.
 fn open_store(app: &mut App) -> Option<Store> {
     let path = app.opts.path.clone()?;
+    let (store, stored, warnings) = read_store(&path, &app.doc);
+    if let Some(loaded) = stored {
+        let resume = app.opts.resume;
+        app.restore(loaded, resume);
+    }
+    if !warnings.is_empty() {
+        app.notify(warnings.join("; "));
+    }
+    store
+}
+
+/// The store and what it holds for the document read from `path`. Without a data
+/// directory there is neither, and a warning says so; an unreadable store file starts
+/// empty (each save re-reads and merges, so what is on disk is kept, and a file from a
+/// newer fangtan is never written).
+fn read_store(path: &Path, doc: &Document) -> (Option<Store>, Option<Loaded>, Vec<String>) {
     let store = match Store::open_default() {
         Ok(s) => s,
-        Err(e) => {
-            app.notify(format!("{e}; bookmarks will not be saved"));
-            return None;
-        }
+        Err(e) => return (None, None, vec![format!("{e}; bookmarks will not be saved")]),
     };
-    let id = DocId::new(&path, &app.doc.text);
-    let loaded = match store.load(&id, &app.doc) {
+    let id = DocId::new(path, &doc.text);
+    let loaded = match store.load(&id, doc) {
         Ok(l) => l,
-        // Unreadable now: start empty; each save re-reads and merges, so what is on disk
-        // is kept, and a file from a newer fangtan is never written.
         Err(e) => Loaded {
             marks: Marks::new(id),
             position: None,
@@ -106,9 +168,7 @@ fn open_store(app: &mut App) -> Option<Store> {
             warnings: vec![e.to_string()],
         },
     };
-    let resume = app.opts.resume;
-    app.restore(loaded, resume);
-    Some(store)
+    (Some(store), Some(loaded), Vec::new())
 }
 
 /// Write the marks; a failure is shown and the marks stay in memory for the next save.
@@ -127,10 +187,74 @@ fn save(app: &mut App, store: Option<&Store>) {
     app.prepare();
 }
 
-fn event_loop(
+/// Carry out `update`'s effects. True when the reader should stop.
+fn apply(
     terminal: &mut term::Term,
     app: &mut App,
     store: Option<&Store>,
+    effects: Vec<Effect>,
+) -> std::io::Result<bool> {
+    for effect in effects {
+        match effect {
+            Effect::Quit => return Ok(true),
+            Effect::Suspend => {
+                term::suspend(terminal)?;
+                let size = terminal.size()?;
+                update(app, Msg::Resize { width: size.width, height: size.height });
+            }
+            Effect::SaveMarks => save(app, store),
+            Effect::Copy(text) => {
+                let mut out = std::io::stdout().lock();
+                let wrote =
+                    out.write_all(crate::store::osc52(&text).as_bytes()).and_then(|()| out.flush());
+                if let Err(e) = wrote {
+                    app.notify(format!("could not copy: {e}"));
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Take what the loader thread sent. True when the reader should stop.
+fn receive(
+    terminal: &mut term::Term,
+    app: &mut App,
+    store: &mut Option<Store>,
+    rx: &mut Option<Receiver<Load>>,
+) -> std::io::Result<bool> {
+    while let Some(r) = rx.as_ref() {
+        let load = match r.try_recv() {
+            Ok(l) => l,
+            Err(TryRecvError::Empty) => return Ok(false),
+            Err(TryRecvError::Disconnected) => {
+                return Err(std::io::Error::other("the document could not be loaded"));
+            }
+        };
+        match load {
+            Load::Stage(s) => {
+                update(app, Msg::Progress(s));
+            }
+            Load::Done(Err(e)) => return Err(std::io::Error::other(e)),
+            Load::Done(Ok(done)) => {
+                let (indexed, s) = *done;
+                *rx = None;
+                *store = s;
+                let effects = update(app, Msg::Indexed(Box::new(indexed)));
+                if apply(terminal, app, store.as_ref(), effects)? {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn event_loop(
+    terminal: &mut term::Term,
+    app: &mut App,
+    mut store: Option<Store>,
+    mut rx: Option<Receiver<Load>>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
@@ -139,37 +263,36 @@ fn event_loop(
         if signals.pending().is_some() {
             if app.keep_marks {
                 app.remember_position();
-                save(app, store);
+                save(app, store.as_ref());
             }
+            return Ok(());
+        }
+        if receive(terminal, app, &mut store, &mut rx)? {
             return Ok(());
         }
         if app.dirty {
             terminal.draw(|f| ui::draw(f, app))?;
             app.dirty = false;
         }
-        if !event::poll(Duration::from_millis(250))? {
+        // Background work gets the idle time: a search count takes a slice whenever no key
+        // is waiting, and loading is checked on often.
+        let wait = if app.busy() {
+            Duration::ZERO
+        } else if rx.is_some() {
+            Duration::from_millis(20)
+        } else {
+            Duration::from_millis(250)
+        };
+        if !event::poll(wait)? {
+            if app.busy() {
+                update(app, Msg::Tick);
+            }
             continue;
         }
         let Some(msg) = message(app, event::read()?) else { continue };
-        for effect in update(app, msg) {
-            match effect {
-                Effect::Quit => return Ok(()),
-                Effect::Suspend => {
-                    term::suspend(terminal)?;
-                    let size = terminal.size()?;
-                    update(app, Msg::Resize { width: size.width, height: size.height });
-                }
-                Effect::SaveMarks => save(app, store),
-                Effect::Copy(text) => {
-                    let mut out = std::io::stdout().lock();
-                    let wrote = out
-                        .write_all(crate::store::osc52(&text).as_bytes())
-                        .and_then(|()| out.flush());
-                    if let Err(e) = wrote {
-                        app.notify(format!("could not copy: {e}"));
-                    }
-                }
-            }
+        let effects = update(app, msg);
+        if apply(terminal, app, store.as_ref(), effects)? {
+            return Ok(());
         }
     }
 }

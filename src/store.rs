@@ -24,7 +24,7 @@
 //! {
 //!   "version": 1,
 //!   "doc": { "path": "/abs/canonical/path.md", "file_name": "path.md",
-//!            "text_hash": "9f1c0a3b5d7e2468" },
+//!            "text_hash": "xxh3:9f1c0a3b5d7e2468" },
 //!   "position": { "anchor": {...}, "fingerprint": {...}, "saved": 1764370000000 },
 //!   "bookmarks": [ {
 //!       "id": "19ad0f3c2e1-3039-1a2b3c-0",
@@ -78,7 +78,8 @@ pub struct DocId {
     /// Canonical absolute path (lossy UTF-8).
     pub path: String,
     pub file_name: String,
-    /// FNV-1a-64 of the decoded text, hex.
+    /// Hash of the decoded text: [`text_hash`] (`xxh3:` and 16 hex digits); stores written
+    /// before version 0.2 hold FNV-1a-64 in hex, still recognised by [`same_text`].
     pub text_hash: String,
 }
 
@@ -94,7 +95,7 @@ impl DocId {
         DocId {
             path: canonical.to_string_lossy().into_owned(),
             file_name,
-            text_hash: hash_hex(text.as_bytes()),
+            text_hash: text_hash(text),
         }
     }
 
@@ -126,6 +127,22 @@ pub fn hash64(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
+}
+
+/// The hash that tells whether a document changed: XXH3-64, stable across builds and
+/// platforms, and fast enough (gigabytes per second) to hash an 80 MB archive at load.
+pub fn text_hash(text: &str) -> String {
+    format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Whether a stored text hash is that of `text`; `current` is `text_hash(text)`. Older
+/// stores hold FNV-1a, computed only for them.
+pub fn same_text(stored: &str, current: &str, text: &str) -> bool {
+    if stored.starts_with("xxh3:") {
+        stored == current
+    } else {
+        stored == hash_hex(text.as_bytes())
+    }
 }
 
 pub fn hash_hex(bytes: &[u8]) -> String {

@@ -604,6 +604,7 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         && !s.editing
     {
         match s.current {
+            _ if s.counting() => right.push(format!("/{} …", s.query)),
             Some(c) => right.push(format!("/{} {}/{}", s.query, c + 1, s.matches.len())),
             None => right.push(format!("/{} 0/0", s.query)),
         }
@@ -616,14 +617,20 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     } else {
         ((before / total * 100.0).floor().min(99.0) as u32, total - before)
     };
-    right.push(format!("{pct}%"));
-    if a.width >= 60 {
-        right.push(format_left(left));
+    if let Some(l) = &app.loading {
+        // The first part's percentages would mislead: say what is happening instead.
+        right.push(format!("indexing {}: {}…", crate::app::size_text(l.bytes), l.stage));
+    } else {
+        right.push(format!("{pct}%"));
+        if a.width >= 60 {
+            right.push(format_left(left));
+        }
     }
     let right = format!("{} ", right.join(" │ "));
     // Left side: the prompt, a message, or where we are.
     let left = if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
         let count = match s.current {
+            _ if s.counting() => "  …".to_string(),
             Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
             None if s.query.is_empty() => String::new(),
             None => "  0/0".to_string(),

@@ -177,3 +177,41 @@ fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
     assert!(s.contains("EXIT=0"), "{s}");
     sane(&s);
 }
+
+/// A 3 MB archive of numbered sessions: big enough to be opened on its first part while
+/// the rest loads in the background.
+fn archive(dir: &Path) -> PathBuf {
+    let mut s = String::from("# 夜谈合集\n\n");
+    for i in 1..=4000 {
+        s.push_str(&format!(
+            "## 第{i}期\n\n**主持人阿青：**第{i}期开始，欢迎两位，我们今天聊聊夜里的河。\n\n\
+             **老周：**我想说说灯塔和河上的船，第{i}期的灯塔在雾里。**雾里的灯塔最亮。**\n\n\
+             **Ming:** Session {i}: the lighthouse and the river at night, slowly.\n\n"
+        ));
+    }
+    s.push_str("## 尾声\n\n**老周：**全集到此结束，谢谢收听。\n");
+    let p = dir.join("archive.md");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+#[test]
+fn a_big_archive_opens_at_once_and_jumps_reach_its_end() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = archive(dir.path());
+    let t = Tmux::start("big", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the first screen", |s| s.contains("第1期"));
+    // `G` right away: it waits for the whole document if need be, then shows the end.
+    t.keys(&["G"]);
+    t.wait("the end", |s| s.contains("全集到此结束") && s.contains("100%"));
+    t.keys(&["g", "/", "第3999期的灯塔", "Enter"]);
+    t.wait("the search count", |s| s.contains("/第3999期的灯塔 1/1"));
+    t.keys(&["3"]);
+    t.wait("Ming's next turn", |s| s.contains("Session 3999:") || s.contains("Session 4000:"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}

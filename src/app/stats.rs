@@ -23,8 +23,19 @@ fn is_cjk(c: char) -> bool {
 pub fn count(text: &str) -> (usize, usize) {
     let (mut cjk, mut words, mut in_word) = (0, 0, false);
     for c in text.chars() {
-        if is_cjk(c) {
+        if c.is_ascii() {
+            // Most of a mixed text: decided without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        } else if is_cjk(c) {
             cjk += 1;
+            in_word = false;
+        } else if matches!(c as u32, 0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE30..=0xFE4F) {
+            // Punctuation and symbols (，。“” — ……): common in CJK text, never a word.
             in_word = false;
         } else if c.is_alphanumeric() {
             if !in_word {

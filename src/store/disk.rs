@@ -118,7 +118,7 @@ impl Store {
                 return Ok(Loaded { warnings, ..Loaded::empty(id) });
             }
         };
-        let edited = marks.doc.text_hash != id.text_hash;
+        let edited = !super::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
         let position = if edited { marks.reanchor(doc, id) } else { marks.position_in(doc) };
         if !edited {
             // Same text: the anchors hold, but a bookmark whose paragraph index is out of
@@ -146,7 +146,7 @@ impl Store {
         match read_locked(&path)? {
             OnDisk::Missing => {}
             OnDisk::Found(mut theirs) => {
-                if theirs.doc.text_hash != marks.doc.text_hash {
+                if !super::same_text(&theirs.doc.text_hash, &marks.doc.text_hash, &doc.text) {
                     let id = marks.doc.clone();
                     theirs.reanchor(doc, &id);
                 }

@@ -1,0 +1,172 @@
+#![allow(clippy::unwrap_used)]
+//! A big document opens on its first part while the whole loads: what the user sees
+//! before and after the whole arrives, and a search that counts in slices. Pure `update`,
+//! no terminal, no thread: the messages the loader thread would send are sent by hand.
+
+use fangtan::app::{App, Index, Indexed, Input, LineKind, Msg, update};
+use fangtan::keymap::Action;
+use fangtan::parse::{self, ParseOptions};
+use fangtan::reader::ReaderOptions;
+
+/// `n` numbered sessions, each a heading and three turns; the word 灯塔 once per session.
+fn archive(n: usize) -> String {
+    let mut s = String::from("# 夜谈合集\n\n");
+    for i in 1..=n {
+        s.push_str(&format!(
+            "## 第{i}期\n\n**主持人阿青：**第{i}期开始，欢迎。\n\n\
+             **老周：**我想说说灯塔，第{i}期的灯塔。\n\n\
+             **Ming:** Session {i} ends here, thanks.\n\n"
+        ));
+    }
+    s
+}
+
+fn opts() -> ReaderOptions {
+    ReaderOptions { file_name: "archive.md".into(), ..ReaderOptions::default() }
+}
+
+/// The reader on the first `cut` bytes of `text` (cut after a blank line), loading.
+fn loading_app(text: &str, cut: usize) -> App {
+    let cut = text[..cut].rfind("\n\n").unwrap() + 2;
+    let first = parse::parse(text[..cut].to_string(), &ParseOptions::default());
+    let mut app = App::new(first, opts());
+    app.start_loading(text.len() as u64);
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    app
+}
+
+fn arrive(app: &mut App, text: &str) {
+    let doc = parse::parse(text.to_string(), &ParseOptions::default());
+    let index = Index::build(doc, &opts());
+    update(app, Msg::Indexed(Box::new(Indexed { index, stored: None, warnings: Vec::new() })));
+}
+
+fn act(app: &mut App, a: Action) {
+    update(app, Msg::Action(a));
+}
+
+fn screen(app: &App) -> String {
+    let mut s = String::new();
+    for (vi, l) in &app.view.lines {
+        match &l.kind {
+            LineKind::Text { block, row, .. } => {
+                let item = vi - 1;
+                s.push_str(&app.doc.item_blocks(item)[*block].text[row.clone()]);
+                s.push('\n');
+            }
+            LineKind::Heading { section, .. } => {
+                s.push_str(&app.doc.sections[*section].title);
+                s.push('\n');
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+#[test]
+fn g_while_loading_waits_and_says_so_then_lands_on_the_end() {
+    let text = archive(200);
+    let mut app = loading_app(&text, 2000);
+    act(&mut app, Action::Bottom);
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.contains("not indexed yet"), "{msg}");
+    assert!(screen(&app).contains("第1期"), "still at the top:\n{}", screen(&app));
+    arrive(&mut app, &text);
+    assert!(app.loading.is_none());
+    assert!(app.view.at_end, "{}", screen(&app));
+    assert!(screen(&app).contains("Session 200 ends here"), "{}", screen(&app));
+}
+
+#[test]
+fn jumps_inside_the_loaded_part_work_at_once_and_past_it_wait() {
+    let text = archive(200);
+    let mut app = loading_app(&text, 2000);
+    let loaded_turns = app.doc.turns.len();
+    act(&mut app, Action::NextTurn);
+    assert_eq!(app.current_turn(), Some(0));
+    for _ in 0..loaded_turns + 3 {
+        act(&mut app, Action::NextTurn);
+    }
+    // Past the first part: the last key waits for the whole document.
+    assert!(app.loading.as_ref().unwrap().pending.is_some());
+    arrive(&mut app, &text);
+    assert_eq!(app.current_turn(), Some(loaded_turns));
+    assert_eq!(app.doc.turns.len(), 600);
+    assert_eq!(app.entries.len(), 200 + 600 + 0, "every section and turn in the outline");
+}
+
+#[test]
+fn the_reading_position_stays_when_the_whole_arrives() {
+    let text = archive(200);
+    let mut app = loading_app(&text, 3000);
+    act(&mut app, Action::NextSection);
+    act(&mut app, Action::NextSection);
+    let before = screen(&app);
+    arrive(&mut app, &text);
+    assert_eq!(screen(&app), before);
+}
+
+#[test]
+fn the_status_line_says_indexing_until_the_whole_arrives() {
+    let text = archive(200);
+    let mut app = loading_app(&text, 2000);
+    update(&mut app, Msg::Progress("parsing"));
+    assert_eq!(app.loading.as_ref().unwrap().stage, "parsing");
+    arrive(&mut app, &text);
+    assert!(app.loading.is_none());
+}
+
+#[test]
+fn bookmark_commands_wait_for_the_whole_document() {
+    let text = archive(50);
+    let mut app = loading_app(&text, 2000);
+    act(&mut app, Action::BookmarkList);
+    assert!(app.list.is_none());
+    assert!(app.message.clone().unwrap().contains("once the document is read"));
+    arrive(&mut app, &text);
+    assert!(app.list.is_some(), "the list opens once loaded");
+}
+
+/// Type a query into the search prompt.
+fn search(app: &mut App, q: &str) {
+    act(app, Action::Search);
+    for c in q.chars() {
+        update(app, Msg::Input(Input::Char(c)));
+    }
+}
+
+#[test]
+fn a_search_shows_the_first_match_at_once_and_counts_in_slices() {
+    let text = archive(300);
+    let doc = parse::parse(text, &ParseOptions::default());
+    let mut app = App::new(doc, opts());
+    app.search_slice = 2000;
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    for _ in 0..40 {
+        act(&mut app, Action::NextSection);
+    }
+    search(&mut app, "灯塔");
+    update(&mut app, Msg::Input(Input::Enter));
+    let s = app.search.as_ref().unwrap();
+    assert!(s.counting(), "the count is not done after one slice");
+    assert!(screen(&app).contains("第40期的灯塔"), "{}", screen(&app));
+    // Keys still work while it counts: the second match of session 40.
+    act(&mut app, Action::NextMatch);
+    assert!(app.search.as_ref().unwrap().counting());
+    let mut ticks = 0;
+    while app.search.as_ref().unwrap().counting() {
+        update(&mut app, Msg::Tick);
+        ticks += 1;
+        assert!(ticks < 10_000);
+    }
+    assert!(ticks > 10, "counted in many slices, not at once ({ticks})");
+    let s = app.search.as_ref().unwrap();
+    // Two matches per session, in document order once counted; the current one is still
+    // the second match of session 40 (39 sessions of two before it).
+    assert_eq!(s.matches.len(), 600);
+    assert_eq!(s.current, Some(39 * 2 + 1));
+    assert!(
+        s.matches.windows(2).all(|w| (w[0].item, w[0].range.start) < (w[1].item, w[1].range.start))
+    );
+}
