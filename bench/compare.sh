@@ -343,7 +343,8 @@ echo "the <5 ms key targets are checked against fangtan's time minus the key flo
 echo "jump: fangtan \`}\` (next turn) vs less \`/$label_re\` Enter (next label or heading);"
 echo "      on para both press Space (a page down inside the one paragraph)."
 echo "deadline: past the poll's deadline (20 s for keys, 60 s for a first paint; G on less 20 s)."
-echo "search: type '$word' (Zanzibar on turns/para) until the first match shows; count: until fangtan shows k/N with the full N."
+echo "search: type '$word' (Zanzibar on turns/para) at once, like a paste, until the first match shows;"
+echo "        count: until fangtan shows k/N with the full N."
 echo
 printf '%-6s %9s  %-13s %12s %12s %7s  %s\n' document size metric fangtan less ratio target
 for d in $docs; do
