@@ -170,3 +170,46 @@ fn a_search_shows_the_first_match_at_once_and_counts_in_slices() {
         s.matches.windows(2).all(|w| (w[0].item, w[0].range.start) < (w[1].item, w[1].range.start))
     );
 }
+
+/// One paragraph of about 600 KB without a line break.
+fn huge_paragraph() -> String {
+    let mut s = String::from("# 一段长话\n\n");
+    for i in 0..6000 {
+        s.push_str(&format!("第{i}句话说到这里，and then some English words follow。"));
+    }
+    s.push_str("最后一句。\n");
+    s
+}
+
+#[test]
+fn a_huge_paragraph_is_laid_out_only_where_it_is_read_and_loses_nothing() {
+    let doc = parse::parse(huge_paragraph(), &ParseOptions::default());
+    let mut app = App::new(doc, opts());
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    assert!(app.laid_out_pieces() <= 3, "{}", app.laid_out_pieces());
+    act(&mut app, Action::Bottom);
+    assert!(screen(&app).contains("最后一句。"), "{}", screen(&app));
+    assert!(app.laid_out_pieces() <= 6, "G lays out the end only: {}", app.laid_out_pieces());
+    // Page through all of it: every character shows, in order.
+    act(&mut app, Action::Top);
+    let mut seen = String::new();
+    let mut last_top = None;
+    loop {
+        for (vi, l) in &app.view.lines {
+            if let LineKind::Text { block, row, .. } = &l.kind {
+                let key = (*vi, *block, row.start);
+                if last_top.is_none_or(|t| key > t) {
+                    seen.push_str(&app.doc.item_blocks(vi - 1)[*block].text[row.clone()]);
+                    last_top = Some(key);
+                }
+            }
+        }
+        if app.view.at_end {
+            break;
+        }
+        act(&mut app, Action::PageDown);
+    }
+    let text = &app.doc.item_blocks(0)[0].text;
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(squeeze(&seen), squeeze(text));
+}
