@@ -283,7 +283,7 @@ impl App {
         let id = crate::store::DocId {
             path: String::new(),
             file_name: opts.file_name.clone(),
-            text_hash: crate::store::text_hash(&doc.text),
+            text_hash: doc.text_hash(),
         };
         let mut app = App {
             doc,

@@ -213,3 +213,56 @@ fn a_huge_paragraph_is_laid_out_only_where_it_is_read_and_loses_nothing() {
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     assert_eq!(squeeze(&seen), squeeze(text));
 }
+
+/// Everything the parts must agree on: headings, code with `#` lines, an HTML comment, a
+/// list after a bold subheading, images, quotes, GB-free UTF-8 with control characters.
+fn tricky_archive() -> String {
+    let mut s = String::from("# 合集\n\n作者：测试\n日期：2026-11-29\n\n");
+    for i in 1..=60 {
+        s.push_str(&format!(
+            "## 第{i}期\n\n**主持人阿青：**欢迎，第{i}期。\n\n\
+             **老周：**先看代码：\n\n```\n# 这不是标题 {i}\n\n# 也不是\n```\n\n\
+             <!--\n\n# 注释里的标题\n\n-->\n\n\
+             **要点：**\n\n- 第一点\n- 第二点\n\n\
+             ![图](https://example.com/{i}.png)\n\n\
+             **Ming:** **Quote {i}.** And the rest\nwraps here\u{7}.\n\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.md");
+    std::fs::write(&path, tricky_archive()).unwrap();
+    let opts = ParseOptions::default();
+    let whole = fangtan::source::read(&path, None).unwrap();
+    let mut expected = parse::parse(whole.text, &opts);
+    expected.had_control_chars = whole.had_control_chars;
+    let expected_json = fangtan::dump::json(&expected);
+    for part in [200, 1000, 5000, 1 << 20] {
+        let mut stages = Vec::new();
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |s| stages.push(s))
+            .unwrap();
+        let json = fangtan::dump::json(&doc);
+        let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
+        assert!(json == expected_json, "parts of {part} bytes differ: {first_diff:?}");
+        assert_eq!(doc.text_hash(), expected.text_hash());
+        assert!(doc.had_control_chars);
+        assert_eq!(stages, ["reading", "parsing"]);
+    }
+}
+
+#[test]
+fn a_binary_tail_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.md");
+    let mut bytes = tricky_archive().into_bytes();
+    bytes.extend_from_slice(b"\n\n## tail\n\n\0\0\0binary");
+    std::fs::write(&path, bytes).unwrap();
+    let err =
+        fangtan::load::whole_in_parts(&path, None, &ParseOptions::default(), 1000, &mut |_| {})
+            .unwrap_err();
+    assert!(err.to_string().ends_with("not a text file"), "{err}");
+}
