@@ -261,7 +261,11 @@ pub struct App {
     pub loading: Option<Loading>,
     /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
     pub search_slice: usize,
-    cache: HashMap<usize, Vec<Line>>,
+    /// Laid-out lines per (view item, piece).
+    cache: HashMap<(usize, usize), Vec<Line>>,
+    /// Piece starts of view items (see `cuts`); kept across widths, dropped with the
+    /// speaker focus.
+    cuts: HashMap<usize, Vec<LineKey>>,
     cache_width: usize,
     end_top_cache: Option<Pos>,
 }
@@ -279,7 +283,7 @@ impl App {
         let id = crate::store::DocId {
             path: String::new(),
             file_name: opts.file_name.clone(),
-            text_hash: crate::store::text_hash(&doc.text),
+            text_hash: doc.text_hash(),
         };
         let mut app = App {
             doc,
@@ -314,6 +318,7 @@ impl App {
             loading: None,
             search_slice: SEARCH_SLICE,
             cache: HashMap::new(),
+            cuts: HashMap::new(),
             cache_width: 0,
             end_top_cache: None,
         };
@@ -340,7 +345,7 @@ impl App {
         self.stats = stats;
         self.collapsed.clear();
         self.rebuild_outline_rows();
-        self.invalidate();
+        self.invalidate_all();
         if self.pos.vi >= self.view_len() {
             self.pos = Pos::TOP;
         }
@@ -390,6 +395,12 @@ impl App {
         self.panes().outline.map(|a| usize::from(a.height)).unwrap_or(0)
     }
 
+    /// How many pieces of the document are laid out now (a huge paragraph is laid out
+    /// only where it is read).
+    pub fn laid_out_pieces(&self) -> usize {
+        self.cache.len()
+    }
+
     /// Forget every laid-out line, as after a resize (benches measure a cold screen).
     pub fn forget_layout(&mut self) {
         self.invalidate();
@@ -399,6 +410,13 @@ impl App {
     fn invalidate(&mut self) {
         self.cache.clear();
         self.end_top_cache = None;
+    }
+
+    /// Forget laid-out lines and where items are cut into pieces (the document or the
+    /// speaker focus changed; a width change keeps the cuts).
+    fn invalidate_all(&mut self) {
+        self.invalidate();
+        self.cuts.clear();
     }
 
     /// The body item at the top of the reading pane.
@@ -442,9 +460,9 @@ impl App {
     /// when that is near, else two lines above it.
     fn jump_into(&mut self, target: Pos) {
         let start = Pos { vi: target.vi, key: LineKey::lead(0) };
-        let idx = self.line_index(target);
+        let at = self.locate(target);
         let near = (self.reader_height() / 3).max(1);
-        self.pos = if idx <= near { start } else { self.step_up(target, 2).0 };
+        self.pos = if at.piece == 0 && at.idx <= near { start } else { self.step_up(target, 2).0 };
         self.last_target = Some(target);
         self.follow_outline();
     }
@@ -514,21 +532,20 @@ impl App {
         }
         let h = self.reader_height();
         let mut lines = Vec::with_capacity(h);
-        let mut vi = self.pos.vi.min(self.view_len() - 1);
-        let mut idx = self.line_index(self.pos);
+        let mut c = self.locate(self.pos);
         let mut at_end = false;
         while lines.len() < h {
-            let ls = self.lines(vi);
-            if let Some(l) = ls.get(idx) {
-                lines.push((vi, l.clone()));
-                idx += 1;
+            if let Some(l) = self.piece_lines(c.vi, c.piece).get(c.idx) {
+                lines.push((c.vi, l.clone()));
+                c.idx += 1;
                 continue;
             }
-            vi += 1;
-            idx = 0;
-            if vi >= self.view_len() {
-                at_end = true;
-                break;
+            match self.next_piece(c) {
+                Some(next) => c = next,
+                None => {
+                    at_end = true;
+                    break;
+                }
             }
         }
         if !at_end {
@@ -768,7 +785,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 Some(s) if s + 1 < n => Some(s + 1),
                 _ => None,
             };
-            app.invalidate();
+            app.invalidate_all();
             match app.focus_speaker {
                 Some(s) => {
                     let name = app.doc.speaker_name(s).to_string();
@@ -779,7 +796,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::ClearSpeakerFocus => {
             if app.focus_speaker.take().is_some() {
-                app.invalidate();
+                app.invalidate_all();
                 app.say("speaker focus cleared");
             }
         }

@@ -56,6 +56,9 @@ pub struct Document {
     pub items: Vec<Item>,
     /// The source held control characters that were replaced by visible stand-ins.
     pub had_control_chars: bool,
+    /// [`crate::store::text_hash`] of the source, when `text` was not kept (a big file is
+    /// read and parsed a part at a time, and only the display text is held).
+    pub text_hash: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +197,11 @@ pub struct Run {
 }
 
 impl Document {
+    /// [`crate::store::text_hash`] of the source text: tells whether the file changed.
+    pub fn text_hash(&self) -> String {
+        self.text_hash.clone().unwrap_or_else(|| crate::store::text_hash(&self.text))
+    }
+
     /// The blocks of a body item (a turn's blocks, or the one block outside turns).
     pub fn item_blocks(&self, item: usize) -> &[Block] {
         match self.items.get(item) {

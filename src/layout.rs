@@ -53,6 +53,47 @@ pub fn layout(text: &str, width: usize, amb: AmbiguousWidth) -> Vec<Row> {
     fill.rows
 }
 
+/// Paragraphs longer than this are laid out a piece at a time ([`pieces`]).
+pub const PIECE: usize = 32 << 10;
+
+/// Cut a huge paragraph into pieces of about `size` bytes, each laid out on its own, so
+/// that scrolling through a 10 MB paragraph lays out only the rows on screen. Each cut is
+/// an allowed row end (never before a closing mark nor after an opening one), so a piece
+/// boundary only ever costs one row that ends early. A text shorter than twice `size` is
+/// one piece. The pieces cover the text exactly, in order.
+pub fn pieces(text: &str, size: usize) -> Vec<Range<usize>> {
+    let size = size.max(64);
+    let mut out = Vec::with_capacity(text.len() / size + 1);
+    let mut start = 0;
+    while text.len() - start >= 2 * size {
+        let cut = piece_end(text, start + size);
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..text.len());
+    out
+}
+
+/// The first allowed row end at or after byte `at` (within a few KB), else the character
+/// boundary at `at`.
+fn piece_end(text: &str, at: usize) -> usize {
+    let mut at = at;
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    // Opportunities depend on a little context: look from a few characters back.
+    let mut from = at.saturating_sub(16);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (at + 4096).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let window = &text[from..to];
+    breaks::opportunities(window).map(|b| from + b.pos).find(|&p| p > at && p < to).unwrap_or(at)
+}
+
 /// Greedy row filling over break-delimited segments.
 struct Filler<'t> {
     text: &'t str,
@@ -310,4 +351,32 @@ pub fn wrap_text(input: &str, width: usize, amb: AmbiguousWidth) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    #[test]
+    fn pieces_cover_the_text_and_cut_where_a_row_may_end() {
+        let text = "他说：“好。”（笑）Latin words here，然后继续。".repeat(400);
+        let ps = pieces(&text, 1000);
+        assert!(ps.len() > 5);
+        assert_eq!(ps.first().map(|r| r.start), Some(0));
+        assert_eq!(ps.last().map(|r| r.end), Some(text.len()));
+        for w in ps.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+            let cut = w[0].end;
+            assert!(breaks::bad_start(&text, cut).is_none(), "{}", &text[cut..cut + 12]);
+            assert!(breaks::bad_end(&text, cut).is_none());
+            assert!(!text[..cut].ends_with("Latin wo"));
+        }
+    }
+
+    #[test]
+    fn a_short_paragraph_is_one_piece() {
+        let one = pieces("短段落", PIECE);
+        assert_eq!((one.len(), one[0].clone()), (1, 0.."短段落".len()));
+        assert_eq!(pieces("", PIECE).len(), 1);
+    }
 }

@@ -12,6 +12,7 @@ pub mod dump;
 pub mod keymap;
 pub mod layout;
 pub mod lineedit;
+pub mod load;
 pub mod parse;
 pub mod reader;
 pub mod search;

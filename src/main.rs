@@ -154,14 +154,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             let size = path.as_deref().and_then(|p| std::fs::metadata(p).ok());
             let size = size.filter(|m| m.is_file()).map(|m| m.len()).unwrap_or(0);
+            let popts = parse_options(&input, &config)?;
+            let encoding = input.encoding.clone();
             if let Some(p) = path.as_deref()
-                && size > BIG
-                && let Some(first) = first_part(p, &input, &config)?
+                && size > fangtan::load::BIG
+                && let Some(first) = fangtan::load::first_part(p, encoding.as_deref(), &popts)?
             {
                 let mut opts = reader_options(&config, file_name(p));
                 opts.path = path.clone();
                 opts.resume = config.reading.resume && !cli.no_resume;
-                let loader = loader(p.to_path_buf(), &input, &config)?;
+                let file = p.to_path_buf();
+                let loader: fangtan::reader::Loader = Box::new(move |stage| {
+                    fangtan::load::whole(&file, encoding.as_deref(), &popts, stage)
+                        .map_err(|e| e.to_string())
+                });
                 return fangtan::reader::run_loading(first, size, loader, opts).map_err(|e| {
                     // A failed background read is the document's fault, not the terminal's.
                     anyhow::anyhow!(e)
@@ -203,12 +209,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Files bigger than this open on their first part at once, while the whole is read and
-/// indexed in the background (reading and parsing a megabyte takes about 10 ms).
-const BIG: u64 = 1 << 20;
-/// How much of a big file the first screen is made from: many screenfuls.
-const FIRST_PART: usize = 64 << 10;
-
 fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".into())
 }
@@ -216,61 +216,6 @@ fn file_name(p: &Path) -> String {
 fn parse_options(input: &InputArgs, config: &Config) -> anyhow::Result<ParseOptions> {
     let format = input.format.map(FormatArg::input).transpose()?;
     Ok(ParseOptions { format, ..config.parse_options() })
-}
-
-/// The first part of a big file, parsed: cut after its last blank line (else line break)
-/// so that no paragraph is cut short when that can be helped. `None` when the part holds no
-/// text (the whole file is then read as usual).
-fn first_part(p: &Path, input: &InputArgs, config: &Config) -> anyhow::Result<Option<Document>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(FIRST_PART);
-    std::fs::File::open(p)
-        .and_then(|f| f.take(FIRST_PART as u64).read_to_end(&mut bytes))
-        .map_err(|err| source::SourceError::Io { path: p.to_path_buf(), err })?;
-    let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
-    let cut = if utf16 {
-        bytes.len() & !1
-    } else if let Some(i) = memchr::memmem::rfind(&bytes, b"\n\n") {
-        i + 2
-    } else if let Some(i) = memchr::memrchr(b'\n', &bytes) {
-        i + 1
-    } else {
-        // One huge line: drop its last, maybe incomplete, UTF-8 character (continuation
-        // bytes are 10xxxxxx). Other encodings may lose one character there, which shows
-        // only until the whole file is read.
-        let mut end = bytes.len().saturating_sub(1);
-        while end > 0 && bytes[end] & 0xc0 == 0x80 {
-            end -= 1;
-        }
-        end
-    };
-    bytes.truncate(cut);
-    let decoded = match source::decode(&bytes, input.encoding.as_deref(), p) {
-        Ok(d) => d,
-        Err(source::SourceError::NoText { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let mut doc = parse::parse(decoded.text, &parse_options(input, config)?);
-    doc.had_control_chars = decoded.had_control_chars;
-    Ok(Some(doc))
-}
-
-/// Reads and parses the whole of a big file on the reader's loader thread.
-fn loader(
-    path: PathBuf,
-    input: &InputArgs,
-    config: &Config,
-) -> anyhow::Result<fangtan::reader::Loader> {
-    let opts = parse_options(input, config)?;
-    let encoding = input.encoding.clone();
-    Ok(Box::new(move |stage| {
-        stage("reading");
-        let decoded = source::read(&path, encoding.as_deref()).map_err(|e| e.to_string())?;
-        stage("parsing");
-        let mut doc = parse::parse(decoded.text, &opts);
-        doc.had_control_chars = decoded.had_control_chars;
-        Ok(doc)
-    }))
 }
 
 /// Read, decode and parse a file (or the bundled sample when `path` is `None`).
@@ -339,7 +284,7 @@ fn bookmarks_command(
     // --format names the output here, so the document's own format is detected.
     let read = InputArgs { format: None, ..input.clone() };
     let (doc, name) = load(Some(file), &read, config)?;
-    let id = DocId::new(file, &doc.text);
+    let id = DocId::for_doc(file, &doc);
     let loaded = store.load(&id, &doc)?;
     for w in &loaded.warnings {
         let _ = writeln!(std::io::stderr(), "fangtan: {w}");

@@ -61,6 +61,51 @@ pub fn parse(text: String, opts: &ParseOptions) -> Document {
     b.finish()
 }
 
+/// A document parsed a part at a time ([`crate::load`] reads big files so): each part
+/// after the first begins where a Markdown heading begins, so no block spans two parts,
+/// and each part's source is dropped once parsed. Labels that need two uses are counted
+/// within a part. Other formats are held and parsed whole at the end.
+pub struct Parts {
+    b: Builder,
+    held: Option<String>,
+}
+
+impl Parts {
+    /// Start with the first part; the format is detected from it.
+    pub fn new(first: String, opts: &ParseOptions) -> Parts {
+        let format = opts.format.unwrap_or_else(|| detect_format(&first));
+        let held = (format != Format::Markdown).then(String::new);
+        let mut p = Parts { b: Builder::new(String::new(), format, opts), held };
+        p.push(first);
+        p
+    }
+
+    pub fn push(&mut self, part: String) {
+        if let Some(h) = self.held.as_mut() {
+            h.push_str(&part);
+            return;
+        }
+        self.b.base = self.b.consumed;
+        self.b.consumed += part.len();
+        self.b.doc.text = part;
+        markdown::parse(&mut self.b);
+        self.b.doc.text = String::new();
+    }
+
+    pub fn finish(mut self) -> Document {
+        if let Some(text) = self.held.take() {
+            self.b.doc.text = text;
+            match self.b.doc.format.unwrap_or(Format::Plain) {
+                Format::Markdown => markdown::parse(&mut self.b),
+                Format::Plain => plain::parse(&mut self.b),
+                Format::Webvtt => vtt::parse(&mut self.b),
+                Format::Srt => srt::parse(&mut self.b),
+            }
+        }
+        self.b.finish()
+    }
+}
+
 /// Accumulates a document in reading order. Parsers call it as they meet things.
 pub struct Builder {
     doc: Document,
@@ -72,6 +117,11 @@ pub struct Builder {
     open: Vec<(u8, usize)>,
     /// The turn being filled, if any.
     current: Option<usize>,
+    /// Offset of the text being parsed in the whole source (parts after the first), added
+    /// to every source range.
+    base: usize,
+    /// Source bytes parsed so far, in parts.
+    consumed: usize,
 }
 
 impl Builder {
@@ -84,6 +134,8 @@ impl Builder {
             labels: opts.labels.clone(),
             open: Vec::new(),
             current: None,
+            base: 0,
+            consumed: 0,
         }
     }
 
@@ -106,7 +158,12 @@ impl Builder {
         self.doc.text = text;
     }
 
+    fn shift(&self, r: Range<usize>) -> Range<usize> {
+        r.start + self.base..r.end + self.base
+    }
+
     pub fn set_title(&mut self, text: String, src: Range<usize>) {
+        let src = self.shift(src);
         self.doc.title = Some(Title { text, src });
     }
 
@@ -115,6 +172,7 @@ impl Builder {
     }
 
     pub fn push_meta(&mut self, key: String, value: String, src: Range<usize>) {
+        let src = self.shift(src);
         self.doc.meta.push(crate::doc::Meta { key, value, src });
     }
 
@@ -126,6 +184,7 @@ impl Builder {
     /// A heading ends the current turn and opens a section nested under any open section
     /// of a lower level.
     pub fn heading(&mut self, title: String, level: u8, src: Range<usize>) {
+        let src = self.shift(src);
         self.end_turn();
         while self.open.last().is_some_and(|&(l, _)| l >= level) {
             self.open.pop();
@@ -150,6 +209,7 @@ impl Builder {
 
     /// Start a turn of `name` (as written in the label). Ends any open turn.
     pub fn start_turn(&mut self, name: &str, start_ms: Option<u64>, label_src: Range<usize>) {
+        let label_src = self.shift(label_src);
         self.end_turn();
         let speaker = self.intern(name);
         let index = self.doc.turns.len();
@@ -184,7 +244,8 @@ impl Builder {
     }
 
     /// Append a block: to the open turn, else to the body.
-    pub fn block(&mut self, block: Block) {
+    pub fn block(&mut self, mut block: Block) {
+        block.src = self.shift(block.src);
         match self.current {
             Some(t) => {
                 let turn = &mut self.doc.turns[t];

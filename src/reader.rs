@@ -158,7 +158,7 @@ fn read_store(path: &Path, doc: &Document) -> (Option<Store>, Option<Loaded>, Ve
         Ok(s) => s,
         Err(e) => return (None, None, vec![format!("{e}; bookmarks will not be saved")]),
     };
-    let id = DocId::new(path, &doc.text);
+    let id = DocId::for_doc(path, doc);
     let loaded = match store.load(&id, doc) {
         Ok(l) => l,
         Err(e) => Loaded {

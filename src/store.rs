@@ -88,15 +88,20 @@ impl DocId {
     /// canonicalized when possible (a file that vanished keeps the path as given).
     /// Standard input has no identity across runs: callers keep no store for it.
     pub fn new(path: &std::path::Path, text: &str) -> DocId {
+        Self::with_hash(path, text_hash(text))
+    }
+
+    /// Identity of a document read from `path`, its text hashed by [`text_hash`].
+    pub fn for_doc(path: &std::path::Path, doc: &crate::doc::Document) -> DocId {
+        Self::with_hash(path, doc.text_hash())
+    }
+
+    fn with_hash(path: &std::path::Path, text_hash: String) -> DocId {
         let canonical: PathBuf = std::fs::canonicalize(path)
             .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
         let file_name =
             canonical.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        DocId {
-            path: canonical.to_string_lossy().into_owned(),
-            file_name,
-            text_hash: text_hash(text),
-        }
+        DocId { path: canonical.to_string_lossy().into_owned(), file_name, text_hash }
     }
 
     /// Name of the store file for this document (without directory).
@@ -132,7 +137,12 @@ pub fn hash64(bytes: &[u8]) -> u64 {
 /// The hash that tells whether a document changed: XXH3-64, stable across builds and
 /// platforms, and fast enough (gigabytes per second) to hash an 80 MB archive at load.
 pub fn text_hash(text: &str) -> String {
-    format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    hash_text_digest(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// How a text hash is written: `xxh3:` and 16 hex digits.
+pub fn hash_text_digest(digest: u64) -> String {
+    format!("xxh3:{digest:016x}")
 }
 
 /// Whether a stored text hash is that of `text`; `current` is `text_hash(text)`. Older

@@ -2,7 +2,7 @@
 //! restored on every way out — normal quit, error, panic (a chained hook), SIGTERM/SIGHUP
 //! — and around a Ctrl-Z suspend. Restoring is idempotent.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -19,7 +19,10 @@ use ratatui::backend::CrosstermBackend;
 
 use crate::keymap::{Key, KeyChord, Mods};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+/// Frames go out through a buffer big enough for a whole screen, so each frame reaches the
+/// terminal in one write (stdout alone flushes every kilobyte, and the terminal could
+/// show a half-drawn frame).
+pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// Set while the terminal is in reader mode, so restore runs once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -27,7 +30,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Enter reader mode.
 pub fn init() -> io::Result<Term> {
     enter()?;
-    Terminal::new(CrosstermBackend::new(io::stdout()))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
 }
 
 fn enter() -> io::Result<()> {

@@ -108,22 +108,84 @@ pub fn block_indent(kind: &BlockKind, amb: crate::width::AmbiguousWidth) -> usiz
     }
 }
 
+/// A place in the reading pane's lines: view item, piece of it, line in the piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub vi: usize,
+    pub piece: usize,
+    pub idx: usize,
+}
+
 impl App {
     /// Number of view items (header block plus body items).
     pub fn view_len(&self) -> usize {
         self.doc.items.len() + 1
     }
 
-    /// Lines of view item `vi` at the current width, from the cache.
-    pub fn lines(&mut self, vi: usize) -> &[Line] {
-        if !self.cache.contains_key(&vi) {
-            let lines = self.build_lines(vi);
-            self.cache.insert(vi, lines);
+    /// Where an item's pieces after the first begin. Most items are one piece; a block of
+    /// a huge paragraph is cut ([`layout::pieces`]) so that only the pieces on screen are
+    /// laid out. Keys sort in document order, so a position finds its piece by search.
+    fn cuts(&mut self, vi: usize) -> &[LineKey] {
+        if !self.cuts.contains_key(&vi) {
+            let cuts = self.find_cuts(vi);
+            self.cuts.insert(vi, cuts);
         }
-        self.cache.get(&vi).map(Vec::as_slice).unwrap_or(&[])
+        self.cuts.get(&vi).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    fn build_lines(&self, vi: usize) -> Vec<Line> {
+    fn find_cuts(&self, vi: usize) -> Vec<LineKey> {
+        let Some(item) = vi.checked_sub(1) else { return Vec::new() };
+        if self.folded(item) {
+            return Vec::new();
+        }
+        let mut cuts = Vec::new();
+        for (b, block) in self.doc.item_blocks(item).iter().enumerate() {
+            if block.text.len() >= 2 * layout::PIECE
+                && !matches!(block.kind, BlockKind::Image { .. })
+            {
+                let ps = layout::pieces(&block.text, layout::PIECE);
+                cuts.extend(ps.iter().skip(1).map(|r| LineKey::text(b, r.start)));
+            }
+        }
+        cuts
+    }
+
+    /// A turn folded away by speaker focus.
+    fn folded(&self, item: usize) -> bool {
+        match self.doc.items.get(item) {
+            Some(Item::Turn(t)) => {
+                let speaker = self.doc.turns.get(*t).map(|t| t.speaker);
+                self.focus_speaker.is_some() && speaker != self.focus_speaker
+            }
+            _ => false,
+        }
+    }
+
+    fn piece_count(&mut self, vi: usize) -> usize {
+        self.cuts(vi).len() + 1
+    }
+
+    /// Lines of one piece of view item `vi` at the current width, from the cache.
+    pub fn piece_lines(&mut self, vi: usize, piece: usize) -> &[Line] {
+        if !self.cache.contains_key(&(vi, piece)) {
+            let cuts = self.cuts(vi).to_vec();
+            let lo = piece.checked_sub(1).and_then(|p| cuts.get(p).copied());
+            let hi = cuts.get(piece).copied();
+            let lines = self.build_lines(vi, lo, hi, &cuts);
+            self.cache.insert((vi, piece), lines);
+        }
+        self.cache.get(&(vi, piece)).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The lines of view item `vi` whose keys lie in `lo..hi` (`None`: unbounded); `cuts`
+    /// are the item's piece starts.
+    fn build_lines(
+        &self,
+        vi: usize,
+        lo: Option<LineKey>,
+        hi: Option<LineKey>,
+        cuts: &[LineKey],
+    ) -> Vec<Line> {
         let tw = self.text_width();
         let amb = self.opts.ambiguous;
         let mut out = Vec::new();
@@ -149,6 +211,7 @@ impl App {
             }
             return out;
         };
+        let first = lo.is_none();
         match self.doc.items.get(item) {
             Some(Item::Heading(s)) => {
                 let title = self.doc.sections.get(*s).map(|s| s.title.as_str()).unwrap_or("");
@@ -170,128 +233,176 @@ impl App {
             }
             Some(Item::Turn(t)) => {
                 let t = *t;
-                let speaker = self.doc.turns.get(t).map(|t| t.speaker);
-                if self.focus_speaker.is_some() && speaker != self.focus_speaker {
+                if self.folded(item) {
                     out.push(Line { key: LineKey::lead(0), kind: LineKind::Folded(t) });
                     return out;
                 }
-                out.push(Line { key: LineKey::lead(0), kind: LineKind::TurnHeader(t) });
-                self.block_lines(item, tw, &mut out);
-                if self.doc.item_blocks(item).is_empty() {
+                if first {
+                    out.push(Line { key: LineKey::lead(0), kind: LineKind::TurnHeader(t) });
+                }
+                self.block_lines(item, tw, (lo, hi), cuts, &mut out);
+                if first && self.doc.item_blocks(item).is_empty() {
                     out.push(Line { key: LineKey::lead(1), kind: LineKind::Blank });
                 }
             }
-            Some(Item::Block(_)) => self.block_lines(item, tw, &mut out),
+            Some(Item::Block(_)) => self.block_lines(item, tw, (lo, hi), cuts, &mut out),
             None => {}
         }
         out
     }
 
-    fn block_lines(&self, item: usize, tw: usize, out: &mut Vec<Line>) {
+    fn block_lines(
+        &self,
+        item: usize,
+        tw: usize,
+        (lo, hi): (Option<LineKey>, Option<LineKey>),
+        cuts: &[LineKey],
+        out: &mut Vec<Line>,
+    ) {
         let amb = self.opts.ambiguous;
+        let inside = |k: LineKey| lo.is_none_or(|lo| k >= lo) && hi.is_none_or(|hi| k < hi);
         for (b, block) in self.doc.item_blocks(item).iter().enumerate() {
+            if hi.is_some_and(|hi| LineKey::text(b, 0) >= hi) {
+                break;
+            }
             match &block.kind {
                 // With images hidden (`[layout] show_images = false`) an image takes no room.
                 BlockKind::Image { .. } if !self.opts.show_images => continue,
-                BlockKind::Image { .. } => {
+                BlockKind::Image { .. } if inside(LineKey::text(b, 0)) => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Image(b) })
                 }
-                BlockKind::Rule => {
+                BlockKind::Rule if inside(LineKey::text(b, 0)) => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Rule(b) })
                 }
+                BlockKind::Image { .. } | BlockKind::Rule => {}
                 kind => {
                     let indent = block_indent(kind, amb);
                     let w = tw.saturating_sub(indent).max(1);
-                    let rows = layout::layout(&block.text, w, amb);
-                    if rows.is_empty() {
-                        out.push(Line {
-                            key: LineKey::text(b, 0),
-                            kind: LineKind::Text { block: b, row: 0..0, first: true },
-                        });
-                    }
-                    for (i, row) in rows.into_iter().enumerate() {
-                        out.push(Line {
-                            key: LineKey::text(b, row.range.start),
-                            kind: LineKind::Text { block: b, row: row.range, first: i == 0 },
-                        });
+                    // The block's pieces: from each cut in it to the next (one for most).
+                    let slot = LineKey::text(b, 0).slot;
+                    let mut starts = vec![0];
+                    starts.extend(cuts.iter().filter(|c| c.slot == slot).map(|c| c.offset));
+                    for (i, &start) in starts.iter().enumerate() {
+                        if !inside(LineKey::text(b, start)) {
+                            continue;
+                        }
+                        let end = starts.get(i + 1).copied().unwrap_or(block.text.len());
+                        let rows = layout::layout(&block.text[start..end], w, amb);
+                        if rows.is_empty() {
+                            out.push(Line {
+                                key: LineKey::text(b, start),
+                                kind: LineKind::Text { block: b, row: start..start, first: true },
+                            });
+                        }
+                        for (r, row) in rows.into_iter().enumerate() {
+                            let range = row.range.start + start..row.range.end + start;
+                            out.push(Line {
+                                key: LineKey::text(b, range.start),
+                                kind: LineKind::Text {
+                                    block: b,
+                                    row: range,
+                                    first: start == 0 && r == 0,
+                                },
+                            });
+                        }
                     }
                 }
             }
             // `[layout] paragraph_spacing` blank rows after each block (they share one key:
             // a position never rests inside the gap).
-            for _ in 0..self.opts.paragraph_spacing {
-                out.push(Line { key: LineKey::gap(b), kind: LineKind::Blank });
+            if inside(LineKey::gap(b)) {
+                for _ in 0..self.opts.paragraph_spacing {
+                    out.push(Line { key: LineKey::gap(b), kind: LineKind::Blank });
+                }
             }
         }
     }
 
-    /// Index of the line holding `pos` in its item: the last line whose key is at or before
-    /// the position's key.
-    pub fn line_index(&mut self, pos: Pos) -> usize {
-        let lines = self.lines(pos.vi);
-        lines.partition_point(|l| l.key <= pos.key).saturating_sub(1)
+    /// The line holding `pos`: the last line whose key is at or before the position's key.
+    pub fn locate(&mut self, pos: Pos) -> Cursor {
+        let vi = pos.vi.min(self.view_len() - 1);
+        let piece = self.cuts(vi).partition_point(|c| *c <= pos.key);
+        let lines = self.piece_lines(vi, piece);
+        let idx = lines.partition_point(|l| l.key <= pos.key).saturating_sub(1);
+        Cursor { vi, piece, idx }
+    }
+
+    /// The first line of the next piece that has lines, if any.
+    pub fn next_piece(&mut self, c: Cursor) -> Option<Cursor> {
+        let (mut vi, mut piece) = (c.vi, c.piece);
+        loop {
+            if piece + 1 < self.piece_count(vi) {
+                piece += 1;
+            } else {
+                vi += 1;
+                piece = 0;
+                if vi >= self.view_len() {
+                    return None;
+                }
+            }
+            if !self.piece_lines(vi, piece).is_empty() {
+                return Some(Cursor { vi, piece, idx: 0 });
+            }
+        }
+    }
+
+    /// The last line of the previous piece that has lines, if any.
+    fn prev_piece(&mut self, c: Cursor) -> Option<Cursor> {
+        let (mut vi, mut piece) = (c.vi, c.piece);
+        loop {
+            if piece > 0 {
+                piece -= 1;
+            } else {
+                vi = vi.checked_sub(1)?;
+                piece = self.piece_count(vi) - 1;
+            }
+            let n = self.piece_lines(vi, piece).len();
+            if n > 0 {
+                return Some(Cursor { vi, piece, idx: n - 1 });
+            }
+        }
     }
 
     /// Move a position down by `n` lines, stopping at the last line of the document.
     /// Returns the new position and how many lines it moved.
     pub fn step_down(&mut self, pos: Pos, n: usize) -> (Pos, usize) {
-        let mut vi = pos.vi;
-        let mut idx = self.line_index(pos);
+        let mut c = self.locate(pos);
         let mut moved = 0;
         while moved < n {
-            let len = self.lines(vi).len();
-            if idx + 1 < len {
-                idx += 1;
+            if c.idx + 1 < self.piece_lines(c.vi, c.piece).len() {
+                c.idx += 1;
             } else {
-                // Skip empty items.
-                let mut next = vi + 1;
-                while next < self.view_len() && self.lines(next).is_empty() {
-                    next += 1;
+                match self.next_piece(c) {
+                    Some(next) => c = next,
+                    None => break,
                 }
-                if next >= self.view_len() {
-                    break;
-                }
-                vi = next;
-                idx = 0;
             }
             moved += 1;
         }
-        (self.pos_at(vi, idx, pos), moved)
+        (self.pos_at(c, pos), moved)
     }
 
     /// Move a position up by `n` lines, stopping at the first line.
     pub fn step_up(&mut self, pos: Pos, n: usize) -> (Pos, usize) {
-        let mut vi = pos.vi;
-        let mut idx = self.line_index(pos);
+        let mut c = self.locate(pos);
         let mut moved = 0;
         while moved < n {
-            if idx > 0 {
-                idx -= 1;
+            if c.idx > 0 {
+                c.idx -= 1;
             } else {
-                let mut prev = vi;
-                loop {
-                    if prev == 0 {
-                        break;
-                    }
-                    prev -= 1;
-                    if !self.lines(prev).is_empty() {
-                        break;
-                    }
+                match self.prev_piece(c) {
+                    Some(prev) => c = prev,
+                    None => break,
                 }
-                if prev == vi || self.lines(prev).is_empty() {
-                    break;
-                }
-                vi = prev;
-                idx = self.lines(vi).len() - 1;
             }
             moved += 1;
         }
-        (self.pos_at(vi, idx, pos), moved)
+        (self.pos_at(c, pos), moved)
     }
 
-    fn pos_at(&mut self, vi: usize, idx: usize, old: Pos) -> Pos {
-        match self.lines(vi).get(idx) {
-            Some(l) => Pos { vi, key: l.key },
+    fn pos_at(&mut self, c: Cursor, old: Pos) -> Pos {
+        match self.piece_lines(c.vi, c.piece).get(c.idx) {
+            Some(l) => Pos { vi: c.vi, key: l.key },
             None => old,
         }
     }
@@ -301,12 +412,12 @@ impl App {
         if let Some(p) = self.end_top_cache {
             return p;
         }
-        let mut last = self.view_len() - 1;
-        while last > 0 && self.lines(last).is_empty() {
-            last -= 1;
-        }
-        let n = self.lines(last).len();
-        let end = self.pos_at(last, n.saturating_sub(1), Pos::TOP);
+        let last = self.view_len() - 1;
+        let after = Cursor { vi: last, piece: self.piece_count(last), idx: 0 };
+        let end = match self.prev_piece(after) {
+            Some(c) => self.pos_at(c, Pos::TOP),
+            None => Pos::TOP,
+        };
         let h = self.reader_height();
         let (p, _) = self.step_up(end, h.saturating_sub(1));
         self.end_top_cache = Some(p);

@@ -1,0 +1,210 @@
+//! Stages 1 and 2 for big files: the first screenful at once, then the whole file in parts.
+//!
+//! A file bigger than [`BIG`] opens on its first [`FIRST_PART`] bytes, parsed on their own,
+//! while the reader's loader thread reads the whole. The whole is read a part at a time
+//! (about [`PART`] bytes, cut where a Markdown heading begins), each part decoded and
+//! parsed, then dropped: the source text is never held whole, only the display text the
+//! tree keeps. That is what keeps an 80 MB archive within 1.5 times its size in memory.
+//! A document without headings to cut at is one part.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::doc::Document;
+use crate::parse::{self, ParseOptions, Parts};
+use crate::source::{self, SourceError};
+
+/// Files bigger than this open on their first part at once, while the whole is read and
+/// indexed in the background (reading and parsing a megabyte takes about 10 ms).
+pub const BIG: u64 = 1 << 20;
+/// How much of a big file the first screen is made from: many screenfuls.
+pub const FIRST_PART: usize = 64 << 10;
+/// About how much source is read, decoded and parsed at a time.
+pub const PART: usize = 4 << 20;
+
+/// The first part of a big file, parsed: cut after its last blank line (else line break)
+/// so that no paragraph is cut short when that can be helped. `None` when the part holds
+/// no text (the whole file is then read as usual).
+pub fn first_part(
+    path: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+) -> Result<Option<Document>, SourceError> {
+    let mut bytes = Vec::with_capacity(FIRST_PART);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(FIRST_PART as u64).read_to_end(&mut bytes))
+        .map_err(|err| SourceError::Io { path: path.to_path_buf(), err })?;
+    let cut = if is_utf16(&bytes) {
+        bytes.len() & !1
+    } else if let Some(i) = memchr::memmem::rfind(&bytes, b"\n\n") {
+        i + 2
+    } else if let Some(i) = memchr::memrchr(b'\n', &bytes) {
+        i + 1
+    } else {
+        // One huge line: drop its last, maybe incomplete, UTF-8 character (continuation
+        // bytes are 10xxxxxx). Other encodings may lose one character there, which shows
+        // only until the whole file is read.
+        let mut end = bytes.len().saturating_sub(1);
+        while end > 0 && bytes[end] & 0xc0 == 0x80 {
+            end -= 1;
+        }
+        end
+    };
+    bytes.truncate(cut);
+    let decoded = match source::decode(&bytes, encoding, path) {
+        Ok(d) => d,
+        Err(SourceError::NoText { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut doc = parse::parse(decoded.text, opts);
+    doc.had_control_chars = decoded.had_control_chars;
+    Ok(Some(doc))
+}
+
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
+}
+
+/// Read, decode and parse the whole file a part at a time, telling `stage` what it does.
+/// The document's `text` is left empty (its hash is kept in `text_hash`): the tree holds
+/// the display text.
+pub fn whole(
+    path: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+    stage: &mut dyn FnMut(&'static str),
+) -> Result<Document, SourceError> {
+    whole_in_parts(path, encoding, opts, PART, stage)
+}
+
+/// [`whole`] with parts of about `part` bytes (tests use small ones).
+pub fn whole_in_parts(
+    path: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+    part: usize,
+    stage: &mut dyn FnMut(&'static str),
+) -> Result<Document, SourceError> {
+    let io = |err| SourceError::Io { path: path.to_path_buf(), err };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    stage("reading");
+    let part = part.max(1);
+    let mut buf: Vec<u8> = Vec::with_capacity(part + (part >> 2));
+    let mut eof = false;
+    let mut parts: Option<Parts> = None;
+    let mut forced = encoding.map(str::to_string);
+    let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut had_control_chars = false;
+    let mut first = true;
+    loop {
+        // Fill the buffer to at least `want` bytes, or to the end of the file.
+        let want = buf.len().max(part);
+        while buf.len() < want && !eof {
+            let start = buf.len();
+            buf.resize(want, 0);
+            let n = file.read(&mut buf[start..]).map_err(io)?;
+            buf.truncate(start + n);
+            eof = n == 0;
+        }
+        if first && is_utf16(&buf) {
+            // No safe byte to cut UTF-16 at: read it whole.
+            file.read_to_end(&mut buf).map_err(io)?;
+            eof = true;
+        }
+        let cut = if eof { buf.len() } else { heading_cut(&buf).unwrap_or(0) };
+        if cut == 0 {
+            if eof {
+                break;
+            }
+            // No place to cut yet: the part grows until one comes, or the file ends.
+            let start = buf.len();
+            buf.resize(start + part, 0);
+            let n = file.read(&mut buf[start..]).map_err(io)?;
+            buf.truncate(start + n);
+            eof = n == 0;
+            continue;
+        }
+        let rest = buf.split_off(cut);
+        let decoded = match source::decode(&buf, forced.as_deref(), path) {
+            Ok(d) => Some(d),
+            // A part of blank lines only: nothing to parse.
+            Err(SourceError::NoText { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        buf = rest;
+        buf.reserve(part.saturating_sub(buf.len()));
+        let Some(decoded) = decoded else { continue };
+        // Every later part is read as the first one was.
+        forced.get_or_insert_with(|| decoded.encoding.to_string());
+        had_control_chars |= decoded.had_control_chars;
+        hash.update(decoded.text.as_bytes());
+        if first {
+            stage("parsing");
+            first = false;
+        }
+        match parts.as_mut() {
+            None => parts = Some(Parts::new(decoded.text, opts)),
+            Some(p) => p.push(decoded.text),
+        }
+    }
+    let Some(parts) = parts else {
+        return Err(SourceError::NoText { path: path.to_path_buf() });
+    };
+    let mut doc = parts.finish();
+    doc.had_control_chars = had_control_chars;
+    doc.text_hash = Some(crate::store::hash_text_digest(hash.digest()));
+    Ok(doc)
+}
+
+/// Where to end a part: before the last Markdown heading (`#` at a line start after a blank
+/// line) that is not inside a fenced code block or an HTML comment. `None`: no such place.
+fn heading_cut(buf: &[u8]) -> Option<usize> {
+    let mut end = buf.len();
+    while let Some(i) = memchr::memmem::rfind(&buf[..end], b"\n\n#") {
+        let at = i + 2;
+        let line_end = memchr::memchr(b'\n', &buf[at..]).map(|n| at + n).unwrap_or(buf.len());
+        let line = &buf[at..line_end];
+        let hashes = line.iter().take_while(|&&b| b == b'#').count();
+        let heading = hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t'));
+        if heading && !inside_block(&buf[..at]) {
+            return Some(at);
+        }
+        end = i;
+    }
+    None
+}
+
+/// Does the text before a cut leave a fenced code block or an HTML comment open? Counts
+/// fence lines (``` or ~~~ after at most three spaces; fences are rare, so only their
+/// occurrences are looked at); a heading inside a fence is code.
+fn inside_block(before: &[u8]) -> bool {
+    let at_line_start = |p: usize| {
+        let start = memchr::memrchr(b'\n', &before[..p]).map(|n| n + 1).unwrap_or(0);
+        p - start < 4 && before[start..p].iter().all(|&b| b == b' ')
+    };
+    let fences = [&b"```"[..], &b"~~~"[..]]
+        .iter()
+        .map(|f| memchr::memmem::find_iter(before, f).filter(|&p| at_line_start(p)).count())
+        .sum::<usize>();
+    let open_comment =
+        match (memchr::memmem::rfind(before, b"<!--"), memchr::memmem::rfind(before, b"-->")) {
+            (Some(o), Some(c)) => o > c,
+            (Some(_), None) => true,
+            _ => false,
+        };
+    fences % 2 == 1 || open_comment
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_before_the_last_heading_outside_code() {
+        let t = b"# T\n\npara\n\n## A\n\ntext\n\n```\n\n# not a heading\n```\n\nmore\n";
+        let cut = heading_cut(t).unwrap();
+        assert!(t[cut..].starts_with(b"## A"));
+        assert_eq!(heading_cut(b"no headings\n\nat all\n"), None);
+        assert_eq!(heading_cut(b"para\n\n#hashtag is not a heading\n"), None);
+    }
+}
