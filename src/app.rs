@@ -98,6 +98,14 @@ impl Index {
         let stats = stats::Stats::new(&doc, opts);
         Index { doc, entries, items, stats }
     }
+
+    /// The outline and lookups only: reading-time counts are left to the reader, which
+    /// takes them a slice at a time between keys (a big document is jumpable sooner).
+    pub fn build_lookups(doc: Document, opts: &ReaderOptions) -> Index {
+        let (entries, items) = outline::build(&doc);
+        let stats = stats::Stats::pending(&doc, opts);
+        Index { doc, entries, items, stats }
+    }
 }
 
 /// A big document after background loading: its index and what the bookmark store held
@@ -370,7 +378,7 @@ impl App {
 
     /// Background work is waiting for idle time (a search still counting).
     pub fn busy(&self) -> bool {
-        self.search.as_ref().is_some_and(SearchState::counting)
+        self.search.as_ref().is_some_and(SearchState::counting) || !self.stats.complete(&self.doc)
     }
 
     pub fn outline_shown(&self) -> bool {
@@ -662,7 +670,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Tick => {
-            if !search_slice(app) {
+            let counted =
+                !app.stats.complete(&app.doc) && app.stats.step(&app.doc, app.search_slice / 4);
+            if !search_slice(app) && !counted {
                 // Nothing visible changed: no redraw.
                 return effects;
             }

@@ -130,8 +130,9 @@ pub struct Quote {
 pub enum Item {
     /// A section heading: index into [`Document::sections`].
     Heading(usize),
-    /// A block outside any turn (preamble, section text, footer).
-    Block(Block),
+    /// A block outside any turn (preamble, section text, footer). Boxed: most items are
+    /// turns, and an item then takes 16 bytes instead of a whole block's.
+    Block(Box<Block>),
     /// A speaker turn: index into [`Document::turns`].
     Turn(usize),
 }
@@ -206,7 +207,7 @@ impl Document {
     pub fn item_blocks(&self, item: usize) -> &[Block] {
         match self.items.get(item) {
             Some(Item::Turn(t)) => &self.turns[*t].blocks,
-            Some(Item::Block(b)) => std::slice::from_ref(b),
+            Some(Item::Block(b)) => std::slice::from_ref(b.as_ref()),
             _ => &[],
         }
     }

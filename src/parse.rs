@@ -252,7 +252,7 @@ impl Builder {
                 turn.src.end = turn.src.end.max(block.src.end);
                 turn.blocks.push(block);
             }
-            None => self.doc.items.push(Item::Block(block)),
+            None => self.doc.items.push(Item::Block(Box::new(block))),
         }
     }
 

@@ -115,7 +115,7 @@ pub fn run_loading(
         };
         let done = loader(&mut stage).map(|doc| {
             stage("indexing");
-            let index = Index::build(doc, &index_opts);
+            let index = Index::build_lookups(doc, &index_opts);
             let (store, stored, warnings) = match &index_opts.path {
                 Some(path) => read_store(path, &index.doc),
                 None => (None, None, Vec::new()),

@@ -620,6 +620,10 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     if let Some(l) = &app.loading {
         // The first part's percentages would mislead: say what is happening instead.
         right.push(format!("indexing {}: {}…", crate::app::size_text(l.bytes), l.stage));
+    } else if !app.stats.complete(doc) {
+        // Reading times are still being counted: the share of items read meanwhile.
+        let share = app.pos.vi * 100 / app.view_len().max(1);
+        right.push(format!("{}%", if app.view.at_end { 100 } else { share.min(99) }));
     } else {
         right.push(format!("{pct}%"));
         if a.width >= 60 {

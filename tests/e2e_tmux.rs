@@ -98,7 +98,11 @@ fn resize_deep_in_the_document_keeps_the_passage_on_top() {
     let top = reading_rows(&before)[0].clone();
     let head: String = top.chars().take(3).collect();
     t.tmux(&["resize-window", "-t", "t", "-x", "60"]);
-    let after = t.wait("the narrow frame", |s| s.lines().next().is_some_and(|l| !l.contains('│')));
+    // tmux blanks the pane on a resize before the reader redraws: wait for the redraw.
+    let after = t.wait("the narrow frame", |s| {
+        s.lines().next().is_some_and(|l| !l.contains('│') && !l.trim().is_empty())
+            && s.contains("night.md")
+    });
     let rows = reading_rows(&after);
     let first_two = format!("{}{}", rows[0], rows[1]);
     assert!(first_two.contains(&head), "before:\n{before}\nafter:\n{after}");

@@ -118,6 +118,25 @@ fn the_status_line_says_indexing_until_the_whole_arrives() {
 }
 
 #[test]
+fn reading_times_are_counted_in_slices_after_the_index_arrives() {
+    let text = archive(400);
+    let mut app = loading_app(&text, 2000);
+    let doc = parse::parse(text.clone(), &ParseOptions::default());
+    let full = Index::build(doc.clone(), &opts()).stats.total();
+    let index = Index::build_lookups(doc, &opts());
+    update(&mut app, Msg::Indexed(Box::new(Indexed { index, stored: None, warnings: Vec::new() })));
+    app.search_slice = 4000;
+    assert!(app.busy(), "counting reading times");
+    let mut ticks = 0;
+    while app.busy() {
+        update(&mut app, Msg::Tick);
+        ticks += 1;
+    }
+    assert!(ticks > 3, "{ticks}");
+    assert!((app.stats.total() - full).abs() < 1e-9);
+}
+
+#[test]
 fn bookmark_commands_wait_for_the_whole_document() {
     let text = archive(50);
     let mut app = loading_app(&text, 2000);

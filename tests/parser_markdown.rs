@@ -30,7 +30,7 @@ fn loose_blocks(doc: &Document) -> Vec<&Block> {
     doc.items
         .iter()
         .filter_map(|i| match i {
-            Item::Block(b) => Some(b),
+            Item::Block(b) => Some(b.as_ref()),
             _ => None,
         })
         .collect()

@@ -1,5 +1,6 @@
 //! Reading progress: how much text lies before each body item, measured in minutes of
-//! reading (CJK characters and Latin words at their own speeds), counted once at load.
+//! reading (CJK characters and Latin words at their own speeds), counted once at load: at
+//! once for a small document, a slice at a time between keys for a big one.
 
 use crate::doc::{Block, Document};
 use crate::reader::ReaderOptions;
@@ -51,20 +52,43 @@ pub fn count(text: &str) -> (usize, usize) {
 
 impl Stats {
     pub fn new(doc: &Document, opts: &ReaderOptions) -> Stats {
-        let mut s = Stats {
-            prefix: Vec::with_capacity(doc.items.len() + 2),
+        let mut s = Stats::pending(doc, opts);
+        s.step(doc, usize::MAX);
+        s
+    }
+
+    /// Nothing counted yet: [`Stats::step`] counts.
+    pub fn pending(doc: &Document, opts: &ReaderOptions) -> Stats {
+        let mut prefix = Vec::with_capacity(doc.items.len() + 2);
+        // The header block costs nothing, and nothing comes before the first item.
+        prefix.extend([0.0, 0.0]);
+        Stats {
+            prefix,
             cjk_per_min: f64::from(opts.cjk_chars_per_minute.max(1)),
             words_per_min: f64::from(opts.latin_words_per_minute.max(1)),
-        };
-        let mut total = 0.0;
-        // The header block costs nothing.
-        s.prefix.push(0.0);
-        for i in 0..doc.items.len() {
-            s.prefix.push(total);
-            total += s.blocks_minutes(doc.item_blocks(i));
         }
-        s.prefix.push(total);
-        s
+    }
+
+    /// Every item is counted.
+    pub fn complete(&self, doc: &Document) -> bool {
+        self.prefix.len() == doc.items.len() + 2
+    }
+
+    /// Count items until about `budget` bytes of text were read. True when complete.
+    pub fn step(&mut self, doc: &Document, budget: usize) -> bool {
+        let mut spent = 0;
+        while !self.complete(doc) {
+            if spent >= budget {
+                return false;
+            }
+            // The last entry is the time before item `i`; push the time before `i + 1`.
+            let i = self.prefix.len() - 2;
+            let before = self.prefix.last().copied().unwrap_or(0.0);
+            let blocks = doc.item_blocks(i);
+            spent += blocks.iter().map(|b| b.text.len() + 64).sum::<usize>();
+            self.prefix.push(before + self.blocks_minutes(blocks));
+        }
+        true
     }
 
     fn blocks_minutes(&self, blocks: &[Block]) -> f64 {

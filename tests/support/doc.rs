@@ -27,7 +27,7 @@ pub fn all_blocks(doc: &Document) -> Vec<&Block> {
     let mut out = Vec::new();
     for item in &doc.items {
         match item {
-            Item::Block(b) => out.push(b),
+            Item::Block(b) => out.push(b.as_ref()),
             Item::Turn(t) => out.extend(doc.turns[*t].blocks.iter()),
             Item::Heading(_) => {}
         }
