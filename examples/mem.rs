@@ -64,7 +64,7 @@ fn main() {
     key(&mut app, "resize", Msg::Resize { width: 120, height: 40 });
     key(&mut app, "g", Msg::Action(Action::Top));
     key(&mut app, "/", Msg::Action(Action::Search));
-    for c in "纳德拉".chars() {
+    for c in std::env::var("Q").unwrap_or("纳德拉".into()).chars() {
         key(&mut app, "type", Msg::Input(Input::Char(c)));
     }
     let t = Instant::now();

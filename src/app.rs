@@ -1078,7 +1078,26 @@ fn search_slice(app: &mut App) -> bool {
     let Some(s) = app.search.as_mut() else { return false };
     let Some(scan) = s.scan.as_mut() else { return false };
     let seen = s.matches.len();
-    let done = scan.step(&app.doc, app.search_slice, &mut s.matches);
+    // Until the first match is on screen, search in small steps and stop at it: a key
+    // typed into the prompt shows its match without waiting for a whole slice.
+    let mut done = false;
+    if s.current.is_none() {
+        let step = (app.search_slice / 32).max(1);
+        let mut spent = 0;
+        while !done && spent < app.search_slice {
+            done = scan.step(&app.doc, step, &mut s.matches);
+            spent += step;
+            let origin = s.origin;
+            let wrapped = scan.wrap_at;
+            let found = (seen..s.matches.len())
+                .any(|i| wrapped.is_some_and(|w| i >= w) || match_pos(&s.matches[i]) >= origin);
+            if found {
+                break;
+            }
+        }
+    } else {
+        done = scan.step(&app.doc, app.search_slice, &mut s.matches);
+    }
     let wrap_at = scan.wrap_at;
     let mut changed = false;
     if s.current.is_none() {

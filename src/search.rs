@@ -91,7 +91,9 @@ impl Needle {
             Mode::Exact => self.finder.find_iter(text.as_bytes()).map(|s| s..s + n).for_each(hit),
             Mode::Ascii => {
                 buf.clear();
-                buf.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+                buf.extend_from_slice(text.as_bytes());
+                // Vectorised, unlike a byte-by-byte map.
+                buf.make_ascii_lowercase();
                 self.finder.find_iter(buf).map(|s| s..s + n).for_each(hit)
             }
             Mode::Unicode => find_in(text, &self.folded, &self.finder, hit),
