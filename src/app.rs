@@ -116,6 +116,8 @@ pub struct Indexed {
     pub stored: Option<crate::store::Loaded>,
     /// Problems to show in the status line (e.g. bookmarks cannot be saved).
     pub warnings: Vec<String>,
+    /// How long reading and indexing took, told in the status line.
+    pub took: std::time::Duration,
 }
 
 /// While a big document loads, the reader shows its first part.
@@ -367,6 +369,14 @@ impl App {
         }
         if !arrived.warnings.is_empty() {
             self.say(arrived.warnings.join("; "));
+        } else if self.message.is_none() {
+            self.say(format!(
+                "indexed in {:.2} s: {} sections, {} turns, {} quotes",
+                arrived.took.as_secs_f64(),
+                self.doc.sections.len(),
+                self.doc.turns.len(),
+                self.doc.quotes.len()
+            ));
         }
         refresh_search(self);
         self.follow_outline();

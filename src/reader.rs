@@ -110,6 +110,7 @@ pub fn run_loading(
     app.start_loading(size);
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
+        let started = std::time::Instant::now();
         let mut stage = |s| {
             let _ = tx.send(Load::Stage(s));
         };
@@ -120,7 +121,8 @@ pub fn run_loading(
                 Some(path) => read_store(path, &index.doc),
                 None => (None, None, Vec::new()),
             };
-            Box::new((Indexed { index, stored, warnings }, store))
+            let took = started.elapsed();
+            Box::new((Indexed { index, stored, warnings, took }, store))
         });
         let _ = tx.send(Load::Done(done));
     })?;

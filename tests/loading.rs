@@ -38,7 +38,15 @@ fn loading_app(text: &str, cut: usize) -> App {
 fn arrive(app: &mut App, text: &str) {
     let doc = parse::parse(text.to_string(), &ParseOptions::default());
     let index = Index::build(doc, &opts());
-    update(app, Msg::Indexed(Box::new(Indexed { index, stored: None, warnings: Vec::new() })));
+    update(
+        app,
+        Msg::Indexed(Box::new(Indexed {
+            index,
+            stored: None,
+            warnings: Vec::new(),
+            took: Default::default(),
+        })),
+    );
 }
 
 fn act(app: &mut App, a: Action) {
@@ -124,7 +132,15 @@ fn reading_times_are_counted_in_slices_after_the_index_arrives() {
     let doc = parse::parse(text.clone(), &ParseOptions::default());
     let full = Index::build(doc.clone(), &opts()).stats.total();
     let index = Index::build_lookups(doc, &opts());
-    update(&mut app, Msg::Indexed(Box::new(Indexed { index, stored: None, warnings: Vec::new() })));
+    update(
+        &mut app,
+        Msg::Indexed(Box::new(Indexed {
+            index,
+            stored: None,
+            warnings: Vec::new(),
+            took: Default::default(),
+        })),
+    );
     app.search_slice = 4000;
     assert!(app.busy(), "counting reading times");
     let mut ticks = 0;
