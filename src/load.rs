@@ -10,7 +10,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::doc::Document;
+use crate::doc::{Document, Format};
 use crate::parse::{self, ParseOptions, Parts};
 use crate::source::{self, SourceError};
 
@@ -78,6 +78,10 @@ pub fn whole(
 }
 
 /// [`whole`] with parts of about `part` bytes (tests use small ones).
+///
+/// Three threads: this one reads, decodes and hashes the parts in order; the first half of
+/// the file is parsed on one thread and the second half on another (a Markdown document
+/// parts at headings, so the halves are independent), then the halves are joined.
 pub fn whole_in_parts(
     path: &Path,
     encoding: Option<&str>,
@@ -86,16 +90,78 @@ pub fn whole_in_parts(
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    let half = file.metadata().map(|m| m.len()).unwrap_or(0) / 2;
     stage("reading");
+    std::thread::scope(|scope| {
+        let (to_first, first_rx) = std::sync::mpsc::sync_channel::<String>(2);
+        let (to_second, second_rx) = std::sync::mpsc::sync_channel::<(usize, String)>(2);
+        let first_half = scope.spawn(move || {
+            let mut parts: Option<Parts> = None;
+            for text in first_rx {
+                match parts.as_mut() {
+                    None => parts = Some(Parts::new(text, opts)),
+                    Some(p) => p.push(text),
+                }
+            }
+            parts
+        });
+        // Only a Markdown document is split between the two.
+        let second_half = scope.spawn(move || {
+            let mut parts: Option<Parts> = None;
+            for (offset, text) in second_rx {
+                match parts.as_mut() {
+                    None => parts = Some(Parts::continuing(text, offset, Format::Markdown, opts)),
+                    Some(p) => p.push(text),
+                }
+            }
+            parts
+        });
+        let read = read_parts(file, path, encoding, part, half, opts, &to_first, &to_second, stage);
+        drop((to_first, to_second));
+        let first = first_half.join().ok().flatten();
+        let second = second_half.join().ok().flatten();
+        let (had_control_chars, hash) = read?;
+        let mut doc = match (first, second) {
+            (Some(a), Some(b)) => a.join(b),
+            (Some(a), None) => a.finish(),
+            _ => return Err(SourceError::NoText { path: path.to_path_buf() }),
+        };
+        doc.had_control_chars = had_control_chars;
+        doc.text_hash = Some(crate::store::hash_text_digest(hash));
+        Ok(doc)
+    })
+}
+
+/// Read the file a part at a time, cut at headings; decode, hash and hand each part to
+/// the first half's parser, or, once past `half` bytes of a Markdown document, to the
+/// second's (with its offset). Returns whether control characters were replaced, and the
+/// hash of the decoded text.
+#[allow(clippy::too_many_arguments)]
+fn read_parts(
+    mut file: std::fs::File,
+    path: &Path,
+    encoding: Option<&str>,
+    part: usize,
+    half: u64,
+    opts: &ParseOptions,
+    to_first: &std::sync::mpsc::SyncSender<String>,
+    to_second: &std::sync::mpsc::SyncSender<(usize, String)>,
+    stage: &mut dyn FnMut(&'static str),
+) -> Result<(bool, u64), SourceError> {
+    let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let part = part.max(1);
     let mut buf: Vec<u8> = Vec::with_capacity(part + (part >> 2));
     let mut eof = false;
-    let mut parts: Option<Parts> = None;
     let mut forced = encoding.map(str::to_string);
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
     let mut first = true;
+    // Bytes of source before `buf`, and of decoded text sent so far.
+    let mut read_before = 0u64;
+    let mut offset = 0usize;
+    let mut markdown = false;
+    let mut second = false;
     loop {
         // Fill the buffer to at least `want` bytes, or to the end of the file.
         let want = buf.len().max(part);
@@ -131,6 +197,8 @@ pub fn whole_in_parts(
             Err(SourceError::NoText { .. }) => None,
             Err(e) => return Err(e),
         };
+        let starts_at = read_before;
+        read_before += buf.len() as u64;
         buf = rest;
         buf.reserve(part.saturating_sub(buf.len()));
         let Some(decoded) = decoded else { continue };
@@ -138,22 +206,27 @@ pub fn whole_in_parts(
         forced.get_or_insert_with(|| decoded.encoding.to_string());
         had_control_chars |= decoded.had_control_chars;
         hash.update(decoded.text.as_bytes());
+        let len = decoded.text.len();
         if first {
             stage("parsing");
+            let format = opts.format.unwrap_or_else(|| parse::detect_format(&decoded.text));
+            markdown = format == Format::Markdown;
             first = false;
+        } else if markdown && starts_at >= half {
+            second = true;
         }
-        match parts.as_mut() {
-            None => parts = Some(Parts::new(decoded.text, opts)),
-            Some(p) => p.push(decoded.text),
+        // A parser that stopped (it cannot: parsing never fails) leaves nothing to send to.
+        let sent = if second {
+            to_second.send((offset, decoded.text)).is_ok()
+        } else {
+            to_first.send(decoded.text).is_ok()
+        };
+        if !sent {
+            break;
         }
+        offset += len;
     }
-    let Some(parts) = parts else {
-        return Err(SourceError::NoText { path: path.to_path_buf() });
-    };
-    let mut doc = parts.finish();
-    doc.had_control_chars = had_control_chars;
-    doc.text_hash = Some(crate::store::hash_text_digest(hash.digest()));
-    Ok(doc)
+    Ok((had_control_chars, hash.digest()))
 }
 
 /// Where to end a part: before the last Markdown heading (`#` at a line start after a blank

@@ -80,6 +80,79 @@ impl Parts {
         p
     }
 
+    /// Parts that continue a document begun by other [`Parts`] (a later stretch of a big
+    /// file, parsed on another thread and put after it by [`Parts::join`]). `offset` is
+    /// where the first part begins in the source; it begins where a heading begins, and
+    /// no title or metadata is looked for.
+    pub fn continuing(first: String, offset: usize, format: Format, opts: &ParseOptions) -> Parts {
+        let mut b = Builder::new(String::new(), format, opts);
+        b.continued = true;
+        b.consumed = offset;
+        let held = (format != Format::Markdown).then(String::new);
+        let mut p = Parts { b, held };
+        p.push(first);
+        p
+    }
+
+    /// The format the parts are read as.
+    pub fn format(&self) -> Format {
+        self.b.doc.format.unwrap_or(Format::Plain)
+    }
+
+    /// The document of these parts followed by `later`'s (made by [`Parts::continuing`]
+    /// at the end of these): the same tree one `Parts` fed every part would build.
+    pub fn join(self, later: Parts) -> Document {
+        // Sections still open at the end take in the later top-level sections of a
+        // deeper level, as they would have in one pass.
+        let open = self.b.open.clone();
+        let mut a = self.finish();
+        let b = later.finish();
+        let (sec_off, turn_off, item_off, quote_off) =
+            (a.sections.len(), a.turns.len(), a.items.len(), a.quotes.len());
+        a.sections.reserve_exact(b.sections.len());
+        a.turns.reserve_exact(b.turns.len());
+        a.items.reserve_exact(b.items.len());
+        a.quotes.reserve_exact(b.quotes.len());
+        let speaker_map: Vec<usize> = b
+            .speakers
+            .into_iter()
+            .map(|sp| match a.speakers.iter().position(|x| x.name == sp.name) {
+                Some(i) => i,
+                None => {
+                    a.speakers.push(Speaker { turns: Vec::new(), ..sp });
+                    a.speakers.len() - 1
+                }
+            })
+            .collect();
+        for mut s in b.sections {
+            s.parent = match s.parent {
+                Some(p) => Some(p + sec_off),
+                None => open.iter().rev().find(|&&(l, _)| l < s.level).map(|&(_, i)| i),
+            };
+            s.item += item_off;
+            s.turns = s.turns.start + turn_off..s.turns.end + turn_off;
+            a.sections.push(s);
+        }
+        for mut t in b.turns {
+            t.speaker = speaker_map[t.speaker];
+            t.section = t.section.map(|s| s + sec_off);
+            t.item += item_off;
+            for r in t.blocks.iter_mut().flat_map(|bl| bl.runs.iter_mut()) {
+                r.quote = r.quote.map(|q| q + quote_off);
+            }
+            a.speakers[t.speaker].turns.push(a.turns.len());
+            a.turns.push(t);
+        }
+        a.quotes.extend(b.quotes.into_iter().map(|q| Quote { turn: q.turn + turn_off, ..q }));
+        a.items.extend(b.items.into_iter().map(|it| match it {
+            Item::Heading(s) => Item::Heading(s + sec_off),
+            Item::Turn(t) => Item::Turn(t + turn_off),
+            block => block,
+        }));
+        a.had_control_chars |= b.had_control_chars;
+        a
+    }
+
     pub fn push(&mut self, part: String) {
         if let Some(h) = self.held.as_mut() {
             h.push_str(&part);
@@ -122,6 +195,8 @@ pub struct Builder {
     base: usize,
     /// Source bytes parsed so far, in parts.
     consumed: usize,
+    /// This builder continues a document begun by another: its body has started.
+    continued: bool,
 }
 
 impl Builder {
@@ -136,6 +211,7 @@ impl Builder {
             current: None,
             base: 0,
             consumed: 0,
+            continued: false,
         }
     }
 
@@ -178,7 +254,7 @@ impl Builder {
 
     /// Whether any section or turn has begun (meta lines only come before that).
     pub fn body_started(&self) -> bool {
-        !self.doc.sections.is_empty() || !self.doc.turns.is_empty()
+        self.continued || !self.doc.sections.is_empty() || !self.doc.turns.is_empty()
     }
 
     /// A heading ends the current turn and opens a section nested under any open section
