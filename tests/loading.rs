@@ -301,3 +301,45 @@ fn a_binary_tail_is_one_clear_error() {
             .unwrap_err();
     assert!(err.to_string().ends_with("not a text file"), "{err}");
 }
+
+/// Headings of three levels, a speaker who first speaks late, quotes on both sides of any
+/// split: the halves parsed apart must join into the tree of one pass.
+fn nested_archive() -> String {
+    let mut s = String::from("# 年度合集\n\n");
+    for i in 1..=12 {
+        s.push_str(&format!("# 第{i}卷\n\n**主持人：**第{i}卷的开场。\n\n"));
+        for j in 1..=3 {
+            s.push_str(&format!(
+                "## 第{i}卷第{j}章\n\n**甲：****要点{i}-{j}。**然后展开。\n\n\
+                 ### 小节{i}-{j}\n\n**乙：**回应{i}-{j}。\n\n"
+            ));
+            if i > 8 {
+                s.push_str(&format!("**后来者：**我在第{i}卷才出现。\n\n"));
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn halves_parsed_apart_join_with_sections_nested_across_the_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested.md");
+    std::fs::write(&path, nested_archive()).unwrap();
+    let opts = ParseOptions::default();
+    let expected = parse::parse(nested_archive(), &opts);
+    let expected_json = fangtan::dump::json(&expected);
+    for part in [100, 700, 3000] {
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |_| {}).unwrap();
+        let json = fangtan::dump::json(&doc);
+        let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
+        assert!(json == expected_json, "parts of {part} bytes differ: {first_diff:?}");
+        let parents: Vec<_> = doc.sections.iter().map(|s| s.parent).collect();
+        assert_eq!(parents, expected.sections.iter().map(|s| s.parent).collect::<Vec<_>>());
+        let speakers: Vec<_> = doc.speakers.iter().map(|s| s.turns.clone()).collect();
+        assert_eq!(speakers, expected.speakers.iter().map(|s| s.turns.clone()).collect::<Vec<_>>());
+        for (t, turn) in doc.turns.iter().enumerate() {
+            assert!(matches!(doc.items[turn.item], fangtan::doc::Item::Turn(x) if x == t));
+        }
+    }
+}
