@@ -85,7 +85,13 @@ fn indent(line: &str) -> (usize, usize) {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    match line.as_bytes().first() {
+        None => true,
+        // A visible ASCII character (controls are gone after `source`): the common case,
+        // decided without a Unicode trim.
+        Some(&b) if b > b' ' && b.is_ascii() => false,
+        Some(_) => line.trim().is_empty(),
+    }
 }
 
 fn atx_heading(t: &str) -> Option<(u8, usize, usize)> {
