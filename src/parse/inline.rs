@@ -223,25 +223,38 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
             // Most bytes are ordinary text: jump straight to the next byte that can start
             // markup instead of going round the match once per byte.
             _ => {
-                i += 1;
-                i += b[i..end].iter().position(|&c| SPECIAL[usize::from(c)]).unwrap_or(end - i);
+                i = next_special(b, i + 1, end);
             }
         }
     }
     flush!(end);
 }
 
-/// Bytes that can begin inline markup (the arms of `tokenize`'s match).
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let bytes = b"\\*_`![<";
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
+/// Can this byte begin inline markup (the arms of `tokenize`'s match)? Plain comparisons,
+/// so that [`next_special`] tests a block of bytes with vector instructions.
+#[inline(always)]
+fn is_special(c: u8) -> bool {
+    (c == b'\\') | (c == b'*') | (c == b'_') | (c == b'`') | (c == b'!') | (c == b'[') | (c == b'<')
+}
+
+/// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
+/// block passes here: blocks of 16 are tested at once.
+fn next_special(b: &[u8], from: usize, end: usize) -> usize {
+    const BLOCK: usize = 16;
+    let mut i = from;
+    while i + BLOCK <= end {
+        let w = &b[i..i + BLOCK];
+        let mut any = 0u8;
+        for &c in w {
+            any |= u8::from(is_special(c));
+        }
+        if any != 0 {
+            break;
+        }
+        i += BLOCK;
     }
-    t
-};
+    (i..end).find(|&k| is_special(b[k])).unwrap_or(end)
+}
 
 fn trim_one_space(src: &str, r: Range<usize>) -> Range<usize> {
     let s = &src[r.clone()];

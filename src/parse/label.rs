@@ -214,7 +214,7 @@ pub fn plain_label(s: &str) -> Option<Label> {
         window -= 1;
     }
     let head = &s[start..window];
-    let line = &head[..head.find('\n').unwrap_or(head.len())];
+    let line = &head[..memchr::memchr(b'\n', head.as_bytes()).unwrap_or(head.len())];
     // The first colon on the line ends the candidate name.
     let idx = first_colon(line)?;
     let end = colon_at(s, start + idx)?;
@@ -228,11 +228,18 @@ pub fn plain_label(s: &str) -> Option<Label> {
 }
 
 /// Byte offset of the first `:` or `：` (U+FF1A, bytes EF BC 9A) in `s`. Called for every
-/// paragraph line, several times: `memchr2` on the bytes avoids decoding each char.
+/// paragraph line, several times: `memchr2` on the bytes avoids decoding each char. It
+/// looks for the colon's last byte, 0x9A, which is rarer in Chinese text than the lead
+/// byte 0xEF shared by all full-width punctuation.
 fn first_colon(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    memchr::memchr2_iter(b':', 0xEF, b)
-        .find(|&p| b[p] == b':' || b[p..].starts_with("：".as_bytes()))
+    memchr::memchr2_iter(b':', 0x9A, b).find_map(|p| {
+        if b[p] == b':' {
+            Some(p)
+        } else {
+            (p >= 2 && b[p - 2] == 0xEF && b[p - 1] == 0xBC).then(|| p - 2)
+        }
+    })
 }
 
 fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
