@@ -208,7 +208,10 @@ impl Builder {
     }
 
     fn intern(&mut self, name: &str) -> SpeakerId {
-        let canonical = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        let canonical = match self.aliases.is_empty() {
+            true => name,
+            false => self.aliases.get(name).map(String::as_str).unwrap_or(name),
+        };
         // Every turn interns its speaker, and speakers repeat: only a new one allocates.
         if let Some(&id) = self.speaker_ix.get(canonical) {
             return id;

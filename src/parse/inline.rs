@@ -238,9 +238,9 @@ fn is_special(c: u8) -> bool {
 }
 
 /// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
-/// block passes here: blocks of 16 are tested at once.
+/// block passes here: blocks of 32 are tested at once.
 fn next_special(b: &[u8], from: usize, end: usize) -> usize {
-    const BLOCK: usize = 16;
+    const BLOCK: usize = 32;
     let mut i = from;
     while i + BLOCK <= end {
         let w = &b[i..i + BLOCK];

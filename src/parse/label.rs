@@ -108,8 +108,17 @@ pub fn parse_time(s: &str) -> Option<u64> {
     Some(ms)
 }
 
-fn skip_spaces(s: &str, i: usize) -> usize {
-    i + s[i..].len() - s[i..].trim_start_matches([' ', '\t', '\u{3000}']).len()
+/// Past the spaces, tabs and ideographic spaces (U+3000, bytes E3 80 80) at `i`. Runs after
+/// every label: bytes compared directly, no char decoding.
+fn skip_spaces(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    loop {
+        match b.get(i) {
+            Some(b' ' | b'\t') => i += 1,
+            Some(0xE3) if b[i + 1..].starts_with(&[0x80, 0x80]) => i += 3,
+            _ => return i,
+        }
+    }
 }
 
 /// A colon ending a label: `：` anywhere, `:` only before whitespace or the end (so a URL's
@@ -130,6 +139,11 @@ fn colon_at(s: &str, i: usize) -> Option<usize> {
 fn name_and_time(s: &str, name: Range<usize>) -> (Range<usize>, Option<u64>) {
     let text = &s[name.clone()];
     let trimmed = text.trim_end();
+    // Every closing mark ends in `)`, `]` or 0x89 (the last byte of `）`): most names end
+    // in none of them.
+    if !matches!(trimmed.as_bytes().last(), Some(b')' | b']' | 0x89)) {
+        return (name, None);
+    }
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
         if let Some(inner) = trimmed.strip_suffix(close)
             && let Some(o) = inner.rfind(open)
