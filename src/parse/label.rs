@@ -227,10 +227,8 @@ pub fn plain_label(s: &str) -> Option<Label> {
     while !s.is_char_boundary(window) {
         window -= 1;
     }
-    let head = &s[start..window];
-    let line = &head[..memchr::memchr(b'\n', head.as_bytes()).unwrap_or(head.len())];
     // The first colon on the line ends the candidate name.
-    let idx = first_colon(line)?;
+    let idx = first_colon(&s[start..window])?;
     let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
@@ -245,15 +243,18 @@ pub fn plain_label(s: &str) -> Option<Label> {
 /// paragraph line, several times: `memchr2` on the bytes avoids decoding each char. It
 /// looks for the colon's last byte, 0x9A, which is rarer in Chinese text than the lead
 /// byte 0xEF shared by all full-width punctuation.
+/// The search stops at the end of the first line.
 fn first_colon(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    memchr::memchr2_iter(b':', 0x9A, b).find_map(|p| {
-        if b[p] == b':' {
-            Some(p)
-        } else {
-            (p >= 2 && b[p - 2] == 0xEF && b[p - 1] == 0xBC).then(|| p - 2)
+    for p in memchr::memchr3_iter(b':', 0x9A, b'\n', b) {
+        match b[p] {
+            b'\n' => return None,
+            b':' => return Some(p),
+            _ if p >= 2 && b[p - 2] == 0xEF && b[p - 1] == 0xBC => return Some(p - 2),
+            _ => {}
         }
-    })
+    }
+    None
 }
 
 fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
@@ -322,6 +323,7 @@ mod tests {
         // Other U+FFxx characters share the 0xEF lead byte but are not colons.
         assert_eq!(first_colon("！？；x：y"), Some(10));
         assert_eq!(first_colon("无冒号，也无"), None);
+        assert_eq!(first_colon("无冒号\n下一行：有"), None);
     }
 
     #[test]

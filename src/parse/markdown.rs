@@ -178,7 +178,7 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
 
 /// Does a line start a block that interrupts a paragraph?
 fn interrupts(t: &str, col: usize) -> bool {
-    if col >= 4 {
+    if col >= 4 || !may_start_block(t) {
         return false;
     }
     atx_heading(t).is_some()
@@ -189,8 +189,32 @@ fn interrupts(t: &str, col: usize) -> bool {
         || list_marker(t).is_some_and(|(m, _)| m == "•" || m.starts_with("1"))
 }
 
+/// Can a line that starts (after its indentation) with `t` be anything but paragraph text?
+/// Every block marker begins with one of these bytes; most lines of a transcript begin
+/// with none of them, and then no other test is needed.
+fn may_start_block(t: &str) -> bool {
+    t.as_bytes().first().is_some_and(|b| {
+        matches!(b, b'#' | b'>' | b'`' | b'~' | b'*' | b'-' | b'_' | b'<' | b'+' | b'0'..=b'9')
+    })
+}
+
+/// Is the character led by byte `b` surely not whitespace? Visible ASCII is not, nor is any
+/// character whose lead byte no Unicode space shares (they lead with C2, E1, E2 or E3).
+fn surely_not_space(b: u8) -> bool {
+    (b > b' ' && b.is_ascii()) || (b >= 0xC0 && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+}
+
 fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
+    let b = s.as_bytes();
+    // Most lines neither start nor end with a space: decide that from two bytes.
+    if let (Some(&first), Some(last)) =
+        (b.first(), b.iter().rposition(|&c| c & 0xC0 != 0x80).map(|i| b[i]))
+        && surely_not_space(first)
+        && surely_not_space(last)
+    {
+        return r.clone();
+    }
     let lead = s.len() - s.trim_start().len();
     r.start + lead..r.start + s.trim_end().len().max(lead)
 }
@@ -256,7 +280,8 @@ impl<'t> Scanner<'t> {
             let (col, off) = indent(line);
             let t = &line[off..];
             let tstart = lr.start + off;
-            if col < 4 && t.starts_with("<!--") {
+            let special = may_start_block(t);
+            if special && col < 4 && t.starts_with("<!--") {
                 // HTML comment: skipped whole, so nothing in it is ever a speaker.
                 let mut p = self.pos;
                 while let Some((r, n)) = line_at(text, p) {
@@ -268,7 +293,8 @@ impl<'t> Scanner<'t> {
                 self.pos = p;
                 continue;
             }
-            if col < 4
+            if special
+                && col < 4
                 && let Some((c, n)) = fence(t)
             {
                 let start = lr.start;
@@ -288,26 +314,27 @@ impl<'t> Scanner<'t> {
                 self.end_list();
                 return Some(Raw::Code { src: start..end });
             }
-            if col < 4
+            if special
+                && col < 4
                 && let Some((level, a, b)) = atx_heading(t)
             {
                 self.end_list();
                 self.pos = next;
                 return Some(Raw::Heading { level, content: tstart + a..tstart + b, src: lr });
             }
-            if col < 4 && is_rule(t) {
+            if special && col < 4 && is_rule(t) {
                 self.end_list();
                 self.pos = next;
                 return Some(Raw::Rule { src: lr });
             }
-            if col < 4 && t.starts_with('>') {
+            if special && col < 4 && t.starts_with('>') {
                 self.in_quote = true;
                 if let Some(q) = self.quote(lines) {
                     return Some(q);
                 }
                 continue;
             }
-            if let Some((marker, mlen)) = list_marker(t) {
+            if special && let Some((marker, mlen)) = list_marker(t) {
                 while self.list_indents.last().is_some_and(|&c| c > col) {
                     self.list_indents.pop();
                 }
