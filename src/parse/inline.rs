@@ -66,6 +66,18 @@ fn is_cjk(c: Option<char>) -> bool {
 /// Parse the inline content of a block whose lines are the given source ranges (each
 /// already stripped of block markers and surrounding whitespace).
 pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
+    // A one-line block without markup or ASCII space (a short turn: `对。`, `Right.`) comes
+    // out as it went in: no tokens, no runs, no joins, no space to drop before a pause mark.
+    // Only the leading trim of `finish` can apply.
+    if let [line] = lines {
+        let b = src.as_bytes();
+        let s = &src[line.clone()];
+        if next_special(b, line.start, line.end) == line.end
+            && memchr::memchr2(b' ', b'\t', s.as_bytes()).is_none()
+        {
+            return Inline { text: s.trim_start().to_owned(), runs: Vec::new() };
+        }
+    }
     // A document has tens of thousands of blocks: reuse one token buffer per thread rather
     // than growing a fresh one for each block.
     // The same for the style runs, which are built in full and then mostly dropped (plain
@@ -772,6 +784,17 @@ mod tests {
         assert_eq!(next_pause_after_space("好 （对 ）吗", 0), Some(11));
         assert_eq!(next_pause_after_space("“引号” ～", 0), None);
         assert_eq!(bold("你好 ，世界 。").0, "你好，世界。");
+    }
+
+    #[test]
+    fn one_plain_line_is_its_own_text() {
+        for s in ["对。", "Right.", "\u{3000}好的", "OK，明白。", "a_b", "好 ，"] {
+            let range = 0..s.len();
+            let line = std::slice::from_ref(&range);
+            let fast = parse(s, line);
+            let slow = parse_into(s, line, &mut Vec::new(), &mut Vec::new());
+            assert_eq!(fast, slow, "{s:?}");
+        }
     }
 
     #[test]

@@ -198,20 +198,12 @@ fn may_start_block(t: &str) -> bool {
     })
 }
 
-/// Is the character led by byte `b` surely not whitespace? Visible ASCII is not, nor is any
-/// character whose lead byte no Unicode space shares (they lead with C2, E1, E2 or E3).
-fn surely_not_space(b: u8) -> bool {
-    (b > b' ' && b.is_ascii()) || (b >= 0xC0 && !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))
-}
-
 fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
-    let b = s.as_bytes();
-    // Most lines neither start nor end with a space: decide that from two bytes.
-    if let (Some(&first), Some(last)) =
-        (b.first(), b.iter().rposition(|&c| c & 0xC0 != 0x80).map(|i| b[i]))
-        && surely_not_space(first)
-        && surely_not_space(last)
+    // Most lines neither start nor end with a space: decide that from two characters.
+    if let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back())
+        && !first.is_whitespace()
+        && !last.is_whitespace()
     {
         return r.clone();
     }
