@@ -23,6 +23,21 @@ fn bench_parse(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(10);
     g.bench_function("markdown_8mb", |b| b.iter(|| parse(text.clone(), &ParseOptions::default())));
+    // The cost per turn: many short speaker turns, like a chat log.
+    let turns: String = (0..20_000)
+        .map(|i| {
+            format!(
+                "**{}：** {}\n\n",
+                ["甲", "乙", "Ada"][i % 3],
+                ["对。", "好的，没错。", "Right."][i % 3]
+            )
+        })
+        .collect();
+    g.throughput(Throughput::Bytes(turns.len() as u64));
+    g.bench_function("short_turns_20k", |b| {
+        b.iter(|| parse(turns.clone(), &ParseOptions::default()))
+    });
+    g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("decode_8mb", |b| {
         b.iter(|| fangtan::source::decode(text.as_bytes(), None, std::path::Path::new("bench")))
     });

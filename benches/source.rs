@@ -25,6 +25,13 @@ fn decoding(c: &mut Criterion) {
         b.iter(|| fangtan::source::decode(black_box(crlf.as_bytes()), None, name))
     });
     g.bench_function("gb18030", |b| b.iter(|| fangtan::source::decode(black_box(&gb), None, name)));
+    // What opening a file costs: the read itself, validation and the control scan, chunk
+    // by chunk into the one copy of the text.
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut file, clean.as_bytes()).expect("temp file written");
+    g.bench_function("read_file_utf8", |b| {
+        b.iter(|| fangtan::source::read(black_box(file.path()), None))
+    });
     g.finish();
 }
 

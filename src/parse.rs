@@ -215,6 +215,14 @@ impl Builder {
         }
     }
 
+    /// Room for about this many turns and body items, when a parser can tell them in
+    /// advance: growing by doubling would leave up to half the space unused and, while
+    /// moving, hold the old and the new vector at once.
+    pub fn reserve(&mut self, turns: usize, items: usize) {
+        self.doc.turns.reserve_exact(turns);
+        self.doc.items.reserve_exact(items);
+    }
+
     /// The user's extra label patterns.
     pub fn label_patterns(&self) -> &[regex::Regex] {
         &self.labels
@@ -326,6 +334,10 @@ impl Builder {
             Some(t) => {
                 let turn = &mut self.doc.turns[t];
                 turn.src.end = turn.src.end.max(block.src.end);
+                // Most turns hold one block; a first push would make room for four.
+                if turn.blocks.capacity() == 0 {
+                    turn.blocks.reserve_exact(1);
+                }
                 turn.blocks.push(block);
             }
             None => self.doc.items.push(Item::Block(Box::new(block))),
@@ -333,7 +345,10 @@ impl Builder {
     }
 
     fn intern(&mut self, name: &str) -> SpeakerId {
-        let canonical = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        let canonical = match self.aliases.is_empty() {
+            true => name,
+            false => self.aliases.get(name).map(String::as_str).unwrap_or(name),
+        };
         // Every turn interns its speaker, and speakers repeat: only a new one allocates.
         if let Some(&id) = self.speaker_ix.get(canonical) {
             return id;

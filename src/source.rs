@@ -53,29 +53,185 @@ fn shown(path: &Path) -> String {
 const STDIN_NAME: &str = "<stdin>";
 
 /// Read a path (`-` is standard input) and decode it. `encoding` overrides detection.
+///
+/// Clean UTF-8 (nearly every transcript) is read in chunks straight into the final
+/// `String`, validated and checked for control characters while each chunk is still in
+/// cache: the text is held once, never as bytes plus a copy. Anything else goes through
+/// detection on the whole bytes.
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError> {
     // Look the encoding up first so a typo is reported before a long read.
     let forced = lookup(encoding)?;
-    let (bytes, name) = if path.as_os_str() == "-" {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin { PathBuf::from(STDIN_NAME) } else { path.to_path_buf() };
+    let io = |err| SourceError::Io { path: name.clone(), err };
+    if stdin {
+        // Standard input cannot be read twice, so detection gets the bytes whole.
         let mut buf = Vec::new();
-        let name = PathBuf::from(STDIN_NAME);
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|err| SourceError::Io { path: name.clone(), err })?;
-        (buf, name)
-    } else {
-        let bytes =
-            std::fs::read(path).map_err(|err| SourceError::Io { path: path.to_path_buf(), err })?;
-        (bytes, path.to_path_buf())
+        std::io::stdin().lock().read_to_end(&mut buf).map_err(io)?;
+        return decode_with(Cow::Owned(buf), forced, &name);
+    }
+    if forced.is_some() {
+        let bytes = std::fs::read(path).map_err(io)?;
+        return decode_with(Cow::Owned(bytes), forced, &name);
+    }
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let hint = file.metadata().map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+    let bytes = match fast_utf8(&mut file, hint).map_err(io)? {
+        Fast::Done(text, had_control_chars) => {
+            return finish(text, "UTF-8", had_control_chars, &name);
+        }
+        // Nothing was changed yet: what was read is the file's start, as it was.
+        Fast::Fallback(Some(mut head)) => {
+            file.read_to_end(&mut head).map_err(io)?;
+            head
+        }
+        Fast::Fallback(None) => std::fs::read(path).map_err(io)?,
     };
-    decode_with(Cow::Owned(bytes), forced, &name)
+    decode_with(Cow::Owned(bytes), None, &name)
 }
 
 /// Decode bytes already in memory; `name` is used in error messages.
 pub fn decode(bytes: &[u8], encoding: Option<&str>, name: &Path) -> Result<Decoded, SourceError> {
     let forced = lookup(encoding)?;
+    if forced.is_none() {
+        let mut reader = bytes;
+        if let Ok(Fast::Done(text, had)) = fast_utf8(&mut reader, bytes.len()) {
+            return finish(text, "UTF-8", had, name);
+        }
+    }
     decode_with(Cow::Borrowed(bytes), forced, name)
+}
+
+/// What the chunked UTF-8 reader made of its input.
+enum Fast {
+    /// Valid UTF-8 without NUL: the sanitized text and whether controls were replaced.
+    Done(String, bool),
+    /// Not plain UTF-8: detection must see the whole bytes. Holds the bytes read so far,
+    /// unchanged, when they could be kept (`None`: start again from the beginning).
+    Fallback(Option<Vec<u8>>),
+}
+
+/// Chunk size of [`fast_utf8`]: large enough that system calls do not matter, small
+/// enough to stay in cache between the read, the validation and the control scan.
+const CHUNK: usize = 256 * 1024;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Read valid, NUL-free UTF-8 (optionally after a UTF-8 BOM) into a `String`, sanitizing
+/// each chunk as it arrives.
+fn fast_utf8(r: &mut dyn Read, size_hint: usize) -> std::io::Result<Fast> {
+    let mut out = String::with_capacity(size_hint.saturating_add(1));
+    let mut buf = vec![0u8; CHUNK];
+    // Bytes of a character cut by the end of the previous chunk.
+    let mut carry = 0;
+    let mut first = true;
+    let mut bom = false;
+    let mut changed = false;
+    let mut had = false;
+    // The previous chunk ended with a CR (already turned into LF): an LF right after it
+    // belongs to the same line ending.
+    let mut after_cr = false;
+    let keep = |out: String, bom: bool, rest: &[u8], changed: bool| {
+        if changed {
+            return Fast::Fallback(None);
+        }
+        let mut v = Vec::with_capacity(out.len() + rest.len() + UTF8_BOM.len() + CHUNK);
+        if bom {
+            v.extend_from_slice(UTF8_BOM);
+        }
+        v.extend_from_slice(out.as_bytes());
+        drop(out);
+        v.extend_from_slice(rest);
+        Fast::Fallback(Some(v))
+    };
+    loop {
+        let n = carry + read_full(r, &mut buf[carry..])?;
+        let last = n < buf.len();
+        let mut chunk = &buf[..n];
+        if first {
+            first = false;
+            if chunk.starts_with(UTF8_BOM) {
+                bom = true;
+                chunk = &chunk[UTF8_BOM.len()..];
+            } else if chunk.starts_with(&[0xFF, 0xFE]) || chunk.starts_with(&[0xFE, 0xFF]) {
+                return Ok(keep(out, false, chunk, changed));
+            }
+        }
+        let whole = if last { chunk.len() } else { char_boundary_before_end(chunk) };
+        let Some(text) = (memchr::memchr(0, chunk).is_none())
+            .then(|| UTF_8.decode_without_bom_handling_and_without_replacement(&chunk[..whole]))
+            .flatten()
+        else {
+            return Ok(keep(out, bom, chunk, changed));
+        };
+        let mut text: &str = &text;
+        if after_cr {
+            after_cr = false;
+            text = text.strip_prefix('\n').unwrap_or(text);
+        }
+        match next_control(text.as_bytes(), 0) {
+            None => out.push_str(text),
+            Some(_) => {
+                let (clean, h) = sanitize(text);
+                had |= h;
+                changed = true;
+                out.push_str(clean.as_deref().unwrap_or(text));
+                after_cr = !last && text.ends_with('\r');
+            }
+        }
+        if last {
+            return Ok(Fast::Done(out, had));
+        }
+        carry = chunk.len() - whole;
+        let tail = buf.len() - carry;
+        buf.copy_within(tail.., 0);
+    }
+}
+
+/// Fill `buf` unless the input ends first; the number of bytes read.
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Where the last, possibly incomplete, UTF-8 sequence of `b` starts (or `b.len()` when
+/// `b` ends on a whole character). Invalid bytes are left for validation to reject.
+fn char_boundary_before_end(b: &[u8]) -> usize {
+    for back in 1..=b.len().min(4) {
+        let i = b.len() - back;
+        let lead = b[i];
+        if lead & 0xC0 == 0x80 {
+            continue;
+        }
+        let need = match lead {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if need > back { i } else { b.len() };
+    }
+    b.len()
+}
+
+fn finish(
+    text: String,
+    encoding: &'static str,
+    had_control_chars: bool,
+    name: &Path,
+) -> Result<Decoded, SourceError> {
+    if text.trim().is_empty() {
+        return Err(SourceError::NoText { path: name.to_path_buf() });
+    }
+    Ok(Decoded { text, encoding, had_control_chars })
 }
 
 fn lookup(encoding: Option<&str>) -> Result<Option<&'static Encoding>, SourceError> {
@@ -128,11 +284,7 @@ fn decode_with(
         },
     };
     let (clean, had_control_chars) = sanitize(&raw);
-    let text = clean.unwrap_or(raw);
-    if text.trim().is_empty() {
-        return Err(SourceError::NoText { path: name.to_path_buf() });
-    }
-    Ok(Decoded { text, encoding, had_control_chars })
+    finish(clean.unwrap_or(raw), encoding, had_control_chars, name)
 }
 
 fn display_name(enc: &'static Encoding) -> &'static str {
@@ -206,22 +358,46 @@ fn detect_inner(bytes: Cow<'_, [u8]>, try_gb: bool) -> Option<(String, &'static 
     None
 }
 
-/// Bytes that start something `sanitize` must look at: C0 controls other than tab and
-/// newline (CR included), DEL, and the lead bytes of C1 controls (C2) and of the bidi
-/// controls (D8 for U+061C, E2 for U+200E/F, U+202A–E, U+2066–9).
-const LOOK: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = b != b'\t' as usize && b != b'\n' as usize;
-        b += 1;
+/// Is there a control character (C0 but tab and newline, CR included; DEL; C1 as C2 80..9F;
+/// U+061C as D8 9C; U+200E/F, U+202A–E as E2 80 xx; U+2066–9 as E2 81 A6..A9) starting at
+/// the first of these three bytes? Written with plain comparisons, no table or branch, so
+/// that the block scan of [`next_control`] compiles to vector instructions.
+#[inline(always)]
+fn control_at(x: u8, y: u8, z: u8) -> bool {
+    let c0 = x < 0x20 && x != b'\t' && x != b'\n';
+    let del = x == 0x7F;
+    let c1 = x == 0xC2 && (y & 0xE0) == 0x80;
+    let alm = x == 0xD8 && y == 0x9C;
+    let e2 = x == 0xE2
+        && ((y == 0x80 && (z == 0x8E || z == 0x8F || (0xAA..=0xAE).contains(&z)))
+            || (y == 0x81 && (0xA6..=0xA9).contains(&z)));
+    c0 | del | c1 | alm | e2
+}
+
+/// Offset of the first control character in `b` at or after `from`. Runs over every byte
+/// of every document: blocks of 32 bytes are tested at once, and only a block that holds
+/// one is searched byte by byte.
+fn next_control(b: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let at = |i: usize| {
+        let g = |k: usize| b.get(k).copied().unwrap_or(0);
+        control_at(b[i], g(i + 1), g(i + 2))
+    };
+    let mut i = from;
+    // Whole blocks while the two bytes after a block exist.
+    while i + BLOCK + 2 <= b.len() {
+        let w = &b[i..i + BLOCK + 2];
+        let mut any = 0u8;
+        for k in 0..BLOCK {
+            any |= u8::from(control_at(w[k], w[k + 1], w[k + 2]));
+        }
+        if any != 0 {
+            return (i..i + BLOCK).find(|&k| at(k));
+        }
+        i += BLOCK;
     }
-    t[0x7F] = true;
-    t[0xC2] = true;
-    t[0xD8] = true;
-    t[0xE2] = true;
-    t
-};
+    (i..b.len()).find(|&k| at(k))
+}
 
 /// Normalise line endings and replace control characters. Returns the new text (`None`
 /// when nothing changed, so clean input is never copied) and whether a control character
@@ -232,8 +408,7 @@ fn sanitize(s: &str) -> (Option<String>, bool) {
     let mut copied = 0;
     let mut had = false;
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| LOOK[b as usize]) {
-        let p = i + off;
+    while let Some(p) = next_control(bytes, i) {
         let next = |k: usize| bytes.get(p + k).copied().unwrap_or(0);
         let (len, repl) = match bytes[p] {
             b'\r' => (if next(1) == b'\n' { 2 } else { 1 }, '\n'),
@@ -298,7 +473,62 @@ pub fn safe_char(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
-    use super::{safe_char, sanitize};
+    use super::{CHUNK, Fast, fast_utf8, next_control, safe_char, sanitize};
+
+    /// The chunked reader must give exactly what sanitizing the whole text gives, whatever
+    /// falls on a chunk boundary.
+    fn chunked(s: &str) -> (String, bool) {
+        let mut r = s.as_bytes();
+        match fast_utf8(&mut r, 0).unwrap() {
+            Fast::Done(t, had) => (t, had),
+            Fast::Fallback(_) => panic!("valid UTF-8 fell back"),
+        }
+    }
+
+    #[test]
+    fn chunk_boundaries_change_nothing() {
+        for piece in ["\r\n", "\r", "你", "😀", "\u{202e}", "\u{85}", "\u{1b}", "\r\r\n"] {
+            for shift in 0..6 {
+                let mut s = "a".repeat(CHUNK - 3 + shift);
+                s.push_str(piece);
+                s.push_str("尾\n");
+                s.push_str(&"b".repeat(CHUNK + 7));
+                let (clean, had) = sanitize(&s);
+                let expect = clean.unwrap_or_else(|| s.clone());
+                assert_eq!(chunked(&s), (expect, had), "{piece:?} at shift {shift}");
+            }
+        }
+    }
+
+    #[test]
+    fn late_bad_bytes_keep_what_was_read() {
+        let mut bytes = "好".repeat(CHUNK).into_bytes();
+        bytes.extend_from_slice(b"\xFF tail");
+        let mut r = &bytes[..];
+        match fast_utf8(&mut r, 0).unwrap() {
+            Fast::Fallback(Some(head)) => {
+                let mut all = head;
+                std::io::Read::read_to_end(&mut r, &mut all).unwrap();
+                assert_eq!(all, bytes);
+            }
+            _ => panic!("invalid UTF-8 accepted"),
+        }
+    }
+
+    #[test]
+    fn control_scan_matches_a_byte_by_byte_check() {
+        let s = format!("{}\u{2066}{}\u{7f}x\u{1}", "“引号”…—".repeat(20), "ab".repeat(40));
+        let found: Vec<usize> = std::iter::successors(next_control(s.as_bytes(), 0), |&p| {
+            next_control(s.as_bytes(), p + 1)
+        })
+        .collect();
+        let expect: Vec<usize> = s
+            .char_indices()
+            .filter(|&(_, c)| c != '\n' && c != '\t' && safe_char(c) != c)
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found, expect);
+    }
 
     #[test]
     fn clean_text_is_not_copied() {

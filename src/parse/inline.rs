@@ -66,19 +66,42 @@ fn is_cjk(c: Option<char>) -> bool {
 /// Parse the inline content of a block whose lines are the given source ranges (each
 /// already stripped of block markers and surrounding whitespace).
 pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
+    // A one-line block without markup or ASCII space (a short turn: `对。`, `Right.`) comes
+    // out as it went in: no tokens, no runs, no joins, no space to drop before a pause mark.
+    // Only the leading trim of `finish` can apply.
+    if let [line] = lines {
+        let b = src.as_bytes();
+        let s = &src[line.clone()];
+        if next_special(b, line.start, line.end) == line.end
+            && memchr::memchr2(b' ', b'\t', s.as_bytes()).is_none()
+        {
+            return Inline { text: s.trim_start().to_owned(), runs: Vec::new() };
+        }
+    }
     // A document has tens of thousands of blocks: reuse one token buffer per thread rather
     // than growing a fresh one for each block.
+    // The same for the style runs, which are built in full and then mostly dropped (plain
+    // text needs none): only those kept are copied out, into a vector of their exact size.
     thread_local! {
-        static TOKS: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+        static SCRATCH: std::cell::RefCell<(Vec<Tok>, Vec<Run>)> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    TOKS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut toks) => parse_into(src, lines, &mut toks),
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let (toks, runs) = &mut *scratch;
+            parse_into(src, lines, toks, runs)
+        }
         // Not reachable today (parsing does not re-enter itself), but never panic over it.
-        Err(_) => parse_into(src, lines, &mut Vec::new()),
+        Err(_) => parse_into(src, lines, &mut Vec::new(), &mut Vec::new()),
     })
 }
 
-fn parse_into(src: &str, lines: &[Range<usize>], toks: &mut Vec<Tok>) -> Inline {
+fn parse_into(
+    src: &str,
+    lines: &[Range<usize>],
+    toks: &mut Vec<Tok>,
+    runs: &mut Vec<Run>,
+) -> Inline {
     toks.clear();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
@@ -90,7 +113,7 @@ fn parse_into(src: &str, lines: &[Range<usize>], toks: &mut Vec<Tok>) -> Inline 
     drop_empty_emphasis(src, toks);
     // The display text is about as long as the source lines: size it once.
     let cap = lines.iter().map(|l| l.len() + 1).sum();
-    let inline = render(src, toks, cap);
+    let inline = render(src, toks, cap, runs);
     toks.clear();
     inline
 }
@@ -212,25 +235,38 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
             // Most bytes are ordinary text: jump straight to the next byte that can start
             // markup instead of going round the match once per byte.
             _ => {
-                i += 1;
-                i += b[i..end].iter().position(|&c| SPECIAL[usize::from(c)]).unwrap_or(end - i);
+                i = next_special(b, i + 1, end);
             }
         }
     }
     flush!(end);
 }
 
-/// Bytes that can begin inline markup (the arms of `tokenize`'s match).
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut k = 0;
-    let bytes = b"\\*_`![<";
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
+/// Can this byte begin inline markup (the arms of `tokenize`'s match)? Plain comparisons,
+/// so that [`next_special`] tests a block of bytes with vector instructions.
+#[inline(always)]
+fn is_special(c: u8) -> bool {
+    (c == b'\\') | (c == b'*') | (c == b'_') | (c == b'`') | (c == b'!') | (c == b'[') | (c == b'<')
+}
+
+/// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
+/// block passes here: blocks of 32 are tested at once.
+fn next_special(b: &[u8], from: usize, end: usize) -> usize {
+    const BLOCK: usize = 32;
+    let mut i = from;
+    while i + BLOCK <= end {
+        let w = &b[i..i + BLOCK];
+        let mut any = 0u8;
+        for &c in w {
+            any |= u8::from(is_special(c));
+        }
+        if any != 0 {
+            break;
+        }
+        i += BLOCK;
     }
-    t
-};
+    (i..end).find(|&k| is_special(b[k])).unwrap_or(end)
+}
 
 fn trim_one_space(src: &str, r: Range<usize>) -> Range<usize> {
     let s = &src[r.clone()];
@@ -437,10 +473,22 @@ impl Out {
     fn push(&mut self, s: &str, style: Style, url: Option<&String>, group: Option<usize>) {
         // Pieces are pushed whole; only a full-width pause or closing mark needs a look at
         // what precedes it (to drop an export's stray space), so split there.
+        if s.is_empty() {
+            return;
+        }
+        // A mark inside the piece only matters after a space or tab: without one, only the
+        // piece's first character needs the look (most Chinese pieces have no ASCII space).
+        if memchr::memchr2(b' ', b'\t', s.as_bytes()).is_none() {
+            if s.chars().next().is_some_and(is_fullwidth_pause_or_close) {
+                self.trim_trailing_spaces();
+            }
+            self.push_raw(s, style, url, group);
+            return;
+        }
         let mut rest = s;
         while !rest.is_empty() {
             let first = rest.chars().next().map_or(0, char::len_utf8);
-            let cut = next_pause_or_close(rest, first).unwrap_or(rest.len());
+            let cut = next_pause_after_space(rest, first).unwrap_or(rest.len());
             if rest.chars().next().is_some_and(is_fullwidth_pause_or_close) {
                 self.trim_trailing_spaces();
             }
@@ -484,13 +532,17 @@ impl Out {
 }
 
 /// Byte offset of the first full-width pause or closing mark in `s` at or after `from` (a
-/// char boundary). Every such mark is U+30xx or U+FFxx, whose UTF-8 starts with 0xE3 or
+/// char boundary) that follows a space or tab, the only place where splitting the piece
+/// changes anything. Every such mark is U+30xx or U+FFxx, whose UTF-8 starts with 0xE3 or
 /// 0xEF, so `memchr2` finds the few candidates instead of decoding every char of the piece
 /// (this runs on every piece of every block).
-fn next_pause_or_close(s: &str, from: usize) -> Option<usize> {
-    memchr::memchr2_iter(0xE3, 0xEF, &s.as_bytes()[from..]).map(|p| from + p).find(|&p| {
+fn next_pause_after_space(s: &str, from: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr2_iter(0xE3, 0xEF, &b[from..]).map(|p| from + p).find(|&p| {
         // 0xE3 and 0xEF only ever lead a sequence, so `p` is a char boundary.
-        s.get(p..).and_then(|t| t.chars().next()).is_some_and(is_fullwidth_pause_or_close)
+        p > 0
+            && matches!(b[p - 1], b' ' | b'\t')
+            && s.get(p..).and_then(|t| t.chars().next()).is_some_and(is_fullwidth_pause_or_close)
     })
 }
 
@@ -520,8 +572,10 @@ struct Open {
     id: usize,
 }
 
-fn render(src: &str, toks: &[Tok], cap: usize) -> Inline {
-    let mut out = Out { text: String::with_capacity(cap), runs: Vec::new() };
+fn render(src: &str, toks: &[Tok], cap: usize, scratch: &mut Vec<Run>) -> Inline {
+    let mut runs = std::mem::take(scratch);
+    runs.clear();
+    let mut out = Out { text: String::with_capacity(cap), runs };
     let mut stack: Vec<Open> = Vec::new();
     let mut links: Vec<String> = Vec::new();
     let mut pending_break = false;
@@ -614,11 +668,11 @@ fn render(src: &str, toks: &[Tok], cap: usize) -> Inline {
             }
         }
     }
-    finish(out)
+    finish(out, scratch)
 }
 
 /// Trim the block's outer whitespace and drop strong emphasis that holds only whitespace.
-fn finish(mut out: Out) -> Inline {
+fn finish(mut out: Out, scratch: &mut Vec<Run>) -> Inline {
     out.trim_trailing_spaces();
     let lead = out.text.len() - out.text.trim_start().len();
     if lead > 0 {
@@ -648,21 +702,20 @@ fn finish(mut out: Out) -> Inline {
         }
     }
     // Merge neighbours that became identical.
-    let mut runs: Vec<Run> = Vec::with_capacity(out.runs.len());
-    for r in out.runs {
-        match runs.last_mut() {
-            Some(p)
-                if p.range.end == r.range.start
-                    && p.style == r.style
-                    && p.url == r.url
-                    && p.quote == r.quote =>
-            {
-                p.range.end = r.range.end
-            }
-            _ => runs.push(r),
+    out.runs.dedup_by(|r, p| {
+        let same = p.range.end == r.range.start
+            && p.style == r.style
+            && p.url == r.url
+            && p.quote == r.quote;
+        if same {
+            p.range.end = r.range.end;
         }
-    }
-    runs.retain(|r| r.style != Style::default() || r.url.is_some());
+        same
+    });
+    let keep = |r: &Run| r.style != Style::default() || r.url.is_some();
+    let mut runs = Vec::with_capacity(out.runs.iter().filter(|r| keep(r)).count());
+    runs.extend(out.runs.drain(..).filter(keep));
+    *scratch = out.runs;
     Inline { text: out.text, runs }
 }
 
@@ -726,10 +779,22 @@ mod tests {
 
     #[test]
     fn pause_marks_found_past_the_first_char() {
-        assert_eq!(next_pause_or_close("，好，", 3), Some(6));
-        assert_eq!(next_pause_or_close("好（对）吗", 0), Some(9));
-        assert_eq!(next_pause_or_close("“引号”～", 0), None);
+        assert_eq!(next_pause_after_space("，好 ，", 3), Some(7));
+        assert_eq!(next_pause_after_space("，好，", 3), None);
+        assert_eq!(next_pause_after_space("好 （对 ）吗", 0), Some(11));
+        assert_eq!(next_pause_after_space("“引号” ～", 0), None);
         assert_eq!(bold("你好 ，世界 。").0, "你好，世界。");
+    }
+
+    #[test]
+    fn one_plain_line_is_its_own_text() {
+        for s in ["对。", "Right.", "\u{3000}好的", "OK，明白。", "a_b", "好 ，"] {
+            let range = 0..s.len();
+            let line = std::slice::from_ref(&range);
+            let fast = parse(s, line);
+            let slow = parse_into(s, line, &mut Vec::new(), &mut Vec::new());
+            assert_eq!(fast, slow, "{s:?}");
+        }
     }
 
     #[test]

@@ -108,8 +108,17 @@ pub fn parse_time(s: &str) -> Option<u64> {
     Some(ms)
 }
 
-fn skip_spaces(s: &str, i: usize) -> usize {
-    i + s[i..].len() - s[i..].trim_start_matches([' ', '\t', '\u{3000}']).len()
+/// Past the spaces, tabs and ideographic spaces (U+3000, bytes E3 80 80) at `i`. Runs after
+/// every label: bytes compared directly, no char decoding.
+fn skip_spaces(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    loop {
+        match b.get(i) {
+            Some(b' ' | b'\t') => i += 1,
+            Some(0xE3) if b[i + 1..].starts_with(&[0x80, 0x80]) => i += 3,
+            _ => return i,
+        }
+    }
 }
 
 /// A colon ending a label: `：` anywhere, `:` only before whitespace or the end (so a URL's
@@ -130,6 +139,11 @@ fn colon_at(s: &str, i: usize) -> Option<usize> {
 fn name_and_time(s: &str, name: Range<usize>) -> (Range<usize>, Option<u64>) {
     let text = &s[name.clone()];
     let trimmed = text.trim_end();
+    // Every closing mark ends in `)`, `]` or 0x89 (the last byte of `）`): most names end
+    // in none of them.
+    if !matches!(trimmed.as_bytes().last(), Some(b')' | b']' | 0x89)) {
+        return (name, None);
+    }
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
         if let Some(inner) = trimmed.strip_suffix(close)
             && let Some(o) = inner.rfind(open)
@@ -153,7 +167,7 @@ pub fn bold_label(s: &str) -> Option<Label> {
         return None;
     }
     i += 2;
-    let close = s[i..].find("**")? + i;
+    let close = double_star(s.as_bytes(), i)?;
     let inner = &s[i..close];
     if inner.contains('\n') {
         return None;
@@ -175,6 +189,14 @@ pub fn bold_label(s: &str) -> Option<Label> {
         return None;
     }
     Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: true })
+}
+
+/// Offset of the first `**` at or after `from`. Every paragraph line is tried as a label
+/// twice: a byte search is much cheaper here than setting up a substring searcher.
+fn double_star(b: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr_iter(b'*', b.get(from..)?)
+        .map(|p| from + p)
+        .find(|&p| b.get(p + 1) == Some(&b'*'))
 }
 
 /// A label matched by one of the user's patterns (`[speakers] labels`): the `name` group is
@@ -205,10 +227,8 @@ pub fn plain_label(s: &str) -> Option<Label> {
     while !s.is_char_boundary(window) {
         window -= 1;
     }
-    let head = &s[start..window];
-    let line = &head[..head.find('\n').unwrap_or(head.len())];
     // The first colon on the line ends the candidate name.
-    let idx = first_colon(line)?;
+    let idx = first_colon(&s[start..window])?;
     let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
@@ -220,11 +240,21 @@ pub fn plain_label(s: &str) -> Option<Label> {
 }
 
 /// Byte offset of the first `:` or `：` (U+FF1A, bytes EF BC 9A) in `s`. Called for every
-/// paragraph line, several times: `memchr2` on the bytes avoids decoding each char.
+/// paragraph line, several times: `memchr2` on the bytes avoids decoding each char. It
+/// looks for the colon's last byte, 0x9A, which is rarer in Chinese text than the lead
+/// byte 0xEF shared by all full-width punctuation.
+/// The search stops at the end of the first line.
 fn first_colon(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    memchr::memchr2_iter(b':', 0xEF, b)
-        .find(|&p| b[p] == b':' || b[p..].starts_with("：".as_bytes()))
+    for p in memchr::memchr3_iter(b':', 0x9A, b'\n', b) {
+        match b[p] {
+            b'\n' => return None,
+            b':' => return Some(p),
+            _ if p >= 2 && b[p - 2] == 0xEF && b[p - 1] == 0xBC => return Some(p - 2),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
@@ -293,6 +323,7 @@ mod tests {
         // Other U+FFxx characters share the 0xEF lead byte but are not colons.
         assert_eq!(first_colon("！？；x：y"), Some(10));
         assert_eq!(first_colon("无冒号，也无"), None);
+        assert_eq!(first_colon("无冒号\n下一行：有"), None);
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub fn looks_like_markdown(text: &str) -> bool {
     false
 }
 
-/// A block as the scanner sees it, before labels and inline parsing.
+/// A block as the scanner sees it, before labels and inline parsing. Its lines' content
+/// ranges are handed over in a buffer the caller reuses, so a block costs no allocation.
 #[derive(Debug, Clone)]
 enum Raw {
     Heading {
@@ -43,20 +44,14 @@ enum Raw {
         content: Range<usize>,
         src: Range<usize>,
     },
-    /// A top-level paragraph: its lines' content ranges.
-    Para {
-        lines: Vec<Range<usize>>,
-    },
+    /// A top-level paragraph.
+    Para,
     Item {
         depth: u8,
         marker: String,
-        lines: Vec<Range<usize>>,
     },
-    Quote {
-        lines: Vec<Range<usize>>,
-    },
+    Quote,
     Code {
-        lines: Vec<Range<usize>>,
         src: Range<usize>,
     },
     Rule {
@@ -64,18 +59,16 @@ enum Raw {
     },
 }
 
-/// Lines of the text as (start, end-without-newline).
-fn split_lines(text: &str) -> Vec<Range<usize>> {
-    let mut v = Vec::with_capacity(text.len() / 40 + 1);
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        v.push(start..nl);
-        start = nl + 1;
+/// The line starting at byte `pos`, without its newline, and where the next one starts.
+/// Lines end at every `\n`; a last line without one still counts.
+fn line_at(text: &str, pos: usize) -> Option<(Range<usize>, usize)> {
+    if pos >= text.len() {
+        return None;
     }
-    if start < text.len() {
-        v.push(start..text.len());
+    match memchr::memchr(b'\n', &text.as_bytes()[pos..]) {
+        Some(k) => Some((pos..pos + k, pos + k + 1)),
+        None => Some((pos..text.len(), text.len())),
     }
-    v
 }
 
 /// Columns of leading indentation (tab = 4) and the byte offset of the first non-blank.
@@ -92,7 +85,13 @@ fn indent(line: &str) -> (usize, usize) {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    match line.as_bytes().first() {
+        None => true,
+        // A visible ASCII character (controls are gone after `source`): the common case,
+        // decided without a Unicode trim.
+        Some(&b) if b > b' ' && b.is_ascii() => false,
+        Some(_) => line.trim().is_empty(),
+    }
 }
 
 fn atx_heading(t: &str) -> Option<(u8, usize, usize)> {
@@ -179,7 +178,7 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
 
 /// Does a line start a block that interrupts a paragraph?
 fn interrupts(t: &str, col: usize) -> bool {
-    if col >= 4 {
+    if col >= 4 || !may_start_block(t) {
         return false;
     }
     atx_heading(t).is_some()
@@ -190,24 +189,34 @@ fn interrupts(t: &str, col: usize) -> bool {
         || list_marker(t).is_some_and(|(m, _)| m == "•" || m.starts_with("1"))
 }
 
+/// Can a line that starts (after its indentation) with `t` be anything but paragraph text?
+/// Every block marker begins with one of these bytes; most lines of a transcript begin
+/// with none of them, and then no other test is needed.
+fn may_start_block(t: &str) -> bool {
+    t.as_bytes().first().is_some_and(|b| {
+        matches!(b, b'#' | b'>' | b'`' | b'~' | b'*' | b'-' | b'_' | b'<' | b'+' | b'0'..=b'9')
+    })
+}
+
 fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
+    // Most lines neither start nor end with a space: decide that from two characters.
+    if let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back())
+        && !first.is_whitespace()
+        && !last.is_whitespace()
+    {
+        return r.clone();
+    }
     let lead = s.len() - s.trim_start().len();
     r.start + lead..r.start + s.trim_end().len().max(lead)
 }
 
-/// The lines that continue a paragraph or list item from line `i`: up to a blank line or a
-/// line that starts another block (any list marker too, inside a list item). Returns the
-/// index of the first line not taken.
-fn continuation(
-    text: &str,
-    lines: &[Range<usize>],
-    mut i: usize,
-    in_item: bool,
-    body: &mut Vec<Range<usize>>,
-) -> usize {
-    while i < lines.len() {
-        let l = &text[lines[i].clone()];
+/// The lines that continue a paragraph or list item from the line at `pos`: up to a blank
+/// line or a line that starts another block (any list marker too, inside a list item).
+/// Returns where the first line not taken starts.
+fn continuation(text: &str, mut pos: usize, in_item: bool, body: &mut Vec<Range<usize>>) -> usize {
+    while let Some((lr, next)) = line_at(text, pos) {
+        let l = &text[lr.clone()];
         if is_blank(l) {
             break;
         }
@@ -216,140 +225,163 @@ fn continuation(
         if (in_item && list_marker(t).is_some()) || interrupts(t, col) {
             break;
         }
-        body.push(trimmed(text, &lines[i]));
-        i += 1;
+        body.push(trimmed(text, &lr));
+        pos = next;
     }
-    i
+    pos
 }
 
-fn scan(text: &str) -> Vec<Raw> {
-    let lines = split_lines(text);
-    let mut out = Vec::new();
-    let mut list_indents: Vec<usize> = Vec::new();
-    // Content column of the last list item, for indented continuation paragraphs.
-    let mut item_content_col: Option<usize> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        let lr = lines[i].clone();
-        let line = &text[lr.clone()];
-        if is_blank(line) {
-            i += 1;
-            continue;
-        }
-        let (col, off) = indent(line);
-        let t = &line[off..];
-        let tstart = lr.start + off;
-        if col < 4 && t.starts_with("<!--") {
-            // HTML comment: skipped whole, so nothing in it is ever a speaker.
-            while i < lines.len() && !text[lines[i].clone()].contains("-->") {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        if col < 4
-            && let Some((c, n)) = fence(t)
-        {
-            let mut body = Vec::new();
-            let start = lr.start;
-            let mut end = lr.end;
-            i += 1;
-            while i < lines.len() {
-                let l = &text[lines[i].clone()];
-                let lt = l.trim_start();
-                if lt.bytes().take_while(|&b| b == c).count() >= n
-                    && lt.trim_start_matches(c as char).trim().is_empty()
-                {
-                    end = lines[i].end;
-                    i += 1;
-                    break;
-                }
-                body.push(lines[i].clone());
-                end = lines[i].end;
-                i += 1;
-            }
-            out.push(Raw::Code { lines: body, src: start..end });
-            list_indents.clear();
-            item_content_col = None;
-            continue;
-        }
-        if col < 4
-            && let Some((level, a, b)) = atx_heading(t)
-        {
-            out.push(Raw::Heading { level, content: tstart + a..tstart + b, src: lr.clone() });
-            list_indents.clear();
-            item_content_col = None;
-            i += 1;
-            continue;
-        }
-        if col < 4 && is_rule(t) {
-            out.push(Raw::Rule { src: lr.clone() });
-            list_indents.clear();
-            item_content_col = None;
-            i += 1;
-            continue;
-        }
-        if col < 4 && t.starts_with('>') {
-            // A block quote: consecutive `>` lines; `>` alone separates its paragraphs.
-            let mut para = Vec::new();
-            while i < lines.len() {
-                let l = &text[lines[i].clone()];
-                let (_, o) = indent(l);
-                let lt = &l[o..];
-                if !lt.starts_with('>') {
-                    break;
-                }
-                let inner_start = lines[i].start + o + 1;
-                let inner = trimmed(text, &(inner_start..lines[i].end));
-                if inner.is_empty() {
-                    if !para.is_empty() {
-                        out.push(Raw::Quote { lines: std::mem::take(&mut para) });
-                    }
-                } else {
-                    para.push(inner);
-                }
-                i += 1;
-            }
-            if !para.is_empty() {
-                out.push(Raw::Quote { lines: para });
-            }
-            list_indents.clear();
-            item_content_col = None;
-            continue;
-        }
-        if let Some((marker, mlen)) = list_marker(t) {
-            while list_indents.last().is_some_and(|&c| c > col) {
-                list_indents.pop();
-            }
-            if list_indents.last() != Some(&col) {
-                list_indents.push(col);
-            }
-            let depth = (list_indents.len() - 1).min(u8::MAX as usize) as u8;
-            let first = trimmed(text, &(tstart + mlen..lr.end));
-            let mut body = vec![first];
-            item_content_col = Some(col + mlen);
-            i = continuation(text, &lines, i + 1, true, &mut body);
-            body.retain(|r| !r.is_empty());
-            out.push(Raw::Item { depth, marker, lines: body });
-            continue;
-        }
-        // A paragraph.
-        let mut body = vec![trimmed(text, &lr)];
-        i = continuation(text, &lines, i + 1, false, &mut body);
-        match item_content_col {
-            // An indented paragraph after a list item continues that item.
-            Some(ic) if col >= ic.min(2) && col > 0 && !list_indents.is_empty() => {
-                let depth = (list_indents.len() - 1) as u8;
-                out.push(Raw::Item { depth, marker: String::new(), lines: body });
-            }
-            _ => {
-                list_indents.clear();
-                item_content_col = None;
-                out.push(Raw::Para { lines: body });
-            }
-        }
+/// Reads the block structure one block at a time, front to back: nothing is kept for the
+/// whole document (the text of 80 MB has two million lines).
+struct Scanner<'t> {
+    text: &'t str,
+    /// Start of the next line to read.
+    pos: usize,
+    list_indents: Vec<usize>,
+    /// Content column of the last list item, for indented continuation paragraphs.
+    item_content_col: Option<usize>,
+    /// Inside a block quote whose next line is still to be read.
+    in_quote: bool,
+}
+
+impl<'t> Scanner<'t> {
+    fn new(text: &'t str) -> Self {
+        Scanner { text, pos: 0, list_indents: Vec::new(), item_content_col: None, in_quote: false }
     }
-    out
+
+    fn end_list(&mut self) {
+        self.list_indents.clear();
+        self.item_content_col = None;
+    }
+
+    /// The next block, its line ranges in `lines` (cleared first).
+    fn next(&mut self, lines: &mut Vec<Range<usize>>) -> Option<Raw> {
+        lines.clear();
+        let text = self.text;
+        if self.in_quote
+            && let Some(q) = self.quote(lines)
+        {
+            return Some(q);
+        }
+        while let Some((lr, next)) = line_at(text, self.pos) {
+            let line = &text[lr.clone()];
+            if is_blank(line) {
+                self.pos = next;
+                continue;
+            }
+            let (col, off) = indent(line);
+            let t = &line[off..];
+            let tstart = lr.start + off;
+            let special = may_start_block(t);
+            if special && col < 4 && t.starts_with("<!--") {
+                // HTML comment: skipped whole, so nothing in it is ever a speaker.
+                let mut p = self.pos;
+                while let Some((r, n)) = line_at(text, p) {
+                    p = n;
+                    if text[r].contains("-->") {
+                        break;
+                    }
+                }
+                self.pos = p;
+                continue;
+            }
+            if special
+                && col < 4
+                && let Some((c, n)) = fence(t)
+            {
+                let start = lr.start;
+                let mut end = lr.end;
+                self.pos = next;
+                while let Some((r, nx)) = line_at(text, self.pos) {
+                    let lt = text[r.clone()].trim_start();
+                    self.pos = nx;
+                    end = r.end;
+                    if lt.bytes().take_while(|&b| b == c).count() >= n
+                        && lt.trim_start_matches(c as char).trim().is_empty()
+                    {
+                        break;
+                    }
+                    lines.push(r);
+                }
+                self.end_list();
+                return Some(Raw::Code { src: start..end });
+            }
+            if special
+                && col < 4
+                && let Some((level, a, b)) = atx_heading(t)
+            {
+                self.end_list();
+                self.pos = next;
+                return Some(Raw::Heading { level, content: tstart + a..tstart + b, src: lr });
+            }
+            if special && col < 4 && is_rule(t) {
+                self.end_list();
+                self.pos = next;
+                return Some(Raw::Rule { src: lr });
+            }
+            if special && col < 4 && t.starts_with('>') {
+                self.in_quote = true;
+                if let Some(q) = self.quote(lines) {
+                    return Some(q);
+                }
+                continue;
+            }
+            if special && let Some((marker, mlen)) = list_marker(t) {
+                while self.list_indents.last().is_some_and(|&c| c > col) {
+                    self.list_indents.pop();
+                }
+                if self.list_indents.last() != Some(&col) {
+                    self.list_indents.push(col);
+                }
+                let depth = (self.list_indents.len() - 1).min(u8::MAX as usize) as u8;
+                lines.push(trimmed(text, &(tstart + mlen..lr.end)));
+                self.item_content_col = Some(col + mlen);
+                self.pos = continuation(text, next, true, lines);
+                lines.retain(|r| !r.is_empty());
+                return Some(Raw::Item { depth, marker });
+            }
+            // A paragraph.
+            lines.push(trimmed(text, &lr));
+            self.pos = continuation(text, next, false, lines);
+            return Some(match self.item_content_col {
+                // An indented paragraph after a list item continues that item.
+                Some(ic) if col >= ic.min(2) && col > 0 && !self.list_indents.is_empty() => {
+                    let depth = (self.list_indents.len() - 1) as u8;
+                    Raw::Item { depth, marker: String::new() }
+                }
+                _ => {
+                    self.end_list();
+                    Raw::Para
+                }
+            });
+        }
+        None
+    }
+
+    /// The next paragraph of a block quote: consecutive `>` lines, where `>` alone
+    /// separates paragraphs. `None` when the quote ends without one.
+    fn quote(&mut self, lines: &mut Vec<Range<usize>>) -> Option<Raw> {
+        let text = self.text;
+        while let Some((lr, next)) = line_at(text, self.pos) {
+            let l = &text[lr.clone()];
+            let (_, o) = indent(l);
+            if !l[o..].starts_with('>') {
+                break;
+            }
+            self.pos = next;
+            let inner = trimmed(text, &(lr.start + o + 1..lr.end));
+            if inner.is_empty() {
+                if !lines.is_empty() {
+                    return Some(Raw::Quote);
+                }
+            } else {
+                lines.push(inner);
+            }
+        }
+        self.in_quote = false;
+        self.end_list();
+        (!lines.is_empty()).then_some(Raw::Quote)
+    }
 }
 
 /// `key: value` lines of a metadata paragraph.
@@ -376,7 +408,7 @@ fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
 fn find_label(
     text: &str,
     line: &Range<usize>,
-    known: &HashMap<String, usize>,
+    known: &Known<'_>,
     patterns: &[regex::Regex],
 ) -> Option<Label> {
     let s = &text[line.clone()];
@@ -396,35 +428,46 @@ fn shift(l: Label, by: usize) -> Label {
     }
 }
 
+/// Names used as labels (by how often, bold ones counting double).
+type Known<'t> = HashMap<&'t str, usize>;
+
+/// What the first pass learns about the whole document.
+struct Survey<'t> {
+    known: Known<'t>,
+    /// Upper bounds of the turns and body items the document makes, to size them once.
+    turns: usize,
+    items: usize,
+}
+
 /// Names used as labels, counted over every line of every top-level paragraph.
-fn count_labels(text: &str, raws: &[Raw], patterns: &[regex::Regex]) -> HashMap<String, usize> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for r in raws {
-        if let Raw::Para { lines } = r {
-            for (k, line) in lines.iter().enumerate() {
-                let s = &text[line.clone()];
-                let found = label::bold_label(s)
-                    .or_else(|| label::pattern_label(s, patterns))
-                    .or_else(|| label::plain_label(s));
-                if let Some(l) = found {
-                    // A bold label only counts where it begins the paragraph; a plain one
-                    // anywhere at a line start.
-                    if k == 0 || !l.bold {
-                        let add = if l.bold { 2 } else { 1 };
-                        // Look up before inserting: `entry` would need an owned key (an
-                        // allocation) for every label line, and most names repeat.
-                        match counts.get_mut(&s[l.name.clone()]) {
-                            Some(c) => *c += add,
-                            None => {
-                                counts.insert(s[l.name].to_string(), add);
-                            }
-                        }
-                    }
+fn survey<'t>(text: &'t str, patterns: &[regex::Regex]) -> Survey<'t> {
+    let mut counts: Known<'t> = HashMap::new();
+    let (mut turns, mut items) = (0, 0);
+    let mut scanner = Scanner::new(text);
+    let mut lines = Vec::new();
+    while let Some(raw) = scanner.next(&mut lines) {
+        items += 1;
+        if !matches!(raw, Raw::Para) {
+            continue;
+        }
+        for (k, line) in lines.iter().enumerate() {
+            let s = &text[line.clone()];
+            let found = label::bold_label(s)
+                .or_else(|| label::pattern_label(s, patterns))
+                .or_else(|| label::plain_label(s));
+            if let Some(l) = found {
+                turns += 1;
+                items += 1;
+                // A bold label only counts where it begins the paragraph; a plain one
+                // anywhere at a line start.
+                if k == 0 || !l.bold {
+                    let add = if l.bold { 2 } else { 1 };
+                    *counts.entry(&s[l.name]).or_default() += add;
                 }
             }
         }
     }
-    counts
+    Survey { known: counts, turns, items }
 }
 
 fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<Block> {
@@ -477,77 +520,76 @@ pub fn parse(b: &mut Builder) {
 }
 
 fn build(text: &str, b: &mut Builder) {
-    let raws = scan(text);
     let patterns = b.label_patterns().to_vec();
-    let known = count_labels(text, &raws, &patterns);
-    let mut i = 0;
-    let mut in_preamble = true;
-    while i < raws.len() {
-        match &raws[i] {
+    let survey = survey(text, &patterns);
+    b.reserve(survey.turns, survey.items);
+    let known = &survey.known;
+    let mut scanner = Scanner::new(text);
+    // The block being built and the one after it (a paragraph's meaning depends on what
+    // follows), each with its own reused line buffer.
+    let (mut lines, mut next_lines) = (Vec::new(), Vec::new());
+    let mut cur = scanner.next(&mut lines);
+    let mut ctx = Ctx { in_preamble: true, rest: Vec::new() };
+    while let Some(raw) = cur {
+        let next = scanner.next(&mut next_lines);
+        match raw {
             Raw::Heading { level, content, src } => {
-                let title = inline::parse(text, std::slice::from_ref(content)).text;
-                if *level == 1 && !b.has_title() && !b.body_started() {
-                    b.set_title(title, src.clone());
+                let title = inline::parse(text, std::slice::from_ref(&content)).text;
+                if level == 1 && !b.has_title() && !b.body_started() {
+                    b.set_title(title, src);
                 } else {
-                    b.heading(title, *level, src.clone());
-                    in_preamble = false;
+                    b.heading(title, level, src);
+                    ctx.in_preamble = false;
                 }
             }
-            Raw::Rule { src } => b.block(Block {
-                kind: BlockKind::Rule,
-                text: String::new(),
-                runs: Vec::new(),
-                src: src.clone(),
-            }),
-            Raw::Code { lines, src } => {
-                let body: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
-                b.block(Block {
-                    kind: BlockKind::Code,
-                    text: body.join("\n"),
-                    runs: Vec::new(),
-                    src: src.clone(),
-                });
+            Raw::Rule { src } => {
+                b.block(Block { kind: BlockKind::Rule, text: String::new(), runs: Vec::new(), src })
             }
-            Raw::Quote { lines } => {
-                if let Some(bl) = block(text, BlockKind::BlockQuote, lines) {
+            Raw::Code { src } => {
+                // The body lines are consecutive source lines: joined by newlines they are
+                // the source between the first and the last.
+                let body = match (lines.first(), lines.last()) {
+                    (Some(a), Some(z)) => text[a.start..z.end].to_string(),
+                    _ => String::new(),
+                };
+                b.block(Block { kind: BlockKind::Code, text: body, runs: Vec::new(), src });
+            }
+            Raw::Quote => {
+                if let Some(bl) = block(text, BlockKind::BlockQuote, &lines) {
                     b.block(bl);
                 }
             }
-            Raw::Item { depth, marker, lines } => {
-                if let Some(bl) = block(
-                    text,
-                    BlockKind::ListItem { depth: *depth, marker: marker.clone() },
-                    lines,
-                ) {
+            Raw::Item { depth, marker } => {
+                if let Some(bl) = block(text, BlockKind::ListItem { depth, marker }, &lines) {
                     b.block(bl);
                 }
             }
-            Raw::Para { lines } => {
-                let next_is_list = matches!(raws.get(i + 1), Some(Raw::Item { .. }));
-                let next_ends = matches!(raws.get(i + 1), None | Some(Raw::Heading { .. }));
-                paragraph(
-                    text,
-                    b,
-                    lines,
-                    &known,
-                    &patterns,
-                    next_is_list || next_ends,
-                    &mut in_preamble,
-                );
+            Raw::Para => {
+                let next_is_list = matches!(next, Some(Raw::Item { .. }));
+                let next_ends = matches!(next, None | Some(Raw::Heading { .. }));
+                paragraph(text, b, &lines, known, &patterns, next_is_list || next_ends, &mut ctx);
             }
         }
-        i += 1;
+        cur = next;
+        std::mem::swap(&mut lines, &mut next_lines);
     }
+}
+
+/// State carried from paragraph to paragraph.
+struct Ctx {
+    in_preamble: bool,
+    /// Scratch line list for the text after a label.
+    rest: Vec<Range<usize>>,
 }
 
 fn paragraph(
     text: &str,
     b: &mut Builder,
     lines: &[Range<usize>],
-    known: &HashMap<String, usize>,
+    known: &Known<'_>,
     patterns: &[regex::Regex],
     label_alone_is_subheading: bool,
-    in_preamble: &mut bool,
+    ctx: &mut Ctx,
 ) {
     if let Some(images) = image_blocks(text, lines) {
         for im in images {
@@ -556,7 +598,7 @@ fn paragraph(
         return;
     }
     // Metadata: between the title and the first section or turn, every line `key: value`.
-    if *in_preamble && b.has_title() && !b.body_started() && !lines.is_empty() {
+    if ctx.in_preamble && b.has_title() && !b.body_started() && !lines.is_empty() {
         let metas: Option<Vec<_>> = lines
             .iter()
             .map(|l| {
@@ -607,6 +649,7 @@ fn paragraph(
                 &lines[start..k],
                 label.take(),
                 label_alone_is_subheading && k == lines.len(),
+                &mut ctx.rest,
             );
         }
         if let Some(l) = here {
@@ -623,6 +666,7 @@ fn emit_part(
     lines: &[Range<usize>],
     label: Option<Label>,
     alone_is_subheading: bool,
+    rest: &mut Vec<Range<usize>>,
 ) {
     let Some(l) = label else {
         if let Some(bl) = block(text, BlockKind::Paragraph, lines) {
@@ -631,7 +675,7 @@ fn emit_part(
         return;
     };
     let first = lines[0].clone();
-    let mut rest: Vec<Range<usize>> = Vec::with_capacity(lines.len());
+    rest.clear();
     if l.end < first.end {
         rest.push(l.end..first.end);
     }
@@ -646,7 +690,7 @@ fn emit_part(
     }
     b.start_turn(name, l.start_ms, first.start..l.end.min(first.end));
     if !rest.is_empty()
-        && let Some(bl) = block(text, BlockKind::Paragraph, &rest)
+        && let Some(bl) = block(text, BlockKind::Paragraph, rest)
     {
         b.block(bl);
     }
