@@ -12,7 +12,13 @@ fn main() {
     let opts = fangtan::parse::ParseOptions::default();
     let run_parts = || {
         let t = Instant::now();
-        let doc = fangtan::load::whole(path, None, &opts, &mut |_| {}).expect("load");
+        let n = std::env::var("PARSERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(fangtan::load::PARSERS);
+        let doc =
+            fangtan::load::whole_in_parts(path, None, &opts, fangtan::load::PART, n, &mut |_| {})
+                .expect("load");
         eprintln!("parts: {:?} {}", t.elapsed(), hwm());
         doc
     };
@@ -23,6 +29,11 @@ fn main() {
         eprintln!("whole: {:?} {}", t.elapsed(), hwm());
         doc
     };
+    if std::env::var_os("ONLY_PARTS").is_some() {
+        let a = run_parts();
+        eprintln!("turns {}", a.turns.len());
+        return;
+    }
     let (a, b) = if whole_first {
         let b = run_whole();
         (run_parts(), b)

@@ -20,7 +20,7 @@ pub const BIG: u64 = 1 << 20;
 /// How much of a big file the first screen is made from: many screenfuls.
 pub const FIRST_PART: usize = 64 << 10;
 /// About how much source is read, decoded and parsed at a time.
-pub const PART: usize = 4 << 20;
+pub const PART: usize = 2 << 20;
 
 /// The first part of a big file, parsed: cut after its last blank line (else line break)
 /// so that no paragraph is cut short when that can be helped. `None` when the part holds
@@ -74,79 +74,115 @@ pub fn whole(
     opts: &ParseOptions,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Document, SourceError> {
-    whole_in_parts(path, encoding, opts, PART, stage)
+    whole_in_parts(path, encoding, opts, PART, PARSERS, stage)
 }
 
-/// [`whole`] with parts of about `part` bytes (tests use small ones).
+/// Parser threads [`whole`] uses. One parser beside the reading thread indexes 80 MB in
+/// about 0.4 s and stays within the memory budget; two are about a third faster, but
+/// joining their trees needs every turn list twice for a moment (some 12 MB more at the
+/// peak for 80 MB).
+pub const PARSERS: usize = 1;
+
+/// [`whole`] with parts of about `part` bytes and `parsers` parser threads (tests vary
+/// both).
 ///
-/// Three threads: this one reads, decodes and hashes the parts in order; the first half of
-/// the file is parsed on one thread and the second half on another (a Markdown document
-/// parts at headings, so the halves are independent), then the halves are joined.
+/// This thread reads, decodes and hashes the parts in order while the parsers parse: with
+/// one parser every part goes to it; with more, a Markdown document is dealt in stretches
+/// of [`STRETCH_PARTS`] parts to each in turn (it parts at headings, so stretches parse
+/// apart), and the stretches' trees are joined in order.
 pub fn whole_in_parts(
     path: &Path,
     encoding: Option<&str>,
     opts: &ParseOptions,
     part: usize,
+    parsers: usize,
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let file = std::fs::File::open(path).map_err(io)?;
-    let half = file.metadata().map(|m| m.len()).unwrap_or(0) / 2;
     stage("reading");
     std::thread::scope(|scope| {
-        let (to_first, first_rx) = std::sync::mpsc::sync_channel::<String>(2);
-        let (to_second, second_rx) = std::sync::mpsc::sync_channel::<(usize, String)>(2);
-        let first_half = scope.spawn(move || {
-            let mut parts: Option<Parts> = None;
-            for text in first_rx {
-                match parts.as_mut() {
-                    None => parts = Some(Parts::new(text, opts)),
-                    Some(p) => p.push(text),
-                }
-            }
-            parts
-        });
-        // Only a Markdown document is split between the two.
-        let second_half = scope.spawn(move || {
-            let mut parts: Option<Parts> = None;
-            for (offset, text) in second_rx {
-                match parts.as_mut() {
-                    None => parts = Some(Parts::continuing(text, offset, Format::Markdown, opts)),
-                    Some(p) => p.push(text),
-                }
-            }
-            parts
-        });
-        let read = read_parts(file, path, encoding, part, half, opts, &to_first, &to_second, stage);
-        drop((to_first, to_second));
-        let first = first_half.join().ok().flatten();
-        let second = second_half.join().ok().flatten();
+        let mut senders = Vec::new();
+        let mut workers = Vec::new();
+        for _ in 0..parsers.max(1) {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
+            senders.push(tx);
+            workers.push(scope.spawn(move || parse_stretches(rx, opts)));
+        }
+        let read = read_parts(file, path, encoding, part, opts, &senders, stage);
+        drop(senders);
+        let mut stretches: Vec<(usize, Document)> =
+            workers.into_iter().filter_map(|w| w.join().ok()).flatten().collect();
         let (had_control_chars, hash) = read?;
-        let mut doc = match (first, second) {
-            (Some(a), Some(b)) => a.join(b),
-            (Some(a), None) => a.finish(),
-            _ => return Err(SourceError::NoText { path: path.to_path_buf() }),
+        stretches.sort_by_key(|(n, _)| *n);
+        let mut docs = stretches.into_iter().map(|(_, d)| d);
+        let Some(mut first) = docs.next() else {
+            return Err(SourceError::NoText { path: path.to_path_buf() });
         };
+        let rest: Vec<Document> = docs.collect();
+        // Room for everything at once: joining then never copies a growing list again.
+        first.turns.reserve_exact(rest.iter().map(|d| d.turns.len()).sum());
+        first.items.reserve_exact(rest.iter().map(|d| d.items.len()).sum());
+        first.sections.reserve_exact(rest.iter().map(|d| d.sections.len()).sum());
+        first.quotes.reserve_exact(rest.iter().map(|d| d.quotes.len()).sum());
+        let mut doc = rest.into_iter().fold(first, parse::join);
         doc.had_control_chars = had_control_chars;
         doc.text_hash = Some(crate::store::hash_text_digest(hash));
         Ok(doc)
     })
 }
 
-/// Read the file a part at a time, cut at headings; decode, hash and hand each part to
-/// the first half's parser, or, once past `half` bytes of a Markdown document, to the
-/// second's (with its offset). Returns whether control characters were replaced, and the
-/// hash of the decoded text.
-#[allow(clippy::too_many_arguments)]
+/// Parts dealt to a stretch parser in one stretch before the next goes to the other.
+const STRETCH_PARTS: usize = 4;
+
+/// One decoded part: the stretch it belongs to, where it begins in the decoded text.
+struct Piece {
+    stretch: usize,
+    offset: usize,
+    text: String,
+}
+
+/// A parser thread: the stretches it is dealt, each parsed on its own.
+fn parse_stretches(
+    rx: std::sync::mpsc::Receiver<Piece>,
+    opts: &ParseOptions,
+) -> Vec<(usize, Document)> {
+    let mut done = Vec::new();
+    let mut current: Option<(usize, Parts)> = None;
+    for p in rx {
+        match current.as_mut() {
+            Some((n, parts)) if *n == p.stretch => parts.push(p.text),
+            _ => {
+                if let Some((n, parts)) = current.take() {
+                    done.push((n, parts.finish()));
+                }
+                let parts = if p.stretch == 0 {
+                    Parts::new(p.text, opts)
+                } else {
+                    // Only a Markdown document is dealt in more than one stretch.
+                    Parts::continuing(p.text, p.offset, Format::Markdown, opts)
+                };
+                current = Some((p.stretch, parts));
+            }
+        }
+    }
+    if let Some((n, parts)) = current {
+        done.push((n, parts.finish()));
+    }
+    done
+}
+
+/// Read the file a part at a time, cut at headings; decode and hash each part and deal it
+/// to a parser: a Markdown document in stretches to each in turn, any other whole to the
+/// first. Returns whether control characters were replaced, and the hash of the decoded
+/// text.
 fn read_parts(
     mut file: std::fs::File,
     path: &Path,
     encoding: Option<&str>,
     part: usize,
-    half: u64,
     opts: &ParseOptions,
-    to_first: &std::sync::mpsc::SyncSender<String>,
-    to_second: &std::sync::mpsc::SyncSender<(usize, String)>,
+    parsers: &[std::sync::mpsc::SyncSender<Piece>],
     stage: &mut dyn FnMut(&'static str),
 ) -> Result<(bool, u64), SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
@@ -157,11 +193,10 @@ fn read_parts(
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
     let mut first = true;
-    // Bytes of source before `buf`, and of decoded text sent so far.
-    let mut read_before = 0u64;
+    // Decoded text sent so far, and parts sent.
     let mut offset = 0usize;
+    let mut sent_parts = 0usize;
     let mut markdown = false;
-    let mut second = false;
     loop {
         // Fill the buffer to at least `want` bytes, or to the end of the file.
         let want = buf.len().max(part);
@@ -197,8 +232,6 @@ fn read_parts(
             Err(SourceError::NoText { .. }) => None,
             Err(e) => return Err(e),
         };
-        let starts_at = read_before;
-        read_before += buf.len() as u64;
         buf = rest;
         buf.reserve(part.saturating_sub(buf.len()));
         let Some(decoded) = decoded else { continue };
@@ -212,19 +245,15 @@ fn read_parts(
             let format = opts.format.unwrap_or_else(|| parse::detect_format(&decoded.text));
             markdown = format == Format::Markdown;
             first = false;
-        } else if markdown && starts_at >= half {
-            second = true;
         }
+        let stretch = if markdown && parsers.len() > 1 { sent_parts / STRETCH_PARTS } else { 0 };
+        let piece = Piece { stretch, offset, text: decoded.text };
         // A parser that stopped (it cannot: parsing never fails) leaves nothing to send to.
-        let sent = if second {
-            to_second.send((offset, decoded.text)).is_ok()
-        } else {
-            to_first.send(decoded.text).is_ok()
-        };
-        if !sent {
+        if parsers[stretch % parsers.len()].send(piece).is_err() {
             break;
         }
         offset += len;
+        sent_parts += 1;
     }
     Ok((had_control_chars, hash.digest()))
 }
@@ -259,8 +288,10 @@ fn inside_block(before: &[u8]) -> bool {
         .iter()
         .map(|f| memchr::memmem::find_iter(before, f).filter(|&p| at_line_start(p)).count())
         .sum::<usize>();
-    let open_comment =
-        match (memchr::memmem::rfind(before, b"<!--"), memchr::memmem::rfind(before, b"-->")) {
+    // Most documents hold no comment: a forward search (much faster than a reverse one)
+    // says so, and only then is the last opening compared with the last closing.
+    let open_comment = memchr::memmem::find(before, b"<!--").is_some()
+        && match (memchr::memmem::rfind(before, b"<!--"), memchr::memmem::rfind(before, b"-->")) {
             (Some(o), Some(c)) => o > c,
             (Some(_), None) => true,
             _ => false,

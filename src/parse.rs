@@ -102,55 +102,7 @@ impl Parts {
     /// The document of these parts followed by `later`'s (made by [`Parts::continuing`]
     /// at the end of these): the same tree one `Parts` fed every part would build.
     pub fn join(self, later: Parts) -> Document {
-        // Sections still open at the end take in the later top-level sections of a
-        // deeper level, as they would have in one pass.
-        let open = self.b.open.clone();
-        let mut a = self.finish();
-        let b = later.finish();
-        let (sec_off, turn_off, item_off, quote_off) =
-            (a.sections.len(), a.turns.len(), a.items.len(), a.quotes.len());
-        a.sections.reserve_exact(b.sections.len());
-        a.turns.reserve_exact(b.turns.len());
-        a.items.reserve_exact(b.items.len());
-        a.quotes.reserve_exact(b.quotes.len());
-        let speaker_map: Vec<usize> = b
-            .speakers
-            .into_iter()
-            .map(|sp| match a.speakers.iter().position(|x| x.name == sp.name) {
-                Some(i) => i,
-                None => {
-                    a.speakers.push(Speaker { turns: Vec::new(), ..sp });
-                    a.speakers.len() - 1
-                }
-            })
-            .collect();
-        for mut s in b.sections {
-            s.parent = match s.parent {
-                Some(p) => Some(p + sec_off),
-                None => open.iter().rev().find(|&&(l, _)| l < s.level).map(|&(_, i)| i),
-            };
-            s.item += item_off;
-            s.turns = s.turns.start + turn_off..s.turns.end + turn_off;
-            a.sections.push(s);
-        }
-        for mut t in b.turns {
-            t.speaker = speaker_map[t.speaker];
-            t.section = t.section.map(|s| s + sec_off);
-            t.item += item_off;
-            for r in t.blocks.iter_mut().flat_map(|bl| bl.runs.iter_mut()) {
-                r.quote = r.quote.map(|q| q + quote_off);
-            }
-            a.speakers[t.speaker].turns.push(a.turns.len());
-            a.turns.push(t);
-        }
-        a.quotes.extend(b.quotes.into_iter().map(|q| Quote { turn: q.turn + turn_off, ..q }));
-        a.items.extend(b.items.into_iter().map(|it| match it {
-            Item::Heading(s) => Item::Heading(s + sec_off),
-            Item::Turn(t) => Item::Turn(t + turn_off),
-            block => block,
-        }));
-        a.had_control_chars |= b.had_control_chars;
-        a
+        join(self.finish(), later.finish())
     }
 
     pub fn push(&mut self, part: String) {
@@ -177,6 +129,64 @@ impl Parts {
         }
         self.b.finish()
     }
+}
+
+/// Document `a` followed by `b`, a later stretch of the same source parsed apart (by
+/// [`Parts::continuing`]): the tree one pass over both would build. Sections still open at
+/// the end of `a` (its last section and that one's ancestors) take in `b`'s top-level
+/// sections of a deeper level, as they would have in one pass.
+pub fn join(mut a: Document, b: Document) -> Document {
+    let mut open = Vec::new();
+    let mut last = a.sections.len().checked_sub(1);
+    while let Some(s) = last {
+        open.push((a.sections[s].level, s));
+        last = a.sections[s].parent;
+    }
+    open.reverse();
+    let (sec_off, turn_off, item_off, quote_off) =
+        (a.sections.len(), a.turns.len(), a.items.len(), a.quotes.len());
+    a.sections.reserve_exact(b.sections.len());
+    a.turns.reserve_exact(b.turns.len());
+    a.items.reserve_exact(b.items.len());
+    a.quotes.reserve_exact(b.quotes.len());
+    let speaker_map: Vec<usize> = b
+        .speakers
+        .into_iter()
+        .map(|sp| match a.speakers.iter().position(|x| x.name == sp.name) {
+            Some(i) => i,
+            None => {
+                a.speakers.push(Speaker { turns: Vec::new(), ..sp });
+                a.speakers.len() - 1
+            }
+        })
+        .collect();
+    for mut s in b.sections {
+        s.parent = match s.parent {
+            Some(p) => Some(p + sec_off),
+            None => open.iter().rev().find(|&&(l, _)| l < s.level).map(|&(_, i)| i),
+        };
+        s.item += item_off;
+        s.turns = s.turns.start + turn_off..s.turns.end + turn_off;
+        a.sections.push(s);
+    }
+    for mut t in b.turns {
+        t.speaker = speaker_map[t.speaker];
+        t.section = t.section.map(|s| s + sec_off);
+        t.item += item_off;
+        for r in t.blocks.iter_mut().flat_map(|bl| bl.runs.iter_mut()) {
+            r.quote = r.quote.map(|q| q + quote_off);
+        }
+        a.speakers[t.speaker].turns.push(a.turns.len());
+        a.turns.push(t);
+    }
+    a.quotes.extend(b.quotes.into_iter().map(|q| Quote { turn: q.turn + turn_off, ..q }));
+    a.items.extend(b.items.into_iter().map(|it| match it {
+        Item::Heading(s) => Item::Heading(s + sec_off),
+        Item::Turn(t) => Item::Turn(t + turn_off),
+        block => block,
+    }));
+    a.had_control_chars |= b.had_control_chars;
+    a
 }
 
 /// Accumulates a document in reading order. Parsers call it as they meet things.
@@ -324,7 +334,13 @@ impl Builder {
 
     /// End the open turn, if any: blocks that follow belong to the section.
     pub fn end_turn(&mut self) {
-        self.current = None;
+        // A turn's block list grew by doubling: give back the room it will not use (a
+        // big archive holds hundreds of thousands of turns).
+        if let Some(t) = self.current.take()
+            && let Some(turn) = self.doc.turns.get_mut(t)
+        {
+            turn.blocks.shrink_to_fit();
+        }
     }
 
     /// Append a block: to the open turn, else to the body.

@@ -276,13 +276,15 @@ fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
     let mut expected = parse::parse(whole.text, &opts);
     expected.had_control_chars = whole.had_control_chars;
     let expected_json = fangtan::dump::json(&expected);
-    for part in [200, 1000, 5000, 1 << 20] {
+    for (part, parsers) in [(200, 1), (200, 2), (1000, 2), (5000, 3), (1 << 20, 2)] {
         let mut stages = Vec::new();
-        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |s| stages.push(s))
-            .unwrap();
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |s| {
+            stages.push(s)
+        })
+        .unwrap();
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
-        assert!(json == expected_json, "parts of {part} bytes differ: {first_diff:?}");
+        assert!(json == expected_json, "{parsers} x parts of {part} bytes: {first_diff:?}");
         assert_eq!(doc.text_hash(), expected.text_hash());
         assert!(doc.had_control_chars);
         assert_eq!(stages, ["reading", "parsing"]);
@@ -297,7 +299,7 @@ fn a_binary_tail_is_one_clear_error() {
     bytes.extend_from_slice(b"\n\n## tail\n\n\0\0\0binary");
     std::fs::write(&path, bytes).unwrap();
     let err =
-        fangtan::load::whole_in_parts(&path, None, &ParseOptions::default(), 1000, &mut |_| {})
+        fangtan::load::whole_in_parts(&path, None, &ParseOptions::default(), 1000, 2, &mut |_| {})
             .unwrap_err();
     assert!(err.to_string().ends_with("not a text file"), "{err}");
 }
@@ -329,8 +331,9 @@ fn halves_parsed_apart_join_with_sections_nested_across_the_split() {
     let opts = ParseOptions::default();
     let expected = parse::parse(nested_archive(), &opts);
     let expected_json = fangtan::dump::json(&expected);
-    for part in [100, 700, 3000] {
-        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |_| {}).unwrap();
+    for (part, parsers) in [(100, 2), (700, 2), (700, 1), (3000, 4)] {
+        let doc =
+            fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |_| {}).unwrap();
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
         assert!(json == expected_json, "parts of {part} bytes differ: {first_diff:?}");
