@@ -4,6 +4,8 @@
 //! bytes → [`source`] (decode, sanitize) → [`parse`] builds the [`doc`] tree →
 //! [`layout`] (rows for a width, lazily, cached) → `ui` (a frame).
 //! [`width`] is the one display-width function of the whole program.
+//! Big files go through [`load`]: the first screenful at once, the whole read, decoded and
+//! parsed a part at a time on a loader thread.
 
 pub mod app;
 pub mod config;

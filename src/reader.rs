@@ -1,4 +1,7 @@
 //! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop).
+//! For a big file ([`run_loading`]) it also owns the loader thread, whose stages and
+//! result reach `update` as messages; background work (a search count, reading times)
+//! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
 //! position with [`Store`] and writes clipboard sequences.
 //!
