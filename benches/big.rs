@@ -3,7 +3,8 @@
 //! them. The transcript is the bundled sample, or `FANGTAN_BENCH_FILE` (e.g. the seed: its
 //! 1000x is about 79 MB). Generated at bench time, never stored.
 //!
-//! `cargo bench --bench big` (a few minutes); `-- search` runs one group.
+//! `cargo bench --bench big` (a few minutes); `-- search` runs one group. `load` is the
+//! reader's path for a big file (`fangtan::load::whole` and the index it builds).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -97,6 +98,23 @@ fn benches(c: &mut Criterion) {
             )
         });
         g.finish();
+
+        // What the reader does with a big file on its loader thread: read, decode and
+        // parse a part at a time, then the outline and lookups.
+        let mut g = group(c, "load");
+        g.throughput(bytes.clone());
+        let dir = std::env::temp_dir().join(format!("fangtan-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        let file = dir.join(format!("{id}.md"));
+        std::fs::write(&file, &text).expect("write the generated document");
+        g.bench_function(&id, |b| {
+            b.iter(|| {
+                let doc = fangtan::load::whole(&file, None, &opts, &mut |_| {}).expect("load");
+                fangtan::app::Index::build_lookups(doc, &ReaderOptions::default())
+            })
+        });
+        g.finish();
+        let _ = std::fs::remove_dir_all(&dir);
 
         let mut app = app(text);
 

@@ -88,7 +88,7 @@ pub const PARSERS: usize = 1;
 ///
 /// This thread reads, decodes and hashes the parts in order while the parsers parse: with
 /// one parser every part goes to it; with more, a Markdown document is dealt in stretches
-/// of [`STRETCH_PARTS`] parts to each in turn (it parts at headings, so stretches parse
+/// of `STRETCH_PARTS` parts to each in turn (it parts at headings, so stretches parse
 /// apart), and the stretches' trees are joined in order.
 pub fn whole_in_parts(
     path: &Path,
