@@ -611,7 +611,8 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     }
     let block = app.view.passage.filter(|(it, _)| Some(*it) == app.pos.body_item()).map(|(_, b)| b);
     let total = app.stats.total();
-    let before = app.stats.before(doc, app.pos.vi, block);
+    let offset = if app.pos.key.kind == 1 { app.pos.key.offset } else { 0 };
+    let before = app.stats.before(doc, app.pos.vi, block, offset);
     let (pct, left) = if app.view.at_end || total <= 0.0 {
         (100, 0.0)
     } else {

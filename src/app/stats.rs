@@ -106,13 +106,18 @@ impl Stats {
     }
 
     /// Minutes read before a position: whole items before it, plus blocks before `block`
-    /// in its own item.
-    pub fn before(&self, doc: &Document, vi: usize, block: Option<usize>) -> f64 {
+    /// in its own item, plus the share of `block` before byte `offset` (a huge paragraph
+    /// is most of a document).
+    pub fn before(&self, doc: &Document, vi: usize, block: Option<usize>, offset: usize) -> f64 {
         let base = self.prefix.get(vi).copied().unwrap_or_else(|| self.total());
         let within = match (vi.checked_sub(1), block) {
             (Some(item), Some(b)) => {
                 let blocks = doc.item_blocks(item);
-                self.blocks_minutes(&blocks[..b.min(blocks.len())])
+                let part = blocks.get(b).map_or(0.0, |bl| {
+                    let share = offset.min(bl.text.len()) as f64 / bl.text.len().max(1) as f64;
+                    self.blocks_minutes(std::slice::from_ref(bl)) * share
+                });
+                self.blocks_minutes(&blocks[..b.min(blocks.len())]) + part
             }
             _ => 0.0,
         };
