@@ -386,7 +386,8 @@ impl App {
         }
     }
 
-    /// Background work is waiting for idle time (a search still counting).
+    /// Background work is waiting for idle time: a search still counting, or reading
+    /// times not yet counted.
     pub fn busy(&self) -> bool {
         self.search.as_ref().is_some_and(SearchState::counting) || !self.stats.complete(&self.doc)
     }
