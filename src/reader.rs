@@ -280,9 +280,11 @@ fn event_loop(
             app.dirty = false;
         }
         // Background work gets the idle time: a search count takes a slice whenever no key
-        // is waiting, and loading is checked on often.
+        // is waiting, and loading is checked on often. Not a zero wait: crossterm's poll
+        // with a zero timeout looks only at input it has already read, so keys typed
+        // during the work would wait for all of it.
         let wait = if app.busy() {
-            Duration::ZERO
+            Duration::from_millis(1)
         } else if rx.is_some() {
             Duration::from_millis(20)
         } else {
