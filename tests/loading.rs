@@ -346,3 +346,18 @@ fn halves_parsed_apart_join_with_sections_nested_across_the_split() {
         }
     }
 }
+
+#[test]
+fn a_huge_paragraph_has_its_reading_time_counted_in_many_slices() {
+    let doc = parse::parse(huge_paragraph(), &ParseOptions::default());
+    let full = Index::build(doc.clone(), &opts()).stats.total();
+    let mut app = App::from_index(Index::build_lookups(doc, &opts()), opts());
+    app.search_slice = 40_000;
+    let mut ticks = 0;
+    while app.busy() {
+        update(&mut app, Msg::Tick);
+        ticks += 1;
+    }
+    assert!(ticks > 20, "one paragraph, many slices: {ticks}");
+    assert!((app.stats.total() - full).abs() < 1e-6 * full, "{} vs {full}", app.stats.total());
+}

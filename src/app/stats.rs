@@ -2,7 +2,7 @@
 //! reading (CJK characters and Latin words at their own speeds), counted once at load: at
 //! once for a small document, a slice at a time between keys for a big one.
 
-use crate::doc::{Block, Document};
+use crate::doc::Document;
 use crate::reader::ReaderOptions;
 
 #[derive(Debug, Clone, Default)]
@@ -11,6 +11,17 @@ pub struct Stats {
     prefix: Vec<f64>,
     cjk_per_min: f64,
     words_per_min: f64,
+    /// How far [`Stats::step`] got into the item it is counting (a huge paragraph takes
+    /// many slices).
+    partial: Partial,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Partial {
+    block: usize,
+    offset: usize,
+    minutes: f64,
+    in_word: bool,
 }
 
 /// Ideographs, kana, hangul and fullwidth forms count one by one.
@@ -22,7 +33,14 @@ fn is_cjk(c: char) -> bool {
 
 /// (CJK chars, Latin words) in a text.
 pub fn count(text: &str) -> (usize, usize) {
-    let (mut cjk, mut words, mut in_word) = (0, 0, false);
+    let (cjk, words, _) = count_from(text, false);
+    (cjk, words)
+}
+
+/// [`count`] of a text that may continue one counted before (`in_word`: it ended inside a
+/// word); also says whether this one ends inside a word.
+fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
+    let (mut cjk, mut words, mut in_word) = (0, 0, in_word);
     for c in text.chars() {
         if c.is_ascii() {
             // Most of a mixed text: decided without the Unicode tables.
@@ -47,7 +65,7 @@ pub fn count(text: &str) -> (usize, usize) {
             in_word = false;
         }
     }
-    (cjk, words)
+    (cjk, words, in_word)
 }
 
 impl Stats {
@@ -66,6 +84,7 @@ impl Stats {
             prefix,
             cjk_per_min: f64::from(opts.cjk_chars_per_minute.max(1)),
             words_per_min: f64::from(opts.latin_words_per_minute.max(1)),
+            partial: Partial::default(),
         }
     }
 
@@ -74,50 +93,58 @@ impl Stats {
         self.prefix.len() == doc.items.len() + 2
     }
 
-    /// Count items until about `budget` bytes of text were read. True when complete.
+    /// Count until about `budget` bytes of text were read (a huge paragraph is stopped in
+    /// and taken up again next time). True when complete.
     pub fn step(&mut self, doc: &Document, budget: usize) -> bool {
+        let budget = budget.max(1);
         let mut spent = 0;
         while !self.complete(doc) {
-            if spent >= budget {
-                return false;
-            }
             // The last entry is the time before item `i`; push the time before `i + 1`.
             let i = self.prefix.len() - 2;
-            let before = self.prefix.last().copied().unwrap_or(0.0);
             let blocks = doc.item_blocks(i);
-            spent += blocks.iter().map(|b| b.text.len() + 64).sum::<usize>();
-            self.prefix.push(before + self.blocks_minutes(blocks));
+            while let Some(b) = blocks.get(self.partial.block) {
+                if spent >= budget {
+                    return false;
+                }
+                let p = &mut self.partial;
+                let mut end = (p.offset + (budget - spent)).min(b.text.len());
+                while !b.text.is_char_boundary(end) {
+                    end += 1;
+                }
+                let (c, w, in_word) = count_from(&b.text[p.offset..end], p.in_word);
+                p.minutes += c as f64 / self.cjk_per_min + w as f64 / self.words_per_min;
+                spent += end - p.offset + 64;
+                if end < b.text.len() {
+                    (p.offset, p.in_word) = (end, in_word);
+                } else {
+                    *p = Partial { block: p.block + 1, minutes: p.minutes, ..Partial::default() };
+                }
+            }
+            let before = self.prefix.last().copied().unwrap_or(0.0);
+            self.prefix.push(before + self.partial.minutes);
+            self.partial = Partial::default();
+            spent += 64;
         }
         true
-    }
-
-    fn blocks_minutes(&self, blocks: &[Block]) -> f64 {
-        blocks
-            .iter()
-            .map(|b| {
-                let (c, w) = count(&b.text);
-                c as f64 / self.cjk_per_min + w as f64 / self.words_per_min
-            })
-            .sum()
     }
 
     pub fn total(&self) -> f64 {
         self.prefix.last().copied().unwrap_or(0.0)
     }
 
-    /// Minutes read before a position: whole items before it, plus blocks before `block`
-    /// in its own item, plus the share of `block` before byte `offset` (a huge paragraph
-    /// is most of a document).
+    /// Minutes read before a position: whole items before it, plus the share of its own
+    /// item before byte `offset` of `block`, by bytes (counting characters again on every
+    /// frame would cost milliseconds in a huge paragraph).
     pub fn before(&self, doc: &Document, vi: usize, block: Option<usize>, offset: usize) -> f64 {
         let base = self.prefix.get(vi).copied().unwrap_or_else(|| self.total());
         let within = match (vi.checked_sub(1), block) {
             (Some(item), Some(b)) => {
+                let item_minutes = self.prefix.get(vi + 1).map_or(0.0, |next| next - base);
                 let blocks = doc.item_blocks(item);
-                let part = blocks.get(b).map_or(0.0, |bl| {
-                    let share = offset.min(bl.text.len()) as f64 / bl.text.len().max(1) as f64;
-                    self.blocks_minutes(std::slice::from_ref(bl)) * share
-                });
-                self.blocks_minutes(&blocks[..b.min(blocks.len())]) + part
+                let total: usize = blocks.iter().map(|bl| bl.text.len()).sum();
+                let read: usize = blocks.iter().take(b).map(|bl| bl.text.len()).sum::<usize>()
+                    + blocks.get(b).map_or(0, |bl| offset.min(bl.text.len()));
+                item_minutes * read as f64 / total.max(1) as f64
             }
             _ => 0.0,
         };
