@@ -19,7 +19,7 @@ pub mod stats;
 pub mod view;
 
 pub use bookmarks::{BookmarkList, LIST_KEYS, NoteEditor, NoteTarget};
-pub use outline::{Entry, EntryKind};
+pub use outline::{Entry, EntryKind, ItemInfo};
 pub use view::{Line, LineKey, LineKind, Pos};
 
 /// Below this many columns the outline hides by default and opens as an overlay.
@@ -213,14 +213,6 @@ pub struct View {
     pub at_end: bool,
 }
 
-/// Per body item facts gathered at load, so the status line and outline are lookups.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ItemInfo {
-    /// Innermost section the item is in.
-    pub section: Option<usize>,
-    /// Outline entry that stands for this item (its own, or the one before it).
-    pub entry: Option<usize>,
-}
 
 pub struct App {
     pub doc: Document,
@@ -452,12 +444,12 @@ impl App {
     }
 
     pub fn current_section(&self) -> Option<usize> {
-        self.current_item().and_then(|i| self.items.get(i)).and_then(|i| i.section)
+        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::section)
     }
 
     /// The outline entry standing for the reading position.
     pub fn current_entry(&self) -> Option<usize> {
-        self.current_item().and_then(|i| self.items.get(i)).and_then(|i| i.entry)
+        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::entry)
     }
 
     pub fn search_editing(&self) -> bool {
@@ -503,7 +495,7 @@ impl App {
                 self.outline_sel = row;
                 break;
             }
-            match self.entries.get(e).and_then(|x| x.parent) {
+            match self.entries.get(e).and_then(Entry::parent) {
                 Some(p) => e = p,
                 None => break,
             }
@@ -530,12 +522,12 @@ impl App {
         let entries = &self.entries;
         self.outline_rows = (0..entries.len())
             .filter(|&i| {
-                let mut p = entries[i].parent;
+                let mut p = entries[i].parent();
                 while let Some(s) = p {
                     if collapsed.contains(&s) {
                         return false;
                     }
-                    p = entries[s].parent;
+                    p = entries[s].parent();
                 }
                 true
             })
@@ -907,7 +899,7 @@ fn outline_act(app: &mut App, a: Action) -> bool {
 fn select_row(app: &mut App, row: usize) {
     let Some(&e) = app.outline_rows.get(row) else { return };
     let Some(entry) = app.entries.get(e).cloned() else { return };
-    match entry.kind {
+    match entry.kind() {
         EntryKind::Section(s) => {
             let item = app.doc.sections[s].item;
             if app.current_item() == Some(item) {

@@ -544,8 +544,8 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         if app.entry_marked(e) {
             put(buf, a.x, y, max_x, MARK, bg.fg(theme.quote), amb);
         }
-        let mut x = a.x + 2 + 2 * entry.depth;
-        match entry.kind {
+        let mut x = a.x + 2 + 2 * entry.depth();
+        match entry.kind() {
             EntryKind::Section(s) => {
                 let mark = if app.collapsed.contains(&e) { "▸ " } else { "▾ " };
                 x = put(buf, x, y, max_x, mark, bg.fg(theme.heading), amb);

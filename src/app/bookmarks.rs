@@ -139,7 +139,7 @@ impl App {
         self.marked_entries = self
             .marked
             .iter()
-            .filter_map(|(item, _)| self.items.get(*item).and_then(|i| i.entry))
+            .filter_map(|(item, _)| self.items.get(*item).and_then(super::ItemInfo::entry))
             .collect::<HashSet<_>>();
         let n = self.marks.bookmarks.len();
         if let Some(l) = self.list.as_mut() {

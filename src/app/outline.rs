@@ -9,18 +9,86 @@ pub enum EntryKind {
     Turn(usize),
 }
 
+/// One outline row. Twelve bytes: an archive of 200,000 turns has as many entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub kind: EntryKind,
+    /// Index of the section or turn.
+    index: u32,
+    section: bool,
+    depth: u16,
+    /// Entry of the enclosing section, `NONE` at the top.
+    parent: u32,
+}
+
+/// No index (indices of a document fit in 32 bits: 4 billion turns).
+const NONE: u32 = u32::MAX;
+
+fn pack(i: Option<usize>) -> u32 {
+    i.and_then(|i| u32::try_from(i).ok()).unwrap_or(NONE)
+}
+
+fn unpack(i: u32) -> Option<usize> {
+    (i != NONE).then_some(i as usize)
+}
+
+impl Entry {
+    fn new(kind: EntryKind, depth: u16, parent: Option<usize>) -> Entry {
+        let (index, section) = match kind {
+            EntryKind::Section(s) => (s, true),
+            EntryKind::Turn(t) => (t, false),
+        };
+        Entry { index: pack(Some(index)), section, depth, parent: pack(parent) }
+    }
+
+    pub fn kind(&self) -> EntryKind {
+        let i = self.index as usize;
+        if self.section { EntryKind::Section(i) } else { EntryKind::Turn(i) }
+    }
+
     /// Nesting depth (0 at the top).
-    pub depth: u16,
+    pub fn depth(&self) -> u16 {
+        self.depth
+    }
+
     /// The entry of the enclosing section.
-    pub parent: Option<usize>,
+    pub fn parent(&self) -> Option<usize> {
+        unpack(self.parent)
+    }
+}
+
+/// Per body item facts gathered at load, so the status line and outline are lookups.
+/// Eight bytes, one per item.
+#[derive(Debug, Clone, Copy)]
+pub struct ItemInfo {
+    section: u32,
+    entry: u32,
+}
+
+impl Default for ItemInfo {
+    fn default() -> ItemInfo {
+        ItemInfo { section: NONE, entry: NONE }
+    }
+}
+
+impl ItemInfo {
+    pub fn new(section: Option<usize>, entry: Option<usize>) -> ItemInfo {
+        ItemInfo { section: pack(section), entry: pack(entry) }
+    }
+
+    /// Innermost section the item is in.
+    pub fn section(&self) -> Option<usize> {
+        unpack(self.section)
+    }
+
+    /// Outline entry that stands for this item (its own, or the one before it).
+    pub fn entry(&self) -> Option<usize> {
+        unpack(self.entry)
+    }
 }
 
 /// Entries in document order, and for each body item its section and outline entry.
-pub fn build(doc: &Document) -> (Vec<Entry>, Vec<super::ItemInfo>) {
-    let mut entries: Vec<Entry> = Vec::new();
+pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
+    let mut entries: Vec<Entry> = Vec::with_capacity(doc.sections.len() + doc.turns.len());
     let mut items = Vec::with_capacity(doc.items.len());
     // Entry index of each section.
     let mut section_entry = vec![0usize; doc.sections.len()];
@@ -34,18 +102,18 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<super::ItemInfo>) {
                 let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
                 section_entry[*s] = entries.len();
                 last = Some(entries.len());
-                entries.push(Entry { kind: EntryKind::Section(*s), depth, parent });
+                entries.push(Entry::new(EntryKind::Section(*s), depth, parent));
                 section = Some(*s);
             }
             Item::Turn(t) => {
                 let parent = doc.turns[*t].section.and_then(|s| section_entry.get(s).copied());
                 let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
                 last = Some(entries.len());
-                entries.push(Entry { kind: EntryKind::Turn(*t), depth, parent });
+                entries.push(Entry::new(EntryKind::Turn(*t), depth, parent));
             }
             Item::Block(_) => {}
         }
-        items.push(super::ItemInfo { section, entry: last });
+        items.push(ItemInfo::new(section, last));
     }
     (entries, items)
 }
