@@ -213,7 +213,6 @@ pub struct View {
     pub at_end: bool,
 }
 
-
 pub struct App {
     pub doc: Document,
     pub opts: ReaderOptions,

@@ -415,7 +415,12 @@ impl Builder {
                 }
             }
         }
+        quotes.shrink_to_fit();
         doc.quotes = quotes;
+        // Lists that grew by doubling give back what they will not use.
+        for s in &mut doc.speakers {
+            s.turns.shrink_to_fit();
+        }
         self.doc
     }
 }
