@@ -111,26 +111,37 @@ pub fn run_loading(
     let index_opts = opts.clone();
     let mut app = App::new(first, opts);
     app.start_loading(size);
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
-        let started = std::time::Instant::now();
-        let mut stage = |s| {
-            let _ = tx.send(Load::Stage(s));
-        };
-        let done = loader(&mut stage).map(|doc| {
-            stage("indexing");
-            let index = Index::build_lookups(doc, &index_opts);
-            let (store, stored, warnings) = match &index_opts.path {
-                Some(path) => read_store(path, &index.doc),
-                None => (None, None, Vec::new()),
-            };
-            let took = started.elapsed();
-            Box::new((Indexed { index, stored, warnings, took }, store))
-        });
-        let _ = tx.send(Load::Done(done));
-    })?;
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, &mut app, None, Some(rx), &signals);
+    // The first screen goes out before the loader starts: on two cores its threads would
+    // compete with it.
+    let shown = terminal.size().and_then(|size| {
+        update(&mut app, Msg::Resize { width: size.width, height: size.height });
+        terminal.draw(|f| ui::draw(f, &app)).map(|_| ())
+    });
+    let (tx, rx) = mpsc::channel();
+    let spawned = shown.and_then(|()| {
+        std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
+            let started = std::time::Instant::now();
+            let mut stage = |s| {
+                let _ = tx.send(Load::Stage(s));
+            };
+            let done = loader(&mut stage).map(|doc| {
+                stage("indexing");
+                let index = Index::build_lookups(doc, &index_opts);
+                let (store, stored, warnings) = match &index_opts.path {
+                    Some(path) => read_store(path, &index.doc),
+                    None => (None, None, Vec::new()),
+                };
+                let took = started.elapsed();
+                Box::new((Indexed { index, stored, warnings, took }, store))
+            });
+            let _ = tx.send(Load::Done(done));
+        })
+    });
+    let result = match spawned {
+        Ok(_) => event_loop(&mut terminal, &mut app, None, Some(rx), &signals),
+        Err(e) => Err(e),
+    };
     term::restore();
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
