@@ -290,18 +290,7 @@ fn event_loop(
             terminal.draw(|f| ui::draw(f, app))?;
             app.dirty = false;
         }
-        // Background work gets the idle time: a search count takes a slice whenever no key
-        // is waiting, and loading is checked on often. Not a zero wait: crossterm's poll
-        // with a zero timeout looks only at input it has already read, so keys typed
-        // during the work would wait for all of it.
-        let wait = if app.busy() {
-            Duration::from_millis(1)
-        } else if rx.is_some() {
-            Duration::from_millis(20)
-        } else {
-            Duration::from_millis(250)
-        };
-        if !event::poll(wait)? {
+        if !event::poll(idle_wait(app.busy(), rx.is_some()))? {
             if app.busy() {
                 update(app, Msg::Tick);
             }
@@ -312,6 +301,20 @@ fn event_loop(
         if apply(terminal, app, store.as_ref(), effects)? {
             return Ok(());
         }
+    }
+}
+
+/// How long the event loop waits for input. Background work gets the idle time: a search
+/// count or the reading-time count takes a slice whenever no key is waiting, and loading is
+/// checked on often. Never zero: crossterm's poll with a zero timeout looks only at input
+/// it has already read, so keys typed during the work would wait for all of it.
+fn idle_wait(busy: bool, loading: bool) -> Duration {
+    if busy {
+        Duration::from_millis(1)
+    } else if loading {
+        Duration::from_millis(20)
+    } else {
+        Duration::from_millis(250)
     }
 }
 
@@ -375,5 +378,20 @@ fn message(app: &App, ev: Event) -> Option<Msg> {
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_event_loop_never_polls_with_a_zero_timeout() {
+        // A zero timeout would leave keys typed during background work unread until the
+        // work is done (crossterm reads the terminal only when it may wait).
+        for (busy, loading) in [(true, true), (true, false), (false, true), (false, false)] {
+            assert!(idle_wait(busy, loading) > Duration::ZERO);
+        }
+        assert!(idle_wait(true, false) <= Duration::from_millis(2), "busy slices stay short");
     }
 }
