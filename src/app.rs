@@ -76,7 +76,7 @@ pub enum Msg {
     /// Nothing happened: background work (a search count) may take its next slice.
     Tick,
     /// A big document is still being read in the background: the stage it is at.
-    Progress(&'static str),
+    Progress(crate::load::Progress),
     /// The whole document, indexed off the UI thread, replaces the first screenful.
     Indexed(Box<Indexed>),
 }
@@ -125,6 +125,8 @@ pub struct Indexed {
 pub struct Loading {
     /// What the loader is doing (`reading`, `parsing`, …).
     pub stage: &'static str,
+    /// Bytes of the file read so far.
+    pub done: u64,
     /// Size of the file in bytes, for the status line.
     pub bytes: u64,
     /// An action that needs the whole document (a jump past what is loaded, `G`, a
@@ -679,9 +681,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 return effects;
             }
         }
-        Msg::Progress(stage) => {
+        Msg::Progress(p) => {
             if let Some(l) = app.loading.as_mut() {
-                l.stage = stage;
+                l.stage = p.stage;
+                l.done = p.done.unwrap_or(l.done);
             }
         }
         Msg::Indexed(arrived) => effects = app.take_index(*arrived),

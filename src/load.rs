@@ -15,6 +15,20 @@ use crate::doc::{Document, Format};
 use crate::parse::{self, ParseOptions, Parts};
 use crate::source::{self, SourceError};
 
+/// What the loader is doing: a stage (`reading`, `parsing`, …) and, while reading, how
+/// many bytes of the file are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: &'static str,
+    pub done: Option<u64>,
+}
+
+impl Progress {
+    pub fn stage(stage: &'static str) -> Progress {
+        Progress { stage, done: None }
+    }
+}
+
 /// Files bigger than this open on their first part at once, while the whole is read and
 /// indexed in the background (reading and parsing a megabyte takes about 10 ms).
 pub const BIG: u64 = 1 << 20;
@@ -66,14 +80,15 @@ fn is_utf16(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
 }
 
-/// Read, decode and parse the whole file a part at a time, telling `stage` what it does.
+/// Read, decode and parse the whole file a part at a time, telling `stage` what it does
+/// (after each part, how much of the file is read).
 /// The document's `text` is left empty (its hash is kept in `text_hash`): the tree holds
 /// the display text.
 pub fn whole(
     path: &Path,
     encoding: Option<&str>,
     opts: &ParseOptions,
-    stage: &mut dyn FnMut(&'static str),
+    stage: &mut dyn FnMut(Progress),
 ) -> Result<Document, SourceError> {
     whole_in_parts(path, encoding, opts, PART, PARSERS, stage)
 }
@@ -97,11 +112,11 @@ pub fn whole_in_parts(
     opts: &ParseOptions,
     part: usize,
     parsers: usize,
-    stage: &mut dyn FnMut(&'static str),
+    stage: &mut dyn FnMut(Progress),
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let file = std::fs::File::open(path).map_err(io)?;
-    stage("reading");
+    stage(Progress::stage("reading"));
     std::thread::scope(|scope| {
         let mut senders = Vec::new();
         let mut workers = Vec::new();
@@ -188,7 +203,7 @@ fn read_parts(
     part: usize,
     opts: &ParseOptions,
     parsers: &[std::sync::mpsc::SyncSender<Piece>],
-    stage: &mut dyn FnMut(&'static str),
+    stage: &mut dyn FnMut(Progress),
 ) -> Result<(bool, u64), SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let part = part.max(1);
@@ -198,7 +213,8 @@ fn read_parts(
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
     let mut first = true;
-    // Decoded text sent so far, and parts sent.
+    // Source bytes read and decoded text sent so far, and parts sent.
+    let mut read_before = 0u64;
     let mut offset = 0usize;
     let mut sent_parts = 0usize;
     let mut markdown = false;
@@ -231,6 +247,7 @@ fn read_parts(
             continue;
         }
         let rest = buf.split_off(cut);
+        read_before += buf.len() as u64;
         let decoded = match source::decode(&buf, forced.as_deref(), path) {
             Ok(d) => Some(d),
             // A part of blank lines only: nothing to parse.
@@ -245,8 +262,8 @@ fn read_parts(
         had_control_chars |= decoded.had_control_chars;
         hash.update(decoded.text.as_bytes());
         let len = decoded.text.len();
+        stage(Progress { stage: "parsing", done: Some(read_before) });
         if first {
-            stage("parsing");
             let format = opts.format.unwrap_or_else(|| parse::detect_format(&decoded.text));
             markdown = format == Format::Markdown;
             first = false;

@@ -20,6 +20,7 @@ use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, update};
 use crate::doc::Document;
 use crate::keymap::Key;
 use crate::keymap::Keymap;
+use crate::load::Progress;
 use crate::store::{DocId, Loaded, Marks, Store};
 use crate::width::AmbiguousWidth;
 use crate::{term, ui};
@@ -89,11 +90,11 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
 /// Reads and parses the whole of a big document off the UI thread. It tells its stage
 /// (`reading`, `parsing`) through the callback, and returns the document or a one-line
 /// error.
-pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(&'static str)) -> Result<Document, String> + Send>;
+pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(Progress)) -> Result<Document, String> + Send>;
 
 /// What the loader thread sends to the event loop.
 enum Load {
-    Stage(&'static str),
+    Stage(Progress),
     Done(Result<Box<(Indexed, Option<Store>)>, String>),
 }
 
@@ -122,11 +123,11 @@ pub fn run_loading(
     let spawned = shown.and_then(|()| {
         std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
             let started = std::time::Instant::now();
-            let mut stage = |s| {
+            let mut stage = |s: Progress| {
                 let _ = tx.send(Load::Stage(s));
             };
             let done = loader(&mut stage).map(|doc| {
-                stage("indexing");
+                stage(Progress::stage("indexing"));
                 let index = Index::build_lookups(doc, &index_opts);
                 let (store, stored, warnings) = match &index_opts.path {
                     Some(path) => read_store(path, &index.doc),

@@ -620,7 +620,13 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     };
     if let Some(l) = &app.loading {
         // The first part's percentages would mislead: say what is happening instead.
-        right.push(format!("indexing {}: {}…", crate::app::size_text(l.bytes), l.stage));
+        let size = crate::app::size_text(l.bytes);
+        if l.done > 0 && l.done < l.bytes {
+            let pct = l.done * 100 / l.bytes.max(1);
+            right.push(format!("indexing {size}: {} {pct}%…", l.stage));
+        } else {
+            right.push(format!("indexing {size}: {}…", l.stage));
+        }
     } else if !app.stats.complete(doc) {
         // Reading times are still being counted: the share of items read meanwhile.
         let share = app.pos.vi * 100 / app.view_len().max(1);

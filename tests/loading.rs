@@ -49,6 +49,14 @@ fn arrive(app: &mut App, text: &str) {
     );
 }
 
+/// The status line of a drawn frame.
+fn render_status(app: &App) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, app.width, app.height);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    fangtan::ui::draw_buffer(&mut buf, app, &fangtan::ui::Theme::default());
+    (0..app.width).map(|x| buf[(x, app.height - 1)].symbol().to_string()).collect()
+}
+
 fn act(app: &mut App, a: Action) {
     update(app, Msg::Action(a));
 }
@@ -119,8 +127,12 @@ fn the_reading_position_stays_when_the_whole_arrives() {
 fn the_status_line_says_indexing_until_the_whole_arrives() {
     let text = archive(200);
     let mut app = loading_app(&text, 2000);
-    update(&mut app, Msg::Progress("parsing"));
-    assert_eq!(app.loading.as_ref().unwrap().stage, "parsing");
+    let parsing = fangtan::load::Progress { stage: "parsing", done: Some(3000) };
+    update(&mut app, Msg::Progress(parsing));
+    let loading = app.loading.as_ref().unwrap();
+    assert_eq!((loading.stage, loading.done), ("parsing", 3000));
+    let frame = render_status(&app);
+    assert!(frame.contains("parsing"), "{frame}");
     arrive(&mut app, &text);
     assert!(app.loading.is_none());
 }
@@ -278,8 +290,10 @@ fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
     let expected_json = fangtan::dump::json(&expected);
     for (part, parsers) in [(200, 1), (200, 2), (1000, 2), (5000, 3), (1 << 20, 2)] {
         let mut stages = Vec::new();
-        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |s| {
-            stages.push(s)
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |p| {
+            if stages.last() != Some(&p.stage) {
+                stages.push(p.stage);
+            }
         })
         .unwrap();
         let json = fangtan::dump::json(&doc);
