@@ -141,12 +141,7 @@ run_fangtan() {
     count_wait
     T send-keys -t run Enter
 
-    T send-keys -t run -l g
-    wait_lacks 39 39 "100%" 5000 || true
-    t0=$(now)
-    T send-keys -t run -l G
-    if wait_has 39 39 "100%" 20000; then rec "$d" G fangtan $((hit - t0)); else rec "$d" G fangtan -1; fi
-    T kill-session -t run >/dev/null 2>&1 || true
+    time_bottom fangtan "100%"
 }
 
 # The full match count: the first run learns it (the `k/N` status that stays unchanged for
@@ -208,11 +203,17 @@ run_less() {
     T send-keys -t run Enter
     if wait_has 0 38 "$3" 20000; then rec "$d" search less $((hit - t0)); else rec "$d" search less -1; fi
 
+    time_bottom less "(END)"
+}
+
+# `g`, then `G` timed until END_MARKER shows on the status row; ends the session.
+# PROG END_MARKER (uses $d of the caller)
+time_bottom() {
     T send-keys -t run -l g
-    wait_lacks 39 39 "(END)" 5000 || true
+    wait_lacks 39 39 "$2" 5000 || true
     t0=$(now)
     T send-keys -t run -l G
-    if wait_has 39 39 "(END)" 20000; then rec "$d" G less $((hit - t0)); else rec "$d" G less -1; fi
+    if wait_has 39 39 "$2" 20000; then rec "$d" G "$1" $((hit - t0)); else rec "$d" G "$1" -1; fi
     T kill-session -t run >/dev/null 2>&1 || true
 }
 

@@ -30,8 +30,9 @@ impl Progress {
 }
 
 /// Files bigger than this open on their first part at once, while the whole is read and
-/// indexed in the background (reading and parsing a megabyte takes about 10 ms).
-pub const BIG: u64 = 1 << 20;
+/// indexed in the background: reading, parsing and indexing 256 KB already takes a few
+/// milliseconds, about as long as the first screen itself.
+pub const BIG: u64 = 256 << 10;
 /// How much of a big file the first screen is made from: many screenfuls.
 pub const FIRST_PART: usize = 64 << 10;
 /// About how much source is read, decoded and parsed at a time.
