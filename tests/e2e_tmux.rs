@@ -219,3 +219,25 @@ fn a_big_archive_opens_at_once_and_jumps_reach_its_end() {
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn a_big_archive_resumes_where_the_reader_stopped() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = archive(dir.path());
+    let t = Tmux::start("resume1", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the first screen", |s| s.contains("第1期"));
+    t.keys(&["G"]);
+    t.wait("the end", |s| s.contains("全集到此结束") && s.contains("100%"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    // Reopened: the first part shows at once, then the saved place once indexed.
+    let t = Tmux::start("resume2", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("resumed at the end", |s| s.contains("resumed at") && s.contains("全集到此结束"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
