@@ -81,7 +81,7 @@ impl Parts {
     }
 
     /// Parts that continue a document begun by other [`Parts`] (a later stretch of a big
-    /// file, parsed on another thread and put after it by [`Parts::join`]). `offset` is
+    /// file, parsed on another thread and put after it by [`join`]). `offset` is
     /// where the first part begins in the source; it begins where a heading begins, and
     /// no title or metadata is looked for.
     pub fn continuing(first: String, offset: usize, format: Format, opts: &ParseOptions) -> Parts {
@@ -94,17 +94,7 @@ impl Parts {
         p
     }
 
-    /// The format the parts are read as.
-    pub fn format(&self) -> Format {
-        self.b.doc.format.unwrap_or(Format::Plain)
-    }
-
-    /// The document of these parts followed by `later`'s (made by [`Parts::continuing`]
-    /// at the end of these): the same tree one `Parts` fed every part would build.
-    pub fn join(self, later: Parts) -> Document {
-        join(self.finish(), later.finish())
-    }
-
+    /// Parse the next part (a Markdown document), or hold it (other formats).
     pub fn push(&mut self, part: String) {
         if let Some(h) = self.held.as_mut() {
             h.push_str(&part);
@@ -117,6 +107,7 @@ impl Parts {
         self.b.doc.text = String::new();
     }
 
+    /// The document of every part pushed.
     pub fn finish(mut self) -> Document {
         if let Some(text) = self.held.take() {
             self.b.doc.text = text;
