@@ -156,10 +156,12 @@ pub fn whole_in_parts(
 /// Parts dealt to a stretch parser in one stretch before the next goes to the other.
 const STRETCH_PARTS: usize = 4;
 
-/// One decoded part: the stretch it belongs to, where it begins in the decoded text.
+/// One decoded part: the stretch it belongs to, where it begins in the decoded text, and
+/// the document's format (decided before the first part was cut).
 struct Piece {
     stretch: usize,
     offset: usize,
+    format: Option<Format>,
     text: String,
 }
 
@@ -178,7 +180,7 @@ fn parse_stretches(
                     done.push((n, parts.finish()));
                 }
                 let parts = if p.stretch == 0 {
-                    Parts::new(p.text, opts)
+                    Parts::new(p.text, p.format, opts)
                 } else {
                     // Only a Markdown document is dealt in more than one stretch.
                     Parts::continuing(p.text, p.offset, Format::Markdown, opts)
@@ -218,7 +220,9 @@ fn read_parts(
     let mut read_before = 0u64;
     let mut offset = 0usize;
     let mut sent_parts = 0usize;
-    let mut markdown = false;
+    // Decided from the first bytes read (markers are ASCII in every encoding read in
+    // parts), so that the first part is cut where that format allows.
+    let mut format: Option<Format> = opts.format;
     loop {
         // Fill the buffer to at least `want` bytes, or to the end of the file.
         let want = buf.len().max(part);
@@ -233,8 +237,15 @@ fn read_parts(
             // No safe byte to cut UTF-16 at: read it whole.
             file.read_to_end(&mut buf).map_err(io)?;
             eof = true;
+        } else if format.is_none() {
+            format = Some(parse::detect_format(&String::from_utf8_lossy(&buf)));
         }
-        let cut = if eof { buf.len() } else { heading_cut(&buf).unwrap_or(0) };
+        let cut = match format {
+            _ if eof => buf.len(),
+            Some(Format::Markdown) => heading_cut(&buf).unwrap_or(0),
+            Some(Format::Plain) => blank_line_cut(&buf).unwrap_or(0),
+            _ => 0,
+        };
         if cut == 0 {
             if eof {
                 break;
@@ -264,13 +275,12 @@ fn read_parts(
         hash.update(decoded.text.as_bytes());
         let len = decoded.text.len();
         stage(Progress { stage: "parsing", done: Some(read_before) });
-        if first {
-            let format = opts.format.unwrap_or_else(|| parse::detect_format(&decoded.text));
-            markdown = format == Format::Markdown;
-            first = false;
-        }
-        let stretch = if markdown && parsers.len() > 1 { sent_parts / STRETCH_PARTS } else { 0 };
-        let piece = Piece { stretch, offset, text: decoded.text };
+        first = false;
+        // Only Markdown stretches parse apart (each begins with a heading, which ends any
+        // turn); a plain-text part may go on with the turn before it.
+        let apart = format == Some(Format::Markdown) && parsers.len() > 1;
+        let stretch = if apart { sent_parts / STRETCH_PARTS } else { 0 };
+        let piece = Piece { stretch, offset, format, text: decoded.text };
         // A parser that stopped (it cannot: parsing never fails) leaves nothing to send to.
         if parsers[stretch % parsers.len()].send(piece).is_err() {
             break;
@@ -285,8 +295,15 @@ fn read_parts(
 /// line) that is not inside a fenced code block or an HTML comment. `None`: no such place.
 fn heading_cut(buf: &[u8]) -> Option<usize> {
     let mut end = buf.len();
-    while let Some(i) = memchr::memmem::rfind(&buf[..end], b"\n\n#") {
-        let at = i + 2;
+    // A blank line then `#`, with LF or CRLF line ends: (where to search below next time,
+    // where the heading begins). Reverse searches are slow: CRLF only when there is a CR.
+    let cr = memchr::memchr(b'\r', buf).is_some();
+    let last = |end: usize| {
+        let lf = memchr::memmem::rfind(&buf[..end], b"\n\n#").map(|i| (i, i + 2));
+        let crlf = cr.then(|| memchr::memmem::rfind(&buf[..end], b"\n\r\n#")).flatten();
+        lf.max(crlf.map(|i| (i, i + 3)))
+    };
+    while let Some((i, at)) = last(end) {
         let line_end = memchr::memchr(b'\n', &buf[at..]).map(|n| at + n).unwrap_or(buf.len());
         let line = &buf[at..line_end];
         let hashes = line.iter().take_while(|&&b| b == b'#').count();
@@ -297,6 +314,15 @@ fn heading_cut(buf: &[u8]) -> Option<usize> {
         end = i;
     }
     None
+}
+
+/// Where to end a plain-text part: after its last blank line. `None`: there is none.
+fn blank_line_cut(buf: &[u8]) -> Option<usize> {
+    let lf = memchr::memmem::rfind(buf, b"\n\n").map(|i| i + 2);
+    let crlf = memchr::memchr(b'\r', buf)
+        .and_then(|_| memchr::memmem::rfind(buf, b"\n\r\n"))
+        .map(|i| i + 3);
+    lf.max(crlf).filter(|&c| c < buf.len())
 }
 
 /// Does the text before a cut leave a fenced code block or an HTML comment open? Counts

@@ -61,21 +61,20 @@ pub fn parse(text: String, opts: &ParseOptions) -> Document {
     b.finish()
 }
 
-/// A document parsed a part at a time ([`crate::load`] reads big files so): each part
-/// after the first begins where a Markdown heading begins, so no block spans two parts,
-/// and each part's source is dropped once parsed. Labels that need two uses are counted
-/// within a part. Other formats are held and parsed whole at the end.
+/// A document parsed a part at a time ([`crate::load`] reads big files so), each part's
+/// source dropped once parsed. Markdown parts after the first begin where a heading
+/// begins, plain-text parts after a blank line, so no block spans two parts; labels that
+/// need two uses are counted within a part. Subtitles are held and parsed whole at the end.
 pub struct Parts {
     b: Builder,
     held: Option<String>,
 }
 
 impl Parts {
-    /// Start with the first part; the format is detected from it.
-    pub fn new(first: String, opts: &ParseOptions) -> Parts {
-        let format = opts.format.unwrap_or_else(|| detect_format(&first));
-        let held = (format != Format::Markdown).then(String::new);
-        let mut p = Parts { b: Builder::new(String::new(), format, opts), held };
+    /// Start with the first part; the format is detected from it unless given.
+    pub fn new(first: String, format: Option<Format>, opts: &ParseOptions) -> Parts {
+        let format = format.or(opts.format).unwrap_or_else(|| detect_format(&first));
+        let mut p = Parts { b: Builder::new(String::new(), format, opts), held: held(format) };
         p.push(first);
         p
     }
@@ -88,8 +87,7 @@ impl Parts {
         let mut b = Builder::new(String::new(), format, opts);
         b.continued = true;
         b.consumed = offset;
-        let held = (format != Format::Markdown).then(String::new);
-        let mut p = Parts { b, held };
+        let mut p = Parts { b, held: held(format) };
         p.push(first);
         p
     }
@@ -103,7 +101,11 @@ impl Parts {
         self.b.base = self.b.consumed;
         self.b.consumed += part.len();
         self.b.doc.text = part;
-        markdown::parse(&mut self.b);
+        if self.b.doc.format == Some(Format::Plain) {
+            plain::parse(&mut self.b);
+        } else {
+            markdown::parse(&mut self.b);
+        }
         self.b.doc.text = String::new();
     }
 
@@ -120,6 +122,11 @@ impl Parts {
         }
         self.b.finish()
     }
+}
+
+/// Subtitles are parsed whole: a cue may continue the one before it.
+fn held(format: Format) -> Option<String> {
+    matches!(format, Format::Webvtt | Format::Srt).then(String::new)
 }
 
 /// Document `a` followed by `b`, a later stretch of the same source parsed apart (by

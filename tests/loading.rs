@@ -375,3 +375,46 @@ fn a_huge_paragraph_has_its_reading_time_counted_in_many_slices() {
     assert!(ticks > 20, "one paragraph, many slices: {ticks}");
     assert!((app.stats.total() - full).abs() < 1e-6 * full, "{} vs {full}", app.stats.total());
 }
+
+/// Reading in parts against reading whole, for a text written to a file.
+fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let opts = ParseOptions::default();
+    let whole = fangtan::source::read(&path, None).unwrap();
+    let mut expected = parse::parse(whole.text, &opts);
+    expected.had_control_chars = whole.had_control_chars;
+    let expected_json = fangtan::dump::json(&expected);
+    for &part in parts {
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, 1, &mut |_| {}).unwrap();
+        let json = fangtan::dump::json(&doc);
+        let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
+        assert!(json == expected_json, "{name}, parts of {part} bytes: {first_diff:?}");
+        assert!(doc.turns.len() > 10, "{name}: {} turns", doc.turns.len());
+    }
+}
+
+#[test]
+fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
+    // Plain text: parts end after blank lines; a turn goes on across a part's end.
+    let mut plain = String::new();
+    for i in 0..300 {
+        plain.push_str(&format!("阿青: 第{i}个问题，\n分两行写。\n\n第二段还是阿青。\n\n"));
+        plain.push_str(&format!("Ming: answer {i}, in\ntwo lines.\n\n"));
+    }
+    assert_parts_match_whole("talk.txt", &plain, &[3000, 20_000]);
+    // Markdown with CRLF line ends still parts at headings.
+    let crlf = nested_archive().replace('\n', "\r\n");
+    assert_parts_match_whole("crlf.md", &crlf, &[500, 4000]);
+    // Subtitles are read whole (a cue may continue the one before).
+    let mut vtt = String::from("WEBVTT\n\n");
+    for i in 0..200 {
+        let (m, s) = (i / 60, i % 60);
+        vtt.push_str(&format!(
+            "00:{m:02}:{s:02}.000 --> 00:{m:02}:{s:02}.900\n<v {}>第{i}句字幕。\n\n",
+            if i % 3 == 0 { "主持人" } else { "嘉宾" }
+        ));
+    }
+    assert_parts_match_whole("talk.vtt", &vtt, &[300]);
+}
