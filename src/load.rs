@@ -238,7 +238,7 @@ fn read_parts(
             file.read_to_end(&mut buf).map_err(io)?;
             eof = true;
         } else if format.is_none() {
-            format = Some(parse::detect_format(&String::from_utf8_lossy(&buf)));
+            format = Some(detect(&buf));
         }
         let cut = match format {
             _ if eof => buf.len(),
@@ -314,6 +314,21 @@ fn heading_cut(buf: &[u8]) -> Option<usize> {
         end = i;
     }
     None
+}
+
+/// The format of a document from its first bytes. UTF-8 is looked at in place (the buffer
+/// may end inside a character); other encodings through a lossy copy, whose markers are
+/// ASCII all the same.
+fn detect(buf: &[u8]) -> Format {
+    let valid = match std::str::from_utf8(buf) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or(""),
+    };
+    if valid.len() + 4 >= buf.len() {
+        parse::detect_format(valid)
+    } else {
+        parse::detect_format(&String::from_utf8_lossy(buf))
+    }
 }
 
 /// Where to end a plain-text part: after its last blank line. `None`: there is none.
