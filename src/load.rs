@@ -2,11 +2,11 @@
 //!
 //! A file bigger than [`BIG`] opens on its first [`FIRST_PART`] bytes, parsed on their own,
 //! while the reader's loader thread reads the whole. The whole is read a part at a time
-//! (about [`PART`] bytes, cut where a Markdown heading begins), each part decoded and
-//! hashed on the loader thread and parsed on a parser thread beside it, then dropped: the
-//! source text is never held whole, only the display text the tree keeps. That is what
-//! keeps an 80 MB archive within 1.5 times its size in memory. A document without headings
-//! to cut at is one part.
+//! (about [`PART`] bytes, cut where a Markdown heading begins, or after a blank line in
+//! plain text), each part decoded and hashed on the loader thread and parsed on a parser
+//! thread beside it, then dropped: the source text is never held whole, only the display
+//! text the tree keeps. That is what keeps an 80 MB archive within 1.5 times its size in
+//! memory. Subtitles, and documents without a place to cut, are one part.
 
 use std::io::Read;
 use std::path::Path;
