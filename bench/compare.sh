@@ -141,7 +141,28 @@ run_fangtan() {
     count_wait
     T send-keys -t run Enter
 
+    # The other navigation keys of the issue (fangtan only; less has no equivalents):
+    # `n` (next match), `]` (next quote), `.` (next turn by the same speaker), a resize.
+    time_key n "n"
+    time_key "]" "]"
+    time_key . "."
+    before=$(cap 0 39)
+    t0=$(now)
+    T resize-window -t run -x 110 -y 40
+    if wait_change 0 39 "$before" 20000; then rec "$d" resize fangtan $((hit - t0)); else rec "$d" resize fangtan -1; fi
+    T resize-window -t run -x 120 -y 40
+    sleep 0.2
+
     time_bottom fangtan "100%"
+}
+
+# One key in fangtan's pane, timed until the screen changes (a key that changes nothing,
+# e.g. `]` without quotes, runs into the deadline and shows as such). METRIC KEY
+time_key() {
+    before=$(cap 0 39)
+    t0=$(now)
+    T send-keys -t run -l "$2"
+    if wait_change 0 39 "$before" 3000; then rec "$d" "$1" fangtan $((hit - t0)); else rec "$d" "$1" fangtan -1; fi
 }
 
 # The full match count: the first run learns it (the `k/N` status that stays unchanged for
@@ -346,12 +367,14 @@ echo "      on para both press Space (a page down inside the one paragraph)."
 echo "deadline: past the poll's deadline (20 s for keys, 60 s for a first paint; G on less 20 s)."
 echo "search: type '$word' (Zanzibar on turns/para) at once, like a paste, until the first match shows;"
 echo "        count: until fangtan shows k/N with the full N."
+echo "key n, key ], key ., resize (fangtan only): next match, next quote, next turn by the same"
+echo "        speaker, and the pane going from 120 to 110 columns, each until the screen changes."
 echo
 printf '%-6s %9s  %-13s %12s %12s %7s  %s\n' document size metric fangtan less ratio target
 for d in $docs; do
     bytes=$(wc -c <"$tmp/$d.md" | tr -d ' ')
     size=$(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }')
-    for m in paint jump search count G rss; do
+    for m in paint jump search count n "]" . resize G rss; do
         f=$(median "$d" $m fangtan)
         l=$(median "$d" $m less)
         [ -n "$f$l" ] || continue
@@ -370,6 +393,11 @@ for d in $docs; do
         jump) name='jump' tgt=$(awk -v f="$f" -v k="$key_ms" 'BEGIN { printf "<5 ms %s", (f >= 0 && f - k * 1e6 < 5e6) ? "met" : "MISSED" }') ;;
         search) name='search 1st' tgt=$(awk -v f="$f" 'BEGIN { printf "<50 ms %s", (f >= 0 && f < 50e6) ? "met" : "MISSED" }') ;;
         count) name='search count' tgt=$(awk -v f="$f" 'BEGIN { printf "<300 ms %s", (f >= 0 && f < 300e6) ? "met" : "MISSED" }') ;;
+        n | "]" | . | resize)
+            name="key $m"
+            [ $m = resize ] && name='resize'
+            tgt=$(awk -v f="$f" -v k="$key_ms" 'BEGIN { printf "<5 ms %s", (f >= 0 && f - k * 1e6 < 5e6) ? "met" : "MISSED" }')
+            ;;
         G) name='G' tgt=$(awk -v f="$f" -v l="$l" -v k="$key_ms" 'BEGIN { ok = f >= 0 && f - k * 1e6 < 5e6 && (l == "" || l < 0 || f <= l); printf "<5 ms, <=less %s", ok ? "met" : "MISSED" }') ;;
         esac
         printf '%-6s %9s  %-13s %12s %12s %7s  %s\n' "$d" "$size" "$name" "$(ms "$f")" "$(ms "$l")" "$ratio" "$tgt"
