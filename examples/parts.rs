@@ -12,13 +12,7 @@ fn main() {
     let opts = fangtan::parse::ParseOptions::default();
     let run_parts = || {
         let t = Instant::now();
-        let n = std::env::var("PARSERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(fangtan::load::PARSERS);
-        let doc =
-            fangtan::load::whole_in_parts(path, None, &opts, fangtan::load::PART, n, &mut |_| {})
-                .expect("load");
+        let doc = fangtan::load::whole(path, None, &opts, &mut |_| {}).expect("load");
         eprintln!("parts: {:?} {}", t.elapsed(), hwm());
         doc
     };

@@ -52,8 +52,8 @@ pub fn first_part(
         .map_err(|err| SourceError::Io { path: path.to_path_buf(), err })?;
     let cut = if is_utf16(&bytes) {
         bytes.len() & !1
-    } else if let Some(i) = memchr::memmem::rfind(&bytes, b"\n\n") {
-        i + 2
+    } else if let Some(cut) = blank_line_cut(&bytes) {
+        cut
     } else if let Some(i) = memchr::memrchr(b'\n', &bytes) {
         i + 1
     } else {
@@ -91,121 +91,67 @@ pub fn whole(
     opts: &ParseOptions,
     stage: &mut dyn FnMut(Progress),
 ) -> Result<Document, SourceError> {
-    whole_in_parts(path, encoding, opts, PART, PARSERS, stage)
+    whole_in_parts(path, encoding, opts, PART, stage)
 }
 
-/// Parser threads [`whole`] uses. One parser beside the reading thread indexes 80 MB in
-/// about 0.4 s and stays within the memory budget; two are about a third faster, but
-/// joining their trees needs every turn list twice for a moment (some 12 MB more at the
-/// peak for 80 MB).
-pub const PARSERS: usize = 1;
-
-/// [`whole`] with parts of about `part` bytes and `parsers` parser threads (tests vary
-/// both).
+/// [`whole`] with parts of about `part` bytes (tests use small ones).
 ///
-/// This thread reads, decodes and hashes the parts in order while the parsers parse: with
-/// one parser every part goes to it; with more, a Markdown document is dealt in stretches
-/// of `STRETCH_PARTS` parts to each in turn (it parts at headings, so stretches parse
-/// apart), and the stretches' trees are joined in order.
+/// This thread reads, decodes and hashes the parts in order while a parser thread beside
+/// it parses them, one Builder for the whole document (a turn goes on across a part's end).
 pub fn whole_in_parts(
     path: &Path,
     encoding: Option<&str>,
     opts: &ParseOptions,
     part: usize,
-    parsers: usize,
     stage: &mut dyn FnMut(Progress),
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let file = std::fs::File::open(path).map_err(io)?;
     stage(Progress::stage("reading"));
     std::thread::scope(|scope| {
-        let mut senders = Vec::new();
-        let mut workers = Vec::new();
-        for _ in 0..parsers.max(1) {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
-            senders.push(tx);
-            workers.push(scope.spawn(move || parse_stretches(rx, opts)));
-        }
-        let read = read_parts(file, path, encoding, part, opts, &senders, stage);
-        drop(senders);
+        // One part queued while one is parsed and one read: little memory in flight.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
+        let parser = scope.spawn(move || {
+            let mut parts: Option<Parts> = None;
+            for p in rx {
+                match parts.as_mut() {
+                    None => parts = Some(Parts::new(p.text, p.format, opts)),
+                    Some(parts) => parts.push(p.text),
+                }
+            }
+            parts.map(Parts::finish)
+        });
+        let read = read_parts(file, path, encoding, part, opts, &tx, stage);
+        drop(tx);
         // Parsing never panics (a property test holds it to that); if it did, the panic
-        // goes on rather than leaving a stretch out of the document.
-        let mut stretches: Vec<(usize, Document)> = workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect();
+        // goes on rather than leaving the document short.
+        let doc = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         let (had_control_chars, hash) = read?;
-        stretches.sort_by_key(|(n, _)| *n);
-        let mut docs = stretches.into_iter().map(|(_, d)| d);
-        let Some(mut first) = docs.next() else {
+        let Some(mut doc) = doc else {
             return Err(SourceError::NoText { path: path.to_path_buf() });
         };
-        let rest: Vec<Document> = docs.collect();
-        // Room for everything at once: joining then never copies a growing list again.
-        first.turns.reserve_exact(rest.iter().map(|d| d.turns.len()).sum());
-        first.items.reserve_exact(rest.iter().map(|d| d.items.len()).sum());
-        first.sections.reserve_exact(rest.iter().map(|d| d.sections.len()).sum());
-        first.quotes.reserve_exact(rest.iter().map(|d| d.quotes.len()).sum());
-        let mut doc = rest.into_iter().fold(first, parse::join);
         doc.had_control_chars = had_control_chars;
         doc.text_hash = Some(crate::store::hash_text_digest(hash));
         Ok(doc)
     })
 }
 
-/// Parts dealt to a stretch parser in one stretch before the next goes to the other.
-const STRETCH_PARTS: usize = 4;
-
-/// One decoded part: the stretch it belongs to, where it begins in the decoded text, and
-/// the document's format (decided before the first part was cut).
+/// One decoded part, and the document's format (decided before the first part was cut).
 struct Piece {
-    stretch: usize,
-    offset: usize,
     format: Option<Format>,
     text: String,
 }
 
-/// A parser thread: the stretches it is dealt, each parsed on its own.
-fn parse_stretches(
-    rx: std::sync::mpsc::Receiver<Piece>,
-    opts: &ParseOptions,
-) -> Vec<(usize, Document)> {
-    let mut done = Vec::new();
-    let mut current: Option<(usize, Parts)> = None;
-    for p in rx {
-        match current.as_mut() {
-            Some((n, parts)) if *n == p.stretch => parts.push(p.text),
-            _ => {
-                if let Some((n, parts)) = current.take() {
-                    done.push((n, parts.finish()));
-                }
-                let parts = if p.stretch == 0 {
-                    Parts::new(p.text, p.format, opts)
-                } else {
-                    // Only a Markdown document is dealt in more than one stretch.
-                    Parts::continuing(p.text, p.offset, Format::Markdown, opts)
-                };
-                current = Some((p.stretch, parts));
-            }
-        }
-    }
-    if let Some((n, parts)) = current {
-        done.push((n, parts.finish()));
-    }
-    done
-}
-
-/// Read the file a part at a time, cut at headings; decode and hash each part and deal it
-/// to a parser: a Markdown document in stretches to each in turn, any other whole to the
-/// first. Returns whether control characters were replaced, and the hash of the decoded
-/// text.
+/// Read the file a part at a time, cut where its format allows; decode and hash each part
+/// and hand it to the parser. Returns whether control characters were replaced, and the
+/// hash of the decoded text.
 fn read_parts(
     mut file: std::fs::File,
     path: &Path,
     encoding: Option<&str>,
     part: usize,
     opts: &ParseOptions,
-    parsers: &[std::sync::mpsc::SyncSender<Piece>],
+    parser: &std::sync::mpsc::SyncSender<Piece>,
     stage: &mut dyn FnMut(Progress),
 ) -> Result<(bool, u64), SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
@@ -216,10 +162,8 @@ fn read_parts(
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
     let mut first = true;
-    // Source bytes read and decoded text sent so far, and parts sent.
+    // Source bytes read so far.
     let mut read_before = 0u64;
-    let mut offset = 0usize;
-    let mut sent_parts = 0usize;
     // Decided from the first bytes read (markers are ASCII in every encoding read in
     // parts), so that the first part is cut where that format allows.
     let mut format: Option<Format> = opts.format;
@@ -273,20 +217,12 @@ fn read_parts(
         forced.get_or_insert_with(|| decoded.encoding.to_string());
         had_control_chars |= decoded.had_control_chars;
         hash.update(decoded.text.as_bytes());
-        let len = decoded.text.len();
         stage(Progress { stage: "parsing", done: Some(read_before) });
         first = false;
-        // Only Markdown stretches parse apart (each begins with a heading, which ends any
-        // turn); a plain-text part may go on with the turn before it.
-        let apart = format == Some(Format::Markdown) && parsers.len() > 1;
-        let stretch = if apart { sent_parts / STRETCH_PARTS } else { 0 };
-        let piece = Piece { stretch, offset, format, text: decoded.text };
         // A parser that stopped (it cannot: parsing never fails) leaves nothing to send to.
-        if parsers[stretch % parsers.len()].send(piece).is_err() {
+        if parser.send(Piece { format, text: decoded.text }).is_err() {
             break;
         }
-        offset += len;
-        sent_parts += 1;
     }
     Ok((had_control_chars, hash.digest()))
 }

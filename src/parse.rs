@@ -79,19 +79,6 @@ impl Parts {
         p
     }
 
-    /// Parts that continue a document begun by other [`Parts`] (a later stretch of a big
-    /// file, parsed on another thread and put after it by [`join`]). `offset` is
-    /// where the first part begins in the source; it begins where a heading begins, and
-    /// no title or metadata is looked for.
-    pub fn continuing(first: String, offset: usize, format: Format, opts: &ParseOptions) -> Parts {
-        let mut b = Builder::new(String::new(), format, opts);
-        b.continued = true;
-        b.consumed = offset;
-        let mut p = Parts { b, held: held(format) };
-        p.push(first);
-        p
-    }
-
     /// Parse the next part (a Markdown document), or hold it (other formats).
     pub fn push(&mut self, part: String) {
         if let Some(h) = self.held.as_mut() {
@@ -129,64 +116,6 @@ fn held(format: Format) -> Option<String> {
     matches!(format, Format::Webvtt | Format::Srt).then(String::new)
 }
 
-/// Document `a` followed by `b`, a later stretch of the same source parsed apart (by
-/// [`Parts::continuing`]): the tree one pass over both would build. Sections still open at
-/// the end of `a` (its last section and that one's ancestors) take in `b`'s top-level
-/// sections of a deeper level, as they would have in one pass.
-pub fn join(mut a: Document, b: Document) -> Document {
-    let mut open = Vec::new();
-    let mut last = a.sections.len().checked_sub(1);
-    while let Some(s) = last {
-        open.push((a.sections[s].level, s));
-        last = a.sections[s].parent;
-    }
-    open.reverse();
-    let (sec_off, turn_off, item_off, quote_off) =
-        (a.sections.len(), a.turns.len(), a.items.len(), a.quotes.len());
-    a.sections.reserve_exact(b.sections.len());
-    a.turns.reserve_exact(b.turns.len());
-    a.items.reserve_exact(b.items.len());
-    a.quotes.reserve_exact(b.quotes.len());
-    let speaker_map: Vec<usize> = b
-        .speakers
-        .into_iter()
-        .map(|sp| match a.speakers.iter().position(|x| x.name == sp.name) {
-            Some(i) => i,
-            None => {
-                a.speakers.push(Speaker { turns: Vec::new(), ..sp });
-                a.speakers.len() - 1
-            }
-        })
-        .collect();
-    for mut s in b.sections {
-        s.parent = match s.parent {
-            Some(p) => Some(p + sec_off),
-            None => open.iter().rev().find(|&&(l, _)| l < s.level).map(|&(_, i)| i),
-        };
-        s.item += item_off;
-        s.turns = s.turns.start + turn_off..s.turns.end + turn_off;
-        a.sections.push(s);
-    }
-    for mut t in b.turns {
-        t.speaker = speaker_map[t.speaker];
-        t.section = t.section.map(|s| s + sec_off);
-        t.item += item_off;
-        for r in t.blocks.iter_mut().flat_map(|bl| bl.runs.iter_mut()) {
-            r.quote = r.quote.map(|q| q + quote_off);
-        }
-        a.speakers[t.speaker].turns.push(a.turns.len());
-        a.turns.push(t);
-    }
-    a.quotes.extend(b.quotes.into_iter().map(|q| Quote { turn: q.turn + turn_off, ..q }));
-    a.items.extend(b.items.into_iter().map(|it| match it {
-        Item::Heading(s) => Item::Heading(s + sec_off),
-        Item::Turn(t) => Item::Turn(t + turn_off),
-        block => block,
-    }));
-    a.had_control_chars |= b.had_control_chars;
-    a
-}
-
 /// Accumulates a document in reading order. Parsers call it as they meet things.
 pub struct Builder {
     doc: Document,
@@ -203,8 +132,6 @@ pub struct Builder {
     base: usize,
     /// Source bytes parsed so far, in parts.
     consumed: usize,
-    /// This builder continues a document begun by another: its body has started.
-    continued: bool,
 }
 
 impl Builder {
@@ -219,7 +146,6 @@ impl Builder {
             current: None,
             base: 0,
             consumed: 0,
-            continued: false,
         }
     }
 
@@ -270,7 +196,7 @@ impl Builder {
 
     /// Whether any section or turn has begun (meta lines only come before that).
     pub fn body_started(&self) -> bool {
-        self.continued || !self.doc.sections.is_empty() || !self.doc.turns.is_empty()
+        !self.doc.sections.is_empty() || !self.doc.turns.is_empty()
     }
 
     /// A heading ends the current turn and opens a section nested under any open section

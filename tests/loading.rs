@@ -288,9 +288,9 @@ fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
     let mut expected = parse::parse(whole.text, &opts);
     expected.had_control_chars = whole.had_control_chars;
     let expected_json = fangtan::dump::json(&expected);
-    for (part, parsers) in [(200, 1), (200, 2), (1000, 2), (5000, 3), (1 << 20, 2)] {
+    for part in [200, 1000, 5000, 1 << 20] {
         let mut stages = Vec::new();
-        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |p| {
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |p| {
             if stages.last() != Some(&p.stage) {
                 stages.push(p.stage);
             }
@@ -298,7 +298,7 @@ fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
         .unwrap();
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
-        assert!(json == expected_json, "{parsers} x parts of {part} bytes: {first_diff:?}");
+        assert!(json == expected_json, "parts of {part} bytes: {first_diff:?}");
         assert_eq!(doc.text_hash(), expected.text_hash());
         assert!(doc.had_control_chars);
         assert_eq!(stages, ["reading", "parsing"]);
@@ -313,13 +313,13 @@ fn a_binary_tail_is_one_clear_error() {
     bytes.extend_from_slice(b"\n\n## tail\n\n\0\0\0binary");
     std::fs::write(&path, bytes).unwrap();
     let err =
-        fangtan::load::whole_in_parts(&path, None, &ParseOptions::default(), 1000, 2, &mut |_| {})
+        fangtan::load::whole_in_parts(&path, None, &ParseOptions::default(), 1000, &mut |_| {})
             .unwrap_err();
     assert!(err.to_string().ends_with("not a text file"), "{err}");
 }
 
 /// Headings of three levels, a speaker who first speaks late, quotes on both sides of any
-/// split: the halves parsed apart must join into the tree of one pass.
+/// cut: parts must build the tree of one pass.
 fn nested_archive() -> String {
     let mut s = String::from("# 年度合集\n\n");
     for i in 1..=12 {
@@ -338,16 +338,15 @@ fn nested_archive() -> String {
 }
 
 #[test]
-fn halves_parsed_apart_join_with_sections_nested_across_the_split() {
+fn parts_keep_sections_nested_across_their_cuts_and_late_speakers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested.md");
     std::fs::write(&path, nested_archive()).unwrap();
     let opts = ParseOptions::default();
     let expected = parse::parse(nested_archive(), &opts);
     let expected_json = fangtan::dump::json(&expected);
-    for (part, parsers) in [(100, 2), (700, 2), (700, 1), (3000, 4)] {
-        let doc =
-            fangtan::load::whole_in_parts(&path, None, &opts, part, parsers, &mut |_| {}).unwrap();
+    for part in [100, 700, 3000] {
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |_| {}).unwrap();
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
         assert!(json == expected_json, "parts of {part} bytes differ: {first_diff:?}");
@@ -387,7 +386,7 @@ fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
     expected.had_control_chars = whole.had_control_chars;
     let expected_json = fangtan::dump::json(&expected);
     for &part in parts {
-        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, 1, &mut |_| {}).unwrap();
+        let doc = fangtan::load::whole_in_parts(&path, None, &opts, part, &mut |_| {}).unwrap();
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
         assert!(json == expected_json, "{name}, parts of {part} bytes: {first_diff:?}");
