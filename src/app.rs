@@ -1083,39 +1083,29 @@ fn search_slice(app: &mut App) -> bool {
     let Some(s) = app.search.as_mut() else { return false };
     let Some(scan) = s.scan.as_mut() else { return false };
     let seen = s.matches.len();
-    // Until the first match is on screen, search in small steps and stop at it: a key
-    // typed into the prompt shows its match without waiting for a whole slice.
-    let mut done = false;
-    if s.current.is_none() {
+    let looking = s.current.is_none();
+    let done = if looking {
+        // Until the first match is on screen, search in small steps and stop at it: a key
+        // typed into the prompt shows its match without waiting for a whole slice.
         let step = (app.search_slice / 32).max(1);
         let mut spent = 0;
-        while !done && spent < app.search_slice {
-            done = scan.step(&app.doc, step, &mut s.matches);
+        loop {
+            let done = scan.step(&app.doc, step, &mut s.matches);
             spent += step;
-            let origin = s.origin;
-            let wrapped = scan.wrap_at;
-            let found = (seen..s.matches.len())
-                .any(|i| wrapped.is_some_and(|w| i >= w) || match_pos(&s.matches[i]) >= origin);
-            if found {
-                break;
+            s.current = first_after(&s.matches, s.origin, seen, scan.wrap_at);
+            if done || s.current.is_some() || spent >= app.search_slice {
+                break done;
             }
         }
     } else {
-        done = scan.step(&app.doc, app.search_slice, &mut s.matches);
-    }
+        scan.step(&app.doc, app.search_slice, &mut s.matches)
+    };
     let wrap_at = scan.wrap_at;
     let mut changed = false;
-    if s.current.is_none() {
-        let origin = s.origin;
-        // Before the wrap, a match must lie after where the search began; after it, the
-        // first one from the top will do.
-        s.current = (seen..s.matches.len())
-            .find(|&i| wrap_at.is_some_and(|w| i >= w) || match_pos(&s.matches[i]) >= origin);
-        if let Some(c) = s.current {
-            let target = match_pos(&s.matches[c]);
-            app.jump_into(target);
-            changed = true;
-        }
+    if looking && let Some(c) = s.current {
+        let target = match_pos(&s.matches[c]);
+        app.jump_into(target);
+        changed = true;
     }
     let Some(s) = app.search.as_mut() else { return changed };
     if done {
@@ -1133,6 +1123,18 @@ fn search_slice(app: &mut App) -> bool {
         changed = true;
     }
     changed
+}
+
+/// The first match from index `from` on to show: before the wrap (`wrap_at`), one at or
+/// after where the search began; after it, the first one from the top.
+fn first_after(
+    matches: &[Match],
+    origin: Pos,
+    from: usize,
+    wrap_at: Option<usize>,
+) -> Option<usize> {
+    (from..matches.len())
+        .find(|&i| wrap_at.is_some_and(|w| i >= w) || match_pos(&matches[i]) >= origin)
 }
 
 /// The document changed under a search (a big document finished loading): count again,
