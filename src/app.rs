@@ -283,10 +283,12 @@ impl App {
     pub fn from_index(index: Index, opts: ReaderOptions) -> App {
         let Index { doc, entries, items, stats } = index;
         let title = title_of(&doc, &opts);
+        // Marks kept only for the session need no identity; a store gives the real one
+        // (`restore`), so the text is not hashed here.
         let id = crate::store::DocId {
             path: String::new(),
             file_name: opts.file_name.clone(),
-            text_hash: doc.text_hash(),
+            text_hash: String::new(),
         };
         let mut app = App {
             doc,
