@@ -63,16 +63,22 @@ pub fn format_time(ms: u64) -> String {
     if f == 0 { format!("{h:02}:{m:02}:{s:02}") } else { format!("{h:02}:{m:02}:{s:02}.{f:03}") }
 }
 
-fn sections(doc: &Document, parent: Option<usize>) -> Vec<DumpSection<'_>> {
-    doc.sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.parent == parent)
-        .map(|(i, s)| DumpSection {
-            title: &s.title,
-            level: s.level,
-            turns: s.turns.len(),
-            sections: sections(doc, Some(i)),
+/// The section tree under `parent`; `children[p]` lists the sections whose parent is `p`
+/// (grouped once, so a big archive's tree is not searched once per section).
+fn sections<'d>(
+    doc: &'d Document,
+    children: &[Vec<usize>],
+    list: &[usize],
+) -> Vec<DumpSection<'d>> {
+    list.iter()
+        .map(|&i| {
+            let s = &doc.sections[i];
+            DumpSection {
+                title: &s.title,
+                level: s.level,
+                turns: s.turns.len(),
+                sections: sections(doc, children, &children[i]),
+            }
         })
         .collect()
 }
@@ -84,11 +90,19 @@ pub fn json(doc: &Document) -> String {
     for q in &doc.quotes {
         quotes_of[q.turn].push(doc.quote_text(q));
     }
+    let mut top = Vec::new();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); doc.sections.len()];
+    for (i, s) in doc.sections.iter().enumerate() {
+        match s.parent {
+            Some(p) => children[p].push(i),
+            None => top.push(i),
+        }
+    }
     let d = DumpDoc {
         format: doc.format.map_or("plain", |f| f.name()),
         title: doc.title.as_ref().map(|t| t.text.as_str()),
         meta: Meta(doc),
-        sections: sections(doc, None),
+        sections: sections(doc, &children, &top),
         speakers: doc
             .speakers
             .iter()
@@ -108,12 +122,7 @@ pub fn json(doc: &Document) -> String {
                     .filter(|b| !matches!(b.kind, BlockKind::Image { .. } | BlockKind::Rule))
                     .map(|b| b.text.as_str())
                     .collect(),
-                highlights: doc
-                    .quotes
-                    .iter()
-                    .filter(|q| q.turn == ti)
-                    .map(|q| doc.quote_text(q))
-                    .collect(),
+                highlights: std::mem::take(&mut quotes_of[ti]),
             })
             .collect(),
         had_control_chars: doc.had_control_chars,
