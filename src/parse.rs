@@ -52,13 +52,18 @@ pub fn detect_format(text: &str) -> Format {
 pub fn parse(text: String, opts: &ParseOptions) -> Document {
     let format = opts.format.unwrap_or_else(|| detect_format(&text));
     let mut b = Builder::new(text, format, opts);
-    match format {
-        Format::Markdown => markdown::parse(&mut b),
-        Format::Plain => plain::parse(&mut b),
-        Format::Webvtt => vtt::parse(&mut b),
-        Format::Srt => srt::parse(&mut b),
-    }
+    run(format, &mut b);
     b.finish()
+}
+
+/// Parse the builder's text with the parser of `format`.
+fn run(format: Format, b: &mut Builder) {
+    match format {
+        Format::Markdown => markdown::parse(b),
+        Format::Plain => plain::parse(b),
+        Format::Webvtt => vtt::parse(b),
+        Format::Srt => srt::parse(b),
+    }
 }
 
 /// A document parsed a part at a time ([`crate::load`] reads big files so), each part's
@@ -88,24 +93,19 @@ impl Parts {
         self.b.base = self.b.consumed;
         self.b.consumed += part.len();
         self.b.doc.text = part;
-        if self.b.doc.format == Some(Format::Plain) {
-            plain::parse(&mut self.b);
-        } else {
-            markdown::parse(&mut self.b);
-        }
+        run(self.format(), &mut self.b);
         self.b.doc.text = String::new();
+    }
+
+    fn format(&self) -> Format {
+        self.b.doc.format.unwrap_or(Format::Plain)
     }
 
     /// The document of every part pushed.
     pub fn finish(mut self) -> Document {
         if let Some(text) = self.held.take() {
             self.b.doc.text = text;
-            match self.b.doc.format.unwrap_or(Format::Plain) {
-                Format::Markdown => markdown::parse(&mut self.b),
-                Format::Plain => plain::parse(&mut self.b),
-                Format::Webvtt => vtt::parse(&mut self.b),
-                Format::Srt => srt::parse(&mut self.b),
-            }
+            run(self.format(), &mut self.b);
         }
         self.b.finish()
     }
@@ -160,11 +160,6 @@ impl Builder {
     /// The user's extra label patterns.
     pub fn label_patterns(&self) -> &[regex::Regex] {
         &self.labels
-    }
-
-    /// The decoded source text.
-    pub fn text(&self) -> &str {
-        &self.doc.text
     }
 
     /// Take the text out while parsing borrows it; give it back with [`Builder::restore_text`].
@@ -244,16 +239,11 @@ impl Builder {
         self.doc.items.push(Item::Turn(index));
         self.doc.speakers[speaker].turns.push(index);
         if let Some(s) = section {
+            // The innermost open section is the newest one, whose range began at its
+            // heading: only the end moves.
             self.doc.sections[s].turns.end = index + 1;
-            if self.doc.sections[s].turns.start > index {
-                self.doc.sections[s].turns.start = index;
-            }
         }
         self.current = Some(index);
-    }
-
-    pub fn in_turn(&self) -> bool {
-        self.current.is_some()
     }
 
     /// End the open turn, if any: blocks that follow belong to the section.
