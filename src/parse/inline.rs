@@ -786,14 +786,25 @@ mod tests {
         assert_eq!(bold("你好 ，世界 。").0, "你好，世界。");
     }
 
+    /// Whether `parse` takes its shortcut for a one-line block.
+    fn plain_line(s: &str) -> bool {
+        next_special(s.as_bytes(), 0, s.len()) == s.len()
+            && memchr::memchr2(b' ', b'\t', s.as_bytes()).is_none()
+    }
+
     #[test]
     fn one_plain_line_is_its_own_text() {
-        for s in ["对。", "Right.", "\u{3000}好的", "OK，明白。", "a_b", "好 ，"] {
+        for s in ["对。", "Right.", "\u{3000}好的", "OK，明白。", "3.14", "（笑）"] {
+            assert!(plain_line(s), "{s:?} should take the shortcut");
             let range = 0..s.len();
             let line = std::slice::from_ref(&range);
             let fast = parse(s, line);
             let slow = parse_into(s, line, &mut Vec::new(), &mut Vec::new());
             assert_eq!(fast, slow, "{s:?}");
+        }
+        // Markup or a space (a pause mark after it is dropped) takes the long way.
+        for s in ["a_b", "好 ，", "**好**", "[链接](x)"] {
+            assert!(!plain_line(s), "{s:?}");
         }
     }
 
