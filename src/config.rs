@@ -22,9 +22,6 @@ pub use theme::{Color, ColorDepth, EnvInfo, Palette, Preset, ResolvedTheme, Them
 
 const SHIPPED: &str = include_str!("../config.toml");
 
-/// How messages name the compiled-in file.
-const SHIPPED_NAME: &str = "<built-in config.toml>";
-
 const SECTIONS: [&str; 5] = ["keys", "theme", "speakers", "layout", "reading"];
 
 /// The shipped `config.toml`, every option present and commented (for `fangtan config`).
@@ -140,14 +137,10 @@ impl PartialEq for Config {
 }
 
 impl Default for Config {
-    /// The shipped `config.toml`, parsed. It is tested to parse and to equal
-    /// [`Config::builtin`], so the fallback below is never taken.
+    /// The defaults: [`Config::builtin`]. The shipped `config.toml` is tested to parse to
+    /// exactly this, so it need not be parsed again at every start.
     fn default() -> Config {
-        let mut c = Config::builtin();
-        match c.apply(SHIPPED_NAME, SHIPPED) {
-            Ok(()) => c,
-            Err(_) => Config::builtin(),
-        }
+        Config::builtin()
     }
 }
 
