@@ -401,33 +401,6 @@ impl std::str::FromStr for KeyChord {
     }
 }
 
-/// Two actions claiming one key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Conflict {
-    pub chord: KeyChord,
-    /// The action listed first (help order).
-    pub first: Action,
-    pub second: Action,
-}
-
-/// The first key bound to two different actions, if any.
-pub fn find_conflict(bindings: &[(Action, Vec<KeyChord>)]) -> Option<Conflict> {
-    let mut seen: HashMap<KeyChord, Action> = HashMap::new();
-    for (a, keys) in bindings {
-        for k in keys {
-            match seen.get(&k.normalize()) {
-                Some(&first) if first != *a => {
-                    return Some(Conflict { chord: *k, first, second: *a });
-                }
-                _ => {
-                    seen.insert(k.normalize(), *a);
-                }
-            }
-        }
-    }
-    None
-}
-
 impl fmt::Display for KeyChord {
     /// The config syntax: `j`, `<C-f>`, `<Space>`, `<S-Tab>`, `<F1>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

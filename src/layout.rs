@@ -12,7 +12,6 @@
 //! the next row with a closing mark.
 
 mod breaks;
-mod cache;
 mod measure;
 
 use std::ops::Range;
@@ -21,7 +20,6 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::width::AmbiguousWidth;
 use breaks::{bad_end, bad_start, is_ws, trim_ws_end};
-pub use cache::LayoutCache;
 use measure::{Clusters, cluster_width_at, width_at};
 
 /// One laid-out row: a byte range of the paragraph text (whitespace dropped at a break is

@@ -57,14 +57,6 @@ impl LineEdit {
         &self.text
     }
 
-    pub fn into_text(self) -> String {
-        self.text
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
     /// Cursor position as a byte offset into [`LineEdit::text`].
     pub fn cursor(&self) -> usize {
         self.cursor
@@ -146,18 +138,6 @@ impl LineEdit {
 
     pub fn end(&mut self) {
         self.cursor = self.text.len();
-    }
-
-    /// Delete everything before the cursor (Ctrl-U).
-    pub fn kill_to_start(&mut self) {
-        self.text.replace_range(..self.cursor, "");
-        self.cursor = 0;
-    }
-
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.cursor = 0;
-        self.scroll.set(0);
     }
 
     /// The part of the text that fits in `width` cells, and the cursor's column in it.

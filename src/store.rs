@@ -61,7 +61,7 @@ pub mod disk;
 pub mod export;
 pub mod marks;
 
-pub use anchor::{Anchor, Fingerprint, Paragraphs, Placement, fingerprint, reanchor};
+pub use anchor::{Anchor, Fingerprint, Placement, fingerprint};
 pub use disk::{DocSummary, Loaded, Store, data_dir, list_all};
 pub use export::{
     citation, citation_at, export_json, export_markdown, format_time, osc52, resume_text,

@@ -2,7 +2,7 @@
 //! What a reader sees when a paragraph is wrapped: prohibition rules, widths, tabs,
 //! over-wide words, and byte ranges that map rows back to the text.
 
-use fangtan::layout::{LayoutCache, Row, Segment, layout, row_graphemes, split_row, wrap_text};
+use fangtan::layout::{Row, Segment, layout, row_graphemes, split_row, wrap_text};
 use fangtan::width::{AmbiguousWidth, str_width};
 
 const N: AmbiguousWidth = AmbiguousWidth::Narrow;
@@ -262,19 +262,6 @@ fn control_characters_never_reach_the_screen() {
 fn wrap_text_separates_paragraphs_with_one_empty_line() {
     assert_eq!(wrap_text("one two\nthree", 3, N), "one\ntwo\n\nthr\nee\n");
     assert_eq!(wrap_text("", 3, N), "");
-}
-
-#[test]
-fn cache_relays_only_after_a_change() {
-    let text = "春夏秋冬东南西北";
-    let mut cache = LayoutCache::new();
-    assert_eq!(cache.rows((0, 0), text, 5, N), layout(text, 5, N).as_slice());
-    cache.rows((1, 0), text, 5, N);
-    assert_eq!(cache.len(), 2);
-    assert_eq!(cache.rows((0, 0), text, 9, N), layout(text, 9, N).as_slice());
-    assert_eq!(cache.len(), 1);
-    cache.invalidate((0, 0));
-    assert!(cache.is_empty());
 }
 
 #[test]

@@ -216,15 +216,6 @@ pub enum Preset {
     Light,
 }
 
-impl Preset {
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Dark => "dark",
-            Preset::Light => "light",
-        }
-    }
-}
-
 /// The colour of every role in one palette.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Palette {
@@ -286,20 +277,6 @@ impl Palette {
             dim: n("darkgray"),
             heading: n("blue"),
         }
-    }
-
-    /// The single-colour roles with their names, in [`ROLES`] order (speakers excluded).
-    pub fn roles(&self) -> [(&'static str, Color); 8] {
-        [
-            ("quote", self.quote),
-            ("search_match", self.search_match),
-            ("bookmark", self.bookmark),
-            ("outline_selection", self.outline_selection),
-            ("status_fg", self.status_fg),
-            ("status_bg", self.status_bg),
-            ("dim", self.dim),
-            ("heading", self.heading),
-        ]
     }
 
     /// The slot of a single-colour role by name.
@@ -373,12 +350,8 @@ impl Theme {
         }
     }
 
-    /// Fit the active palette to the terminal described by `env`.
-    pub fn resolve(&self, env: &EnvInfo) -> ResolvedTheme {
-        self.resolve_with(env, &BTreeMap::new())
-    }
-
-    /// As [`Theme::resolve`], with fixed speaker colours.
+    /// Fit the active palette to the terminal described by `env`, with fixed speaker
+    /// colours.
     pub fn resolve_with(&self, env: &EnvInfo, fixed: &BTreeMap<String, Color>) -> ResolvedTheme {
         let depth = env.depth();
         let p = self.palette();

@@ -90,13 +90,6 @@ const THRESHOLD: f64 = 0.8;
 /// alike to tell apart by edit distance.
 const MIN_FUZZY_CHARS: usize = 12;
 
-/// Find the paragraph a saved anchor meant in `doc`: the same text nearest the old position,
-/// else the most similar paragraph above [`THRESHOLD`], else orphaned. To place many
-/// anchors, build a [`Paragraphs`] once instead.
-pub fn reanchor(doc: &Document, old: &Anchor, fp: &Fingerprint) -> Placement {
-    Paragraphs::new(doc).place(doc, old, fp)
-}
-
 /// The fingerprints of every paragraph of a document, computed once for re-anchoring.
 pub struct Paragraphs {
     entries: Vec<Entry>,
