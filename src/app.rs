@@ -250,6 +250,9 @@ pub struct App {
     /// The document has a store: bookmark changes are saved (not for the bundled sample
     /// or standard input, whose bookmarks last the session).
     pub keep_marks: bool,
+    /// Where a reader opened without resuming (`--no-resume`) stood while a saved position
+    /// exists: leaving from there keeps the saved position rather than overwrite it.
+    pub opened_without_resume: Option<Pos>,
     /// The bookmark list overlay, when open.
     pub list: Option<BookmarkList>,
     /// The note editor overlay, when open.
@@ -315,6 +318,7 @@ impl App {
             stats,
             marks: Marks::new(id),
             keep_marks: false,
+            opened_without_resume: None,
             list: None,
             note: None,
             marked: BTreeSet::new(),

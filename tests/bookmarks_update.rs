@@ -45,6 +45,7 @@ fn app() -> App {
 fn stored(file: &Path, data: &Path, resume: bool) -> App {
     let text = std::fs::read_to_string(file).unwrap();
     let mut app = app_of(&text, Some(file.to_path_buf()));
+    app.opts.resume = resume;
     let id = DocId::new(file, &app.doc.text);
     let loaded = Store::new(data).load(&id, &app.doc).unwrap();
     app.restore(loaded, resume);
@@ -313,10 +314,24 @@ fn reopening_resumes_where_the_reader_stopped() {
     assert!(b.is_marked(item, block));
 
     // --no-resume (or `[reading] resume = false`) opens at the top, marks still loaded.
-    let c = stored(&file, &data, false);
+    let mut c = stored(&file, &data, false);
     assert_eq!(c.pos, fangtan::app::Pos::TOP);
     assert_eq!(c.message, None);
     assert_eq!(c.marks.bookmarks.len(), 1);
+    // Leaving from where it opened keeps the saved place: a peek does not lose it.
+    let effects = act(&mut c, Action::Quit);
+    run(&mut c, &data, &effects);
+    let d = stored(&file, &data, true);
+    assert_eq!(top_line(&d), top, "still resumes at the saved line");
+    // Moving, then leaving, is reading: that place is saved.
+    let mut e = stored(&file, &data, false);
+    for _ in 0..3 {
+        act(&mut e, Action::NextTurn);
+    }
+    let moved = top_line(&e);
+    let effects = act(&mut e, Action::Quit);
+    run(&mut e, &data, &effects);
+    assert_eq!(top_line(&stored(&file, &data, true)), moved);
 }
 
 #[test]

@@ -113,10 +113,12 @@ fn a_remapped_key_works_in_the_terminal() {
     t.wait("the reader", |s| s.contains("两种写法"));
     t.keys(&["C-n", "C-n"]);
     t.wait("the second turn on top", |s| s.lines().next().is_some_and(|l| l.contains("萨蒂亚")));
-    // The old key no longer moves: `}` is unbound now. The `<C-n>` after it proves both
-    // keys were handled: one turn further, not two.
-    t.keys(&["}", "C-n"]);
-    let s = t.wait("exactly one more turn", |s| s.contains("我们从头说起吧"));
+    // The old key no longer moves: `}` is unbound now. Help opened after both keys shows
+    // they were handled; then the reader is exactly one turn further, not two.
+    t.keys(&["}", "C-n", "?"]);
+    t.wait("help, after both keys", |s| s.contains("Esc closes"));
+    t.keys(&["Escape"]);
+    let s = t.wait("help closed", |s| !s.contains("Esc closes"));
     let rows: Vec<&str> = s.lines().take(2).collect();
     assert!(rows[0].contains("主持人小林") && rows[1].contains("我们从头说起吧"), "{s}");
     t.keys(&["q"]);

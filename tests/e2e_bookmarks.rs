@@ -138,4 +138,10 @@ fn no_resume_opens_at_the_top() {
     assert!(!s.contains("resumed at"), "{s}");
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    // The position was saved all the same: without the flag the reader resumes.
+    let t = Tmux::start("again", 100, 30, &command(&data, &file));
+    t.wait("resumed", |s| s.contains("resumed at"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
 }

@@ -88,6 +88,9 @@ impl App {
 
     /// Remember the reading position in the marks (to be saved by the event loop).
     pub fn remember_position(&mut self) {
+        if self.opened_without_resume == Some(self.pos) {
+            return;
+        }
         if let Some(a) = self.top_anchor() {
             self.marks.set_position(&self.doc, a, store::now_ms());
         }
@@ -117,6 +120,8 @@ impl App {
             self.say(said.join("; "));
         }
         self.prepare();
+        self.opened_without_resume =
+            (!self.opts.resume && loaded.position.is_some()).then_some(self.pos);
         self.dirty = true;
     }
 
