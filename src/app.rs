@@ -170,7 +170,8 @@ pub struct Panes {
 
 #[derive(Default)]
 pub struct SearchState {
-    pub query: String,
+    /// The query, edited like a note (whole grapheme clusters, a cursor).
+    pub edit: crate::lineedit::LineEdit,
     /// The prompt is open and keys are text.
     pub editing: bool,
     /// Matches found so far: in document order once the scan is done; while it runs, in
@@ -186,7 +187,7 @@ pub struct SearchState {
 impl std::fmt::Debug for SearchState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchState")
-            .field("query", &self.query)
+            .field("query", &self.query())
             .field("matches", &self.matches.len())
             .field("current", &self.current)
             .field("counting", &self.scan.is_some())
@@ -195,6 +196,10 @@ impl std::fmt::Debug for SearchState {
 }
 
 impl SearchState {
+    pub fn query(&self) -> &str {
+        self.edit.text()
+    }
+
     /// The search is still counting matches.
     pub fn counting(&self) -> bool {
         self.scan.is_some()
@@ -1037,17 +1042,23 @@ fn input(app: &mut App, i: Input) {
         return;
     }
     match i {
-        Input::Char(c) => s.query.push(c),
+        Input::Char(c) => s.edit.insert_char(c),
         Input::Backspace => {
-            s.query.pop();
+            s.edit.backspace();
         }
-        Input::Delete | Input::Left | Input::Right | Input::Home | Input::End => return,
+        Input::Delete => {
+            s.edit.delete();
+        }
+        Input::Left => return s.edit.left(),
+        Input::Right => return s.edit.right(),
+        Input::Home => return s.edit.home(),
+        Input::End => return s.edit.end(),
         Input::Enter => {
             s.editing = false;
-            if s.query.is_empty() {
+            if s.query().is_empty() {
                 app.search = None;
             } else if s.matches.is_empty() && !s.counting() {
-                let q = s.query.clone();
+                let q = s.query().to_string();
                 app.say(format!("not found: {q}"));
             }
             return;
@@ -1066,8 +1077,7 @@ fn input(app: &mut App, i: Input) {
 fn paste_search(app: &mut App, text: &str) {
     let Some(s) = app.search.as_mut() else { return };
     // A copied line often ends in a line break; it is no part of what to find.
-    let text = text.trim_end_matches(['\n', '\r']);
-    s.query.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    s.edit.insert(text.trim_end_matches(['\n', '\r']));
     search_edited(app);
 }
 
@@ -1078,7 +1088,7 @@ fn search_edited(app: &mut App) {
     let origin = s.origin;
     s.matches.clear();
     s.current = None;
-    s.scan = search::Scan::new(&s.query, origin.body_item().unwrap_or(0));
+    s.scan = search::Scan::new(s.edit.text(), origin.body_item().unwrap_or(0));
     app.jump(origin);
     search_slice(app);
 }
@@ -1123,7 +1133,7 @@ fn search_slice(app: &mut App) -> bool {
             s.current = s.current.map(|c| (c + n - w) % n.max(1));
         }
         if s.matches.is_empty() && !s.editing {
-            let q = s.query.clone();
+            let q = s.query().to_string();
             app.say(format!("not found: {q}"));
         }
         changed = true;
@@ -1153,7 +1163,7 @@ fn refresh_search(app: &mut App) {
     }
     s.matches.clear();
     s.current = None;
-    s.scan = search::Scan::new(&s.query, s.origin.body_item().unwrap_or(0));
+    s.scan = search::Scan::new(s.edit.text(), s.origin.body_item().unwrap_or(0));
     search_slice(app);
 }
 
@@ -1163,7 +1173,7 @@ fn match_step(app: &mut App, next: bool) {
         return;
     };
     if s.matches.is_empty() {
-        let q = s.query.clone();
+        let q = s.query().to_string();
         let a = if next { Action::NextMatch } else { Action::PrevMatch };
         if s.counting() {
             app.say(format!("searching for {q}…"));

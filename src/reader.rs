@@ -319,6 +319,23 @@ fn idle_wait(busy: bool, loading: bool) -> Duration {
     }
 }
 
+/// A key as line-editing input (the search prompt, the note editor).
+fn edit_input(key: Key) -> Option<Input> {
+    Some(match key {
+        Key::Char(c) => Input::Char(c),
+        Key::Space => Input::Char(' '),
+        Key::Backspace => Input::Backspace,
+        Key::Delete => Input::Delete,
+        Key::Left => Input::Left,
+        Key::Right => Input::Right,
+        Key::Home => Input::Home,
+        Key::End => Input::End,
+        Key::Enter => Input::Enter,
+        Key::Esc => Input::Esc,
+        _ => return None,
+    })
+}
+
 /// A terminal event as an `update` message: keys go through the keymap, except text typed
 /// into the search prompt or the note editor, and the bookmark list's own keys.
 fn message(app: &App, ev: Event) -> Option<Msg> {
@@ -327,21 +344,8 @@ fn message(app: &App, ev: Event) -> Option<Msg> {
             let chord = term::chord(&k)?;
             let plain = !chord.mods.ctrl && !chord.mods.alt;
             if app.note_editing() && plain {
-                let input = match chord.key {
-                    Key::Char(c) => Some(Input::Char(c)),
-                    Key::Space => Some(Input::Char(' ')),
-                    Key::Backspace => Some(Input::Backspace),
-                    Key::Delete => Some(Input::Delete),
-                    Key::Left => Some(Input::Left),
-                    Key::Right => Some(Input::Right),
-                    Key::Home => Some(Input::Home),
-                    Key::End => Some(Input::End),
-                    Key::Enter => Some(Input::Enter),
-                    Key::Esc => Some(Input::Esc),
-                    _ => None,
-                };
                 // Other keys (arrows up/down, Tab) do nothing while a note is typed.
-                return input.map(Msg::Input);
+                return edit_input(chord.key).map(Msg::Input);
             }
             if app.list_open()
                 && plain
@@ -350,18 +354,11 @@ fn message(app: &App, ev: Event) -> Option<Msg> {
             {
                 return Some(Msg::Input(Input::Char(c)));
             }
-            if app.search_editing() && plain {
-                let input = match chord.key {
-                    Key::Char(c) => Some(Input::Char(c)),
-                    Key::Space => Some(Input::Char(' ')),
-                    Key::Backspace => Some(Input::Backspace),
-                    Key::Enter => Some(Input::Enter),
-                    Key::Esc => Some(Input::Esc),
-                    _ => None,
-                };
-                if let Some(i) = input {
-                    return Some(Msg::Input(i));
-                }
+            if app.search_editing()
+                && plain
+                && let Some(i) = edit_input(chord.key)
+            {
+                return Some(Msg::Input(i));
             }
             app.opts.keymap.lookup(chord).map(Msg::Action)
         }

@@ -604,9 +604,9 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         && !s.editing
     {
         match s.current {
-            _ if s.counting() => right.push(format!("/{} …", s.query)),
-            Some(c) => right.push(format!("/{} {}/{}", s.query, c + 1, s.matches.len())),
-            None => right.push(format!("/{} 0/0", s.query)),
+            _ if s.counting() => right.push(format!("/{} …", s.query())),
+            Some(c) => right.push(format!("/{} {}/{}", s.query(), c + 1, s.matches.len())),
+            None => right.push(format!("/{} 0/0", s.query())),
         }
     }
     let block = app.view.passage.filter(|(it, _)| Some(*it) == app.pos.body_item()).map(|(_, b)| b);
@@ -643,10 +643,11 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         let count = match s.current {
             _ if s.counting() => "  …".to_string(),
             Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
-            None if s.query.is_empty() => String::new(),
+            None if s.query().is_empty() => String::new(),
             None => "  0/0".to_string(),
         };
-        format!(" /{}▏{count}", s.query)
+        let (before, after) = s.query().split_at(s.edit.cursor());
+        format!(" /{before}▏{after}{count}")
     } else if let Some(m) = &app.message {
         format!(" {m}")
     } else if app.note.is_some() {

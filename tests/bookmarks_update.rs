@@ -392,7 +392,7 @@ fn a_paste_into_the_search_prompt_searches_once() {
     act(&mut a, Action::Search);
     update(&mut a, Msg::Paste("灯笼\n".into()));
     let s = a.search.as_ref().unwrap();
-    assert_eq!(s.query, "灯笼");
+    assert_eq!(s.query(), "灯笼");
     // Outside the prompt and the note editor a paste does nothing.
     inp(&mut a, Input::Esc);
     let pos = a.pos;

@@ -243,6 +243,28 @@ fn search_is_incremental_case_insensitive_and_counts() {
 }
 
 #[test]
+fn the_search_prompt_edits_whole_characters_at_a_cursor() {
+    let mut a = app();
+    // `e` and a combining acute are one character on screen: one Backspace takes both.
+    search(&mut a, "走e\u{301}");
+    update(&mut a, Msg::Input(Input::Backspace));
+    assert_eq!(a.search.as_ref().unwrap().query(), "走");
+    // The cursor moves: a word typed after Home goes in front.
+    search_more(&mut a, "一");
+    update(&mut a, Msg::Input(Input::Home));
+    search_more(&mut a, "一边");
+    assert_eq!(a.search.as_ref().unwrap().query(), "一边走一");
+    assert!(!a.search.as_ref().unwrap().matches.is_empty());
+}
+
+/// Type more into an open search prompt.
+fn search_more(a: &mut App, q: &str) {
+    for c in q.chars() {
+        update(a, Msg::Input(Input::Char(c)));
+    }
+}
+
+#[test]
 fn search_inside_unspaced_chinese_and_escape_returns() {
     let mut a = app();
     act(&mut a, Action::NextTurn);
@@ -250,7 +272,7 @@ fn search_inside_unspaced_chinese_and_escape_returns() {
     search(&mut a, "一边走");
     assert_eq!(a.search.as_ref().unwrap().matches.len(), 60);
     update(&mut a, Msg::Input(Input::Backspace));
-    assert_eq!(a.search.as_ref().unwrap().query, "一边");
+    assert_eq!(a.search.as_ref().unwrap().query(), "一边");
     update(&mut a, Msg::Input(Input::Esc));
     assert!(a.search.is_none());
     assert_eq!(a.pos, origin);
