@@ -147,7 +147,9 @@ fn fence(t: &str) -> Option<(u8, usize)> {
 }
 
 /// A list marker at the start of `t`: (marker as shown, bytes it takes incl. the space).
-fn list_marker(t: &str) -> Option<(String, usize)> {
+/// A list item marker at the start of `t`: the marker as shown (`•`, `3.`) and the bytes it
+/// takes. Borrowed: it is tested on many continuation lines and kept only for real items.
+fn list_marker(t: &str) -> Option<(&str, usize)> {
     let b = t.as_bytes();
     match b.first()? {
         b'*' | b'-' | b'+' => {
@@ -155,7 +157,7 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
                 if is_rule(t) {
                     return None;
                 }
-                return Some(("•".to_string(), (2).min(b.len())));
+                return Some(("•", (2).min(b.len())));
             }
             None
         }
@@ -168,7 +170,7 @@ fn list_marker(t: &str) -> Option<(String, usize)> {
             if (d == b'.' || d == b')')
                 && (b.len() == digits + 1 || matches!(b[digits + 1], b' ' | b'\t'))
             {
-                return Some((t[..=digits].to_string(), (digits + 2).min(b.len())));
+                return Some((&t[..=digits], (digits + 2).min(b.len())));
             }
             None
         }
@@ -338,7 +340,7 @@ impl<'t> Scanner<'t> {
                 self.item_content_col = Some(col + mlen);
                 self.pos = continuation(text, next, true, lines);
                 lines.retain(|r| !r.is_empty());
-                return Some(Raw::Item { depth, marker });
+                return Some(Raw::Item { depth, marker: marker.to_string() });
             }
             // A paragraph.
             lines.push(trimmed(text, &lr));
