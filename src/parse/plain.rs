@@ -27,21 +27,25 @@ fn build(text: &str, b: &mut Builder) {
         }
         start = nl + 1;
     }
+    // Each line's plain label, found once: counted first, then taken where its name is
+    // used at least twice.
+    let plain: Vec<Option<label::Label>> =
+        lines.iter().map(|l| label::plain_label(&text[l.clone()])).collect();
+    let name =
+        |l: &Range<usize>, lb: &label::Label| &text[l.start + lb.name.start..l.start + lb.name.end];
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for l in &lines {
-        if let Some(lb) = label::plain_label(&text[l.clone()]) {
-            *counts.entry(&text[l.start + lb.name.start..l.start + lb.name.end]).or_default() += 1;
+    for (l, lb) in lines.iter().zip(&plain) {
+        if let Some(lb) = lb {
+            *counts.entry(name(l, lb)).or_default() += 1;
         }
     }
     let patterns = b.label_patterns().to_vec();
-    let is_label = |l: &Range<usize>| {
+    let is_label = |k: usize| {
+        let l = &lines[k];
         if let Some(lb) = label::pattern_label(&text[l.clone()], &patterns) {
             return Some(lb);
         }
-        label::plain_label(&text[l.clone()]).filter(|lb| {
-            counts.get(&text[l.start + lb.name.start..l.start + lb.name.end]).copied().unwrap_or(0)
-                >= 2
-        })
+        plain[k].clone().filter(|lb| counts.get(name(l, lb)).copied().unwrap_or(0) >= 2)
     };
     let mut para: Vec<Range<usize>> = Vec::new();
     let flush = |para: &mut Vec<Range<usize>>, b: &mut Builder| {
@@ -50,12 +54,12 @@ fn build(text: &str, b: &mut Builder) {
         }
         para.clear();
     };
-    for l in &lines {
+    for (k, l) in lines.iter().enumerate() {
         if l.is_empty() {
             flush(&mut para, b);
             continue;
         }
-        if let Some(lb) = is_label(l) {
+        if let Some(lb) = is_label(k) {
             flush(&mut para, b);
             let name = &text[l.start + lb.name.start..l.start + lb.name.end];
             b.start_turn(name, lb.start_ms, l.start..l.start + lb.end);
