@@ -3,7 +3,7 @@
 //! including 10 whose paragraphs were edited (fuzzy matching) and 5 that were deleted.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fangtan::doc::{Block, BlockKind, Document, Format};
+use fangtan::doc::{BlockKind, Document, Format, NewBlock};
 use fangtan::parse::{Builder, ParseOptions};
 use fangtan::store::{Anchor, DocId, Marks};
 
@@ -14,7 +14,7 @@ fn build(paras: &[String]) -> Document {
         if i % 10 == 0 {
             b.start_turn(if i % 20 == 0 { "主持人" } else { "嘉宾" }, None, 0..0);
         }
-        b.block(Block { kind: BlockKind::Paragraph, text: p.clone(), runs: Vec::new(), src: 0..0 });
+        b.block(NewBlock::new(BlockKind::Paragraph, p.clone(), 0..0));
     }
     b.finish()
 }

@@ -957,19 +957,14 @@ fn turn_jump(app: &mut App, next: bool) {
 }
 
 /// Binary search in a sorted list of ids whose positions increase with the id.
-fn pick_sorted(
-    app: &App,
-    ids: &[usize],
-    at: impl Fn(&App, usize) -> Pos,
-    next: bool,
-) -> Option<Pos> {
+fn pick_sorted(app: &App, ids: &[u32], at: impl Fn(&App, usize) -> Pos, next: bool) -> Option<Pos> {
     let here = app.here();
     if next {
-        let i = ids.partition_point(|&t| at(app, t) <= here);
-        ids.get(i).map(|&t| at(app, t))
+        let i = ids.partition_point(|&t| at(app, t as usize) <= here);
+        ids.get(i).map(|&t| at(app, t as usize))
     } else {
-        let i = ids.partition_point(|&t| at(app, t) < here);
-        i.checked_sub(1).map(|i| at(app, ids[i]))
+        let i = ids.partition_point(|&t| at(app, t as usize) < here);
+        i.checked_sub(1).map(|i| at(app, ids[i] as usize))
     }
 }
 

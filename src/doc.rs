@@ -11,7 +11,35 @@
 use std::ops::Range;
 
 /// Byte range into [`Document::text`] (the decoded source).
-pub type SrcRange = Range<usize>;
+pub type SrcRange = Span;
+
+/// A byte range held in 32 bits: a big archive holds hundreds of thousands of ranges, and
+/// a document is at most 4 GiB ([`crate::source`] refuses more).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+impl From<Range<usize>> for Span {
+    /// Offsets past 4 GiB are clamped; `source` keeps documents below that.
+    fn from(r: Range<usize>) -> Span {
+        let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Span { start: clamp(r.start), end: clamp(r.end) }
+    }
+}
 
 /// Which parser read the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -54,6 +82,15 @@ pub struct Document {
     pub quotes: Vec<Quote>,
     /// The body in reading order.
     pub items: Vec<Item>,
+    /// Every block in reading order. A turn's blocks are a run of it; a block outside turns
+    /// is a body item of its own. Read them through [`Document::item_blocks`].
+    blocks: Vec<StoredBlock>,
+    /// The display text of every block end to end, with list markers and image targets:
+    /// one allocation instead of one per block (a big archive holds hundreds of thousands
+    /// of two-word turns).
+    display: String,
+    /// The inline runs of every block, end to end.
+    runs: Vec<Run>,
     /// The source held control characters that were replaced by visible stand-ins.
     pub had_control_chars: bool,
     /// [`crate::store::text_hash`] of the source, when `text` was not kept (a big file is
@@ -96,7 +133,7 @@ pub struct Speaker {
     /// What the reader shows (a configured display name, else `name`).
     pub display: String,
     /// The turns of this speaker, in order.
-    pub turns: Vec<usize>,
+    pub turns: Vec<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +145,8 @@ pub struct Turn {
     pub section: Option<usize>,
     /// Index of this turn in [`Document::items`].
     pub item: usize,
-    pub blocks: Vec<Block>,
+    /// This turn's run of the document's blocks ([`Document::turn_blocks`]).
+    blocks: Range<u32>,
     /// Whole turn, label included.
     pub src: SrcRange,
     /// The label alone.
@@ -126,46 +164,159 @@ pub struct Quote {
 }
 
 /// One entry of the body, in reading order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {
     /// A section heading: index into [`Document::sections`].
     Heading(usize),
-    /// A block outside any turn (preamble, section text, footer). Boxed: most items are
-    /// turns, and an item then takes 16 bytes instead of a whole block's.
-    Block(Box<Block>),
+    /// A block outside any turn (preamble, section text, footer), read through
+    /// [`Document::item_blocks`].
+    Block(usize),
     /// A speaker turn: index into [`Document::turns`].
     Turn(usize),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
     Paragraph,
-    /// One list item. `depth` 0 is the outermost list; `marker` is `•` or `3.` etc.
+    /// One list item. `depth` 0 is the outermost list; the marker (`•`, `3.`) is
+    /// [`Block::marker`].
     ListItem {
         depth: u8,
-        marker: String,
     },
     /// A paragraph inside a block quote.
     BlockQuote,
     Code,
-    Image {
-        url: String,
-    },
+    /// An image: the alt text is the block's text, the target [`Block::url`].
+    Image,
     Rule,
     /// A bold line that introduces a list (`**人工智能时代的竞争与机遇：**`): not a speaker.
     Subheading,
 }
 
-/// A paragraph-like unit: what the layout engine lays out and what a bookmark anchors to.
+/// A paragraph-like unit, as stored: spans into the document's arenas.
 #[derive(Debug, Clone)]
-pub struct Block {
+struct StoredBlock {
+    kind: BlockKind,
+    /// The list marker or image target, in `display`.
+    aside: Span,
+    text: Span,
+    /// Indices into `runs`.
+    runs: Span,
+    src: SrcRange,
+}
+
+/// A paragraph-like unit: what the layout engine lays out and what a bookmark anchors to.
+/// A view into the document, made on demand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block<'a> {
     pub kind: BlockKind,
     /// Display text: markup stripped, hard wraps joined, label removed.
-    pub text: String,
+    pub text: &'a str,
     /// Inline styles over `text`, sorted, non-overlapping; text not covered is plain.
-    pub runs: Vec<Run>,
+    pub runs: &'a [Run],
     pub src: SrcRange,
+    aside: &'a str,
 }
+
+impl<'a> Block<'a> {
+    /// A list item's marker (`•`, `3.`); empty for other blocks.
+    pub fn marker(&self) -> &'a str {
+        match self.kind {
+            BlockKind::ListItem { .. } => self.aside,
+            _ => "",
+        }
+    }
+
+    /// An image's target; empty for other blocks.
+    pub fn url(&self) -> &'a str {
+        match self.kind {
+            BlockKind::Image => self.aside,
+            _ => "",
+        }
+    }
+}
+
+/// A block as a parser hands it over: owned, before it is stored.
+#[derive(Debug, Clone)]
+pub struct NewBlock {
+    pub kind: BlockKind,
+    /// The list marker or image target.
+    pub aside: String,
+    pub text: String,
+    pub runs: Vec<Run>,
+    pub src: Range<usize>,
+}
+
+impl NewBlock {
+    /// A block without inline styles, marker or target.
+    pub fn new(kind: BlockKind, text: String, src: Range<usize>) -> NewBlock {
+        NewBlock { kind, aside: String::new(), text, runs: Vec::new(), src }
+    }
+}
+
+/// The blocks of one body item: a turn's run of blocks, or a single block.
+#[derive(Debug, Clone, Copy)]
+pub struct Blocks<'a> {
+    doc: &'a Document,
+    stored: &'a [StoredBlock],
+}
+
+impl<'a> Blocks<'a> {
+    pub fn len(&self) -> usize {
+        self.stored.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.stored.is_empty()
+    }
+    pub fn get(&self, i: usize) -> Option<Block<'a>> {
+        self.stored.get(i).map(|b| self.doc.view(b))
+    }
+    pub fn first(&self) -> Option<Block<'a>> {
+        self.get(0)
+    }
+    pub fn last(&self) -> Option<Block<'a>> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+    pub fn iter(&self) -> BlockIter<'a> {
+        BlockIter { doc: self.doc, stored: self.stored.iter() }
+    }
+    pub fn to_vec(&self) -> Vec<Block<'a>> {
+        self.iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for Blocks<'a> {
+    type Item = Block<'a>;
+    type IntoIter = BlockIter<'a>;
+    fn into_iter(self) -> BlockIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Blocks`].
+#[derive(Debug, Clone)]
+pub struct BlockIter<'a> {
+    doc: &'a Document,
+    stored: std::slice::Iter<'a, StoredBlock>,
+}
+
+impl<'a> Iterator for BlockIter<'a> {
+    type Item = Block<'a>;
+    fn next(&mut self) -> Option<Block<'a>> {
+        self.stored.next().map(|b| self.doc.view(b))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stored.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for BlockIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.stored.next_back().map(|b| self.doc.view(b))
+    }
+}
+
+impl ExactSizeIterator for BlockIter<'_> {}
 
 /// Inline style bits of a [`Run`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -203,13 +354,38 @@ impl Document {
         self.text_hash.clone().unwrap_or_else(|| crate::store::text_hash(&self.text))
     }
 
-    /// The blocks of a body item (a turn's blocks, or the one block outside turns).
-    pub fn item_blocks(&self, item: usize) -> &[Block] {
-        match self.items.get(item) {
-            Some(Item::Turn(t)) => &self.turns[*t].blocks,
-            Some(Item::Block(b)) => std::slice::from_ref(b.as_ref()),
-            _ => &[],
+    /// An empty document of a format, over its source text.
+    pub fn new(format: Format, text: String) -> Document {
+        Document { format: Some(format), text, ..Document::default() }
+    }
+
+    fn view<'a>(&'a self, b: &StoredBlock) -> Block<'a> {
+        Block {
+            kind: b.kind,
+            text: &self.display[b.text.range()],
+            runs: &self.runs[b.runs.range()],
+            src: b.src,
+            aside: &self.display[b.aside.range()],
         }
+    }
+
+    /// The blocks of a body item (a turn's blocks, or the one block outside turns).
+    pub fn item_blocks(&self, item: usize) -> Blocks<'_> {
+        let stored = match self.items.get(item) {
+            Some(Item::Turn(t)) => return self.turn_blocks(*t),
+            Some(Item::Block(b)) => self.blocks.get(*b..*b + 1).unwrap_or(&[]),
+            _ => &[],
+        };
+        Blocks { doc: self, stored }
+    }
+
+    /// The blocks of a turn.
+    pub fn turn_blocks(&self, turn: usize) -> Blocks<'_> {
+        let stored = match self.turns.get(turn) {
+            Some(t) => self.blocks.get(t.blocks.start as usize..t.blocks.end as usize),
+            None => None,
+        };
+        Blocks { doc: self, stored: stored.unwrap_or(&[]) }
     }
 
     /// Title of a section with its ancestors' titles ignored.
@@ -223,6 +399,97 @@ impl Document {
 
     /// Plain text of a quote.
     pub fn quote_text(&self, q: &Quote) -> &str {
-        &self.turns[q.turn].blocks[q.block].text[q.range.clone()]
+        self.turn_blocks(q.turn)
+            .get(q.block)
+            .and_then(|b| b.text.get(q.range.clone()))
+            .unwrap_or("")
+    }
+
+    /// Store a block at the end of the block list; its index there.
+    pub(crate) fn push_block(&mut self, b: NewBlock) -> usize {
+        let mut put = |s: &str| {
+            let start = self.display.len();
+            self.display.push_str(s);
+            Span::from(start..self.display.len())
+        };
+        let aside = put(&b.aside);
+        let text = put(&b.text);
+        let first = self.runs.len();
+        self.runs.extend(b.runs);
+        let runs = Span::from(first..self.runs.len());
+        self.blocks.push(StoredBlock { kind: b.kind, aside, text, runs, src: Span::from(b.src) });
+        self.blocks.len() - 1
+    }
+
+    /// A turn with no blocks yet; [`Document::push_block`] then extends the last turn's.
+    pub(crate) fn new_turn(
+        &self,
+        speaker: SpeakerId,
+        start_ms: Option<u64>,
+        section: Option<usize>,
+        item: usize,
+        label_src: SrcRange,
+    ) -> Turn {
+        let at = u32::try_from(self.blocks.len()).unwrap_or(u32::MAX);
+        Turn { speaker, start_ms, section, item, blocks: at..at, src: label_src, label_src }
+    }
+
+    /// Add the block just pushed to a turn (turns fill in order: it is always the next).
+    pub(crate) fn extend_turn(&mut self, turn: usize) {
+        let end = u32::try_from(self.blocks.len()).unwrap_or(u32::MAX);
+        if let Some(t) = self.turns.get_mut(turn) {
+            t.blocks.end = end;
+        }
+    }
+
+    /// Number the quotes: inside turns, each group of strong runs that the inline parser
+    /// marked with the same local group number becomes one quote; outside turns strong
+    /// text is just bold.
+    pub(crate) fn number_quotes(&mut self) {
+        let Document { items, turns, blocks, runs, quotes, .. } = self;
+        for item in items.iter() {
+            if let Item::Block(b) = *item
+                && let Some(b) = blocks.get(b)
+            {
+                for r in &mut runs[b.runs.range()] {
+                    r.quote = None;
+                }
+            }
+        }
+        quotes.clear();
+        for (ti, turn) in turns.iter().enumerate() {
+            let stored = &blocks[turn.blocks.start as usize..turn.blocks.end as usize];
+            for (bi, block) in stored.iter().enumerate() {
+                let mut last_local: Option<usize> = None;
+                for r in &mut runs[block.runs.range()] {
+                    let Some(local) = r.quote else { continue };
+                    if !r.style.contains(Style::STRONG) {
+                        r.quote = None;
+                        continue;
+                    }
+                    match quotes.last_mut() {
+                        Some(q) if last_local == Some(local) => q.range.end = r.range.end,
+                        _ => {
+                            quotes.push(Quote {
+                                turn: ti,
+                                block: bi,
+                                range: r.range.clone(),
+                                src: block.src,
+                            });
+                            last_local = Some(local);
+                        }
+                    }
+                    r.quote = Some(quotes.len() - 1);
+                }
+            }
+        }
+        quotes.shrink_to_fit();
+    }
+
+    /// Give back the room the arenas grew into and will not use.
+    pub(crate) fn shrink_arenas(&mut self) {
+        self.blocks.shrink_to_fit();
+        self.display.shrink_to_fit();
+        self.runs.shrink_to_fit();
     }
 }

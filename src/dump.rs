@@ -116,11 +116,11 @@ pub fn json(doc: &Document) -> String {
                 speaker: &doc.speakers[t.speaker].name,
                 section: doc.section_title(t.section),
                 start: t.start_ms.map(format_time),
-                paragraphs: t
-                    .blocks
+                paragraphs: doc
+                    .turn_blocks(ti)
                     .iter()
-                    .filter(|b| !matches!(b.kind, BlockKind::Image { .. } | BlockKind::Rule))
-                    .map(|b| b.text.as_str())
+                    .filter(|b| !matches!(b.kind, BlockKind::Image | BlockKind::Rule))
+                    .map(|b| b.text)
                     .collect(),
                 highlights: std::mem::take(&mut quotes_of[ti]),
             })
@@ -150,8 +150,7 @@ pub fn first_words(text: &str, cells: usize) -> String {
 }
 
 fn turn_preview(doc: &Document, t: usize) -> String {
-    let turn = &doc.turns[t];
-    let text = turn.blocks.iter().find(|b| !b.text.is_empty()).map_or("", |b| b.text.as_str());
+    let text = doc.turn_blocks(t).iter().find(|b| !b.text.is_empty()).map_or("", |b| b.text);
     first_words(text, 40)
 }
 
@@ -196,13 +195,16 @@ pub fn outline(doc: &Document) -> String {
 
 /// Characters spoken, for the share column: letters, digits and CJK, not spaces or marks.
 fn spoken_chars(doc: &Document, t: usize) -> usize {
-    doc.turns[t].blocks.iter().map(|b| b.text.chars().filter(|c| c.is_alphanumeric()).count()).sum()
+    doc.turn_blocks(t).iter().map(|b| b.text.chars().filter(|c| c.is_alphanumeric()).count()).sum()
 }
 
 /// `fangtan speakers`: name, turns, share of the spoken characters.
 pub fn speakers(doc: &Document) -> String {
-    let per: Vec<usize> =
-        doc.speakers.iter().map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t)).sum()).collect();
+    let per: Vec<usize> = doc
+        .speakers
+        .iter()
+        .map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t as usize)).sum())
+        .collect();
     let total: usize = per.iter().sum::<usize>().max(1);
     let name_w = doc
         .speakers

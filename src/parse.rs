@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::doc::{
-    Block, Document, Format, Item, Quote, Section, Speaker, SpeakerId, Style, Title, Turn,
-};
+use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title};
 
 pub mod inline;
 pub mod join;
@@ -137,7 +135,7 @@ pub struct Builder {
 impl Builder {
     pub fn new(text: String, format: Format, opts: &ParseOptions) -> Builder {
         Builder {
-            doc: Document { format: Some(format), text, ..Document::default() },
+            doc: Document::new(format, text),
             speaker_ix: HashMap::new(),
             aliases: opts.aliases.clone(),
             names: opts.names.clone(),
@@ -176,7 +174,7 @@ impl Builder {
     }
 
     pub fn set_title(&mut self, text: String, src: Range<usize>) {
-        let src = self.shift(src);
+        let src = self.shift(src).into();
         self.doc.title = Some(Title { text, src });
     }
 
@@ -185,7 +183,7 @@ impl Builder {
     }
 
     pub fn push_meta(&mut self, key: String, value: String, src: Range<usize>) {
-        let src = self.shift(src);
+        let src = self.shift(src).into();
         self.doc.meta.push(crate::doc::Meta { key, value, src });
     }
 
@@ -197,7 +195,7 @@ impl Builder {
     /// A heading ends the current turn and opens a section nested under any open section
     /// of a lower level.
     pub fn heading(&mut self, title: String, level: u8, src: Range<usize>) {
-        let src = self.shift(src);
+        let src = self.shift(src).into();
         self.end_turn();
         while self.open.last().is_some_and(|&(l, _)| l >= level) {
             self.open.pop();
@@ -222,22 +220,15 @@ impl Builder {
 
     /// Start a turn of `name` (as written in the label). Ends any open turn.
     pub fn start_turn(&mut self, name: &str, start_ms: Option<u64>, label_src: Range<usize>) {
-        let label_src = self.shift(label_src);
+        let label_src = self.shift(label_src).into();
         self.end_turn();
         let speaker = self.intern(name);
         let index = self.doc.turns.len();
         let section = self.section();
-        self.doc.turns.push(Turn {
-            speaker,
-            start_ms,
-            section,
-            item: self.doc.items.len(),
-            blocks: Vec::new(),
-            src: label_src.clone(),
-            label_src,
-        });
+        let turn = self.doc.new_turn(speaker, start_ms, section, self.doc.items.len(), label_src);
+        self.doc.turns.push(turn);
         self.doc.items.push(Item::Turn(index));
-        self.doc.speakers[speaker].turns.push(index);
+        self.doc.speakers[speaker].turns.push(u32::try_from(index).unwrap_or(u32::MAX));
         if let Some(s) = section {
             // The innermost open section is the newest one, whose range began at its
             // heading: only the end moves.
@@ -248,29 +239,21 @@ impl Builder {
 
     /// End the open turn, if any: blocks that follow belong to the section.
     pub fn end_turn(&mut self) {
-        // A turn's block list grew by doubling: give back the room it will not use (a
-        // big archive holds hundreds of thousands of turns).
-        if let Some(t) = self.current.take()
-            && let Some(turn) = self.doc.turns.get_mut(t)
-        {
-            turn.blocks.shrink_to_fit();
-        }
+        self.current = None;
     }
 
     /// Append a block: to the open turn, else to the body.
-    pub fn block(&mut self, mut block: Block) {
+    pub fn block(&mut self, mut block: NewBlock) {
         block.src = self.shift(block.src);
+        let end = block.src.end;
+        let index = self.doc.push_block(block);
         match self.current {
             Some(t) => {
+                self.doc.extend_turn(t);
                 let turn = &mut self.doc.turns[t];
-                turn.src.end = turn.src.end.max(block.src.end);
-                // Most turns hold one block; a first push would make room for four.
-                if turn.blocks.capacity() == 0 {
-                    turn.blocks.reserve_exact(1);
-                }
-                turn.blocks.push(block);
+                turn.src.end = turn.src.end.max(u32::try_from(end).unwrap_or(u32::MAX));
             }
-            None => self.doc.items.push(Item::Block(Box::new(block))),
+            None => self.doc.items.push(Item::Block(index)),
         }
     }
 
@@ -291,48 +274,12 @@ impl Builder {
         id
     }
 
-    /// Number the quotes: inside turns, each group of strong runs that the inline parser
-    /// marked with the same local group number becomes one quote; outside turns strong
-    /// text is just bold.
+    /// The document, its quotes numbered.
     pub fn finish(mut self) -> Document {
-        let doc = &mut self.doc;
-        for item in &mut doc.items {
-            if let Item::Block(b) = item {
-                for r in &mut b.runs {
-                    r.quote = None;
-                }
-            }
-        }
-        let mut quotes = Vec::new();
-        for (ti, turn) in doc.turns.iter_mut().enumerate() {
-            for (bi, block) in turn.blocks.iter_mut().enumerate() {
-                let mut last_local: Option<usize> = None;
-                for r in &mut block.runs {
-                    let Some(local) = r.quote else { continue };
-                    if !r.style.contains(Style::STRONG) {
-                        r.quote = None;
-                        continue;
-                    }
-                    if last_local == Some(local) {
-                        let q: &mut Quote = quotes.last_mut().expect("group seen before");
-                        q.range.end = r.range.end;
-                    } else {
-                        quotes.push(Quote {
-                            turn: ti,
-                            block: bi,
-                            range: r.range.clone(),
-                            src: block.src.clone(),
-                        });
-                        last_local = Some(local);
-                    }
-                    r.quote = Some(quotes.len() - 1);
-                }
-            }
-        }
-        quotes.shrink_to_fit();
-        doc.quotes = quotes;
+        self.doc.number_quotes();
+        self.doc.shrink_arenas();
         // Lists that grew by doubling give back what they will not use.
-        for s in &mut doc.speakers {
+        for s in &mut self.doc.speakers {
             s.turns.shrink_to_fit();
         }
         self.doc

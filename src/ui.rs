@@ -366,7 +366,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 if let Some(turn) = doc.turns.get(*t) {
                     let name = doc.speaker_name(turn.speaker);
                     let x = put(buf, x0, y, max_x, name, dim.add_modifier(Modifier::BOLD), amb);
-                    let first = turn.blocks.first().map(|b| b.text.as_str()).unwrap_or("");
+                    let first = doc.turn_blocks(*t).first().map_or("", |b| b.text);
                     let room = usize::from(max_x.saturating_sub(x + 2));
                     put(buf, x + 2, y, max_x, &truncate(first, room, amb), dim, amb);
                 }
@@ -386,7 +386,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     app,
                     theme,
                     (x0, y, max_x),
-                    (it, *block, b),
+                    (it, *block, &b),
                     row.clone(),
                     *first,
                 );
@@ -399,10 +399,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 if app.is_marked(it, *block) {
                     put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
                 }
-                let url = match doc.item_blocks(it).get(*block).map(|b| &b.kind) {
-                    Some(BlockKind::Image { url }) => url.as_str(),
-                    _ => "",
-                };
+                let url = doc.item_blocks(it).get(*block).map_or("", |b| b.url());
                 let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
                 put(buf, x, y, max_x, url, Style::default().fg(theme.link), amb);
             }
@@ -451,7 +448,8 @@ fn draw_text_row(
     let mut base = Style::default();
     let mut x = x0;
     match &b.kind {
-        BlockKind::ListItem { depth, marker } => {
+        BlockKind::ListItem { depth } => {
+            let marker = b.marker();
             x += 2 * u16::from(*depth);
             if first {
                 x = put(buf, x, y, max_x, marker, dim, amb) + 1;
@@ -480,7 +478,7 @@ fn draw_text_row(
         None => (&[][..], None),
     };
     let mut cuts = vec![row.start, row.end];
-    for r in &b.runs {
+    for r in b.runs {
         cuts.extend([r.range.start, r.range.end]);
     }
     for m in matches {
@@ -564,14 +562,14 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
             EntryKind::Turn(t) => {
                 let Some(turn) = doc.turns.get(t) else { continue };
                 let has_quote =
-                    turn.blocks.iter().any(|b| b.runs.iter().any(|r| r.quote.is_some()));
+                    doc.turn_blocks(t).iter().any(|b| b.runs.iter().any(|r| r.quote.is_some()));
                 if has_quote {
                     put(buf, a.x + 1, y, max_x, "❝", bg.fg(theme.quote), amb);
                 }
                 let name = doc.speaker_name(turn.speaker);
                 let name = truncate(name, usize::from(max_x.saturating_sub(x)), amb);
                 x = put(buf, x, y, max_x, &name, bg.fg(theme.speaker(turn.speaker)), amb);
-                let words = turn.blocks.first().map(|b| b.text.as_str()).unwrap_or("");
+                let words = doc.turn_blocks(t).first().map_or("", |b| b.text);
                 let room = usize::from(max_x.saturating_sub(x + 1));
                 put(buf, x + 1, y, max_x, &truncate(words, room, amb), bg, amb);
             }

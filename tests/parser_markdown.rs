@@ -18,7 +18,7 @@ fn md(src: &str) -> Document {
 
 /// The first block's text of every turn.
 fn first_texts(doc: &Document) -> Vec<&str> {
-    doc.turns.iter().map(|t| t.blocks.first().map(|b| b.text.as_str()).unwrap_or("")).collect()
+    (0..doc.turns.len()).map(|t| doc.turn_blocks(t).first().map_or("", |b| b.text)).collect()
 }
 
 fn quotes(doc: &Document) -> Vec<&str> {
@@ -26,13 +26,10 @@ fn quotes(doc: &Document) -> Vec<&str> {
 }
 
 /// Blocks outside any turn, in reading order.
-fn loose_blocks(doc: &Document) -> Vec<&Block> {
-    doc.items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Block(b) => Some(b.as_ref()),
-            _ => None,
-        })
+fn loose_blocks(doc: &Document) -> Vec<Block<'_>> {
+    (0..doc.items.len())
+        .filter(|&i| matches!(doc.items[i], Item::Block(_)))
+        .flat_map(|i| doc.item_blocks(i))
         .collect()
 }
 
@@ -114,7 +111,7 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
     assert!(doc.turns.iter().all(|t| t.start_ms.is_none()));
     // The label's source range holds the label, and the turn's range holds the label.
     for t in &doc.turns {
-        let label = &doc.text[t.label_src.clone()];
+        let label = &doc.text[t.label_src.range()];
         assert!(label.contains(doc.speakers[t.speaker].name.as_str()), "{label:?}");
         assert!(label.trim_end().ends_with(['：', ':', '*']), "{label:?}");
         assert!(t.src.start <= t.label_src.start && t.label_src.end <= t.src.end);
@@ -203,7 +200,7 @@ fn a_bold_label_alone_before_a_list_is_a_subheading_and_before_a_paragraph_a_tur
     assert_eq!(loose[1].text, "第一点");
     assert_eq!(loose[2].text, "第二点");
 
-    let host = &doc.turns[0].blocks;
+    let host = doc.turn_blocks(0).to_vec();
     let kinds: Vec<&BlockKind> = host.iter().map(|b| &b.kind).collect();
     assert_eq!(kinds.len(), 4);
     assert_eq!(*kinds[0], BlockKind::Paragraph);
@@ -221,13 +218,13 @@ fn labels_in_lists_quotes_code_and_comments_are_never_speakers() {
     assert_eq!(speakers(&doc), vec!["庚"]);
     assert_eq!(doc.turns.len(), 2);
     assert_eq!(turn_texts(&doc, 0), vec!["这才是。"]);
-    let last = &doc.turns[1].blocks;
+    let last = doc.turn_blocks(1).to_vec();
     assert_eq!(last.len(), 2);
     assert_eq!(last[0].text, "第二段，下面是清单：");
     assert!(matches!(last[1].kind, BlockKind::ListItem { .. }));
     assert_eq!(last[1].text, "辛：也不是发言人");
     // The list item and block quote before the first turn keep their text, markup stripped.
-    let loose: Vec<&str> = loose_blocks(&doc).iter().map(|b| b.text.as_str()).collect();
+    let loose: Vec<&str> = loose_blocks(&doc).iter().map(|b| b.text).collect();
     assert!(loose.contains(&"甲：列表里的不是发言人"), "{loose:?}");
     assert!(loose.contains(&"乙：也不是"), "{loose:?}");
     assert!(loose.contains(&"丙：引用里的也不是"), "{loose:?}");
@@ -238,15 +235,16 @@ fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
     let doc = md(include_str!("fixtures/md/turn_extent.md"));
     assert_eq!(turn_speakers(&doc), vec!["甲", "甲", "乙", "乙"]);
 
-    let first = &doc.turns[0].blocks;
-    let kinds: Vec<BlockKind> = first.iter().map(|b| b.kind.clone()).collect();
+    let first = doc.turn_blocks(0).to_vec();
+    let kinds: Vec<BlockKind> = first.iter().map(|b| b.kind).collect();
     assert_eq!(kinds.len(), 7, "{kinds:?}");
     assert_eq!(kinds[0], BlockKind::Paragraph);
     assert_eq!(kinds[1], BlockKind::Paragraph);
     assert!(matches!(kinds[2], BlockKind::ListItem { depth: 0, .. }));
     assert!(matches!(kinds[3], BlockKind::ListItem { depth: 0, .. }));
     assert_eq!(kinds[4], BlockKind::BlockQuote);
-    assert_eq!(kinds[5], BlockKind::Image { url: "https://example.org/a.png".into() });
+    assert_eq!(kinds[5], BlockKind::Image);
+    assert_eq!(first[5].url(), "https://example.org/a.png");
     assert_eq!(kinds[6], BlockKind::Code);
     assert_eq!(first[0].text, "第一段。");
     assert_eq!(first[1].text, "第二段。");
@@ -259,9 +257,10 @@ fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
     let shape: Vec<String> = doc
         .items
         .iter()
-        .map(|i| match i {
+        .enumerate()
+        .map(|(n, i)| match i {
             Item::Heading(s) => format!("H{s}"),
-            Item::Block(b) => format!("B:{}", b.text),
+            Item::Block(_) => format!("B:{}", doc.item_blocks(n).first().unwrap().text),
             Item::Turn(t) => format!("T{t}"),
         })
         .collect();
@@ -325,7 +324,7 @@ fn cjk_friendly_strong_emphasis_becomes_quotes_inside_turns() {
 fn quote_runs_are_strong_and_point_back_to_their_quote() {
     let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
     for (qi, q) in doc.quotes.iter().enumerate() {
-        let block = &doc.turns[q.turn].blocks[q.block];
+        let block = doc.turn_blocks(q.turn).get(q.block).unwrap();
         let runs: Vec<_> = block.runs.iter().filter(|r| r.quote == Some(qi)).collect();
         assert!(!runs.is_empty(), "quote {qi} has no run");
         for r in runs {
@@ -334,7 +333,7 @@ fn quote_runs_are_strong_and_point_back_to_their_quote() {
         }
     }
     // Italic is styled but is not a quote.
-    let block = &doc.turns[3].blocks[0];
+    let block = doc.turn_blocks(3).get(0).unwrap();
     let start = block.text.find("斜体").unwrap();
     let italic = block.runs.iter().find(|r| r.range.start == start).unwrap();
     assert!(italic.style.contains(Style::EMPHASIS));
@@ -349,7 +348,7 @@ fn whitespace_only_bold_is_no_quote_and_leaves_no_stars() {
     }
     // A paragraph of nothing but an empty bold leaves nothing to read.
     assert_eq!(turn_texts(&doc, 6), vec!["独立成段的空加粗也不算。"]);
-    let text = &doc.turns[4].blocks[0].text;
+    let text = doc.turn_blocks(4).get(0).unwrap().text;
     assert!(text.starts_with("空的加粗"), "{text:?}");
     assert!(text.ends_with("不算。"), "{text:?}");
     assert_no_stars(&doc);
@@ -400,23 +399,24 @@ fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
 #[test]
 fn block_kinds_and_plain_text() {
     let doc = md(include_str!("fixtures/md/blocks.md"));
-    let blocks = &doc.turns[0].blocks;
-    let kinds: Vec<BlockKind> = blocks.iter().map(|b| b.kind.clone()).collect();
+    let blocks = doc.turn_blocks(0).to_vec();
+    let kinds: Vec<(BlockKind, &str)> = blocks.iter().map(|b| (b.kind, b.marker())).collect();
     assert_eq!(
         kinds,
         vec![
-            BlockKind::Paragraph,
-            BlockKind::ListItem { depth: 0, marker: "•".into() },
-            BlockKind::ListItem { depth: 1, marker: "•".into() },
-            BlockKind::ListItem { depth: 0, marker: "1.".into() },
-            BlockKind::ListItem { depth: 0, marker: "2.".into() },
-            BlockKind::BlockQuote,
-            BlockKind::Image { url: "https://example.org/cover.png".into() },
-            BlockKind::Code,
-            BlockKind::Rule,
-            BlockKind::Paragraph,
+            (BlockKind::Paragraph, ""),
+            (BlockKind::ListItem { depth: 0 }, "•"),
+            (BlockKind::ListItem { depth: 1 }, "•"),
+            (BlockKind::ListItem { depth: 0 }, "1."),
+            (BlockKind::ListItem { depth: 0 }, "2."),
+            (BlockKind::BlockQuote, ""),
+            (BlockKind::Image, ""),
+            (BlockKind::Code, ""),
+            (BlockKind::Rule, ""),
+            (BlockKind::Paragraph, ""),
         ]
     );
+    assert_eq!(blocks[6].url(), "https://example.org/cover.png");
     let para = &blocks[0];
     assert_eq!(para.text, "段落里有链接和代码。");
     let link = para.runs.iter().find(|r| r.style.contains(Style::LINK)).unwrap();
@@ -539,20 +539,18 @@ fn sample_title_meta_and_sections() {
     let per_section: Vec<usize> = doc.sections.iter().map(|s| s.turns.len()).collect();
     assert_eq!(per_section, vec![5, 7, 6, 7, 6, 7, 0]);
     // The footer sits in its own section, after the last turn.
-    let footer: Vec<&str> = doc.items[doc.sections[6].item + 1..]
-        .iter()
-        .filter_map(|i| match i {
-            Item::Block(b) => Some(b.text.as_str()),
-            _ => None,
-        })
+    let footer: Vec<&str> = (doc.sections[6].item + 1..doc.items.len())
+        .filter(|&i| matches!(doc.items[i], Item::Block(_)))
+        .flat_map(|i| doc.item_blocks(i))
+        .map(|b| b.text)
         .collect();
     assert_eq!(footer.len(), 3, "{footer:?}");
     assert_eq!(
         footer[0],
         "本期节目录制于 2026 年 2 月，文字稿经三位嘉宾确认，为便于阅读略有删节。"
     );
-    let last = doc.turns.last().unwrap();
-    assert_eq!(last.blocks.last().unwrap().kind, BlockKind::Rule);
+    let last = doc.turn_blocks(doc.turns.len() - 1);
+    assert_eq!(last.last().unwrap().kind, BlockKind::Rule);
 }
 
 #[test]
@@ -591,7 +589,9 @@ fn sample_speakers_and_turns() {
             (28, 3_920_000),
         ]
     );
-    assert!(doc.turns.iter().all(|t| t.blocks.iter().any(|b| !b.text.trim().is_empty())));
+    assert!(
+        (0..doc.turns.len()).all(|t| doc.turn_blocks(t).iter().any(|b| !b.text.trim().is_empty()))
+    );
 }
 
 #[test]
@@ -629,13 +629,11 @@ fn sample_text_is_joined_and_stripped() {
          以及研究汉语书写习惯的语言学者吴博士，从一个看似很小的问题聊起：在一块只有八十列的终端屏幕上，\
          怎样才能舒舒服服地读完一场三个小时的访谈？"
     );
-    assert_eq!(
-        loose[1].kind,
-        BlockKind::Image { url: "https://example.org/teaterm/ep17-cover.jpg".into() }
-    );
+    assert_eq!(loose[1].kind, BlockKind::Image);
+    assert_eq!(loose[1].url(), "https://example.org/teaterm/ep17-cover.jpg");
     assert_eq!(loose[2].kind, BlockKind::Subheading);
     assert_eq!(loose[2].text.trim_end_matches(['：', ':']), "本期你会听到");
-    let items: Vec<&str> = loose[3..6].iter().map(|b| b.text.as_str()).collect();
+    let items: Vec<&str> = loose[3..6].iter().map(|b| b.text).collect();
     assert_eq!(
         items,
         vec![
@@ -691,13 +689,13 @@ fn sample_text_is_joined_and_stripped() {
     );
 
     // 小满's code sample holds a label-shaped line that must stay code.
-    let code = &doc.turns[15].blocks;
+    let code = doc.turn_blocks(15).to_vec();
     assert_eq!(code.len(), 2);
     assert_eq!(code[1].kind, BlockKind::Code);
     assert!(code[1].text.starts_with("主持人Lena：“你好”"));
 
     // The listener's question is a block quote inside the host's turn.
-    let host = &doc.turns[31].blocks;
+    let host = doc.turn_blocks(31).to_vec();
     assert_eq!(host[1].kind, BlockKind::BlockQuote);
     assert_eq!(host[1].text, "我用的是很老的笔记本，终端只有六十列宽，这种阅读器还能用吗？");
 }
@@ -732,23 +730,23 @@ fn assert_ranges_sound(doc: &Document) {
         assert!(r.start <= r.end && text.get(r.clone()).is_some(), "{what} {r:?} in {text:?}");
     };
     for b in all_blocks(doc) {
-        check(&doc.text, &b.src, "block src");
+        check(&doc.text, &b.src.range(), "block src");
         let mut end = 0;
-        for r in &b.runs {
+        for r in b.runs {
             check(&b.text, &r.range, "run");
             assert!(r.range.start >= end, "runs overlap or are unsorted: {:?}", b.runs);
             end = r.range.end;
         }
     }
     for t in &doc.turns {
-        check(&doc.text, &t.src, "turn src");
-        check(&doc.text, &t.label_src, "label src");
+        check(&doc.text, &t.src.range(), "turn src");
+        check(&doc.text, &t.label_src.range(), "label src");
     }
     for s in &doc.sections {
-        check(&doc.text, &s.src, "section src");
+        check(&doc.text, &s.src.range(), "section src");
     }
     for q in &doc.quotes {
-        let block = &doc.turns[q.turn].blocks[q.block];
+        let block = doc.turn_blocks(q.turn).get(q.block).unwrap();
         check(&block.text, &q.range, "quote");
     }
 }

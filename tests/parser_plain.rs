@@ -78,7 +78,7 @@ fn a_text_without_labels_is_just_paragraphs() {
     let doc = plain(include_str!("fixtures/plain/no_labels.txt"));
     assert!(doc.speakers.is_empty());
     assert!(doc.turns.is_empty());
-    let texts: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text.as_str()).collect();
+    let texts: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text).collect();
     assert_eq!(
         texts,
         vec![

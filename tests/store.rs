@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use fangtan::doc::{Block, BlockKind, Document, Format};
+use fangtan::doc::{BlockKind, Document, Format, NewBlock};
 use fangtan::parse::{Builder, ParseOptions};
 use fangtan::store::{
     Anchor, DocId, Marks, Store, Toggled, citation_at, export_json, export_markdown, list_all,
@@ -20,8 +20,8 @@ enum P<'a> {
     EndTurn,
 }
 
-fn para(text: &str) -> Block {
-    Block { kind: BlockKind::Paragraph, text: text.to_string(), runs: Vec::new(), src: 0..0 }
+fn para(text: &str) -> NewBlock {
+    NewBlock::new(BlockKind::Paragraph, text.to_string(), 0..0)
 }
 
 fn build(parts: &[P]) -> Document {

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use fangtan::doc::{Block, BlockKind, Document, Format};
+use fangtan::doc::{BlockKind, Document, Format, NewBlock};
 use fangtan::parse::{Builder, ParseOptions};
 use fangtan::store::{Anchor, DocId, Marks, Store, StoreError, Toggled};
 
@@ -26,7 +26,7 @@ fn doc() -> Document {
     let opts = ParseOptions::default();
     let mut b = Builder::new(text, Format::Plain, &opts);
     for p in paras {
-        b.block(Block { kind: BlockKind::Paragraph, text: p, runs: Vec::new(), src: 0..0 });
+        b.block(NewBlock::new(BlockKind::Paragraph, p, 0..0));
     }
     b.finish()
 }

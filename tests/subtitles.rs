@@ -22,9 +22,10 @@ fn forced(text: &str, format: Format) -> Document {
 fn turns(d: &Document) -> Vec<(String, Option<u64>, Vec<String>)> {
     d.turns
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
             let name = d.speakers[t.speaker].name.clone();
-            (name, t.start_ms, t.blocks.iter().map(|b| b.text.clone()).collect())
+            (name, t.start_ms, d.turn_blocks(i).iter().map(|b| b.text.to_string()).collect())
         })
         .collect()
 }
@@ -92,11 +93,11 @@ fn vtt_title_meta_and_label_source() {
     let d = doc(TEAHOUSE);
     let title = d.title.as_ref().unwrap();
     assert_eq!(title.text, "茶馆往事");
-    assert_eq!(&d.text[title.src.clone()], "茶馆往事");
+    assert_eq!(&d.text[title.src.range()], "茶馆往事");
     let meta: Vec<_> = d.meta.iter().map(|m| (m.key.as_str(), m.value.as_str())).collect();
     assert_eq!(meta, vec![("Kind", "captions"), ("Language", "zh-CN")]);
-    assert_eq!(&d.text[d.turns[0].label_src.clone()], "<v.host 主持人>");
-    assert_eq!(&d.text[d.turns[1].label_src.clone()], "<v 老周>");
+    assert_eq!(&d.text[d.turns[0].label_src.range()], "<v.host 主持人>");
+    assert_eq!(&d.text[d.turns[1].label_src.range()], "<v 老周>");
 
     let d = doc(NIGHTSHIFT);
     assert_eq!(d.title.as_ref().unwrap().text, "Night Shift Radio");
@@ -105,7 +106,7 @@ fn vtt_title_meta_and_label_source() {
 #[test]
 fn vtt_bold_becomes_strong_run() {
     let d = doc(TEAHOUSE);
-    let block = &d.turns[1].blocks[0];
+    let block = d.turn_blocks(1).get(0).unwrap();
     let strong: Vec<&str> = block
         .runs
         .iter()
@@ -118,8 +119,8 @@ fn vtt_bold_becomes_strong_run() {
 #[test]
 fn vtt_paragraph_source_spans_its_cues() {
     let d = doc(TEAHOUSE);
-    let block = &d.turns[1].blocks[0];
-    let src = &d.text[block.src.clone()];
+    let block = d.turn_blocks(1).get(0).unwrap();
+    let src = &d.text[block.src.range()];
     assert!(src.starts_with("<v 老周>谢谢邀请"), "{src}");
     assert!(src.ends_with("才十二岁。"), "{src}");
     assert!(d.turns[1].src.end >= block.src.end);
@@ -147,7 +148,7 @@ fn vtt_english_joins_with_spaces_and_strips_tags() {
             ),
         ]
     );
-    let b = &d.turns[1].blocks[0];
+    let b = d.turn_blocks(1).get(0).unwrap();
     assert_eq!(b.runs.len(), 1);
     assert_eq!(&b.text[b.runs[0].range.clone()], "truly");
     assert!(b.runs[0].style.contains(Style::EMPHASIS));
@@ -157,7 +158,7 @@ fn vtt_english_joins_with_spaces_and_strips_tags() {
 fn vtt_cue_without_voice_and_no_speaker_is_outside_turns() {
     let d = doc(NIGHTSHIFT);
     match &d.items[0] {
-        Item::Block(b) => assert_eq!(b.text, "[soft music]"),
+        Item::Block(_) => assert_eq!(d.item_blocks(0).get(0).unwrap().text, "[soft music]"),
         other => panic!("expected a block outside turns, got {other:?}"),
     }
 }
@@ -205,8 +206,8 @@ fn srt_names_continuation_and_pause_paragraphs_chinese() {
             ("林老师".into(), Some(14100), vec!["年轻人都进城了。有些人过年回来看看。".into()]),
         ]
     );
-    assert_eq!(&d.text[d.turns[1].label_src.clone()], "林老师：");
-    let b = &d.turns[1].blocks[0];
+    assert_eq!(&d.text[d.turns[1].label_src.range()], "林老师：");
+    let b = d.turn_blocks(1).get(0).unwrap();
     assert!(b.runs.iter().any(|r| &b.text[r.range.clone()] == "现在只剩下七个了"));
     let all = all_text(&d);
     assert!(!all.contains("-->") && !all.contains("<i>"));
@@ -241,7 +242,9 @@ fn srt_without_any_label_is_body_text() {
     );
     assert!(d.turns.is_empty());
     match &d.items[..] {
-        [Item::Block(b)] => assert_eq!(b.text, "Rain on the roof. Then silence."),
+        [Item::Block(_)] => {
+            assert_eq!(d.item_blocks(0).get(0).unwrap().text, "Rain on the roof. Then silence.")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -261,10 +264,11 @@ fn check_invariants(d: &Document) {
     let len = d.text.len();
     for i in 0..d.items.len() {
         for b in d.item_blocks(i) {
-            assert!(b.src.start <= b.src.end && b.src.end <= len);
-            assert!(d.text.is_char_boundary(b.src.start) && d.text.is_char_boundary(b.src.end));
+            let src = b.src.range();
+            assert!(src.start <= src.end && src.end <= len);
+            assert!(d.text.is_char_boundary(src.start) && d.text.is_char_boundary(src.end));
             let mut prev = 0;
-            for r in &b.runs {
+            for r in b.runs {
                 assert!(prev <= r.range.start && r.range.start < r.range.end);
                 assert!(r.range.end <= b.text.len());
                 assert!(b.text.is_char_boundary(r.range.start));
@@ -274,7 +278,7 @@ fn check_invariants(d: &Document) {
         }
     }
     for t in &d.turns {
-        assert!(t.label_src.end <= len && t.src.end <= len);
+        assert!(t.label_src.range().end <= len && t.src.range().end <= len);
     }
 }
 
@@ -358,7 +362,7 @@ fn vtt_without_voice_tags_takes_name_labels() {
             ("Status".into(), Some(10000), vec!["green, I think.".into()]),
         ]
     );
-    assert_eq!(&d.text[d.turns[1].label_src.clone()], "Wen Hao:");
+    assert_eq!(&d.text[d.turns[1].label_src.range()], "Wen Hao:");
 }
 
 #[test]
@@ -379,7 +383,7 @@ fn srt_label_inside_markup() {
             ("GUEST".into(), Some(2100), vec!["Thanks.".into()]),
         ]
     );
-    let b = &d.turns[1].blocks[0];
+    let b = d.turn_blocks(1).get(0).unwrap();
     assert_eq!(b.runs.len(), 1, "the italic opened before the label still applies");
     assert!(b.runs[0].style.contains(Style::EMPHASIS));
 }

@@ -147,17 +147,16 @@ fn check_every_page(src: &str) {
 
 #[test]
 fn document_control_characters_never_reach_the_screen() {
-    use fangtan::doc::{Block, BlockKind, Format};
+    use fangtan::doc::{BlockKind, Format, NewBlock};
     let mut b =
         fangtan::parse::Builder::new(String::new(), Format::Markdown, &ParseOptions::default());
     b.heading("Title \u{1b}]0;pwned\u{7}".into(), 2, 0..0);
     b.start_turn("Eve\u{1b}[31m", None, 0..0);
-    b.block(Block {
-        kind: BlockKind::Paragraph,
-        text: "plain \u{1b}[2J\u{1b}[H text \u{9b}31m and \r carriage".into(),
-        runs: Vec::new(),
-        src: 0..0,
-    });
+    b.block(NewBlock::new(
+        BlockKind::Paragraph,
+        "plain \u{1b}[2J\u{1b}[H text \u{9b}31m and \r carriage".into(),
+        0..0,
+    ));
     let doc = b.finish();
     let mut a = App::new(doc, ReaderOptions::default());
     update(&mut a, Msg::Resize { width: 80, height: 12 });

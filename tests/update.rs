@@ -58,7 +58,7 @@ fn screen_text(app: &App) -> String {
     let mut s = String::new();
     for (vi, l) in &app.view.lines {
         if let LineKind::Text { block, row, .. } = &l.kind {
-            s.push_str(&app.doc.item_blocks(vi - 1)[*block].text[row.clone()]);
+            s.push_str(&app.doc.item_blocks(vi - 1).get(*block).unwrap().text[row.clone()]);
             s.push('\n');
         }
     }

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::doc::{BlockKind, Item, SpeakerId};
+use crate::doc::{Block, BlockKind, Item, SpeakerId};
 use crate::layout;
 use crate::width::str_width;
 
@@ -98,11 +98,9 @@ pub struct Line {
 }
 
 /// Cells a block is indented by, and the width of its first-row prefix (list marker).
-pub fn block_indent(kind: &BlockKind, amb: crate::width::AmbiguousWidth) -> usize {
-    match kind {
-        BlockKind::ListItem { depth, marker } => {
-            2 * usize::from(*depth) + str_width(marker, amb) + 1
-        }
+pub fn block_indent(b: &Block, amb: crate::width::AmbiguousWidth) -> usize {
+    match b.kind {
+        BlockKind::ListItem { depth } => 2 * usize::from(depth) + str_width(b.marker(), amb) + 1,
         BlockKind::BlockQuote | BlockKind::Code => 2,
         _ => 0,
     }
@@ -275,8 +273,8 @@ impl App {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Rule(b) })
                 }
                 BlockKind::Image { .. } | BlockKind::Rule => {}
-                kind => {
-                    let indent = block_indent(kind, amb);
+                _ => {
+                    let indent = block_indent(&block, amb);
                     let w = tw.saturating_sub(indent).max(1);
                     // The block's pieces: from each cut in it to the next (one for most).
                     let slot = LineKey::text(b, 0).slot;

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use super::label::{self, Label};
 use super::{Builder, inline};
-use crate::doc::{Block, BlockKind};
+use crate::doc::{BlockKind, NewBlock};
 
 /// Headings, emphasis or images mark a text as Markdown.
 pub fn looks_like_markdown(text: &str) -> bool {
@@ -472,7 +472,7 @@ fn survey<'t>(text: &'t str, patterns: &[regex::Regex]) -> Survey<'t> {
     Survey { known: counts, turns, items }
 }
 
-fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<Block> {
+fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<NewBlock> {
     let inl = inline::parse(text, lines);
     let src = match (lines.first(), lines.last()) {
         (Some(a), Some(b)) => a.start..b.end,
@@ -483,11 +483,11 @@ fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<Block> {
     {
         return None;
     }
-    Some(Block { kind, text: inl.text, runs: inl.runs, src })
+    Some(NewBlock { kind, aside: String::new(), text: inl.text, runs: inl.runs, src })
 }
 
 /// A paragraph made only of images: one image block each.
-fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<Block>> {
+fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<NewBlock>> {
     let mut v = Vec::new();
     for l in lines {
         let mut s = &text[l.clone()];
@@ -500,8 +500,9 @@ fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<Block>> {
             let url = after[..end].split_whitespace().next().unwrap_or("").to_string();
             let alt = rest[..close].trim().to_string();
             let used = 2 + close + 2 + end + 1;
-            v.push(Block {
-                kind: BlockKind::Image { url },
+            v.push(NewBlock {
+                kind: BlockKind::Image,
+                aside: url,
                 text: alt,
                 runs: Vec::new(),
                 src: pos..pos + used,
@@ -544,9 +545,7 @@ fn build(text: &str, b: &mut Builder) {
                     ctx.in_preamble = false;
                 }
             }
-            Raw::Rule { src } => {
-                b.block(Block { kind: BlockKind::Rule, text: String::new(), runs: Vec::new(), src })
-            }
+            Raw::Rule { src } => b.block(NewBlock::new(BlockKind::Rule, String::new(), src)),
             Raw::Code { src } => {
                 // The body lines are consecutive source lines: joined by newlines they are
                 // the source between the first and the last.
@@ -554,7 +553,7 @@ fn build(text: &str, b: &mut Builder) {
                     (Some(a), Some(z)) => text[a.start..z.end].to_string(),
                     _ => String::new(),
                 };
-                b.block(Block { kind: BlockKind::Code, text: body, runs: Vec::new(), src });
+                b.block(NewBlock::new(BlockKind::Code, body, src));
             }
             Raw::Quote => {
                 if let Some(bl) = block(text, BlockKind::BlockQuote, &lines) {
@@ -562,8 +561,8 @@ fn build(text: &str, b: &mut Builder) {
                 }
             }
             Raw::Item { depth, marker } => {
-                if let Some(bl) = block(text, BlockKind::ListItem { depth, marker }, &lines) {
-                    b.block(bl);
+                if let Some(bl) = block(text, BlockKind::ListItem { depth }, &lines) {
+                    b.block(NewBlock { aside: marker, ..bl });
                 }
             }
             Raw::Para => {

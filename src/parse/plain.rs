@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::Builder;
 use super::join::separator;
 use super::label;
-use crate::doc::{Block, BlockKind};
+use crate::doc::{BlockKind, NewBlock};
 
 pub fn parse(b: &mut Builder) {
     let text = b.take_text();
@@ -73,7 +73,7 @@ fn build(text: &str, b: &mut Builder) {
     flush(&mut para, b);
 }
 
-fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<Block> {
+fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<NewBlock> {
     let mut out = String::new();
     for l in lines {
         let s = &text[l.clone()];
@@ -86,5 +86,5 @@ fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<Block> {
         return None;
     }
     let src = lines.first()?.start..lines.last()?.end;
-    Some(Block { kind: BlockKind::Paragraph, text: out, runs: Vec::new(), src })
+    Some(NewBlock::new(BlockKind::Paragraph, out, src))
 }

@@ -39,7 +39,7 @@ impl Anchor {
 
     /// The block text this anchor points to, if it exists in `doc`.
     pub fn text<'d>(&self, doc: &'d Document) -> Option<&'d str> {
-        doc.item_blocks(self.item).get(self.block).map(|b| b.text.as_str())
+        doc.item_blocks(self.item).get(self.block).map(|b| b.text)
     }
 }
 

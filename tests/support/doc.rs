@@ -1,7 +1,7 @@
 //! Helpers shared by the parser tests: what a document says, in the shapes tests compare.
 #![allow(dead_code)]
 
-use fangtan::doc::{Block, Document, Format, Item};
+use fangtan::doc::{Block, Document, Format};
 use fangtan::parse::{ParseOptions, parse};
 
 pub fn parse_as(format: Format, src: &str) -> Document {
@@ -19,18 +19,10 @@ pub fn turn_speakers(doc: &Document) -> Vec<&str> {
 }
 
 pub fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
-    doc.turns[turn].blocks.iter().map(|b| b.text.as_str()).collect()
+    doc.turn_blocks(turn).iter().map(|b| b.text).collect()
 }
 
 /// Every block in reading order, inside turns or not.
-pub fn all_blocks(doc: &Document) -> Vec<&Block> {
-    let mut out = Vec::new();
-    for item in &doc.items {
-        match item {
-            Item::Block(b) => out.push(b.as_ref()),
-            Item::Turn(t) => out.extend(doc.turns[*t].blocks.iter()),
-            Item::Heading(_) => {}
-        }
-    }
-    out
+pub fn all_blocks(doc: &Document) -> Vec<Block<'_>> {
+    (0..doc.items.len()).flat_map(|i| doc.item_blocks(i)).collect()
 }

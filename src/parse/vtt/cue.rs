@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::doc::{Block, BlockKind, Run, Style};
+use crate::doc::{BlockKind, NewBlock, Run, Style};
 use crate::parse::Builder;
 use crate::parse::join::separator;
 
@@ -97,7 +97,13 @@ impl Assembler {
     /// Emit the paragraph being filled, if any.
     pub fn flush(&mut self, b: &mut Builder) {
         if let Some(p) = self.para.take() {
-            b.block(Block { kind: BlockKind::Paragraph, text: p.text, runs: p.runs, src: p.src });
+            b.block(NewBlock {
+                kind: BlockKind::Paragraph,
+                aside: String::new(),
+                text: p.text,
+                runs: p.runs,
+                src: p.src,
+            });
         }
     }
 }
