@@ -156,7 +156,7 @@ impl Scan {
             for (block, b) in doc.item_blocks(item).iter().enumerate() {
                 spent += b.text.len() * self.needle.cost() + 64;
                 self.needle
-                    .find(&b.text, &mut self.buf, |range| out.push(Match { item, block, range }));
+                    .find(b.text, &mut self.buf, |range| out.push(Match { item, block, range }));
             }
         }
     }

@@ -733,7 +733,7 @@ fn assert_ranges_sound(doc: &Document) {
         check(&doc.text, &b.src.range(), "block src");
         let mut end = 0;
         for r in b.runs {
-            check(&b.text, &r.range, "run");
+            check(b.text, &r.range, "run");
             assert!(r.range.start >= end, "runs overlap or are unsorted: {:?}", b.runs);
             end = r.range.end;
         }
@@ -747,7 +747,7 @@ fn assert_ranges_sound(doc: &Document) {
     }
     for q in &doc.quotes {
         let block = doc.turn_blocks(q.turn).get(q.block).unwrap();
-        check(&block.text, &q.range, "quote");
+        check(block.text, &q.range, "quote");
     }
 }
 
@@ -794,7 +794,7 @@ fn visible_text(doc: &Document) -> String {
         out.push_str(&s.name);
     }
     for b in all_blocks(doc) {
-        out.push_str(&b.text);
+        out.push_str(b.text);
     }
     out
 }

@@ -155,7 +155,7 @@ proptest! {
         let doc = plain(&s);
         let mut shown: String = doc.speakers.iter().map(|s| s.name.as_str()).collect();
         for b in all_blocks(&doc) {
-            shown.push_str(&b.text);
+            shown.push_str(b.text);
         }
         for c in s.chars().filter(|&c| is_cjk(c)) {
             prop_assert!(shown.contains(c), "{c:?} of {s:?} missing from {shown:?}");

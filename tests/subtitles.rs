@@ -34,7 +34,7 @@ fn all_text(d: &Document) -> String {
     let mut out = String::new();
     for i in 0..d.items.len() {
         for b in d.item_blocks(i) {
-            out.push_str(&b.text);
+            out.push_str(b.text);
             out.push('\n');
         }
     }

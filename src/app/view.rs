@@ -138,10 +138,8 @@ impl App {
         }
         let mut cuts = Vec::new();
         for (b, block) in self.doc.item_blocks(item).iter().enumerate() {
-            if block.text.len() >= 2 * layout::PIECE
-                && !matches!(block.kind, BlockKind::Image { .. })
-            {
-                let ps = layout::pieces(&block.text, layout::PIECE);
+            if block.text.len() >= 2 * layout::PIECE && !matches!(block.kind, BlockKind::Image) {
+                let ps = layout::pieces(block.text, layout::PIECE);
                 cuts.extend(ps.iter().skip(1).map(|r| LineKey::text(b, r.start)));
             }
         }
@@ -265,14 +263,14 @@ impl App {
             }
             match &block.kind {
                 // With images hidden (`[layout] show_images = false`) an image takes no room.
-                BlockKind::Image { .. } if !self.opts.show_images => continue,
-                BlockKind::Image { .. } if inside(LineKey::text(b, 0)) => {
+                BlockKind::Image if !self.opts.show_images => continue,
+                BlockKind::Image if inside(LineKey::text(b, 0)) => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Image(b) })
                 }
                 BlockKind::Rule if inside(LineKey::text(b, 0)) => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Rule(b) })
                 }
-                BlockKind::Image { .. } | BlockKind::Rule => {}
+                BlockKind::Image | BlockKind::Rule => {}
                 _ => {
                     let indent = block_indent(&block, amb);
                     let w = tw.saturating_sub(indent).max(1);

@@ -190,7 +190,7 @@ impl Paragraphs {
         let mut entries = Vec::new();
         for item in 0..doc.items.len() {
             for (bi, block) in doc.item_blocks(item).iter().enumerate() {
-                entries.push(Entry::new(Anchor::at(doc, item, bi), &fingerprint(&block.text)));
+                entries.push(Entry::new(Anchor::at(doc, item, bi), &fingerprint(block.text)));
             }
         }
         Paragraphs { entries }
