@@ -47,7 +47,7 @@ fn app(text: String) -> App {
     let doc = parse::parse(text, &ParseOptions::default());
     let mut app = App::new(doc, ReaderOptions::default());
     if let Some(t) = app.doc.turns.get(app.doc.turns.len() / 2) {
-        app.pos = Pos::item(t.item);
+        app.pos = Pos::item(t.item());
     }
     update(&mut app, SCREEN);
     app

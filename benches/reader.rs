@@ -35,7 +35,7 @@ fn big_app() -> App {
 /// Put the reader at the middle turn.
 fn go_deep(app: &mut App) {
     let t = app.doc.turns.len() / 2;
-    app.pos = Pos::item(app.doc.turns[t].item);
+    app.pos = Pos::item(app.doc.turns[t].item());
     update(app, Msg::Resize { width: 120, height: 40 });
 }
 

@@ -783,7 +783,7 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::NextTurn | Action::PrevTurn => turn_jump(app, a == Action::NextTurn),
         Action::NextTurnSameSpeaker | Action::PrevTurnSameSpeaker => {
-            let speaker = app.current_turn().map(|t| app.doc.turns[t].speaker);
+            let speaker = app.current_turn().map(|t| app.doc.turns[t].speaker());
             match speaker {
                 Some(s) => speaker_jump(app, s, a == Action::NextTurnSameSpeaker),
                 None => app.say("no current speaker: move to a turn first"),
@@ -926,7 +926,7 @@ fn select_row(app: &mut App, row: usize) {
             app.jump(Pos::item(item));
         }
         EntryKind::Turn(t) => {
-            let item = app.doc.turns[t].item;
+            let item = app.doc.turns[t].item();
             app.jump(Pos::item(item));
         }
     }
@@ -942,14 +942,14 @@ fn turn_jump(app: &mut App, next: bool) {
     if let Some(s) = app.focus_speaker {
         let name = app.doc.speaker_name(s).to_string();
         let turns = app.doc.speakers[s].turns.clone();
-        let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
+        let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
         match found {
             Some(p) => app.jump(p),
             None => miss(app, turn_action(next), format!("no {word} turn by {name}")),
         }
         return;
     }
-    let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item), next);
+    let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item()), next);
     match target {
         Some(p) => app.jump(p),
         None => miss(app, turn_action(next), format!("no {word} turn")),
@@ -974,7 +974,7 @@ fn turn_action(next: bool) -> Action {
 
 fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
     let turns = std::mem::take(&mut app.doc.speakers[s].turns);
-    let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item), next);
+    let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
     app.doc.speakers[s].turns = turns;
     let name = app.doc.speaker_name(s).to_string();
     match found {
@@ -991,7 +991,7 @@ fn quote_jump(app: &mut App, next: bool) {
     let found = pick_slice(
         app,
         &app.doc.quotes,
-        |app, q| Pos::text(app.doc.turns[q.turn].item, q.block, q.range.start),
+        |app, q| Pos::text(app.doc.turns[q.turn].item(), q.block, q.range.start),
         next,
     );
     match found {

@@ -136,21 +136,54 @@ pub struct Speaker {
     pub turns: Vec<u32>,
 }
 
+/// A speaker turn. Its numbers are held in 32 bits behind accessors: a big archive holds
+/// hundreds of thousands of turns of a few words each.
 #[derive(Debug, Clone)]
 pub struct Turn {
-    pub speaker: SpeakerId,
-    /// Start time in milliseconds, when the source gave one.
-    pub start_ms: Option<u64>,
-    /// Innermost section holding the turn.
-    pub section: Option<usize>,
+    speaker: u32,
+    /// Innermost section holding the turn, or [`NONE`].
+    section: u32,
     /// Index of this turn in [`Document::items`].
-    pub item: usize,
+    item: u32,
+    /// Start time in milliseconds, or [`NONE`].
+    start: u32,
     /// This turn's run of the document's blocks ([`Document::turn_blocks`]).
     blocks: Range<u32>,
     /// Whole turn, label included.
     pub src: SrcRange,
     /// The label alone.
     pub label_src: SrcRange,
+}
+
+/// "None" in a 32-bit field.
+const NONE: u32 = u32::MAX;
+
+/// An index or time in 32 bits; larger values (over 4 billion turns, or a start time past
+/// 1,193 hours) are held as the largest that fits.
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(NONE - 1)
+}
+
+fn widen(x: u32) -> Option<usize> {
+    (x != NONE).then_some(x as usize)
+}
+
+impl Turn {
+    pub fn speaker(&self) -> SpeakerId {
+        self.speaker as usize
+    }
+    /// Innermost section holding the turn.
+    pub fn section(&self) -> Option<usize> {
+        widen(self.section)
+    }
+    /// Index of this turn in [`Document::items`].
+    pub fn item(&self) -> usize {
+        self.item as usize
+    }
+    /// Start time in milliseconds, when the source gave one.
+    pub fn start_ms(&self) -> Option<u64> {
+        widen(self.start).map(|ms| ms as u64)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -430,13 +463,21 @@ impl Document {
         item: usize,
         label_src: SrcRange,
     ) -> Turn {
-        let at = u32::try_from(self.blocks.len()).unwrap_or(u32::MAX);
-        Turn { speaker, start_ms, section, item, blocks: at..at, src: label_src, label_src }
+        let at = narrow(self.blocks.len());
+        Turn {
+            speaker: narrow(speaker),
+            section: section.map_or(NONE, narrow),
+            item: narrow(item),
+            start: start_ms.map_or(NONE, |ms| narrow(usize::try_from(ms).unwrap_or(usize::MAX))),
+            blocks: at..at,
+            src: label_src,
+            label_src,
+        }
     }
 
     /// Add the block just pushed to a turn (turns fill in order: it is always the next).
     pub(crate) fn extend_turn(&mut self, turn: usize) {
-        let end = u32::try_from(self.blocks.len()).unwrap_or(u32::MAX);
+        let end = narrow(self.blocks.len());
         if let Some(t) = self.turns.get_mut(turn) {
             t.blocks.end = end;
         }

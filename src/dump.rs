@@ -113,9 +113,9 @@ pub fn json(doc: &Document) -> String {
             .iter()
             .enumerate()
             .map(|(ti, t)| DumpTurn {
-                speaker: &doc.speakers[t.speaker].name,
-                section: doc.section_title(t.section),
-                start: t.start_ms.map(format_time),
+                speaker: &doc.speakers[t.speaker()].name,
+                section: doc.section_title(t.section()),
+                start: t.start_ms().map(format_time),
                 paragraphs: doc
                     .turn_blocks(ti)
                     .iter()
@@ -178,12 +178,12 @@ pub fn outline(doc: &Document) -> String {
             Item::Turn(t) => {
                 let turn = &doc.turns[*t];
                 let time =
-                    turn.start_ms.map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
+                    turn.start_ms().map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
                 out.push_str(&format!(
                     "{}{}{}: {}\n",
                     "  ".repeat(depth),
                     time,
-                    doc.speaker_name(turn.speaker),
+                    doc.speaker_name(turn.speaker()),
                     turn_preview(doc, *t)
                 ));
             }
@@ -236,9 +236,9 @@ pub fn quotes(doc: &Document) -> String {
             "{}. {}\n   — {}",
             i + 1,
             doc.quote_text(q),
-            doc.speaker_name(turn.speaker)
+            doc.speaker_name(turn.speaker())
         ));
-        if let Some(s) = doc.section_title(turn.section) {
+        if let Some(s) = doc.section_title(turn.section()) {
             out.push_str(&format!(", {s}"));
         }
         out.push('\n');

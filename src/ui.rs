@@ -353,18 +353,18 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                         x0,
                         y,
                         max_x,
-                        doc.speaker_name(turn.speaker),
-                        speaker_style(theme, turn.speaker),
+                        doc.speaker_name(turn.speaker()),
+                        speaker_style(theme, turn.speaker()),
                         amb,
                     );
-                    if let Some(ms) = turn.start_ms {
+                    if let Some(ms) = turn.start_ms() {
                         put(buf, x + 2, y, max_x, &timestamp(ms), dim, amb);
                     }
                 }
             }
             LineKind::Folded(t) => {
                 if let Some(turn) = doc.turns.get(*t) {
-                    let name = doc.speaker_name(turn.speaker);
+                    let name = doc.speaker_name(turn.speaker());
                     let x = put(buf, x0, y, max_x, name, dim.add_modifier(Modifier::BOLD), amb);
                     let first = doc.turn_blocks(*t).first().map_or("", |b| b.text);
                     let room = usize::from(max_x.saturating_sub(x + 2));
@@ -566,9 +566,9 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
                 if has_quote {
                     put(buf, a.x + 1, y, max_x, "❝", bg.fg(theme.quote), amb);
                 }
-                let name = doc.speaker_name(turn.speaker);
+                let name = doc.speaker_name(turn.speaker());
                 let name = truncate(name, usize::from(max_x.saturating_sub(x)), amb);
-                x = put(buf, x, y, max_x, &name, bg.fg(theme.speaker(turn.speaker)), amb);
+                x = put(buf, x, y, max_x, &name, bg.fg(theme.speaker(turn.speaker())), amb);
                 let words = doc.turn_blocks(t).first().map_or("", |b| b.text);
                 let room = usize::from(max_x.saturating_sub(x + 1));
                 put(buf, x + 1, y, max_x, &truncate(words, room, amb), bg, amb);
@@ -659,7 +659,7 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
             parts.push(s.to_string());
         }
         if let Some(t) = app.current_turn() {
-            parts.push(doc.speaker_name(doc.turns[t].speaker).to_string());
+            parts.push(doc.speaker_name(doc.turns[t].speaker()).to_string());
         }
         format!(" {}", parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" │ "))
     };

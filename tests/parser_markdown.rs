@@ -108,11 +108,11 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
         ]
     );
     assert_eq!(doc.speakers[0].turns, vec![0, 5]);
-    assert!(doc.turns.iter().all(|t| t.start_ms.is_none()));
+    assert!(doc.turns.iter().all(|t| t.start_ms().is_none()));
     // The label's source range holds the label, and the turn's range holds the label.
     for t in &doc.turns {
         let label = &doc.text[t.label_src.range()];
-        assert!(label.contains(doc.speakers[t.speaker].name.as_str()), "{label:?}");
+        assert!(label.contains(doc.speakers[t.speaker()].name.as_str()), "{label:?}");
         assert!(label.trim_end().ends_with(['：', ':', '*']), "{label:?}");
         assert!(t.src.start <= t.label_src.start && t.label_src.end <= t.src.end);
     }
@@ -124,7 +124,7 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
 fn timestamps_in_labels_give_the_start_time() {
     let doc = md(include_str!("fixtures/md/timestamps.md"));
     assert_eq!(speakers(&doc), vec!["苏青"]);
-    let starts: Vec<Option<u64>> = doc.turns.iter().map(|t| t.start_ms).collect();
+    let starts: Vec<Option<u64>> = doc.turns.iter().map(|t| t.start_ms()).collect();
     assert_eq!(starts, vec![Some(754_000), Some(754_000), Some(3_723_000), None]);
     assert_eq!(
         first_texts(&doc),
@@ -278,7 +278,7 @@ fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
         ]
     );
     for (i, t) in doc.turns.iter().enumerate() {
-        assert!(matches!(doc.items[t.item], Item::Turn(x) if x == i));
+        assert!(matches!(doc.items[t.item()], Item::Turn(x) if x == i));
     }
 }
 
@@ -450,7 +450,7 @@ fn sections_nest_by_level_and_turns_know_their_innermost_section() {
             ("附录", 1, None),
         ]
     );
-    let sections: Vec<Option<usize>> = doc.turns.iter().map(|t| t.section).collect();
+    let sections: Vec<Option<usize>> = doc.turns.iter().map(|t| t.section()).collect();
     assert_eq!(sections, vec![Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)]);
     let ranges: Vec<_> = doc.sections.iter().map(|s| s.turns.clone()).collect();
     assert_eq!(ranges, vec![0..1, 1..2, 2..3, 3..4, 4..5, 5..6]);
@@ -577,7 +577,7 @@ fn sample_speakers_and_turns() {
     ];
     assert_eq!(turn_speakers(&doc), expected);
     let starts: Vec<(usize, u64)> =
-        doc.turns.iter().enumerate().filter_map(|(i, t)| t.start_ms.map(|s| (i, s))).collect();
+        doc.turns.iter().enumerate().filter_map(|(i, t)| t.start_ms().map(|s| (i, s))).collect();
     assert_eq!(
         starts,
         vec![

@@ -24,8 +24,8 @@ fn turns(d: &Document) -> Vec<(String, Option<u64>, Vec<String>)> {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let name = d.speakers[t.speaker].name.clone();
-            (name, t.start_ms, d.turn_blocks(i).iter().map(|b| b.text.to_string()).collect())
+            let name = d.speakers[t.speaker()].name.clone();
+            (name, t.start_ms(), d.turn_blocks(i).iter().map(|b| b.text.to_string()).collect())
         })
         .collect()
 }

@@ -50,7 +50,7 @@ fn top_turn(app: &App) -> Option<usize> {
 
 fn top_speaker(app: &App) -> String {
     let t = top_turn(app).expect("a turn header on top");
-    app.doc.speaker_name(app.doc.turns[t].speaker).to_string()
+    app.doc.speaker_name(app.doc.turns[t].speaker()).to_string()
 }
 
 /// Text of the screen's reading lines (Text rows only), joined.
@@ -414,7 +414,7 @@ fn passage_cursor_follows_scrolling() {
     let mut a = app();
     act(&mut a, Action::NextTurn);
     let first = a.view.passage;
-    assert_eq!(first, Some((a.doc.turns[0].item, 0)));
+    assert_eq!(first, Some((a.doc.turns[0].item(), 0)));
     for _ in 0..3 {
         act(&mut a, Action::LineDown);
     }
@@ -454,6 +454,6 @@ fn every_action_at_every_size_is_safe() {
 fn turns_index_matches_items() {
     let a = app();
     for (i, t) in a.doc.turns.iter().enumerate() {
-        assert!(matches!(a.doc.items[t.item], Item::Turn(x) if x == i));
+        assert!(matches!(a.doc.items[t.item()], Item::Turn(x) if x == i));
     }
 }

@@ -106,7 +106,7 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
                 section = Some(*s);
             }
             Item::Turn(t) => {
-                let parent = doc.turns[*t].section.and_then(|s| section_entry.get(s).copied());
+                let parent = doc.turns[*t].section().and_then(|s| section_entry.get(s).copied());
                 let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
                 last = Some(entries.len());
                 entries.push(Entry::new(EntryKind::Turn(*t), depth, parent));

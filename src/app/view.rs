@@ -150,7 +150,7 @@ impl App {
     fn folded(&self, item: usize) -> bool {
         match self.doc.items.get(item) {
             Some(Item::Turn(t)) => {
-                let speaker = self.doc.turns.get(*t).map(|t| t.speaker);
+                let speaker = self.doc.turns.get(*t).map(|t| t.speaker());
                 self.focus_speaker.is_some() && speaker != self.focus_speaker
             }
             _ => false,

@@ -100,8 +100,8 @@ pub(crate) fn context(doc: &Document, a: &Anchor) -> (Option<String>, Option<Str
         Some(Item::Turn(t)) => {
             let turn = &doc.turns[*t];
             let speaker =
-                Some(doc.speaker_name(turn.speaker).to_string()).filter(|s| !s.is_empty());
-            (speaker, doc.section_title(turn.section).map(str::to_string))
+                Some(doc.speaker_name(turn.speaker()).to_string()).filter(|s| !s.is_empty());
+            (speaker, doc.section_title(turn.section()).map(str::to_string))
         }
         Some(_) => {
             // A block outside turns belongs to the nearest heading above it.

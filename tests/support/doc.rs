@@ -15,7 +15,7 @@ pub fn speakers(doc: &Document) -> Vec<&str> {
 
 /// The speaker name of every turn, in order.
 pub fn turn_speakers(doc: &Document) -> Vec<&str> {
-    doc.turns.iter().map(|t| doc.speakers[t.speaker].name.as_str()).collect()
+    doc.turns.iter().map(|t| doc.speakers[t.speaker()].name.as_str()).collect()
 }
 
 pub fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
