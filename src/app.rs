@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::doc::{Document, Item, SpeakerId};
+use crate::doc::{Document, Item, SpeakerId, narrow};
 use crate::keymap::Action;
 use crate::reader::ReaderOptions;
 use crate::search::{self, Match};
@@ -233,8 +233,8 @@ pub struct App {
     pub outline_user: Option<bool>,
     pub entries: Vec<Entry>,
     pub collapsed: HashSet<usize>,
-    /// Visible outline rows (indices into `entries`).
-    pub outline_rows: Vec<usize>,
+    /// Visible outline rows (indices into `entries`, 32-bit: one per turn).
+    pub outline_rows: Vec<u32>,
     /// Selected outline row (index into `outline_rows`).
     pub outline_sel: usize,
     pub outline_top: usize,
@@ -450,7 +450,7 @@ impl App {
     /// The turn at the top of the reading pane.
     pub fn current_turn(&self) -> Option<usize> {
         match self.current_item().and_then(|i| self.doc.items.get(i)) {
-            Some(Item::Turn(t)) => Some(*t),
+            Some(Item::Turn(t)) => Some(*t as usize),
             _ => None,
         }
     }
@@ -516,7 +516,7 @@ impl App {
     }
 
     fn outline_row_of(&self, entry: usize) -> Option<usize> {
-        self.outline_rows.binary_search(&entry).ok()
+        self.outline_rows.binary_search(&narrow(entry)).ok()
     }
 
     /// Scroll the outline so the selected row is in view.
@@ -543,6 +543,7 @@ impl App {
                 }
                 true
             })
+            .map(narrow)
             .collect();
     }
 
@@ -910,7 +911,7 @@ fn outline_act(app: &mut App, a: Action) -> bool {
 
 /// Jump to an outline row. A section that is already being read folds or unfolds instead.
 fn select_row(app: &mut App, row: usize) {
-    let Some(&e) = app.outline_rows.get(row) else { return };
+    let Some(e) = app.outline_rows.get(row).map(|&e| e as usize) else { return };
     let Some(entry) = app.entries.get(e).cloned() else { return };
     match entry.kind() {
         EntryKind::Section(s) => {

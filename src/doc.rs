@@ -160,7 +160,7 @@ const NONE: u32 = u32::MAX;
 
 /// An index or time in 32 bits; larger values (over 4 billion turns, or a start time past
 /// 1,193 hours) are held as the largest that fits.
-fn narrow(x: usize) -> u32 {
+pub fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(NONE - 1)
 }
 
@@ -196,16 +196,17 @@ pub struct Quote {
     pub src: SrcRange,
 }
 
-/// One entry of the body, in reading order.
+/// One entry of the body, in reading order. Indices are 32-bit, as in [`Turn`]: most
+/// items are turns, and a big archive holds hundreds of thousands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Item {
     /// A section heading: index into [`Document::sections`].
-    Heading(usize),
+    Heading(u32),
     /// A block outside any turn (preamble, section text, footer), read through
     /// [`Document::item_blocks`].
-    Block(usize),
+    Block(u32),
     /// A speaker turn: index into [`Document::turns`].
-    Turn(usize),
+    Turn(u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,8 +406,8 @@ impl Document {
     /// The blocks of a body item (a turn's blocks, or the one block outside turns).
     pub fn item_blocks(&self, item: usize) -> Blocks<'_> {
         let stored = match self.items.get(item) {
-            Some(Item::Turn(t)) => return self.turn_blocks(*t),
-            Some(Item::Block(b)) => self.blocks.get(*b..*b + 1).unwrap_or(&[]),
+            Some(Item::Turn(t)) => return self.turn_blocks(*t as usize),
+            Some(&Item::Block(b)) => self.blocks.get(b as usize..b as usize + 1).unwrap_or(&[]),
             _ => &[],
         };
         Blocks { doc: self, stored }
@@ -490,7 +491,7 @@ impl Document {
         let Document { items, turns, blocks, runs, quotes, .. } = self;
         for item in items.iter() {
             if let Item::Block(b) = *item
-                && let Some(b) = blocks.get(b)
+                && let Some(b) = blocks.get(b as usize)
             {
                 for r in &mut runs[b.runs.range()] {
                     r.quote = None;

@@ -165,7 +165,7 @@ pub fn outline(doc: &Document) -> String {
     for item in &doc.items {
         match item {
             Item::Heading(s) => {
-                let sec = &doc.sections[*s];
+                let sec = &doc.sections[*s as usize];
                 let mut d = 0;
                 let mut p = sec.parent;
                 while let Some(x) = p {
@@ -176,7 +176,7 @@ pub fn outline(doc: &Document) -> String {
                 out.push_str(&format!("{}§ {}\n", "  ".repeat(d), sec.title));
             }
             Item::Turn(t) => {
-                let turn = &doc.turns[*t];
+                let turn = &doc.turns[*t as usize];
                 let time =
                     turn.start_ms().map(|ms| format!("[{}] ", format_time(ms))).unwrap_or_default();
                 out.push_str(&format!(
@@ -184,7 +184,7 @@ pub fn outline(doc: &Document) -> String {
                     "  ".repeat(depth),
                     time,
                     doc.speaker_name(turn.speaker()),
-                    turn_preview(doc, *t)
+                    turn_preview(doc, *t as usize)
                 ));
             }
             Item::Block(_) => {}

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title};
+use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title, narrow};
 
 pub mod inline;
 pub mod join;
@@ -210,7 +210,7 @@ impl Builder {
             turns: turns..turns,
             src,
         });
-        self.doc.items.push(Item::Heading(index));
+        self.doc.items.push(Item::Heading(narrow(index)));
         self.open.push((level, index));
     }
 
@@ -227,7 +227,7 @@ impl Builder {
         let section = self.section();
         let turn = self.doc.new_turn(speaker, start_ms, section, self.doc.items.len(), label_src);
         self.doc.turns.push(turn);
-        self.doc.items.push(Item::Turn(index));
+        self.doc.items.push(Item::Turn(narrow(index)));
         self.doc.speakers[speaker].turns.push(u32::try_from(index).unwrap_or(u32::MAX));
         if let Some(s) = section {
             // The innermost open section is the newest one, whose range began at its
@@ -253,7 +253,7 @@ impl Builder {
                 let turn = &mut self.doc.turns[t];
                 turn.src.end = turn.src.end.max(u32::try_from(end).unwrap_or(u32::MAX));
             }
-            None => self.doc.items.push(Item::Block(index)),
+            None => self.doc.items.push(Item::Block(narrow(index))),
         }
     }
 

@@ -521,10 +521,10 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         put(buf, right, y, right + 1, "│", border, amb);
     }
     let max_x = right;
-    let current = app.outline_rows.get(app.outline_sel).copied();
+    let current = app.outline_rows.get(app.outline_sel).map(|&e| e as usize);
     for r in 0..a.height {
         let row = app.outline_top + usize::from(r);
-        let Some(&e) = app.outline_rows.get(row) else { break };
+        let Some(e) = app.outline_rows.get(row).map(|&e| e as usize) else { break };
         let Some(entry) = app.entries.get(e) else { break };
         let y = a.y + r;
         // Before the first entry (title, preamble) nothing is current.

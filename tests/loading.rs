@@ -357,7 +357,9 @@ fn parts_keep_sections_nested_across_their_cuts_and_late_speakers() {
         let speakers: Vec<_> = doc.speakers.iter().map(|s| s.turns.clone()).collect();
         assert_eq!(speakers, expected.speakers.iter().map(|s| s.turns.clone()).collect::<Vec<_>>());
         for (t, turn) in doc.turns.iter().enumerate() {
-            assert!(matches!(doc.items[turn.item()], fangtan::doc::Item::Turn(x) if x == t));
+            assert!(
+                matches!(doc.items[turn.item()], fangtan::doc::Item::Turn(x) if x as usize == t)
+            );
         }
     }
 }

@@ -278,7 +278,7 @@ fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
         ]
     );
     for (i, t) in doc.turns.iter().enumerate() {
-        assert!(matches!(doc.items[t.item()], Item::Turn(x) if x == i));
+        assert!(matches!(doc.items[t.item()], Item::Turn(x) if x as usize == i));
     }
 }
 
@@ -455,7 +455,7 @@ fn sections_nest_by_level_and_turns_know_their_innermost_section() {
     let ranges: Vec<_> = doc.sections.iter().map(|s| s.turns.clone()).collect();
     assert_eq!(ranges, vec![0..1, 1..2, 2..3, 3..4, 4..5, 5..6]);
     for (i, s) in doc.sections.iter().enumerate() {
-        assert!(matches!(doc.items[s.item], Item::Heading(x) if x == i));
+        assert!(matches!(doc.items[s.item], Item::Heading(x) if x as usize == i));
     }
 }
 

@@ -454,6 +454,6 @@ fn every_action_at_every_size_is_safe() {
 fn turns_index_matches_items() {
     let a = app();
     for (i, t) in a.doc.turns.iter().enumerate() {
-        assert!(matches!(a.doc.items[t.item()], Item::Turn(x) if x == i));
+        assert!(matches!(a.doc.items[t.item()], Item::Turn(x) if x as usize == i));
     }
 }

@@ -97,19 +97,20 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
     for item in &doc.items {
         match item {
             Item::Heading(s) => {
-                let sec = &doc.sections[*s];
+                let sec = &doc.sections[*s as usize];
                 let parent = sec.parent.and_then(|p| section_entry.get(p).copied());
                 let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
-                section_entry[*s] = entries.len();
+                section_entry[*s as usize] = entries.len();
                 last = Some(entries.len());
-                entries.push(Entry::new(EntryKind::Section(*s), depth, parent));
-                section = Some(*s);
+                entries.push(Entry::new(EntryKind::Section(*s as usize), depth, parent));
+                section = Some(*s as usize);
             }
             Item::Turn(t) => {
-                let parent = doc.turns[*t].section().and_then(|s| section_entry.get(s).copied());
+                let parent =
+                    doc.turns[*t as usize].section().and_then(|s| section_entry.get(s).copied());
                 let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
                 last = Some(entries.len());
-                entries.push(Entry::new(EntryKind::Turn(*t), depth, parent));
+                entries.push(Entry::new(EntryKind::Turn(*t as usize), depth, parent));
             }
             Item::Block(_) => {}
         }

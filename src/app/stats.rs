@@ -8,7 +8,11 @@ use crate::reader::ReaderOptions;
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
     /// Minutes of reading before view item `vi` (index `vi`); the last entry is the total.
-    prefix: Vec<f64>,
+    /// Single precision: one number per turn, and a minute's thousandth is still told
+    /// apart after days of reading.
+    prefix: Vec<f32>,
+    /// The running sum, added up in double precision.
+    sum: f64,
     cjk_per_min: f64,
     words_per_min: f64,
     /// How far [`Stats::step`] got into the item it is counting (a huge paragraph takes
@@ -82,6 +86,7 @@ impl Stats {
         prefix.extend([0.0, 0.0]);
         Stats {
             prefix,
+            sum: 0.0,
             cjk_per_min: f64::from(opts.cjk_chars_per_minute.max(1)),
             words_per_min: f64::from(opts.latin_words_per_minute.max(1)),
             partial: Partial::default(),
@@ -120,8 +125,8 @@ impl Stats {
                     *p = Partial { block: p.block + 1, minutes: p.minutes, ..Partial::default() };
                 }
             }
-            let before = self.prefix.last().copied().unwrap_or(0.0);
-            self.prefix.push(before + self.partial.minutes);
+            self.sum += self.partial.minutes;
+            self.prefix.push(self.sum as f32);
             self.partial = Partial::default();
             spent += 64;
         }
@@ -129,17 +134,18 @@ impl Stats {
     }
 
     pub fn total(&self) -> f64 {
-        self.prefix.last().copied().unwrap_or(0.0)
+        self.sum
     }
 
     /// Minutes read before a position: whole items before it, plus the share of its own
     /// item before byte `offset` of `block`, by bytes (counting characters again on every
     /// frame would cost milliseconds in a huge paragraph).
     pub fn before(&self, doc: &Document, vi: usize, block: Option<usize>, offset: usize) -> f64 {
-        let base = self.prefix.get(vi).copied().unwrap_or_else(|| self.total());
+        let base = self.prefix.get(vi).map_or_else(|| self.total(), |&m| f64::from(m));
         let within = match (vi.checked_sub(1), block) {
             (Some(item), Some(b)) => {
-                let item_minutes = self.prefix.get(vi + 1).map_or(0.0, |next| next - base);
+                let item_minutes =
+                    self.prefix.get(vi + 1).map_or(0.0, |&next| f64::from(next) - base);
                 let blocks = doc.item_blocks(item);
                 let total: usize = blocks.iter().map(|bl| bl.text.len()).sum();
                 let read: usize = blocks.iter().take(b).map(|bl| bl.text.len()).sum::<usize>()

@@ -150,7 +150,7 @@ impl App {
     fn folded(&self, item: usize) -> bool {
         match self.doc.items.get(item) {
             Some(Item::Turn(t)) => {
-                let speaker = self.doc.turns.get(*t).map(|t| t.speaker());
+                let speaker = self.doc.turns.get(*t as usize).map(|t| t.speaker());
                 self.focus_speaker.is_some() && speaker != self.focus_speaker
             }
             _ => false,
@@ -210,14 +210,15 @@ impl App {
         let first = lo.is_none();
         match self.doc.items.get(item) {
             Some(Item::Heading(s)) => {
-                let title = self.doc.sections.get(*s).map(|s| s.title.as_str()).unwrap_or("");
+                let title =
+                    self.doc.sections.get(*s as usize).map(|s| s.title.as_str()).unwrap_or("");
                 let mut n = 0;
                 let mut widest = 0;
                 for row in layout::layout(title, tw, amb) {
                     widest = widest.max(row.width);
                     out.push(Line {
                         key: LineKey::lead(n),
-                        kind: LineKind::Heading { section: *s, row: row.range },
+                        kind: LineKind::Heading { section: *s as usize, row: row.range },
                     });
                     n += 1;
                 }
@@ -230,11 +231,14 @@ impl App {
             Some(Item::Turn(t)) => {
                 let t = *t;
                 if self.folded(item) {
-                    out.push(Line { key: LineKey::lead(0), kind: LineKind::Folded(t) });
+                    out.push(Line { key: LineKey::lead(0), kind: LineKind::Folded(t as usize) });
                     return out;
                 }
                 if first {
-                    out.push(Line { key: LineKey::lead(0), kind: LineKind::TurnHeader(t) });
+                    out.push(Line {
+                        key: LineKey::lead(0),
+                        kind: LineKind::TurnHeader(t as usize),
+                    });
                 }
                 self.block_lines(item, tw, (lo, hi), cuts, &mut out);
                 if first && self.doc.item_blocks(item).is_empty() {

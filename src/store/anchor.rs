@@ -21,7 +21,7 @@ impl Anchor {
     /// The anchor of block `block` of item `item`, offset 0, with the turn filled in.
     pub fn at(doc: &Document, item: usize, block: usize) -> Anchor {
         let turn = match doc.items.get(item) {
-            Some(Item::Turn(t)) => Some(*t),
+            Some(Item::Turn(t)) => Some(*t as usize),
             _ => None,
         };
         Anchor { item, block, offset: 0, turn }

@@ -98,7 +98,7 @@ fn cut(s: &str, max: usize) -> String {
 pub(crate) fn context(doc: &Document, a: &Anchor) -> (Option<String>, Option<String>) {
     match doc.items.get(a.item) {
         Some(Item::Turn(t)) => {
-            let turn = &doc.turns[*t];
+            let turn = &doc.turns[*t as usize];
             let speaker =
                 Some(doc.speaker_name(turn.speaker()).to_string()).filter(|s| !s.is_empty());
             (speaker, doc.section_title(turn.section()).map(str::to_string))
@@ -106,7 +106,7 @@ pub(crate) fn context(doc: &Document, a: &Anchor) -> (Option<String>, Option<Str
         Some(_) => {
             // A block outside turns belongs to the nearest heading above it.
             let section = doc.items[..a.item].iter().rev().find_map(|i| match i {
-                Item::Heading(s) => doc.section_title(Some(*s)).map(str::to_string),
+                Item::Heading(s) => doc.section_title(Some(*s as usize)).map(str::to_string),
                 _ => None,
             });
             (None, section)
