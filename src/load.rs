@@ -46,10 +46,12 @@ pub fn first_part(
     encoding: Option<&str>,
     opts: &ParseOptions,
 ) -> Result<Option<Document>, SourceError> {
+    let io = |err| SourceError::Io { path: path.to_path_buf(), err };
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Refused here, before the reader opens, rather than by the loader thread later.
+    crate::source::check_len(path, file.metadata().map_or(0, |m| m.len()))?;
     let mut bytes = Vec::with_capacity(FIRST_PART);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(FIRST_PART as u64).read_to_end(&mut bytes))
-        .map_err(|err| SourceError::Io { path: path.to_path_buf(), err })?;
+    file.take(FIRST_PART as u64).read_to_end(&mut bytes).map_err(io)?;
     let cut = if is_utf16(&bytes) {
         bytes.len() & !1
     } else if let Some(cut) = blank_line_cut(&bytes) {
@@ -107,6 +109,7 @@ pub fn whole_in_parts(
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let file = std::fs::File::open(path).map_err(io)?;
+    crate::source::check_len(path, file.metadata().map_or(0, |m| m.len()))?;
     stage(Progress::stage("reading"));
     std::thread::scope(|scope| {
         // One part queued while one is parsed and one read: little memory in flight.

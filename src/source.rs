@@ -37,6 +37,20 @@ pub enum SourceError {
     NoText { path: PathBuf },
     #[error("unknown encoding {0:?}")]
     UnknownEncoding(String),
+    #[error("{}: too large ({} MB); fangtan reads documents up to 4 GB", shown(path), size / 1_000_000)]
+    TooLarge { path: PathBuf, size: u64 },
+}
+
+/// The longest document, in bytes: positions in it are held in 32 bits
+/// ([`crate::doc::Span`]), and a few hundred thousand of them make up most of the tree.
+pub const MAX_LEN: u64 = u32::MAX as u64;
+
+/// Refuse a document longer than [`MAX_LEN`] before reading it.
+pub fn check_len(path: &Path, size: u64) -> Result<(), SourceError> {
+    match size > MAX_LEN {
+        true => Err(SourceError::TooLarge { path: path.to_path_buf(), size }),
+        false => Ok(()),
+    }
 }
 
 /// A path as printed in an error: file names are untrusted too, so control characters are
@@ -68,14 +82,18 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError>
         // Standard input cannot be read twice, so detection gets the bytes whole.
         let mut buf = Vec::new();
         std::io::stdin().lock().read_to_end(&mut buf).map_err(io)?;
+        check_len(&name, buf.len() as u64)?;
         return decode_with(Cow::Owned(buf), forced, &name);
     }
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    check_len(&name, size)?;
     if forced.is_some() {
-        let bytes = std::fs::read(path).map_err(io)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io)?;
         return decode_with(Cow::Owned(bytes), forced, &name);
     }
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let hint = file.metadata().map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+    let hint = usize::try_from(size).unwrap_or(0);
     let bytes = match fast_utf8(&mut file, hint).map_err(io)? {
         Fast::Done(text, had_control_chars) => {
             return finish(text, "UTF-8", had_control_chars, &name);
@@ -231,6 +249,8 @@ fn finish(
     if text.trim().is_empty() {
         return Err(SourceError::NoText { path: name.to_path_buf() });
     }
+    // Decoding may lengthen a text (GB18030 to UTF-8, control characters to stand-ins).
+    check_len(name, text.len() as u64)?;
     Ok(Decoded { text, encoding, had_control_chars })
 }
 

@@ -49,6 +49,19 @@ fn errors_are_one_line_with_status_2() {
 }
 
 #[test]
+fn a_document_over_4_gb_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.md");
+    // Sparse: the size is there, the bytes are not (reading it would take minutes).
+    std::fs::File::create(&huge).unwrap().set_len(u64::from(u32::MAX) + 1).unwrap();
+    for cmd in [&["dump"][..], &["wrap", "--width", "40"], &["dump", "--encoding", "gbk"]] {
+        let mut args = cmd.to_vec();
+        args.push(huge.to_str().unwrap());
+        fails_with(&run(&args), "huge.md: too large (4294 MB); fangtan reads documents up to 4 GB");
+    }
+}
+
+#[test]
 fn a_bad_config_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("bad.toml");
