@@ -91,6 +91,9 @@ pub struct Document {
     display: String,
     /// The inline runs of every block, end to end.
     runs: Vec<Run>,
+    /// The text of each block of [`OWN_TEXT`] bytes or more, moved in whole: copying a 10
+    /// MB paragraph into `display` would hold it twice at the peak.
+    own: Vec<String>,
     /// The source held control characters that were replaced by visible stand-ins.
     pub had_control_chars: bool,
     /// [`crate::store::text_hash`] of the source, when `text` was not kept (a big file is
@@ -154,6 +157,9 @@ pub struct Turn {
     /// The label alone.
     pub label_src: SrcRange,
 }
+
+/// Block texts this long are kept in a `String` of their own (see [`Document`]'s `own`).
+const OWN_TEXT: usize = 64 * 1024;
 
 /// "None" in a 32-bit field.
 const NONE: u32 = u32::MAX;
@@ -231,6 +237,8 @@ pub enum BlockKind {
 #[derive(Debug, Clone)]
 struct StoredBlock {
     kind: BlockKind,
+    /// `text.start` indexes `own` instead of spanning `display`.
+    own: bool,
     /// The list marker or image target, in `display`.
     aside: Span,
     text: Span,
@@ -394,12 +402,18 @@ impl Document {
     }
 
     fn view<'a>(&'a self, b: &StoredBlock) -> Block<'a> {
+        // Spans are in bounds by construction; `get` keeps even a broken one from panicking.
+        let display = |s: Span| self.display.get(s.range()).unwrap_or("");
+        let text = match b.own {
+            true => self.own.get(b.text.start as usize).map_or("", String::as_str),
+            false => display(b.text),
+        };
         Block {
             kind: b.kind,
-            text: &self.display[b.text.range()],
-            runs: &self.runs[b.runs.range()],
+            text,
+            runs: self.runs.get(b.runs.range()).unwrap_or(&[]),
             src: b.src,
-            aside: &self.display[b.aside.range()],
+            aside: display(b.aside),
         }
     }
 
@@ -447,11 +461,20 @@ impl Document {
             Span::from(start..self.display.len())
         };
         let aside = put(&b.aside);
-        let text = put(&b.text);
+        let own = b.text.len() >= OWN_TEXT;
+        let text = match own {
+            true => {
+                let at = narrow(self.own.len());
+                self.own.push(b.text);
+                Span { start: at, end: at }
+            }
+            false => put(&b.text),
+        };
         let first = self.runs.len();
         self.runs.extend(b.runs);
         let runs = Span::from(first..self.runs.len());
-        self.blocks.push(StoredBlock { kind: b.kind, aside, text, runs, src: Span::from(b.src) });
+        let src = Span::from(b.src);
+        self.blocks.push(StoredBlock { kind: b.kind, own, aside, text, runs, src });
         self.blocks.len() - 1
     }
 
@@ -533,5 +556,6 @@ impl Document {
         self.blocks.shrink_to_fit();
         self.display.shrink_to_fit();
         self.runs.shrink_to_fit();
+        self.own.iter_mut().for_each(String::shrink_to_fit);
     }
 }
