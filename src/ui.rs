@@ -15,7 +15,7 @@ use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
 use crate::app::stats::format_left;
 use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, help_area};
 use crate::doc::{Block, BlockKind, Style as Inline};
-use crate::width::{AmbiguousWidth, grapheme_width, str_width};
+use crate::width::{AmbiguousWidth, grapheme_width, str_width, truncate};
 
 /// Colours, in one place so configuration can feed them later.
 #[derive(Debug, Clone)]
@@ -218,30 +218,6 @@ fn fill(buf: &mut Buffer, a: Area, style: Style) {
             buf[(x, y)].set_style(style);
         }
     }
-}
-
-/// The leading graphemes of `text` that fit in `width` cells, with `…` when cut. Reads
-/// only as far as it needs (first words of a long paragraph).
-pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
-    let ell = str_width("…", amb);
-    let mut w = 0;
-    // End of the longest prefix that still leaves room for the ellipsis.
-    let mut cut = 0;
-    for (i, g) in text.grapheme_indices(true) {
-        let gw = grapheme_width(g, amb);
-        if w + gw > width {
-            let mut out = text[..cut].to_string();
-            if ell <= width {
-                out.push('…');
-            }
-            return out;
-        }
-        w += gw;
-        if w + ell <= width {
-            cut = i + g.len();
-        }
-    }
-    text.to_string()
 }
 
 /// The mark of a bookmarked passage, in the gutter and the outline. Not East Asian

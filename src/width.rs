@@ -89,6 +89,30 @@ pub fn str_width(s: &str, amb: AmbiguousWidth) -> usize {
     s.graphemes(true).map(|g| grapheme_width(g, amb)).sum()
 }
 
+/// The leading graphemes of `text` that fit in `width` cells, with `…` when cut. Reads
+/// only as far as it needs (first words of a long paragraph).
+pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
+    let ell = str_width("…", amb);
+    let mut w = 0;
+    // End of the longest prefix that still leaves room for the ellipsis.
+    let mut cut = 0;
+    for (i, g) in text.grapheme_indices(true) {
+        let gw = grapheme_width(g, amb);
+        if w + gw > width {
+            let mut out = text[..cut].to_string();
+            if ell <= width {
+                out.push('…');
+            }
+            return out;
+        }
+        w += gw;
+        if w + ell <= width {
+            cut = i + g.len();
+        }
+    }
+    text.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
