@@ -13,6 +13,7 @@ use fangtan::store::{
 };
 
 /// One piece of a test document.
+#[derive(Clone)]
 enum P<'a> {
     Heading(&'a str),
     Turn(&'a str),
@@ -25,7 +26,12 @@ fn para(text: &str) -> NewBlock {
 }
 
 fn build(parts: &[P]) -> Document {
-    let text: String = parts
+    tree(source(parts), parts)
+}
+
+/// The Markdown source the parts stand for.
+fn source(parts: &[P]) -> String {
+    parts
         .iter()
         .map(|p| match p {
             P::Heading(t) => format!("## {t}\n\n"),
@@ -33,7 +39,11 @@ fn build(parts: &[P]) -> Document {
             P::Para(t) => format!("{t}\n\n"),
             P::EndTurn => String::new(),
         })
-        .collect();
+        .collect()
+}
+
+/// The document of `parts` over `text`, as a parser would build it.
+fn tree(text: String, parts: &[P]) -> Document {
     let opts = ParseOptions::default();
     let mut b = Builder::new(text, Format::Markdown, &opts);
     for p in parts {
@@ -54,20 +64,22 @@ const H0: &str = "那您觉得，读者最需要的是什么功能？书签，�
 const A2: &str = "书签一定要可靠。如果文件改了几个字，书签就丢了，那就没人敢用了。";
 const FOOT: &str = "附录：本文根据录音整理，未经受访者本人审阅，仅供参考。";
 
+const ORIGINAL: &[P] = &[
+    P::Heading("第一部分"),
+    P::Turn("李明"),
+    P::Para(A0),
+    P::Para(A1),
+    P::Turn("主持人"),
+    P::Para(H0),
+    P::Heading("第二部分"),
+    P::Turn("李明"),
+    P::Para(A2),
+    P::EndTurn,
+    P::Para(FOOT),
+];
+
 fn original() -> Document {
-    build(&[
-        P::Heading("第一部分"),
-        P::Turn("李明"),
-        P::Para(A0),
-        P::Para(A1),
-        P::Turn("主持人"),
-        P::Para(H0),
-        P::Heading("第二部分"),
-        P::Turn("李明"),
-        P::Para(A2),
-        P::EndTurn,
-        P::Para(FOOT),
-    ])
+    build(ORIGINAL)
 }
 
 /// Anchor of the paragraph whose text is `text`.
@@ -199,6 +211,36 @@ fn bookmark_and_position_follow_a_paragraph_inserted_before_them() {
     assert_eq!(b.anchor, find(&edited, A2));
     assert_eq!(b.note, "重点");
     assert_eq!(loaded.position, Some(find(&edited, A2)));
+}
+
+#[test]
+fn bookmarks_and_position_follow_their_paragraphs_when_the_same_file_parses_differently() {
+    // A later fangtan may read the same file into other paragraphs: the text and its hash
+    // are unchanged, the saved indices point elsewhere.
+    let (_t, store, file) = setup();
+    let doc = original();
+    let id = id_for(&file, &doc);
+    let mut m = store.load(&id, &doc).unwrap().marks;
+    let Some(Toggled::Added(bid)) = m.toggle(&doc, find(&doc, H0), 1) else { panic!() };
+    m.set_note(&bid, "问得好", 2);
+    m.set_position(&doc, find(&doc, A2), 3);
+    store.save(&mut m, &doc).unwrap();
+
+    // Now a preamble paragraph is found before the first heading: every index shifts by
+    // one, and the old ones still name paragraphs that exist.
+    let mut parts = vec![P::Para("开场白：旧版本把这一段当成了标题的一部分。")];
+    parts.extend_from_slice(ORIGINAL);
+    let reparsed = tree(doc.text.clone(), &parts);
+    let old = m.get(&bid).unwrap().anchor;
+    assert!(old.text(&reparsed).is_some_and(|t| t != H0), "the old index names another paragraph");
+
+    let loaded = store.load(&id, &reparsed).unwrap();
+    assert!(!loaded.edited, "same file");
+    let b = loaded.marks.get(&bid).unwrap();
+    assert_eq!(b.anchor, find(&reparsed, H0));
+    assert_eq!(b.note, "问得好");
+    assert!(!b.orphaned);
+    assert_eq!(loaded.position, Some(find(&reparsed, A2)));
 }
 
 #[test]

@@ -57,6 +57,13 @@ pub struct Fingerprint {
     pub chars: usize,
 }
 
+impl Fingerprint {
+    /// Whether `anchor` still points at the paragraph this fingerprints.
+    pub fn holds(&self, doc: &Document, anchor: &Anchor) -> bool {
+        anchor.text(doc).is_some_and(|text| super::hash_hex(text.as_bytes()) == self.hash)
+    }
+}
+
 pub fn fingerprint(text: &str) -> Fingerprint {
     let chars = text.chars().count();
     let head: String = text.chars().take(FP_CHARS).collect();
@@ -198,9 +205,7 @@ impl Paragraphs {
 
     /// Where `old` (fingerprinted `fp`) belongs in `doc`, the document this was built from.
     pub fn place(&self, doc: &Document, old: &Anchor, fp: &Fingerprint) -> Placement {
-        if let Some(text) = old.text(doc)
-            && super::hash_hex(text.as_bytes()) == fp.hash
-        {
+        if fp.holds(doc, old) {
             return Placement::Exact(with_offset(doc, *old, old.offset));
         }
         let distance = |a: &Anchor| (a.item.abs_diff(old.item), a.block.abs_diff(old.block));

@@ -119,15 +119,19 @@ impl Store {
             }
         };
         let edited = !super::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
-        let position = if edited { marks.reanchor(doc, id) } else { marks.position_in(doc) };
-        if !edited {
-            // Same text: the anchors hold, but a bookmark whose paragraph index is out of
-            // range (the parser changed) still needs placing.
-            let stale = marks.bookmarks.iter().any(|b| b.anchor.text(doc).is_none());
-            if stale {
-                marks.reanchor(doc, id);
-            }
-        }
+        // Same text: the anchors hold, unless this build parses the file into other
+        // paragraphs than the one that saved them did. An index then points at another
+        // paragraph (or none), and its fingerprint tells.
+        let stale = !edited
+            && (marks
+                .bookmarks
+                .iter()
+                .any(|b| !b.orphaned && !b.fingerprint.holds(doc, &b.anchor))
+                || marks.position.as_ref().is_some_and(|p| !p.fingerprint.holds(doc, &p.anchor)));
+        let position = match edited || stale {
+            true => marks.reanchor(doc, id),
+            false => marks.position_in(doc),
+        };
         marks.doc = id.clone();
         Ok(Loaded { marks, position, edited, warnings })
     }
