@@ -77,7 +77,9 @@ impl Parts {
     /// Start with the first part; the format is detected from it unless given.
     pub fn new(first: String, format: Option<Format>, opts: &ParseOptions) -> Parts {
         let format = format.or(opts.format).unwrap_or_else(|| detect_format(&first));
-        let mut p = Parts { b: Builder::new(String::new(), format, opts), held: held(format) };
+        let mut b = Builder::new(String::new(), format, opts);
+        b.label_uses = Some(HashMap::new());
+        let mut p = Parts { b, held: held(format) };
         p.push(first);
         p
     }
@@ -130,6 +132,9 @@ pub struct Builder {
     base: usize,
     /// Source bytes parsed so far, in parts.
     consumed: usize,
+    /// Reading in parts: how often each name was used as a label in the parts before
+    /// (see [`Builder::count_label_uses`]). `None` when the text is parsed whole.
+    label_uses: Option<HashMap<String, usize>>,
 }
 
 impl Builder {
@@ -144,6 +149,25 @@ impl Builder {
             current: None,
             base: 0,
             consumed: 0,
+            label_uses: None,
+        }
+    }
+
+    /// Add to this part's label counts (name → uses) the uses in the parts before, and
+    /// remember this part's for the parts after. A plain `Name:` label needs its name used
+    /// twice; read in parts, a speaker established early then speaks once in a later part
+    /// and is still one. (A name used once in each of two parts is still missed in the
+    /// first: that part is parsed before the second is read.)
+    pub fn count_label_uses(&mut self, counts: &mut HashMap<&str, usize>) {
+        let Some(before) = self.label_uses.as_mut() else { return };
+        for (name, n) in counts.iter_mut() {
+            let seen = match before.get_mut(*name) {
+                Some(seen) => seen,
+                None => before.entry((*name).to_string()).or_default(),
+            };
+            let earlier = *seen;
+            *seen += *n;
+            *n += earlier;
         }
     }
 

@@ -399,6 +399,24 @@ fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
 }
 
 #[test]
+fn a_plain_speaker_established_in_an_early_part_is_one_in_a_later_part_too() {
+    // `Name:` needs two uses. Rui speaks twice near the start, then once in each later
+    // part: read in parts, each of those must still be a turn of Rui's.
+    let mut plain = String::from("Rui: 开场先说两句。\n\nRui: 再说一句。\n\n");
+    for i in 0..400 {
+        plain.push_str(&format!("阿青: 第{i}个问题。\n\nMing: answer {i}.\n\n"));
+        if i % 100 == 99 {
+            plain.push_str(&format!("Rui: 第{i}段的插话。\n\n"));
+        }
+    }
+    assert_parts_match_whole("rui.txt", &plain, &[2000, 9000]);
+    // Markdown parts begin at headings.
+    let md =
+        plain.replace("阿青:", "**阿青：**").replace("\n\nRui: 第", "\n\n## 又一节\n\nRui: 第");
+    assert_parts_match_whole("rui.md", &format!("# 访谈\n\n{md}"), &[2000]);
+}
+
+#[test]
 fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
     // Plain text: parts end after blank lines; a turn goes on across a part's end.
     let mut plain = String::new();

@@ -524,7 +524,8 @@ pub fn parse(b: &mut Builder) {
 
 fn build(text: &str, b: &mut Builder) {
     let patterns = b.label_patterns().to_vec();
-    let survey = survey(text, &patterns);
+    let mut survey = survey(text, &patterns);
+    b.count_label_uses(&mut survey.known);
     b.reserve(survey.turns, survey.items);
     let known = &survey.known;
     let mut scanner = Scanner::new(text);

@@ -39,6 +39,7 @@ fn build(text: &str, b: &mut Builder) {
             *counts.entry(name(l, lb)).or_default() += 1;
         }
     }
+    b.count_label_uses(&mut counts);
     let patterns = b.label_patterns().to_vec();
     let is_label = |k: usize| {
         let l = &lines[k];
