@@ -127,7 +127,7 @@ pub struct Loading {
     pub stage: &'static str,
     /// Bytes of the file read so far.
     pub done: u64,
-    /// Size of the file in bytes, for the status line.
+    /// Size of the file in bytes, for the status line; 0 when not known (standard input).
     pub bytes: u64,
     /// An action that needs the whole document (a jump past what is loaded, `G`, a
     /// bookmark command): carried out once the document is indexed.

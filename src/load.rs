@@ -52,6 +52,18 @@ pub fn first_part(
     crate::source::check_len(path, file.metadata().map_or(0, |m| m.len()))?;
     let mut bytes = Vec::with_capacity(FIRST_PART);
     file.take(FIRST_PART as u64).read_to_end(&mut bytes).map_err(io)?;
+    first_part_of(bytes, path, encoding, opts)
+}
+
+/// [`first_part`] of bytes already read (the first [`FIRST_PART`] of standard input);
+/// `name` is used in error messages.
+pub fn first_part_of(
+    mut bytes: Vec<u8>,
+    name: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+) -> Result<Option<Document>, SourceError> {
+    bytes.truncate(FIRST_PART);
     let cut = if is_utf16(&bytes) {
         bytes.len() & !1
     } else if let Some(cut) = blank_line_cut(&bytes) {
@@ -69,7 +81,7 @@ pub fn first_part(
         end
     };
     bytes.truncate(cut);
-    let decoded = match source::decode(&bytes, encoding, path) {
+    let decoded = match source::decode(&bytes, encoding, name) {
         Ok(d) => d,
         Err(SourceError::NoText { .. }) => return Ok(None),
         Err(e) => return Err(e),
@@ -108,8 +120,21 @@ pub fn whole_in_parts(
     stage: &mut dyn FnMut(Progress),
 ) -> Result<Document, SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
     crate::source::check_len(path, file.metadata().map_or(0, |m| m.len()))?;
+    whole_from(&mut file, path, encoding, opts, part, stage)
+}
+
+/// [`whole_in_parts`] from any reader (standard input: its first bytes, already read,
+/// chained to the rest); `path` is what error messages call it.
+pub fn whole_from(
+    input: &mut dyn Read,
+    path: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+    part: usize,
+    stage: &mut dyn FnMut(Progress),
+) -> Result<Document, SourceError> {
     stage(Progress::stage("reading"));
     std::thread::scope(|scope| {
         // One part queued while one is parsed and one read: little memory in flight.
@@ -124,7 +149,7 @@ pub fn whole_in_parts(
             }
             parts.map(Parts::finish)
         });
-        let read = read_parts(file, path, encoding, part, opts, &tx, stage);
+        let read = read_parts(input, path, encoding, part, opts, &tx, stage);
         drop(tx);
         // Parsing never panics (a property test holds it to that); if it did, the panic
         // goes on rather than leaving the document short.
@@ -149,7 +174,7 @@ struct Piece {
 /// and hand it to the parser. Returns whether control characters were replaced, and the
 /// hash of the decoded text.
 fn read_parts(
-    mut file: std::fs::File,
+    file: &mut dyn Read,
     path: &Path,
     encoding: Option<&str>,
     part: usize,
@@ -171,6 +196,8 @@ fn read_parts(
     // parts), so that the first part is cut where that format allows.
     let mut format: Option<Format> = opts.format;
     loop {
+        // Only a pipe can be longer than its size said (a file was checked before).
+        source::check_len(path, read_before + buf.len() as u64)?;
         // Fill the buffer to at least `want` bytes, or to the end of the file.
         let want = buf.len().max(part);
         while buf.len() < want && !eof {

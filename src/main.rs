@@ -173,7 +173,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     anyhow::anyhow!(e)
                 });
             }
-            let (doc, name) = load(cli.file.as_deref(), &input, &config)?;
+            let stdin = cli.file.as_deref().is_some_and(|p| p.as_os_str() == "-");
+            let (doc, name) = match stdin {
+                true => match read_stdin(&input, &popts)? {
+                    Stdin::Whole(doc) => (doc, "stdin".to_string()),
+                    Stdin::Big { first, loader } => {
+                        let mut opts = reader_options(&config, "stdin".to_string());
+                        opts.resume = false;
+                        return fangtan::reader::run_loading(first, 0, loader, opts)
+                            .map_err(|e| anyhow::anyhow!(e));
+                    }
+                },
+                false => load(cli.file.as_deref(), &input, &config)?,
+            };
             let mut opts = reader_options(&config, name);
             opts.path = path;
             opts.resume = config.reading.resume && !cli.no_resume;
@@ -207,6 +219,45 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Standard input for the reader: a short text whole, a big one (over
+/// [`fangtan::load::BIG`]) on its first part at once and the rest from a loader, as a big
+/// file is read.
+enum Stdin {
+    Whole(Document),
+    Big { first: Document, loader: fangtan::reader::Loader },
+}
+
+fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Stdin> {
+    use std::io::Read;
+    let name = Path::new(source::STDIN_NAME);
+    let io = |err| source::SourceError::Io { path: name.to_path_buf(), err };
+    let mut head = Vec::new();
+    let limit = fangtan::load::BIG + 1;
+    std::io::stdin().lock().take(limit).read_to_end(&mut head).map_err(io)?;
+    let encoding = input.encoding.clone();
+    if head.len() as u64 == limit {
+        let start = head.get(..fangtan::load::FIRST_PART).unwrap_or(&head).to_vec();
+        let first = fangtan::load::first_part_of(start, name, encoding.as_deref(), popts)?;
+        if let Some(first) = first {
+            let popts = popts.clone();
+            let loader: fangtan::reader::Loader = Box::new(move |stage| {
+                let mut rest = std::io::Cursor::new(head).chain(std::io::stdin());
+                let (part, enc) = (fangtan::load::PART, encoding.as_deref());
+                fangtan::load::whole_from(&mut rest, name, enc, &popts, part, stage)
+                    .map_err(|e| e.to_string())
+            });
+            return Ok(Stdin::Big { first, loader });
+        }
+        // Nothing to show in the first part: read it all, as a short text is.
+        std::io::stdin().lock().read_to_end(&mut head).map_err(io)?;
+    }
+    source::check_len(name, head.len() as u64)?;
+    let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
+    let mut doc = parse::parse(decoded.text, popts);
+    doc.had_control_chars = decoded.had_control_chars;
+    Ok(Stdin::Whole(doc))
 }
 
 fn file_name(p: &Path) -> String {

@@ -64,7 +64,7 @@ fn shown(path: &Path) -> String {
 }
 
 /// What standard input is called in error messages.
-const STDIN_NAME: &str = "<stdin>";
+pub const STDIN_NAME: &str = "<stdin>";
 
 /// Read a path (`-` is standard input) and decode it. `encoding` overrides detection.
 ///

@@ -595,7 +595,14 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     if let Some(l) = &app.loading {
         // The first part's percentages would mislead: say what is happening instead.
         let size = crate::app::size_text(l.bytes);
-        if l.done > 0 && l.done < l.bytes {
+        if l.bytes == 0 {
+            // Standard input: its size is known at its end.
+            let read = match l.done {
+                0 => String::new(),
+                done => format!(" {}", crate::app::size_text(done)),
+            };
+            right.push(format!("indexing: {}{read}…", l.stage));
+        } else if l.done > 0 && l.done < l.bytes {
             let pct = l.done * 100 / l.bytes.max(1);
             right.push(format!("indexing {size}: {} {pct}%…", l.stage));
         } else {

@@ -221,6 +221,30 @@ fn a_big_archive_opens_at_once_and_jumps_reach_its_end() {
 }
 
 #[test]
+fn a_big_archive_piped_in_opens_at_once_and_is_read_to_its_end() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = archive(dir.path());
+    let data = dir.path().join("data");
+    let cmd = format!(
+        "sh -c 'cat {} | FANGTAN_DATA_DIR={} {BIN} -; echo EXIT=$?; sleep 60'",
+        file.display(),
+        data.display()
+    );
+    let t = Tmux::start("pipe", 100, 30, &cmd);
+    t.wait("the first screen", |s| s.contains("第1期") && s.contains("stdin"));
+    t.keys(&["G"]);
+    t.wait("the end", |s| s.contains("全集到此结束") && s.contains("100%"));
+    t.keys(&["/", "第3999期的灯塔", "Enter"]);
+    t.wait("the search count", |s| s.contains("/第3999期的灯塔 1/1"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
+
+#[test]
 fn a_big_archive_resumes_where_the_reader_stopped() {
     if !have_tmux() {
         eprintln!("skipped: tmux not found");

@@ -416,6 +416,31 @@ fn a_plain_speaker_established_in_an_early_part_is_one_in_a_later_part_too() {
     assert_parts_match_whole("rui.md", &format!("# 访谈\n\n{md}"), &[2000]);
 }
 
+/// A pipe that hands over a few bytes per read.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(7);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn standard_input_read_in_parts_from_short_reads_matches_reading_whole() {
+    let text = nested_archive();
+    let expected = fangtan::dump::json(&parse::parse(text.clone(), &ParseOptions::default()));
+    // What the reader does with a big pipe: its first bytes were read already.
+    let (head, rest) = text.as_bytes().split_at(1000);
+    let mut input = std::io::Read::chain(head, Trickle(rest));
+    let name = std::path::Path::new("<stdin>");
+    let opts = ParseOptions::default();
+    let doc = fangtan::load::whole_from(&mut input, name, None, &opts, 700, &mut |_| {}).unwrap();
+    assert_eq!(fangtan::dump::json(&doc), expected);
+}
+
 #[test]
 fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
     // Plain text: parts end after blank lines; a turn goes on across a part's end.
