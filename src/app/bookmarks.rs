@@ -265,26 +265,18 @@ pub(super) fn edit_note(app: &mut App) {
 }
 
 fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
-    let (anchor, note, passage) = match &target {
+    let (note, passage, context) = match &target {
         NoteTarget::Bookmark(id) => match app.marks.get(id) {
-            Some(b) => (b.anchor, b.note.clone(), b.passage.clone()),
+            Some(b) => {
+                let context = [b.speaker.as_deref(), b.section.as_deref()];
+                let context: Vec<&str> = context.into_iter().flatten().collect();
+                (b.note.clone(), b.passage.clone(), context.join(", "))
+            }
             None => return,
         },
-        NoteTarget::New(a) => (*a, String::new(), a.text(&app.doc).unwrap_or("").to_string()),
-    };
-    let context = match &target {
-        NoteTarget::Bookmark(id) => app
-            .marks
-            .get(id)
-            .map(|b| {
-                [b.speaker.clone(), b.section.clone()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default(),
-        NoteTarget::New(_) => app.context_of(&anchor),
+        NoteTarget::New(a) => {
+            (String::new(), a.text(&app.doc).unwrap_or("").to_string(), app.context_of(a))
+        }
     };
     let edit = LineEdit::with_text(&note).with_ambiguous(app.opts.ambiguous);
     app.note = Some(NoteEditor { edit, target, context, passage, from_list });
