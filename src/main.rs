@@ -93,8 +93,8 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         path: bool,
         /// Validate a configuration file (default: the one fangtan would use) and exit.
-        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
-        check: Option<PathBuf>,
+        #[arg(long, value_name = "PATH", num_args = 0..=1)]
+        check: Option<Option<PathBuf>>,
     },
     /// Print a document's bookmarks (Markdown, or JSON with --format json), or with --all
     /// every document that has bookmarks.
@@ -145,7 +145,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let input = cli.input.clone();
     if let Some(Command::Config { path, check }) = &cli.command {
-        return config_command(*path, check.as_deref(), input.config.as_deref());
+        let check = check.as_ref().map(Option::as_deref);
+        return config_command(*path, check, input.config.as_deref());
     }
     // A bad configuration stops everything before the terminal is touched.
     let config = Config::load(input.config.as_deref())?;
@@ -350,8 +351,13 @@ fn bookmarks_command(
     }
 }
 
-/// `fangtan config`, `fangtan config --path`, `fangtan config --check [PATH]`.
-fn config_command(path: bool, check: Option<&Path>, explicit: Option<&Path>) -> anyhow::Result<()> {
+/// `fangtan config`, `fangtan config --path`, `fangtan config --check [PATH]` (`check` is
+/// `Some(None)` without a path).
+fn config_command(
+    path: bool,
+    check: Option<Option<&Path>>,
+    explicit: Option<&Path>,
+) -> anyhow::Result<()> {
     if path {
         let mut out = String::new();
         if let Some(p) = explicit {
@@ -369,10 +375,9 @@ fn config_command(path: bool, check: Option<&Path>, explicit: Option<&Path>) -> 
         return print(&out);
     }
     if let Some(p) = check {
-        let target = if p.as_os_str().is_empty() {
-            explicit.map(Path::to_path_buf).or_else(config::user_file)
-        } else {
-            Some(p.to_path_buf())
+        let target = match p {
+            Some(p) => Some(p.to_path_buf()),
+            None => explicit.map(Path::to_path_buf).or_else(config::user_file),
         };
         return match target {
             Some(t) => {

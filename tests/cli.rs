@@ -73,6 +73,44 @@ fn a_bad_config_names_file_line_and_column() {
     fails_with(&o, "bad.toml:2:1");
 }
 
+/// Run with `XDG_CONFIG_HOME` and `HOME` set, as a user's shell would.
+fn run_in_home(args: &[&str], xdg: &std::path::Path, home: &std::path::Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("FANGTAN_DATA_DIR", std::env::temp_dir())
+        .env("XDG_CONFIG_HOME", xdg)
+        .env("HOME", home)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_config_in_xdg_config_home_is_found_checked_and_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xdg, home) = (dir.path().join("xdg"), dir.path().join("home"));
+    std::fs::create_dir_all(xdg.join("fangtan")).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    // Nothing there yet: the defaults, and `--check` without a path says so.
+    let o = run_in_home(&["config", "--check"], &xdg, &home);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no configuration file found"));
+
+    let file = xdg.join("fangtan").join("config.toml");
+    std::fs::write(&file, "[layout]\nmax_text_widht = 80\n").unwrap();
+    let o = run_in_home(&["config", "--path"], &xdg, &home);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains(&format!("using {}", file.display())), "{out}");
+    // `--check` without a path checks that file; any command refuses to start with it.
+    fails_with(&run_in_home(&["config", "--check"], &xdg, &home), "config.toml:2:1");
+    fails_with(&run_in_home(&["dump"], &xdg, &home), "config.toml:2:1");
+
+    std::fs::write(&file, "[layout]\nmax_text_width = 60\n").unwrap();
+    let o = run_in_home(&["config", "--check"], &xdg, &home);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), format!("{}: ok\n", file.display()));
+    let o = run_in_home(&["speakers"], &xdg, &home);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 #[test]
 fn stdin_and_format_override() {
     let o = run_stdin(
