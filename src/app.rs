@@ -130,10 +130,10 @@ pub struct Loading {
     /// Size of the file in bytes, for the status line; 0 when not known (standard input).
     pub bytes: u64,
     /// An action that needs the whole document (a jump past what is loaded, `G`, a
-    /// bookmark command): carried out once the document is indexed.
-    pub pending: Option<Action>,
-    /// The user moved while loading: do not resume at the saved position afterwards.
-    pub moved: bool,
+    /// bookmark command), with the reading position it was asked at: carried out once the
+    /// document is indexed, if the reader is still there (a bookmark asked for one
+    /// passage must not land on another).
+    pub pending: Option<(Action, Pos)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,7 +368,8 @@ impl App {
             self.focus_speaker = None;
         }
         if let Some(stored) = arrived.stored {
-            let resume = self.opts.resume && !loading.moved && loading.pending.is_none();
+            // A reader who moved while it loaded (keys or mouse) stays where they are.
+            let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
             self.restore(stored, resume);
         }
         if !arrived.warnings.is_empty() {
@@ -385,7 +386,11 @@ impl App {
         refresh_search(self);
         self.follow_outline();
         match loading.pending {
-            Some(a) => act(self, a),
+            Some((a, at)) if at == self.pos => act(self, a),
+            Some(_) => {
+                self.say("the reading position moved while the document loaded: not done");
+                Vec::new()
+            }
             None => Vec::new(),
         }
     }
@@ -735,14 +740,13 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             | Action::PrevBookmark
             | Action::CopyCitation
     );
-    if let Some(l) = app.loading.as_mut() {
-        if marks_action {
-            // Bookmarks are read from the store with the whole document.
-            l.pending = Some(a);
-            app.say("bookmarks open once the document is read: waiting");
-            return Vec::new();
-        }
-        l.moved = true;
+    if let Some(l) = app.loading.as_mut()
+        && marks_action
+    {
+        // Bookmarks are read from the store with the whole document.
+        l.pending = Some((a, app.pos));
+        app.say("bookmarks open once the document is read: waiting");
+        return Vec::new();
     }
     if app.note.is_some() {
         // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
@@ -1201,7 +1205,7 @@ fn match_step(app: &mut App, next: bool) {
 fn miss(app: &mut App, a: Action, text: String) {
     match app.loading.as_mut() {
         Some(l) => {
-            l.pending = Some(a);
+            l.pending = Some((a, app.pos));
             app.say("not indexed yet: will jump when the document is read");
         }
         None => app.say(text),

@@ -3,7 +3,7 @@
 //! before and after the whole arrives, and a search that counts in slices. Pure `update`,
 //! no terminal, no thread: the messages the loader thread would send are sent by hand.
 
-use fangtan::app::{App, Index, Indexed, Input, LineKind, Msg, update};
+use fangtan::app::{App, Index, Indexed, Input, LineKind, Mouse, Msg, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
@@ -121,6 +121,79 @@ fn the_reading_position_stays_when_the_whole_arrives() {
     let before = screen(&app);
     arrive(&mut app, &text);
     assert_eq!(screen(&app), before);
+}
+
+/// The whole document arrives with a store whose saved position is `at`'s paragraph.
+fn arrive_with_saved_position(app: &mut App, text: &str, at: &str) {
+    let doc = parse::parse(text.to_string(), &ParseOptions::default());
+    let item = (0..doc.items.len())
+        .find(|&i| doc.item_blocks(i).iter().any(|b| b.text.contains(at)))
+        .unwrap();
+    let anchor = fangtan::store::Anchor::at(&doc, item, 0);
+    let id = fangtan::store::DocId::new(std::path::Path::new("/x/archive.md"), &doc.text);
+    let mut marks = fangtan::store::Marks::new(id);
+    marks.set_position(&doc, anchor, 1);
+    let stored = fangtan::store::Loaded {
+        marks,
+        position: Some(anchor),
+        edited: false,
+        warnings: Vec::new(),
+    };
+    let index = Index::build(doc, &opts());
+    update(
+        app,
+        Msg::Indexed(Box::new(Indexed {
+            index,
+            stored: Some(stored),
+            warnings: Vec::new(),
+            took: Default::default(),
+        })),
+    );
+}
+
+#[test]
+fn the_saved_position_is_restored_only_for_a_reader_who_did_not_move_while_loading() {
+    let text = archive(200);
+    let resuming = ReaderOptions { resume: true, ..opts() };
+    // Untouched: the saved place, deep in the document.
+    let mut app = loading_app(&text, 3000);
+    app.opts = resuming.clone();
+    arrive_with_saved_position(&mut app, &text, "第150期的灯塔");
+    assert!(screen(&app).contains("第150期的灯塔"), "{}", screen(&app));
+    // Scrolled with the mouse wheel meanwhile: the reader stays where they scrolled to.
+    let mut app = loading_app(&text, 3000);
+    app.opts = resuming;
+    update(&mut app, Msg::Mouse(Mouse::WheelDown { col: 60, row: 10 }));
+    let before = screen(&app);
+    arrive_with_saved_position(&mut app, &text, "第150期的灯塔");
+    assert_eq!(screen(&app), before);
+}
+
+#[test]
+fn a_waiting_command_is_dropped_when_the_reader_moves_on_meanwhile() {
+    let text = archive(200);
+    // `G` waits; moving to the next section meanwhile means the reader changed their mind.
+    let mut app = loading_app(&text, 3000);
+    act(&mut app, Action::Bottom);
+    act(&mut app, Action::NextSection);
+    let before = screen(&app);
+    arrive(&mut app, &text);
+    assert_eq!(screen(&app), before, "not taken to the end");
+    assert!(app.message.clone().unwrap().contains("moved"), "{:?}", app.message);
+    // A bookmark asked for on one passage is not put on the passage read later.
+    let mut app = loading_app(&text, 3000);
+    act(&mut app, Action::ToggleBookmark);
+    for _ in 0..5 {
+        act(&mut app, Action::LineDown);
+    }
+    arrive(&mut app, &text);
+    assert!(app.marks.bookmarks.is_empty(), "{:?}", app.marks.bookmarks);
+    assert!(app.message.clone().unwrap().contains("moved"), "{:?}", app.message);
+    // Not moved: the waiting command is carried out.
+    let mut app = loading_app(&text, 3000);
+    act(&mut app, Action::Bottom);
+    arrive(&mut app, &text);
+    assert!(app.view.at_end);
 }
 
 #[test]
