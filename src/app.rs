@@ -204,6 +204,23 @@ impl SearchState {
     pub fn counting(&self) -> bool {
         self.scan.is_some()
     }
+
+    /// The matches in block `block` of body item `item`, as a range of `matches`. While
+    /// a count that wrapped goes on, `matches` holds two runs in document order (from the
+    /// item the search began in, then from the top); a block's matches lie in one.
+    pub fn block_matches(&self, item: usize, block: usize) -> std::ops::Range<usize> {
+        let n = self.matches.len();
+        let wrap = self.scan.as_ref().and_then(|s| s.wrap_at).unwrap_or(n).min(n);
+        for run in [0..wrap, wrap..n] {
+            let m = &self.matches[run.clone()];
+            let lo = run.start + m.partition_point(|m| (m.item, m.block) < (item, block));
+            let hi = run.start + m.partition_point(|m| (m.item, m.block) <= (item, block));
+            if lo < hi {
+                return lo..hi;
+            }
+        }
+        0..0
+    }
 }
 
 /// Bytes of text searched per slice: a few milliseconds of `memmem`.
@@ -1132,7 +1149,13 @@ fn search_slice(app: &mut App) -> bool {
             s.matches.rotate_left(w);
             s.current = s.current.map(|c| (c + n - w) % n.max(1));
         }
-        if s.matches.is_empty() && !s.editing {
+        if s.current.is_none() && !s.matches.is_empty() {
+            // Every match lies above the reading position in the item the search began
+            // in (scanned first, before the wrap): wrap around to the first.
+            s.current = Some(0);
+            let target = match_pos(&s.matches[0]);
+            app.jump_into(target);
+        } else if s.matches.is_empty() && !s.editing {
             let q = s.query().to_string();
             app.say(format!("not found: {q}"));
         }

@@ -447,8 +447,7 @@ fn draw_text_row(
     // Cut the row where a style run or a search match starts or ends.
     let (matches, current) = match &app.search {
         Some(s) => {
-            let lo = s.matches.partition_point(|m| (m.item, m.block) < (item, bi));
-            let hi = s.matches.partition_point(|m| (m.item, m.block) <= (item, bi));
+            let Range { start: lo, end: hi } = s.block_matches(item, bi);
             (&s.matches[lo..hi], s.current.and_then(|c| c.checked_sub(lo)).filter(|c| lo + c < hi))
         }
         None => (&[][..], None),

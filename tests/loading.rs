@@ -292,6 +292,39 @@ fn a_search_shows_the_first_match_at_once_and_counts_in_slices() {
 }
 
 /// One paragraph of about 600 KB without a line break.
+#[test]
+fn while_a_count_that_wrapped_goes_on_every_match_is_found_in_its_block() {
+    // The screen highlights a block's matches by looking them up; while the count runs
+    // from the reading position to the end and then from the top, they are in two runs.
+    let text = archive(300);
+    let doc = parse::parse(text, &ParseOptions::default());
+    let mut app = App::new(doc, opts());
+    app.search_slice = 2000;
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    for _ in 0..150 {
+        act(&mut app, Action::NextSection);
+    }
+    search(&mut app, "灯塔");
+    update(&mut app, Msg::Input(Input::Enter));
+    let (mut ticks, mut seen_wrapped) = (0, false);
+    while app.search.as_ref().unwrap().counting() {
+        update(&mut app, Msg::Tick);
+        ticks += 1;
+        assert!(ticks < 10_000, "the count ends");
+        let s = app.search.as_ref().unwrap();
+        seen_wrapped |= s.scan.as_ref().is_some_and(|scan| scan.wrap_at.is_some());
+        for (i, m) in s.matches.iter().enumerate() {
+            assert!(
+                s.block_matches(m.item, m.block).contains(&i),
+                "match {i} of {}",
+                s.matches.len()
+            );
+        }
+    }
+    assert!(seen_wrapped, "the count was seen after it wrapped");
+    assert_eq!(app.search.as_ref().unwrap().matches.len(), 600);
+}
+
 fn huge_paragraph() -> String {
     let mut s = String::from("# 一段长话\n\n");
     for i in 0..6000 {

@@ -243,6 +243,27 @@ fn search_is_incremental_case_insensitive_and_counts() {
 }
 
 #[test]
+fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
+    // The only match is at the start of a long turn, and the reader is further down in
+    // that turn: the search wraps around to it, as it would to any match above.
+    let long = "这段话很长，一直在讲终端里的阅读体验。".repeat(40);
+    let text = format!("# 长谈\n\n**阿青：** Zanzibar 是开头的词。{long}\n\n**Ming:** short.\n");
+    let doc = parse::parse(text, &ParseOptions::default());
+    let mut a = App::new(doc, ReaderOptions::default());
+    update(&mut a, Msg::Resize { width: 60, height: 12 });
+    for _ in 0..12 {
+        act(&mut a, Action::LineDown);
+    }
+    assert!(!screen_text(&a).contains("Zanzibar"), "the match is scrolled off");
+    assert!(screen_text(&a).contains("阅读体验"), "still inside the long turn");
+    search(&mut a, "zanzibar");
+    update(&mut a, Msg::Input(Input::Enter));
+    let s = a.search.as_ref().unwrap();
+    assert_eq!((s.current, s.matches.len()), (Some(0), 1));
+    assert!(screen_text(&a).contains("Zanzibar"), "{}", screen_text(&a));
+}
+
+#[test]
 fn the_search_prompt_edits_whole_characters_at_a_cursor() {
     let mut a = app();
     // `e` and a combining acute are one character on screen: one Backspace takes both.
