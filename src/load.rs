@@ -66,7 +66,7 @@ pub fn first_part_of(
     bytes.truncate(FIRST_PART);
     let cut = if is_utf16(&bytes) {
         bytes.len() & !1
-    } else if let Some(cut) = blank_line_cut(&bytes) {
+    } else if let Some(cut) = Cutter::new(false).scan(&bytes) {
         cut
     } else if let Some(i) = memchr::memrchr(b'\n', &bytes) {
         i + 1
@@ -195,6 +195,7 @@ fn read_parts(
     // Decided from the first bytes read (markers are ASCII in every encoding read in
     // parts), so that the first part is cut where that format allows.
     let mut format: Option<Format> = opts.format;
+    let mut cutter: Option<Cutter> = None;
     loop {
         // Only a pipe can be longer than its size said (a file was checked before).
         source::check_len(path, read_before + buf.len() as u64)?;
@@ -214,11 +215,18 @@ fn read_parts(
         } else if format.is_none() {
             format = Some(detect(&buf));
         }
-        let cut = match format {
+        if cutter.is_none() {
+            // Subtitles are read whole: a cue may continue the one before.
+            cutter = match format {
+                Some(Format::Markdown) => Some(Cutter::new(true)),
+                Some(Format::Plain) => Some(Cutter::new(false)),
+                _ => None,
+            };
+        }
+        let cut = match cutter.as_mut() {
             _ if eof => buf.len(),
-            Some(Format::Markdown) => heading_cut(&buf).unwrap_or(0),
-            Some(Format::Plain) => blank_line_cut(&buf).unwrap_or(0),
-            _ => 0,
+            Some(c) => c.scan(&buf).unwrap_or(0),
+            None => 0,
         };
         if cut == 0 {
             if eof {
@@ -233,6 +241,9 @@ fn read_parts(
             continue;
         }
         let rest = buf.split_off(cut);
+        if let Some(c) = cutter.as_mut() {
+            c.taken(cut);
+        }
         read_before += buf.len() as u64;
         let decoded = match source::decode(&buf, forced.as_deref(), path) {
             Ok(d) => Some(d),
@@ -257,31 +268,6 @@ fn read_parts(
     Ok((had_control_chars, hash.digest()))
 }
 
-/// Where to end a part: before the last Markdown heading (`#` at a line start after a blank
-/// line) that is not inside a fenced code block or an HTML comment. `None`: no such place.
-fn heading_cut(buf: &[u8]) -> Option<usize> {
-    let mut end = buf.len();
-    // A blank line then `#`, with LF or CRLF line ends: (where to search below next time,
-    // where the heading begins). Reverse searches are slow: CRLF only when there is a CR.
-    let cr = memchr::memchr(b'\r', buf).is_some();
-    let last = |end: usize| {
-        let lf = memchr::memmem::rfind(&buf[..end], b"\n\n#").map(|i| (i, i + 2));
-        let crlf = cr.then(|| memchr::memmem::rfind(&buf[..end], b"\n\r\n#")).flatten();
-        lf.max(crlf.map(|i| (i, i + 3)))
-    };
-    while let Some((i, at)) = last(end) {
-        let line_end = memchr::memchr(b'\n', &buf[at..]).map(|n| at + n).unwrap_or(buf.len());
-        let line = &buf[at..line_end];
-        let hashes = line.iter().take_while(|&&b| b == b'#').count();
-        let heading = hashes <= 6 && matches!(line.get(hashes), None | Some(b' ' | b'\t'));
-        if heading && !inside_block(&buf[..at]) {
-            return Some(at);
-        }
-        end = i;
-    }
-    None
-}
-
 /// The format of a document from its first bytes. UTF-8 is looked at in place (the buffer
 /// may end inside a character); other encodings through a lossy copy, whose markers are
 /// ASCII all the same.
@@ -297,48 +283,152 @@ fn detect(buf: &[u8]) -> Format {
     }
 }
 
-/// Where to end a plain-text part: after its last blank line. `None`: there is none.
-fn blank_line_cut(buf: &[u8]) -> Option<usize> {
-    let lf = memchr::memmem::rfind(buf, b"\n\n").map(|i| i + 2);
-    let crlf = memchr::memchr(b'\r', buf)
-        .and_then(|_| memchr::memmem::rfind(buf, b"\n\r\n"))
-        .map(|i| i + 3);
-    lf.max(crlf).filter(|&c| c < buf.len())
+/// Finds where a part may end, looking at each line once however often the buffer grows
+/// (a document with no place to cut is read whole, and must not be searched again on
+/// every refill). A Markdown part ends before a heading that follows a blank line outside
+/// fenced code and HTML comments, by the parser's own rules for those; a plain-text part
+/// after a blank line. Only whole lines are looked at: the last, maybe cut-off, line waits
+/// for more bytes.
+struct Cutter {
+    markdown: bool,
+    /// Bytes of the buffer looked at: whole lines up to here.
+    seen: usize,
+    /// The line before `seen` was blank.
+    after_blank: bool,
+    /// Inside a fenced code block: its fence byte and length.
+    fence: Option<(u8, usize)>,
+    /// Inside an HTML comment.
+    comment: bool,
+    /// The last place found to end a part at.
+    cut: Option<usize>,
 }
 
-/// Does the text before a cut leave a fenced code block or an HTML comment open? Counts
-/// fence lines (``` or ~~~ after at most three spaces; fences are rare, so only their
-/// occurrences are looked at); a heading inside a fence is code.
-fn inside_block(before: &[u8]) -> bool {
-    let at_line_start = |p: usize| {
-        let start = memchr::memrchr(b'\n', &before[..p]).map(|n| n + 1).unwrap_or(0);
-        p - start < 4 && before[start..p].iter().all(|&b| b == b' ')
-    };
-    let fences = [&b"```"[..], &b"~~~"[..]]
-        .iter()
-        .map(|f| memchr::memmem::find_iter(before, f).filter(|&p| at_line_start(p)).count())
-        .sum::<usize>();
-    // Most documents hold no comment: a forward search (much faster than a reverse one)
-    // says so, and only then is the last opening compared with the last closing.
-    let open_comment = memchr::memmem::find(before, b"<!--").is_some()
-        && match (memchr::memmem::rfind(before, b"<!--"), memchr::memmem::rfind(before, b"-->")) {
-            (Some(o), Some(c)) => o > c,
-            (Some(_), None) => true,
-            _ => false,
-        };
-    fences % 2 == 1 || open_comment
+impl Cutter {
+    fn new(markdown: bool) -> Cutter {
+        Cutter { markdown, seen: 0, after_blank: false, fence: None, comment: false, cut: None }
+    }
+
+    /// Look at the lines of `buf` not looked at yet; the last place to end a part at.
+    fn scan(&mut self, buf: &[u8]) -> Option<usize> {
+        while let Some(n) = memchr::memchr(b'\n', &buf[self.seen..]) {
+            let start = self.seen;
+            self.seen = start + n + 1;
+            let line = &buf[start..start + n];
+            self.line(start, line.strip_suffix(b"\r").unwrap_or(line));
+        }
+        self.cut
+    }
+
+    fn line(&mut self, start: usize, line: &[u8]) {
+        // ASCII blanks only: a line the parser might not call blank is never cut after.
+        let blank = line.iter().all(|&b| b == b' ' || b == b'\t');
+        if !self.markdown {
+            if self.after_blank && !blank {
+                self.cut = Some(start);
+            }
+        } else if self.comment {
+            self.comment = memchr::memmem::find(line, b"-->").is_none();
+        } else {
+            // Only lines that may open or close a block are read as text (markers are
+            // ASCII in every encoding read in parts; a line that is not UTF-8 is read
+            // lossily, its markers intact).
+            let first = line.iter().copied().find(|&b| b != b' ' && b != b'\t');
+            let special = match self.fence {
+                Some((c, _)) => memchr::memchr(c, line).is_some(),
+                None => matches!(first, Some(b'#' | b'`' | b'~' | b'<')),
+            };
+            if special {
+                let text = String::from_utf8_lossy(line);
+                let (col, off) = parse::markdown::indent(&text);
+                let t = &text[off..];
+                if let Some(f) = self.fence {
+                    if parse::markdown::closes_fence(&text, f) {
+                        self.fence = None;
+                    }
+                } else if col < 4 {
+                    if let Some(f) = parse::markdown::fence(t) {
+                        self.fence = Some(f);
+                    } else if t.starts_with("<!--") {
+                        self.comment = !text.contains("-->");
+                    } else if self.after_blank && is_heading(t) {
+                        self.cut = Some(start);
+                    }
+                }
+            }
+        }
+        self.after_blank = blank;
+    }
+
+    /// The first `n` bytes of the buffer were taken as a part: the last cut, or at the
+    /// end of the input everything, looked at or not.
+    fn taken(&mut self, n: usize) {
+        self.seen = self.seen.saturating_sub(n);
+        self.cut = None;
+    }
+}
+
+/// `#` to `######` then a space, a tab or the line's end.
+fn is_heading(t: &str) -> bool {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes) && matches!(t.as_bytes().get(hashes), None | Some(b' ' | b'\t'))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn cut(t: &[u8]) -> Option<usize> {
+        Cutter::new(true).scan(t)
+    }
+
     #[test]
-    fn cuts_before_the_last_heading_outside_code() {
+    fn cuts_before_the_last_heading_outside_code_and_comments() {
         let t = b"# T\n\npara\n\n## A\n\ntext\n\n```\n\n# not a heading\n```\n\nmore\n";
-        let cut = heading_cut(t).unwrap();
-        assert!(t[cut..].starts_with(b"## A"));
-        assert_eq!(heading_cut(b"no headings\n\nat all\n"), None);
-        assert_eq!(heading_cut(b"para\n\n#hashtag is not a heading\n"), None);
+        assert!(t[cut(t).unwrap()..].starts_with(b"## A"));
+        assert_eq!(cut(b"no headings\n\nat all\n"), None);
+        assert_eq!(cut(b"para\n\n#hashtag is not a heading\n"), None);
+        // A comment opened at a line start hides headings until it closes.
+        let t = b"a\n\n## A\n\n<!-- note\n\n## hidden\n-->\n\n## B\n\n<!--\n\n## hidden\n";
+        assert!(t[cut(t).unwrap()..].starts_with(b"## B"));
+        // `<!--` inside a sentence opens nothing, as for the parser.
+        let t = b"use <!-- to comment\n\n## C\n\nx\n";
+        assert!(t[cut(t).unwrap()..].starts_with(b"## C"));
+        // A fence closes only on as many fence bytes, alone; ```code``` opens none.
+        let t = b"````\n```\n\n# code\n````\n\n```inline```\n\n## D\n\ny\n";
+        assert!(t[cut(t).unwrap()..].starts_with(b"## D"));
+        // CRLF line ends; a heading on the last, unfinished line is not taken yet.
+        let t = b"a\r\n\r\n## E\r\n\r\nb\r\n\r\n## F";
+        assert!(t[cut(t).unwrap()..].starts_with(b"## E"));
+    }
+
+    #[test]
+    fn a_growing_buffer_is_read_on_from_where_it_was_left() {
+        let whole = b"x\n\n```\n\n# in code\n```\n\n## A\n\nmore\n\n## B\nend\n";
+        let mut c = Cutter::new(true);
+        // Fed a few bytes at a time, the fence opened in one piece holds in the next.
+        for end in (1..whole.len()).step_by(3) {
+            if let Some(at) = c.scan(&whole[..end]) {
+                assert!(whole[at..].starts_with(b"## "), "cut at {at}");
+            }
+        }
+        let at = c.scan(whole).unwrap();
+        assert!(whole[at..].starts_with(b"## B"));
+        // The part before the cut is taken: what is left goes on from the same state.
+        let mut rest = whole[at..].to_vec();
+        c.taken(at);
+        rest.extend_from_slice(b"\n## C\nlast\n");
+        assert!(rest[c.scan(&rest).unwrap()..].starts_with(b"## C"));
+    }
+
+    #[test]
+    fn plain_text_is_cut_after_a_blank_line() {
+        let t = b"Ann: one\nline two\n\nBo: three\n\n\nAnn: four\nfive\n";
+        assert!(t[Cutter::new(false).scan(t).unwrap()..].starts_with(b"Ann: four"));
+        assert_eq!(Cutter::new(false).scan(b"one\ntwo\nthree\n"), None);
+        // At the end of the input everything is taken, an unfinished last line too.
+        let mut c = Cutter::new(false);
+        assert_eq!(c.scan(b"a\n\nb"), None);
+        c.taken(4);
+        assert_eq!(c.scan(b""), None);
     }
 }

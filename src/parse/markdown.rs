@@ -72,7 +72,7 @@ fn line_at(text: &str, pos: usize) -> Option<(Range<usize>, usize)> {
 }
 
 /// Columns of leading indentation (tab = 4) and the byte offset of the first non-blank.
-fn indent(line: &str) -> (usize, usize) {
+pub(crate) fn indent(line: &str) -> (usize, usize) {
     let mut col = 0;
     for (i, b) in line.bytes().enumerate() {
         match b {
@@ -134,7 +134,8 @@ fn is_rule(t: &str) -> bool {
     n >= 3
 }
 
-fn fence(t: &str) -> Option<(u8, usize)> {
+/// An opening code fence at the start of `t` (indentation removed): its byte and length.
+pub(crate) fn fence(t: &str) -> Option<(u8, usize)> {
     let c = *t.as_bytes().first()?;
     if c != b'`' && c != b'~' {
         return None;
@@ -144,6 +145,13 @@ fn fence(t: &str) -> Option<(u8, usize)> {
         return None;
     }
     Some((c, n))
+}
+
+/// Does `line` close a code block opened by `fence` (as many fence bytes or more, alone)?
+pub(crate) fn closes_fence(line: &str, (c, n): (u8, usize)) -> bool {
+    let t = line.trim_start();
+    t.bytes().take_while(|&b| b == c).count() >= n
+        && t.trim_start_matches(c as char).trim().is_empty()
 }
 
 /// A list marker at the start of `t`: (marker as shown, bytes it takes incl. the space).
@@ -295,12 +303,9 @@ impl<'t> Scanner<'t> {
                 let mut end = lr.end;
                 self.pos = next;
                 while let Some((r, nx)) = line_at(text, self.pos) {
-                    let lt = text[r.clone()].trim_start();
                     self.pos = nx;
                     end = r.end;
-                    if lt.bytes().take_while(|&b| b == c).count() >= n
-                        && lt.trim_start_matches(c as char).trim().is_empty()
-                    {
+                    if closes_fence(&text[r.clone()], (c, n)) {
                         break;
                     }
                     lines.push(r);
