@@ -189,6 +189,7 @@ fn read_parts(
     let mut forced = encoding.map(str::to_string);
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
+    let mut blank = true;
     let mut first = true;
     // Source bytes read so far.
     let mut read_before = 0u64;
@@ -212,7 +213,8 @@ fn read_parts(
             // No safe byte to cut UTF-16 at: read it whole.
             file.read_to_end(&mut buf).map_err(io)?;
             eof = true;
-        } else if format.is_none() {
+        } else if format.is_none() && (eof || !buf.trim_ascii().is_empty()) {
+            // Not from blank lines alone: they say nothing of the format.
             format = Some(detect(&buf));
         }
         if cutter.is_none() {
@@ -245,18 +247,15 @@ fn read_parts(
             c.taken(cut);
         }
         read_before += buf.len() as u64;
-        let decoded = match source::decode(&buf, forced.as_deref(), path) {
-            Ok(d) => Some(d),
-            // A part of blank lines only: nothing to parse.
-            Err(SourceError::NoText { .. }) => None,
-            Err(e) => return Err(e),
-        };
+        // A part of blank lines only is parsed all the same: its bytes count for the
+        // source ranges and the hash of what follows.
+        let decoded = source::decode_part(&buf, forced.as_deref(), path)?;
         buf = rest;
         buf.reserve(part.saturating_sub(buf.len()));
-        let Some(decoded) = decoded else { continue };
         // Every later part is read as the first one was.
         forced.get_or_insert_with(|| decoded.encoding.to_string());
         had_control_chars |= decoded.had_control_chars;
+        blank &= decoded.text.trim().is_empty();
         hash.update(decoded.text.as_bytes());
         stage(Progress { stage: "parsing", done: Some(read_before) });
         first = false;
@@ -264,6 +263,9 @@ fn read_parts(
         if parser.send(Piece { format, text: decoded.text }).is_err() {
             break;
         }
+    }
+    if blank {
+        return Err(SourceError::NoText { path: path.to_path_buf() });
     }
     Ok((had_control_chars, hash.digest()))
 }

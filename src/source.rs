@@ -73,10 +73,17 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// cache: the text is held once, never as bytes plus a copy. Anything else goes through
 /// detection on the whole bytes.
 pub fn read(path: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin { PathBuf::from(STDIN_NAME) } else { path.to_path_buf() };
+    nonblank(read_any(path, &name, encoding)?, &name)
+}
+
+/// [`read`], blank text included.
+fn read_any(path: &Path, name: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError> {
     // Look the encoding up first so a typo is reported before a long read.
     let forced = lookup(encoding)?;
     let stdin = path.as_os_str() == "-";
-    let name = if stdin { PathBuf::from(STDIN_NAME) } else { path.to_path_buf() };
+    let name = name.to_path_buf();
     let io = |err| SourceError::Io { path: name.clone(), err };
     if stdin {
         // Standard input cannot be read twice, so detection gets the bytes whole.
@@ -110,6 +117,15 @@ pub fn read(path: &Path, encoding: Option<&str>) -> Result<Decoded, SourceError>
 
 /// Decode bytes already in memory; `name` is used in error messages.
 pub fn decode(bytes: &[u8], encoding: Option<&str>, name: &Path) -> Result<Decoded, SourceError> {
+    nonblank(decode_part(bytes, encoding, name)?, name)
+}
+
+/// [`decode`] a part of a longer text, which may be blank (its bytes still count).
+pub fn decode_part(
+    bytes: &[u8],
+    encoding: Option<&str>,
+    name: &Path,
+) -> Result<Decoded, SourceError> {
     let forced = lookup(encoding)?;
     if forced.is_none() {
         let mut reader = bytes;
@@ -240,15 +256,20 @@ fn char_boundary_before_end(b: &[u8]) -> usize {
     b.len()
 }
 
+/// An empty or whitespace-only text is no document.
+fn nonblank(d: Decoded, name: &Path) -> Result<Decoded, SourceError> {
+    match d.text.trim().is_empty() {
+        true => Err(SourceError::NoText { path: name.to_path_buf() }),
+        false => Ok(d),
+    }
+}
+
 fn finish(
     text: String,
     encoding: &'static str,
     had_control_chars: bool,
     name: &Path,
 ) -> Result<Decoded, SourceError> {
-    if text.trim().is_empty() {
-        return Err(SourceError::NoText { path: name.to_path_buf() });
-    }
     // Decoding may lengthen a text (GB18030 to UTF-8, control characters to stand-ins).
     check_len(name, text.len() as u64)?;
     Ok(Decoded { text, encoding, had_control_chars })

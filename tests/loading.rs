@@ -8,6 +8,9 @@ use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
 
+#[path = "support/doc.rs"]
+mod support;
+
 /// `n` numbered sessions, each a heading and three turns; the word 灯塔 once per session.
 fn archive(n: usize) -> String {
     let mut s = String::from("# 夜谈合集\n\n");
@@ -407,6 +410,7 @@ fn reading_in_parts_gives_the_same_tree_as_reading_whole() {
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
         assert!(json == expected_json, "parts of {part} bytes: {first_diff:?}");
+        assert_same_tree(&doc, &expected, &format!("parts of {part} bytes"));
         assert_eq!(doc.text_hash(), expected.text_hash());
         assert!(doc.had_control_chars);
         assert_eq!(stages, ["reading", "parsing"]);
@@ -486,6 +490,14 @@ fn a_huge_paragraph_has_its_reading_time_counted_in_many_slices() {
 }
 
 /// Reading in parts against reading whole, for a text written to a file.
+/// Items, blocks (kinds, markers, targets, runs) and source ranges all equal.
+fn assert_same_tree(doc: &fangtan::doc::Document, expected: &fangtan::doc::Document, what: &str) {
+    let (got, want) = (support::tree(doc), support::tree(expected));
+    let first_diff = got.iter().zip(&want).find(|(a, b)| a != b);
+    assert_eq!(got.len(), want.len(), "{what}: {first_diff:?}");
+    assert!(first_diff.is_none(), "{what}: {first_diff:?}");
+}
+
 fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
@@ -500,6 +512,8 @@ fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
         let json = fangtan::dump::json(&doc);
         let first_diff = json.lines().zip(expected_json.lines()).find(|(a, b)| a != b);
         assert!(json == expected_json, "{name}, parts of {part} bytes: {first_diff:?}");
+        assert_same_tree(&doc, &expected, &format!("{name}, parts of {part} bytes"));
+        assert_eq!(doc.text_hash(), expected.text_hash(), "{name}");
         assert!(doc.turns.len() > 10, "{name}: {} turns", doc.turns.len());
     }
 }
@@ -556,6 +570,34 @@ fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
         plain.push_str(&format!("Ming: answer {i}, in\ntwo lines.\n\n"));
     }
     assert_parts_match_whole("talk.txt", &plain, &[3000, 20_000]);
+    // A part may hold nothing but blank lines: its bytes still count for what follows.
+    // A part may hold nothing but blank lines (here the first: the file opens with 500 of
+    // them, and the first place to cut is the heading after them): its bytes still count
+    // for the source ranges and the hash of what follows.
+    let mut padded = "\n".repeat(500);
+    for i in 0..30 {
+        let q = "问题".repeat(30);
+        padded.push_str(&format!("## 第{i}节\n\n**阿青：** {q}\n\n**Ming:** answer {i}.\n\n"));
+    }
+    assert_parts_match_whole("padded.md", &padded, &[100]);
+    // Blank lines alone are still no text.
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("blank.md");
+    std::fs::write(&blank, " \n\n\t\n".repeat(1000)).unwrap();
+    let read =
+        fangtan::load::whole_in_parts(&blank, None, &ParseOptions::default(), 100, &mut |_| {});
+    assert!(matches!(read, Err(fangtan::source::SourceError::NoText { .. })), "{read:?}");
+    // A `<!--` in a sentence opens no comment; one at a line start hides headings.
+    let mut md = String::from("# 档案\n\n用 <!-- 开头的话不是注释。\n\n");
+    for i in 0..60 {
+        md.push_str(&format!(
+            "## 第{i}期\n\n**阿青：** 第{i}个问题。\n\n**Ming:** answer {i}.\n\n"
+        ));
+        if i % 20 == 7 {
+            md.push_str("<!-- 编辑备注\n\n## 这不是标题\n-->\n\n");
+        }
+    }
+    assert_parts_match_whole("comments.md", &md, &[300, 2000]);
     // Markdown with CRLF line ends still parts at headings.
     let crlf = nested_archive().replace('\n', "\r\n");
     assert_parts_match_whole("crlf.md", &crlf, &[500, 4000]);

@@ -26,3 +26,36 @@ pub fn turn_texts(doc: &Document, turn: usize) -> Vec<&str> {
 pub fn all_blocks(doc: &Document) -> Vec<Block<'_>> {
     (0..doc.items.len()).flat_map(|i| doc.item_blocks(i)).collect()
 }
+
+/// The whole tree, one line per body item and per block: kind, list marker, image target,
+/// text, inline runs and source range. Two documents read differently (whole, in parts)
+/// are the same tree when these are equal; `dump` leaves out most of it.
+pub fn tree(doc: &Document) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, item) in doc.items.iter().enumerate() {
+        out.push(match *item {
+            fangtan::doc::Item::Heading(s) => {
+                let s = &doc.sections[s as usize];
+                format!("heading {} {:?} {:?}", s.level, s.title, s.src)
+            }
+            fangtan::doc::Item::Turn(t) => {
+                let t = &doc.turns[t as usize];
+                let who = &doc.speakers[t.speaker()].name;
+                format!("turn {who} {:?} {:?} {:?}", t.start_ms(), t.src, t.label_src)
+            }
+            fangtan::doc::Item::Block(_) => "block".to_string(),
+        });
+        for b in doc.item_blocks(i) {
+            out.push(format!(
+                "  {:?} {:?} {:?} {:?} {:?} {:?}",
+                b.kind,
+                b.marker(),
+                b.url(),
+                b.text,
+                b.runs,
+                b.src
+            ));
+        }
+    }
+    out
+}
