@@ -164,6 +164,9 @@ pub fn whole_from(
     })
 }
 
+/// What [`source`] calls UTF-8.
+const UTF8: &str = "UTF-8";
+
 /// One decoded part, and the document's format (decided before the first part was cut).
 struct Piece {
     format: Option<Format>,
@@ -249,11 +252,22 @@ fn read_parts(
         read_before += buf.len() as u64;
         // A part of blank lines only is parsed all the same: its bytes count for the
         // source ranges and the hash of what follows.
-        let decoded = source::decode_part(&buf, forced.as_deref(), path)?;
+        let decoded = match forced.as_deref() {
+            // UTF-8 so far: the fast reader (a forced encoding takes the slow general
+            // path), held to UTF-8 should a part on its own look like something else.
+            Some(UTF8) => match source::decode_part(&buf, None, path)? {
+                d if d.encoding == UTF8 => d,
+                _ => source::decode_part(&buf, Some(UTF8), path)?,
+            },
+            other => source::decode_part(&buf, other, path)?,
+        };
+        // The parts after are read as this one was, once it showed its encoding: plain
+        // ASCII (or blank lines) fits any, and a later GBK part must still be found GBK.
+        if forced.is_none() && (decoded.encoding != UTF8 || !buf.is_ascii()) {
+            forced = Some(decoded.encoding.to_string());
+        }
         buf = rest;
         buf.reserve(part.saturating_sub(buf.len()));
-        // Every later part is read as the first one was.
-        forced.get_or_insert_with(|| decoded.encoding.to_string());
         had_control_chars |= decoded.had_control_chars;
         blank &= decoded.text.trim().is_empty();
         hash.update(decoded.text.as_bytes());

@@ -499,9 +499,13 @@ fn assert_same_tree(doc: &fangtan::doc::Document, expected: &fangtan::doc::Docum
 }
 
 fn assert_parts_match_whole(name: &str, text: &str, parts: &[usize]) {
+    assert_bytes_in_parts_match_whole(name, text.as_bytes(), parts);
+}
+
+fn assert_bytes_in_parts_match_whole(name: &str, bytes: &[u8], parts: &[usize]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, bytes).unwrap();
     let opts = ParseOptions::default();
     let whole = fangtan::source::read(&path, None).unwrap();
     let mut expected = parse::parse(whole.text, &opts);
@@ -580,6 +584,16 @@ fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
         padded.push_str(&format!("## 第{i}节\n\n**阿青：** {q}\n\n**Ming:** answer {i}.\n\n"));
     }
     assert_parts_match_whole("padded.md", &padded, &[100]);
+    // GBK after a first part of plain ASCII: found GBK, as reading whole finds it.
+    let mut gbk = b"# Archive\n\n".to_vec();
+    for i in 0..40 {
+        gbk.extend_from_slice(format!("## Part {i}\n\n**Ann:** plain words.\n\n").as_bytes());
+    }
+    for i in 0..40 {
+        let section = format!("## 第{i}节\n\n**阿青：** 第{i}个问题。\n\n**Ming:** 好的。\n\n");
+        gbk.extend_from_slice(&encoding_rs::GB18030.encode(&section).0);
+    }
+    assert_bytes_in_parts_match_whole("gbk.md", &gbk, &[300]);
     // Blank lines alone are still no text.
     let dir = tempfile::tempdir().unwrap();
     let blank = dir.path().join("blank.md");
