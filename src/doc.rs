@@ -25,12 +25,6 @@ impl Span {
     pub fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
-    pub fn len(self) -> usize {
-        (self.end - self.start) as usize
-    }
-    pub fn is_empty(self) -> bool {
-        self.end <= self.start
-    }
 }
 
 impl From<Range<usize>> for Span {
@@ -162,7 +156,7 @@ pub struct Turn {
 const OWN_TEXT: usize = 64 * 1024;
 
 /// "None" in a 32-bit field.
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// An index or time in 32 bits; larger values (over 4 billion turns, or a start time past
 /// 1,193 hours) are held as the largest that fits.
@@ -170,7 +164,8 @@ pub fn narrow(x: usize) -> u32 {
     u32::try_from(x).unwrap_or(NONE - 1)
 }
 
-fn widen(x: u32) -> Option<usize> {
+/// A 32-bit field back to an index: `None` for [`NONE`].
+pub(crate) fn widen(x: u32) -> Option<usize> {
     (x != NONE).then_some(x as usize)
 }
 
@@ -315,9 +310,6 @@ impl<'a> Blocks<'a> {
     }
     pub fn first(&self) -> Option<Block<'a>> {
         self.get(0)
-    }
-    pub fn last(&self) -> Option<Block<'a>> {
-        self.len().checked_sub(1).and_then(|i| self.get(i))
     }
     pub fn iter(&self) -> BlockIter<'a> {
         BlockIter { doc: self.doc, stored: self.stored.iter() }

@@ -87,7 +87,11 @@ impl Parts {
     /// Parse the next part (a Markdown document), or hold it (other formats).
     pub fn push(&mut self, part: String) {
         if let Some(h) = self.held.as_mut() {
-            h.push_str(&part);
+            // Subtitles arrive in one piece (`load` never cuts them): taken, not copied.
+            match h.is_empty() {
+                true => *h = part,
+                false => h.push_str(&part),
+            }
             return;
         }
         self.b.base = self.b.consumed;
@@ -252,7 +256,7 @@ impl Builder {
         let turn = self.doc.new_turn(speaker, start_ms, section, self.doc.items.len(), label_src);
         self.doc.turns.push(turn);
         self.doc.items.push(Item::Turn(narrow(index)));
-        self.doc.speakers[speaker].turns.push(u32::try_from(index).unwrap_or(u32::MAX));
+        self.doc.speakers[speaker].turns.push(narrow(index));
         if let Some(s) = section {
             // The innermost open section is the newest one, whose range began at its
             // heading: only the end moves.
@@ -275,7 +279,7 @@ impl Builder {
             Some(t) => {
                 self.doc.extend_turn(t);
                 let turn = &mut self.doc.turns[t];
-                turn.src.end = turn.src.end.max(u32::try_from(end).unwrap_or(u32::MAX));
+                turn.src.end = turn.src.end.max(narrow(end));
             }
             None => self.doc.items.push(Item::Block(narrow(index))),
         }
@@ -302,10 +306,14 @@ impl Builder {
     pub fn finish(mut self) -> Document {
         self.doc.number_quotes();
         self.doc.shrink_arenas();
-        // Lists that grew by doubling give back what they will not use.
+        // Lists that grew by doubling, or were reserved from a parser's upper bound, give
+        // back what they will not use.
         for s in &mut self.doc.speakers {
             s.turns.shrink_to_fit();
         }
+        self.doc.turns.shrink_to_fit();
+        self.doc.items.shrink_to_fit();
+        self.doc.sections.shrink_to_fit();
         self.doc
     }
 }

@@ -550,7 +550,7 @@ fn sample_title_meta_and_sections() {
         "本期节目录制于 2026 年 2 月，文字稿经三位嘉宾确认，为便于阅读略有删节。"
     );
     let last = doc.turn_blocks(doc.turns.len() - 1);
-    assert_eq!(last.last().unwrap().kind, BlockKind::Rule);
+    assert_eq!(last.iter().next_back().unwrap().kind, BlockKind::Rule);
 }
 
 #[test]
@@ -856,4 +856,15 @@ proptest! {
             prop_assert!(shown.contains(c), "{c:?} of {s:?} missing from {shown:?}");
         }
     }
+}
+
+#[test]
+fn a_line_a_user_label_pattern_matches_is_a_turn_even_where_metadata_may_stand() {
+    // `[speakers] labels`: right after the title, where `key: value` lines are metadata.
+    // `JH：…` used once would be a `key：value` line; the user's pattern says it is a label.
+    let pattern = regex::Regex::new(r"^(?:(?P<name>[A-Z]{2,3})：)").unwrap();
+    let opts = ParseOptions { labels: vec![pattern], ..ParseOptions::default() };
+    let doc = parse("# 访谈\n\nJH：我们先从芯片说起。\n\n正文在这里。\n".into(), &opts);
+    assert!(doc.meta.is_empty(), "{:?}", doc.meta);
+    assert_eq!(turn_speakers(&doc), ["JH"]);
 }

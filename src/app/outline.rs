@@ -1,7 +1,7 @@
 //! The outline as data: sections as a tree with their turns under them, one entry each,
 //! built once at load.
 
-use crate::doc::{Document, Item};
+use crate::doc::{Document, Item, NONE, narrow, widen};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -21,14 +21,8 @@ pub struct Entry {
 }
 
 /// No index (indices of a document fit in 32 bits: 4 billion turns).
-const NONE: u32 = u32::MAX;
-
 fn pack(i: Option<usize>) -> u32 {
-    i.and_then(|i| u32::try_from(i).ok()).unwrap_or(NONE)
-}
-
-fn unpack(i: u32) -> Option<usize> {
-    (i != NONE).then_some(i as usize)
+    i.map_or(NONE, narrow)
 }
 
 impl Entry {
@@ -52,7 +46,7 @@ impl Entry {
 
     /// The entry of the enclosing section.
     pub fn parent(&self) -> Option<usize> {
-        unpack(self.parent)
+        widen(self.parent)
     }
 }
 
@@ -77,12 +71,12 @@ impl ItemInfo {
 
     /// Innermost section the item is in.
     pub fn section(&self) -> Option<usize> {
-        unpack(self.section)
+        widen(self.section)
     }
 
     /// Outline entry that stands for this item (its own, or the one before it).
     pub fn entry(&self) -> Option<usize> {
-        unpack(self.entry)
+        widen(self.entry)
     }
 }
 

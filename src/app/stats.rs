@@ -35,14 +35,8 @@ fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
-/// (CJK chars, Latin words) in a text.
-pub fn count(text: &str) -> (usize, usize) {
-    let (cjk, words, _) = count_from(text, false);
-    (cjk, words)
-}
-
-/// [`count`] of a text that may continue one counted before (`in_word`: it ended inside a
-/// word); also says whether this one ends inside a word.
+/// (CJK chars, Latin words) in a text that may continue one counted before (`in_word`: it
+/// ended inside a word); also says whether this one ends inside a word.
 fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
     let (mut cjk, mut words, mut in_word) = (0, 0, in_word);
     for c in text.chars() {

@@ -608,12 +608,9 @@ fn paragraph(
     if ctx.in_preamble && b.has_title() && !b.body_started() && !lines.is_empty() {
         let metas: Option<Vec<_>> = lines
             .iter()
-            .map(|l| {
-                let s = &text[l.clone()];
-                let is_label = label::bold_label(s).is_some()
-                    || label::plain_label(s)
-                        .is_some_and(|x| known.get(&s[x.name]).copied().unwrap_or(0) >= 2);
-                if is_label { None } else { meta_line(text, l) }
+            .map(|l| match find_label(text, l, known, patterns) {
+                Some(_) => None,
+                None => meta_line(text, l),
             })
             .collect();
         if let Some(metas) = metas {
