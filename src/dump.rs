@@ -7,8 +7,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::doc::{BlockKind, Document, Item};
-use crate::width::{AmbiguousWidth, str_width, truncate};
-use unicode_segmentation::UnicodeSegmentation;
+use crate::width::{AmbiguousWidth, first_words, str_width};
 
 #[derive(Serialize)]
 struct DumpDoc<'a> {
@@ -133,28 +132,9 @@ pub fn json(doc: &Document) -> String {
     s
 }
 
-/// The first `cells` cells' worth of a text, on one line (each run of whitespace, such as a
-/// code block's line breaks, one space), with `…` when cut.
-pub fn first_words(text: &str, cells: usize) -> String {
-    let mut flat = String::new();
-    for word in text.split_whitespace() {
-        if !flat.is_empty() {
-            flat.push(' ');
-        }
-        // A preview of a 10 MB paragraph copies only what can show: a grapheme is at least
-        // one cell wide (but for a lone mark), so `cells + 1` of them overflow it.
-        let end = word.grapheme_indices(true).nth(cells + 1).map_or(word.len(), |(i, _)| i);
-        flat.push_str(&word[..end]);
-        if str_width(&flat, AmbiguousWidth::Narrow) > cells {
-            break;
-        }
-    }
-    truncate(&flat, cells, AmbiguousWidth::Narrow)
-}
-
 fn turn_preview(doc: &Document, t: usize) -> String {
     let text = doc.turn_blocks(t).iter().find(|b| !b.text.is_empty()).map_or("", |b| b.text);
-    first_words(text, 40)
+    first_words(text, 40, AmbiguousWidth::Narrow)
 }
 
 /// `fangtan outline`: sections and turns as an indented tree.
@@ -247,34 +227,4 @@ pub fn quotes(doc: &Document) -> String {
         out.push('\n');
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_words;
-
-    #[test]
-    fn a_preview_cuts_between_graphemes_and_counts_their_cells() {
-        // A coder emoji is one cluster of two cells, not two emoji and a joiner.
-        assert_eq!(first_words("👩‍💻 写代码", 20), "👩‍💻 写代码");
-        assert_eq!(first_words("👩‍💻👩‍💻👩‍💻", 5), "👩‍💻👩‍💻…");
-        // An accent written as a combining mark stays on its letter.
-        assert_eq!(first_words("cafe\u{301}s", 5), "cafe\u{301}s");
-        assert_eq!(first_words("cafe\u{301}s", 4), "caf…");
-        // A text that fits exactly is whole; one cell more is cut with room for `…`.
-        assert_eq!(first_words("你好世界", 8), "你好世界");
-        assert_eq!(first_words("你好世界啊", 8), "你好世…");
-    }
-
-    #[test]
-    fn a_preview_is_one_line() {
-        assert_eq!(first_words("fn main() {\n    let x = 1;\n}", 40), "fn main() { let x = 1; }");
-        assert_eq!(first_words("  indented\tand\r\nbroken  ", 40), "indented and broken");
-    }
-
-    #[test]
-    fn a_preview_of_a_huge_paragraph_reads_only_its_start() {
-        let huge = "长".repeat(5_000_000);
-        assert_eq!(first_words(&huge, 10), "长长长长…");
-    }
 }

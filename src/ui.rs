@@ -15,7 +15,7 @@ use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
 use crate::app::stats::format_left;
 use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, help_area};
 use crate::doc::{Block, BlockKind, Style as Inline};
-use crate::width::{AmbiguousWidth, grapheme_width, str_width, truncate};
+use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
 /// Colours, in one place so configuration can feed them later.
 #[derive(Debug, Clone)]
@@ -710,10 +710,6 @@ fn framed(buf: &mut Buffer, a: Area, title: &str, border: Style, amb: AmbiguousW
 }
 
 /// One line of a paragraph for a list: line breaks and runs of spaces folded.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
     let Some(list) = &app.list else { return };
     let amb = app.opts.ambiguous;
@@ -753,8 +749,8 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
         if let Some(s) = b.section.as_deref() {
             head.push(s);
         }
-        let head = one_line(&head.join(" · "));
         let room = w.saturating_sub(date_w + 2);
+        let head = first_words(&head.join(" · "), room.saturating_sub(2), amb);
         let speaker = b
             .speaker
             .as_deref()
@@ -764,28 +760,24 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             None => bg.fg(theme.heading).add_modifier(Modifier::BOLD),
         };
         let x = put(buf, inner.x + 1, y, end, MARK, bg.fg(theme.quote), amb);
-        put(buf, x + 1, y, end, &truncate(&head, room.saturating_sub(2), amb), hs, amb);
+        put(buf, x + 1, y, end, &head, hs, amb);
         if date_w + 4 <= w {
             put(buf, end - date_w as u16, y, end, &date, bg.fg(theme.dim), amb);
         }
         // The passage's first words.
-        let mut words = one_line(&b.passage);
-        if b.orphaned {
-            words = format!("(not in the current text) {words}");
-        }
-        put(buf, inner.x + 3, y + 1, end, &truncate(&words, w.saturating_sub(3), amb), bg, amb);
+        let words = match b.orphaned {
+            true => first_words(
+                &format!("(not in the current text) {}", b.passage),
+                w.saturating_sub(3),
+                amb,
+            ),
+            false => first_words(&b.passage, w.saturating_sub(3), amb),
+        };
+        put(buf, inner.x + 3, y + 1, end, &words, bg, amb);
         // The note.
         if y + 2 < hint_y && !b.note.is_empty() {
-            let note = format!("✎ {}", one_line(&b.note));
-            put(
-                buf,
-                inner.x + 3,
-                y + 2,
-                end,
-                &truncate(&note, w.saturating_sub(3), amb),
-                bg.fg(theme.quote),
-                amb,
-            );
+            let note = first_words(&format!("✎ {}", b.note), w.saturating_sub(3), amb);
+            put(buf, inner.x + 3, y + 2, end, &note, bg.fg(theme.quote), amb);
         }
     }
     let mut hint = "j/k move · d delete · e note".to_string();
@@ -821,14 +813,13 @@ fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
     let title = if n.context.is_empty() {
         " Note ".to_string()
     } else {
-        format!(" Note · {} ", one_line(&n.context))
+        format!(" Note · {} ", first_words(&n.context, usize::from(a.width), amb))
     };
     let inner = framed(buf, a, &title, border, amb);
     let end = inner.x + inner.width;
     let dim = Style::default().fg(theme.dim);
     if fy > inner.y {
-        let words = one_line(&n.passage);
-        put(buf, inner.x, inner.y, end, &truncate(&words, fw, amb), dim, amb);
+        put(buf, inner.x, inner.y, end, &first_words(&n.passage, fw, amb), dim, amb);
     }
     let (text, col) = n.edit.visible(fw);
     let field = Style::default().bg(theme.selection_bg);

@@ -113,6 +113,25 @@ pub fn truncate(text: &str, width: usize, amb: AmbiguousWidth) -> String {
     text.to_string()
 }
 
+/// The first `cells` cells' worth of a text, on one line (each run of whitespace, such as a
+/// code block's line breaks, one space), with `…` when cut.
+pub fn first_words(text: &str, cells: usize, amb: AmbiguousWidth) -> String {
+    let mut flat = String::new();
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+        }
+        // A preview of a 10 MB paragraph copies only what can show: a grapheme is at least
+        // one cell wide (but for a lone mark), so `cells + 1` of them overflow it.
+        let end = word.grapheme_indices(true).nth(cells + 1).map_or(word.len(), |(i, _)| i);
+        flat.push_str(&word[..end]);
+        if str_width(&flat, amb) > cells {
+            break;
+        }
+    }
+    truncate(&flat, cells, amb)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +162,33 @@ mod tests {
         assert_eq!(str_width("🇨🇳", Narrow), 2);
         assert_eq!(str_width("\u{200b}", Narrow), 0);
         assert_eq!(str_width("한국", Narrow), 4);
+    }
+
+    #[test]
+    fn a_preview_cuts_between_graphemes_and_counts_their_cells() {
+        // A coder emoji is one cluster of two cells, not two emoji and a joiner.
+        assert_eq!(first_words("👩‍💻 写代码", 20, Narrow), "👩‍💻 写代码");
+        assert_eq!(first_words("👩‍💻👩‍💻👩‍💻", 5, Narrow), "👩‍💻👩‍💻…");
+        // An accent written as a combining mark stays on its letter.
+        assert_eq!(first_words("cafe\u{301}s", 5, Narrow), "cafe\u{301}s");
+        assert_eq!(first_words("cafe\u{301}s", 4, Narrow), "caf…");
+        // A text that fits exactly is whole; one cell more is cut with room for `…`.
+        assert_eq!(first_words("你好世界", 8, Narrow), "你好世界");
+        assert_eq!(first_words("你好世界啊", 8, Narrow), "你好世…");
+    }
+
+    #[test]
+    fn a_preview_is_one_line() {
+        assert_eq!(
+            first_words("fn main() {\n    let x = 1;\n}", 40, Narrow),
+            "fn main() { let x = 1; }"
+        );
+        assert_eq!(first_words("  indented\tand\r\nbroken  ", 40, Narrow), "indented and broken");
+    }
+
+    #[test]
+    fn a_preview_of_a_huge_paragraph_reads_only_its_start() {
+        let huge = "长".repeat(5_000_000);
+        assert_eq!(first_words(&huge, 10, Narrow), "长长长长…");
     }
 }

@@ -275,7 +275,10 @@ fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
             None => return,
         },
         NoteTarget::New(a) => {
-            (String::new(), a.text(&app.doc).unwrap_or("").to_string(), app.context_of(a))
+            // Shown as its first words on every frame: a huge paragraph is not copied whole.
+            let passage =
+                store::marks::cut(a.text(&app.doc).unwrap_or(""), store::marks::PASSAGE_MAX);
+            (String::new(), passage, app.context_of(a))
         }
     };
     let edit = LineEdit::with_text(&note).with_ambiguous(app.opts.ambiguous);

@@ -86,7 +86,8 @@ fn new_id(now: i64) -> String {
     format!("{now:x}-{:x}-{nanos:x}-{n:x}", std::process::id())
 }
 
-fn cut(s: &str, max: usize) -> String {
+/// At most `max` bytes of `s`, cut at a character boundary.
+pub(crate) fn cut(s: &str, max: usize) -> String {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
