@@ -146,12 +146,15 @@ pub fn hash_text_digest(digest: u64) -> String {
 }
 
 /// Whether a stored text hash is that of `text`; `current` is `text_hash(text)`. Older
-/// stores hold FNV-1a, computed only for them.
-pub fn same_text(stored: &str, current: &str, text: &str) -> bool {
+/// stores hold FNV-1a, computed only for them; `None` when that cannot be told (a big
+/// file is not held as source text, only its XXH3 hash is).
+pub fn same_text(stored: &str, current: &str, text: &str) -> Option<bool> {
     if stored.starts_with("xxh3:") {
-        stored == current
+        Some(stored == current)
+    } else if text.is_empty() && current != text_hash("") {
+        None
     } else {
-        stored == hash_hex(text.as_bytes())
+        Some(stored == hash_hex(text.as_bytes()))
     }
 }
 

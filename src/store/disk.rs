@@ -118,16 +118,19 @@ impl Store {
                 return Ok(Loaded { warnings, ..Loaded::empty(id) });
             }
         };
-        let edited = !super::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
-        // Same text: the anchors hold, unless this build parses the file into other
-        // paragraphs than the one that saved them did. An index then points at another
-        // paragraph (or none), and its fingerprint tells.
-        let stale = !edited
+        let same = super::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
+        // Same text (or not known: an old store of a big file): the anchors hold, unless
+        // this build parses the file into other paragraphs than the one that saved them
+        // did. An index then points at another paragraph (or none), and its fingerprint
+        // tells.
+        let stale = same != Some(false)
             && (marks
                 .bookmarks
                 .iter()
                 .any(|b| !b.orphaned && !b.fingerprint.holds(doc, &b.anchor))
                 || marks.position.as_ref().is_some_and(|p| !p.fingerprint.holds(doc, &p.anchor)));
+        // Not known: a paragraph that moved is taken for an edit.
+        let edited = same.map_or(stale, |same| !same);
         let position = match edited || stale {
             true => marks.reanchor(doc, id),
             false => marks.position_in(doc),
@@ -150,7 +153,8 @@ impl Store {
         match read_locked(&path)? {
             OnDisk::Missing => {}
             OnDisk::Found(mut theirs) => {
-                if !super::same_text(&theirs.doc.text_hash, &marks.doc.text_hash, &doc.text) {
+                let same = super::same_text(&theirs.doc.text_hash, &marks.doc.text_hash, &doc.text);
+                if same != Some(true) {
                     let id = marks.doc.clone();
                     theirs.reanchor(doc, &id);
                 }
