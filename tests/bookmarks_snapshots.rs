@@ -70,10 +70,21 @@ fn a_long_note_scrolls_inside_its_box() {
     keys(&mut a, ">a");
     typed(&mut a, &"很长的笔记".repeat(40));
     let s = render(&a);
-    // Every row is still exactly the screen's width: nothing spilled out of the box.
-    for line in s.lines() {
-        assert_eq!(str_width(line, AmbiguousWidth::Narrow), 80, "{line}");
+    // The box keeps its right border in one column on every row: nothing spilled out.
+    let rows: Vec<&str> = s.lines().collect();
+    let top = rows.iter().position(|l| l.contains("┌─ Note")).unwrap();
+    let bottom = rows.iter().position(|l| l.contains('└')).unwrap();
+    let column = |l: &str, c: char| l.rfind(c).map(|i| str_width(&l[..i], AmbiguousWidth::Narrow));
+    let right = column(rows[top], '┐');
+    assert!(right.is_some());
+    for row in &rows[top + 1..bottom] {
+        assert_eq!(column(row, '│'), right, "{row}");
     }
+    assert_eq!(column(rows[bottom], '┘'), right);
+    // The field has scrolled to the cursor at the note's end: its start is out of view.
+    let field = rows[top + 2];
+    let inside = field[field.find('│').unwrap() + '│'.len_utf8()..].trim_start();
+    assert!(inside.starts_with("长的笔记") && inside.contains("笔记很长的笔记"), "{field}");
     insta::assert_snapshot!("note_editor_long_80x24", s);
 }
 

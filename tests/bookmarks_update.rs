@@ -387,12 +387,18 @@ fn ctrl_c_while_typing_a_note_keeps_it() {
 }
 
 #[test]
-fn a_paste_into_the_search_prompt_searches_once() {
+fn a_paste_into_the_search_prompt_is_its_query_on_one_line_and_finds_it() {
     let mut a = app();
     act(&mut a, Action::Search);
     update(&mut a, Msg::Paste("灯笼\n".into()));
     let s = a.search.as_ref().unwrap();
     assert_eq!(s.query(), "灯笼");
+    // The line break is dropped (a prompt is one line), not taken as Enter; the match
+    // shown is of the whole paste.
+    assert!(s.editing);
+    let first = s.current.map(|c| &s.matches[c]).expect("a current match");
+    let text = a.doc.item_blocks(first.item).get(first.block).unwrap().text;
+    assert_eq!(&text[first.range.clone()], "灯笼");
     // Outside the prompt and the note editor a paste does nothing.
     inp(&mut a, Input::Esc);
     let pos = a.pos;

@@ -7,12 +7,23 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
 
+/// The binary with no configuration of the user's: its own data directory and a home
+/// without a config file.
+fn fangtan() -> Command {
+    let none = std::env::temp_dir().join("fangtan-tests-no-config");
+    let mut c = Command::new(BIN);
+    c.env("FANGTAN_DATA_DIR", std::env::temp_dir())
+        .env("XDG_CONFIG_HOME", none.join("xdg"))
+        .env("HOME", &none);
+    c
+}
+
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env("FANGTAN_DATA_DIR", std::env::temp_dir()).output().unwrap()
+    fangtan().args(args).output().unwrap()
 }
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+    let mut child = fangtan()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -75,13 +86,7 @@ fn a_bad_config_names_file_line_and_column() {
 
 /// Run with `XDG_CONFIG_HOME` and `HOME` set, as a user's shell would.
 fn run_in_home(args: &[&str], xdg: &std::path::Path, home: &std::path::Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("FANGTAN_DATA_DIR", std::env::temp_dir())
-        .env("XDG_CONFIG_HOME", xdg)
-        .env("HOME", home)
-        .output()
-        .unwrap()
+    fangtan().args(args).env("XDG_CONFIG_HOME", xdg).env("HOME", home).output().unwrap()
 }
 
 #[test]
@@ -104,11 +109,13 @@ fn the_config_in_xdg_config_home_is_found_checked_and_used() {
     fails_with(&run_in_home(&["config", "--check"], &xdg, &home), "config.toml:2:1");
     fails_with(&run_in_home(&["dump"], &xdg, &home), "config.toml:2:1");
 
-    std::fs::write(&file, "[layout]\nmax_text_width = 60\n").unwrap();
+    std::fs::write(&file, "[speakers.aliases]\n\"Dr. Wu\" = \"吴博士\"\n").unwrap();
     let o = run_in_home(&["config", "--check"], &xdg, &home);
     assert_eq!(String::from_utf8_lossy(&o.stdout), format!("{}: ok\n", file.display()));
+    // Used: the bundled sample's `Dr. Wu` is listed under the alias's name.
     let o = run_in_home(&["speakers"], &xdg, &home);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("吴博士") && !out.contains("Dr. Wu"), "{out}");
 }
 
 #[test]
@@ -166,18 +173,47 @@ fn huge_inputs_neither_panic_nor_hang() {
     }
     let many = dir.path().join("many.md");
     std::fs::write(&many, &s).unwrap();
-    let o = run(&["speakers", many.to_str().unwrap()]);
+    let o = run_within(&["speakers", many.to_str().unwrap()]);
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("100000 turns"));
     // One 5 MB line without a single break.
     let line = dir.path().join("line.txt");
     std::fs::write(&line, "没有换行的一句话，".repeat(5 << 20 >> 5)).unwrap();
-    let o = run(&["outline", line.to_str().unwrap()]);
+    let o = run_within(&["outline", line.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // Truncated UTF-8 at the end is still text.
     let cut = dir.path().join("cut.md");
     let mut bytes = "**甲：** 你好\n\n**甲：** 再见".as_bytes().to_vec();
     bytes.pop();
     std::fs::write(&cut, bytes).unwrap();
-    assert!(run(&["dump", cut.to_str().unwrap()]).status.success());
+    assert!(run_within(&["dump", cut.to_str().unwrap()]).status.success());
+}
+
+/// [`run`], failing (and killing the process) if it does not end within a minute: a hang
+/// is a failure, not a stalled test run. Generous: a debug build on a loaded machine.
+fn run_within(args: &[&str]) -> Output {
+    let mut child =
+        fangtan().args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    // Drain both pipes meanwhile, so a big output cannot block the child.
+    fn drain(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v).unwrap();
+            v
+        })
+    }
+    let out = drain(child.stdout.take().unwrap());
+    let err = drain(child.stderr.take().unwrap());
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > end {
+            child.kill().unwrap();
+            panic!("fangtan {args:?} did not end within a minute");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() }
 }

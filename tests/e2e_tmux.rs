@@ -161,8 +161,8 @@ fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
     let file = fixture(dir.path());
     // A shell with job control, so the stop is real and `fg` brings the reader back.
     let cmd = format!(
-        "bash -c 'set -m; FANGTAN_DATA_DIR={} {BIN} {}; echo STOPPED=$?; sleep 0.5; fg; echo EXIT=$?; stty -a; sleep 60'",
-        dir.path().join("data").display(),
+        "bash -c 'set -m; {} {BIN} {}; echo STOPPED=$?; sleep 2; fg; echo EXIT=$?; stty -a; sleep 60'",
+        support::isolated(&dir.path().join("data")),
         file.display()
     );
     let t = Tmux::start("susp", 100, 30, &cmd);
@@ -170,6 +170,8 @@ fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
     t.keys(&["}"]);
     t.wait("first turn", |s| s.contains("night.md │ 上半场 │ 主持人阿青"));
     t.keys(&["C-z"]);
+    // Stopped: the shell has the screen (and waits two seconds before `fg`).
+    t.wait("the stop", |s| s.contains("STOPPED=148"));
     t.wait("redrawn after fg", |s| {
         s.contains("night.md │ 上半场 │ 主持人阿青")
             && s.contains("▾ 下半场")
@@ -214,8 +216,14 @@ fn a_big_archive_opens_at_once_and_jumps_reach_its_end() {
     t.wait("the end", |s| s.contains("全集到此结束") && s.contains("100%"));
     t.keys(&["g", "/", "第3999期的灯塔", "Enter"]);
     t.wait("the search count", |s| s.contains("/第3999期的灯塔 1/1"));
+    // Ming's turn of that session is already on screen below the match: `3` must bring
+    // it to the top.
     t.keys(&["3"]);
-    t.wait("Ming's next turn", |s| s.contains("Session 3999:") || s.contains("Session 4000:"));
+    t.wait("Ming's next turn at the top", |s| {
+        let rows = reading_rows(s);
+        rows.first().is_some_and(|r| r.starts_with("Ming"))
+            && rows.get(1).is_some_and(|r| r.starts_with("Session 3999:"))
+    });
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 }
@@ -230,9 +238,9 @@ fn a_big_archive_piped_in_opens_at_once_and_is_read_to_its_end() {
     let file = archive(dir.path());
     let data = dir.path().join("data");
     let cmd = format!(
-        "sh -c 'cat {} | FANGTAN_DATA_DIR={} {BIN} -; echo EXIT=$?; sleep 60'",
+        "sh -c 'cat {} | {} {BIN} -; echo EXIT=$?; sleep 60'",
         file.display(),
-        data.display()
+        support::isolated(&data)
     );
     let t = Tmux::start("pipe", 100, 30, &cmd);
     t.wait("the first screen", |s| s.contains("第1期") && s.contains("stdin"));

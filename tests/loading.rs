@@ -208,9 +208,18 @@ fn the_status_line_says_indexing_until_the_whole_arrives() {
     let loading = app.loading.as_ref().unwrap();
     assert_eq!((loading.stage, loading.done), ("parsing", 3000));
     let frame = render_status(&app);
-    assert!(frame.contains("parsing"), "{frame}");
+    let size = fangtan::app::size_text(text.len() as u64);
+    assert!(frame.contains(&format!("indexing {size}: parsing")), "{frame}");
     arrive(&mut app, &text);
     assert!(app.loading.is_none());
+    let frame = render_status(&app);
+    assert!(!frame.contains("indexing") && frame.contains("indexed in"), "{frame}");
+    // Standard input: no size known, the bytes read are counted instead.
+    let mut app = loading_app(&text, 2000);
+    app.start_loading(0);
+    update(&mut app, Msg::Progress(fangtan::load::Progress { stage: "parsing", done: Some(3000) }));
+    let frame = render_status(&app);
+    assert!(frame.contains("indexing: parsing 3 KB"), "{frame}");
 }
 
 #[test]
@@ -235,6 +244,7 @@ fn reading_times_are_counted_in_slices_after_the_index_arrives() {
     while app.busy() {
         update(&mut app, Msg::Tick);
         ticks += 1;
+        assert!(ticks < 100_000, "the counting ends");
     }
     assert!(ticks > 3, "{ticks}");
     assert!((app.stats.total() - full).abs() < 1e-9);
@@ -350,7 +360,8 @@ fn a_huge_paragraph_is_laid_out_only_where_it_is_read_and_loses_nothing() {
     act(&mut app, Action::Top);
     let mut seen = String::new();
     let mut last_top = None;
-    loop {
+    for page in 0.. {
+        assert!(page < 100_000, "paging reaches the end");
         for (vi, l) in &app.view.lines {
             if let LineKind::Text { block, row, .. } = &l.kind {
                 let key = (*vi, *block, row.start);
@@ -484,6 +495,7 @@ fn a_huge_paragraph_has_its_reading_time_counted_in_many_slices() {
     while app.busy() {
         update(&mut app, Msg::Tick);
         ticks += 1;
+        assert!(ticks < 100_000, "the counting ends");
     }
     assert!(ticks > 20, "one paragraph, many slices: {ticks}");
     assert!((app.stats.total() - full).abs() < 1e-6 * full, "{} vs {full}", app.stats.total());

@@ -405,10 +405,15 @@ fn quit_force_quit_and_suspend_are_effects() {
 fn select_in_the_reader_does_nothing_and_clears_the_message() {
     // Bookmark actions are tested in tests/bookmarks_update.rs.
     let mut a = app();
+    act(&mut a, Action::NextTurn);
     act(&mut a, Action::NextBookmark);
     assert!(a.message.is_some());
+    let (pos, lines) = (a.pos, a.view.lines.clone());
     act(&mut a, Action::Select);
     assert_eq!(a.message, None);
+    assert_eq!(a.pos, pos, "nothing moved");
+    assert_eq!(a.view.lines, lines);
+    assert!(a.marks.bookmarks.is_empty() && a.note.is_none() && a.list.is_none());
 }
 
 #[test]

@@ -9,8 +9,12 @@ use std::time::{Duration, Instant};
 pub const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
 pub const DEADLINE: Duration = Duration::from_secs(15);
 
+/// Whether tmux can run the end-to-end tests. A developer's machine without it skips them;
+/// CI (`CI` set) must run them, so there a missing tmux fails instead of passing unseen.
 pub fn have_tmux() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    assert!(found || std::env::var_os("CI").is_none(), "tmux is needed for the end-to-end tests");
+    found
 }
 
 /// A tmux server of our own (its own socket), killed on drop.
@@ -40,8 +44,12 @@ impl Tmux {
         t
     }
 
+    /// Run tmux on our server, without the user's `~/.tmux.conf` (key timing, default
+    /// command and shell options would change what the tests see).
     pub fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap()
+        let mut c = Command::new("tmux");
+        c.args(["-f", "/dev/null", "-L"]).arg(&self.socket).args(args);
+        c.output().unwrap()
     }
 
     pub fn keys(&self, keys: &[&str]) {
@@ -105,13 +113,17 @@ impl LongTranscript<'_> {
     }
 }
 
+/// Environment for the reader in a test session: its own data directory, and no config
+/// file of the user's (`XDG_CONFIG_HOME` and `HOME` point where there is none).
+pub fn isolated(data: &Path) -> String {
+    let d = data.display();
+    format!("FANGTAN_DATA_DIR={d} XDG_CONFIG_HOME={d}/no-config HOME={d}/no-home")
+}
+
 /// The shell command a test session runs: the reader with its own data directory, then the
 /// exit status, then `tail` (e.g. `stty -a`), then a pause so the screen can be read.
 pub fn reader_command(data: &Path, args: &str, tail: &str) -> String {
-    format!(
-        "sh -c 'FANGTAN_DATA_DIR={} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'",
-        data.display()
-    )
+    format!("sh -c '{} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'", isolated(data))
 }
 
 /// The reading pane's rows: right of the outline divider when the outline is shown, without
