@@ -96,7 +96,7 @@ impl Needle {
                 buf.make_ascii_lowercase();
                 self.finder.find_iter(buf).map(|s| s..s + n).for_each(hit)
             }
-            Mode::Unicode => find_in(text, &self.folded, &self.finder, hit),
+            Mode::Unicode => find_in(text, &self.folded, &self.finder, buf, hit),
         }
     }
 }
@@ -172,36 +172,74 @@ pub fn find_all(doc: &Document, query: &str) -> Vec<Match> {
     out
 }
 
+/// Unicode-folded text is searched this many bytes at a time: a 10 MB paragraph folded
+/// whole would take a 10 MB copy and an offset per byte (80 MB) on every key typed.
+const WINDOW: usize = 1 << 20;
+
 fn find_in(
     text: &str,
     needle: &str,
     finder: &memchr::memmem::Finder<'_>,
-    mut hit: impl FnMut(Range<usize>),
+    buf: &mut Vec<u8>,
+    hit: impl FnMut(Range<usize>),
 ) {
     if text.is_ascii() {
-        // Fast path: ASCII folds byte for byte, offsets are unchanged.
-        let lower = text.to_ascii_lowercase();
-        for start in finder.find_iter(lower.as_bytes()) {
-            hit(start..start + needle.len());
-        }
+        // ASCII folds byte for byte, offsets unchanged: the Ascii mode's way.
+        buf.clear();
+        buf.extend_from_slice(text.as_bytes());
+        buf.make_ascii_lowercase();
+        finder.find_iter(buf).map(|s| s..s + needle.len()).for_each(hit);
         return;
     }
-    let (folded, map) = fold(text);
-    let mut from = 0;
-    while let Some(pos) = finder.find(&folded.as_bytes()[from..]) {
-        let start = from + pos;
-        let end = start + needle.len();
-        let (s, e) = (map[start], map[end]);
-        // A fold that changed byte length can leave `end` mid-char in the source; `map`
-        // points at the char start, which is always a boundary.
-        if s < e {
-            hit(s..e);
+    find_in_windows(text, needle, finder, WINDOW, hit);
+}
+
+/// [`find_in`] a window of about `window` bytes at a time. Each window reaches on far
+/// enough for any match that starts in it (a char folds to one char of at most four
+/// bytes); matches do not overlap, as in one pass.
+fn find_in_windows(
+    text: &str,
+    needle: &str,
+    finder: &memchr::memmem::Finder<'_>,
+    window: usize,
+    mut hit: impl FnMut(Range<usize>),
+) {
+    let boundary = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i += 1;
         }
-        // Non-overlapping, advancing by at least one whole char.
-        from = end.max(start + 1);
-        while from < folded.len() && !folded.is_char_boundary(from) {
-            from += 1;
+        i
+    };
+    let reach = 4 * needle.chars().count();
+    let (mut at, mut last_end) = (0, 0);
+    while at < text.len() {
+        let end = boundary((at + window.max(1)).min(text.len()));
+        let stop = boundary((end + reach).min(text.len()));
+        let (folded, map) = fold(&text[at..stop]);
+        let mut from = 0;
+        while let Some(pos) = finder.find(&folded.as_bytes()[from..]) {
+            let start = from + pos;
+            let stop_at = start + needle.len();
+            let (s, e) = (at + map[start], at + map[stop_at]);
+            if s >= end {
+                break;
+            }
+            // A fold that changed byte length can leave the end mid-char in the source;
+            // `map` points at the char start, which is always a boundary.
+            if s < e && s >= last_end {
+                hit(s..e);
+                last_end = e;
+                // Non-overlapping, advancing by at least one whole char.
+                from = stop_at.max(start + 1);
+            } else {
+                // Inside the match the window before found: one char on.
+                from = start + 1;
+            }
+            while from < folded.len() && !folded.is_char_boundary(from) {
+                from += 1;
+            }
         }
+        at = end;
     }
 }
 
@@ -236,5 +274,27 @@ mod tests {
         assert_eq!(&t[r[0].clone()], "ÉCOLE");
         let r = hits(t, "cloud first");
         assert_eq!(&t[r[0].clone()], "Cloud First");
+    }
+
+    #[test]
+    fn unicode_folding_in_windows_finds_what_one_pass_finds() {
+        // Matches straddle every window edge; some letters change byte length when folded
+        // (the Kelvin sign is three bytes, its `k` one).
+        let t = "Éric ÉCOLE école \u{212A}ELVIN kelvin 云 Ωμέγα ΩΜΈΓΑ ".repeat(50);
+        let t = format!("{t}éééé ÉéÉéÉ");
+        for q in ["école", "\u{212A}elvin", "ωμέγα", "ric é", "éé"] {
+            let needle = Needle::new(q).unwrap();
+            let whole = {
+                let mut v = Vec::new();
+                find_in_windows(&t, &needle.folded, &needle.finder, usize::MAX / 2, |r| v.push(r));
+                v
+            };
+            assert!(!whole.is_empty(), "{q}");
+            for window in [1, 2, 3, 5, 7, 13, 64, 1000] {
+                let mut v = Vec::new();
+                find_in_windows(&t, &needle.folded, &needle.finder, window, |r| v.push(r));
+                assert_eq!(v, whole, "{q} in windows of {window}");
+            }
+        }
     }
 }
