@@ -152,45 +152,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(input.config.as_deref())?;
     match cli.command {
         None => {
-            let path = cli.file.clone().filter(|p| p.as_os_str() != "-");
-            let size = path.as_deref().and_then(|p| std::fs::metadata(p).ok());
-            let size = size.filter(|m| m.is_file()).map(|m| m.len()).unwrap_or(0);
             let popts = parse_options(&input, &config)?;
-            let encoding = input.encoding.clone();
-            if let Some(p) = path.as_deref()
-                && size > fangtan::load::BIG
-                && let Some(first) = fangtan::load::first_part(p, encoding.as_deref(), &popts)?
-            {
-                let mut opts = reader_options(&config, file_name(p));
-                opts.path = path.clone();
-                opts.resume = config.reading.resume && !cli.no_resume;
-                let file = p.to_path_buf();
-                let loader: fangtan::reader::Loader = Box::new(move |stage| {
-                    fangtan::load::whole(&file, encoding.as_deref(), &popts, stage)
-                        .map_err(|e| e.to_string())
-                });
-                return fangtan::reader::run_loading(first, size, loader, opts).map_err(|e| {
-                    // A failed background read is the document's fault, not the terminal's.
-                    anyhow::anyhow!(e)
-                });
-            }
-            let stdin = cli.file.as_deref().is_some_and(|p| p.as_os_str() == "-");
-            let (doc, name) = match stdin {
-                true => match read_stdin(&input, &popts)? {
-                    Stdin::Whole(doc) => (doc, "stdin".to_string()),
-                    Stdin::Big { first, loader } => {
-                        let mut opts = reader_options(&config, "stdin".to_string());
-                        opts.resume = false;
-                        return fangtan::reader::run_loading(first, 0, loader, opts)
-                            .map_err(|e| anyhow::anyhow!(e));
-                    }
-                },
-                false => load(cli.file.as_deref(), &input, &config)?,
-            };
+            let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
             let mut opts = reader_options(&config, name);
-            opts.path = path;
+            // Standard input and the sample have no path, and so no bookmarks to resume.
+            opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             opts.resume = config.reading.resume && !cli.no_resume;
-            fangtan::reader::run(doc, opts).context("terminal")?;
+            match opened {
+                Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
+                Opened::Loading { first, size, loader } => {
+                    fangtan::reader::run_loading(first, size, loader, opts).map_err(|e| {
+                        // A failed background read is the document's fault, not the terminal's.
+                        anyhow::anyhow!(e)
+                    })?
+                }
+            }
         }
         Some(Command::Config { .. }) => {}
         Some(Command::Dump { file }) => {
@@ -222,15 +198,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Standard input for the reader: a short text whole, a big one (over
-/// [`fangtan::load::BIG`]) on its first part at once and the rest from a loader, as a big
-/// file is read.
-enum Stdin {
+/// A document for the reader: whole, or (a file or standard input over
+/// [`fangtan::load::BIG`]) its first part at once and the rest from a loader.
+enum Opened {
     Whole(Document),
-    Big { first: Document, loader: fangtan::reader::Loader },
+    /// `size` is 0 when not known (standard input).
+    Loading {
+        first: Document,
+        size: u64,
+        loader: fangtan::reader::Loader,
+    },
 }
 
-fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Stdin> {
+/// Open what the reader shows, and its name: a file, standard input (`-`) or the sample.
+fn open(
+    file: Option<&Path>,
+    input: &InputArgs,
+    config: &Config,
+    popts: &ParseOptions,
+) -> anyhow::Result<(Opened, String)> {
+    if file.is_some_and(|p| p.as_os_str() == "-") {
+        return Ok((read_stdin(input, popts)?, "stdin".to_string()));
+    }
+    if let Some(p) = file {
+        let size = std::fs::metadata(p).ok().filter(|m| m.is_file()).map_or(0, |m| m.len());
+        let encoding = input.encoding.clone();
+        if size > fangtan::load::BIG
+            && let Some(first) = fangtan::load::first_part(p, encoding.as_deref(), popts)?
+        {
+            let (path, popts) = (p.to_path_buf(), popts.clone());
+            let loader: fangtan::reader::Loader = Box::new(move |stage| {
+                fangtan::load::whole(&path, encoding.as_deref(), &popts, stage)
+                    .map_err(|e| e.to_string())
+            });
+            return Ok((Opened::Loading { first, size, loader }, file_name(p)));
+        }
+    }
+    let (doc, name) = load(file, input, config)?;
+    Ok((Opened::Whole(doc), name))
+}
+
+/// Standard input: a short text whole, a long one as a big file is read (its first part at
+/// once, the bytes already read chained in front of the rest).
+fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened> {
     use std::io::Read;
     let name = Path::new(source::STDIN_NAME);
     let io = |err| source::SourceError::Io { path: name.to_path_buf(), err };
@@ -249,7 +259,7 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Stdin> 
                 fangtan::load::whole_from(&mut rest, name, enc, &popts, part, stage)
                     .map_err(|e| e.to_string())
             });
-            return Ok(Stdin::Big { first, loader });
+            return Ok(Opened::Loading { first, size: 0, loader });
         }
         // Nothing to show in the first part: read it all, as a short text is.
         std::io::stdin().lock().read_to_end(&mut head).map_err(io)?;
@@ -258,7 +268,7 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Stdin> 
     let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
     let mut doc = parse::parse(decoded.text, popts);
     doc.had_control_chars = decoded.had_control_chars;
-    Ok(Stdin::Whole(doc))
+    Ok(Opened::Whole(doc))
 }
 
 fn file_name(p: &Path) -> String {
