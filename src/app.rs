@@ -1058,18 +1058,12 @@ fn input(app: &mut App, i: Input) {
     if !s.editing {
         return;
     }
+    match edit_line(&mut s.edit, i) {
+        Some(true) => return search_edited(app),
+        Some(false) => return,
+        None => {}
+    }
     match i {
-        Input::Char(c) => s.edit.insert_char(c),
-        Input::Backspace => {
-            s.edit.backspace();
-        }
-        Input::Delete => {
-            s.edit.delete();
-        }
-        Input::Left => return s.edit.left(),
-        Input::Right => return s.edit.right(),
-        Input::Home => return s.edit.home(),
-        Input::End => return s.edit.end(),
         Input::Enter => {
             s.editing = false;
             if s.query().is_empty() {
@@ -1078,16 +1072,45 @@ fn input(app: &mut App, i: Input) {
                 let q = s.query().to_string();
                 app.say(format!("not found: {q}"));
             }
-            return;
         }
         Input::Esc => {
             let origin = s.origin;
             app.search = None;
             app.jump(origin);
-            return;
         }
+        _ => {}
     }
-    search_edited(app);
+}
+
+/// A key typed into a one-line editor (the search prompt, the note editor): whether the
+/// text changed; `None` for Enter and Esc, which each editor handles itself.
+pub(super) fn edit_line(edit: &mut crate::lineedit::LineEdit, i: Input) -> Option<bool> {
+    let changed = match i {
+        Input::Char(c) => {
+            edit.insert_char(c);
+            true
+        }
+        Input::Backspace => edit.backspace(),
+        Input::Delete => edit.delete(),
+        Input::Left => {
+            edit.left();
+            false
+        }
+        Input::Right => {
+            edit.right();
+            false
+        }
+        Input::Home => {
+            edit.home();
+            false
+        }
+        Input::End => {
+            edit.end();
+            false
+        }
+        Input::Enter | Input::Esc => return None,
+    };
+    Some(changed)
 }
 
 /// Pasted text joins the search query as one line.

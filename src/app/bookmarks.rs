@@ -288,18 +288,10 @@ fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
 /// Keys typed into the note editor.
 pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
     let Some(n) = app.note.as_mut() else { return Vec::new() };
+    if super::edit_line(&mut n.edit, i).is_some() {
+        return Vec::new();
+    }
     match i {
-        Input::Char(c) => n.edit.insert_char(c),
-        Input::Backspace => {
-            n.edit.backspace();
-        }
-        Input::Delete => {
-            n.edit.delete();
-        }
-        Input::Left => n.edit.left(),
-        Input::Right => n.edit.right(),
-        Input::Home => n.edit.home(),
-        Input::End => n.edit.end(),
         Input::Enter => return save_note(app),
         Input::Esc => {
             let back = n.from_list;
@@ -309,6 +301,7 @@ pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
                 app.list = Some(BookmarkList::default());
             }
         }
+        _ => {}
     }
     Vec::new()
 }
