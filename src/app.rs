@@ -803,29 +803,44 @@ fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let p = app.end_top();
             app.jump(p);
         }
-        Action::NextTurn | Action::PrevTurn => turn_jump(app, a == Action::NextTurn),
+        Action::NextTurn | Action::PrevTurn => {
+            let found = turn_jump(app, a == Action::NextTurn);
+            missed(app, a, found);
+        }
         Action::NextTurnSameSpeaker | Action::PrevTurnSameSpeaker => {
             let speaker = app.current_turn().map(|t| app.doc.turns[t].speaker());
             match speaker {
-                Some(s) => speaker_jump(app, s, a == Action::NextTurnSameSpeaker),
+                Some(s) => {
+                    let found = speaker_jump(app, s, a == Action::NextTurnSameSpeaker);
+                    missed(app, a, found);
+                }
                 None => app.say("no current speaker: move to a turn first"),
             }
         }
         Action::SpeakerTurn(n) => {
             let s = usize::from(n).saturating_sub(1);
-            if s < app.doc.speakers.len() && n > 0 {
-                speaker_jump(app, s, true);
-            } else {
-                miss(app, a, format!("no speaker {n}"));
-            }
+            let found = match s < app.doc.speakers.len() && n > 0 {
+                true => speaker_jump(app, s, true),
+                false => Err(format!("no speaker {n}")),
+            };
+            missed(app, a, found);
         }
-        Action::NextQuote | Action::PrevQuote => quote_jump(app, a == Action::NextQuote),
-        Action::NextSection | Action::PrevSection => section_jump(app, a == Action::NextSection),
+        Action::NextQuote | Action::PrevQuote => {
+            let found = quote_jump(app, a == Action::NextQuote);
+            missed(app, a, found);
+        }
+        Action::NextSection | Action::PrevSection => {
+            let found = section_jump(app, a == Action::NextSection);
+            missed(app, a, found);
+        }
         Action::Search => {
             app.search =
                 Some(SearchState { editing: true, origin: app.pos, ..SearchState::default() });
         }
-        Action::NextMatch | Action::PrevMatch => match_step(app, a == Action::NextMatch),
+        Action::NextMatch | Action::PrevMatch => {
+            let found = match_step(app, a == Action::NextMatch);
+            missed(app, a, found);
+        }
         Action::CycleSpeakerFocus => {
             let n = app.doc.speakers.len();
             app.focus_speaker = match app.focus_speaker {
@@ -959,23 +974,21 @@ fn select_row(app: &mut App, row: usize) {
     }
 }
 
-fn turn_jump(app: &mut App, next: bool) {
+/// The jumps: `Err` says what was not found (see [`missed`]).
+fn turn_jump(app: &mut App, next: bool) -> Result<(), String> {
     let word = if next { "next" } else { "previous" };
     if let Some(s) = app.focus_speaker {
         let name = app.doc.speaker_name(s).to_string();
         let turns = app.doc.speakers[s].turns.clone();
         let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
-        match found {
-            Some(p) => app.jump(p),
-            None => miss(app, turn_action(next), format!("no {word} turn by {name}")),
-        }
-        return;
+        let p = found.ok_or_else(|| format!("no {word} turn by {name}"))?;
+        app.jump(p);
+        return Ok(());
     }
     let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item()), next);
-    match target {
-        Some(p) => app.jump(p),
-        None => miss(app, turn_action(next), format!("no {word} turn")),
-    }
+    let p = target.ok_or_else(|| format!("no {word} turn"))?;
+    app.jump(p);
+    Ok(())
 }
 
 /// Binary search in a sorted list of ids whose positions increase with the id.
@@ -990,50 +1003,34 @@ fn pick_sorted(app: &App, ids: &[u32], at: impl Fn(&App, usize) -> Pos, next: bo
     }
 }
 
-fn turn_action(next: bool) -> Action {
-    if next { Action::NextTurn } else { Action::PrevTurn }
-}
-
-fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) {
+fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) -> Result<(), String> {
     let turns = std::mem::take(&mut app.doc.speakers[s].turns);
     let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
     app.doc.speakers[s].turns = turns;
-    let name = app.doc.speaker_name(s).to_string();
-    match found {
-        Some(p) => app.jump(p),
-        None => {
-            let a = if next { Action::NextTurnSameSpeaker } else { Action::PrevTurnSameSpeaker };
-            let word = if next { "next" } else { "previous" };
-            miss(app, a, format!("no {word} turn by {name}"));
-        }
-    }
+    let word = if next { "next" } else { "previous" };
+    let name = app.doc.speaker_name(s);
+    let p = found.ok_or_else(|| format!("no {word} turn by {name}"))?;
+    app.jump(p);
+    Ok(())
 }
 
-fn quote_jump(app: &mut App, next: bool) {
+fn quote_jump(app: &mut App, next: bool) -> Result<(), String> {
     let found = pick_slice(
         app,
         &app.doc.quotes,
         |app, q| Pos::text(app.doc.turns[q.turn].item(), q.block, q.range.start),
         next,
     );
-    match found {
-        Some(p) => app.jump_into(p),
-        None => {
-            let a = if next { Action::NextQuote } else { Action::PrevQuote };
-            miss(app, a, if next { "no next quote" } else { "no previous quote" }.into());
-        }
-    }
+    let p = found.ok_or(if next { "no next quote" } else { "no previous quote" })?;
+    app.jump_into(p);
+    Ok(())
 }
 
-fn section_jump(app: &mut App, next: bool) {
+fn section_jump(app: &mut App, next: bool) -> Result<(), String> {
     let found = pick_slice(app, &app.doc.sections, |_, s| Pos::item(s.item), next);
-    match found {
-        Some(p) => app.jump(p),
-        None => {
-            let a = if next { Action::NextSection } else { Action::PrevSection };
-            miss(app, a, if next { "no next section" } else { "no previous section" }.into());
-        }
-    }
+    let p = found.ok_or(if next { "no next section" } else { "no previous section" })?;
+    app.jump(p);
+    Ok(())
 }
 
 /// Binary search in a list in document order: the first entry after the reading position,
@@ -1213,20 +1210,18 @@ fn refresh_search(app: &mut App) {
     search_slice(app);
 }
 
-fn match_step(app: &mut App, next: bool) {
+fn match_step(app: &mut App, next: bool) -> Result<(), String> {
     let Some(s) = app.search.as_mut() else {
         app.say("no search: press / to search");
-        return;
+        return Ok(());
     };
     if s.matches.is_empty() {
         let q = s.query().to_string();
-        let a = if next { Action::NextMatch } else { Action::PrevMatch };
-        if s.counting() {
-            app.say(format!("searching for {q}…"));
-        } else {
-            miss(app, a, format!("not found: {q}"));
+        if !s.counting() {
+            return Err(format!("not found: {q}"));
         }
-        return;
+        app.say(format!("searching for {q}…"));
+        return Ok(());
     }
     let counting = s.counting();
     let cur = s.current.unwrap_or(0);
@@ -1239,15 +1234,20 @@ fn match_step(app: &mut App, next: bool) {
             app.jump_into(p);
         }
         None if counting => app.say("still searching: try again in a moment"),
-        None => {
-            let a = if next { Action::NextMatch } else { Action::PrevMatch };
-            miss(app, a, if next { "no next match" } else { "no previous match" }.into());
-        }
+        None => return Err(if next { "no next match" } else { "no previous match" }.into()),
+    }
+    Ok(())
+}
+
+/// What a jump for `a` found: nothing found is told ([`miss`]).
+fn missed(app: &mut App, a: Action, found: Result<(), String>) {
+    if let Err(text) = found {
+        miss(app, a, text);
     }
 }
 
 /// A jump found nothing. While a big document is still loading the target may lie in the
-/// part not read yet: the jump waits for it, and the status line says so.
+/// part not read yet: the jump, as asked, waits for it, and the status line says so.
 fn miss(app: &mut App, a: Action, text: String) {
     match app.loading.as_mut() {
         Some(l) => {

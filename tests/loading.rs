@@ -200,6 +200,23 @@ fn a_waiting_command_is_dropped_when_the_reader_moves_on_meanwhile() {
 }
 
 #[test]
+fn a_speaker_key_that_waits_goes_to_that_speaker_not_the_current_one() {
+    // The first part ends after 老周's turn in session 5; Ming (speaker 3) speaks next,
+    // in the part not read yet. `3` on 老周's turn waits, then lands on Ming.
+    let text = archive(200);
+    let mut app = loading_app(&text, text.find("**Ming:** Session 5 ").unwrap());
+    for _ in 0..40 {
+        act(&mut app, Action::NextTurn);
+    }
+    let t = app.current_turn().unwrap();
+    assert_eq!(app.doc.speaker_name(app.doc.turns[t].speaker()), "老周");
+    act(&mut app, Action::SpeakerTurn(3));
+    assert!(app.message.clone().unwrap().contains("not indexed yet"), "{:?}", app.message);
+    arrive(&mut app, &text);
+    assert!(screen(&app).starts_with("Session 5 ends here"), "{}", screen(&app));
+}
+
+#[test]
 fn the_status_line_says_indexing_until_the_whole_arrives() {
     let text = archive(200);
     let mut app = loading_app(&text, 2000);
