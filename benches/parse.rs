@@ -1,4 +1,5 @@
-//! Parsing throughput: decode + parse of a transcript repeated to about 8 MB.
+//! Parsing throughput: decode + parse of a transcript repeated to about 8 MB, and the
+//! `adversarial` group: paragraphs of unmatched openers at 1, 2 and 4 MB.
 //! Input: `FANGTAN_BENCH_FILE` (e.g. the user's real document), else the bundled sample.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -44,5 +45,35 @@ fn bench_parse(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_parse);
+/// Openers without closers, each repeated to 1, 2 and 4 MB in one paragraph: the time per
+/// MB must stay flat (a quadratic parse took seconds at 256 KB).
+fn bench_adversarial(c: &mut Criterion) {
+    let mut g = c.benchmark_group("adversarial");
+    g.sample_size(10);
+    for (name, unit) in [
+        ("bracket", "["),
+        ("image", "![a"),
+        ("link", "[a]("),
+        ("lt", "<"),
+        ("comment", "<!--"),
+        ("strong", "**a "),
+        ("backticks", "` `` "),
+    ] {
+        for mb in [1, 2, 4] {
+            let n = mb << 20;
+            let mut text = String::with_capacity(n + 8);
+            text.push_str("x ");
+            while text.len() < n {
+                text.push_str(unit);
+            }
+            g.throughput(Throughput::Bytes(text.len() as u64));
+            g.bench_function(format!("{name}/{mb}MB"), |b| {
+                b.iter(|| parse(text.clone(), &ParseOptions::default()))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_adversarial);
 criterion_main!(benches);

@@ -868,3 +868,56 @@ fn a_line_a_user_label_pattern_matches_is_a_turn_even_where_metadata_may_stand()
     assert!(doc.meta.is_empty(), "{:?}", doc.meta);
     assert_eq!(turn_speakers(&doc), ["JH"]);
 }
+
+/// A paragraph of `n` bytes of `unit` repeated, after a word (so no block rule applies).
+fn repeated(unit: &str, n: usize) -> String {
+    let mut s = String::with_capacity(n + 16);
+    s.push_str("x ");
+    while s.len() < n {
+        s.push_str(unit);
+    }
+    s.push('\n');
+    s
+}
+
+/// Openers without closers once made every opener scan to the paragraph's end: a 1 MB
+/// paragraph of `[` took hours. Each construct at 1 MB must parse well inside a deadline
+/// that only a quadratic parse misses (a hang guard, not a timing: a linear parse takes a
+/// fraction of it even in a debug build on a busy machine), and keep every byte visible.
+#[test]
+fn a_megabyte_of_unmatched_openers_parses_in_linear_time() {
+    let units = [
+        "[", "![a", "[a](", "<", "<!--", "**a ", "` `` ", "_a ", "[a]", "<a:b", "*a _b ", "a* ",
+    ];
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for unit in units {
+            let text = repeated(unit, 1 << 20);
+            let doc = md(&text);
+            let shown: usize = all_blocks(&doc).iter().map(|b| b.text.len()).sum();
+            // Nothing is dropped but markup that matched (there is none here but code
+            // spans, whose backticks go).
+            let _ = tx.send((unit, shown, text.trim_end().len()));
+        }
+    });
+    for unit in units {
+        let (u, shown, len) = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("parsing 1 MB of {unit:?} did not finish: not linear"));
+        assert_eq!(u, unit);
+        if !unit.contains('`') {
+            assert_eq!(shown, len, "{unit:?}: every byte of the paragraph is shown");
+        }
+    }
+}
+
+/// Links nested a hundred thousand deep are walked without recursion (a recursive walk
+/// overflowed the stack).
+#[test]
+fn deeply_nested_links_do_not_overflow_the_stack() {
+    let depth = 100_000;
+    let text = format!("x {}a{}\n", "[".repeat(depth), "](u)".repeat(depth));
+    let doc = md(&text);
+    let shown: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text).collect();
+    assert_eq!(shown, ["x a"]);
+}

@@ -6,6 +6,12 @@
 //! other side is a CJK character, so `这是**我想做的事。**所以` and `**“中文”**文字` are
 //! bold, as a Chinese writer means them. No crate released today implements both that and
 //! the segment-break joining we need, so this is ours, and tested hard.
+//!
+//! Invariant: a block of N bytes is parsed in O(N log N) time whatever it holds (document
+//! text is untrusted): every closer an opener may need (`]`, `)`, a backtick run, `>`) is
+//! found through a table built once per line, emphasis skips what a match has already
+//! ruled out, and link text is walked without recursion. Tokens are 8 bytes, text is what
+//! lies between them, so a paragraph of unmatched delimiters costs about twice its size.
 
 use std::ops::Range;
 
@@ -19,34 +25,80 @@ pub struct Inline {
     pub runs: Vec<Run>,
 }
 
+/// A piece of markup. Literal text is not a token: it is the source between the token
+/// before (from where it [resumes](Tok::resume)) and the next token's `at`.
+///
+/// `x` packs a delimiter run (`*` or `_`): [`EXTRA`] clear, then the char, the flanking
+/// flags, whether it is still active, its original length mod 3 and the characters not yet
+/// used by a match. Any other token has [`EXTRA`] set and indexes [`Extra`]s.
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    at: u32,
+    x: u32,
+}
+
+const EXTRA: u32 = 1 << 31;
+const STAR: u32 = 1 << 30;
+const CAN_OPEN: u32 = 1 << 29;
+const CAN_CLOSE: u32 = 1 << 28;
+const ACTIVE: u32 = 1 << 27;
+const MOD3_SHIFT: u32 = 25;
+const LEN_MASK: u32 = (1 << MOD3_SHIFT) - 1;
+
+impl Tok {
+    fn is_delim(self) -> bool {
+        self.x & EXTRA == 0
+    }
+    fn ch(self) -> u8 {
+        if self.x & STAR != 0 { b'*' } else { b'_' }
+    }
+    fn has(self, flag: u32) -> bool {
+        self.is_delim() && self.x & flag != 0
+    }
+    fn len(self) -> usize {
+        (self.x & LEN_MASK) as usize
+    }
+    fn set_len(&mut self, len: usize) {
+        self.x = (self.x & !LEN_MASK) | (len as u32 & LEN_MASK);
+    }
+    fn mod3(self) -> u32 {
+        (self.x >> MOD3_SHIFT) & 3
+    }
+    fn extra(self) -> Option<usize> {
+        (!self.is_delim()).then_some((self.x & !EXTRA) as usize)
+    }
+}
+
+/// Tokens other than delimiter runs: few, so they may be larger.
 #[derive(Debug, Clone)]
-enum Tok {
-    /// Literal text: a range of the source.
-    Text(Range<usize>),
-    /// A soft line break between two source lines.
-    Break,
-    Delim(Delim),
-    Code(Range<usize>),
-    LinkStart(String),
-    LinkEnd,
+enum Extra {
+    /// A soft line break; the text resumes at the next line's start.
+    Break {
+        resume: u32,
+    },
+    /// A backslash before ASCII punctuation: the backslash is dropped.
+    Escape,
+    Code {
+        inner: Range<u32>,
+        resume: u32,
+    },
+    LinkStart {
+        url: Range<u32>,
+        resume: u32,
+    },
+    LinkEnd {
+        resume: u32,
+    },
     Image {
-        alt: Range<usize>,
-        url: String,
+        alt: Range<u32>,
+        url: Range<u32>,
+        resume: u32,
     },
 }
 
-#[derive(Debug, Clone)]
-struct Delim {
-    ch: u8,
-    /// Characters not yet used by a match.
-    len: usize,
-    orig: usize,
-    can_open: bool,
-    can_close: bool,
-    /// (count, id) of emphasis closed here, in order.
-    closes: Vec<(usize, usize)>,
-    /// (count, id) of emphasis opened here, in order (outermost first).
-    opens: Vec<(usize, usize)>,
+/// A source offset in 32 bits: a document over 4 GB is refused before it is parsed.
+fn u(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 fn is_ws(c: Option<char>) -> bool {
@@ -61,6 +113,37 @@ fn is_punct(c: Option<char>) -> bool {
 
 fn is_cjk(c: Option<char>) -> bool {
     c.is_some_and(|c| is_east_asian(c) || matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF))
+}
+
+/// Reused buffers of one thread's parses: a document has tens of thousands of blocks.
+#[derive(Default)]
+struct Scratch {
+    toks: Vec<Tok>,
+    extras: Vec<Extra>,
+    tables: Tables,
+    emph: Emphasis,
+    runs: Vec<Run>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.toks.clear();
+        self.extras.clear();
+        self.emph.matches.clear();
+        self.emph.skip.clear();
+    }
+
+    /// After a huge block, give the memory back rather than hold it for the next one.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.toks.capacity() > KEEP {
+            self.toks = Vec::new();
+        }
+        if self.emph.matches.capacity() > KEEP {
+            self.emph = Emphasis::default();
+        }
+        self.tables.trim(KEEP);
+    }
 }
 
 /// Parse the inline content of a block whose lines are the given source ranges (each
@@ -78,73 +161,208 @@ pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
             return Inline { text: s.trim_start().to_owned(), runs: Vec::new() };
         }
     }
-    // A document has tens of thousands of blocks: reuse one token buffer per thread rather
-    // than growing a fresh one for each block.
-    // The same for the style runs, which are built in full and then mostly dropped (plain
-    // text needs none): only those kept are copied out, into a vector of their exact size.
+    // The style runs are built in full and then mostly dropped (plain text needs none):
+    // only those kept are copied out, into a vector of their exact size.
     thread_local! {
-        static SCRATCH: std::cell::RefCell<(Vec<Tok>, Vec<Run>)> =
-            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
     }
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => {
-            let (toks, runs) = &mut *scratch;
-            parse_into(src, lines, toks, runs)
-        }
+        Ok(mut scratch) => parse_into(src, lines, &mut scratch),
         // Not reachable today (parsing does not re-enter itself), but never panic over it.
-        Err(_) => parse_into(src, lines, &mut Vec::new(), &mut Vec::new()),
+        Err(_) => parse_into(src, lines, &mut Scratch::default()),
     })
 }
 
-fn parse_into(
-    src: &str,
-    lines: &[Range<usize>],
-    toks: &mut Vec<Tok>,
-    runs: &mut Vec<Run>,
-) -> Inline {
-    toks.clear();
+fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
+    s.clear();
+    // One token per byte that may start markup, and a break per line, at the most: room
+    // for that is reserved once (pages never written are never resident), so a huge
+    // block is not copied while its token list grows.
+    let b = src.as_bytes();
+    let bound: usize = lines.iter().map(|l| count_special(&b[l.clone()]) + 1).sum();
+    if bound > s.toks.capacity() {
+        s.toks.reserve_exact(bound);
+    }
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
-            toks.push(Tok::Break);
+            let resume = u(line.start);
+            push_extra(&mut s.toks, &mut s.extras, u(lines[i - 1].end), Extra::Break { resume });
         }
-        tokenize(src, line.clone(), toks);
+        s.tables.reset();
+        tokenize(src, line.clone(), &mut s.toks, &mut s.extras, &mut s.tables);
     }
-    process_emphasis(toks);
-    drop_empty_emphasis(src, toks);
+    s.emph.process(&mut s.toks);
+    drop_empty_emphasis(src, lines, &mut s.toks, &s.extras);
     // The display text is about as long as the source lines: size it once.
     let cap = lines.iter().map(|l| l.len() + 1).sum();
-    let inline = render(src, toks, cap, runs);
-    toks.clear();
+    let inline = render(src, lines, s, cap);
+    s.clear();
+    s.trim();
     inline
 }
 
-fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
+fn count_special(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| is_special(c)).count()
+}
+
+fn push_extra(toks: &mut Vec<Tok>, extras: &mut Vec<Extra>, at: u32, e: Extra) {
+    let x = EXTRA | (u(extras.len()) & !EXTRA);
+    extras.push(e);
+    toks.push(Tok { at, x });
+}
+
+/// Closers found once per line, so that no opener scans to the line's end for its own.
+#[derive(Default)]
+struct Tables {
+    /// `[` → its `]` (as `(open, close)`, by open), escapes honoured; built on first use.
+    brackets: Vec<(u32, u32)>,
+    /// `(` → its `)`, by open.
+    parens: Vec<(u32, u32)>,
+    /// Backtick runs as `(length, start)`, sorted.
+    ticks: Vec<(u32, u32)>,
+    built: [bool; 3],
+    stack: Vec<u32>,
+}
+
+impl Tables {
+    fn reset(&mut self) {
+        self.built = [false; 3];
+    }
+
+    fn trim(&mut self, keep: usize) {
+        for v in [&mut self.brackets, &mut self.parens, &mut self.ticks] {
+            if v.capacity() > keep {
+                *v = Vec::new();
+            }
+        }
+        if self.stack.capacity() > keep {
+            self.stack = Vec::new();
+        }
+    }
+
+    /// Pair the brackets (`escapes`: a backslash hides the byte after it) of `line`.
+    fn pair(
+        b: &[u8],
+        line: &Range<usize>,
+        (open, close): (u8, u8),
+        escapes: bool,
+        stack: &mut Vec<u32>,
+        out: &mut Vec<(u32, u32)>,
+    ) {
+        out.clear();
+        stack.clear();
+        let mut i = line.start;
+        while i < line.end {
+            let c = b[i];
+            if escapes && c == b'\\' {
+                i += 1;
+            } else if c == open {
+                stack.push(u(i));
+            } else if c == close
+                && let Some(o) = stack.pop()
+            {
+                out.push((o, u(i)));
+            }
+            i += 1;
+        }
+        out.sort_unstable();
+    }
+
+    fn find(pairs: &[(u32, u32)], open: usize) -> Option<usize> {
+        let open = u(open);
+        let k = pairs.binary_search_by_key(&open, |p| p.0).ok()?;
+        Some(pairs[k].1 as usize)
+    }
+
+    /// The `]` closing the `[` at `open`.
+    fn bracket(&mut self, b: &[u8], line: &Range<usize>, open: usize) -> Option<usize> {
+        if !self.built[0] {
+            Self::pair(b, line, (b'[', b']'), true, &mut self.stack, &mut self.brackets);
+            self.built[0] = true;
+        }
+        Self::find(&self.brackets, open)
+    }
+
+    /// The `)` closing the `(` at `open`.
+    fn paren(&mut self, b: &[u8], line: &Range<usize>, open: usize) -> Option<usize> {
+        if !self.built[1] {
+            Self::pair(b, line, (b'(', b')'), false, &mut self.stack, &mut self.parens);
+            self.built[1] = true;
+        }
+        Self::find(&self.parens, open)
+    }
+
+    /// The first run of exactly `n` backticks starting at or after `from` and ending by
+    /// `end`.
+    fn ticks(
+        &mut self,
+        b: &[u8],
+        line: &Range<usize>,
+        n: usize,
+        from: usize,
+        end: usize,
+    ) -> Option<usize> {
+        if !self.built[2] {
+            self.ticks.clear();
+            let mut i = line.start;
+            while let Some(p) = memchr::memchr(b'`', &b[i..line.end]) {
+                let s = i + p;
+                let mut e = s;
+                while e < line.end && b[e] == b'`' {
+                    e += 1;
+                }
+                self.ticks.push((u(e - s), u(s)));
+                i = e;
+            }
+            self.ticks.sort_unstable();
+            self.built[2] = true;
+        }
+        let key = (u(n), u(from));
+        let k = self.ticks.partition_point(|&t| t < key);
+        let &(len, s) = self.ticks.get(k)?;
+        (len as usize == n && s as usize + n <= end).then_some(s as usize)
+    }
+}
+
+/// Link text being walked: where it ends and where the text after the link resumes.
+struct Level {
+    start: u32,
+    end: u32,
+    after: u32,
+}
+
+fn tokenize(
+    src: &str,
+    line: Range<usize>,
+    toks: &mut Vec<Tok>,
+    extras: &mut Vec<Extra>,
+    tables: &mut Tables,
+) {
     let b = src.as_bytes();
     let mut i = line.start;
-    let mut text_start = i;
-    let end = line.end;
-    macro_rules! flush {
-        ($to:expr) => {
-            if text_start < $to {
-                toks.push(Tok::Text(text_start..$to));
-            }
-        };
-    }
-    while i < end {
+    // The segment being walked: the line, or a link's text inside it (whose first and last
+    // characters have no neighbours for flanking, as if it were a line of its own).
+    let (mut seg_start, mut end) = (line.start, line.end);
+    let mut outer: Vec<Level> = Vec::new();
+    loop {
+        if i >= end {
+            let Some(l) = outer.pop() else { break };
+            push_extra(toks, extras, u(end), Extra::LinkEnd { resume: l.after });
+            (i, seg_start, end) = (l.after as usize, l.start as usize, l.end as usize);
+            continue;
+        }
         match b[i] {
             b'\\' if i + 1 < end && b[i + 1].is_ascii_punctuation() => {
-                flush!(i);
-                toks.push(Tok::Text(i + 1..i + 2));
+                push_extra(toks, extras, u(i), Extra::Escape);
                 i += 2;
-                text_start = i;
             }
             c @ (b'*' | b'_') => {
-                flush!(i);
                 let mut j = i;
                 while j < end && b[j] == c {
                     j += 1;
                 }
-                let prev = if i > line.start { src[..i].chars().next_back() } else { None };
+                let n = j - i;
+                let prev = if i > seg_start { src[..i].chars().next_back() } else { None };
                 let next = if j < end { src[j..].chars().next() } else { None };
                 let left = !is_ws(next)
                     && (!is_punct(next) || is_ws(prev) || is_punct(prev) || is_cjk(prev));
@@ -155,17 +373,22 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
                 } else {
                     (left && (!right || is_punct(prev)), right && (!left || is_punct(next)))
                 };
-                toks.push(Tok::Delim(Delim {
-                    ch: c,
-                    len: j - i,
-                    orig: j - i,
-                    can_open,
-                    can_close,
-                    closes: Vec::new(),
-                    opens: Vec::new(),
-                }));
+                // A run too long to count in the token is text: no one means 32 million
+                // stars as emphasis.
+                if n <= LEN_MASK as usize {
+                    let mut x = ACTIVE | (u(n % 3) << MOD3_SHIFT) | u(n);
+                    if c == b'*' {
+                        x |= STAR;
+                    }
+                    if can_open {
+                        x |= CAN_OPEN;
+                    }
+                    if can_close {
+                        x |= CAN_CLOSE;
+                    }
+                    toks.push(Tok { at: u(i), x });
+                }
                 i = j;
-                text_start = i;
             }
             b'`' => {
                 let mut j = i;
@@ -173,62 +396,48 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
                     j += 1;
                 }
                 let n = j - i;
-                // Find a closing run of exactly n backticks.
-                let mut k = j;
-                let mut found = None;
-                while k < end {
-                    if b[k] == b'`' {
-                        let s = k;
-                        while k < end && b[k] == b'`' {
-                            k += 1;
-                        }
-                        if k - s == n {
-                            found = Some(s);
-                            break;
-                        }
-                    } else {
-                        k += 1;
-                    }
-                }
-                match found {
+                match tables.ticks(b, &line, n, j, end) {
                     Some(close) => {
-                        flush!(i);
                         let inner = trim_one_space(src, j..close);
-                        toks.push(Tok::Code(inner));
+                        let code = Extra::Code {
+                            inner: u(inner.start)..u(inner.end),
+                            resume: u(close + n),
+                        };
+                        push_extra(toks, extras, u(i), code);
                         i = close + n;
-                        text_start = i;
                     }
                     None => i = j,
                 }
             }
-            b'!' if i + 1 < end && b[i + 1] == b'[' => match link_at(src, i + 1, end) {
-                Some((text, url, after)) => {
-                    flush!(i);
-                    toks.push(Tok::Image { alt: text, url });
-                    i = after;
-                    text_start = i;
+            b'!' if i + 1 < end && b[i + 1] == b'[' => {
+                match link_at(src, &line, tables, i + 1, end) {
+                    Some((text, url, after)) => {
+                        let alt = u(text.start)..u(text.end);
+                        let image =
+                            Extra::Image { alt, url: u(url.start)..u(url.end), resume: u(after) };
+                        push_extra(toks, extras, u(i), image);
+                        i = after;
+                    }
+                    None => i += 1,
                 }
-                None => i += 1,
-            },
-            b'[' => match link_at(src, i, end) {
+            }
+            b'[' => match link_at(src, &line, tables, i, end) {
                 Some((text, url, after)) => {
-                    flush!(i);
-                    toks.push(Tok::LinkStart(url));
-                    tokenize(src, text, toks);
-                    toks.push(Tok::LinkEnd);
-                    i = after;
-                    text_start = i;
+                    let start =
+                        Extra::LinkStart { url: u(url.start)..u(url.end), resume: u(text.start) };
+                    push_extra(toks, extras, u(i), start);
+                    outer.push(Level { start: u(seg_start), end: u(end), after: u(after) });
+                    (i, seg_start, end) = (text.start, text.start, text.end);
                 }
                 None => i += 1,
             },
             b'<' => match autolink_at(src, i, end) {
                 Some((url, after)) => {
-                    flush!(i);
-                    toks.push(Tok::LinkStart(src[url.clone()].to_string()));
-                    toks.push(Tok::Text(url));
-                    toks.push(Tok::LinkEnd);
+                    let start =
+                        Extra::LinkStart { url: u(url.start)..u(url.end), resume: u(url.start) };
+                    push_extra(toks, extras, u(i), start);
+                    push_extra(toks, extras, u(url.end), Extra::LinkEnd { resume: u(after) });
                     i = after;
-                    text_start = i;
                 }
                 None => i += 1,
             },
@@ -239,7 +448,6 @@ fn tokenize(src: &str, line: Range<usize>, toks: &mut Vec<Tok>) {
             }
         }
     }
-    flush!(end);
 }
 
 /// Can this byte begin inline markup (the arms of `tokenize`'s match)? Plain comparisons,
@@ -277,187 +485,198 @@ fn trim_one_space(src: &str, r: Range<usize>) -> Range<usize> {
     }
 }
 
-/// `[text](url)` starting at `open` (the `[`): (text range, url, offset after `)`).
-fn link_at(src: &str, open: usize, end: usize) -> Option<(Range<usize>, String, usize)> {
+/// `[text](url)` starting at `open` (the `[`), closed before `end`: (text range, url range,
+/// offset after `)`). Both closers come from the line's tables.
+fn link_at(
+    src: &str,
+    line: &Range<usize>,
+    tables: &mut Tables,
+    open: usize,
+    end: usize,
+) -> Option<(Range<usize>, Range<usize>, usize)> {
     let b = src.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    let close = loop {
-        if i >= end {
-            return None;
-        }
-        match b[i] {
-            b'\\' => i += 1,
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    break i;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    };
+    let close = tables.bracket(b, line, open).filter(|&c| c < end)?;
     if close + 1 >= end || b[close + 1] != b'(' {
         return None;
     }
-    let mut j = close + 2;
-    let mut paren = 1usize;
-    while j < end {
-        match b[j] {
-            b'(' => paren += 1,
-            b')' => {
-                paren -= 1;
-                if paren == 0 {
-                    break;
-                }
-            }
-            b'\n' => return None,
-            _ => {}
-        }
-        j += 1;
-    }
-    if j >= end {
-        return None;
-    }
-    let dest = src[close + 2..j].trim();
-    // Drop an optional title: `(url "title")`.
-    let url = dest.split_whitespace().next().unwrap_or("").trim_matches(['<', '>']);
-    Some((open + 1..close, url.to_string(), j + 1))
+    let j = tables.paren(b, line, close + 1).filter(|&j| j < end)?;
+    Some((open + 1..close, url_in(src, close + 2..j), j + 1))
 }
 
-/// `<https://…>` or `<mailto:…>` starting at `i`: (url range, offset after `>`).
+/// The destination of a link's `(…)`: its first word (an optional title follows), without
+/// angle brackets.
+fn url_in(src: &str, dest: Range<usize>) -> Range<usize> {
+    let s = &src[dest.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let word = s[lead..].split(char::is_whitespace).next().unwrap_or("");
+    let inner = word.trim_start_matches(['<', '>']);
+    let start = dest.start + lead + (word.len() - inner.len());
+    start..start + inner.trim_end_matches(['<', '>']).len()
+}
+
+/// `<https://…>` or `<mailto:…>` starting at `i`: (url range, offset after `>`). Only the
+/// bytes up to the next `>`, `<` or space are read, so a run of `<` costs its length.
 fn autolink_at(src: &str, i: usize, end: usize) -> Option<(Range<usize>, usize)> {
-    let rest = &src[i + 1..end];
-    let close = rest.find('>')?;
-    let inner = &rest[..close];
+    let b = src.as_bytes();
+    let k = i + 1 + memchr::memchr3(b'>', b'<', b' ', &b[i + 1..end])?;
+    if b[k] != b'>' {
+        return None;
+    }
+    let inner = &src[i + 1..k];
     let scheme = inner.find(':')?;
     if scheme < 2
         || !inner[..scheme].bytes().all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'.')
-        || inner.contains([' ', '<'])
     {
         return None;
     }
-    Some((i + 1..i + 1 + close, i + 1 + close + 1))
+    Some((i + 1..k, k + 1))
 }
 
-/// The CommonMark "process emphasis" procedure over the delimiter tokens.
-fn process_emphasis(toks: &mut [Tok]) {
-    let delims: Vec<usize> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t, Tok::Delim(_)))
-        .map(|(i, _)| i)
-        .collect();
-    let mut active = vec![true; delims.len()];
-    let mut next_id = 0usize;
-    // openers_bottom, by (char is '*', closer can open, orig % 3).
-    let mut bottom = [[[0usize; 3]; 2]; 2];
-    let mut c = 0;
-    while c < delims.len() {
-        let (ch, can_close, can_open_c, orig_c, len_c) = match &toks[delims[c]] {
-            Tok::Delim(d) => (d.ch, d.can_close, d.can_open, d.orig, d.len),
-            _ => unreachable!("delims indexes delimiter tokens"),
-        };
-        if !active[c] || !can_close || len_c == 0 {
-            c += 1;
-            continue;
+/// A match of emphasis: `n` characters of the opener token and of the closer token.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    opener: u32,
+    closer: u32,
+    n: u8,
+}
+
+/// The CommonMark "process emphasis" procedure, in time linear in the tokens (give or take
+/// a log): what a match deactivates is skipped in one step thereafter.
+#[derive(Default)]
+struct Emphasis {
+    /// In the order they were made; a match's index is its id.
+    matches: Vec<Match>,
+    /// Deactivated stretches, by their last token: a look-back landing there jumps to the
+    /// stretch's opener.
+    skip: std::collections::HashMap<u32, u32>,
+}
+
+impl Emphasis {
+    /// The token before `k` on a look-back, jumping over deactivated stretches.
+    fn before(&self, toks: &[Tok], k: usize) -> usize {
+        let p = k - 1;
+        if toks[p].has(ACTIVE) || self.skip.is_empty() {
+            return p;
         }
-        let bi = (usize::from(ch == b'*'), usize::from(can_open_c), orig_c % 3);
-        let floor = bottom[bi.0][bi.1][bi.2];
-        let mut found = None;
-        let mut o = c;
-        while o > floor {
-            o -= 1;
-            if !active[o] {
+        self.skip.get(&u(p)).map_or(p, |&o| o as usize)
+    }
+
+    fn process(&mut self, toks: &mut [Tok]) {
+        // openers_bottom, by (char is '*', closer can open, orig % 3).
+        let mut bottom = [[[0usize; 3]; 2]; 2];
+        let mut c = 0;
+        while c < toks.len() {
+            let t = toks[c];
+            if !t.has(ACTIVE) || !t.has(CAN_CLOSE) || t.len() == 0 {
+                c += 1;
                 continue;
             }
-            if let Tok::Delim(d) = &toks[delims[o]]
-                && d.ch == ch
-                && d.can_open
-                && d.len > 0
-            {
-                let odd = (d.can_close || can_open_c)
-                    && (d.orig + orig_c) % 3 == 0
-                    && !(d.orig % 3 == 0 && orig_c % 3 == 0);
+            let star = t.ch() == b'*';
+            let bi = (usize::from(star), usize::from(t.has(CAN_OPEN)), t.mod3() as usize);
+            let floor = bottom[bi.0][bi.1][bi.2];
+            let mut found = None;
+            let mut o = c;
+            while o > floor {
+                o = self.before(toks, o);
+                let d = toks[o];
+                if o < floor
+                    || !d.has(ACTIVE)
+                    || !d.has(CAN_OPEN)
+                    || d.ch() != t.ch()
+                    || d.len() == 0
+                {
+                    continue;
+                }
+                let odd = (d.has(CAN_CLOSE) || t.has(CAN_OPEN))
+                    && (d.mod3() + t.mod3()).is_multiple_of(3)
+                    && !(d.mod3() == 0 && t.mod3() == 0);
                 if !odd {
                     found = Some(o);
                     break;
                 }
             }
-        }
-        match found {
-            Some(o) => {
-                let olen = match &toks[delims[o]] {
-                    Tok::Delim(d) => d.len,
-                    _ => 0,
-                };
-                let clen = match &toks[delims[c]] {
-                    Tok::Delim(d) => d.len,
-                    _ => 0,
-                };
-                let n = if olen >= 2 && clen >= 2 { 2 } else { 1 };
-                let id = next_id;
-                next_id += 1;
-                if let Tok::Delim(d) = &mut toks[delims[o]] {
-                    d.len -= n;
-                    // Inner emphasis is opened after outer: insert at the front of the
-                    // opener's list so that the outermost (matched later) comes first.
-                    d.opens.insert(0, (n, id));
-                }
-                if let Tok::Delim(d) = &mut toks[delims[c]] {
-                    d.len -= n;
-                    d.closes.push((n, id));
-                }
-                for a in active.iter_mut().take(c).skip(o + 1) {
-                    *a = false;
-                }
-                // Stay on this closer while it has characters left.
-            }
-            None => {
+            let Some(o) = found else {
                 bottom[bi.0][bi.1][bi.2] = c;
                 c += 1;
+                continue;
+            };
+            let n = if toks[o].len() >= 2 && t.len() >= 2 { 2 } else { 1 };
+            self.matches.push(Match { opener: u(o), closer: u(c), n });
+            let ol = toks[o].len() - usize::from(n);
+            toks[o].set_len(ol);
+            toks[c].set_len(t.len() - usize::from(n));
+            // Everything between is out of play: deactivate it, jumping over what is
+            // already out, and remember the stretch for later look-backs.
+            if c > o + 1 {
+                let mut k = c;
+                while k > o + 1 {
+                    let p = self.before(toks, k);
+                    if p <= o {
+                        break;
+                    }
+                    toks[p].x &= !(ACTIVE * u32::from(toks[p].is_delim()));
+                    k = p;
+                }
+                let last = u(c - 1);
+                let lo = self.skip.get(&last).map_or(u(o), |&e| e.min(u(o)));
+                self.skip.insert(last, lo);
             }
+            // Stay on this closer while it has characters left.
         }
     }
+}
+
+/// Where the text resumes after the delimiter run at `at`: past its original length
+/// (the run is never longer than its line).
+fn run_end(b: &[u8], at: usize, ch: u8, line_end: usize) -> usize {
+    let mut e = at;
+    while e < line_end && b[e] == ch {
+        e += 1;
+    }
+    e
 }
 
 /// Unmatched delimiter runs of the same kind and length with only whitespace between them
 /// (`** **`, `**  \n**`) are emphasis of nothing, which an export leaves behind: they are
 /// dropped instead of showing as stray stars.
-fn drop_empty_emphasis(src: &str, toks: &mut [Tok]) {
+fn drop_empty_emphasis(src: &str, lines: &[Range<usize>], toks: &mut [Tok], extras: &[Extra]) {
+    let b = src.as_bytes();
+    let blank = |from: usize, to: usize| src.get(from..to).is_none_or(|s| s.trim().is_empty());
+    let mut li = 0;
     let mut i = 0;
     while i < toks.len() {
-        let Tok::Delim(d) = &toks[i] else {
-            i += 1;
-            continue;
-        };
-        if d.len == 0 {
+        let d = toks[i];
+        if let Some(e) = d.extra() {
+            li += usize::from(matches!(extras[e], Extra::Break { .. }));
+        }
+        if !d.is_delim() || d.len() == 0 {
             i += 1;
             continue;
         }
-        let (ch, len) = (d.ch, d.len);
+        let line_end = lines.get(li).map_or(b.len(), |l| l.end);
+        let mut pos = run_end(b, d.at as usize, d.ch(), line_end);
         let mut j = i + 1;
-        while j < toks.len()
-            && match &toks[j] {
-                Tok::Break => true,
-                Tok::Text(r) => src[r.clone()].trim().is_empty(),
-                _ => false,
+        let mut lj = li;
+        while j < toks.len() && blank(pos, toks[j].at as usize) {
+            match toks[j].extra().map(|e| &extras[e]) {
+                Some(Extra::Break { resume }) => {
+                    pos = *resume as usize;
+                    lj += 1;
+                    j += 1;
+                }
+                _ => break,
             }
-        {
-            j += 1;
         }
         if j < toks.len()
-            && let Tok::Delim(e) = &mut toks[j]
-            && e.ch == ch
-            && e.len == len
+            && blank(pos, toks[j].at as usize)
+            && toks[j].is_delim()
+            && toks[j].ch() == d.ch()
+            && toks[j].len() == d.len()
         {
-            e.len = 0;
-            if let Tok::Delim(d) = &mut toks[i] {
-                d.len = 0;
-            }
+            toks[j].set_len(0);
+            toks[i].set_len(0);
             i = j + 1;
+            li = lj;
             continue;
         }
         i += 1;
@@ -470,7 +689,7 @@ struct Out {
 }
 
 impl Out {
-    fn push(&mut self, s: &str, style: Style, url: Option<&String>, group: Option<usize>) {
+    fn push(&mut self, s: &str, style: Style, url: Option<&str>, group: Option<usize>) {
         // Pieces are pushed whole; only a full-width pause or closing mark needs a look at
         // what precedes it (to drop an export's stray space), so split there.
         if s.is_empty() {
@@ -497,7 +716,7 @@ impl Out {
         }
     }
 
-    fn push_raw(&mut self, s: &str, style: Style, url: Option<&String>, group: Option<usize>) {
+    fn push_raw(&mut self, s: &str, style: Style, url: Option<&str>, group: Option<usize>) {
         let start = self.text.len();
         self.text.push_str(s);
         let end = self.text.len();
@@ -505,12 +724,17 @@ impl Out {
             Some(r)
                 if r.range.end == start
                     && r.style == style
-                    && r.url.as_ref() == url
+                    && r.url.as_deref() == url
                     && r.quote == group =>
             {
                 r.range.end = end
             }
-            _ => self.runs.push(Run { range: start..end, style, url: url.cloned(), quote: group }),
+            _ => self.runs.push(Run {
+                range: start..end,
+                style,
+                url: url.map(str::to_owned),
+                quote: group,
+            }),
         }
     }
 
@@ -566,34 +790,66 @@ fn is_fullwidth_pause_or_close(c: char) -> bool {
     )
 }
 
+/// An open emphasis, with the style and quote group of everything open up to it.
 #[derive(Clone)]
 struct Open {
-    style: Style,
     id: usize,
+    style: Style,
+    group: Option<usize>,
 }
 
-fn render(src: &str, toks: &[Tok], cap: usize, scratch: &mut Vec<Run>) -> Inline {
-    let mut runs = std::mem::take(scratch);
+/// Open emphasis, innermost last.
+#[derive(Default)]
+struct Stack(Vec<Open>);
+
+impl Stack {
+    fn top(&self) -> (Style, Option<usize>) {
+        self.0.last().map_or((Style::default(), None), |o| (o.style, o.group))
+    }
+
+    fn push(&mut self, id: usize, style: Style) {
+        let (below, group) = self.top();
+        let group = group.or(style.contains(Style::STRONG).then_some(id));
+        self.0.push(Open { id, style: below.union(style), group });
+    }
+
+    /// Close emphasis `id`, which is the innermost but for misnested input.
+    fn close(&mut self, id: usize, styles: &[Style]) {
+        let Some(pos) = self.0.iter().rposition(|o| o.id == id) else { return };
+        let rest: Vec<usize> = self.0.drain(pos..).skip(1).map(|o| o.id).collect();
+        for id in rest {
+            self.push(id, styles[id]);
+        }
+    }
+}
+
+fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inline {
+    let mut runs = std::mem::take(&mut s.runs);
     runs.clear();
     let mut out = Out { text: String::with_capacity(cap), runs };
-    let mut stack: Vec<Open> = Vec::new();
-    let mut links: Vec<String> = Vec::new();
-    let mut pending_break = false;
-    let cur = |stack: &[Open], links: &[String]| -> (Style, Option<usize>) {
-        let mut s = Style::default();
-        let mut group = None;
-        for o in stack {
-            s = s.union(o.style);
-            if o.style.contains(Style::STRONG) && group.is_none() {
-                group = Some(o.id);
-            }
-        }
-        if !links.is_empty() {
-            s = s.union(Style::LINK);
-        }
-        (s, group)
+    let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
+        return finish(out, &mut s.runs);
     };
-    let emit = |out: &mut Out, s: &str, style: Style, url: Option<&String>, g, brk: &mut bool| {
+    let b = src.as_bytes();
+    let matches = &s.emph.matches;
+    let styles: Vec<Style> =
+        matches.iter().map(|m| if m.n == 2 { Style::STRONG } else { Style::EMPHASIS }).collect();
+    // Emphasis closed at each token, innermost (made first) first, and opened, outermost
+    // (made last) first.
+    let mut closes: Vec<u32> = (0..u(matches.len())).collect();
+    closes.sort_unstable_by_key(|&m| (matches[m as usize].closer, m));
+    let mut opens = closes.clone();
+    opens.sort_unstable_by_key(|&m| (matches[m as usize].opener, std::cmp::Reverse(m)));
+    let (mut ci, mut oi) = (0, 0);
+    let mut stack = Stack::default();
+    // The open links' targets, as source ranges: a String only where a run needs one.
+    let mut links: Vec<&str> = Vec::new();
+    let mut pending_break = false;
+    let cur = |stack: &Stack, links: &[&str]| -> (Style, Option<usize>) {
+        let (s, group) = stack.top();
+        (if links.is_empty() { s } else { s.union(Style::LINK) }, group)
+    };
+    let emit = |out: &mut Out, s: &str, style: Style, url: Option<&str>, g, brk: &mut bool| {
         if s.is_empty() {
             return;
         }
@@ -620,55 +876,75 @@ fn render(src: &str, toks: &[Tok], cap: usize, scratch: &mut Vec<Run>) -> Inline
         }
         out.push(s, style, url, g);
     };
-    for t in toks {
-        match t {
-            Tok::Break => pending_break = true,
-            Tok::Text(r) => {
-                let (s, g) = cur(&stack, &links);
-                emit(&mut out, &src[r.clone()], s, links.last(), g, &mut pending_break);
+    let mut pos = first.start;
+    let mut li = 0;
+    for (k, t) in s.toks.iter().enumerate() {
+        let at = t.at as usize;
+        if pos < at {
+            let (st, g) = cur(&stack, &links);
+            emit(&mut out, &src[pos..at], st, links.last().copied(), g, &mut pending_break);
+        }
+        let Some(e) = t.extra() else {
+            let k = u(k);
+            while let Some(&m) = closes.get(ci).filter(|&&m| matches[m as usize].closer == k) {
+                stack.close(m as usize, &styles);
+                ci += 1;
             }
-            Tok::Code(r) => {
-                let (s, g) = cur(&stack, &links);
+            if t.len() > 0 {
+                let lit = if t.ch() == b'*' { "*" } else { "_" }.repeat(t.len());
+                let (st, g) = cur(&stack, &links);
+                emit(&mut out, &lit, st, links.last().copied(), g, &mut pending_break);
+            }
+            while let Some(&m) = opens.get(oi).filter(|&&m| matches[m as usize].opener == k) {
+                stack.push(m as usize, styles[m as usize]);
+                oi += 1;
+            }
+            let line_end = lines.get(li).map_or(b.len(), |l| l.end);
+            pos = run_end(b, at, t.ch(), line_end);
+            continue;
+        };
+        let (st, g) = cur(&stack, &links);
+        pos = match &s.extras[e] {
+            Extra::Break { resume } => {
+                pending_break = true;
+                li += 1;
+                *resume as usize
+            }
+            Extra::Escape => at + 1,
+            Extra::Code { inner, resume } => {
+                let code = &src[inner.start as usize..inner.end as usize];
                 emit(
                     &mut out,
-                    &src[r.clone()],
-                    s.union(Style::CODE),
-                    links.last(),
+                    code,
+                    st.union(Style::CODE),
+                    links.last().copied(),
                     g,
                     &mut pending_break,
                 );
+                *resume as usize
             }
-            Tok::Image { alt, url } => {
-                let (s, g) = cur(&stack, &links);
-                let alt = src[alt.clone()].trim();
-                let label = if alt.is_empty() { "图片" } else { alt };
-                let u = url.clone();
-                emit(&mut out, label, s.union(Style::IMAGE), Some(&u), g, &mut pending_break);
+            Extra::LinkStart { url, resume } => {
+                links.push(&src[url.start as usize..url.end as usize]);
+                *resume as usize
             }
-            Tok::LinkStart(url) => links.push(url.clone()),
-            Tok::LinkEnd => {
+            Extra::LinkEnd { resume } => {
                 links.pop();
+                *resume as usize
             }
-            Tok::Delim(d) => {
-                for &(n, id) in &d.closes {
-                    if let Some(pos) = stack.iter().rposition(|o| o.id == id) {
-                        stack.remove(pos);
-                    }
-                    let _ = n;
-                }
-                if d.len > 0 {
-                    let lit = if d.ch == b'*' { "*" } else { "_" }.repeat(d.len);
-                    let (s, g) = cur(&stack, &links);
-                    emit(&mut out, &lit, s, links.last(), g, &mut pending_break);
-                }
-                for &(n, id) in &d.opens {
-                    let style = if n == 2 { Style::STRONG } else { Style::EMPHASIS };
-                    stack.push(Open { style, id });
-                }
+            Extra::Image { alt, url, resume } => {
+                let alt = src[alt.start as usize..alt.end as usize].trim();
+                let label = if alt.is_empty() { "图片" } else { alt };
+                let u = &src[url.start as usize..url.end as usize];
+                emit(&mut out, label, st.union(Style::IMAGE), Some(u), g, &mut pending_break);
+                *resume as usize
             }
-        }
+        };
     }
-    finish(out, scratch)
+    if pos < last.end {
+        let (st, g) = cur(&stack, &links);
+        emit(&mut out, &src[pos..last.end], st, links.last().copied(), g, &mut pending_break);
+    }
+    finish(out, &mut s.runs)
 }
 
 /// Trim the block's outer whitespace and drop strong emphasis that holds only whitespace.
@@ -799,7 +1075,7 @@ mod tests {
             let range = 0..s.len();
             let line = std::slice::from_ref(&range);
             let fast = parse(s, line);
-            let slow = parse_into(s, line, &mut Vec::new(), &mut Vec::new());
+            let slow = parse_into(s, line, &mut Scratch::default());
             assert_eq!(fast, slow, "{s:?}");
         }
         // Markup or a space (a pause mark after it is dropped) takes the long way.
