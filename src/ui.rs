@@ -308,6 +308,8 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
     let x0 = r.x.saturating_add(GUTTER);
     let max_x = x0.saturating_add(tw).min(r.x.saturating_add(r.width));
     let dim = Style::default().fg(theme.dim);
+    // A bookmark's mark, in the gutter's second column.
+    let (mark_x, mark_style) = (r.x.saturating_add(1), Style::default().fg(theme.quote));
     for (i, (vi, line)) in app.view.lines.iter().enumerate() {
         if i >= usize::from(r.height) {
             break;
@@ -383,15 +385,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 }
                 // On the paragraph's first row, or the top row when that is scrolled off.
                 if (*first || i == 0) && app.is_marked(it, *block) {
-                    put(
-                        buf,
-                        r.x.saturating_add(1),
-                        y,
-                        max_x,
-                        MARK,
-                        Style::default().fg(theme.quote),
-                        amb,
-                    );
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 draw_text_row(
                     buf,
@@ -409,15 +403,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
                 if app.is_marked(it, *block) {
-                    put(
-                        buf,
-                        r.x.saturating_add(1),
-                        y,
-                        max_x,
-                        MARK,
-                        Style::default().fg(theme.quote),
-                        amb,
-                    );
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 let url = doc.item_blocks(it).get(*block).map_or("", |b| b.url());
                 let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
@@ -425,15 +411,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
             }
             LineKind::Rule(block) => {
                 if item.is_some_and(|it| app.is_marked(it, *block)) {
-                    put(
-                        buf,
-                        r.x.saturating_add(1),
-                        y,
-                        max_x,
-                        MARK,
-                        Style::default().fg(theme.quote),
-                        amb,
-                    );
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 let n = usize::from(max_x.saturating_sub(x0)) / str_width("─", amb).max(1);
                 put(buf, x0, y, max_x, &"─".repeat(n.min(40)), dim, amb);

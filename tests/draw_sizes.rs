@@ -4,6 +4,8 @@
 
 #[path = "support/frame.rs"]
 mod frame;
+#[path = "support/tmux.rs"]
+mod tmux;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
@@ -151,6 +153,33 @@ fn a_note_typed_after_the_terminal_shrank_is_drawn_at_the_new_size() {
     assert!(screen.contains("a note"), "the note shows on the smaller screen:\n{screen}");
     let c = t.get_cursor_position().expect("a cursor");
     assert!(c.x < 113 && c.y < 24, "the cursor is on the screen: {c:?}");
+}
+
+#[test]
+fn a_note_typed_as_the_terminal_shrinks_is_kept_in_a_real_terminal() {
+    if !tmux::have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let t = tmux::Tmux::start("shrink", 300, 100, &tmux::reader_command(dir.path(), "", "true"));
+    t.wait("the reader", |s| s.contains("Speakers"));
+    t.keys(&["}"]);
+    t.wait("the next turn", |s| s.contains('▎'));
+    t.keys(&["a"]);
+    t.wait("the note editor", |s| s.contains("Enter saves"));
+    // The shrink and the keys in one go: the keys are read before the resize event.
+    t.tmux(
+        &["resize-window", "-t", "t", "-x", "113", "-y", "24", ";"]
+            .into_iter()
+            .chain(["send-keys", "-t", "t", "-l", "typed note"])
+            .collect::<Vec<_>>(),
+    );
+    t.wait("the note typed", |s| s.contains("typed note") || s.contains("EXIT="));
+    t.keys(&["Enter", "'"]);
+    let s = t.wait("the bookmark list", |s| s.contains("Enter jumps") || s.contains("EXIT="));
+    assert!(!s.contains("EXIT="), "the reader went on:\n{s}");
+    assert!(s.contains("✎ typed note"), "the note was kept:\n{s}");
 }
 
 #[test]
