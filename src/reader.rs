@@ -3,7 +3,8 @@
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
-//! position with [`Store`] and writes clipboard sequences.
+//! position with [`Store`] and writes clipboard sequences. Before each draw it tells
+//! `update` the terminal's size when that changed before its resize event came.
 //!
 //! Bookmarks are kept for documents read from a file (`ReaderOptions::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
@@ -288,6 +289,13 @@ fn event_loop(
             return Ok(());
         }
         if app.dirty {
+            // Lay out at the terminal's size as it is now: a key read before the event
+            // telling of a resize would otherwise be laid out at the old size (the draw
+            // itself takes the frame's size, so a resize in between only cuts it).
+            let size = terminal.size()?;
+            if (size.width, size.height) != (app.width, app.height) {
+                update(app, Msg::Resize { width: size.width, height: size.height });
+            }
             terminal.draw(|f| ui::draw(f, app))?;
             app.dirty = false;
         }

@@ -2,18 +2,22 @@
 //! state (`update` has already laid out what is on screen). Every character goes through
 //! [`put`], which measures with [`crate::width`], clips to the pane and never writes a
 //! control character, so no document byte reaches the terminal as an escape sequence.
+//! Panes and overlays are placed on the frame's own area, never at the size the app last
+//! heard of (a key can come before the event telling of a resize), and every cell is
+//! written through a bounds check, so a frame of any size is drawn without a panic.
 
 use std::num::NonZeroU16;
 use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::buffer::{Buffer, CellDiffOption};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
 use crate::app::stats::format_left;
-use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, help_area};
+use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, Panes, help_area, panes};
 use crate::doc::{Block, BlockKind, Style as Inline};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
@@ -167,8 +171,8 @@ pub fn put(
     amb: AmbiguousWidth,
 ) -> u16 {
     let area = buf.area;
-    let max_x = max_x.min(area.x + area.width);
-    if y < area.y || y >= area.y + area.height {
+    let max_x = max_x.min(area.right());
+    if y < area.y || y >= area.bottom() {
         return x;
     }
     let mut x = x;
@@ -178,11 +182,11 @@ pub fn put(
         if w == 0 {
             continue;
         }
-        if x < area.x || x + w > max_x {
+        if x < area.x || u32::from(x) + u32::from(w) > u32::from(max_x) {
             break;
         }
         let native = unicode_width::UnicodeWidthStr::width(g) as u16;
-        let cell = &mut buf[(x, y)];
+        let Some(cell) = buf.cell_mut((x, y)) else { break };
         cell.set_symbol(g).set_style(style);
         if w > native
             && let Some(forced) = NonZeroU16::new(w)
@@ -191,9 +195,10 @@ pub fn put(
             cell.set_diff_option(CellDiffOption::ForcedWidth(forced));
         }
         for i in 1..w {
-            let cell = &mut buf[(x + i, y)];
-            cell.reset();
-            cell.set_style(style);
+            if let Some(cell) = buf.cell_mut((x + i, y)) {
+                cell.reset();
+                cell.set_style(style);
+            }
         }
         x += w;
     }
@@ -204,18 +209,20 @@ pub fn put(
 /// blanked too, or the terminal would draw it over the rectangle's first column.
 fn fill(buf: &mut Buffer, a: Area, style: Style) {
     let area = buf.area;
-    for y in a.y..a.y.saturating_add(a.height).min(area.y + area.height) {
-        if a.x > area.x && a.x < area.x + area.width {
-            let left = &mut buf[(a.x - 1, y)];
-            if unicode_width::UnicodeWidthStr::width(left.symbol()) > 1
-                || !matches!(left.diff_option, CellDiffOption::None)
-            {
-                left.reset();
-            }
+    for y in a.y.max(area.y)..a.y.saturating_add(a.height).min(area.bottom()) {
+        if a.x > area.x
+            && a.x < area.right()
+            && let Some(left) = buf.cell_mut((a.x - 1, y))
+            && (unicode_width::UnicodeWidthStr::width(left.symbol()) > 1
+                || !matches!(left.diff_option, CellDiffOption::None))
+        {
+            left.reset();
         }
-        for x in a.x..a.x.saturating_add(a.width).min(area.x + area.width) {
-            buf[(x, y)].reset();
-            buf[(x, y)].set_style(style);
+        for x in a.x.max(area.x)..a.x.saturating_add(a.width).min(area.right()) {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.reset();
+                cell.set_style(style);
+            }
         }
     }
 }
@@ -224,27 +231,47 @@ fn fill(buf: &mut Buffer, a: Area, style: Style) {
 /// Ambiguous, so it stays one cell whatever the ambiguous-width setting.
 pub const MARK: &str = "✦";
 
-/// Draw the whole screen.
+/// An area of a screen laid out from (0, 0), placed on `screen`.
+fn place(screen: Rect, a: Area) -> Area {
+    Area { x: screen.x.saturating_add(a.x), y: screen.y.saturating_add(a.y), ..a }
+}
+
+/// The panes on `screen`. Geometry is taken from what is drawn into, never from the size
+/// the app last heard of: a key can arrive before the event telling of a shrunk terminal,
+/// and the old size would put the panes and overlays off the screen.
+fn screen_panes(app: &App, screen: Rect) -> Panes {
+    let p = panes(screen.width, screen.height, app.outline_shown(), &app.opts);
+    Panes {
+        outline: p.outline.map(|a| place(screen, a)),
+        reader: place(screen, p.reader),
+        status: place(screen, p.status),
+        ..p
+    }
+}
+
+/// Draw the whole screen, at the frame's size.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let theme = match &app.opts.theme {
         Some(rt) => Theme::from_config(rt, &app.doc),
         None => Theme::default(),
     };
-    let buf = frame.buffer_mut();
-    draw_buffer(buf, app, &theme);
+    let screen = frame.area();
+    draw_buffer(frame.buffer_mut(), app, &theme);
     // The terminal cursor sits in the note being typed, where an input method puts its
     // candidate window.
-    if let Some((x, y)) = note_cursor(app) {
+    if let Some((x, y)) = note_cursor(app, screen) {
         frame.set_cursor_position((x, y));
     }
 }
 
-/// Draw into a buffer (what [`draw`] does; benches and tests call it directly).
+/// Draw into a buffer, at the buffer's size (what [`draw`] does; benches and tests call it
+/// directly). Any size is drawn, one smaller than the app's state included: rows and
+/// overlays that do not fit are cut.
 pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
     if buf.area.width == 0 || buf.area.height == 0 {
         return;
     }
-    let panes = app.panes();
+    let panes = screen_panes(app, buf.area);
     draw_reader(buf, app, theme, panes.reader);
     if let Some(o) = panes.outline {
         draw_outline(buf, app, theme, o, panes.overlay);
@@ -281,6 +308,8 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
     let x0 = r.x.saturating_add(GUTTER);
     let max_x = x0.saturating_add(tw).min(r.x.saturating_add(r.width));
     let dim = Style::default().fg(theme.dim);
+    // A bookmark's mark, in the gutter's second column.
+    let (mark_x, mark_style) = (r.x.saturating_add(1), Style::default().fg(theme.quote));
     for (i, (vi, line)) in app.view.lines.iter().enumerate() {
         if i >= usize::from(r.height) {
             break;
@@ -306,7 +335,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
             }
             LineKind::Legend(s) => {
                 let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
-                let x = put(buf, x0 + 1, y, max_x, &n, dim, amb);
+                let x = put(buf, x0.saturating_add(1), y, max_x, &n, dim, amb);
                 let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
                 let count = doc.speakers.get(*s).map(|s| s.turns.len()).unwrap_or(0);
                 let turns =
@@ -334,7 +363,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                         amb,
                     );
                     if let Some(ms) = turn.start_ms() {
-                        put(buf, x + 2, y, max_x, &timestamp(ms), dim, amb);
+                        put(buf, x.saturating_add(2), y, max_x, &timestamp(ms), dim, amb);
                     }
                 }
             }
@@ -343,8 +372,9 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     let name = doc.speaker_name(turn.speaker());
                     let x = put(buf, x0, y, max_x, name, dim.add_modifier(Modifier::BOLD), amb);
                     let first = doc.turn_blocks(*t).first().map_or("", |b| b.text);
-                    let room = usize::from(max_x.saturating_sub(x + 2));
-                    put(buf, x + 2, y, max_x, &truncate(first, room, amb), dim, amb);
+                    let x = x.saturating_add(2);
+                    let room = usize::from(max_x.saturating_sub(x));
+                    put(buf, x, y, max_x, &truncate(first, room, amb), dim, amb);
                 }
             }
             LineKind::Text { block, row, first } => {
@@ -355,7 +385,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 }
                 // On the paragraph's first row, or the top row when that is scrolled off.
                 if (*first || i == 0) && app.is_marked(it, *block) {
-                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 draw_text_row(
                     buf,
@@ -373,7 +403,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
                 if app.is_marked(it, *block) {
-                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 let url = doc.item_blocks(it).get(*block).map_or("", |b| b.url());
                 let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
@@ -381,7 +411,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
             }
             LineKind::Rule(block) => {
                 if item.is_some_and(|it| app.is_marked(it, *block)) {
-                    put(buf, r.x + 1, y, max_x, MARK, Style::default().fg(theme.quote), amb);
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 let n = usize::from(max_x.saturating_sub(x0)) / str_width("─", amb).max(1);
                 put(buf, x0, y, max_x, &"─".repeat(n.min(40)), dim, amb);
@@ -426,11 +456,11 @@ fn draw_text_row(
     match &b.kind {
         BlockKind::ListItem { depth } => {
             let marker = b.marker();
-            x += 2 * u16::from(*depth);
+            x = x.saturating_add(2 * u16::from(*depth));
             if first {
-                x = put(buf, x, y, max_x, marker, dim, amb) + 1;
+                x = put(buf, x, y, max_x, marker, dim, amb).saturating_add(1);
             } else {
-                x += str_width(marker, amb) as u16 + 1;
+                x = x.saturating_add(str_width(marker, amb) as u16 + 1);
             }
         }
         BlockKind::BlockQuote => {
@@ -438,7 +468,7 @@ fn draw_text_row(
             base = base.add_modifier(Modifier::ITALIC);
         }
         BlockKind::Code => {
-            x += 2;
+            x = x.saturating_add(2);
             base = base.fg(theme.code);
         }
         BlockKind::Subheading => base = base.add_modifier(Modifier::BOLD),
@@ -517,7 +547,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         if app.entry_marked(e) {
             put(buf, a.x, y, max_x, MARK, bg.fg(theme.quote), amb);
         }
-        let mut x = a.x + 2 + 2 * entry.depth();
+        let mut x = a.x.saturating_add(2 + 2 * entry.depth());
         match entry.kind() {
             EntryKind::Section(s) => {
                 let mark = if app.collapsed.contains(&e) { "▸ " } else { "▾ " };
@@ -539,14 +569,15 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
                 let has_quote =
                     doc.turn_blocks(t).iter().any(|b| b.runs.iter().any(|r| r.quote.is_some()));
                 if has_quote {
-                    put(buf, a.x + 1, y, max_x, "❝", bg.fg(theme.quote), amb);
+                    put(buf, a.x.saturating_add(1), y, max_x, "❝", bg.fg(theme.quote), amb);
                 }
                 let name = doc.speaker_name(turn.speaker());
                 let name = truncate(name, usize::from(max_x.saturating_sub(x)), amb);
                 x = put(buf, x, y, max_x, &name, bg.fg(theme.speaker(turn.speaker())), amb);
                 let words = doc.turn_blocks(t).first().map_or("", |b| b.text);
-                let room = usize::from(max_x.saturating_sub(x + 1));
-                put(buf, x + 1, y, max_x, &truncate(words, room, amb), bg, amb);
+                let x = x.saturating_add(1);
+                let room = usize::from(max_x.saturating_sub(x));
+                put(buf, x, y, max_x, &truncate(words, room, amb), bg, amb);
             }
         }
     }
@@ -658,7 +689,8 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
 
 fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
     let amb = app.opts.ambiguous;
-    let a = help_area(app.width, app.height);
+    let screen = buf.area;
+    let a = place(screen, help_area(screen.width, screen.height));
     if a.width < 3 || a.height < 3 {
         return;
     }
@@ -675,7 +707,8 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         let keys = chords.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
         let keys = truncate(&keys, keys_w, amb);
         put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
-        put(buf, a.x + 3 + keys_w as u16, y, right, &action.describe(), Style::default(), amb);
+        let x = a.x.saturating_add(3 + keys_w as u16);
+        put(buf, x, y, right, &action.describe(), Style::default(), amb);
     }
 }
 
@@ -713,7 +746,8 @@ fn framed(buf: &mut Buffer, a: Area, title: &str, border: Style, amb: AmbiguousW
 fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
     let Some(list) = &app.list else { return };
     let amb = app.opts.ambiguous;
-    let a = list_area(app.width, app.height);
+    let screen = buf.area;
+    let a = place(screen, list_area(screen.width, screen.height));
     if a.width < 8 || a.height < 4 {
         return;
     }
@@ -787,19 +821,23 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
     put(buf, inner.x, hint_y, end, &truncate(&hint, w, amb), dim, amb);
 }
 
-/// Where the note editor's text goes: (x, y, width).
-fn note_field(app: &App) -> Option<(u16, u16, usize)> {
-    let a = note_area(app.width, app.height);
+/// The note editor's box on `screen`.
+fn note_box(screen: Rect) -> Area {
+    place(screen, note_area(screen.width, screen.height))
+}
+
+/// Where the note editor's text goes inside its box `a`: (x, y, width).
+fn note_field(a: Area) -> Option<(u16, u16, usize)> {
     (a.width >= 8 && a.height >= 4).then(|| {
         let y = if a.height >= 5 { a.y + 2 } else { a.y + 1 };
         (a.x + 2, y, usize::from(a.width - 4))
     })
 }
 
-/// The terminal cursor's cell in the note being typed.
-fn note_cursor(app: &App) -> Option<(u16, u16)> {
+/// The terminal cursor's cell in the note being typed on `screen`.
+fn note_cursor(app: &App, screen: Rect) -> Option<(u16, u16)> {
     let n = app.note.as_ref()?;
-    let (x, y, w) = note_field(app)?;
+    let (x, y, w) = note_field(note_box(screen))?;
     let (_, col) = n.edit.visible(w);
     Some((x + col as u16, y))
 }
@@ -807,8 +845,8 @@ fn note_cursor(app: &App) -> Option<(u16, u16)> {
 fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
     let Some(n) = &app.note else { return };
     let amb = app.opts.ambiguous;
-    let a = note_area(app.width, app.height);
-    let Some((fx, fy, fw)) = note_field(app) else { return };
+    let a = note_box(buf.area);
+    let Some((fx, fy, fw)) = note_field(a) else { return };
     let border = Style::default().fg(theme.heading);
     let title = if n.context.is_empty() {
         " Note ".to_string()
@@ -827,8 +865,9 @@ fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
     put(buf, fx, fy, fx + fw as u16, &text, field, amb);
     // The caret: the cell under the cursor shown reversed.
     let cx = fx + col as u16;
-    if cx < fx + fw as u16 {
-        let cell = &mut buf[(cx, fy)];
+    if cx < fx + fw as u16
+        && let Some(cell) = buf.cell_mut((cx, fy))
+    {
         cell.set_style(field.add_modifier(Modifier::REVERSED));
     }
     if fy + 1 < inner.y + inner.height {
