@@ -275,3 +275,17 @@ fn bookmarks_print_no_raw_control_or_bidi_character_in_any_format() {
     assert_eq!(raw_controls(&all), Vec::<char>::new(), "{all:?}");
     assert!(all.contains("report\u{fffd}dm.txt.md"), "{all}");
 }
+
+#[test]
+fn bookmarks_with_a_file_for_a_data_folder_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.md");
+    std::fs::write(&doc, "**甲：**第一段。\n").unwrap();
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "").unwrap();
+    for args in [vec!["bookmarks", doc.to_str().unwrap()], vec!["bookmarks", "--all"]] {
+        let o = fangtan().args(&args).env("FANGTAN_DATA_DIR", &blocker).output().unwrap();
+        fails_with(&o, &format!("{} is a file, not a folder", blocker.display()));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("os error"));
+    }
+}

@@ -91,6 +91,18 @@ pub fn osc52(text: &str) -> String {
 
 /// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_time(ms: i64) -> String {
+    let [y, m, d, h, min, _] = civil(ms);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+}
+
+/// A time (ms since the epoch) for a file name: `YYYYMMDD-HHMMSS` (UTC).
+pub fn file_stamp(ms: i64) -> String {
+    let [y, m, d, h, min, s] = civil(ms);
+    format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
+}
+
+/// Year, month, day, hour, minute, second (UTC) of a time in ms since the epoch.
+fn civil(ms: i64) -> [i64; 6] {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -104,7 +116,7 @@ pub fn format_time(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+    [y, m, d, rem / 3600, rem % 3600 / 60, rem % 60]
 }
 
 /// Bookmarks as Markdown, ready to paste into notes: a heading, then per bookmark the
