@@ -79,6 +79,20 @@ pub enum Msg {
     Progress(crate::load::Progress),
     /// The whole document, indexed off the UI thread, replaces the first screenful.
     Indexed(Box<Indexed>),
+    /// How a save ([`Effect::SaveMarks`]) went: the marks as saved (merged with what
+    /// another reader wrote) and warnings, or why it failed.
+    Saved(Result<Box<Saved>, String>),
+    /// The reader is ending, however it ends (quit, a terminating signal, a terminal
+    /// error): a note being typed is kept and the position remembered. Returns
+    /// [`Effect::SaveMarks`] when something is not on disk yet.
+    Leave,
+}
+
+/// A save that succeeded.
+#[derive(Debug)]
+pub struct Saved {
+    pub marks: Marks,
+    pub warnings: Vec<String>,
 }
 
 /// Everything the reader derives from a document once: the tree and its lookups. Built
@@ -279,6 +293,11 @@ pub struct App {
     pub list: Option<BookmarkList>,
     /// The note editor overlay, when open.
     pub note: Option<NoteEditor>,
+    /// Bookmark changes (adds, notes, deletions) not yet saved; the status line shows
+    /// them until a save succeeds.
+    pub unsaved: usize,
+    /// Why the last save failed, while it has not succeeded since.
+    pub save_error: Option<String>,
     /// (body item, block) of every placed bookmark, for the gutter.
     marked: BTreeSet<(usize, usize)>,
     /// Outline entries standing for a bookmarked passage.
@@ -343,6 +362,8 @@ impl App {
             opened_without_resume: None,
             list: None,
             note: None,
+            unsaved: 0,
+            save_error: None,
             marked: BTreeSet::new(),
             marked_entries: HashSet::new(),
             dirty: true,
@@ -722,6 +743,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Indexed(arrived) => effects = app.take_index(*arrived),
+        Msg::Saved(saved) => bookmarks::saved(app, saved),
+        Msg::Leave => effects = bookmarks::leaving(app),
         Msg::Mouse(m) => {
             // The overlays are modal: the mouse does not reach the reader under them.
             if app.note.is_none() && app.list.is_none() {

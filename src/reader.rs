@@ -3,8 +3,14 @@
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
-//! position with [`Store`] and writes clipboard sequences. Before each draw it tells
-//! `update` the terminal's size when that changed before its resize event came.
+//! position with [`Store`] (and reports how it went as `Msg::Saved`) and writes clipboard
+//! sequences. Before each draw it tells `update` the terminal's size when that changed
+//! before its resize event came.
+//!
+//! Invariant: nothing typed or marked is lost without a word. Every way out (a quit, any
+//! terminating signal [`term::Signals`] catches, a terminal error) goes through one exit
+//! path that keeps a note being typed and saves; bookmark changes the store still cannot
+//! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
 //! Bookmarks are kept for documents read from a file (`ReaderOptions::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
@@ -17,7 +23,7 @@ use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, update};
+use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Saved, update};
 use crate::doc::Document;
 use crate::keymap::Key;
 use crate::keymap::Keymap;
@@ -78,14 +84,10 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
     let signals = term::Signals::register()?;
     let mut app = App::new(doc, opts);
     // Load before the terminal switches over, so a slow disk shows no blank screen.
-    let store = open_store(&mut app);
+    let mut store = open_store(&mut app);
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, &mut app, store, None, &signals);
-    term::restore();
-    if let Some(sig) = signals.pending() {
-        std::process::exit(128 + sig);
-    }
-    result
+    let result = event_loop(&mut terminal, &mut app, &mut store, None, &signals);
+    finish(&mut app, store.as_ref(), result, &signals)
 }
 
 /// Reads and parses the whole of a big document off the UI thread. It tells its stage
@@ -140,15 +142,78 @@ pub fn run_loading(
             let _ = tx.send(Load::Done(done));
         })
     });
+    let mut store = None;
     let result = match spawned {
-        Ok(_) => event_loop(&mut terminal, &mut app, None, Some(rx), &signals),
+        Ok(_) => event_loop(&mut terminal, &mut app, &mut store, Some(rx), &signals),
         Err(e) => Err(e),
     };
+    finish(&mut app, store.as_ref(), result, &signals)
+}
+
+/// Every way out of the reader ends here, whatever ended the event loop (a quit, a
+/// terminating signal, a terminal error): a note being typed is kept and what is not on
+/// disk yet is saved, a last time; the terminal is restored; bookmark changes the store
+/// still could not take go to a recovery file, told on stderr, and the exit status is not
+/// 0.
+fn finish(
+    app: &mut App,
+    store: Option<&Store>,
+    result: std::io::Result<()>,
+    signals: &term::Signals,
+) -> std::io::Result<()> {
+    for effect in update(app, Msg::Leave) {
+        if effect == Effect::SaveMarks {
+            save(app, store);
+        }
+    }
     term::restore();
+    let lost = report_unsaved(app, store);
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
     }
+    if lost && result.is_ok() {
+        std::process::exit(1);
+    }
     result
+}
+
+/// After the terminal is restored: when bookmark changes could not be saved, write them to
+/// a recovery file and say on stderr what happened, where they are and what to do. True
+/// when there were such changes. A reading position that could not be saved is told in
+/// one line.
+fn report_unsaved(app: &App, store: Option<&Store>) -> bool {
+    let (Some(store), Some(why)) = (store, app.save_error.as_deref()) else { return false };
+    let name = crate::source::safe_text(&app.opts.file_name, false);
+    let mut err = std::io::stderr().lock();
+    if app.unsaved == 0 {
+        let _ = writeln!(err, "fangtan: the reading position in {name} was not saved: {why}");
+        return false;
+    }
+    let (n, s) = (app.unsaved, if app.unsaved == 1 { "" } else { "s" });
+    let _ = writeln!(err, "fangtan: {n} bookmark change{s} to {name} could not be saved: {why}");
+    let store_file = store.path_for(&app.marks.doc);
+    match crate::store::write_recovery(&app.marks, &crate::store::recovery_dirs()) {
+        Ok(path) => {
+            let _ = writeln!(
+                err,
+                "fangtan: they are in {}; once the data folder can be written, copy that file \
+                 to {} to get them back",
+                path.display(),
+                store_file.display()
+            );
+        }
+        Err(e) => {
+            // Nowhere to write: stderr is the last place left to keep them.
+            let json = serde_json::to_string_pretty(&app.marks).unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "fangtan: no recovery file could be written either ({e}); save the JSON \
+                 below as {} once the data folder can be written:\n{json}",
+                store_file.display()
+            );
+        }
+    }
+    true
 }
 
 /// Load the document's bookmarks and reading position into `app`. `None` when the
@@ -189,20 +254,16 @@ fn read_store(path: &Path, doc: &Document) -> (Option<Store>, Option<Loaded>, Ve
     (Some(store), Some(loaded), Vec::new())
 }
 
-/// Write the marks; a failure is shown and the marks stay in memory for the next save.
+/// Write the marks and tell `update` how it went: the merged marks, or why it failed (the
+/// marks stay in memory for the next save).
 fn save(app: &mut App, store: Option<&Store>) {
     let Some(store) = store else { return };
-    match store.save(&mut app.marks, &app.doc) {
-        Ok(warnings) => {
-            if !warnings.is_empty() {
-                app.notify(warnings.join("; "));
-            }
-        }
-        Err(e) => app.notify(format!("{e}; bookmarks kept in memory, will retry")),
-    }
-    // A save merges what another reader wrote.
-    app.marks_changed();
-    app.prepare();
+    let mut marks = app.marks.clone();
+    let saved = match store.save(&mut marks, &app.doc) {
+        Ok(warnings) => Ok(Box::new(Saved { marks, warnings })),
+        Err(e) => Err(e.to_string()),
+    };
+    update(app, Msg::Saved(saved));
 }
 
 /// Carry out `update`'s effects. True when the reader should stop.
@@ -271,21 +332,18 @@ fn receive(
 fn event_loop(
     terminal: &mut term::Term,
     app: &mut App,
-    mut store: Option<Store>,
+    store: &mut Option<Store>,
     mut rx: Option<Receiver<Load>>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
     update(app, Msg::Resize { width: size.width, height: size.height });
     loop {
+        // What is left to save is saved by `finish`, on every way out.
         if signals.pending().is_some() {
-            if app.keep_marks {
-                app.remember_position();
-                save(app, store.as_ref());
-            }
             return Ok(());
         }
-        if receive(terminal, app, &mut store, &mut rx)? {
+        if receive(terminal, app, store, &mut rx)? {
             return Ok(());
         }
         if app.dirty {

@@ -512,6 +512,20 @@ pub fn safe_char(c: char) -> char {
     }
 }
 
+/// Text that did not come through [`read`] (a note, a file name, a stored passage) as the
+/// reader would show it: every character through [`safe_char`], a tab as a space, and a
+/// line break kept when `keep_newline`, else shown as ␊.
+pub fn safe_text(s: &str, keep_newline: bool) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' if keep_newline => '\n',
+            '\n' => stand_in_c0(c),
+            '\t' => ' ',
+            c => safe_char(c),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{CHUNK, Fast, fast_utf8, next_control, safe_char, sanitize};

@@ -62,7 +62,7 @@ pub mod export;
 pub mod marks;
 
 pub use anchor::{Anchor, Fingerprint, Placement, fingerprint};
-pub use disk::{DocSummary, Loaded, Store, data_dir, list_all};
+pub use disk::{DocSummary, Loaded, Store, data_dir, list_all, recovery_dirs, write_recovery};
 pub use export::{
     citation, citation_at, export_json, export_markdown, format_time, osc52, resume_text,
     summaries_text,
@@ -121,6 +121,24 @@ pub enum StoreError {
     Newer { path: PathBuf, version: u32 },
     #[error("no data directory: set FANGTAN_DATA_DIR or HOME")]
     NoDataDir,
+    /// The data directory, or a directory it would be made in, is a file (the system
+    /// says only "File exists" or "Not a directory").
+    #[error("{}", not_a_folder(*writing, file, dir))]
+    NotAFolder { writing: bool, file: PathBuf, dir: PathBuf },
+}
+
+fn not_a_folder(writing: bool, file: &std::path::Path, dir: &std::path::Path) -> String {
+    let verb = if writing { "save" } else { "read" };
+    let fix = "move that file away or set FANGTAN_DATA_DIR to a folder";
+    if file == dir {
+        format!("cannot {verb} bookmarks: {} is a file, not a folder; {fix}", dir.display())
+    } else {
+        format!(
+            "cannot {verb} bookmarks in {}: {} is a file, not a folder; {fix}",
+            dir.display(),
+            file.display()
+        )
+    }
 }
 
 /// FNV-1a, 64 bit: stable across builds and platforms (std's hasher is not), which is what

@@ -596,8 +596,10 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     fill(buf, a, st);
     let y = a.y;
     let end = a.x + a.width;
-    // Right side: focus, search count, position, time left.
+    // Right side: unsaved bookmark changes, focus, search count, position, time left.
     let mut right = Vec::new();
+    let unsaved = (app.unsaved > 0).then(|| format!("unsaved ✦{}", app.unsaved));
+    right.extend(unsaved.clone());
     if app.focus == Focus::Outline {
         right.push("outline".to_string());
     }
@@ -683,6 +685,11 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         put(buf, a.x, y, end, &left, st, amb);
         put(buf, end - rw as u16, y, end, &right, st.fg(theme.status_fg), amb);
     } else {
+        // Too narrow for both sides: what could be lost still shows.
+        let left = match unsaved {
+            Some(u) => format!(" {u}{left}"),
+            None => left,
+        };
         put(buf, a.x, y, end, &truncate(&left, width, amb), st, amb);
     }
 }

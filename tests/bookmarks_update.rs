@@ -5,11 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use fangtan::app::{App, Effect, Input, LineKind, Msg, update};
+use fangtan::app::{App, Effect, Input, LineKind, Msg, Saved, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
 use fangtan::store::{DocId, Store};
+
+#[path = "support/frame.rs"]
+mod frame;
 
 /// Two sections, three speakers, a long turn with two paragraphs.
 fn fixture() -> String {
@@ -52,12 +55,13 @@ fn stored(file: &Path, data: &Path, resume: bool) -> App {
     app
 }
 
-/// Carry out the save effects as the event loop does.
+/// Carry out the save effects as the event loop does, reporting each save to `update`.
 fn run(app: &mut App, data: &Path, effects: &[Effect]) {
     for e in effects {
         if *e == Effect::SaveMarks {
-            Store::new(data).save(&mut app.marks, &app.doc).unwrap();
-            app.marks_changed();
+            let mut marks = app.marks.clone();
+            let warnings = Store::new(data).save(&mut marks, &app.doc).unwrap();
+            update(app, Msg::Saved(Ok(Box::new(Saved { marks, warnings }))));
         }
     }
 }
@@ -384,6 +388,59 @@ fn ctrl_c_while_typing_a_note_keeps_it() {
     let b = stored(&file, &data, true);
     assert_eq!(b.marks.bookmarks.len(), 1);
     assert_eq!(b.marks.bookmarks[0].note, "还没写完");
+}
+
+#[test]
+fn leaving_however_the_reader_ends_keeps_the_note_being_typed() {
+    let (_dir, file, data) = river_on_disk();
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "写到一半");
+    // A signal or a terminal error ends the reader without a key: the exit path says so.
+    let effects = update(&mut a, Msg::Leave);
+    assert_eq!(effects, vec![Effect::SaveMarks]);
+    run(&mut a, &data, &effects);
+    let b = stored(&file, &data, true);
+    assert_eq!(b.marks.bookmarks.len(), 1);
+    assert_eq!(b.marks.bookmarks[0].note, "写到一半");
+    // After a quit that saved everything, the exit path has nothing left to write.
+    let effects = act(&mut a, Action::Quit);
+    run(&mut a, &data, &effects);
+    assert_eq!(update(&mut a, Msg::Leave), vec![]);
+}
+
+/// The status line (the last row) as drawn.
+fn status_line(app: &App) -> String {
+    frame::render(app).lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn changes_a_save_could_not_write_stay_marked_until_a_save_succeeds() {
+    let (_dir, file, data) = river_on_disk();
+    let mut a = stored(&file, &data, true);
+    act(&mut a, Action::NextTurn);
+    assert_eq!(act(&mut a, Action::ToggleBookmark), vec![Effect::SaveMarks]);
+    update(&mut a, Msg::Saved(Err("cannot save bookmarks: No space left on device".into())));
+    act(&mut a, Action::NextTurn);
+    assert_eq!(act(&mut a, Action::ToggleBookmark), vec![Effect::SaveMarks]);
+    update(&mut a, Msg::Saved(Err("cannot save bookmarks: No space left on device".into())));
+    assert!(message(&a).contains("No space left"), "{}", message(&a));
+    // The message goes with the next key; the mark stays, on a wide and a narrow screen.
+    act(&mut a, Action::LineDown);
+    for width in [100, 40, 20] {
+        update(&mut a, Msg::Resize { width, height: 30 });
+        let status = status_line(&a);
+        assert!(status.contains("unsaved ✦2"), "{width} columns: {status:?}");
+        assert!(!status.contains("No space"), "{status:?}");
+    }
+    // Leaving tries again; a save that succeeds clears the mark.
+    let effects = update(&mut a, Msg::Leave);
+    assert_eq!(effects, vec![Effect::SaveMarks]);
+    run(&mut a, &data, &effects);
+    assert_eq!(a.unsaved, 0);
+    assert!(!status_line(&a).contains("unsaved"), "{}", status_line(&a));
+    assert_eq!(stored(&file, &data, true).marks.bookmarks.len(), 2);
 }
 
 #[test]

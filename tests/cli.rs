@@ -217,3 +217,75 @@ fn run_within(args: &[&str]) -> Output {
     };
     Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() }
 }
+
+/// Characters that would act on a terminal if printed raw: C0 controls but the line break,
+/// DEL, C1, and the bidi controls.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}')
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+        .collect()
+}
+
+#[test]
+fn bookmarks_print_no_raw_control_or_bidi_character_in_any_format() {
+    use fangtan::parse::{self, ParseOptions};
+    use fangtan::store::{Anchor, DocId, Marks, Store, Toggled};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A file name with a bidi override; with no title, the name is the export's title.
+    let file = dir.path().join("report\u{202e}dm.txt.md");
+    std::fs::write(&file, "**甲：**第一段。\n\n**乙：**第二段。\n").unwrap();
+    let doc = parse::parse(std::fs::read_to_string(&file).unwrap(), &ParseOptions::default());
+    let mut marks = Marks::new(DocId::for_doc(&file, &doc));
+    let Some(Toggled::Added(id)) = marks.toggle(&doc, Anchor::at(&doc, 0, 0), 1) else {
+        panic!("no bookmark added");
+    };
+    let note = "看这里\u{202e}exe.txt\u{1b}[31m红\u{7f}\u{85}\u{2066}完";
+    assert!(marks.set_note(&id, note, 2));
+    Store::new(&data).save(&mut marks, &doc).unwrap();
+    let out = |args: &[&str]| {
+        let o = fangtan().args(args).env("FANGTAN_DATA_DIR", &data).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let f = file.to_str().unwrap();
+
+    // Markdown: the text, with the controls shown as the reader shows them.
+    let md = out(&["bookmarks", f]);
+    assert_eq!(raw_controls(&md), Vec::<char>::new(), "{md:?}");
+    assert!(md.contains("**Note:** 看这里\u{fffd}exe.txt␛[31m红␡\u{fffd}\u{fffd}完"), "{md}");
+    assert!(md.starts_with("# report\u{fffd}dm.txt.md"), "{md}");
+
+    // JSON: the same characters, escaped; parsed back, the text is whole.
+    let json = out(&["bookmarks", "--format", "json", f]);
+    assert_eq!(raw_controls(&json), Vec::<char>::new(), "{json:?}");
+    assert!(json.contains("\\u202e"), "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["bookmarks"][0]["note"], note);
+    assert_eq!(v["title"], "report\u{202e}dm.txt.md");
+    assert!(v["path"].as_str().unwrap().ends_with("report\u{202e}dm.txt.md"), "{v}");
+
+    // The overview of every document.
+    let all = out(&["bookmarks", "--all"]);
+    assert_eq!(raw_controls(&all), Vec::<char>::new(), "{all:?}");
+    assert!(all.contains("report\u{fffd}dm.txt.md"), "{all}");
+}
+
+#[test]
+fn bookmarks_with_a_file_for_a_data_folder_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.md");
+    std::fs::write(&doc, "**甲：**第一段。\n").unwrap();
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "").unwrap();
+    for args in [vec!["bookmarks", doc.to_str().unwrap()], vec!["bookmarks", "--all"]] {
+        let o = fangtan().args(&args).env("FANGTAN_DATA_DIR", &blocker).output().unwrap();
+        fails_with(&o, &format!("{} is a file, not a folder", blocker.display()));
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("os error"));
+    }
+}

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! Bookmarks end to end in a real terminal: tmux runs the binary with its own data
-//! directory; we bookmark, type a Chinese note, quit, reopen, and read the export.
+//! directory; we bookmark, type a Chinese note, quit (or are killed), reopen, and read the
+//! export; and with a data directory that cannot be written, nothing is lost unsaid.
 //! Without tmux these tests say they were skipped and pass.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +10,9 @@ use std::process::Command;
 #[path = "support/tmux.rs"]
 mod support;
 
-use support::{BIN, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
+use support::{
+    BIN, LongTranscript, Tmux, have_tmux, reader_command, reader_command_with, reading_rows,
+};
 
 /// Type text as it is (UTF-8), not as key names.
 fn literal(t: &Tmux, text: &str) {
@@ -144,4 +147,112 @@ fn no_resume_opens_at_the_top() {
     t.wait("resumed", |s| s.contains("resumed at"));
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
+}
+
+/// `fangtan bookmarks FILE` with the data directory `data`: its Markdown.
+fn exported(file: &Path, data: &Path) -> String {
+    let out = Command::new(BIN).arg("bookmarks").arg(file).env("FANGTAN_DATA_DIR", data).output();
+    let out = out.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_note_being_typed_survives_sigterm_and_sighup() {
+    if !have_tmux() || Command::new("pgrep").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux or pgrep not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    for (sig, code) in [("TERM", 143), ("HUP", 129)] {
+        let data = dir.path().join(format!("data-{sig}"));
+        let note = format!("写到一半就被关了 {sig}");
+        let t = Tmux::start(&format!("killed-{sig}"), 100, 30, &command(&data, &file));
+        t.wait("the reader", |s| s.contains("渡口访谈") && s.contains("ferry.md"));
+        t.keys(&["}", "}"]);
+        t.wait("a turn", |s| status(s).contains("上午"));
+        t.keys(&["a"]);
+        t.wait("the note editor", |s| s.contains("Enter saves"));
+        literal(&t, &note);
+        t.wait("the note typed", |s| s.contains(&note));
+        let pid = t.reader_pid();
+        Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap();
+        let s = t.wait("exit", |s| s.contains("EXIT="));
+        assert!(s.contains(&format!("EXIT={code}")), "SIG{sig}:\n{s}");
+        drop(t);
+        let md = exported(&file, &data);
+        assert!(md.contains(&format!("**Note:** {note}")), "SIG{sig}: {md}");
+    }
+}
+
+#[test]
+fn bookmarks_the_store_cannot_take_stay_marked_and_are_recovered_on_quit() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    // A file where the data directory should be: running as root, read-only modes would
+    // not stop a write.
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let stderr = dir.path().join("stderr.txt");
+    let env = format!("FANGTAN_DATA_DIR={} TMPDIR={}", blocker.display(), tmp.display());
+    let args = format!("{} 2>{}", file.display(), stderr.display());
+    let note = "存不下的笔记";
+
+    let t = Tmux::start("unsaved", 160, 30, &reader_command_with(dir.path(), &env, &args, "true"));
+    // What is wrong is said in words, not as "Not a directory (os error 20)".
+    let s = t.wait("the reader", |s| s.contains("渡口访谈"));
+    assert!(status(&s).contains("is a file, not a folder"), "{s}");
+    assert!(!s.contains("os error"), "{s}");
+    t.keys(&["}", "}", "m"]);
+    t.wait("the failed save", |s| status(s).contains("unsaved ✦1"));
+    // The message goes with the next key; the mark stays.
+    t.keys(&["j"]);
+    let s = t.wait("the message gone", |s| !status(s).contains("cannot save"));
+    assert!(status(&s).contains("unsaved ✦1"), "{s}");
+    t.keys(&["a"]);
+    t.wait("the note editor", |s| s.contains("Enter saves"));
+    literal(&t, note);
+    t.wait("the note typed", |s| s.contains(note));
+    t.keys(&["Enter"]);
+    t.wait("two unsaved", |s| status(s).contains("unsaved ✦2"));
+    t.keys(&["j", "j"]);
+    let s = t.wait("the message gone", |s| !status(s).contains("cannot save"));
+    assert!(status(&s).contains("unsaved ✦2"), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait("exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=1"), "quitting with bookmarks unsaved is no success:\n{s}");
+    drop(t);
+
+    // stderr: what happened, where the bookmarks are, and what to do.
+    let err = std::fs::read_to_string(&stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("fangtan: 2 bookmark changes to ferry.md could not be saved"));
+    assert!(lines[0].contains("is a file, not a folder"), "{err}");
+    let recovered: Vec<PathBuf> =
+        std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(recovered.len(), 1, "{recovered:?}");
+    let recovered = &recovered[0];
+    let name = recovered.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("fangtan-recovered-ferry.md-") && name.ends_with(".json"), "{name}");
+    assert!(lines[1].contains(&recovered.display().to_string()), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(recovered).unwrap()).unwrap();
+    assert!(json["doc"]["path"].as_str().unwrap().ends_with("ferry.md"), "{json}");
+    assert_eq!(json["bookmarks"][0]["note"], note, "{json}");
+
+    // Doing what it says brings them back once the folder can be written.
+    let (_, target) = lines[1].split_once("copy that file to ").unwrap();
+    let target = PathBuf::from(target.split(" to get them back").next().unwrap());
+    std::fs::remove_file(&blocker).unwrap();
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::copy(recovered, &target).unwrap();
+    assert!(exported(&file, &blocker).contains(&format!("**Note:** {note}")));
 }

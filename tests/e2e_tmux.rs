@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 #[path = "support/tmux.rs"]
 mod support;
 use std::process::Command;
-use std::time::{Duration, Instant};
-use support::{BIN, DEADLINE, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
+use support::{BIN, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
 
 /// The night-boat transcript, with a closing line the search test looks for.
 fn fixture(dir: &Path) -> PathBuf {
@@ -108,24 +107,6 @@ fn resize_deep_in_the_document_keeps_the_passage_on_top() {
     assert!(first_two.contains(&head), "before:\n{before}\nafter:\n{after}");
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
-}
-
-impl Tmux {
-    /// The reader's process id: the child of the pane's shell.
-    fn reader_pid(&self) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
-        let sh = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let o = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
-            let pid = String::from_utf8_lossy(&o.stdout).trim().to_string();
-            if !pid.is_empty() {
-                return pid;
-            }
-            assert!(Instant::now() < end, "no reader process");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 fn sane(s: &str) {

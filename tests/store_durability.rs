@@ -313,7 +313,8 @@ fn an_unwritable_data_directory_keeps_bookmarks_in_memory_and_reports() {
     marks.toggle(&doc, Anchor::at(&doc, 1, 0), 1);
     marks.set_position(&doc, Anchor::at(&doc, 2, 0), 2);
     let err = store.save(&mut marks, &doc).unwrap_err();
-    assert!(matches!(err, StoreError::Write { .. }), "{err:?}");
+    let said = matches!(err, StoreError::Write { .. } | StoreError::NotAFolder { .. });
+    assert!(said, "{err:?}");
     assert!(err.to_string().starts_with("cannot save bookmarks"), "{err}");
     assert_eq!(marks.bookmarks.len(), 1, "still in memory");
     marks.toggle(&doc, Anchor::at(&doc, 5, 0), 3);
@@ -327,6 +328,33 @@ fn an_unwritable_data_directory_keeps_bookmarks_in_memory_and_reports() {
     let loaded = store.load(&id, &doc).unwrap();
     assert_eq!(loaded.marks.bookmarks.len(), 2);
     assert_eq!(loaded.position, Some(Anchor::at(&doc, 2, 0)));
+}
+
+#[test]
+fn a_file_where_the_data_directory_should_be_is_said_in_words() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = doc();
+    let id = id(&doc, &t.path().join("f.md"));
+    let file = t.path().join("blocker");
+    std::fs::write(&file, b"").unwrap();
+    // The data directory itself, or a directory above it, is a file: the system says
+    // "File exists (os error 17)" or "Not a directory (os error 20)".
+    for dir in [file.clone(), file.join("fangtan")] {
+        let store = Store::new(&dir);
+        let mut marks = Marks::new(id.clone());
+        marks.toggle(&doc, Anchor::at(&doc, 1, 0), 1);
+        let saving = store.save(&mut marks, &doc).unwrap_err().to_string();
+        let reading = store.load(&id, &doc).unwrap_err().to_string();
+        for (err, verb) in [(saving, "save"), (reading, "read")] {
+            assert!(err.starts_with(&format!("cannot {verb} bookmarks")), "{err}");
+            assert!(err.contains(&format!("{} is a file, not a folder", file.display())), "{err}");
+            assert!(err.contains("set FANGTAN_DATA_DIR to a folder"), "{err}");
+            assert!(!err.contains("os error"), "{err}");
+        }
+        let all = fangtan::store::list_all(&dir).unwrap_err().to_string();
+        assert!(all.contains("is a file, not a folder"), "{all}");
+        assert_eq!(marks.bookmarks.len(), 1, "still in memory");
+    }
 }
 
 #[test]

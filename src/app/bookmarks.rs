@@ -1,7 +1,10 @@
 //! Bookmarks in the reader: the pure half of the feature. `update` calls these to toggle,
 //! annotate, list, jump between and cite bookmarks, and to restore and remember the reading
 //! position; each change returns [`Effect::SaveMarks`] (when the document has a store) for
-//! the event loop to carry out. The marks themselves live in [`crate::store::Marks`].
+//! the event loop to carry out, and counts as unsaved (`App::unsaved`, shown in the status
+//! line) until the event loop reports a save that succeeded (`Msg::Saved`). However the
+//! reader ends, `Msg::Leave` keeps a note being typed. The marks themselves live in
+//! [`crate::store::Marks`].
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -9,7 +12,7 @@ use crate::keymap::Action;
 use crate::lineedit::LineEdit;
 use crate::store::{self, Anchor, Loaded, Toggled};
 
-use super::{App, Area, Effect, Input, LineKind, Pos, help_area};
+use super::{App, Area, Effect, Input, LineKind, Pos, Saved, help_area};
 
 /// Keys that are list commands (not actions) while the bookmark list is open: delete,
 /// undo, edit the note. The terminal layer sends them as [`Input::Char`].
@@ -190,8 +193,14 @@ impl App {
         }
     }
 
-    fn saved(&self) -> Vec<Effect> {
-        if self.keep_marks { vec![Effect::SaveMarks] } else { Vec::new() }
+    /// A bookmark changed: it counts as unsaved until a save succeeds, and is saved now
+    /// (when the document has a store).
+    fn changed(&mut self) -> Vec<Effect> {
+        if !self.keep_marks {
+            return Vec::new();
+        }
+        self.unsaved += 1;
+        vec![Effect::SaveMarks]
     }
 
     /// Move to a bookmarked paragraph so its first row is the passage under the cursor (a
@@ -248,7 +257,7 @@ pub(super) fn toggle(app: &mut App) -> Vec<Effect> {
         }
     }
     app.marks_changed();
-    app.saved()
+    app.changed()
 }
 
 /// `a`: edit the note of the passage's bookmark (a new bookmark when there is none).
@@ -339,7 +348,7 @@ pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
         app.list = Some(BookmarkList { sel, top: 0 });
         app.reveal_list();
     }
-    if ok { app.saved() } else { Vec::new() }
+    if ok { app.changed() } else { Vec::new() }
 }
 
 /// `'`: open the list with the bookmark at or after the reading position selected.
@@ -438,7 +447,7 @@ pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
         _ => return Vec::new(),
     }
     app.marks_changed();
-    app.saved()
+    app.changed()
 }
 
 fn prefixed(ctx: &str) -> String {
@@ -499,6 +508,39 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// How a save went, as the event loop reports it. A failure leaves the changes counted
+/// as unsaved (the status line shows them) for the next save to retry.
+pub(super) fn saved(app: &mut App, saved: Result<Box<Saved>, String>) {
+    match saved {
+        Ok(s) => {
+            let Saved { marks, warnings } = *s;
+            // A save merges what another reader wrote.
+            app.marks = marks;
+            app.unsaved = 0;
+            app.save_error = None;
+            if !warnings.is_empty() {
+                app.say(warnings.join("; "));
+            }
+            app.marks_changed();
+        }
+        Err(e) => {
+            app.say(format!("{e}; kept in memory, will retry"));
+            app.save_error = Some(e);
+        }
+    }
+}
+
+/// The reader is ending, whatever ended it: keep a note being typed and remember the
+/// position, and ask for a save when something is not on disk yet (after a quit that
+/// saved, nothing is).
+pub(super) fn leaving(app: &mut App) -> Vec<Effect> {
+    let at = |app: &App| app.marks.position.as_ref().map(|p| p.anchor);
+    let before = at(app);
+    let effects = before_leaving(app, true);
+    let moved = at(app) != before;
+    if app.unsaved > 0 || app.save_error.is_some() || moved { effects } else { Vec::new() }
 }
 
 /// Quit or suspend: remember where the reader is (and keep a note being typed when the

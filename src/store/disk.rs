@@ -1,5 +1,7 @@
 //! All file I/O of the store: where files live, atomic replacement, locking and merging
-//! with other processes, moving unreadable files aside.
+//! with other processes, moving unreadable files aside, and the recovery file for
+//! bookmarks the store could not take. A file where the data directory should be is
+//! reported as such ([`StoreError::NotAFolder`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Write};
@@ -98,6 +100,10 @@ impl Store {
     /// should go on with `Marks::new(id.clone())` and show the error: a later
     /// [`Store::save`] re-reads and merges, so nothing on disk is lost.
     pub fn load(&self, id: &DocId, doc: &Document) -> Result<Loaded, StoreError> {
+        self.load_here(id, doc).map_err(|e| self.explain(e))
+    }
+
+    fn load_here(&self, id: &DocId, doc: &Document) -> Result<Loaded, StoreError> {
         let path = self.path_for(id);
         let mut warnings = Vec::new();
         // Reading needs no lock (files are replaced whole), but moving a bad one aside
@@ -144,6 +150,10 @@ impl Store {
     /// the file atomically. On error nothing on disk changed and `marks` is still whole;
     /// the next save retries. Returns warnings for the user.
     pub fn save(&self, marks: &mut Marks, doc: &Document) -> Result<Vec<String>, StoreError> {
+        self.save_here(marks, doc).map_err(|e| self.explain(e))
+    }
+
+    fn save_here(&self, marks: &mut Marks, doc: &Document) -> Result<Vec<String>, StoreError> {
         let path = self.path_for(&marks.doc);
         let werr = |source| StoreError::Write { path: path.clone(), source };
         fs::create_dir_all(&self.dir).map_err(werr)?;
@@ -168,6 +178,81 @@ impl Store {
         drop(lock);
         Ok(warnings)
     }
+}
+
+impl Store {
+    /// A read or write error caused by a file where the data directory (or a directory
+    /// above it) should be, said as such: the system says only "File exists" or "Not a
+    /// directory".
+    fn explain(&self, e: StoreError) -> StoreError {
+        let writing = match e {
+            StoreError::Read { .. } => false,
+            StoreError::Write { .. } => true,
+            e => return e,
+        };
+        match blocking_file(&self.dir) {
+            Some(file) => StoreError::NotAFolder { writing, file, dir: self.dir.clone() },
+            None => e,
+        }
+    }
+}
+
+/// The nearest of `dir` and the directories above it that exists, when it is not a
+/// directory.
+fn blocking_file(dir: &Path) -> Option<PathBuf> {
+    let (path, meta) = dir.ancestors().find_map(|p| fs::metadata(p).ok().map(|m| (p, m)))?;
+    (!meta.is_dir()).then(|| path.to_path_buf())
+}
+
+/// Where [`write_recovery`] tries to put bookmarks the store could not take: the home
+/// directory (it outlives a reboot), else the temporary directory.
+pub fn recovery_dirs() -> Vec<PathBuf> {
+    dirs::home_dir().into_iter().chain([std::env::temp_dir()]).collect()
+}
+
+/// Write `marks`, in the store's own format (so the file can be copied over the store
+/// file once the data directory is writable), to a new file
+/// `fangtan-recovered-<file name>-<UTC time>.json` in the first of `dirs` that takes it.
+/// For bookmarks that could not be saved when the reader ends. Returns the path written.
+pub fn write_recovery(marks: &Marks, dirs: &[PathBuf]) -> std::io::Result<PathBuf> {
+    let json = serde_json::to_vec_pretty(marks)?;
+    let name: String = marks
+        .doc
+        .file_name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .take(40)
+        .collect();
+    let stem = format!("fangtan-recovered-{name}-{}", super::export::file_stamp(now_ms()));
+    let mut last = std::io::Error::new(ErrorKind::NotFound, "no directory to write to");
+    for dir in dirs {
+        for n in 1..10 {
+            let path = match n {
+                1 => dir.join(format!("{stem}.json")),
+                n => dir.join(format!("{stem}-{n}.json")),
+            };
+            match write_new(&path, &json) {
+                Ok(()) => return Ok(path),
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => last = e,
+                Err(e) => {
+                    last = e;
+                    break;
+                }
+            }
+        }
+    }
+    Err(last)
+}
+
+/// Create `path` (never replacing a file) holding `bytes`, synced to disk; nothing is
+/// left behind on failure.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    let written = f.write_all(bytes).and_then(|()| f.sync_all());
+    if written.is_err() {
+        let _ = fs::remove_file(path);
+    }
+    written
 }
 
 impl Loaded {
@@ -297,7 +382,10 @@ pub fn list_all(data_dir: &Path) -> Result<Vec<DocSummary>, StoreError> {
     let entries = match fs::read_dir(data_dir) {
         Ok(e) => e,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(StoreError::Read { path: data_dir.to_path_buf(), source }),
+        Err(source) => {
+            let err = StoreError::Read { path: data_dir.to_path_buf(), source };
+            return Err(Store::new(data_dir).explain(err));
+        }
     };
     let mut out = Vec::new();
     for entry in entries.flatten() {

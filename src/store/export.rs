@@ -1,28 +1,40 @@
 //! Text made from bookmarks: citations (and their OSC 52 clipboard sequence), Markdown and
 //! JSON export, the `resumed at …` line. Pure.
+//!
+//! Invariant: what is printed is as safe as the screen. Notes, passages, titles and paths
+//! may hold control and bidi characters (a store file is data, and a file name is
+//! anyone's); text output shows them as the reader does ([`crate::source::safe_text`]),
+//! and JSON escapes them (`\u202e`), so the text is kept but none reaches a terminal raw.
 
 use base64::Engine as _;
 
 use super::anchor::Anchor;
 use super::marks::{Bookmark, context};
 use crate::doc::Document;
+use crate::source::{safe_char, safe_text};
 
-/// Replace control characters (other than newline where `keep_newline`) so nothing stored
-/// or pasted can act on a terminal when printed.
-fn clean(s: &str, keep_newline: bool) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' if keep_newline => '\n',
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect()
+/// Serialized JSON with every character the reader would not show raw written as a
+/// `\uXXXX` escape. serde_json escapes C0 controls itself; DEL, C1 and bidi controls it
+/// leaves raw, and only inside strings (the JSON around them is ASCII), where an escape
+/// means the same character.
+fn escape_controls(json: String) -> String {
+    if json.chars().all(|c| safe_char(c) == c) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if safe_char(c) == c {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+    out
 }
 
 fn quote_lines(passage: &str) -> String {
     let mut out = String::new();
-    for line in clean(passage, true).lines() {
+    for line in safe_text(passage, true).lines() {
         out.push('>');
         if !line.is_empty() {
             out.push(' ');
@@ -37,8 +49,12 @@ fn quote_lines(passage: &str) -> String {
 }
 
 fn attribution(parts: &[Option<&str>]) -> Option<String> {
-    let parts: Vec<String> =
-        parts.iter().flatten().map(|p| clean(p.trim(), false)).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<String> = parts
+        .iter()
+        .flatten()
+        .map(|p| safe_text(p.trim(), false))
+        .filter(|p| !p.is_empty())
+        .collect();
     (!parts.is_empty()).then(|| format!("— {}", parts.join(", ")))
 }
 
@@ -75,6 +91,18 @@ pub fn osc52(text: &str) -> String {
 
 /// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
 pub fn format_time(ms: i64) -> String {
+    let [y, m, d, h, min, _] = civil(ms);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+}
+
+/// A time (ms since the epoch) for a file name: `YYYYMMDD-HHMMSS` (UTC).
+pub fn file_stamp(ms: i64) -> String {
+    let [y, m, d, h, min, s] = civil(ms);
+    format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
+}
+
+/// Year, month, day, hour, minute, second (UTC) of a time in ms since the epoch.
+fn civil(ms: i64) -> [i64; 6] {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -88,16 +116,16 @@ pub fn format_time(ms: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
+    [y, m, d, rem / 3600, rem % 3600 / 60, rem % 60]
 }
 
 /// Bookmarks as Markdown, ready to paste into notes: a heading, then per bookmark the
 /// passage as a block quote, the speaker and section, and the note. Orphaned bookmarks
 /// are included and marked.
 pub fn export_markdown(title: &str, path: &str, marks: &[Bookmark]) -> String {
-    let mut out = format!("# {}\n\n", clean(title, false));
+    let mut out = format!("# {}\n\n", safe_text(title, false));
     if !path.is_empty() {
-        out.push_str(&format!("`{}`\n\n", clean(path, false).replace('`', "'")));
+        out.push_str(&format!("`{}`\n\n", safe_text(path, false).replace('`', "'")));
     }
     if marks.is_empty() {
         out.push_str("No bookmarks.\n");
@@ -116,7 +144,7 @@ pub fn export_markdown(title: &str, path: &str, marks: &[Bookmark]) -> String {
             out.push_str(&a);
             out.push('\n');
         }
-        let note = clean(b.note.trim(), false);
+        let note = safe_text(b.note.trim(), false);
         if !note.is_empty() {
             out.push_str(&format!("\n**Note:** {note}\n"));
         }
@@ -146,7 +174,8 @@ struct JsonMark<'a> {
 }
 
 /// Bookmarks as JSON: `{ "title", "path", "bookmarks": [{ "passage", "speaker", "section",
-/// "note", "created", "updated", "orphaned", "item", "block", "turn" }] }`.
+/// "note", "created", "updated", "orphaned", "item", "block", "turn" }] }`. The strings
+/// are kept whole; control and bidi characters in them are `\uXXXX` escapes.
 pub fn export_json(title: &str, path: &str, marks: &[Bookmark]) -> String {
     let e = JsonExport {
         title,
@@ -168,7 +197,7 @@ pub fn export_json(title: &str, path: &str, marks: &[Bookmark]) -> String {
             .collect(),
     };
     // Serializing plain strings and numbers cannot fail.
-    serde_json::to_string_pretty(&e).unwrap_or_default()
+    escape_controls(serde_json::to_string_pretty(&e).unwrap_or_default())
 }
 
 /// The line the reader shows after restoring the position: `resumed at 李明, 第二部分 (40%)`.
@@ -196,7 +225,7 @@ pub fn summaries_text(list: &[super::DocSummary]) -> String {
             None => out.push_str(", never read to a position"),
         }
         out.push_str("  ");
-        out.push_str(&clean(&s.path, false));
+        out.push_str(&safe_text(&s.path, false));
         out.push('\n');
     }
     out

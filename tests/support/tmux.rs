@@ -76,6 +76,24 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// The reader's process id: the child of the pane's shell.
+    pub fn reader_pid(&self) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
+        let sh = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let o = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
+            let pid = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            if !pid.is_empty() {
+                return pid;
+            }
+            assert!(Instant::now() < end, "no reader process");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
@@ -123,7 +141,13 @@ pub fn isolated(data: &Path) -> String {
 /// The shell command a test session runs: the reader with its own data directory, then the
 /// exit status, then `tail` (e.g. `stty -a`), then a pause so the screen can be read.
 pub fn reader_command(data: &Path, args: &str, tail: &str) -> String {
-    format!("sh -c '{} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'", isolated(data))
+    reader_command_with(data, "", args, tail)
+}
+
+/// [`reader_command`] with more environment for the reader (`NAME=value …`, which wins
+/// over the isolated defaults).
+pub fn reader_command_with(data: &Path, env: &str, args: &str, tail: &str) -> String {
+    format!("sh -c '{} {env} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'", isolated(data))
 }
 
 /// The reading pane's rows: right of the outline divider when the outline is shown, without
