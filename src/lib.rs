@@ -11,6 +11,7 @@ pub mod app;
 pub mod config;
 pub mod doc;
 pub mod dump;
+pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod lineedit;

@@ -1,4 +1,5 @@
-//! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop).
+//! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop;
+//! keys, mouse and pastes come from [`crate::input`], signals through [`term::Signals`]).
 //! For a big file ([`run_loading`]) it also owns the loader thread, whose stages and
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
@@ -21,10 +22,12 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
-use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use termina::Event;
+use termina::event::{KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Saved, update};
 use crate::doc::Document;
+use crate::input::Tty;
 use crate::keymap::Key;
 use crate::keymap::Keymap;
 use crate::load::Progress;
@@ -85,8 +88,9 @@ pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
     let mut app = App::new(doc, opts);
     // Load before the terminal switches over, so a slow disk shows no blank screen.
     let mut store = open_store(&mut app);
+    let mut input = Tty::open()?;
     let mut terminal = term::init()?;
-    let result = event_loop(&mut terminal, &mut app, &mut store, None, &signals);
+    let result = event_loop(&mut terminal, &mut input, &mut app, &mut store, None, &signals);
     finish(&mut app, store.as_ref(), result, &signals)
 }
 
@@ -115,6 +119,7 @@ pub fn run_loading(
     let index_opts = opts.clone();
     let mut app = App::new(first, opts);
     app.start_loading(size);
+    let mut input = Tty::open()?;
     let mut terminal = term::init()?;
     // The first screen goes out before the loader starts: on two cores its threads would
     // compete with it.
@@ -144,7 +149,7 @@ pub fn run_loading(
     });
     let mut store = None;
     let result = match spawned {
-        Ok(_) => event_loop(&mut terminal, &mut app, &mut store, Some(rx), &signals),
+        Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut store, Some(rx), &signals),
         Err(e) => Err(e),
     };
     finish(&mut app, store.as_ref(), result, &signals)
@@ -276,11 +281,7 @@ fn apply(
     for effect in effects {
         match effect {
             Effect::Quit => return Ok(true),
-            Effect::Suspend => {
-                term::suspend(terminal)?;
-                let size = terminal.size()?;
-                update(app, Msg::Resize { width: size.width, height: size.height });
-            }
+            Effect::Suspend => suspend(terminal, app)?,
             Effect::SaveMarks => save(app, store),
             Effect::Copy(text) => {
                 let mut out = std::io::stdout().lock();
@@ -293,6 +294,19 @@ fn apply(
         }
     }
     Ok(false)
+}
+
+/// Stop until continued (Ctrl-Z, or SIGTSTP from outside), then redraw at the size the
+/// terminal has then.
+fn suspend(terminal: &mut term::Term, app: &mut App) -> std::io::Result<()> {
+    term::suspend(terminal)?;
+    resized(terminal, app)
+}
+
+fn resized(terminal: &mut term::Term, app: &mut App) -> std::io::Result<()> {
+    let size = terminal.size()?;
+    update(app, Msg::Resize { width: size.width, height: size.height });
+    Ok(())
 }
 
 /// Take what the loader thread sent. True when the reader should stop.
@@ -331,17 +345,23 @@ fn receive(
 
 fn event_loop(
     terminal: &mut term::Term,
+    input: &mut Tty,
     app: &mut App,
     store: &mut Option<Store>,
     mut rx: Option<Receiver<Load>>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
-    let size = terminal.size()?;
-    update(app, Msg::Resize { width: size.width, height: size.height });
+    resized(terminal, app)?;
     loop {
         // What is left to save is saved by `finish`, on every way out.
         if signals.pending().is_some() {
             return Ok(());
+        }
+        if signals.take_stop() {
+            suspend(terminal, app)?;
+        }
+        if signals.take_resize() {
+            resized(terminal, app)?;
         }
         if receive(terminal, app, store, &mut rx)? {
             return Ok(());
@@ -357,13 +377,13 @@ fn event_loop(
             terminal.draw(|f| ui::draw(f, app))?;
             app.dirty = false;
         }
-        if !event::poll(idle_wait(app.busy(), rx.is_some()))? {
+        let Some(event) = input.next(idle_wait(app.busy(), rx.is_some()), signals.wake())? else {
             if app.busy() {
                 update(app, Msg::Tick);
             }
             continue;
-        }
-        let Some(msg) = message(app, event::read()?) else { continue };
+        };
+        let Some(msg) = message(app, event) else { continue };
         let effects = update(app, msg);
         if apply(terminal, app, store.as_ref(), effects)? {
             return Ok(());
@@ -373,8 +393,8 @@ fn event_loop(
 
 /// How long the event loop waits for input. Background work gets the idle time: a search
 /// count or the reading-time count takes a slice whenever no key is waiting, and loading is
-/// checked on often. Never zero: crossterm's poll with a zero timeout looks only at input
-/// it has already read, so keys typed during the work would wait for all of it.
+/// checked on often; keys typed meanwhile are read between slices ([`Tty::next`] reads
+/// what the terminal sent even when it may not wait). Never zero, so an idle loop sleeps.
 fn idle_wait(busy: bool, loading: bool) -> Duration {
     if busy {
         Duration::from_millis(1)
@@ -439,7 +459,6 @@ fn message(app: &App, ev: Event) -> Option<Msg> {
                 _ => None,
             }
         }
-        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
@@ -451,8 +470,7 @@ mod tests {
 
     #[test]
     fn the_event_loop_never_polls_with_a_zero_timeout() {
-        // A zero timeout would leave keys typed during background work unread until the
-        // work is done (crossterm reads the terminal only when it may wait).
+        // A zero timeout would spin the loop.
         for (busy, loading) in [(true, true), (true, false), (false, true), (false, false)] {
             assert!(idle_wait(busy, loading) > Duration::ZERO);
         }

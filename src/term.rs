@@ -1,21 +1,25 @@
 //! The terminal edge of stage 4: raw mode, alternate screen and mouse capture on, and
-//! restored on every way out — normal quit, error, panic (a chained hook), SIGTERM/SIGHUP
-//! — and around a Ctrl-Z suspend. Restoring is idempotent.
+//! restored on every way out — normal quit, error, panic (a chained hook), a terminating
+//! signal ([`TERMINATING`]) — and around a stop (Ctrl-Z, or SIGTSTP from outside).
+//! Restoring is idempotent.
 
 use std::io::{self, BufWriter, Stdout, Write};
+use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, KeyCode,
-    KeyEvent, KeyModifiers,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
+use nix::sys::signal::{SigSet, Signal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
+use termina::event::{KeyCode, KeyEvent, Modifiers};
 
 use crate::keymap::{Key, KeyChord, Mods};
 
@@ -72,46 +76,108 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// The last termination signal received (SIGTERM or SIGHUP), 0 if none.
+/// The signals that end the reader the way SIGTERM does: terminal restored, bookmarks and
+/// position saved, exit status 128 + the signal. SIGPIPE is not among them: the Rust
+/// runtime ignores it (a write to a closed pipe fails instead), and the reader's output
+/// is the terminal.
+pub const TERMINATING: [i32; 7] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
+
+/// What signals asked for, kept for the event loop: each only sets a flag and writes a
+/// byte to `wake`, which ends the loop's wait for input; the loop does the rest.
 pub struct Signals {
-    flag: Arc<AtomicBool>,
+    /// The last terminating signal received, 0 if none.
     which: Arc<AtomicUsize>,
+    /// A stop was asked from outside (SIGTSTP).
+    stop: Arc<AtomicBool>,
+    /// The window changed size (SIGWINCH).
+    resized: Arc<AtomicBool>,
+    /// Readable once a signal came.
+    wake: UnixStream,
 }
 
 impl Signals {
+    /// Install the handlers. Call before the reader starts any thread: SIGTSTP is blocked
+    /// here and threads started later inherit that, so a stop from outside reaches the
+    /// thread waiting for it instead of stopping the process in reader mode.
     pub fn register() -> io::Result<Signals> {
-        let flag = Arc::new(AtomicBool::new(false));
         let which = Arc::new(AtomicUsize::new(0));
-        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-            signal_hook::flag::register(sig, Arc::clone(&flag))?;
-            let w = Arc::clone(&which);
-            signal_hook::flag::register_usize(sig, w, sig as usize)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let resized = Arc::new(AtomicBool::new(false));
+        let (wake, waker) = UnixStream::pair()?;
+        wake.set_nonblocking(true)?;
+        waker.set_nonblocking(true)?;
+        // The flag first: the wake-up must find it set.
+        for sig in TERMINATING {
+            signal_hook::flag::register_usize(sig, Arc::clone(&which), sig as usize)?;
+            signal_hook::low_level::pipe::register(sig, waker.try_clone()?)?;
         }
-        Ok(Signals { flag, which })
+        signal_hook::flag::register(SIGWINCH, Arc::clone(&resized))?;
+        signal_hook::low_level::pipe::register(SIGWINCH, waker.try_clone()?)?;
+        // A handler would replace SIGTSTP's own action, the stop, which the kernel knows to
+        // skip when no shell could continue the reader (a stop of our own making would
+        // hang it there). So SIGTSTP stays blocked, a thread waits for it, and `suspend`
+        // lets it through once the terminal is restored.
+        tstp().thread_block()?;
+        let asked = Arc::clone(&stop);
+        std::thread::Builder::new().name("fangtan-tstp".into()).spawn(move || {
+            while tstp().wait().is_ok() {
+                asked.store(true, Ordering::SeqCst);
+                let _ = (&waker).write(&[0]);
+            }
+        })?;
+        Ok(Signals { which, stop, resized, wake })
     }
 
     /// The signal number to exit for, if one arrived.
     pub fn pending(&self) -> Option<i32> {
-        self.flag.load(Ordering::SeqCst).then(|| self.which.load(Ordering::SeqCst) as i32)
+        match self.which.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig as i32),
+        }
+    }
+
+    /// Whether a stop was asked from outside since the last call.
+    pub fn take_stop(&self) -> bool {
+        self.stop.swap(false, Ordering::SeqCst)
+    }
+
+    /// Whether the window changed size since the last call.
+    pub fn take_resize(&self) -> bool {
+        self.resized.swap(false, Ordering::SeqCst)
+    }
+
+    /// Readable once a signal came: the input wait watches it.
+    pub fn wake(&self) -> &UnixStream {
+        &self.wake
     }
 }
 
+fn tstp() -> SigSet {
+    let mut set = SigSet::empty();
+    set.add(Signal::SIGTSTP);
+    set
+}
+
 /// Stop the process as the shell's Ctrl-Z would, with the terminal restored; on resume,
-/// re-enter reader mode and force a full redraw.
+/// re-enter reader mode and force a full redraw. Needs [`Signals::register`] first.
 pub fn suspend(term: &mut Term) -> io::Result<()> {
     restore();
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Raised at this thread, where it is blocked, then let through: SIGTSTP's own action
+    // stops the process here until it is continued.
+    nix::sys::signal::raise(Signal::SIGTSTP)?;
+    tstp().thread_unblock()?;
+    tstp().thread_block()?;
     enter()?;
     term.clear()
 }
 
-/// A crossterm key event as a keymap chord (shift folded into characters).
+/// A key event as a keymap chord (shift folded into characters).
 pub fn chord(k: &KeyEvent) -> Option<KeyChord> {
     let m = k.modifiers;
     let mut mods = Mods {
-        ctrl: m.contains(KeyModifiers::CONTROL),
-        alt: m.contains(KeyModifiers::ALT),
-        shift: m.contains(KeyModifiers::SHIFT),
+        ctrl: m.contains(Modifiers::CONTROL),
+        alt: m.contains(Modifiers::ALT),
+        shift: m.contains(Modifiers::SHIFT),
     };
     let key = match k.code {
         KeyCode::Char(' ') => Key::Space,
@@ -121,7 +187,7 @@ pub fn chord(k: &KeyEvent) -> Option<KeyChord> {
             Key::Char(if mods.ctrl { c.to_ascii_lowercase() } else { c })
         }
         KeyCode::Enter => Key::Enter,
-        KeyCode::Esc => Key::Esc,
+        KeyCode::Escape => Key::Esc,
         KeyCode::Tab => Key::Tab,
         KeyCode::BackTab => {
             mods.shift = false;
@@ -138,7 +204,7 @@ pub fn chord(k: &KeyEvent) -> Option<KeyChord> {
         KeyCode::End => Key::End,
         KeyCode::PageUp => Key::PageUp,
         KeyCode::PageDown => Key::PageDown,
-        KeyCode::F(n) => Key::F(n),
+        KeyCode::Function(n) => Key::F(n),
         _ => return None,
     };
     Some(KeyChord { key, mods })
@@ -147,23 +213,22 @@ pub fn chord(k: &KeyEvent) -> Option<KeyChord> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
 
-    fn ev(code: KeyCode, m: KeyModifiers) -> Option<KeyChord> {
+    fn ev(code: KeyCode, m: Modifiers) -> Option<KeyChord> {
         chord(&KeyEvent::new(code, m))
     }
 
     #[test]
     fn shift_folds_into_characters_and_ctrl_letters_are_lowercase() {
-        assert_eq!(ev(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(KeyChord::ch('G')));
-        assert_eq!(ev(KeyCode::Char('}'), KeyModifiers::SHIFT), Some(KeyChord::ch('}')));
+        assert_eq!(ev(KeyCode::Char('G'), Modifiers::SHIFT), Some(KeyChord::ch('G')));
+        assert_eq!(ev(KeyCode::Char('}'), Modifiers::SHIFT), Some(KeyChord::ch('}')));
         assert_eq!(
-            ev(KeyCode::Char('F'), KeyModifiers::CONTROL | KeyModifiers::SHIFT),
+            ev(KeyCode::Char('F'), Modifiers::CONTROL | Modifiers::SHIFT),
             Some(KeyChord::ctrl('f'))
         );
-        assert_eq!(ev(KeyCode::Char(' '), KeyModifiers::NONE), Some(KeyChord::plain(Key::Space)));
-        assert_eq!(ev(KeyCode::BackTab, KeyModifiers::SHIFT), Some(KeyChord::plain(Key::BackTab)));
-        assert_eq!(ev(KeyCode::CapsLock, KeyModifiers::NONE), None);
+        assert_eq!(ev(KeyCode::Char(' '), Modifiers::NONE), Some(KeyChord::plain(Key::Space)));
+        assert_eq!(ev(KeyCode::BackTab, Modifiers::SHIFT), Some(KeyChord::plain(Key::BackTab)));
+        assert_eq!(ev(KeyCode::CapsLock, Modifiers::NONE), None);
     }
 
     #[test]
@@ -171,11 +236,11 @@ mod tests {
         use crate::keymap::{Action, Keymap};
         let k = Keymap::default();
         let look = |code, m| ev(code, m).and_then(|c| k.lookup(c));
-        assert_eq!(look(KeyCode::Char('c'), KeyModifiers::CONTROL), Some(Action::ForceQuit));
-        assert_eq!(look(KeyCode::Char('z'), KeyModifiers::CONTROL), Some(Action::Suspend));
-        assert_eq!(look(KeyCode::Char(' '), KeyModifiers::NONE), Some(Action::PageDown));
-        assert_eq!(look(KeyCode::Char('G'), KeyModifiers::SHIFT), Some(Action::Bottom));
-        assert_eq!(look(KeyCode::PageUp, KeyModifiers::NONE), Some(Action::PageUp));
-        assert_eq!(look(KeyCode::Esc, KeyModifiers::NONE), Some(Action::Cancel));
+        assert_eq!(look(KeyCode::Char('c'), Modifiers::CONTROL), Some(Action::ForceQuit));
+        assert_eq!(look(KeyCode::Char('z'), Modifiers::CONTROL), Some(Action::Suspend));
+        assert_eq!(look(KeyCode::Char(' '), Modifiers::NONE), Some(Action::PageDown));
+        assert_eq!(look(KeyCode::Char('G'), Modifiers::SHIFT), Some(Action::Bottom));
+        assert_eq!(look(KeyCode::PageUp, Modifiers::NONE), Some(Action::PageUp));
+        assert_eq!(look(KeyCode::Escape, Modifiers::NONE), Some(Action::Cancel));
     }
 }

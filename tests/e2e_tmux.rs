@@ -115,44 +115,38 @@ fn sane(s: &str) {
     assert!(words.contains(&"echo") && !words.contains(&"-echo"), "{s}");
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
-    if !have_tmux() || Command::new("pgrep").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux or pgrep not found");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let file = fixture(dir.path());
-    let t = Tmux::start("term", 100, 30, &command(dir.path(), &file, "stty -a"));
-    t.wait("the reader", |s| s.contains("夜航船对谈"));
-    let pid = t.reader_pid();
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
-    assert!(s.contains("EXIT=143"), "{s}");
-    sane(&s);
+/// A shell with job control running the reader, so a stop is real and `fg` brings the
+/// reader back: it says `STOPPED=` and the status once the reader stops, waits until the
+/// file `go` exists in `dir`, then continues the reader and says `EXIT=` and `stty -a`.
+fn job_control_command(dir: &Path, file: &Path) -> String {
+    format!(
+        "bash -c 'set -m; {} {BIN} {}; echo STOPPED=$?; \
+         while [ ! -e {go} ]; do sleep 0.1; done; fg; echo EXIT=$?; stty -a; sleep 60'",
+        support::isolated(&dir.join("data")),
+        file.display(),
+        go = dir.join("go").display(),
+    )
 }
 
-#[test]
-fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
+/// Stop the reader with `stop` after one move, check the terminal was handed back to the
+/// shell, continue it, and see it redrawn and quit cleanly.
+fn stops_and_resumes(name: &str, stop: impl Fn(&Tmux)) {
     if !have_tmux() || Command::new("bash").arg("--version").output().is_err() {
         eprintln!("skipped: tmux or bash not found");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let file = fixture(dir.path());
-    // A shell with job control, so the stop is real and `fg` brings the reader back.
-    let cmd = format!(
-        "bash -c 'set -m; {} {BIN} {}; echo STOPPED=$?; sleep 2; fg; echo EXIT=$?; stty -a; sleep 60'",
-        support::isolated(&dir.path().join("data")),
-        file.display()
-    );
-    let t = Tmux::start("susp", 100, 30, &cmd);
+    let t = Tmux::start(name, 100, 30, &job_control_command(dir.path(), &file));
     t.wait("the reader", |s| s.contains("夜航船对谈"));
     t.keys(&["}"]);
     t.wait("first turn", |s| s.contains("night.md │ 上半场 │ 主持人阿青"));
-    t.keys(&["C-z"]);
-    // Stopped: the shell has the screen (and waits two seconds before `fg`).
-    t.wait("the stop", |s| s.contains("STOPPED=148"));
+    stop(&t);
+    // Stopped: the shell has the screen, and the terminal is its own again.
+    let s = t.wait("the stop", |s| s.contains("STOPPED="));
+    assert!(s.contains("STOPPED=148"), "the reader did not stop on SIGTSTP:\n{s}");
+    assert_eq!(t.modes(), "0 0 1", "alternate screen, mouse, cursor while stopped:\n{s}");
+    std::fs::write(dir.path().join("go"), "").unwrap();
     t.wait("redrawn after fg", |s| {
         s.contains("night.md │ 上半场 │ 主持人阿青")
             && s.contains("▾ 下半场")
@@ -160,9 +154,97 @@ fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
     });
     t.keys(&["q"]);
     let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
-    assert!(s.contains("STOPPED=148"), "the reader never stopped:\n{s}");
     assert!(s.contains("EXIT=0"), "{s}");
     sane(&s);
+}
+
+#[test]
+fn ctrl_z_suspends_and_resumes_with_a_full_redraw() {
+    stops_and_resumes("susp", |t| t.keys(&["C-z"]));
+}
+
+#[test]
+fn sigtstp_from_outside_stops_like_ctrl_z() {
+    stops_and_resumes("tstp", |t| {
+        let pid = t.reader_pid();
+        Command::new("kill").args(["-TSTP", &pid]).status().unwrap();
+    });
+}
+
+#[test]
+fn every_terminating_signal_restores_the_terminal_and_saves_the_place() {
+    if !have_tmux() || Command::new("pgrep").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux or pgrep not found");
+        return;
+    }
+    use signal_hook::consts::*;
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let signals = [
+        ("TERM", SIGTERM),
+        ("HUP", SIGHUP),
+        ("INT", SIGINT),
+        ("QUIT", SIGQUIT),
+        ("USR1", SIGUSR1),
+        ("USR2", SIGUSR2),
+        ("ALRM", SIGALRM),
+    ];
+    for (name, number) in signals {
+        let data = dir.path().join(format!("data-{name}"));
+        let cmd = reader_command(&data, &file.display().to_string(), "stty -a");
+        let t = Tmux::start(&format!("sig{name}"), 100, 30, &cmd);
+        t.wait("the reader", |s| s.contains("夜航船对谈"));
+        t.keys(&["}", "}", "}"]);
+        t.wait("the third turn", |s| s.contains("night.md │ 上半场 │ Ming"));
+        Command::new("kill").args([&format!("-{name}"), &t.reader_pid()]).status().unwrap();
+        let s = t.wait("exit", |s| s.contains("EXIT=") && s.contains("icanon"));
+        assert!(s.contains(&format!("EXIT={}", 128 + number)), "SIG{name}:\n{s}");
+        sane(&s);
+        assert_eq!(t.modes(), "0 0 1", "SIG{name}: alternate screen, mouse, cursor:\n{s}");
+        drop(t);
+        let t = Tmux::start(&format!("sig{name}-again"), 100, 30, &cmd);
+        t.wait(&format!("the place saved on SIG{name}"), |s| s.contains("resumed at Ming, 上半场"));
+        t.keys(&["q"]);
+        t.wait("exit", |s| s.contains("EXIT=0"));
+    }
+}
+
+#[test]
+fn an_incomplete_escape_sequence_does_not_swallow_the_keys_after_it() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    // The starts of a mouse report and of a terminal's private reply, and no more of them.
+    for (name, noise) in [("mouse", &b"\x1b[<"[..]), ("reply", b"\x1b[?")] {
+        let t = Tmux::start(name, 100, 30, &command(dir.path(), &file, "true"));
+        t.wait("the reader", |s| s.contains("夜航船对谈"));
+        t.bytes(noise);
+        let s = t.keys_until(&["q"], "q to quit", |s| s.contains("EXIT="));
+        assert!(s.contains("EXIT=0"), "{name}: {s}");
+    }
+}
+
+#[test]
+fn a_paste_without_its_end_reaches_the_search_prompt() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let t = Tmux::start("paste", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    t.keys(&["/"]);
+    t.wait("the search prompt", |s| s.lines().last().is_some_and(|l| l.contains("/▏")));
+    t.bytes(b"\x1b[200~lantern");
+    t.wait("the pasted query", |s| s.contains("/lantern▏") && s.contains("1/53"));
+    t.keys(&["Enter", "n"]);
+    t.wait("the second match", |s| s.contains("/lantern 2/53"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
 }
 
 /// A 3 MB archive of numbered sessions: big enough to be opened on its first part while

@@ -58,6 +58,22 @@ impl Tmux {
         }
     }
 
+    /// Send raw bytes, as a terminal (or line noise) would.
+    pub fn bytes(&self, bytes: &[u8]) {
+        let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut args = vec!["send-keys", "-t", "t", "-H"];
+        args.extend(hex.iter().map(String::as_str));
+        self.tmux(&args);
+    }
+
+    /// Whether the pane is in the alternate screen, reports the mouse, and shows the
+    /// cursor: `"0 0 1"` is a terminal handed back.
+    pub fn modes(&self) -> String {
+        let fmt = "#{alternate_on} #{mouse_any_flag} #{cursor_flag}";
+        let out = self.tmux(&["display-message", "-p", "-t", "t", fmt]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
     }
@@ -66,13 +82,37 @@ impl Tmux {
     pub fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let end = Instant::now() + DEADLINE;
         loop {
-            let s = self.screen();
-            if ok(&s) {
+            if let Some(s) = self.look(what, &ok, end) {
                 return s;
             }
-            assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Type `keys` again every half second until `ok` holds (a key typed while the reader
+    /// still holds earlier bytes may go with them); panics with the last screen at the
+    /// deadline.
+    pub fn keys_until(&self, keys: &[&str], what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            self.keys(keys);
+            for _ in 0..10 {
+                if let Some(s) = self.look(what, &ok, end) {
+                    return s;
+                }
+            }
+        }
+    }
+
+    /// One look at the screen: the screen when `ok` holds, else a pause; panics with the
+    /// screen once `end` has passed.
+    fn look(&self, what: &str, ok: &impl Fn(&str) -> bool, end: Instant) -> Option<String> {
+        let s = self.screen();
+        if ok(&s) {
+            return Some(s);
+        }
+        assert!(Instant::now() < end, "timed out waiting for {what}; screen:\n{s}");
+        std::thread::sleep(Duration::from_millis(50));
+        None
     }
 }
 
