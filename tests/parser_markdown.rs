@@ -886,9 +886,8 @@ fn repeated(unit: &str, n: usize) -> String {
 /// fraction of it even in a debug build on a busy machine), and keep every byte visible.
 #[test]
 fn a_megabyte_of_unmatched_openers_parses_in_linear_time() {
-    let units = [
-        "[", "![a", "[a](", "<", "<!--", "**a ", "` `` ", "_a ", "[a]", "<a:b", "*a _b ", "a* ",
-    ];
+    let units =
+        ["[", "![a", "[a](", "<", "<!--", "**a ", "` `` ", "_a ", "[a]", "<a:b", "*a _b ", "a* "];
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for unit in units {
