@@ -482,11 +482,18 @@ fn draw_text_row(
         }
         None => (&[][..], None),
     };
+    // Runs and matches are sorted and do not overlap: only those touching the row are
+    // looked at (a paragraph may hold a hundred thousand runs; a row, a few).
+    let runs = &b.runs[b.runs.partition_point(|r| r.range.end <= row.start)..];
+    let runs = &runs[..runs.partition_point(|r| r.range.start < row.end)];
+    let first_match = matches.partition_point(|m| m.range.end <= row.start);
+    let matches_here = &matches[first_match..];
+    let matches_here = &matches_here[..matches_here.partition_point(|m| m.range.start < row.end)];
     let mut cuts = vec![row.start, row.end];
-    for r in b.runs {
+    for r in runs {
         cuts.extend([r.range.start, r.range.end]);
     }
-    for m in matches {
+    for m in matches_here {
         cuts.extend([m.range.start, m.range.end]);
     }
     cuts.retain(|&c| c >= row.start && c <= row.end && b.text.is_char_boundary(c));
@@ -495,10 +502,14 @@ fn draw_text_row(
     for w in cuts.windows(2) {
         let (a, z) = (w[0], w[1]);
         let mut st = base;
-        if let Some(r) = b.runs.iter().find(|r| r.range.start <= a && a < r.range.end) {
+        if let Some(r) = runs.iter().find(|r| r.range.start <= a && a < r.range.end) {
             st = st.patch(inline_style(theme, r.style, r.quote.is_some()));
         }
-        if let Some(k) = matches.iter().position(|m| m.range.start <= a && a < m.range.end) {
+        if let Some(k) = matches_here
+            .iter()
+            .position(|m| m.range.start <= a && a < m.range.end)
+            .map(|k| k + first_match)
+        {
             if theme.mono {
                 st = st.add_modifier(Modifier::REVERSED);
                 if current == Some(k) {
