@@ -1002,8 +1002,12 @@ fn turn_jump(app: &mut App, next: bool) -> Result<(), String> {
     let word = if next { "next" } else { "previous" };
     if let Some(s) = app.focus_speaker {
         let name = app.doc.speaker_name(s).to_string();
-        let turns = app.doc.speakers[s].turns.clone();
-        let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
+        let found = pick_sorted(
+            app,
+            app.doc.turns_of(s),
+            |app, t| Pos::item(app.doc.turns[t].item()),
+            next,
+        );
         let p = found.ok_or_else(|| format!("no {word} turn by {name}"))?;
         app.jump(p);
         return Ok(());
@@ -1027,9 +1031,8 @@ fn pick_sorted(app: &App, ids: &[u32], at: impl Fn(&App, usize) -> Pos, next: bo
 }
 
 fn speaker_jump(app: &mut App, s: SpeakerId, next: bool) -> Result<(), String> {
-    let turns = std::mem::take(&mut app.doc.speakers[s].turns);
-    let found = pick_sorted(app, &turns, |app, t| Pos::item(app.doc.turns[t].item()), next);
-    app.doc.speakers[s].turns = turns;
+    let found =
+        pick_sorted(app, app.doc.turns_of(s), |app, t| Pos::item(app.doc.turns[t].item()), next);
     let word = if next { "next" } else { "previous" };
     let name = app.doc.speaker_name(s);
     let p = found.ok_or_else(|| format!("no {word} turn by {name}"))?;

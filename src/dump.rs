@@ -106,7 +106,7 @@ pub fn json(doc: &Document) -> String {
         speakers: doc
             .speakers
             .iter()
-            .map(|s| DumpSpeaker { name: &s.name, display: &s.display, turns: s.turns.len() })
+            .map(|s| DumpSpeaker { name: &s.name, display: s.display(), turns: s.turn_count() })
             .collect(),
         turns: doc
             .turns
@@ -183,27 +183,25 @@ fn spoken_chars(doc: &Document, t: usize) -> usize {
 
 /// `fangtan speakers`: name, turns, share of the spoken characters.
 pub fn speakers(doc: &Document) -> String {
-    let per: Vec<usize> = doc
-        .speakers
-        .iter()
-        .map(|s| s.turns.iter().map(|&t| spoken_chars(doc, t as usize)).sum())
+    let per: Vec<usize> = (0..doc.speakers.len())
+        .map(|i| doc.turns_of(i).iter().map(|&t| spoken_chars(doc, t as usize)).sum())
         .collect();
     let total: usize = per.iter().sum::<usize>().max(1);
     let name_w = doc
         .speakers
         .iter()
-        .map(|s| str_width(&s.display, AmbiguousWidth::Narrow))
+        .map(|s| str_width(s.display(), AmbiguousWidth::Narrow))
         .max()
         .unwrap_or(0);
     let mut out = String::new();
     for (i, s) in doc.speakers.iter().enumerate() {
-        let pad = name_w - str_width(&s.display, AmbiguousWidth::Narrow);
+        let pad = name_w - str_width(s.display(), AmbiguousWidth::Narrow);
         out.push_str(&format!(
             "{}. {}{}  {:>4} turns  {:>5.1}%\n",
             i + 1,
-            s.display,
+            s.display(),
             " ".repeat(pad),
-            s.turns.len(),
+            s.turn_count(),
             per[i] as f64 * 100.0 / total as f64
         ));
     }

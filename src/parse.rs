@@ -5,6 +5,7 @@
 //! section nesting, turn indices and the quote index.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title, narrow};
@@ -123,7 +124,10 @@ fn held(format: Format) -> Option<String> {
 /// Accumulates a document in reading order. Parsers call it as they meet things.
 pub struct Builder {
     doc: Document,
-    speaker_ix: HashMap<String, SpeakerId>,
+    /// Speakers by name: indices into `doc.speakers`, hashed by the name they point at
+    /// (no second copy of every name).
+    speaker_ix: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
     aliases: HashMap<String, String>,
     names: HashMap<String, String>,
     labels: Vec<regex::Regex>,
@@ -138,14 +142,17 @@ pub struct Builder {
     consumed: usize,
     /// Reading in parts: how often each name was used as a label in the parts before
     /// (see [`Builder::count_label_uses`]). `None` when the text is parsed whole.
-    label_uses: Option<HashMap<String, usize>>,
+    /// Keyed by the name's 64-bit hash, not a copy of it: an archive may have hundreds of
+    /// thousands of names (two names colliding would only share a count).
+    label_uses: Option<HashMap<u64, usize>>,
 }
 
 impl Builder {
     pub fn new(text: String, format: Format, opts: &ParseOptions) -> Builder {
         Builder {
             doc: Document::new(format, text),
-            speaker_ix: HashMap::new(),
+            speaker_ix: hashbrown::HashTable::new(),
+            hasher: hashbrown::DefaultHashBuilder::default(),
             aliases: opts.aliases.clone(),
             names: opts.names.clone(),
             labels: opts.labels.clone(),
@@ -165,10 +172,7 @@ impl Builder {
     pub fn count_label_uses(&mut self, counts: &mut HashMap<&str, usize>) {
         let Some(before) = self.label_uses.as_mut() else { return };
         for (name, n) in counts.iter_mut() {
-            let seen = match before.get_mut(*name) {
-                Some(seen) => seen,
-                None => before.entry((*name).to_string()).or_default(),
-            };
+            let seen = before.entry(self.hasher.hash_one(*name)).or_default();
             let earlier = *seen;
             *seen += *n;
             *n += earlier;
@@ -181,6 +185,14 @@ impl Builder {
     pub fn reserve(&mut self, turns: usize, items: usize) {
         self.doc.turns.reserve_exact(turns);
         self.doc.items.reserve_exact(items);
+        self.doc.reserve_blocks(items);
+    }
+
+    /// Room for about this many speakers (a parser that counted the names it may make).
+    pub fn reserve_speakers(&mut self, n: usize) {
+        self.doc.speakers.reserve_exact(n.saturating_sub(self.doc.speakers.len()));
+        let (speakers, hasher) = (&self.doc.speakers, &self.hasher);
+        self.speaker_ix.reserve(n, |&i| hasher.hash_one(&speakers[i as usize].name));
     }
 
     /// The user's extra label patterns.
@@ -256,7 +268,6 @@ impl Builder {
         let turn = self.doc.new_turn(speaker, start_ms, section, self.doc.items.len(), label_src);
         self.doc.turns.push(turn);
         self.doc.items.push(Item::Turn(narrow(index)));
-        self.doc.speakers[speaker].turns.push(narrow(index));
         if let Some(s) = section {
             // The innermost open section is the newest one, whose range began at its
             // heading: only the end moves.
@@ -291,14 +302,18 @@ impl Builder {
             false => self.aliases.get(name).map(String::as_str).unwrap_or(name),
         };
         // Every turn interns its speaker, and speakers repeat: only a new one allocates.
-        if let Some(&id) = self.speaker_ix.get(canonical) {
-            return id;
+        let speakers = &self.doc.speakers;
+        let hash = self.hasher.hash_one(canonical);
+        if let Some(&id) = self.speaker_ix.find(hash, |&i| speakers[i as usize].name == canonical) {
+            return id as usize;
         }
-        let canonical = canonical.to_string();
-        let id = self.doc.speakers.len();
-        let display = self.names.get(&canonical).cloned().unwrap_or_else(|| canonical.clone());
-        self.doc.speakers.push(Speaker { name: canonical.clone(), display, turns: Vec::new() });
-        self.speaker_ix.insert(canonical, id);
+        let id = speakers.len();
+        let display_name = self.names.get(canonical).cloned();
+        let name = canonical.to_string();
+        self.doc.speakers.push(Speaker::new(name, display_name));
+        let (speakers, hasher) = (&self.doc.speakers, &self.hasher);
+        self.speaker_ix
+            .insert_unique(hash, narrow(id), |&i| hasher.hash_one(&speakers[i as usize].name));
         id
     }
 
@@ -308,9 +323,7 @@ impl Builder {
         self.doc.shrink_arenas();
         // Lists that grew by doubling, or were reserved from a parser's upper bound, give
         // back what they will not use.
-        for s in &mut self.doc.speakers {
-            s.turns.shrink_to_fit();
-        }
+        self.doc.index_speaker_turns();
         self.doc.turns.shrink_to_fit();
         self.doc.items.shrink_to_fit();
         self.doc.sections.shrink_to_fit();

@@ -337,10 +337,14 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
                 let x = put(buf, x0.saturating_add(1), y, max_x, &n, dim, amb);
                 let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
-                let count = doc.speakers.get(*s).map(|s| s.turns.len()).unwrap_or(0);
+                let count = doc.speakers.get(*s).map(|s| s.turn_count()).unwrap_or(0);
                 let turns =
                     if count == 1 { "1 turn".to_string() } else { format!("{count} turns") };
                 put(buf, x, y, max_x, &format!("  · {turns}"), dim, amb);
+            }
+            LineKind::LegendMore(n) => {
+                let more = format!("… and {n} more speakers");
+                put(buf, x0.saturating_add(1), y, max_x, &more, dim, amb);
             }
             LineKind::Heading { section, row } => {
                 let s = Style::default().fg(theme.heading).add_modifier(Modifier::BOLD);
@@ -806,7 +810,7 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
         let speaker = b
             .speaker
             .as_deref()
-            .and_then(|s| app.doc.speakers.iter().position(|p| p.display == s || p.name == s));
+            .and_then(|s| app.doc.speakers.iter().position(|p| p.display() == s || p.name == s));
         let hs = match speaker {
             Some(id) => bg.fg(theme.speaker(id)).add_modifier(Modifier::BOLD),
             None => bg.fg(theme.heading).add_modifier(Modifier::BOLD),

@@ -107,7 +107,7 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
             "同一个名字再说一次。",
         ]
     );
-    assert_eq!(doc.speakers[0].turns, vec![0, 5]);
+    assert_eq!(doc.turns_of(0), [0, 5]);
     assert!(doc.turns.iter().all(|t| t.start_ms().is_none()));
     // The label's source range holds the label, and the turn's range holds the label.
     for t in &doc.turns {
@@ -466,7 +466,7 @@ fn aliases_merge_a_variant_spelling_into_the_canonical_speaker() {
     let opts = ParseOptions { format: Some(Format::Markdown), aliases, ..ParseOptions::default() };
     let doc = parse(include_str!("fixtures/md/aliases.md").to_string(), &opts);
     assert_eq!(speakers(&doc), vec!["主持人Lena", "嘉宾"]);
-    assert_eq!(doc.speakers[0].turns, vec![0, 1, 3]);
+    assert_eq!(doc.turns_of(0), [0, 1, 3]);
     assert_eq!(turn_speakers(&doc), vec!["主持人Lena", "主持人Lena", "嘉宾", "主持人Lena"]);
 
     // Without the alias the variant is its own speaker.
@@ -557,7 +557,7 @@ fn sample_title_meta_and_sections() {
 fn sample_speakers_and_turns() {
     let doc = sample();
     assert_eq!(speakers(&doc), vec![LENA, XM, MB, WU]);
-    let counts: Vec<usize> = doc.speakers.iter().map(|s| s.turns.len()).collect();
+    let counts: Vec<usize> = doc.speakers.iter().map(|s| s.turn_count()).collect();
     assert_eq!(counts, vec![13, 13, 7, 5]);
     assert_eq!(doc.turns.len(), 38);
     #[rustfmt::skip]

@@ -73,7 +73,7 @@ fn vtt_voices_with_classes_and_merged_cues() {
         ]
     );
     assert_eq!(d.speakers.len(), 2);
-    assert_eq!(d.speakers[0].turns, vec![0, 2]);
+    assert_eq!(d.turns_of(0), [0, 2]);
 }
 
 #[test]

@@ -61,6 +61,11 @@ impl Pos {
     }
 }
 
+/// Speakers listed by name before the document: a panel has a dozen, but an archive of
+/// captions may name thousands, and the legend would then be the whole first screen (and
+/// a line of layout each).
+pub const LEGEND_MAX: usize = 24;
+
 /// What one line of the reading pane shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineKind {
@@ -70,6 +75,8 @@ pub enum LineKind {
     Meta(usize),
     LegendHead,
     Legend(SpeakerId),
+    /// Speakers past the legend's first [`LEGEND_MAX`], counted on one line.
+    LegendMore(usize),
     Heading {
         section: usize,
         row: Range<usize>,
@@ -200,8 +207,12 @@ impl App {
             lead(&mut out, LineKind::Blank);
             if !self.doc.speakers.is_empty() {
                 lead(&mut out, LineKind::LegendHead);
-                for s in 0..self.doc.speakers.len() {
+                let n = self.doc.speakers.len();
+                for s in 0..n.min(LEGEND_MAX) {
                     lead(&mut out, LineKind::Legend(s));
+                }
+                if n > LEGEND_MAX {
+                    lead(&mut out, LineKind::LegendMore(n - LEGEND_MAX));
                 }
                 lead(&mut out, LineKind::Blank);
             }

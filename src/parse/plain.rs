@@ -16,38 +16,45 @@ pub fn parse(b: &mut Builder) {
     b.restore_text(text);
 }
 
-fn build(text: &str, b: &mut Builder) {
-    let mut lines: Vec<Range<usize>> = Vec::new();
+/// Every line as a trimmed range, and the text's lines walked twice rather than held: a
+/// list of a few million ranges would cost more than the text.
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
-        if start <= nl && start <= text.len() {
-            let s = &text[start..nl];
-            let lead = s.len() - s.trim_start().len();
-            lines.push(start + lead..start + s.trim_end().len().max(lead));
-        }
-        start = nl + 1;
-    }
-    // Each line's plain label, found once: counted first, then taken where its name is
-    // used at least twice.
-    let plain: Vec<Option<label::Label>> =
-        lines.iter().map(|l| label::plain_label(&text[l.clone()])).collect();
-    let name =
-        |l: &Range<usize>, lb: &label::Label| &text[l.start + lb.name.start..l.start + lb.name.end];
+    memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())).filter_map(
+        move |nl| {
+            let from = start;
+            start = nl + 1;
+            (from <= nl && from <= text.len()).then(|| {
+                let s = &text[from..nl];
+                let lead = s.len() - s.trim_start().len();
+                from + lead..from + s.trim_end().len().max(lead)
+            })
+        },
+    )
+}
+
+fn build(text: &str, b: &mut Builder) {
+    // Each line's plain label is found twice rather than held for every line: counted
+    // first, then taken where its name is used at least twice. The first pass also bounds
+    // the turns and paragraphs to come, so that they are sized once.
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (l, lb) in lines.iter().zip(&plain) {
-        if let Some(lb) = lb {
-            *counts.entry(name(l, lb)).or_default() += 1;
+    let (mut labelled, mut starts, mut blank_before) = (0, 0, true);
+    for l in lines(text) {
+        let s = &text[l.clone()];
+        let lb = label::plain_label(s);
+        if let Some(lb) = &lb {
+            *counts.entry(&s[lb.name.clone()]).or_default() += 1;
+            labelled += 1;
         }
+        starts += usize::from(!l.is_empty() && (blank_before || lb.is_some()));
+        blank_before = l.is_empty();
     }
     b.count_label_uses(&mut counts);
+    b.reserve_speakers(counts.len());
     let patterns = b.label_patterns().to_vec();
-    let is_label = |k: usize| {
-        let l = &lines[k];
-        if let Some(lb) = label::pattern_label(&text[l.clone()], &patterns) {
-            return Some(lb);
-        }
-        plain[k].clone().filter(|lb| counts.get(name(l, lb)).copied().unwrap_or(0) >= 2)
-    };
+    if patterns.is_empty() {
+        b.reserve(labelled, starts);
+    }
     let mut para: Vec<Range<usize>> = Vec::new();
     let flush = |para: &mut Vec<Range<usize>>, b: &mut Builder| {
         if let Some(block) = join_lines(text, para) {
@@ -55,12 +62,17 @@ fn build(text: &str, b: &mut Builder) {
         }
         para.clear();
     };
-    for (k, l) in lines.iter().enumerate() {
+    for l in lines(text) {
         if l.is_empty() {
             flush(&mut para, b);
             continue;
         }
-        if let Some(lb) = is_label(k) {
+        let s = &text[l.clone()];
+        let lb = label::pattern_label(s, &patterns).or_else(|| {
+            label::plain_label(s)
+                .filter(|lb| counts.get(&s[lb.name.clone()]).copied().unwrap_or(0) >= 2)
+        });
+        if let Some(lb) = lb {
             flush(&mut para, b);
             let name = &text[l.start + lb.name.start..l.start + lb.name.end];
             b.start_turn(name, lb.start_ms, l.start..l.start + lb.end);
