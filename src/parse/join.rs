@@ -2,7 +2,10 @@
 //! transformation), extended as typesetters of Chinese expect: the break disappears between
 //! two East Asian Wide/Fullwidth/Halfwidth characters (Hangul excluded, since Korean
 //! separates words with spaces), and also where one side is such a character and the other
-//! an ambiguous-width punctuation mark (“ ” ‘ ’ … — ·). Otherwise it becomes one space.
+//! an ambiguous-width punctuation mark (“ ” ‘ ’ … — ·), and after an ASCII `,` `?` `!` `;`
+//! before such a character (speech-to-text writes Chinese with ASCII punctuation at line
+//! ends: `Transformer,` + `然后` reads `Transformer,然后`; the mark itself is the author's
+//! and is kept). Otherwise it becomes one space.
 
 use unicode_width::UnicodeWidthChar;
 
@@ -42,7 +45,9 @@ pub fn separator(before: char, after: char) -> &'static str {
         return "";
     }
     let (a, b) = (is_east_asian(before), is_east_asian(after));
-    if (a && (b || is_ambiguous_punct(after))) || (b && is_ambiguous_punct(before)) {
+    let ascii_pause = matches!(before, ',' | '?' | '!' | ';');
+    if (a && (b || is_ambiguous_punct(after))) || (b && (is_ambiguous_punct(before) || ascii_pause))
+    {
         ""
     } else {
         " "
@@ -59,6 +64,15 @@ mod tests {
         assert_eq!(separator('？', '你'), "");
         assert_eq!(separator('优', '”'), "");
         assert_eq!(separator('“', '移'), "");
+    }
+
+    #[test]
+    fn ascii_pauses_of_speech_to_text_join_chinese_without_space() {
+        assert_eq!(separator(',', '然'), "");
+        assert_eq!(separator('?', '我'), "");
+        assert_eq!(separator('!', '对'), "");
+        assert_eq!(separator(',', 'a'), " ");
+        assert_eq!(separator('.', '然'), " ");
     }
 
     #[test]
