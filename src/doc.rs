@@ -72,6 +72,9 @@ pub struct Document {
     pub speakers: Vec<Speaker>,
     /// Every speaker's turns, in order, speaker after speaker ([`Document::turns_of`]).
     speaker_turns: Vec<u32>,
+    /// Start times of the blocks that have their own (a paragraph a bare `(00:03:41):`
+    /// begins), as (block, ms), by block: few, so a sorted list.
+    block_starts: Vec<(u32, u32)>,
     /// Turns in document order.
     pub turns: Vec<Turn>,
     /// Quotes (bold spans inside turns) in document order.
@@ -499,6 +502,27 @@ impl Document {
     }
 
     /// Store a block at the end of the block list; its index there.
+    /// Give the last block added a start time.
+    pub(crate) fn set_block_start(&mut self, ms: u64) {
+        if let Some(last) = self.blocks.len().checked_sub(1) {
+            let ms = u32::try_from(ms).unwrap_or(u32::MAX - 1);
+            self.block_starts.push((narrow(last), ms));
+        }
+    }
+
+    /// The start time of block `k` of turn `turn`, when its source gave it one of its own
+    /// (the turn's first block starts with the turn).
+    pub fn turn_block_start(&self, turn: usize, k: usize) -> Option<u64> {
+        let first = self.turns.get(turn)?.blocks.start as usize;
+        self.block_start(first + k)
+    }
+
+    fn block_start(&self, index: usize) -> Option<u64> {
+        let i = u32::try_from(index).ok()?;
+        let k = self.block_starts.binary_search_by_key(&i, |&(b, _)| b).ok()?;
+        Some(u64::from(self.block_starts[k].1))
+    }
+
     /// Room for about `n` more blocks (an upper bound; pages never written are never
     /// resident).
     pub(crate) fn reserve_blocks(&mut self, n: usize) {

@@ -79,7 +79,7 @@ impl Parts {
     pub fn new(first: String, format: Option<Format>, opts: &ParseOptions) -> Parts {
         let format = format.or(opts.format).unwrap_or_else(|| detect_format(&first));
         let mut b = Builder::new(String::new(), format, opts);
-        b.label_uses = Some(HashMap::new());
+        b.tally = Some(label::Tally::default());
         let mut p = Parts { b, held: held(format) };
         p.push(first);
         p
@@ -140,11 +140,9 @@ pub struct Builder {
     base: usize,
     /// Source bytes parsed so far, in parts.
     consumed: usize,
-    /// Reading in parts: how often each name was used as a label in the parts before
-    /// (see [`Builder::count_label_uses`]). `None` when the text is parsed whole.
-    /// Keyed by the name's 64-bit hash, not a copy of it: an archive may have hundreds of
-    /// thousands of names (two names colliding would only share a count).
-    label_uses: Option<HashMap<u64, usize>>,
+    /// Reading in parts: the labels of the parts before (see [`Builder::decide`]). `None`
+    /// when the text is parsed whole.
+    tally: Option<label::Tally>,
 }
 
 impl Builder {
@@ -160,32 +158,34 @@ impl Builder {
             current: None,
             base: 0,
             consumed: 0,
-            label_uses: None,
+            tally: None,
         }
     }
 
-    /// Add to this part's label counts (name → uses) the uses in the parts before, and
-    /// remember this part's for the parts after. A plain `Name:` label needs its name used
-    /// twice; read in parts, a speaker established early then speaks once in a later part
-    /// and is still one. (A name used once in each of two parts is still missed in the
-    /// first: that part is parsed before the second is read.)
-    pub fn count_label_uses(&mut self, counts: &mut HashMap<&str, usize>) {
-        let Some(before) = self.label_uses.as_mut() else { return };
-        for (name, n) in counts.iter_mut() {
-            let seen = before.entry(self.hasher.hash_one(*name)).or_default();
-            let earlier = *seen;
-            *seen += *n;
-            *n += earlier;
+    /// Which labels count, from the labels a parser found in its text ([`label::Decision`]).
+    /// Read in parts, the parts before count too, and this part's are remembered for the
+    /// parts after: a pattern established early still holds in a later part. (A part is
+    /// parsed before the next is read, so evidence that only comes later is missed.)
+    pub fn decide(&mut self, mut tally: label::Tally) -> label::Decision {
+        if let Some(before) = self.tally.as_mut() {
+            tally.merge(before);
+            *before = tally.clone();
         }
+        label::Decision::new(tally)
+    }
+
+    /// The start time of the block just added (a paragraph after a bare `(00:03:41):`).
+    pub fn time_last_block(&mut self, start_ms: u64) {
+        self.doc.set_block_start(start_ms);
     }
 
     /// Room for about this many turns and body items, when a parser can tell them in
     /// advance: growing by doubling would leave up to half the space unused and, while
     /// moving, hold the old and the new vector at once.
-    pub fn reserve(&mut self, turns: usize, items: usize) {
+    pub fn reserve(&mut self, turns: usize, items: usize, blocks: usize) {
         self.doc.turns.reserve_exact(turns);
         self.doc.items.reserve_exact(items);
-        self.doc.reserve_blocks(items);
+        self.doc.reserve_blocks(blocks);
     }
 
     /// Room for about this many speakers (a parser that counted the names it may make).

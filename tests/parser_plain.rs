@@ -38,7 +38,7 @@ fn paragraphs_split_at_blank_lines_and_labels_need_two_uses() {
 }
 
 #[test]
-fn without_blank_lines_paragraphs_split_at_labels() {
+fn without_blank_lines_every_line_is_an_utterance() {
     let doc = plain(include_str!("fixtures/plain/no_blank_lines.txt"));
     assert_eq!(turn_speakers(&doc), vec!["Kai", "米拉", "Kai", "米拉"]);
     let texts: Vec<Vec<&str>> = (0..4).map(|t| turn_texts(&doc, t)).collect();
@@ -46,8 +46,9 @@ fn without_blank_lines_paragraphs_split_at_labels() {
         texts,
         vec![
             vec!["First line of Kai."],
-            vec!["第一句。这一行接着上一句继续写。"],
-            vec!["Second line, still Kai."],
+            // One utterance per line: the lines are utterances, not hard wraps.
+            vec!["第一句。", "这一行接着上一句", "继续写。"],
+            vec!["Second line,", "still Kai."],
             vec!["第二句。"],
         ]
     );

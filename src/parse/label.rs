@@ -1,25 +1,68 @@
-//! Speaker labels at the start of a paragraph, shared by the Markdown and plain-text parsers.
+//! Speaker labels at the start of a line, shared by the Markdown and plain-text parsers,
+//! and the document-level decision of which of them count ([`Decision`]).
 //!
-//! Forms: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, an optional timestamp
-//! (`**Name (00:12:34):**`, `[00:12:34] **Name:**`, `[00:12:34] Name:`), and plain
-//! `Name：` / `Name: ` (which callers accept only for names used as labels at least twice).
+//! Shapes ([`Shape`]), as exported by people, transcription services and note-takers:
+//! - bold: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, `**Name** [0:00]`,
+//!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`;
+//! - colon: `Name: text`, `Name：text`, `[00:12:34] Name: text`, `Name (00:12:34): text`,
+//!   `Name [00:01:02]: text`;
+//! - header: a line of a name and a time only, the text on the lines after it:
+//!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`;
+//! - bracket: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text` (shown without brackets);
+//! - time only: `(00:03:41):` or `[00:03:41] text` continues the current speaker;
+//! - the user's own patterns (`[speakers] labels`).
+//!
+//! Invariant: a label is a name that looks like a name ([`looks_like_name`]) in a shape the
+//! document establishes. Bold labels and the user's patterns count on their own merits;
+//! another shape counts once the document uses it for several labels with a name said
+//! twice (or it is timed or bracketed), and then every line of that shape with a name
+//! counts, a speaker who speaks once included. A name said twice, or already a speaker,
+//! counts in any shape. Prose is never read as speakers: `Note:`, `注意：`, a clause such as
+//! `所以我们的目标就是：`, `https://` are not names.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
+
+/// How a label is written; see the module doc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    Bold,
+    Pattern,
+    Colon,
+    Header,
+    Bracket,
+    /// A time with no name: continues the current speaker.
+    TimeOnly,
+}
+
+impl Shape {
+    const ALL: [Shape; 6] =
+        [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket, Shape::TimeOnly];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
 
 /// A label found at the start of a string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
-    /// The name, as a byte range of the scanned string.
+    /// The name, as a byte range of the scanned string (empty for [`Shape::TimeOnly`]).
     pub name: Range<usize>,
     pub start_ms: Option<u64>,
     /// Byte offset just past the label (and the spaces after it).
     pub end: usize,
-    /// Written in bold (`**Name：**` or `**Name**：`): a label on its own merits.
+    /// Written in bold (`**Name：**` or `**Name**：`) or by a user pattern: a label on its
+    /// own merits.
     pub bold: bool,
+    pub shape: Shape,
 }
 
-/// Longest name, in characters (a limit on content, not a display width).
+/// Longest name, in characters (a limit on content, not a display width), for the lax
+/// [`valid_name`] (metadata keys, bold labels) and for [`looks_like_name`].
 const MAX_NAME_CHARS: usize = 30;
+const MAX_LABEL_CHARS: usize = 40;
 
 /// Is `name` plausible as a speaker name? Short, on one line, no sentence punctuation.
 pub fn valid_name(name: &str) -> bool {
@@ -65,6 +108,242 @@ pub fn valid_name(name: &str) -> bool {
     }
     // "1." or "2024" is a list marker or a number, not a name.
     !name.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ' ')
+}
+
+/// Words that begin prose, not speech: `Note:`, `注意：`. Compared whole, ignoring case.
+const PROSE_WORDS: &[&str] = &[
+    "note",
+    "notes",
+    "nb",
+    "n.b.",
+    "ps",
+    "p.s.",
+    "pps",
+    "update",
+    "updated",
+    "edit",
+    "edited",
+    "warning",
+    "caution",
+    "tip",
+    "tips",
+    "todo",
+    "fixme",
+    "example",
+    "examples",
+    "e.g.",
+    "i.e.",
+    "eg",
+    "ie",
+    "source",
+    "sources",
+    "link",
+    "links",
+    "url",
+    "via",
+    "credit",
+    "credits",
+    "disclaimer",
+    "summary",
+    "tl;dr",
+    "tldr",
+    "see",
+    "see also",
+    "ref",
+    "reference",
+    "references",
+    "date",
+    "time",
+    "location",
+    "place",
+    "duration",
+    "length",
+    "recorded",
+    "title",
+    "subject",
+    "topic",
+    "author",
+    "by",
+    "transcript",
+    "transcribed by",
+    "language",
+    "audio",
+    "video",
+    "episode",
+    "tags",
+    "keywords",
+    "copyright",
+    "http",
+    "https",
+    "mailto",
+    "注意",
+    "注",
+    "备注",
+    "提示",
+    "例如",
+    "比如",
+    "譬如",
+    "例",
+    "总结",
+    "结论",
+    "说明",
+    "原文",
+    "来源",
+    "出处",
+    "链接",
+    "地址",
+    "网址",
+    "时间",
+    "地点",
+    "日期",
+    "时长",
+    "编辑",
+    "作者",
+    "摘要",
+    "导语",
+    "编者按",
+    "按",
+    "附",
+    "附注",
+    "注释",
+    "参考",
+    "更新",
+    "警告",
+    "小结",
+    "标签",
+    "关键词",
+    "版权",
+    "声明",
+    "免责声明",
+    "整理",
+    "校对",
+    "听写",
+    "字幕",
+];
+
+/// Characters that make a Chinese phrase a clause rather than a name (`所以我们的目标就是`,
+/// `我们今天要讲的就是`): particles, pronouns and common verbs that names do not hold.
+const CLAUSE_CHARS: &[char] = &[
+    '的', '了', '是', '就', '在', '说', '这', '那', '吗', '呢', '吧', '啊', '也', '都', '还', '把',
+    '被', '让', '很', '最', '么', '怎', '我', '你', '他', '她', '它', '们', '没', '不', '着',
+];
+
+/// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
+/// `例如 config`, a URL)?
+pub fn is_prose_word(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    PROSE_WORDS.contains(&lower.as_str())
+        || PROSE_WORDS.contains(&first)
+        || lower.starts_with("http")
+        || lower.contains("://")
+}
+
+/// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), or a Chinese
+/// clause (`所以我们的目标就是`)?
+pub fn is_prose(name: &str) -> bool {
+    if is_prose_word(name) {
+        return true;
+    }
+    // The part before an affiliation in brackets: `主持人（某某台）`.
+    let bare = name.split(['(', '（']).next().unwrap_or(name);
+    let cjk: Vec<char> = bare.chars().filter(|&c| super::join::is_east_asian(c)).collect();
+    // `我：` and `你：` are labels some interviews use; longer phrases with a particle or a
+    // pronoun are clauses, and no Chinese name runs past eight characters.
+    cjk.len() > 8
+        || (cjk.len() > 2 && cjk.iter().any(|c| CLAUSE_CHARS.contains(c)))
+        || (cjk.len() == 2 && cjk.iter().all(|c| CLAUSE_CHARS.contains(c)))
+}
+
+/// Does `name` look like a speaker's name, credentials and all? Short (a few words, at most
+/// 40 characters), no sentence punctuation inside, not prose ([`is_prose`]). Initials and
+/// titles (`J. R. Smith`, `Dr. Smith`), a comma before a credential or initials
+/// (`Elena M. Ruiz, Ph.D`, `Smith, J.`) and an affiliation in brackets at the end
+/// (`Hon. Jane Doe (D-CA)`, `主持人（电台）`) are fine; `Well, I think`, `他说，是的` are not.
+pub fn looks_like_name(name: &str) -> bool {
+    if name.is_empty() || name.trim() != name || name.chars().count() > MAX_LABEL_CHARS {
+        return false;
+    }
+    // An affiliation or role in brackets, at the end only.
+    let (main, paren) = match name.find(['(', '（']) {
+        Some(i) => (name[..i].trim_end(), &name[i..]),
+        None => (name, ""),
+    };
+    if !paren.is_empty() {
+        let inner = paren.trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+        let closed = paren.ends_with([')', '）']);
+        if main.is_empty()
+            || !closed
+            || inner.contains(['(', ')', '（', '）'])
+            || inner.chars().count() > 30
+            || inner.contains(['。', '！', '？', '!', '?', ';', '；', '，'])
+        {
+            return false;
+        }
+    }
+    if main.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。'
+                | '！'
+                | '？'
+                | '；'
+                | '?'
+                | '!'
+                | ';'
+                | '*'
+                | '\n'
+                | '：'
+                | ':'
+                | '"'
+                | '“'
+                | '”'
+                | '「'
+                | '」'
+                | '、'
+                | '`'
+                | '|'
+                | '#'
+                | '<'
+                | '>'
+                | '['
+                | ']'
+                | '/'
+                | '\\'
+                | '='
+                | '{'
+                | '}'
+                | '…'
+        )
+    }) {
+        return false;
+    }
+    // "1." or "2024" is a list marker or a number, not a name; a name has a letter.
+    if !main.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    let words: Vec<&str> = main.split_whitespace().collect();
+    if words.len() > 6 || is_prose(name) || is_prose(main) {
+        return false;
+    }
+    // A comma only before a credential or initials: `Ruiz, Ph.D`, `Smith, J.`, `Lee, MD`.
+    if let Some((_, after)) = main.split_once(',') {
+        let creds: Vec<&str> = after.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        let credential = |w: &str| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            w.contains('.') && letters <= 5
+                || (letters <= 4 && w.chars().all(|c| c.is_uppercase() || c == '.'))
+                || matches!(w, "Jr" | "Sr" | "Esq" | "PhD" | "MD" | "II" | "III" | "IV")
+        };
+        if creds.is_empty() || creds.len() > 3 || !creds.iter().all(|w| credential(w)) {
+            return false;
+        }
+    }
+    // A full stop only ends an abbreviation or initial (`Dr.`, `J.`, `Ph.D`), never a word
+    // of a sentence (`Thanks. So`).
+    words
+        .iter()
+        .all(|w| !w.contains('.') || w.trim_matches('.').chars().filter(|c| *c != '.').count() <= 4)
 }
 
 /// `[00:12:34] ` or `(00:12:34) ` style prefix: the time and the offset after it.
@@ -180,15 +459,26 @@ pub fn bold_label(s: &str) -> Option<Label> {
     } else if let Some(stripped) = inner_trim.strip_suffix(':') {
         (i + stripped.len(), after_close)
     } else {
-        // `**Name**：` — the colon right after the bold.
-        (close, colon_at(s, after_close)?)
+        // `**Name**：` — the colon right after the bold; or `**Name** [0:00]`, a time.
+        match colon_at(s, after_close) {
+            Some(end) => (close, end),
+            None => {
+                let t = skip_spaces(s, after_close);
+                bracket_time(&s[t..], '[', ']').or_else(|| bracket_time(&s[t..], '(', ')'))?;
+                (close, after_close)
+            }
+        }
     };
     let (name, ms) = name_and_time(s, i..name_end);
     let name = trim_range(s, name);
-    if !valid_name(&s[name.clone()]) {
+    if !valid_name(&s[name.clone()]) || is_prose_word(&s[name.clone()]) {
         return None;
     }
-    Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: true })
+    let (ms, end) = match ms.or(pre_ms) {
+        Some(ms) => (Some(ms), end),
+        None => time_after(s, end),
+    };
+    Some(Label { name, start_ms: ms, end: skip_spaces(s, end), bold: true, shape: Shape::Bold })
 }
 
 /// Offset of the first `**` at or after `from`. Every paragraph line is tried as a label
@@ -211,19 +501,21 @@ pub fn pattern_label(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
         }
         let name = trim_range(s, name.range());
         let start_ms = c.name("time").and_then(|t| parse_time(t.as_str()));
-        return Some(Label { name, start_ms, end: skip_spaces(s, all.end()), bold: true });
+        let end = skip_spaces(s, all.end());
+        return Some(Label { name, start_ms, end, bold: true, shape: Shape::Pattern });
     }
     None
 }
 
-/// A plain label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`.
+/// A colon label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`,
+/// `Name (00:12:34): text`, `Name [00:01:02]:`.
 pub fn plain_label(s: &str) -> Option<Label> {
     let (pre_ms, start) = match bracket_time(s, '[', ']') {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
         None => (None, 0),
     };
     // A name is short, so only the head of the line can hold its colon.
-    let mut window = (start + MAX_NAME_CHARS * 4 + 16).min(s.len());
+    let mut window = (start + MAX_LABEL_CHARS * 4 + 16).min(s.len());
     while !s.is_char_boundary(window) {
         window -= 1;
     }
@@ -232,11 +524,104 @@ pub fn plain_label(s: &str) -> Option<Label> {
     let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
-    if !valid_name(&s[name.clone()]) || s[name.clone()].contains(['(', ')', '（', '）', '/', '='])
-    {
+    if !looks_like_name(&s[name.clone()]) {
         return None;
     }
-    Some(Label { name, start_ms: pre_ms.or(ms), end: skip_spaces(s, end), bold: false })
+    let start_ms = pre_ms.or(ms);
+    Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape: Shape::Colon })
+}
+
+/// A header line: a name and a time and nothing else (`Name  0:00`, `Speaker 1 00:00:12`,
+/// `SPEAKER_01 [00:00:04.120]`, `Name (00:00):`), the turn's text on the lines after it.
+pub fn header_label(s: &str) -> Option<Label> {
+    let t = s.trim_end().trim_end_matches([':', '：']).trim_end();
+    if t.len() > MAX_LABEL_CHARS * 4 + 32 {
+        return None;
+    }
+    // The time is the last word, bare or in brackets.
+    let cut = t.rfind([' ', '\t', '\u{3000}'])?;
+    let (head, time) = (&t[..cut], t[cut..].trim_start());
+    let inner = time
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .or_else(|| time.strip_prefix('(').and_then(|x| x.strip_suffix(')')))
+        .unwrap_or(time);
+    let ms = parse_time(inner)?;
+    let name = trim_range(s, 0..head.len());
+    if !looks_like_name(&s[name.clone()]) || s[name.clone()].starts_with('[') {
+        return None;
+    }
+    Some(Label { name, start_ms: Some(ms), end: s.len(), bold: false, shape: Shape::Header })
+}
+
+/// A bracketed name: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text`, `[Name] (00:12): text`.
+/// Without a colon or a time after it, `[Music]` or `[笑]` is a sound, not a speaker.
+pub fn bracket_label(s: &str) -> Option<Label> {
+    let rest = s.strip_prefix('[')?;
+    let close = rest.find(']')?;
+    if close > MAX_LABEL_CHARS * 4 {
+        return None;
+    }
+    let name = trim_range(s, 1..1 + close);
+    if parse_time(&s[name.clone()]).is_some() || !looks_like_name(&s[name.clone()]) {
+        return None;
+    }
+    let mut i = skip_spaces(s, 1 + close + 1);
+    let time = bracket_time(&s[i..], '[', ']').or_else(|| bracket_time(&s[i..], '(', ')'));
+    if let Some((_, n)) = time {
+        i = skip_spaces(s, i + n);
+    }
+    let colon = colon_len(s, i);
+    if time.is_none() && colon == 0 {
+        return None;
+    }
+    let start_ms = time.map(|(ms, _)| ms);
+    Some(Label {
+        name,
+        start_ms,
+        end: skip_spaces(s, i + colon),
+        bold: false,
+        shape: Shape::Bracket,
+    })
+}
+
+/// A time with no name: `(00:03:41):`, `[00:03:41] text`, `00:03:41` alone.
+pub fn time_only(s: &str) -> Option<Label> {
+    let (ms, n) = match bracket_time(s, '(', ')').or_else(|| bracket_time(s, '[', ']')) {
+        Some(t) => t,
+        None => {
+            let t = s.trim_end().trim_end_matches([':', '：']);
+            (parse_time(t)?, s.len())
+        }
+    };
+    let end = skip_spaces(s, n + colon_len(s, n));
+    Some(Label { name: 0..0, start_ms: Some(ms), end, bold: false, shape: Shape::TimeOnly })
+}
+
+/// The label at the start of a line, of any shape: whether it counts is the document's
+/// [`Decision`].
+pub fn scan(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
+    pattern_label(s, patterns)
+        .or_else(|| bold_label(s))
+        .or_else(|| bracket_label(s))
+        .or_else(|| plain_label(s))
+        .or_else(|| header_label(s))
+        .or_else(|| time_only(s))
+}
+
+/// The length of a label colon at `i` (`：`, or `:` before a space or the end), else 0.
+fn colon_len(s: &str, i: usize) -> usize {
+    colon_at(s, i).map_or(0, |e| e - i)
+}
+
+/// A time in brackets right after a bold name (`**Name** [0:00]`): the time and where
+/// the label ends (past an optional colon).
+fn time_after(s: &str, end: usize) -> (Option<u64>, usize) {
+    let t = skip_spaces(s, end);
+    match bracket_time(&s[t..], '[', ']').or_else(|| bracket_time(&s[t..], '(', ')')) {
+        Some((ms, n)) => (Some(ms), t + n + colon_len(s, t + n)),
+        None => (None, end),
+    }
 }
 
 /// Byte offset of the first `:` or `：` (U+FF1A, bytes EF BC 9A) in `s`. Called for every
@@ -262,6 +647,144 @@ fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
     let lead = t.len() - t.trim_start().len();
     let trail = t.trim_end().len().max(lead);
     r.start + lead..r.start + trail
+}
+
+/// What a survey of a document's lines found, for [`Decision`]: label uses per shape and
+/// per name. Names are kept as 64-bit hashes, not copies: an archive may hold hundreds of
+/// thousands (two names colliding would only share a count).
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    uses: [usize; 6],
+    /// Uses on a line that is not the first of its paragraph (one utterance per line).
+    inner: [usize; 6],
+    by_name: HashMap<u64, Uses>,
+}
+
+/// How one name was used as a label.
+#[derive(Debug, Clone, Copy, Default)]
+struct Uses {
+    /// Weighted uses (see [`Tally::add`]).
+    count: u32,
+    /// The shapes it was written in (a bit per [`Shape`]), and those twice or more.
+    shapes: u8,
+    repeated: u8,
+}
+
+fn name_key(name: &str) -> u64 {
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+        .hash_one(name)
+}
+
+impl Tally {
+    /// Count a label found on a line (`inner`: not its paragraph's first line).
+    pub fn add(&mut self, l: &Label, name: &str, inner: bool) {
+        let i = l.shape.index();
+        self.uses[i] += 1;
+        self.inner[i] += usize::from(inner);
+        if l.shape == Shape::TimeOnly {
+            return;
+        }
+        let uses = self.by_name.entry(name_key(name)).or_default();
+        let bit = 1 << i;
+        uses.repeated |= uses.shapes & bit;
+        uses.shapes |= bit;
+        // A bold label counts double where it begins a paragraph (a label on its own
+        // merits), and not at all inside one.
+        let weight = match (l.bold, inner) {
+            (true, false) => 2,
+            (true, true) => 0,
+            (false, _) => 1,
+        };
+        uses.count += weight;
+    }
+
+    /// Add the counts of `other` (an earlier part of the document).
+    pub fn merge(&mut self, other: &Tally) {
+        for i in 0..6 {
+            self.uses[i] += other.uses[i];
+            self.inner[i] += other.inner[i];
+        }
+        for (k, o) in &other.by_name {
+            let u = self.by_name.entry(*k).or_default();
+            u.repeated |= o.repeated | (u.shapes & o.shapes);
+            u.shapes |= o.shapes;
+            u.count += o.count;
+        }
+    }
+
+    /// How many labels of this tally will start turns, at most.
+    pub fn labels(&self) -> usize {
+        self.uses.iter().sum()
+    }
+
+    /// Distinct names, an upper bound on the speakers.
+    pub fn names(&self) -> usize {
+        self.by_name.len()
+    }
+}
+
+/// Which labels a document uses: decided once from the whole document's [`Tally`] (for a
+/// big file read in parts, from the parts read so far).
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    accept: [bool; 6],
+    tally: Tally,
+    /// Labels follow each other line after line: the lines are utterances, each its own
+    /// paragraph, not hard wraps to join.
+    pub line_mode: bool,
+}
+
+impl Decision {
+    pub fn new(tally: Tally) -> Decision {
+        let uses = tally.uses;
+        let speaking = [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket];
+        let best = speaking.iter().map(|s| uses[s.index()]).max().unwrap_or(0);
+        let repeated =
+            |shape: Shape| tally.by_name.values().any(|u| u.repeated & (1 << shape.index()) != 0);
+        let mut accept = [false; 6];
+        for shape in Shape::ALL {
+            let n = uses[shape.index()];
+            accept[shape.index()] = match shape {
+                Shape::Bold | Shape::Pattern => true,
+                // A shape the document uses for its labels: several of them, not dwarfed by
+                // another shape; plain colons also need a name said twice (prose has colons).
+                Shape::Colon => n >= 2 && n * 3 >= best && repeated(shape),
+                Shape::Header | Shape::Bracket => n >= 2 && n * 3 >= best,
+                Shape::TimeOnly => false,
+            };
+        }
+        let speakers = speaking.iter().any(|s| accept[s.index()] && uses[s.index()] > 0);
+        accept[Shape::TimeOnly.index()] = uses[Shape::TimeOnly.index()] >= 2 || speakers;
+        let (mut inner, mut all) = (0, 0);
+        for shape in speaking {
+            if accept[shape.index()] {
+                inner += tally.inner[shape.index()];
+                all += uses[shape.index()];
+            }
+        }
+        let line_mode = inner >= 2 && inner * 2 >= all;
+        Decision { accept, tally, line_mode }
+    }
+
+    /// A name said as a label at least twice (a bold one at a paragraph's start counts
+    /// double), in any shape.
+    fn known(&self, name: &str) -> bool {
+        self.tally.by_name.get(&name_key(name)).is_some_and(|u| u.count >= 2)
+    }
+
+    /// Does label `l` (naming `name`) count? `inner`: the line is not the first of its
+    /// paragraph.
+    pub fn accepts(&self, l: &Label, name: &str, inner: bool) -> bool {
+        let shape = self.accept[l.shape.index()];
+        match l.shape {
+            Shape::TimeOnly => shape,
+            Shape::Bold | Shape::Pattern if !inner => true,
+            // Inside a paragraph a bold label needs its name known from elsewhere, or a
+            // document of one utterance per line.
+            Shape::Bold | Shape::Pattern => self.line_mode || self.known(name),
+            _ => shape || self.known(name),
+        }
+    }
 }
 
 #[cfg(test)]

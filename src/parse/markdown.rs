@@ -5,10 +5,9 @@
 //! paragraphs *before* inline parsing, so `**Name：****quote**` is a label and then a quote;
 //! inline markup is handled by [`super::inline`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use super::label::{self, Label};
+use super::label::{self, Decision, Label, Shape, Tally};
 use super::{Builder, inline};
 use crate::doc::{BlockKind, NewBlock};
 
@@ -411,44 +410,35 @@ fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
     Some((key.to_string(), value.to_string()))
 }
 
-/// Find a label at the start of a paragraph line; plain labels only for known names.
+/// The label at the start of a paragraph line, if the document counts it (`inner`: not the
+/// paragraph's first line).
 fn find_label(
     text: &str,
     line: &Range<usize>,
-    known: &Known<'_>,
+    decision: &Decision,
     patterns: &[regex::Regex],
+    inner: bool,
 ) -> Option<Label> {
     let s = &text[line.clone()];
-    if let Some(l) = label::bold_label(s).or_else(|| label::pattern_label(s, patterns)) {
-        return Some(l);
-    }
-    let l = label::plain_label(s)?;
-    (known.get(&s[l.name.clone()]).copied().unwrap_or(0) >= 2).then_some(l)
+    let l = label::scan(s, patterns)?;
+    decision.accepts(&l, &s[l.name.clone()], inner).then_some(l)
 }
 
 fn shift(l: Label, by: usize) -> Label {
-    Label {
-        name: l.name.start + by..l.name.end + by,
-        start_ms: l.start_ms,
-        end: l.end + by,
-        bold: l.bold,
-    }
+    Label { name: l.name.start + by..l.name.end + by, end: l.end + by, ..l }
 }
 
-/// Names used as labels (by how often, bold ones counting double).
-type Known<'t> = HashMap<&'t str, usize>;
-
 /// What the first pass learns about the whole document.
-struct Survey<'t> {
-    known: Known<'t>,
+struct Survey {
+    tally: Tally,
     /// Upper bounds of the turns and body items the document makes, to size them once.
     turns: usize,
     items: usize,
 }
 
-/// Names used as labels, counted over every line of every top-level paragraph.
-fn survey<'t>(text: &'t str, patterns: &[regex::Regex]) -> Survey<'t> {
-    let mut counts: Known<'t> = HashMap::new();
+/// Labels of every shape at the start of every line of every top-level paragraph.
+fn survey(text: &str, patterns: &[regex::Regex]) -> Survey {
+    let mut tally = Tally::default();
     let (mut turns, mut items) = (0, 0);
     let mut scanner = Scanner::new(text);
     let mut lines = Vec::new();
@@ -459,22 +449,16 @@ fn survey<'t>(text: &'t str, patterns: &[regex::Regex]) -> Survey<'t> {
         }
         for (k, line) in lines.iter().enumerate() {
             let s = &text[line.clone()];
-            let found = label::bold_label(s)
-                .or_else(|| label::pattern_label(s, patterns))
-                .or_else(|| label::plain_label(s));
-            if let Some(l) = found {
+            if let Some(l) = label::scan(s, patterns) {
                 turns += 1;
                 items += 1;
-                // A bold label only counts where it begins the paragraph; a plain one
-                // anywhere at a line start.
-                if k == 0 || !l.bold {
-                    let add = if l.bold { 2 } else { 1 };
-                    *counts.entry(&s[l.name]).or_default() += add;
-                }
+                tally.add(&l, &s[l.name.clone()], k > 0);
             }
         }
+        // One utterance per line: every line may become a paragraph of its own.
+        items += lines.len();
     }
-    Survey { known: counts, turns, items }
+    Survey { tally, turns, items }
 }
 
 fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<NewBlock> {
@@ -529,16 +513,16 @@ pub fn parse(b: &mut Builder) {
 
 fn build(text: &str, b: &mut Builder) {
     let patterns = b.label_patterns().to_vec();
-    let mut survey = survey(text, &patterns);
-    b.count_label_uses(&mut survey.known);
-    b.reserve(survey.turns, survey.items);
-    let known = &survey.known;
+    let survey = survey(text, &patterns);
+    b.reserve(survey.turns, survey.items, survey.items);
+    b.reserve_speakers(survey.tally.names());
+    let decision = b.decide(survey.tally);
     let mut scanner = Scanner::new(text);
     // The block being built and the one after it (a paragraph's meaning depends on what
     // follows), each with its own reused line buffer.
     let (mut lines, mut next_lines) = (Vec::new(), Vec::new());
     let mut cur = scanner.next(&mut lines);
-    let mut ctx = Ctx { in_preamble: true, rest: Vec::new() };
+    let mut ctx = Ctx { in_preamble: true, rest: Vec::new(), pending_time: None };
     while let Some(raw) = cur {
         let next = scanner.next(&mut next_lines);
         match raw {
@@ -574,7 +558,8 @@ fn build(text: &str, b: &mut Builder) {
             Raw::Para => {
                 let next_is_list = matches!(next, Some(Raw::Item { .. }));
                 let next_ends = matches!(next, None | Some(Raw::Heading { .. }));
-                paragraph(text, b, &lines, known, &patterns, next_is_list || next_ends, &mut ctx);
+                let alone_is_subheading = next_is_list || next_ends;
+                paragraph(text, b, &lines, &decision, &patterns, alone_is_subheading, &mut ctx);
             }
         }
         cur = next;
@@ -587,13 +572,33 @@ struct Ctx {
     in_preamble: bool,
     /// Scratch line list for the text after a label.
     rest: Vec<Range<usize>>,
+    /// A bare time label on a line of its own (`(00:03:41):`): the start of the paragraph
+    /// that follows.
+    pending_time: Option<u64>,
+}
+
+/// A paragraph of `key: value` lines with short values that end no sentence is metadata,
+/// even where its keys are speakers' names elsewhere (`Interviewer: Jane Doe`).
+fn meta_block(text: &str, lines: &[Range<usize>]) -> Option<Vec<(String, String)>> {
+    if lines.len() < 2 {
+        return None;
+    }
+    lines
+        .iter()
+        .map(|l| {
+            meta_line(text, l).filter(|(_, v)| {
+                v.chars().count() <= 80
+                    && !v.ends_with(['.', '?', '!', '。', '？', '！', '…', '"', '”'])
+            })
+        })
+        .collect()
 }
 
 fn paragraph(
     text: &str,
     b: &mut Builder,
     lines: &[Range<usize>],
-    known: &Known<'_>,
+    decision: &Decision,
     patterns: &[regex::Regex],
     label_alone_is_subheading: bool,
     ctx: &mut Ctx,
@@ -606,13 +611,16 @@ fn paragraph(
     }
     // Metadata: between the title and the first section or turn, every line `key: value`.
     if ctx.in_preamble && b.has_title() && !b.body_started() && !lines.is_empty() {
-        let metas: Option<Vec<_>> = lines
-            .iter()
-            .map(|l| match find_label(text, l, known, patterns) {
-                Some(_) => None,
-                None => meta_line(text, l),
-            })
-            .collect();
+        let metas = meta_block(text, lines).or_else(|| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(k, l)| match find_label(text, l, decision, patterns, k > 0) {
+                    Some(_) => None,
+                    None => meta_line(text, l),
+                })
+                .collect()
+        });
         if let Some(metas) = metas {
             for ((k, v), l) in metas.into_iter().zip(lines) {
                 b.push_meta(k, v, l.clone());
@@ -620,30 +628,17 @@ fn paragraph(
             return;
         }
     }
-    // Split the paragraph at every line that starts with a label: the first line may hold
-    // any label; later lines only labels of names known from elsewhere in the document.
+    // Split the paragraph at every line that starts with a label the document counts (and,
+    // in a document of one utterance per line, at every line).
     let mut start = 0;
     let mut label: Option<Label> = None;
     for k in 0..=lines.len() {
-        let here = if k == lines.len() {
-            None
-        } else {
-            let l = find_label(text, &lines[k], known, patterns);
-            match l {
-                Some(l)
-                    if k == 0
-                        || known
-                            .get(&text[lines[k].start + l.name.start..lines[k].start + l.name.end])
-                            .copied()
-                            .unwrap_or(0)
-                            >= 2 =>
-                {
-                    Some(l)
-                }
-                _ => None,
-            }
+        let here = match lines.get(k) {
+            Some(line) => find_label(text, line, decision, patterns, k > 0),
+            None => None,
         };
-        if k < lines.len() && here.is_none() {
+        let split = k == lines.len() || here.is_some() || (decision.line_mode && k > 0);
+        if !split {
             continue;
         }
         if k > start || label.is_some() {
@@ -653,13 +648,11 @@ fn paragraph(
                 &lines[start..k],
                 label.take(),
                 label_alone_is_subheading && k == lines.len(),
-                &mut ctx.rest,
+                ctx,
             );
         }
-        if let Some(l) = here {
-            label = Some(shift(l, lines[k].start));
-            start = k;
-        }
+        label = here.map(|l| shift(l, lines[k].start));
+        start = k;
     }
 }
 
@@ -670,20 +663,38 @@ fn emit_part(
     lines: &[Range<usize>],
     label: Option<Label>,
     alone_is_subheading: bool,
-    rest: &mut Vec<Range<usize>>,
+    ctx: &mut Ctx,
 ) {
     let Some(l) = label else {
         if let Some(bl) = block(text, BlockKind::Paragraph, lines) {
             b.block(bl);
+            if let Some(ms) = ctx.pending_time.take() {
+                b.time_last_block(ms);
+            }
         }
         return;
     };
     let first = lines[0].clone();
+    let rest = &mut ctx.rest;
     rest.clear();
     if l.end < first.end {
         rest.push(l.end..first.end);
     }
     rest.extend(lines[1..].iter().cloned());
+    if l.shape == Shape::TimeOnly {
+        // A new paragraph of the current speaker, with its own start time.
+        ctx.pending_time = l.start_ms;
+        if !rest.is_empty()
+            && let Some(bl) = block(text, BlockKind::Paragraph, rest)
+        {
+            b.block(bl);
+            if let Some(ms) = ctx.pending_time.take() {
+                b.time_last_block(ms);
+            }
+        }
+        return;
+    }
+    ctx.pending_time = None;
     let name = &text[l.name.clone()];
     if rest.is_empty() && alone_is_subheading && l.bold {
         // A bold "label" introducing a list is a subheading, not a speaker.

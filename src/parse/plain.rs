@@ -1,13 +1,12 @@
-//! Plain-text transcripts: paragraphs split at blank lines (in a file with none, at
-//! labels), `Name: text` labels for names used as labels at least twice, hard wraps joined
-//! as in Markdown. No markup: a `*` is a `*`.
+//! Plain-text transcripts: paragraphs split at blank lines and at labels (in a file of one
+//! utterance per line, at every line), labels as the document establishes them
+//! ([`label::Decision`]), hard wraps joined as in Markdown. No markup: a `*` is a `*`.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::Builder;
 use super::join::separator;
-use super::label;
+use super::label::{self, Shape, Tally};
 use crate::doc::{BlockKind, NewBlock};
 
 pub fn parse(b: &mut Builder) {
@@ -34,56 +33,74 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 fn build(text: &str, b: &mut Builder) {
-    // Each line's plain label is found twice rather than held for every line: counted
-    // first, then taken where its name is used at least twice. The first pass also bounds
-    // the turns and paragraphs to come, so that they are sized once.
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let (mut labelled, mut starts, mut blank_before) = (0, 0, true);
+    let patterns = b.label_patterns().to_vec();
+    // First pass: the labels of every shape (each line's found again in the second pass
+    // rather than held for every line), and bounds on the turns and paragraphs to come.
+    let mut tally = Tally::default();
+    let (mut lines_used, mut starts, mut bare, mut before_labels) = (0, 0, 0, 0);
+    let mut prev_blank = true;
     for l in lines(text) {
         let s = &text[l.clone()];
-        let lb = label::plain_label(s);
-        if let Some(lb) = &lb {
-            *counts.entry(&s[lb.name.clone()]).or_default() += 1;
-            labelled += 1;
+        let found = label::scan(s, &patterns);
+        if let Some(lb) = &found {
+            tally.add(lb, &s[lb.name.clone()], !prev_blank);
+            bare += usize::from(lb.end >= s.len());
+        } else if tally.labels() == 0 {
+            before_labels += usize::from(!l.is_empty());
         }
-        starts += usize::from(!l.is_empty() && (blank_before || lb.is_some()));
-        blank_before = l.is_empty();
+        lines_used += usize::from(!l.is_empty());
+        starts += usize::from(!l.is_empty() && (prev_blank || found.is_some()));
+        prev_blank = l.is_empty();
     }
-    b.count_label_uses(&mut counts);
-    b.reserve_speakers(counts.len());
-    let patterns = b.label_patterns().to_vec();
-    if patterns.is_empty() {
-        b.reserve(labelled, starts);
+    let labels = tally.labels();
+    b.reserve_speakers(tally.names());
+    let decision = b.decide(tally);
+    match decision.line_mode {
+        true => b.reserve(labels, labels + before_labels, lines_used - bare),
+        false => b.reserve(labels, starts, starts),
     }
     let mut para: Vec<Range<usize>> = Vec::new();
-    let flush = |para: &mut Vec<Range<usize>>, b: &mut Builder| {
+    let mut pending_time: Option<u64> = None;
+    let flush = |para: &mut Vec<Range<usize>>, b: &mut Builder, time: &mut Option<u64>| {
         if let Some(block) = join_lines(text, para) {
             b.block(block);
+            if let Some(ms) = time.take() {
+                b.time_last_block(ms);
+            }
         }
         para.clear();
     };
+    let mut prev_blank = true;
     for l in lines(text) {
+        let inner = !prev_blank;
+        prev_blank = l.is_empty();
         if l.is_empty() {
-            flush(&mut para, b);
+            flush(&mut para, b, &mut pending_time);
             continue;
         }
         let s = &text[l.clone()];
-        let lb = label::pattern_label(s, &patterns).or_else(|| {
-            label::plain_label(s)
-                .filter(|lb| counts.get(&s[lb.name.clone()]).copied().unwrap_or(0) >= 2)
-        });
-        if let Some(lb) = lb {
-            flush(&mut para, b);
+        let lb =
+            label::scan(s, &patterns).filter(|lb| decision.accepts(lb, &s[lb.name.clone()], inner));
+        let Some(lb) = lb else {
+            // One utterance per line: each line a paragraph of its own.
+            if decision.line_mode {
+                flush(&mut para, b, &mut pending_time);
+            }
+            para.push(l.clone());
+            continue;
+        };
+        flush(&mut para, b, &mut pending_time);
+        if lb.shape == Shape::TimeOnly {
+            pending_time = lb.start_ms;
+        } else {
             let name = &text[l.start + lb.name.start..l.start + lb.name.end];
             b.start_turn(name, lb.start_ms, l.start..l.start + lb.end);
-            if l.start + lb.end < l.end {
-                para.push(l.start + lb.end..l.end);
-            }
-            continue;
         }
-        para.push(l.clone());
+        if l.start + lb.end < l.end {
+            para.push(l.start + lb.end..l.end);
+        }
     }
-    flush(&mut para, b);
+    flush(&mut para, b, &mut pending_time);
 }
 
 fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<NewBlock> {
