@@ -519,9 +519,19 @@ pub fn plain_label(s: &str) -> Option<Label> {
     while !s.is_char_boundary(window) {
         window -= 1;
     }
-    // The first colon on the line ends the candidate name.
-    let idx = first_colon(&s[start..window])?;
-    let end = colon_at(s, start + idx)?;
+    // The first colon on the line ends the candidate name, past those inside a time
+    // (`Name (00:04:02): text`).
+    let mut from = start;
+    let (idx, end) = loop {
+        let idx = from - start + first_colon(&s[from..window])?;
+        match colon_at(s, start + idx) {
+            Some(end) => break (idx, end),
+            None if s[start + idx + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
+                from = start + idx + 1;
+            }
+            None => return None,
+        }
+    };
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
     if !looks_like_name(&s[name.clone()]) {
