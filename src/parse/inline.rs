@@ -178,10 +178,14 @@ fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
     // One token per byte that may start markup, and a break per line, at the most: room
     // for that is reserved once (pages never written are never resident), so a huge
     // block is not copied while its token list grows.
+    // (Only for a big block: a small one grows its list cheaply, without a second pass.)
     let b = src.as_bytes();
-    let bound: usize = lines.iter().map(|l| count_special(&b[l.clone()]) + 1).sum();
-    if bound > s.toks.capacity() {
-        s.toks.reserve_exact(bound);
+    let size: usize = lines.iter().map(|l| l.len()).sum();
+    if size > 1 << 16 {
+        let bound: usize = lines.iter().map(|l| count_special(&b[l.clone()]) + 2).sum();
+        if bound > s.toks.capacity() {
+            s.toks.reserve_exact(bound - s.toks.len());
+        }
     }
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {

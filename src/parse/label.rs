@@ -139,12 +139,19 @@ const CLAUSE_CHARS: &[char] = &[
 /// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
 /// `例如 config`, a URL)?
 pub fn is_prose_word(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    let first = lower.split_whitespace().next().unwrap_or("");
-    PROSE_WORDS.contains(&lower.as_str())
-        || PROSE_WORDS.contains(&first)
-        || lower.starts_with("http")
-        || lower.contains("://")
+    static WORDS: std::sync::LazyLock<hashbrown::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| PROSE_WORDS.iter().copied().collect());
+    // Every label of a document is tested: no allocation unless a word has capitals.
+    let is_word = |w: &str| {
+        WORDS.contains(w)
+            || (w.bytes().any(|b| b.is_ascii_uppercase())
+                && WORDS.contains(w.to_ascii_lowercase().as_str()))
+    };
+    let first = name.split_whitespace().next().unwrap_or("");
+    is_word(name)
+        || is_word(first)
+        || name.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http"))
+        || name.contains("://")
 }
 
 /// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), or a Chinese
@@ -265,16 +272,19 @@ fn bracket_time(s: &str, open: char, close: char) -> Option<(u64, usize)> {
 /// `hh:mm:ss`, `mm:ss`, with optional `.mmm` or `,mmm`, into milliseconds.
 pub fn parse_time(s: &str) -> Option<u64> {
     let s = s.trim();
+    if s.len() > 16 || !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let (main, frac) = match s.find(['.', ',']) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let parts: Vec<&str> = main.split(':').collect();
-    if !(2..=3).contains(&parts.len()) {
+    let parts = main.split(':');
+    if !(2..=3).contains(&parts.clone().count()) {
         return None;
     }
     let mut secs: u64 = 0;
-    for (i, p) in parts.iter().enumerate() {
+    for (i, p) in parts.enumerate() {
         if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
@@ -452,7 +462,11 @@ pub fn plain_label(s: &str) -> Option<Label> {
 /// A header line: a name and a time and nothing else (`Name  0:00`, `Speaker 1 00:00:12`,
 /// `SPEAKER_01 [00:00:04.120]`, `Name (00:00):`), the turn's text on the lines after it.
 pub fn header_label(s: &str) -> Option<Label> {
+    // Most lines end in a letter or punctuation: a time ends in a digit or a bracket.
     let t = s.trim_end().trim_end_matches([':', '：']).trim_end();
+    if !t.ends_with(|c: char| c.is_ascii_digit() || c == ']' || c == ')') {
+        return None;
+    }
     if t.len() > MAX_LABEL_CHARS * 4 + 32 {
         return None;
     }
@@ -505,6 +519,9 @@ pub fn bracket_label(s: &str) -> Option<Label> {
 
 /// A time with no name: `(00:03:41):`, `[00:03:41] text`, `00:03:41` alone.
 pub fn time_only(s: &str) -> Option<Label> {
+    if !s.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '[') {
+        return None;
+    }
     let (ms, n) = match bracket_time(s, '(', ')').or_else(|| bracket_time(s, '[', ']')) {
         Some(t) => t,
         None => {
@@ -589,8 +606,10 @@ struct Uses {
 }
 
 fn name_key(name: &str) -> u64 {
-    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-        .hash_one(name)
+    // One hasher for the whole process, so that the tallies of a document's parts agree.
+    static HASHER: std::sync::LazyLock<hashbrown::DefaultHashBuilder> =
+        std::sync::LazyLock::new(hashbrown::DefaultHashBuilder::default);
+    HASHER.hash_one(name)
 }
 
 impl Tally {
