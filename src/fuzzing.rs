@@ -12,7 +12,8 @@
 //! * [`config`]: text → [`Config::from_user_text`]; `Ok`, or an error located at a line and
 //!   column of the text.
 //! * [`store_json`]: bytes as a document's store file → [`Store::load`]; loaded (anchors on
-//!   paragraphs of the document) or moved aside whole, and a save and a reload keep every bookmark.
+//!   paragraphs of the document) or moved aside whole; a save and a reload keep every
+//!   bookmark.
 //!
 //! Nothing here is used by the program itself.
 

@@ -95,6 +95,11 @@ fn spliced(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// `n` cases; a failure is reported, not kept in a file (what fuzz runs found is kept below).
+fn cases(n: u32) -> ProptestConfig {
+    ProptestConfig { cases: n, failure_persistence: None, ..ProptestConfig::default() }
+}
+
 fn input(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![soup(), spliced(target)]
 }
@@ -138,7 +143,7 @@ fn store_json_replays_its_seeds() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(cases(200))]
 
     #[test]
     fn parse_dump_twin(bytes in input("parse_dump")) {
@@ -158,13 +163,30 @@ proptest! {
 
 proptest! {
     // Each case saves to disk (with syncs): fewer cases.
-    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(cases(48))]
 
     #[test]
     fn store_json_twin(bytes in input("store_json")) {
         let dir = tempfile::tempdir().unwrap();
         fuzzing::store_json(dir.path(), &bytes);
     }
+}
+
+// --- what fuzz runs found -----------------------------------------------------------------
+
+/// `wrap`, 521 s into its first run: a space followed by U+FE0F (emoji presentation
+/// selector). UAX #14 allows a break between them (LB10 takes a mark after a space as a
+/// letter), so the layout measures the space (1 cell) and the selector (0) apart, while the
+/// row is drawn by grapheme clusters and `grapheme_width(" \u{fe0f}")` is 2: the row
+/// "ab \u{fe0f}cd" is laid out as 5 cells at width 5 and drawn as 6 (and at width 4 the
+/// second row starts with the lone selector). The fix belongs to `layout`/`width`, not
+/// here: ignored until then (`cargo test --test fuzz_twins -- --ignored wrap_found`).
+#[test]
+#[ignore = "open finding: a row with a space + U+FE0F is drawn one cell wider than laid out"]
+fn wrap_found_a_space_and_emoji_selector_overflowing_the_row() {
+    let mut input = vec![5u8, 0];
+    input.extend_from_slice("ab \u{fe0f}cd".as_bytes());
+    fuzzing::wrap(&input);
 }
 
 /// Writes the store seeds (`fuzz/seeds/store_json`) with the store's own code:
