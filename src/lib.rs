@@ -11,6 +11,8 @@ pub mod app;
 pub mod config;
 pub mod doc;
 pub mod dump;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod keymap;
 pub mod layout;
