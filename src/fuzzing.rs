@@ -245,10 +245,12 @@ fn check_doc(doc: &Document) {
         assert!(s.parent.is_none_or(|p| p < i), "section {i} has parent {:?}", s.parent);
         assert!(s.turns.end <= doc.turns.len(), "section {i} turns {:?}", s.turns);
     }
-    for s in &doc.speakers {
+    for (i, s) in doc.speakers.iter().enumerate() {
         assert_safe("speaker name", &s.name);
-        assert_safe("speaker display", &s.display);
-        assert!(s.turns.iter().all(|&t| (t as usize) < doc.turns.len()), "speaker turns");
+        assert_safe("speaker display", s.display());
+        let turns = doc.turns_of(i);
+        assert!(turns.iter().all(|&t| (t as usize) < doc.turns.len()), "speaker turns");
+        assert!(turns.iter().all(|&t| doc.turns[t as usize].speaker() == i), "speaker turns");
     }
     for (i, t) in doc.turns.iter().enumerate() {
         assert!(t.speaker() < doc.speakers.len(), "turn {i} speaker {}", t.speaker());
