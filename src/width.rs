@@ -70,8 +70,9 @@ pub fn grapheme_width(g: &str, amb: AmbiguousWidth) -> usize {
     if rest.contains(VS15) {
         return char_width(base, amb);
     }
+    // Emoji presentation widens only a character that has one: not a space.
     if rest.contains(VS16) {
-        return 2;
+        return if base.is_whitespace() { char_width(base, amb) } else { 2 };
     }
     let w = char_width(base, amb);
     if w > 0 {

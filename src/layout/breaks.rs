@@ -148,6 +148,14 @@ pub(crate) fn opportunities(text: &str) -> impl Iterator<Item = Break> + '_ {
     let len = text.len();
     segmenter.segment_str(text).filter(move |&p| p > 0 && p < len).filter_map(move |pos| {
         let before = text[..pos].chars().next_back()?;
+        // Never inside a character sequence: before a variation selector, a combining mark
+        // or a joiner (a row would end with half a cluster).
+        if text[pos..].starts_with(|c: char| {
+            matches!(c as u32, 0x0300..=0x036F | 0x200D | 0x20D0..=0x20FF | 0xFE00..=0xFE0F
+                | 0xE0100..=0xE01EF | 0x1F3FB..=0x1F3FF)
+        }) {
+            return None;
+        }
         if is_hard_break(before) {
             return Some(Break { pos, mandatory: true });
         }
