@@ -592,6 +592,9 @@ pub struct Tally {
     uses: [usize; 6],
     /// Uses on a line that is not the first of its paragraph (one utterance per line).
     inner: [usize; 6],
+    /// Header lines right after another header line: a list of chapters (`Intro 0:00`,
+    /// `The delta 12:10`), not speakers, whose text would follow each.
+    stacked: usize,
     by_name: HashMap<u64, Uses>,
 }
 
@@ -635,8 +638,14 @@ impl Tally {
         uses.count += weight;
     }
 
+    /// Count a header line that came right after another header line.
+    pub fn add_stacked(&mut self) {
+        self.stacked += 1;
+    }
+
     /// Add the counts of `other` (an earlier part of the document).
     pub fn merge(&mut self, other: &Tally) {
+        self.stacked += other.stacked;
         for i in 0..6 {
             self.uses[i] += other.uses[i];
             self.inner[i] += other.inner[i];
@@ -686,7 +695,8 @@ impl Decision {
                 // A shape the document uses for its labels: several of them, not dwarfed by
                 // another shape; plain colons also need a name said twice (prose has colons).
                 Shape::Colon => n >= 2 && n * 3 >= best && repeated(shape),
-                Shape::Header | Shape::Bracket => n >= 2 && n * 3 >= best,
+                Shape::Header => n >= 2 && n * 3 >= best && tally.stacked * 2 < n,
+                Shape::Bracket => n >= 2 && n * 3 >= best,
                 Shape::TimeOnly => false,
             };
         }

@@ -447,9 +447,16 @@ fn survey(text: &str, patterns: &[regex::Regex]) -> Survey {
         if !matches!(raw, Raw::Para) {
             continue;
         }
+        let mut prev_header = false;
         for (k, line) in lines.iter().enumerate() {
             let s = &text[line.clone()];
-            if let Some(l) = label::scan(s, patterns) {
+            let found = label::scan(s, patterns);
+            let header = found.as_ref().is_some_and(|l| l.shape == Shape::Header);
+            if header && prev_header {
+                tally.add_stacked();
+            }
+            prev_header = header;
+            if let Some(l) = found {
                 turns += 1;
                 items += 1;
                 tally.add(&l, &s[l.name.clone()], k > 0);

@@ -38,10 +38,15 @@ fn build(text: &str, b: &mut Builder) {
     // rather than held for every line), and bounds on the turns and paragraphs to come.
     let mut tally = Tally::default();
     let (mut lines_used, mut starts, mut bare, mut before_labels) = (0, 0, 0, 0);
-    let mut prev_blank = true;
+    let (mut prev_blank, mut prev_header) = (true, false);
     for l in lines(text) {
         let s = &text[l.clone()];
         let found = label::scan(s, &patterns);
+        let header = found.as_ref().is_some_and(|lb| lb.shape == Shape::Header);
+        if header && prev_header {
+            tally.add_stacked();
+        }
+        prev_header = header;
         if let Some(lb) = &found {
             tally.add(lb, &s[lb.name.clone()], !prev_blank);
             bare += usize::from(lb.end >= s.len());
