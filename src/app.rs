@@ -263,6 +263,9 @@ pub struct App {
     /// The user's outline choice; `None` follows the screen width.
     pub outline_user: Option<bool>,
     pub entries: Vec<Entry>,
+    /// Body items beginning the time-based parts of a document without turns (the
+    /// [`EntryKind::Part`] entries): where `}` / `{` go there.
+    pub parts: Vec<u32>,
     pub collapsed: HashSet<usize>,
     /// Visible outline rows (indices into `entries`, 32-bit: one per turn).
     pub outline_rows: Vec<u32>,
@@ -343,6 +346,7 @@ impl App {
             pos: Pos::TOP,
             focus: Focus::Reader,
             outline_user: None,
+            parts: part_items(&entries),
             entries,
             collapsed: HashSet::new(),
             outline_rows: Vec::new(),
@@ -392,6 +396,7 @@ impl App {
         let Index { doc, entries, items, stats } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
+        self.parts = part_items(&entries);
         self.entries = entries;
         self.items = items;
         self.stats = stats;
@@ -645,6 +650,15 @@ impl App {
 }
 
 /// What the header block shows as the title: the document's, else the file name.
+/// The body items of the [`EntryKind::Part`] entries, in order.
+fn part_items(entries: &[Entry]) -> Vec<u32> {
+    let part = |e: &Entry| match e.kind() {
+        EntryKind::Part(i) => Some(narrow(i)),
+        _ => None,
+    };
+    entries.iter().filter_map(part).collect()
+}
+
 fn title_of(doc: &Document, opts: &ReaderOptions) -> String {
     doc.title
         .as_ref()
@@ -989,6 +1003,7 @@ fn select_row(app: &mut App, row: usize) {
             let item = app.doc.turns[t].item();
             app.jump(Pos::item(item));
         }
+        EntryKind::Part(item) => app.jump(Pos::item(item)),
     }
     app.outline_sel = row;
     if app.panes().overlay {
@@ -1010,6 +1025,12 @@ fn turn_jump(app: &mut App, next: bool) -> Result<(), String> {
         );
         let p = found.ok_or_else(|| format!("no {word} turn by {name}"))?;
         app.jump(p);
+        return Ok(());
+    }
+    if app.doc.turns.is_empty() && !app.parts.is_empty() {
+        // Captions without speakers: their time-based parts stand in for turns.
+        let target = pick_slice(app, &app.parts, |_, &i| Pos::item(i as usize), next);
+        app.jump(target.ok_or_else(|| format!("no {word} part"))?);
         return Ok(());
     }
     let target = pick_slice(app, &app.doc.turns, |_, t| Pos::item(t.item()), next);

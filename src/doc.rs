@@ -7,6 +7,12 @@
 //! Shape: the body is a flat list of [`Item`]s in document order (section headings, blocks
 //! outside turns, turns). Sections, turns and quotes are also indexed by their stable
 //! position in document order, so every jump is a lookup.
+//!
+//! Times: a turn keeps the start time its label or first cue gave. A block may carry a start
+//! time of its own (a caption paragraph: its first cue's start; a paragraph a bare time
+//! begins), held in a sparse side table ([`Document::block_start_ms`]), so documents without
+//! times pay nothing for it. A document without turns whose blocks have times (captions or
+//! timestamped text without speakers) reads in time-based parts ([`Document::timed_parts`]): what its outline lists and `}` / `{` move between.
 
 use std::ops::Range;
 
@@ -73,7 +79,8 @@ pub struct Document {
     /// Every speaker's turns, in order, speaker after speaker ([`Document::turns_of`]).
     speaker_turns: Vec<u32>,
     /// Start times of the blocks that have their own (a paragraph a bare `(00:03:41):`
-    /// begins), as (block, ms), by block: few, so a sorted list.
+    /// begins, a caption paragraph: its first cue's start), as (block, ms), by block: most
+    /// documents have none, so a sorted list.
     block_starts: Vec<(u32, u32)>,
     /// Turns in document order.
     pub turns: Vec<Turn>,
@@ -177,6 +184,10 @@ pub struct Turn {
 
 /// Block texts this long are kept in a `String` of their own (see [`Document`]'s `own`).
 const OWN_TEXT: usize = 64 * 1024;
+
+/// A time-based part ([`Document::timed_parts`]) begins at a paragraph that starts at least
+/// this long after the part before began: about one part a minute of the recording.
+pub const PART_MS: u64 = 60_000;
 
 /// "None" in a 32-bit field.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -451,6 +462,38 @@ impl Document {
         Blocks { doc: self, stored: stored.unwrap_or(&[]) }
     }
 
+    /// Start time of block `block` of body item `item`, when the source gave it one of its
+    /// own (a caption paragraph's first cue, a bare time).
+    pub fn block_start_ms(&self, item: usize, block: usize) -> Option<u64> {
+        let first = match self.items.get(item)? {
+            Item::Turn(t) => self.turns.get(*t as usize)?.blocks.start,
+            Item::Block(b) => *b,
+            Item::Heading(_) => return None,
+        };
+        self.block_start(usize::try_from(first).ok()?.checked_add(block)?)
+    }
+
+    /// The body items (blocks outside turns) that begin the time-based parts of a document
+    /// without turns, in order: the first block with a start time, then each block that
+    /// starts at least [`PART_MS`] after the part before began. Empty when the document has
+    /// turns (they are its parts) or no times.
+    pub fn timed_parts(&self) -> Vec<u32> {
+        let mut parts = Vec::new();
+        if !self.turns.is_empty() || self.block_starts.is_empty() {
+            return parts;
+        }
+        let mut last: Option<u64> = None;
+        for (i, item) in self.items.iter().enumerate() {
+            let Item::Block(_) = item else { continue };
+            let Some(ms) = self.block_start_ms(i, 0) else { continue };
+            if last.is_none_or(|l| ms >= l.saturating_add(PART_MS)) {
+                parts.push(narrow(i));
+                last = Some(ms);
+            }
+        }
+        parts
+    }
+
     /// Title of a section with its ancestors' titles ignored.
     pub fn section_title(&self, section: Option<usize>) -> Option<&str> {
         section.and_then(|s| self.sections.get(s)).map(|s| s.title.as_str())
@@ -501,7 +544,6 @@ impl Document {
             .unwrap_or("")
     }
 
-    /// Store a block at the end of the block list; its index there.
     /// Give the last block added a start time.
     pub(crate) fn set_block_start(&mut self, ms: u64) {
         if let Some(last) = self.blocks.len().checked_sub(1) {
@@ -529,6 +571,7 @@ impl Document {
         self.blocks.reserve_exact(n);
     }
 
+    /// Store a block at the end of the block list; its index there.
     pub(crate) fn push_block(&mut self, b: NewBlock) -> usize {
         let mut put = |s: &str| {
             let start = self.display.len();
@@ -631,6 +674,7 @@ impl Document {
         self.blocks.shrink_to_fit();
         self.display.shrink_to_fit();
         self.runs.shrink_to_fit();
+        self.block_starts.shrink_to_fit();
         self.own.iter_mut().for_each(String::shrink_to_fit);
     }
 }

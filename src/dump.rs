@@ -2,11 +2,17 @@
 //!
 //! The `dump` JSON is a contract read by other tools (documented in the README): fields
 //! keep their names; new fields may be added.
+//!
+//! Nothing the reader shows is lost from `dump`, and nothing is told twice: the title,
+//! `meta`, section titles, the turns' `paragraphs` and the top-level `paragraphs` (every
+//! block outside turns: a preamble, notes between sections, a caption file without
+//! speakers) hold each word of the text once. `highlights` repeat words of their turn;
+//! images and rules carry no text and are left out.
 
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::doc::{BlockKind, Document, Item};
+use crate::doc::{BlockKind, Document, Item, narrow};
 use crate::width::{AmbiguousWidth, first_words, str_width};
 
 #[derive(Serialize)]
@@ -17,6 +23,7 @@ struct DumpDoc<'a> {
     sections: Vec<DumpSection<'a>>,
     speakers: Vec<DumpSpeaker<'a>>,
     turns: Vec<DumpTurn<'a>>,
+    paragraphs: Vec<DumpParagraph<'a>>,
     had_control_chars: bool,
 }
 
@@ -57,10 +64,71 @@ struct DumpTurn<'a> {
     highlights: Vec<&'a str>,
 }
 
+/// A block outside any turn.
+#[derive(Serialize)]
+struct DumpParagraph<'a> {
+    section: Option<&'a str>,
+    /// How many turns come before it: `paragraphs` and `turns` interleave into reading order.
+    turns_before: usize,
+    kind: &'static str,
+    start: Option<String>,
+    text: &'a str,
+}
+
+fn kind_name(kind: BlockKind) -> &'static str {
+    match kind {
+        BlockKind::Paragraph => "paragraph",
+        BlockKind::ListItem { .. } => "list_item",
+        BlockKind::BlockQuote => "block_quote",
+        BlockKind::Code => "code",
+        BlockKind::Image => "image",
+        BlockKind::Rule => "rule",
+        BlockKind::Subheading => "subheading",
+    }
+}
+
+/// Blocks carrying text: images and rules have none to show.
+fn has_text(kind: BlockKind) -> bool {
+    !matches!(kind, BlockKind::Image | BlockKind::Rule)
+}
+
+/// Every text block outside turns, in reading order.
+fn paragraphs(doc: &Document) -> Vec<DumpParagraph<'_>> {
+    let mut out = Vec::new();
+    let mut section = None;
+    let mut turns_before = 0;
+    for (i, item) in doc.items.iter().enumerate() {
+        match item {
+            Item::Heading(s) => section = Some(*s as usize),
+            Item::Turn(_) => turns_before += 1,
+            Item::Block(_) => {
+                for (bi, b) in doc.item_blocks(i).iter().enumerate() {
+                    if !has_text(b.kind) {
+                        continue;
+                    }
+                    out.push(DumpParagraph {
+                        section: doc.section_title(section),
+                        turns_before,
+                        kind: kind_name(b.kind),
+                        start: doc.block_start_ms(i, bi).map(format_time),
+                        text: b.text,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `hh:mm:ss` (with `.mmm` when the source had milliseconds).
 pub fn format_time(ms: u64) -> String {
     let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
     if f == 0 { format!("{h:02}:{m:02}:{s:02}") } else { format!("{h:02}:{m:02}:{s:02}.{f:03}") }
+}
+
+/// A time-based part's label time: `hh:mm:ss`, whole seconds.
+pub fn part_time(ms: u64) -> String {
+    format_time(ms / 1000 * 1000)
 }
 
 /// The section tree under `parent`; `children[p]` lists the sections whose parent is `p`
@@ -119,12 +187,13 @@ pub fn json(doc: &Document) -> String {
                 paragraphs: doc
                     .turn_blocks(ti)
                     .iter()
-                    .filter(|b| !matches!(b.kind, BlockKind::Image | BlockKind::Rule))
+                    .filter(|b| has_text(b.kind))
                     .map(|b| b.text)
                     .collect(),
                 highlights: std::mem::take(&mut quotes_of[ti]),
             })
             .collect(),
+        paragraphs: paragraphs(doc),
         had_control_chars: doc.had_control_chars,
     };
     let mut s = serde_json::to_string_pretty(&d).unwrap_or_else(|_| "{}".into());
@@ -137,15 +206,17 @@ fn turn_preview(doc: &Document, t: usize) -> String {
     first_words(text, 40, AmbiguousWidth::Narrow)
 }
 
-/// `fangtan outline`: sections and turns as an indented tree.
+/// `fangtan outline`: sections and turns as an indented tree (a document without turns
+/// whose paragraphs have times: sections and its time-based parts).
 pub fn outline(doc: &Document) -> String {
     let mut out = String::new();
     if let Some(t) = &doc.title {
         out.push_str(&t.text);
         out.push('\n');
     }
+    let parts = doc.timed_parts();
     let mut depth = 0usize;
-    for item in &doc.items {
+    for (i, item) in doc.items.iter().enumerate() {
         match item {
             Item::Heading(s) => {
                 let sec = &doc.sections[*s as usize];
@@ -168,6 +239,16 @@ pub fn outline(doc: &Document) -> String {
                     time,
                     doc.speaker_name(turn.speaker()),
                     turn_preview(doc, *t as usize)
+                ));
+            }
+            Item::Block(_) if parts.binary_search(&narrow(i)).is_ok() => {
+                let ms = doc.block_start_ms(i, 0).unwrap_or(0);
+                let text = doc.item_blocks(i).first().map_or("", |b| b.text);
+                out.push_str(&format!(
+                    "{}[{}] {}\n",
+                    "  ".repeat(depth),
+                    part_time(ms),
+                    first_words(text, 40, AmbiguousWidth::Narrow)
                 ));
             }
             Item::Block(_) => {}

@@ -296,6 +296,15 @@ impl Builder {
         }
     }
 
+    /// Append a block ([`Builder::block`]) that starts at `start_ms` into the recording (a
+    /// caption paragraph): the time is kept with the block.
+    pub fn timed_block(&mut self, block: NewBlock, start_ms: Option<u64>) {
+        self.block(block);
+        if let Some(ms) = start_ms {
+            self.time_last_block(ms);
+        }
+    }
+
     fn intern(&mut self, name: &str) -> SpeakerId {
         let canonical = match self.aliases.is_empty() {
             true => name,

@@ -594,6 +594,16 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
                 let room = usize::from(max_x.saturating_sub(x));
                 put(buf, x, y, max_x, &truncate(words, room, amb), bg, amb);
             }
+            EntryKind::Part(item) => {
+                // `00:01:00 first words…`: the time it starts, then its words.
+                let ms = doc.block_start_ms(item, 0).unwrap_or(0);
+                let time = crate::dump::part_time(ms);
+                x = put(buf, x, y, max_x, &time, bg.fg(theme.dim), amb);
+                let words = doc.item_blocks(item).first().map_or("", |b| b.text);
+                let x = x.saturating_add(1);
+                let room = usize::from(max_x.saturating_sub(x));
+                put(buf, x, y, max_x, &truncate(words, room, amb), bg, amb);
+            }
         }
     }
 }
@@ -690,6 +700,9 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         }
         if let Some(t) = app.current_turn() {
             parts.push(doc.speaker_name(doc.turns[t].speaker()).to_string());
+        } else if let Some(ms) = app.current_item().and_then(|i| doc.block_start_ms(i, 0)) {
+            // A timed paragraph outside turns (captions without speakers): when it is said.
+            parts.push(crate::dump::part_time(ms));
         }
         format!(" {}", parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" │ "))
     };

@@ -1,7 +1,10 @@
 #![allow(clippy::unwrap_used)]
 //! `update` for every action, pure: no terminal, only the state a user would see.
 
-use fangtan::app::{App, Effect, Focus, Input, LineKind, Mouse, Msg, update};
+#[path = "support/frame.rs"]
+mod frame;
+
+use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, update};
 use fangtan::doc::Item;
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
@@ -482,4 +485,69 @@ fn turns_index_matches_items() {
     for (i, t) in a.doc.turns.iter().enumerate() {
         assert!(matches!(a.doc.items[t.item()], Item::Turn(x) if x as usize == i));
     }
+}
+
+/// A caption file without speakers, open at 100x30.
+fn captions() -> App {
+    let text = include_str!("fixtures/subs/beekeeping.srt");
+    let doc = parse::parse(text.to_string(), &ParseOptions::default());
+    let opts = ReaderOptions { file_name: "beekeeping.srt".into(), ..ReaderOptions::default() };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: 100, height: 30 });
+    app
+}
+
+/// The first words on the top row of the reading pane.
+fn top_text(app: &App) -> String {
+    screen_text(app).lines().next().unwrap_or("").to_string()
+}
+
+#[test]
+fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() {
+    let mut a = captions();
+    assert!(a.doc.turns.is_empty());
+    // One outline entry a minute or so: 00:00:01, 00:01:30, 00:02:35.
+    let parts: Vec<usize> = a
+        .entries
+        .iter()
+        .map(|e| match e.kind() {
+            EntryKind::Part(item) => item,
+            other => panic!("not a part: {other:?}"),
+        })
+        .collect();
+    assert_eq!(parts, [0, 2, 3]);
+    let screen = frame::render(&a);
+    for row in ["00:00:01 Good morning", "00:01:30 If you spot", "00:02:35 Finally, close"] {
+        assert!(screen.contains(row), "outline row {row:?} missing:\n{screen}");
+    }
+    act(&mut a, Action::NextTurn);
+    assert!(top_text(&a).starts_with("Good morning"), "{}", top_text(&a));
+    act(&mut a, Action::NextTurn);
+    assert!(top_text(&a).starts_with("If you spot queen cups"), "{}", top_text(&a));
+    assert_eq!(a.current_entry(), Some(1));
+    assert_eq!(a.outline_sel, 1);
+    let status = frame::render(&a).lines().last().unwrap_or("").to_string();
+    assert!(status.contains("beekeeping.srt │ 00:01:30"), "status line: {status}");
+    act(&mut a, Action::NextTurn);
+    assert!(top_text(&a).starts_with("Finally, close"), "{}", top_text(&a));
+    act(&mut a, Action::NextTurn);
+    assert_eq!(message(&a), "no next part");
+    assert!(top_text(&a).starts_with("Finally, close"));
+    act(&mut a, Action::PrevTurn);
+    assert!(top_text(&a).starts_with("If you spot queen cups"), "{}", top_text(&a));
+    act(&mut a, Action::PrevTurn);
+    act(&mut a, Action::PrevTurn);
+    assert_eq!(message(&a), "no previous part");
+    // Selecting an outline row jumps to its part.
+    act(&mut a, Action::SwitchPane);
+    act(&mut a, Action::Bottom);
+    act(&mut a, Action::Select);
+    assert!(top_text(&a).starts_with("Finally, close"), "{}", top_text(&a));
+}
+
+#[test]
+fn a_document_with_turns_has_no_parts() {
+    let a = app();
+    assert!(a.parts.is_empty());
+    assert!(a.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
 }

@@ -1,5 +1,7 @@
 //! The outline as data: sections as a tree with their turns under them, one entry each,
-//! built once at load.
+//! built once at load. A document without turns whose paragraphs have times (captions
+//! or timestamped text without speakers) lists its time-based parts instead ([`Document::timed_parts`]), so it
+//! too has an outline and `}` / `{` stops.
 
 use crate::doc::{Document, Item, NONE, narrow, widen};
 
@@ -7,18 +9,25 @@ use crate::doc::{Document, Item, NONE, narrow, widen};
 pub enum EntryKind {
     Section(usize),
     Turn(usize),
+    /// A time-based part: the body item (a block outside turns) it begins at.
+    Part(usize),
 }
 
 /// One outline row. Twelve bytes: an archive of 200,000 turns has as many entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Index of the section or turn.
+    /// Index of the section, turn or body item.
     index: u32,
-    section: bool,
+    /// Which of them: [`SECTION`], [`TURN`] or [`PART`].
+    kind: u8,
     depth: u16,
     /// Entry of the enclosing section, `NONE` at the top.
     parent: u32,
 }
+
+const SECTION: u8 = 0;
+const TURN: u8 = 1;
+const PART: u8 = 2;
 
 /// No index (indices of a document fit in 32 bits: 4 billion turns).
 fn pack(i: Option<usize>) -> u32 {
@@ -27,16 +36,21 @@ fn pack(i: Option<usize>) -> u32 {
 
 impl Entry {
     fn new(kind: EntryKind, depth: u16, parent: Option<usize>) -> Entry {
-        let (index, section) = match kind {
-            EntryKind::Section(s) => (s, true),
-            EntryKind::Turn(t) => (t, false),
+        let (index, kind) = match kind {
+            EntryKind::Section(s) => (s, SECTION),
+            EntryKind::Turn(t) => (t, TURN),
+            EntryKind::Part(i) => (i, PART),
         };
-        Entry { index: pack(Some(index)), section, depth, parent: pack(parent) }
+        Entry { index: pack(Some(index)), kind, depth, parent: pack(parent) }
     }
 
     pub fn kind(&self) -> EntryKind {
         let i = self.index as usize;
-        if self.section { EntryKind::Section(i) } else { EntryKind::Turn(i) }
+        match self.kind {
+            SECTION => EntryKind::Section(i),
+            TURN => EntryKind::Turn(i),
+            _ => EntryKind::Part(i),
+        }
     }
 
     /// Nesting depth (0 at the top).
@@ -88,27 +102,47 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
     let mut section_entry = vec![0usize; doc.sections.len()];
     let mut section: Option<usize> = None;
     let mut last: Option<usize> = None;
-    for item in &doc.items {
+    let parts = doc.timed_parts();
+    let mut parts = parts.iter().peekable();
+    // Add an entry under the entry of section `within`.
+    let mut push = |entries: &mut Vec<Entry>, kind, within: Option<usize>| {
+        let parent = within.and_then(|s| section_entry.get(s).copied());
+        let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
+        if let EntryKind::Section(s) = kind {
+            section_entry[s] = entries.len();
+        }
+        entries.push(Entry::new(kind, depth, parent));
+        Some(entries.len() - 1)
+    };
+    for (i, item) in doc.items.iter().enumerate() {
         match item {
             Item::Heading(s) => {
-                let sec = &doc.sections[*s as usize];
-                let parent = sec.parent.and_then(|p| section_entry.get(p).copied());
-                let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
-                section_entry[*s as usize] = entries.len();
-                last = Some(entries.len());
-                entries.push(Entry::new(EntryKind::Section(*s as usize), depth, parent));
-                section = Some(*s as usize);
+                let s = *s as usize;
+                last = push(&mut entries, EntryKind::Section(s), doc.sections[s].parent);
+                section = Some(s);
             }
             Item::Turn(t) => {
-                let parent =
-                    doc.turns[*t as usize].section().and_then(|s| section_entry.get(s).copied());
-                let depth = parent.map(|p| entries[p].depth + 1).unwrap_or(0);
-                last = Some(entries.len());
-                entries.push(Entry::new(EntryKind::Turn(*t as usize), depth, parent));
+                let t = *t as usize;
+                last = push(&mut entries, EntryKind::Turn(t), doc.turns[t].section());
+            }
+            Item::Block(_) if parts.next_if(|&&p| p as usize == i).is_some() => {
+                last = push(&mut entries, EntryKind::Part(i), section);
             }
             Item::Block(_) => {}
         }
         items.push(ItemInfo::new(section, last));
     }
     (entries, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Entry, ItemInfo};
+
+    #[test]
+    fn entries_and_item_facts_stay_small() {
+        // One entry per turn, one fact per body item: an archive holds hundreds of thousands.
+        assert_eq!(std::mem::size_of::<Entry>(), 12);
+        assert_eq!(std::mem::size_of::<ItemInfo>(), 8);
+    }
 }

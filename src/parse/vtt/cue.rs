@@ -3,6 +3,11 @@
 //! Both formats reduce to the same stream: pieces of cue text, each maybe naming a
 //! speaker, with the cue's timing. [`Assembler`] turns that stream into turns and
 //! paragraphs; [`Inline`] reads one cue's payload (tags, entities, line breaks) into pieces.
+//!
+//! Every paragraph keeps its first cue's start time ([`Builder::timed_block`]). Text before
+//! any speaker (a caption file without labels) breaks into paragraphs at pauses and, so
+//! that it reads in parts of about a minute, at the first cue a minute or more after the
+//! paragraph began ([`crate::doc::PART_MS`]).
 
 use std::ops::Range;
 
@@ -38,6 +43,8 @@ struct Para {
     text: String,
     runs: Vec<Run>,
     src: Range<usize>,
+    /// The first cue's start.
+    start_ms: Option<u64>,
     end_ms: Option<u64>,
 }
 
@@ -67,6 +74,9 @@ impl Assembler {
         {
             self.flush(b);
         }
+        if self.minute_break(&piece) {
+            self.flush(b);
+        }
         let end_ms = piece.timing.end_ms;
         match &mut self.para {
             Some(p) => {
@@ -83,27 +93,42 @@ impl Assembler {
                 }));
                 p.src.start = p.src.start.min(piece.src.start);
                 p.src.end = p.src.end.max(piece.src.end);
+                p.start_ms = p.start_ms.or(piece.timing.start_ms);
                 if end_ms.is_some() {
                     p.end_ms = end_ms;
                 }
             }
             None => {
-                self.para =
-                    Some(Para { text: piece.text, runs: piece.runs, src: piece.src, end_ms });
+                let (text, runs, src, start_ms) =
+                    (piece.text, piece.runs, piece.src, piece.timing.start_ms);
+                self.para = Some(Para { text, runs, src, start_ms, end_ms });
             }
         }
+    }
+
+    /// Text outside any turn (no speaker named yet) starts a new paragraph at the first cue
+    /// a minute or more after the paragraph began: a caption file without speakers reads
+    /// in parts of about a minute instead of one paragraph as long as the recording.
+    fn minute_break(&self, piece: &Piece) -> bool {
+        let Some(p) = &self.para else { return false };
+        self.speaker.is_none()
+            && !piece.same_cue
+            && p.start_ms
+                .zip(piece.timing.start_ms)
+                .is_some_and(|(first, start)| start >= first.saturating_add(crate::doc::PART_MS))
     }
 
     /// Emit the paragraph being filled, if any.
     pub fn flush(&mut self, b: &mut Builder) {
         if let Some(p) = self.para.take() {
-            b.block(NewBlock {
+            let block = NewBlock {
                 kind: BlockKind::Paragraph,
                 aside: String::new(),
                 text: p.text,
                 runs: p.runs,
                 src: p.src,
-            });
+            };
+            b.timed_block(block, p.start_ms);
         }
     }
 }
