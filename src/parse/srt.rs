@@ -1,12 +1,14 @@
-//! SubRip (`.srt`) transcripts (stage 2): numbered cues with `-->` timings; `NAME:` at the
-//! start of a cue line names the speaker, a cue without one continues the current speaker.
+//! SubRip (`.srt`) transcripts (stage 2): numbered cues with `-->` timings; `NAME:` or
+//! `[SPEAKER_01]` at the start of a cue line names the speaker (as the file establishes such
+//! labels: see [`cue`]), a cue without one continues the current speaker. Rolling captions
+//! are read with each word once.
 //!
 //! Lenient: a cue is everything from its timing line to the next timing line, so missing
 //! numbers, blank lines inside cues and trailing garbage all survive; the number line
 //! just before a timing line is dropped. Text before the first cue is kept as body text.
 
 use super::Builder;
-use super::vtt::cue::{self, Assembler, Dialect, Inline, Timing};
+use super::vtt::cue::{self, Cue, Dialect, Timing};
 
 /// Numbered cues with `-->` timings: the first non-blank lines are a number and a timing
 /// line (or, with the number missing, a timing line).
@@ -36,24 +38,31 @@ pub fn parse(b: &mut Builder) {
 }
 
 fn parse_text(b: &mut Builder, text: &str) {
-    let mut asm = Assembler::default();
+    cue::read(b, Dialect::Srt, |f| each_cue(text, f));
+}
+
+/// Call `f` with each cue, in order (the preamble first, as a cue without timing).
+fn each_cue(text: &str, f: &mut dyn FnMut(&Cue)) {
     // Lines of the cue being read (before the first timing line: the preamble).
     let mut cue_lines: Vec<(usize, &str)> = Vec::new();
     let mut timing: Option<Timing> = None;
+    let mut emit = |lines: &[(usize, &str)], timing: Option<Timing>| {
+        let timing = timing.unwrap_or_default();
+        f(&Cue { ident: None, timing, lines, continues: false });
+    };
     for (at, line) in cue::lines(text) {
         if line.contains("-->")
             && let Some(t) = cue::parse_timing(line)
         {
             drop_number(&mut cue_lines);
-            emit(b, &mut asm, &cue_lines, timing);
+            emit(&cue_lines, timing);
             cue_lines.clear();
             timing = Some(t);
             continue;
         }
         cue_lines.push((at, line));
     }
-    emit(b, &mut asm, &cue_lines, timing);
-    asm.flush(b);
+    emit(&cue_lines, timing);
 }
 
 /// Remove the trailing blank lines and the cue number that precede a timing line.
@@ -63,14 +72,6 @@ fn drop_number(lines: &mut Vec<(usize, &str)>) {
     }
     if lines.last().is_some_and(|(_, l)| is_number(l.trim())) {
         lines.pop();
-    }
-}
-
-fn emit(b: &mut Builder, asm: &mut Assembler, lines: &[(usize, &str)], timing: Option<Timing>) {
-    let mut inline = Inline::new(Dialect::Srt, timing.unwrap_or_default(), false);
-    cue::feed_lines(&mut inline, lines, true);
-    for piece in inline.finish() {
-        asm.push(b, piece);
     }
 }
 
@@ -89,6 +90,11 @@ mod tests {
         assert_eq!(label("see https://example.org"), None);
         assert_eq!(label("https://example.org"), None);
         assert_eq!(label("just text"), None);
+        // The shared name test: credentials and commas before them, but no clauses.
+        assert_eq!(label("Dr. Lee, MD: hi"), Some(("Dr. Lee, MD", 12)));
+        assert_eq!(label("我们今天要讲的就是：注意力"), None);
+        assert_eq!(label("Note: the room is cold"), None);
+        assert_eq!(label("We meet at 10:30: bring tea"), None);
     }
 
     #[test]

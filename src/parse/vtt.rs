@@ -1,17 +1,20 @@
 //! WebVTT transcripts (stage 2): `<v Name>` voice tags name the speaker.
 //!
-//! A cue without voice tags may name its speaker the SRT way, `Name: text` at the start
-//! of a line (as meeting tools export captions).
+//! A cue without voice tags may name its speaker in its identifier, as a video-meeting
+//! service writes it (`1 "Dana Whitfield" (2241907733)`), or the SRT way, `Name: text` or
+//! `[SPEAKER_01]: text` at the start of a line, as the file establishes such labels (see
+//! [`cue`]). Rolling auto-captions are read with each word once (see [`roll`]).
 //!
-//! NOTE, STYLE and REGION blocks are skipped, cue identifiers and cue settings ignored.
-//! The title is the text after `WEBVTT` on the first line (`WEBVTT - 茶馆访谈`), else a
-//! `Title:` header line; other `Key: value` header lines become meta. A block without a
-//! timing line (a blank line inside a cue) is kept as a continuation of the cue before it,
-//! so no text is lost.
+//! NOTE, STYLE and REGION blocks are skipped, other cue identifiers and cue settings
+//! ignored. The title is the text after `WEBVTT` on the first line (`WEBVTT - 茶馆访谈`),
+//! else a `Title:` header line; other `Key: value` header lines become meta. A block without
+//! a timing line (after a blank line, or a line of spaces, inside a cue) continues the cue
+//! before it, so no text is lost.
 
 pub(crate) mod cue;
+mod roll;
 
-use cue::{Assembler, Dialect, Inline, Timing};
+use cue::{Cue, Dialect, Timing};
 
 use super::Builder;
 
@@ -38,25 +41,7 @@ fn parse_text(b: &mut Builder, text: &str) {
             header(b, &mut lines);
         }
     }
-    let mut asm = Assembler::default();
-    let mut block: Vec<(usize, &str)> = Vec::new();
-    loop {
-        block.clear();
-        for (at, line) in lines.by_ref() {
-            if line.trim().is_empty() {
-                if block.is_empty() {
-                    continue;
-                }
-                break;
-            }
-            block.push((at, line));
-        }
-        if block.is_empty() {
-            break;
-        }
-        cue_block(b, &mut asm, &block);
-    }
-    asm.flush(b);
+    cue::read(b, Dialect::Vtt, |f| each_cue(lines.clone(), f));
 }
 
 /// Header lines after `WEBVTT`, up to the first blank line (or a timing line, for files
@@ -88,42 +73,67 @@ fn is_keyword_block(line: &str, kw: &str) -> bool {
     line.strip_prefix(kw).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
-fn cue_block(b: &mut Builder, asm: &mut Assembler, block: &[(usize, &str)]) {
-    let Some(&(_, first)) = block.first() else { return };
-    let first = first.trim_start_matches('\u{feff}');
-    if ["NOTE", "STYLE", "REGION"].iter().any(|kw| is_keyword_block(first, kw)) {
-        return;
-    }
-    let mut block = block;
-    // A loop, not recursion: a file that forgot every blank line is one block of
-    // many cues.
+/// Call `f` with each cue of the body, in order. A block without a timing line (after a
+/// line of only spaces inside a cue, as auto-captions write) continues the cue before it.
+fn each_cue<'a>(mut lines: impl Iterator<Item = (usize, &'a str)>, f: &mut dyn FnMut(&Cue)) {
+    let mut block: Vec<(usize, &str)> = Vec::new();
+    let mut payload: Vec<(usize, &str)> = Vec::new();
+    // The cue being gathered (its payload aside).
+    let mut open: Option<Cue> = None;
+    let mut emit = |open: &mut Option<Cue>, payload: &mut Vec<_>| {
+        if let Some(cue) = open.take() {
+            f(&Cue { lines: payload, ..cue });
+        }
+        payload.clear();
+    };
     loop {
-        // The timing line is the first line, or the second after a cue identifier.
-        let timing_ix = block.iter().take(2).position(|(_, l)| l.contains("-->"));
-        let (mut payload, mut inline) = match timing_ix {
-            Some(ix) => {
-                let timing = cue::parse_timing(block[ix].1).unwrap_or_default();
-                (&block[ix + 1..], Inline::new(Dialect::Vtt, timing, false))
+        block.clear();
+        for (at, line) in lines.by_ref() {
+            if line.trim().is_empty() {
+                if block.is_empty() {
+                    continue;
+                }
+                break;
             }
-            None => (block, Inline::new(Dialect::Vtt, Timing::default(), true)),
-        };
-        // Without the blank line between two cues, the next timing line still starts the
-        // next cue instead of showing up as text.
-        let mut next_cue = None;
-        if let Some(j) = payload.iter().position(|(_, l)| cue::parse_timing(l).is_some()) {
-            next_cue = Some(&payload[j..]);
-            payload = &payload[..j];
+            block.push((at, line));
         }
-        // Captions exported from meeting tools often name speakers `Name: text` instead of
-        // using voice tags; such labels count only in cues without a voice tag.
-        let has_voice = payload.iter().any(|(_, l)| l.contains("<v"));
-        cue::feed_lines(&mut inline, payload, !has_voice);
-        for piece in inline.finish() {
-            asm.push(b, piece);
+        let Some(&(_, first)) = block.first() else { break };
+        let first = first.trim_start_matches('\u{feff}');
+        if ["NOTE", "STYLE", "REGION"].iter().any(|kw| is_keyword_block(first, kw)) {
+            continue;
         }
-        match next_cue {
-            Some(rest) => block = rest,
-            None => return,
+        // A loop: a file that forgot every blank line is one block of many cues.
+        let mut rest = &block[..];
+        while !rest.is_empty() {
+            // The timing line is the first line, or the second after a cue identifier.
+            let timing_ix = rest.iter().take(2).position(|(_, l)| l.contains("-->"));
+            let from = timing_ix.map_or(0, |ix| ix + 1);
+            // Without the blank line between two cues, the next timing line still starts
+            // the next cue instead of showing up as text.
+            let end = rest[from..]
+                .iter()
+                .position(|(_, l)| l.contains("-->") && cue::parse_timing(l).is_some())
+                .map_or(rest.len(), |j| from + j);
+            match timing_ix {
+                Some(ix) => {
+                    emit(&mut open, &mut payload);
+                    let timing = cue::parse_timing(rest[ix].1).unwrap_or_default();
+                    let ident = (ix == 1).then(|| rest[0]);
+                    open = Some(Cue { ident, timing, lines: &[], continues: false });
+                }
+                None if open.is_none() => {
+                    open = Some(Cue {
+                        ident: None,
+                        timing: Timing::default(),
+                        lines: &[],
+                        continues: true,
+                    });
+                }
+                None => {}
+            }
+            payload.extend_from_slice(&rest[from..end]);
+            rest = &rest[end..];
         }
     }
+    emit(&mut open, &mut payload);
 }

@@ -1,8 +1,19 @@
 //! Cue text → turns, shared by the WebVTT and SRT parsers (stage 2).
 //!
-//! Both formats reduce to the same stream: pieces of cue text, each maybe naming a
-//! speaker, with the cue's timing. [`Assembler`] turns that stream into turns and
-//! paragraphs; [`Inline`] reads one cue's payload (tags, entities, line breaks) into pieces.
+//! Both formats reduce to the same stream: [`Cue`]s, read twice by [`read`]. The first
+//! pass surveys the file: which `NAME:` and `[NAME]:` labels it uses ([`label::Tally`]), and
+//! whether its captions roll ([`roll::Evidence`]). The second reads each cue's payload (tags,
+//! entities, line breaks) into pieces of text, each maybe naming a speaker ([`Inline`]),
+//! drops what a rolling file already showed ([`roll::Rolling`]), and [`Assembler`] turns the
+//! pieces into turns and paragraphs.
+//!
+//! Invariant: a label counts as the text parsers' do, by the document's decision
+//! ([`label::Decision`]): a `NAME:` at a cue line's start names a speaker only when the name
+//! looks like one and the file uses such labels (several, a name more than once), so a
+//! colon in speech-to-text prose (`我们今天要讲的就是：`) stays text. A bracketed machine label
+//! (`[SPEAKER_03]`, `[Speaker 2]:`) counts on its own and is named without its brackets; a
+//! quoted name in a WebVTT cue identifier (`1 "Dana Whitfield" (2241907733)`) names the cue's
+//! speaker unless a `<v>` tag does.
 //!
 //! Every paragraph keeps its first cue's start time ([`Builder::timed_block`]). Text before
 //! any speaker (a caption file without labels) breaks into paragraphs at pauses and, so
@@ -11,9 +22,11 @@
 
 use std::ops::Range;
 
+use super::roll;
 use crate::doc::{BlockKind, NewBlock, Run, Style};
 use crate::parse::Builder;
 use crate::parse::join::separator;
+use crate::parse::label::{self, Label, Shape, looks_like_name};
 
 /// A pause of at least this long between two cues of one turn starts a new paragraph.
 const PARAGRAPH_PAUSE_MS: u64 = 2000;
@@ -158,6 +171,9 @@ pub struct Inline {
     pending_space: bool,
     /// Whether the next piece emitted is the first of its cue.
     first_of_cue: bool,
+    /// The current piece's speaker is named outside the payload (a cue identifier): its
+    /// source starts at its text, not at the name.
+    voice_outside: bool,
 }
 
 impl Inline {
@@ -173,7 +189,14 @@ impl Inline {
             pending_break: false,
             pending_space: false,
             first_of_cue: !continues_cue,
+            voice_outside: false,
         }
+    }
+
+    /// Name the speaker of the cue's text from outside its payload (a cue identifier).
+    pub fn identifier_voice(&mut self, name: &str, src: Range<usize>) {
+        self.switch(Some((name.to_string(), src)));
+        self.voice_outside = true;
     }
 
     fn empty_piece(voice: Option<(String, Range<usize>)>, timing: Timing, same_cue: bool) -> Piece {
@@ -192,6 +215,7 @@ impl Inline {
         // Whitespace before a voice tag belongs to neither speaker.
         self.pending_break = false;
         self.pending_space = false;
+        self.voice_outside = false;
     }
 
     pub fn line_break(&mut self) {
@@ -256,7 +280,9 @@ impl Inline {
             }
         } else {
             self.cur.src = src.start..src.start;
-            if let Some((_, label)) = &self.cur.voice {
+            if let Some((_, label)) = &self.cur.voice
+                && !self.voice_outside
+            {
                 self.cur.src.start = label.start;
             }
         }
@@ -374,64 +400,126 @@ pub fn markup_len(dialect: Dialect, s: &str) -> Option<usize> {
     known.then_some(end + 1)
 }
 
-/// Longest speaker name in a `NAME:` label, in chars (a length limit, not a display width).
-const MAX_NAME_CHARS: usize = 30;
+/// Longest `NAME:` label, in chars up to its colon (a length limit, not a display width):
+/// the longest name [`looks_like_name`] takes, and a few spaces.
+const MAX_LABEL_CHARS: usize = 44;
 
-/// A speaker label `NAME:` or `NAME：` at the start of a line: the name and the length of
-/// the label (colon included).
+/// A speaker label `NAME:` or `NAME：` at the start of a line whose name looks like a name
+/// ([`looks_like_name`]): the name and the length of the label (colon included). A colon
+/// between digits is part of a time (`at 10:30`), not a label's.
 pub fn label(line: &str) -> Option<(&str, usize)> {
     let mut colon = None;
+    let mut prev = ' ';
     for (n, (i, c)) in line.char_indices().enumerate() {
-        if n > MAX_NAME_CHARS {
+        if n > MAX_LABEL_CHARS {
             return None;
         }
-        if c == ':' || c == '：' {
+        let in_time = c == ':'
+            && prev.is_ascii_digit()
+            && line[i + 1..].starts_with(|d: char| d.is_ascii_digit());
+        if (c == ':' || c == '：') && !in_time {
             colon = Some((i, c.len_utf8()));
             break;
         }
-        // Sentence punctuation means this is a sentence that happens to contain a colon;
-        // a tag or brace means markup.
-        if matches!(
-            c,
-            '，' | '。' | '！' | '？' | '；' | ',' | '?' | '!' | ';' | '<' | '>' | '{' | '"'
-        ) {
-            return None;
-        }
+        prev = c;
     }
     let (i, len) = colon?;
     let name = line[..i].trim();
-    let after = &line[i + len..];
-    if name.is_empty()
-        || !name.chars().any(char::is_alphabetic)
-        || name.split_whitespace().count() > 4
-        || after.starts_with("//")
-    {
+    if line[i + len..].starts_with("//") || !looks_like_name(name) {
         return None;
     }
     Some((name, i + len))
 }
 
-/// Read a cue's lines into `inline`. With `labels`, a `NAME:` at the start of a line
-/// (after any opening tags, as in `<b>HOST:</b> hi`) starts a piece for that speaker.
-pub fn feed_lines(inline: &mut Inline, lines: &[(usize, &str)], labels: bool) {
+/// A label at the start of a cue line (after any opening tags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueLabel {
+    /// The name, a byte range of the line: without brackets for `[SPEAKER_01]`.
+    pub name: Range<usize>,
+    /// The label's length, brackets and colon included.
+    pub len: usize,
+    /// [`Shape::Colon`] or [`Shape::Bracket`], for the document's decision.
+    pub shape: Shape,
+    /// A diarization label (`[SPEAKER_03]`, `[Speaker 2]`): a label on its own merits.
+    pub machine: bool,
+}
+
+/// `SPEAKER_03`, `Speaker 2`, `spk_1`, `Speaker A`: a speaker as diarization names one.
+fn is_machine_name(name: &str) -> bool {
+    let letters = name.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let word = name[..letters].to_ascii_lowercase();
+    let rest = name[letters..].strip_prefix(['_', ' ', '-']).unwrap_or(&name[letters..]);
+    matches!(word.as_str(), "speaker" | "spk" | "spkr")
+        && ((1..=3).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit())
+            || rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+/// The speaker label at the start of a cue line, of any shape: `[SPEAKER_03]: text`,
+/// `[SPEAKER_03] text`, `[Name]: text`, `Name: text`. Whether it counts is the document's
+/// decision (a machine label always does).
+pub fn cue_label(line: &str) -> Option<CueLabel> {
+    if line.starts_with('[') {
+        if let Some(l) = label::bracket_label(line) {
+            let machine = is_machine_name(&line[l.name.clone()]);
+            let len = line[..l.end].trim_end().len();
+            return Some(CueLabel { name: l.name, len, shape: Shape::Bracket, machine });
+        }
+        // Without a colon, only a machine label: `[Music]` is a sound.
+        let close = line.get(..24).unwrap_or(line).find(']')?;
+        let inner = &line[1..close];
+        let name = 1 + (inner.len() - inner.trim_start().len())..1 + inner.trim_end().len();
+        if !is_machine_name(&line[name.clone()]) {
+            return None;
+        }
+        let len = close + 1;
+        return Some(CueLabel { name, len, shape: Shape::Bracket, machine: true });
+    }
+    let (name, len) = label(line)?;
+    let start = name.as_ptr() as usize - line.as_ptr() as usize;
+    let machine = false;
+    Some(CueLabel { name: start..start + name.len(), len, shape: Shape::Colon, machine })
+}
+
+/// The [`label::Label`] standing for a cue label, for a [`label::Tally`] or [`label::Decision`].
+fn as_label(l: &CueLabel) -> Label {
+    Label { name: l.name.clone(), start_ms: None, end: l.len, bold: false, shape: l.shape }
+}
+
+/// Where a payload line's text starts: past its leading spaces, and past the opening tags
+/// before any label (`<b>HOST:</b> hi`, `{\an8}`). `None` for a blank line.
+fn line_head(dialect: Dialect, line: &str) -> Option<(usize, usize)> {
+    let rest = line.trim_start();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut skip = 0;
+    while let Some(n) = markup_len(dialect, &rest[skip..]) {
+        skip += n;
+    }
+    Some((line.len() - rest.len(), skip))
+}
+
+/// Read a cue's lines into `inline`. `label_at(offset, text, inner)` gives the label that
+/// counts at the start of a line's text (past leading tags; at that byte offset of the
+/// source; `inner`: not the cue's first line), if any: it starts a piece for that speaker.
+pub fn feed_lines(
+    inline: &mut Inline,
+    lines: &[(usize, &str)],
+    mut label_at: impl FnMut(usize, &str, bool) -> Option<CueLabel>,
+) {
     let mut started = false;
     for &(at, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let lead = line.len() - line.trim_start().len();
+        let Some((lead, skip)) = line_head(inline.dialect, line) else { continue };
         let rest = &line[lead..];
-        let mut skip = 0;
-        while let Some(n) = markup_len(inline.dialect, &rest[skip..]) {
-            skip += n;
-        }
-        match label(&rest[skip..]).filter(|_| labels) {
-            Some((name, len)) => {
+        let head = &rest[skip..];
+        let label_start = at + lead + skip;
+        match label_at(label_start, head, started) {
+            Some(l) => {
                 // Opening tags before the label still style what follows it.
                 inline.line(&rest[..skip], at + lead);
-                let label_at = at + lead + skip;
-                inline.switch(Some((name.to_string(), label_at..label_at + len)));
-                inline.line(&rest[skip + len..], label_at + len);
+                let name = head[l.name].to_string();
+                inline.switch(Some((name, label_start..label_start + l.len)));
+                inline.line(&head[l.len..], label_start + l.len);
             }
             None => {
                 if started {
@@ -442,6 +530,131 @@ pub fn feed_lines(inline: &mut Inline, lines: &[(usize, &str)], labels: bool) {
         }
         started = true;
     }
+}
+
+/// One cue, as both formats give it.
+pub struct Cue<'a> {
+    /// The line before the timing line (WebVTT), if any.
+    pub ident: Option<(usize, &'a str)>,
+    pub timing: Timing,
+    /// The payload, blank lines included, each with its byte offset.
+    pub lines: &'a [(usize, &'a str)],
+    /// Text before any timing line: no timing of its own.
+    pub continues: bool,
+}
+
+/// Does this payload name speakers with `<v>` tags? Then its colons are not labels.
+fn has_voice(dialect: Dialect, lines: &[(usize, &str)]) -> bool {
+    dialect == Dialect::Vtt && lines.iter().any(|(_, l)| l.contains("<v"))
+}
+
+/// A speaker named in a WebVTT cue identifier, as one video-meeting service writes it:
+/// `1 "Dana Whitfield" (2241907733)`, a number, the name in double quotes, an id in
+/// brackets. The name's byte range in `id`.
+pub fn identifier_speaker(id: &str) -> Option<Range<usize>> {
+    let open = id.find('"')?;
+    let close = open + 1 + id[open + 1..].find('"')?;
+    let (before, after) = (id[..open].trim(), id[close + 1..].trim());
+    let tag = after.strip_prefix('(').and_then(|a| a.strip_suffix(')'));
+    let tag_ok = after.is_empty()
+        || tag.is_some_and(|t| t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !before.bytes().all(|b| b.is_ascii_digit()) || !tag_ok {
+        return None;
+    }
+    let inner = &id[open + 1..close];
+    let start = open + 1 + (inner.len() - inner.trim_start().len());
+    let name = start..open + 1 + inner.trim_end().len();
+    (name.start < name.end && looks_like_name(&id[name.clone()])).then_some(name)
+}
+
+/// What the first pass learns from a caption file's cues.
+struct Survey {
+    dialect: Dialect,
+    tally: label::Tally,
+    /// Each label found, with the byte offset of the line text it starts, in order: the
+    /// second pass looks them up instead of scanning every line again.
+    found: Vec<(usize, CueLabel)>,
+    rolls: roll::Evidence,
+}
+
+impl Survey {
+    fn cue(&mut self, c: &Cue) {
+        if !has_voice(self.dialect, c.lines) {
+            let mut inner = false;
+            for &(at, line) in c.lines {
+                let Some((lead, skip)) = line_head(self.dialect, line) else { continue };
+                let head = &line[lead + skip..];
+                if let Some(l) = cue_label(head) {
+                    self.tally.add(&as_label(&l), &head[l.name.clone()], inner);
+                    self.found.push((at + lead + skip, l));
+                }
+                inner = true;
+            }
+        }
+        self.rolls.cue(self.dialect, c.lines, c.timing);
+    }
+}
+
+/// The second pass: cues into turns.
+struct Reader {
+    dialect: Dialect,
+    decision: label::Decision,
+    found: Vec<(usize, CueLabel)>,
+    /// The next of `found` to look at.
+    next: usize,
+    rolling: Option<roll::Rolling>,
+    asm: Assembler,
+}
+
+impl Reader {
+    fn cue(&mut self, b: &mut Builder, c: &Cue) {
+        let mut inline = Inline::new(self.dialect, c.timing, c.continues);
+        let voiced = has_voice(self.dialect, c.lines);
+        let mut named = None;
+        if let Some((at, id)) = c.ident.filter(|_| !voiced && self.dialect == Dialect::Vtt)
+            && let Some(r) = identifier_speaker(id)
+        {
+            inline.identifier_voice(&id[r.clone()], at + r.start..at + r.end);
+            named = Some(&id[r]);
+        }
+        let (decision, found, next) = (&self.decision, &self.found, &mut self.next);
+        feed_lines(&mut inline, c.lines, |at, head, inner| {
+            while found.get(*next).is_some_and(|(f, _)| *f < at) {
+                *next += 1;
+            }
+            let (_, l) = found.get(*next).filter(|(f, _)| *f == at)?;
+            let name = &head[l.name.clone()];
+            let counts =
+                l.machine || named == Some(name) || decision.accepts(&as_label(l), name, inner);
+            counts.then(|| l.clone())
+        });
+        let mut pieces = inline.finish();
+        if let Some(r) = self.rolling.as_mut() {
+            r.dedup(&mut pieces, roll::flashes(c.timing));
+        }
+        for piece in pieces {
+            self.asm.push(b, piece);
+        }
+    }
+}
+
+/// Read a caption file into `b`. `each` calls its argument with every cue of the file in
+/// order; it is called twice, once to survey the file and once to read it.
+pub fn read(b: &mut Builder, dialect: Dialect, mut each: impl FnMut(&mut dyn FnMut(&Cue))) {
+    let mut survey = Survey {
+        dialect,
+        tally: label::Tally::default(),
+        found: Vec::new(),
+        rolls: roll::Evidence::default(),
+    };
+    each(&mut |c| survey.cue(c));
+    let rolling = survey.rolls.rolling().then(roll::Rolling::default);
+    let decision = b.decide(survey.tally);
+    let found = survey.found;
+    let mut reader =
+        Reader { dialect, decision, found, next: 0, rolling, asm: Assembler::default() };
+    each(&mut |c| reader.cue(b, c));
+    reader.asm.flush(b);
 }
 
 /// Decode a character reference at the start of `s` (which starts with `&`): the char
@@ -524,7 +737,7 @@ pub fn parse_timing(line: &str) -> Option<Timing> {
 }
 
 /// Lines of `text` with the byte offset where each starts (`\n` removed).
-pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> + Clone {
     let mut pos = 0;
     text.split('\n').map(move |l| {
         let at = pos;
@@ -535,7 +748,34 @@ pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_timestamp, parse_timing};
+    use super::{cue_label, identifier_speaker, parse_timestamp, parse_timing};
+
+    fn named(line: &str) -> Option<(&str, &str, bool)> {
+        cue_label(line).map(|l| (&line[l.name], &line[l.len..], l.machine))
+    }
+
+    #[test]
+    fn cue_labels() {
+        assert_eq!(named("[SPEAKER_03]: hi"), Some(("SPEAKER_03", " hi", true)));
+        assert_eq!(named("[SPEAKER_03] hi"), Some(("SPEAKER_03", " hi", true)));
+        assert_eq!(named("[Speaker 2] hi"), Some(("Speaker 2", " hi", true)));
+        assert_eq!(named("[Ann Lee]: hi"), Some(("Ann Lee", " hi", false)));
+        assert_eq!(named("Ann Lee: hi"), Some(("Ann Lee", " hi", false)));
+        assert_eq!(named("[Music]"), None);
+        assert_eq!(named("[Speakers talking]"), None);
+        assert_eq!(named("[笑]"), None);
+    }
+
+    #[test]
+    fn identifiers_naming_speakers() {
+        let id = "1 \"Dana Whitfield\" (2241907733)";
+        assert_eq!(identifier_speaker(id).map(|r| &id[r]), Some("Dana Whitfield"));
+        let id = "\"Dana Whitfield\"";
+        assert_eq!(identifier_speaker(id).map(|r| &id[r]), Some("Dana Whitfield"));
+        for id in ["intro", "12", "1 \"well, I said so\" (1)", "say \"Ann\"", "1 \"Ann\" later"] {
+            assert_eq!(identifier_speaker(id), None, "{id}");
+        }
+    }
 
     #[test]
     fn timestamps() {
