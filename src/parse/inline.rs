@@ -226,11 +226,14 @@ struct Tables {
     ticks: Vec<(u32, u32)>,
     built: [bool; 3],
     stack: Vec<u32>,
+    /// Where the last look-up in `brackets` and in `parens` ended.
+    at: [usize; 2],
 }
 
 impl Tables {
     fn reset(&mut self) {
         self.built = [false; 3];
+        self.at = [0; 2];
     }
 
     fn trim(&mut self, keep: usize) {
@@ -272,10 +275,22 @@ impl Tables {
         out.sort_unstable();
     }
 
-    fn find(pairs: &[(u32, u32)], open: usize) -> Option<usize> {
+    /// The closer of the opener at `open`. Openers are mostly asked for in order, so the
+    /// search starts at the last answer (`at`) and steps forward; a binary search over the
+    /// whole line (cache misses on a line of megabytes) only when asked for an earlier one.
+    fn find(pairs: &[(u32, u32)], at: &mut usize, open: usize) -> Option<usize> {
         let open = u(open);
-        let k = pairs.binary_search_by_key(&open, |p| p.0).ok()?;
-        Some(pairs[k].1 as usize)
+        let from = (*at).min(pairs.len());
+        let k = if pairs.get(from).is_some_and(|p| p.0 <= open) {
+            let ahead = &pairs[from..];
+            let step = ahead.iter().take(8).position(|p| p.0 >= open);
+            from + step.unwrap_or_else(|| ahead.partition_point(|p| p.0 < open))
+        } else {
+            pairs.partition_point(|p| p.0 < open)
+        };
+        *at = k;
+        let &(o, close) = pairs.get(k)?;
+        (o == open).then_some(close as usize)
     }
 
     /// The `]` closing the `[` at `open`.
@@ -284,7 +299,7 @@ impl Tables {
             Self::pair(b, line, (b'[', b']'), true, &mut self.stack, &mut self.brackets);
             self.built[0] = true;
         }
-        Self::find(&self.brackets, open)
+        Self::find(&self.brackets, &mut self.at[0], open)
     }
 
     /// The `)` closing the `(` at `open`.
@@ -293,7 +308,7 @@ impl Tables {
             Self::pair(b, line, (b'(', b')'), false, &mut self.stack, &mut self.parens);
             self.built[1] = true;
         }
-        Self::find(&self.parens, open)
+        Self::find(&self.parens, &mut self.at[1], open)
     }
 
     /// The first run of exactly `n` backticks starting at or after `from` and ending by
@@ -895,9 +910,20 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
                 ci += 1;
             }
             if t.len() > 0 {
-                let lit = if t.ch() == b'*' { "*" } else { "_" }.repeat(t.len());
+                // Most runs left over are short: no allocation for them.
+                const STARS: &str = "****************";
+                const LINES: &str = "________________";
+                let long;
+                let lit = match (t.ch() == b'*', t.len() <= STARS.len()) {
+                    (true, true) => &STARS[..t.len()],
+                    (false, true) => &LINES[..t.len()],
+                    (star, false) => {
+                        long = if star { "*" } else { "_" }.repeat(t.len());
+                        long.as_str()
+                    }
+                };
                 let (st, g) = cur(&stack, &links);
-                emit(&mut out, &lit, st, links.last().copied(), g, &mut pending_break);
+                emit(&mut out, lit, st, links.last().copied(), g, &mut pending_break);
             }
             while let Some(&m) = opens.get(oi).filter(|&&m| matches[m as usize].opener == k) {
                 stack.push(m as usize, styles[m as usize]);
