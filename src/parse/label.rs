@@ -23,6 +23,13 @@ const MAX_NAME_CHARS: usize = 30;
 
 /// Is `name` plausible as a speaker name? Short, on one line, no sentence punctuation.
 pub fn valid_name(name: &str) -> bool {
+    // A character reference (`Jos&eacute;`) is judged by what it stands for: its `;` is no
+    // sentence punctuation.
+    let decoded = match name.len() <= 40 * MAX_NAME_CHARS {
+        true => super::entity::decode(name),
+        false => std::borrow::Cow::Borrowed(name),
+    };
+    let name = decoded.as_ref();
     if name.is_empty() || name.trim() != name {
         return false;
     }
