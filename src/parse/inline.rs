@@ -146,6 +146,7 @@ impl Scratch {
         self.extras.clear();
         self.emph.matches.clear();
         self.emph.skip.clear();
+        self.tables.closers = super::html::Closers::default();
     }
 
     /// After a huge block, give the memory back rather than hold it for the next one.
@@ -216,8 +217,9 @@ fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
     inline
 }
 
+/// An upper bound of the tokens a line can make: the bytes that may begin markup.
 fn count_special(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| is_special(c)).count()
+    b.iter().filter(|&&c| may_be_special(c)).count()
 }
 
 fn push_extra(toks: &mut Vec<Tok>, extras: &mut Vec<Extra>, at: u32, e: Extra) {
@@ -237,14 +239,14 @@ struct Tables {
     ticks: Vec<(u32, u32)>,
     built: [bool; 3],
     stack: Vec<u32>,
-    /// The last searches for a comment's or a script's end on this line.
+    /// The last searches for a comment's or a script's end in this block (what they found
+    /// holds for any line: a search is keyed by where it started and ended).
     closers: super::html::Closers,
 }
 
 impl Tables {
     fn reset(&mut self) {
         self.built = [false; 3];
-        self.closers = super::html::Closers::default();
     }
 
     fn trim(&mut self, keep: usize) {
@@ -495,8 +497,16 @@ fn is_special(c: u8) -> bool {
         | (c == b'&')
 }
 
+/// [`is_special`] or one of `]` and `^`: fewer comparisons (`[`, `\\`, `]`, `^`, `_` and
+/// `` ` `` are one range), for the tests that run on every byte.
+#[inline(always)]
+fn may_be_special(c: u8) -> bool {
+    (c.wrapping_sub(b'[') <= b'`' - b'[') | (c == b'*') | (c == b'!') | (c == b'<') | (c == b'&')
+}
+
 /// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
-/// block passes here: blocks of 32 are tested at once.
+/// block passes here: blocks of 32 are tested at once (for a byte that may begin markup:
+/// the block holding one is then searched byte by byte).
 fn next_special(b: &[u8], from: usize, end: usize) -> usize {
     const BLOCK: usize = 32;
     let mut i = from;
@@ -504,7 +514,7 @@ fn next_special(b: &[u8], from: usize, end: usize) -> usize {
         let w = &b[i..i + BLOCK];
         let mut any = 0u8;
         for &c in w {
-            any |= u8::from(is_special(c));
+            any |= u8::from(may_be_special(c));
         }
         if any != 0 {
             break;

@@ -1,9 +1,11 @@
 //! Markdown transcripts, including WeChat/公众号 exports.
 //!
-//! Block structure is read line by line (headings, paragraphs, lists, block quotes, fenced
-//! code, rules, HTML comments, images); speaker labels are taken off the start of top-level
-//! paragraphs *before* inline parsing, so `**Name：****quote**` is a label and then a quote;
-//! inline markup is handled by [`super::inline`].
+//! Front matter at the top is metadata ([`super::frontmatter`]). Block structure is read
+//! line by line (headings, paragraphs, lists, block quotes, fenced code, rules, images, raw
+//! HTML blocks: comments and scripts skipped, other blocks read by [`super::html`] for
+//! their text, as paragraphs and `<summary>` asides); speaker labels are taken off the
+//! start of top-level paragraphs *before* inline parsing, so `**Name：****quote**` is a
+//! label and then a quote; inline markup is handled by [`super::inline`].
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -204,7 +206,7 @@ fn interrupts(t: &str, col: usize) -> bool {
         || t.starts_with('>')
         || fence(t).is_some()
         || is_rule(t)
-        || html::block_start(t, true).is_some()
+        || (t.starts_with('<') && html::block_start(t, true).is_some())
         || list_marker(t).is_some_and(|(m, _)| m == "•" || m.starts_with("1"))
 }
 
