@@ -260,6 +260,9 @@ pub enum BlockKind {
     Rule,
     /// A bold line that introduces a list (`**人工智能时代的竞争与机遇：**`): not a speaker.
     Subheading,
+    /// A side note shown dim: the `<summary>` of an HTML `<details>` (whose content is
+    /// read as ordinary text, shown expanded).
+    Aside,
 }
 
 /// A paragraph-like unit, as stored: spans into the document's arenas.

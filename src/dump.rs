@@ -84,6 +84,7 @@ fn kind_name(kind: BlockKind) -> &'static str {
         BlockKind::Image => "image",
         BlockKind::Rule => "rule",
         BlockKind::Subheading => "subheading",
+        BlockKind::Aside => "aside",
     }
 }
 

@@ -10,6 +10,9 @@ use std::ops::Range;
 
 use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title, narrow};
 
+pub mod entity;
+pub mod frontmatter;
+pub mod html;
 pub mod inline;
 pub mod join;
 pub mod label;
@@ -32,8 +35,13 @@ pub struct ParseOptions {
     pub labels: Vec<regex::Regex>,
 }
 
-/// Detect the format of a text by its content.
+/// Detect the format of a text by its content. Front matter says nothing of it: it is
+/// looked past (a YAML `# comment` is no heading).
 pub fn detect_format(text: &str) -> Format {
+    let text = match frontmatter::find(text) {
+        Some(f) => &text[f.end..],
+        None => text,
+    };
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with("WEBVTT") {
         return Format::Webvtt;
@@ -222,9 +230,42 @@ impl Builder {
         self.doc.title.is_some()
     }
 
+    /// Character references in a name or metadata (`Jos&eacute;`) are decoded in every
+    /// format but SRT, which has none; in Markdown and plain text, known HTML tags go.
+    fn decode<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        match self.doc.format {
+            Some(Format::Srt) => std::borrow::Cow::Borrowed(s),
+            Some(Format::Webvtt) => entity::decode(s),
+            _ => html::plain_line(s),
+        }
+    }
+
     pub fn push_meta(&mut self, key: String, value: String, src: Range<usize>) {
         let src = self.shift(src).into();
+        let key = self.decode(&key).into_owned();
+        let value = self.decode(&value).into_owned();
         self.doc.meta.push(crate::doc::Meta { key, value, src });
+    }
+
+    /// How many metadata entries there are.
+    pub fn meta_len(&self) -> usize {
+        self.doc.meta.len()
+    }
+
+    /// Take out metadata entry `i`.
+    pub fn remove_meta(&mut self, i: usize) -> Option<crate::doc::Meta> {
+        (i < self.doc.meta.len()).then(|| self.doc.meta.remove(i))
+    }
+
+    /// Whether the text being parsed is the start of the document (not a later part).
+    pub fn at_start(&self) -> bool {
+        self.base == 0
+    }
+
+    /// Move the origin of the source ranges given from now on by `by` bytes: a parser
+    /// given the text after front matter still reports ranges in the whole text.
+    pub fn offset(&mut self, by: isize) {
+        self.base = self.base.saturating_add_signed(by);
     }
 
     /// Whether any section or turn has begun (meta lines only come before that).
@@ -262,7 +303,8 @@ impl Builder {
     pub fn start_turn(&mut self, name: &str, start_ms: Option<u64>, label_src: Range<usize>) {
         let label_src = self.shift(label_src).into();
         self.end_turn();
-        let speaker = self.intern(name);
+        let name = self.decode(name);
+        let speaker = self.intern(&name);
         let index = self.doc.turns.len();
         let section = self.section();
         let turn = self.doc.new_turn(speaker, start_ms, section, self.doc.items.len(), label_src);

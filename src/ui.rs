@@ -476,6 +476,14 @@ fn draw_text_row(
             base = base.fg(theme.code);
         }
         BlockKind::Subheading => base = base.add_modifier(Modifier::BOLD),
+        BlockKind::Aside => {
+            if first {
+                x = put(buf, x, y, max_x, "▸ ", dim, amb);
+            } else {
+                x = x.saturating_add(2);
+            }
+            base = dim;
+        }
         _ => {}
     }
     // Cut the row where a style run or a search match starts or ends.

@@ -657,3 +657,22 @@ fn plain_text_crlf_markdown_and_subtitles_read_in_parts_match_reading_whole() {
     }
     assert_parts_match_whole("talk.vtt", &vtt, &[300]);
 }
+
+#[test]
+fn front_matter_html_and_references_read_in_parts_match_reading_whole() {
+    let front =
+        "---\ntitle: \"Harbour Archive\"\ndate: 2024-03-18\nguests:\n  - Mara\n  - Teo\n---\n\n";
+    let mut md = String::from(front);
+    let mut plain = String::from(front);
+    for i in 0..60 {
+        md.push_str(&format!(
+            "## Part {i}\n\n<details><summary>Notes &amp; links {i}</summary>\n\n\
+             **Mara:** Crane {i}<br>went &quot;quiet&quot;.\n\n**Teo:** <span>Yes</span> {i}.\n\n</details>\n\n"
+        ));
+        plain.push_str(&format!("Mara: Crane {i}<br>went &quot;quiet&quot;.\n\nTeo: Yes {i}.\n\n"));
+    }
+    assert_parts_match_whole("export.md", &md, &[200, 1000, 1 << 20]);
+    // (Plain parts not much smaller than 1000 bytes: a name used once in a part is a speaker
+    // only once used twice, a limit of the two-uses rule read in parts.)
+    assert_parts_match_whole("export.txt", &plain, &[1000, 1 << 20]);
+}

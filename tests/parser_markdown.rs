@@ -886,8 +886,30 @@ fn repeated(unit: &str, n: usize) -> String {
 /// fraction of it even in a debug build on a busy machine), and keep every byte visible.
 #[test]
 fn a_megabyte_of_unmatched_openers_parses_in_linear_time() {
-    let units =
-        ["[", "![a", "[a](", "<", "<!--", "**a ", "` `` ", "_a ", "[a]", "<a:b", "*a _b ", "a* "];
+    let units = [
+        "[",
+        "![a",
+        "[a](",
+        "<",
+        "<!--",
+        "**a ",
+        "` `` ",
+        "_a ",
+        "[a]",
+        "<a:b",
+        "*a _b ",
+        "a* ",
+        // Raw HTML and references that never close: each must not read on to the end.
+        "<span ",
+        "<span a=\"",
+        "<b a='",
+        "</",
+        "<p",
+        "<scrip",
+        "&amp",
+        "&#x4E",
+        "&",
+    ];
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for unit in units {
@@ -919,4 +941,282 @@ fn deeply_nested_links_do_not_overflow_the_stack() {
     let doc = md(&text);
     let shown: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text).collect();
     assert_eq!(shown, ["x a"]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown as exported: front matter, character references, raw HTML
+
+/// Every string the reader can show that is not verbatim code.
+fn shown_strings(doc: &Document) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    out.extend(doc.title.iter().map(|t| t.text.clone()));
+    out.extend(doc.meta.iter().flat_map(|m| [m.key.clone(), m.value.clone()]));
+    out.extend(doc.sections.iter().map(|s| s.title.clone()));
+    out.extend(doc.speakers.iter().map(|s| s.name.clone()));
+    out.extend(all_blocks(doc).iter().filter(|b| b.kind != BlockKind::Code).map(|b| b.text.into()));
+    out
+}
+
+/// Known HTML tags, as they would show if left in the text.
+const TAG_TEXT: &[&str] = &[
+    "<p", "</", "<span", "<br", "<b>", "<a ", "<em", "<div", "<details", "<summary", "<script",
+    "<style", "<!--",
+];
+
+fn assert_no_tags(doc: &Document) {
+    for s in shown_strings(doc) {
+        for tag in TAG_TEXT {
+            assert!(!s.contains(tag), "{tag:?} shows in {s:?}");
+        }
+    }
+}
+
+#[test]
+fn yaml_front_matter_becomes_meta_and_its_title_the_document_title() {
+    let doc = md(include_str!("fixtures/md/front_matter.md"));
+    assert_eq!(doc.title.as_ref().unwrap().text, "Night Shift: Voices from the Harbour");
+    assert_eq!(
+        meta(&doc),
+        vec![
+            ("date", "2024-03-18"),
+            ("episode", "042"),
+            ("guests", "Mara Okafor, Teodor Lind"),
+            ("summary", "Two dock workers talk about the years before containers."),
+            ("notes", "Recorded on the quay. Wind noise in places."),
+            ("show.host", "Ines Duarte"),
+            ("show.network", "Tidewater Radio"),
+        ]
+    );
+    // Never a rule and a list: nothing of it is a block.
+    assert!(loose_blocks(&doc).is_empty(), "{:?}", loose_blocks(&doc));
+    assert_eq!(turn_speakers(&doc), ["Ines Duarte", "Mara Okafor", "Teodor Lind", "Ines Duarte"]);
+    assert_eq!(first_texts(&doc)[0], "Welcome back to the harbour. Tonight, the night cranes.");
+    for b in all_blocks(&doc) {
+        assert!(!b.text.contains("---") && !b.text.contains("guests"), "{:?}", b.text);
+    }
+    // The title points at its line in the front matter.
+    let title = doc.title.as_ref().unwrap();
+    assert!(doc.text[title.src.range()].starts_with("title: "));
+    assert_ranges_sound(&doc);
+}
+
+#[test]
+fn toml_front_matter_is_meta_and_a_hash_title_wins() {
+    let doc = md(include_str!("fixtures/md/front_matter_toml.md"));
+    assert_eq!(doc.title.as_ref().unwrap().text, "Salt and Static (Full Transcript)");
+    assert_eq!(
+        meta(&doc),
+        vec![
+            ("title", "Salt and Static"),
+            ("recorded", "2023-11-05"),
+            ("speakers", "Wen Hao, Lucía Ferrer"),
+            ("source.service", "Archive Desk"),
+        ]
+    );
+    assert!(loose_blocks(&doc).is_empty());
+    assert_eq!(turn_speakers(&doc), ["Wen Hao", "Lucía Ferrer"]);
+    assert_ranges_sound(&doc);
+}
+
+#[test]
+fn front_matter_that_does_not_parse_is_read_line_by_line() {
+    // An unquoted colon in the title and an unclosed quote: YAML refuses it, a reader not.
+    let doc = md(include_str!("fixtures/md/front_matter_broken.md"));
+    assert_eq!(doc.title.as_ref().unwrap().text, "Part Two: The Return of the Ferry");
+    assert_eq!(meta(&doc)[0], ("speakers", "Ana Beltrão, Bo Sandvik"));
+    assert!(loose_blocks(&doc).is_empty());
+    assert_eq!(turn_speakers(&doc), ["Ana Beltrão", "Bo Sandvik"]);
+}
+
+#[test]
+fn front_matter_is_only_read_at_the_top() {
+    // Rules around prose at the top, and `key: value` between rules further down, are text.
+    let doc = md("---\nA quiet start, between two rules.\n---\n\n**Ana:** Hi.\n");
+    assert!(doc.meta.is_empty());
+    assert!(loose_blocks(&doc).iter().any(|b| b.text == "A quiet start, between two rules."));
+    let doc = md("**Ana:** Hi.\n\n---\ntitle: not meta\n---\n");
+    assert!(doc.meta.is_empty() && doc.title.is_none());
+    // A BOM and blank lines before it are fine; so is front matter with nothing in it.
+    let doc = md("\u{feff}\n---\ntitle: T\n---\n**Ana:** Hi.\n");
+    assert_eq!(doc.title.as_ref().unwrap().text, "T");
+    let doc = md("---\n---\n**Ana:** Hi.\n");
+    assert!(loose_blocks(&doc).is_empty());
+}
+
+#[test]
+fn front_matter_neither_makes_nor_breaks_markdown_detection() {
+    // A YAML comment is no heading, a bold value no emphasis.
+    let plain = "---\n# exported by a tool\ntitle: \"**Loud** title\"\n---\nAna: Hi.\nBo: Hello.\n";
+    assert_eq!(detect_format(plain), Format::Plain);
+    let markdown = "---\ntitle: T\n---\n**Ana:** Hi.\n\n**Bo:** Hello.\n";
+    assert_eq!(detect_format(markdown), Format::Markdown);
+    let doc = parse(markdown.to_string(), &ParseOptions::default());
+    assert_eq!(doc.title.as_ref().unwrap().text, "T");
+    assert_eq!(turn_speakers(&doc), ["Ana", "Bo"]);
+}
+
+#[test]
+fn raw_html_keeps_its_text_and_drops_its_markup() {
+    let doc = md(include_str!("fixtures/md/html_export.md"));
+    assert_no_tags(&doc);
+    let shown = shown_strings(&doc).join("\n");
+    // Scripts, styles and comments go whole, and nothing in them is a speaker.
+    for gone in ["tracker", "color: grey", "a comment", "editor: check"] {
+        assert!(!shown.contains(gone), "{gone:?} shows");
+    }
+    assert_eq!(speakers(&doc), ["Alice", "Bob"]);
+    let loose = loose_blocks(&doc);
+    assert_eq!(
+        loose[0].text,
+        "Recorded at the community centre on a rainy Tuesday. Edited for length."
+    );
+    // `<details>`: the summary is a dim aside; what it holds is read as usual.
+    assert_eq!((loose[1].kind, loose[1].text), (BlockKind::Aside, "Show notes & links"));
+    assert_eq!(loose[2].kind, BlockKind::ListItem { depth: 0 });
+    assert_eq!(loose[3].text, "The recipe card");
+    let texts: Vec<Vec<&str>> = (0..doc.turns.len()).map(|t| turn_texts(&doc, t)).collect();
+    assert_eq!(texts[0], ["I started baking at six. My grandmother's oven was older than me."]);
+    assert_eq!(texts[1], ["And the famous rye bread?"]);
+    assert_eq!(texts[2], ["That came later — after the move. See https://example.org/rye."]);
+    // The autolink is still a link, and so is the `<a>`'s text no more than text.
+    let b = doc.turn_blocks(2).get(0).unwrap();
+    let urls: Vec<&str> = b.runs.iter().filter_map(|r| r.url.as_deref()).collect();
+    assert_eq!(urls, ["https://example.org/rye"]);
+    // The paragraphs of a `<div>` are paragraphs, labels and all.
+    assert!(shown.contains("Cheers to that."));
+    let last = all_blocks(&doc);
+    let n = last.len();
+    assert_eq!((last[n - 3].kind, last[n - 3].text), (BlockKind::Aside, "Full recipe"));
+    assert_eq!(last[n - 2].text, "Flour, water, salt\u{a0}and time.");
+    // Unknown tags are the transcriber's notes, kept.
+    assert_eq!(
+        last[n - 1].text,
+        "An unknown tag is the transcriber's note, kept: <inaudible> and <crosstalk>."
+    );
+    assert_ranges_sound(&doc);
+}
+
+#[test]
+fn character_references_are_decoded_in_text_titles_names_and_labels() {
+    let doc = md(concat!(
+        "# Q&amp;A with Jos&eacute;\n\nauthor: Ana &amp; Bo\n\n## Part &#x4E00;\n\n",
+        "**Jos&eacute;:** It&#39;s &#x4E2D;&#25991;&nbsp;text, `&amp;` in code.\n\n",
+        "**Ana &amp; Bo:** &quot;Hi&quot; &mdash; AT&T, R&D, &bogus; &amp\n\n",
+        "**Jos&eacute;:** ![a &lt;map&gt;](m.png)\n",
+    ));
+    assert_eq!(doc.title.as_ref().unwrap().text, "Q&A with José");
+    assert_eq!(meta(&doc), [("author", "Ana & Bo")]);
+    assert_eq!(section_titles(&doc), ["Part 一"]);
+    assert_eq!(speakers(&doc), ["José", "Ana & Bo"]);
+    assert_eq!(first_texts(&doc)[0], "It's 中文\u{a0}text, &amp; in code.");
+    assert_eq!(first_texts(&doc)[1], "\"Hi\" — AT&T, R&D, &bogus; &amp");
+    assert_eq!(first_texts(&doc)[2], "a <map>");
+}
+
+/// Text a reference decodes to goes through the same sanitizing as the source: no control
+/// or bidi character reaches the screen, and invalid numbers are U+FFFD, never a panic.
+#[test]
+fn decoded_references_never_produce_control_characters() {
+    let refs = "a&#27;[2Jb&#x202E;c&#0;d&#xD800;e&#x110000;f&#x85;g&#x9B;h&lrm;i&#x2066;j&#127;k";
+    for doc in [md(&format!("**Ana:** {refs}\n")), parse_as(Format::Plain, &format!("{refs}\n"))] {
+        let s = shown_strings(&doc).join("\n");
+        assert!(s.chars().all(|c| c == '\n' || fangtan::source::safe_char(c) == c), "{s:?}");
+        assert!(s.contains("\u{241b}[2Jb") && s.contains("d\u{fffd}e\u{fffd}f"), "{s:?}");
+    }
+}
+
+/// HTML- and reference-ish text: tags, comments and references in any order, mixed with
+/// Markdown and words.
+fn htmlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<p class=\"x\">".to_string()),
+        Just("<span style='a>b'>".to_string()),
+        Just("</span>".to_string()),
+        Just("<br>".to_string()),
+        Just("<br/>".to_string()),
+        Just("<details>".to_string()),
+        Just("</details>".to_string()),
+        Just("<summary>".to_string()),
+        Just("</summary>".to_string()),
+        Just("<div align=center>".to_string()),
+        Just("</div>".to_string()),
+        Just("<b>".to_string()),
+        Just("<script>".to_string()),
+        Just("</script>".to_string()),
+        Just("<style>".to_string()),
+        Just("</style>".to_string()),
+        Just("<!-- ".to_string()),
+        Just(" -->".to_string()),
+        Just("&amp;".to_string()),
+        Just("&#27;".to_string()),
+        Just("&#x202E;".to_string()),
+        Just("&#0;".to_string()),
+        Just("&#xD800;".to_string()),
+        Just("&eacute;".to_string()),
+        Just("&#x4E2D;".to_string()),
+        Just("&nbsp;".to_string()),
+        Just("\n".to_string()),
+        Just("\n\n".to_string()),
+        Just(" ".to_string()),
+        Just("**Ana:** ".to_string()),
+        Just("Bo: ".to_string()),
+        Just("- ".to_string()),
+        Just("# ".to_string()),
+        Just("> ".to_string()),
+        Just("---\n".to_string()),
+        Just("title: x\n".to_string()),
+        "[a-z]{1,5}",
+        "[一-龥]{1,3}",
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn html_and_references_never_show_a_tag_or_a_control_character(s in htmlish()) {
+        for doc in [md(&s), parse_as(Format::Plain, &s)] {
+            assert_ranges_sound(&doc);
+            for shown in shown_strings(&doc) {
+                for tag in TAG_TEXT.iter().filter(|t| **t != "<!--") {
+                    prop_assert!(!shown.contains(tag), "{tag:?} in {shown:?} from {s:?}");
+                }
+                prop_assert!(
+                    shown.chars().all(|c| fangtan::source::safe_char(c) == c),
+                    "control character in {shown:?} from {s:?}"
+                );
+            }
+        }
+    }
+}
+
+/// Raw HTML at 1 MB, matched or not, inline or as blocks: a hang guard like the one above.
+#[test]
+fn a_megabyte_of_raw_html_parses_in_linear_time() {
+    let inline =
+        ["<span>a</span>", "&amp;", "<!-- c -->", "<script>", "<script>a</script>", "<br>"];
+    let blocks =
+        ["<div>\n", "<script>\n", "<p>a</p>\n", "<details><summary>s</summary>\n", "<!--\n"];
+    let texts: Vec<String> = inline
+        .iter()
+        .map(|u| repeated(u, 1 << 20))
+        .chain(blocks.iter().map(|u| u.repeat((1 << 20) / u.len())))
+        .collect();
+    let n = texts.len();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for text in texts {
+            let doc = md(&text);
+            let shown: usize = all_blocks(&doc).iter().map(|b| b.text.len()).sum();
+            let _ = tx.send(shown <= text.len());
+            let _ = parse_as(Format::Plain, &text);
+        }
+    });
+    for k in 0..n {
+        let ok = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .unwrap_or_else(|_| panic!("parsing 1 MB of raw HTML #{k} did not finish: not linear"));
+        assert!(ok);
+    }
 }

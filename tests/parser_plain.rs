@@ -163,3 +163,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn references_and_front_matter_in_plain_text() {
+    let text = include_str!("fixtures/plain/entities.txt");
+    assert_eq!(detect_format(text), Format::Plain);
+    let doc = parse(text.to_string(), &ParseOptions::default());
+    assert_eq!(doc.title.as_ref().unwrap().text, "Letters from Porto");
+    let meta: Vec<(&str, &str)> =
+        doc.meta.iter().map(|m| (m.key.as_str(), m.value.as_str())).collect();
+    assert_eq!(meta, [("host", "José Almeida")]);
+    assert_eq!(turn_speakers(&doc), ["José", "Ana", "José", "Ana"]);
+    assert_eq!(turn_texts(&doc, 0), ["Bom dia & welcome. It's a grey morning in Porto."]);
+    assert_eq!(turn_texts(&doc, 1), ["Olá! The river\u{a0}is high today."]);
+    assert_eq!(
+        turn_texts(&doc, 2),
+        ["We start with the \"old bridge\" story — and 中文 readers too. Ready?"]
+    );
+    // What the author escaped shows as written; a `&` that starts no reference stays.
+    assert_eq!(turn_texts(&doc, 3), ["<laughs> Of course. AT&T and R&D stay as they are."]);
+    // No rule, no `key:` line of the front matter is text.
+    for b in all_blocks(&doc) {
+        assert!(!b.text.contains("---") && !b.text.contains("title"), "{:?}", b.text);
+    }
+}
+
+#[test]
+fn a_txt_with_front_matter_and_markdown_is_markdown_and_keeps_its_meta() {
+    let text =
+        "---\ntitle: Field Notes\nrecorded: 2022-07-09\n---\n\n**Ana:** Hi.\n\n**Bo:** Hello.\n";
+    assert_eq!(detect_format(text), Format::Markdown);
+    let doc = parse(text.to_string(), &ParseOptions::default());
+    assert_eq!(doc.title.as_ref().unwrap().text, "Field Notes");
+    assert_eq!(doc.meta.len(), 1);
+    assert_eq!(turn_speakers(&doc), ["Ana", "Bo"]);
+}
+
+#[test]
+fn known_html_tags_in_plain_text_are_dropped_and_blocks_of_html_make_it_markdown() {
+    let doc = plain(
+        "Ana: one<br>two <i>three</i>\nBo: <span class=x>four</span> <inaudible>\nAna: five\nBo: six\n",
+    );
+    assert_eq!(turn_texts(&doc, 0), ["one two three"]);
+    assert_eq!(turn_texts(&doc, 1), ["four <inaudible>"]);
+    // Lines of block-level HTML are Markdown's raw HTML, read as such.
+    let html = "<p>Ana: Hello.</p>\n<p>Bo: Hi.</p>\n";
+    assert_eq!(detect_format(html), Format::Markdown);
+}

@@ -108,7 +108,7 @@ pub struct Line {
 pub fn block_indent(b: &Block, amb: crate::width::AmbiguousWidth) -> usize {
     match b.kind {
         BlockKind::ListItem { depth } => 2 * usize::from(depth) + str_width(b.marker(), amb) + 1,
-        BlockKind::BlockQuote | BlockKind::Code => 2,
+        BlockKind::BlockQuote | BlockKind::Code | BlockKind::Aside => 2,
         _ => 0,
     }
 }

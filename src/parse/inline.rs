@@ -1,5 +1,7 @@
-//! Inline Markdown inside one block: emphasis, code, links, images, escapes, and the joining
-//! of hard-wrapped lines.
+//! Inline Markdown inside one block: emphasis, code, links, images, escapes, character
+//! references (decoded by [`super::entity`]), raw HTML (known tags and comments dropped,
+//! their text kept, `<br>` a line break: see [`super::html`]), and the joining of
+//! hard-wrapped lines.
 //!
 //! Emphasis follows the CommonMark delimiter-run algorithm with the "CJK-friendly emphasis"
 //! amendment: a run next to punctuation may still open or close when the character on its
@@ -10,7 +12,9 @@
 //! Invariant: a block of N bytes is parsed in O(N log N) time whatever it holds (document
 //! text is untrusted): every closer an opener may need (`]`, `)`, a backtick run, `>`) is
 //! found through a table built once per line, emphasis skips what a match has already
-//! ruled out, and link text is walked without recursion. Tokens are 8 bytes, text is what
+//! ruled out, and link text is walked without recursion. A raw HTML tag is looked for no
+//! further than the next `<`, a comment's `-->` (or a `</script>`) once per line, a character reference no
+//! further than [`super::entity::MAX_LEN`] bytes. Tokens are 8 bytes, text is what
 //! lies between them, so a paragraph of unmatched delimiters costs about twice its size.
 
 use std::ops::Range;
@@ -94,6 +98,17 @@ enum Extra {
         url: Range<u32>,
         resume: u32,
     },
+    /// Raw HTML dropped from the text (a known tag, a comment); `brk`: it breaks the line
+    /// (`<br>`, a block-level tag), joined as a hard wrap is.
+    Skip {
+        resume: u32,
+        brk: bool,
+    },
+    /// A character reference, decoded.
+    Entity {
+        decoded: super::entity::Decoded,
+        resume: u32,
+    },
 }
 
 /// A source offset in 32 bits: a document over 4 GB is refused before it is parsed.
@@ -131,6 +146,7 @@ impl Scratch {
         self.extras.clear();
         self.emph.matches.clear();
         self.emph.skip.clear();
+        self.tables.closers = super::html::Closers::default();
     }
 
     /// After a huge block, give the memory back rather than hold it for the next one.
@@ -205,8 +221,9 @@ fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
     inline
 }
 
+/// An upper bound of the tokens a line can make: the bytes that may begin markup.
 fn count_special(b: &[u8]) -> usize {
-    b.iter().filter(|&&c| is_special(c)).count()
+    b.iter().filter(|&&c| may_be_special(c)).count()
 }
 
 fn push_extra(toks: &mut Vec<Tok>, extras: &mut Vec<Extra>, at: u32, e: Extra) {
@@ -228,6 +245,9 @@ struct Tables {
     stack: Vec<u32>,
     /// Where the last look-up in `brackets` and in `parens` ended.
     at: [usize; 2],
+    /// The last searches for a comment's or a script's end in this block (what they found
+    /// holds for any line: a search is keyed by where it started and ended).
+    closers: super::html::Closers,
 }
 
 impl Tables {
@@ -458,6 +478,19 @@ fn tokenize(
                     push_extra(toks, extras, u(url.end), Extra::LinkEnd { resume: u(after) });
                     i = after;
                 }
+                None => match super::html::inline_markup(b, i, end, &mut tables.closers) {
+                    Some((len, brk)) => {
+                        push_extra(toks, extras, u(i), Extra::Skip { resume: u(i + len), brk });
+                        i += len;
+                    }
+                    None => i += 1,
+                },
+            },
+            b'&' => match super::entity::at(&src[i..end]) {
+                Some((decoded, len)) => {
+                    push_extra(toks, extras, u(i), Extra::Entity { decoded, resume: u(i + len) });
+                    i += len;
+                }
                 None => i += 1,
             },
             // Most bytes are ordinary text: jump straight to the next byte that can start
@@ -473,11 +506,26 @@ fn tokenize(
 /// so that [`next_special`] tests a block of bytes with vector instructions.
 #[inline(always)]
 fn is_special(c: u8) -> bool {
-    (c == b'\\') | (c == b'*') | (c == b'_') | (c == b'`') | (c == b'!') | (c == b'[') | (c == b'<')
+    (c == b'\\')
+        | (c == b'*')
+        | (c == b'_')
+        | (c == b'`')
+        | (c == b'!')
+        | (c == b'[')
+        | (c == b'<')
+        | (c == b'&')
+}
+
+/// [`is_special`] or one of `]` and `^`: fewer comparisons (`[`, `\\`, `]`, `^`, `_` and
+/// `` ` `` are one range), for the tests that run on every byte.
+#[inline(always)]
+fn may_be_special(c: u8) -> bool {
+    (c.wrapping_sub(b'[') <= b'`' - b'[') | (c == b'*') | (c == b'!') | (c == b'<') | (c == b'&')
 }
 
 /// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
-/// block passes here: blocks of 32 are tested at once.
+/// block passes here: blocks of 32 are tested at once (for a byte that may begin markup:
+/// the block holding one is then searched byte by byte).
 fn next_special(b: &[u8], from: usize, end: usize) -> usize {
     const BLOCK: usize = 32;
     let mut i = from;
@@ -485,7 +533,7 @@ fn next_special(b: &[u8], from: usize, end: usize) -> usize {
         let w = &b[i..i + BLOCK];
         let mut any = 0u8;
         for &c in w {
-            any |= u8::from(is_special(c));
+            any |= u8::from(may_be_special(c));
         }
         if any != 0 {
             break;
@@ -961,8 +1009,19 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
                 links.pop();
                 *resume as usize
             }
+            Extra::Skip { resume, brk } => {
+                pending_break |= *brk;
+                *resume as usize
+            }
+            Extra::Entity { decoded, resume } => {
+                let mut buf = [0u8; 8];
+                let s = decoded.as_str(&mut buf);
+                emit(&mut out, s, st, links.last().copied(), g, &mut pending_break);
+                *resume as usize
+            }
             Extra::Image { alt, url, resume } => {
-                let alt = src[alt.start as usize..alt.end as usize].trim();
+                let alt = super::html::plain_line(src[alt.start as usize..alt.end as usize].trim());
+                let alt = alt.trim();
                 let label = if alt.is_empty() { "图片" } else { alt };
                 let u = &src[url.start as usize..url.end as usize];
                 emit(&mut out, label, st.union(Style::IMAGE), Some(u), g, &mut pending_break);

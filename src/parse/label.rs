@@ -66,6 +66,13 @@ const MAX_LABEL_CHARS: usize = 40;
 
 /// Is `name` plausible as a speaker name? Short, on one line, no sentence punctuation.
 pub fn valid_name(name: &str) -> bool {
+    // A character reference (`Jos&eacute;`) is judged by what it stands for: its `;` is no
+    // sentence punctuation.
+    let decoded = match name.len() <= 40 * MAX_NAME_CHARS {
+        true => super::entity::decode(name),
+        false => std::borrow::Cow::Borrowed(name),
+    };
+    let name = decoded.as_ref();
     if name.is_empty() || name.trim() != name {
         return false;
     }
@@ -176,6 +183,12 @@ pub fn is_prose(name: &str) -> bool {
 /// (`Elena M. Ruiz, Ph.D`, `Smith, J.`) and an affiliation in brackets at the end
 /// (`Hon. Jane Doe (D-CA)`, `主持人（电台）`) are fine; `Well, I think`, `他说，是的` are not.
 pub fn looks_like_name(name: &str) -> bool {
+    // A character reference (`Jos&eacute;`) is judged by what it stands for.
+    let decoded = match name.contains('&') && name.len() <= 4 * 40 * MAX_LABEL_CHARS {
+        true => super::entity::decode(name),
+        false => std::borrow::Cow::Borrowed(name),
+    };
+    let name = decoded.as_ref();
     if name.is_empty() || name.trim() != name || name.chars().count() > MAX_LABEL_CHARS {
         return false;
     }

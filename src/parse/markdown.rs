@@ -1,17 +1,19 @@
 //! Markdown transcripts, including WeChat/公众号 exports.
 //!
-//! Block structure is read line by line (headings, paragraphs, lists, block quotes, fenced
-//! code, rules, HTML comments, images); speaker labels are taken off the start of top-level
-//! paragraphs *before* inline parsing, so `**Name：****quote**` is a label and then a quote;
-//! inline markup is handled by [`super::inline`].
+//! Front matter at the top is metadata ([`super::frontmatter`]). Block structure is read
+//! line by line (headings, paragraphs, lists, block quotes, fenced code, rules, images, raw
+//! HTML blocks: comments and scripts skipped, other blocks read by [`super::html`] for
+//! their text, as paragraphs and `<summary>` asides); speaker labels are taken off the
+//! start of top-level paragraphs *before* inline parsing, so `**Name：****quote**` is a
+//! label and then a quote; inline markup is handled by [`super::inline`].
 
 use std::ops::Range;
 
 use super::label::{self, Decision, Label, Shape, Tally};
-use super::{Builder, inline};
+use super::{Builder, html, inline};
 use crate::doc::{BlockKind, NewBlock};
 
-/// Headings, emphasis or images mark a text as Markdown.
+/// Headings, emphasis, images or raw HTML blocks mark a text as Markdown.
 pub fn looks_like_markdown(text: &str) -> bool {
     let mut lines = 0;
     for line in text.lines() {
@@ -27,11 +29,18 @@ pub fn looks_like_markdown(text: &str) -> bool {
             || t.starts_with("```")
             || (t.contains("**") && t.matches("**").count() >= 2)
             || t.contains("](")
+            || (t.starts_with('<') && html_block(t))
         {
             return true;
         }
     }
     false
+}
+
+/// Does the line start a block of raw HTML (a comment aside), which plain text would show
+/// as tags?
+fn html_block(t: &str) -> bool {
+    html::block_start(t, true).is_some_and(|s| s != html::Start::Drop { end: "-->" })
 }
 
 /// A block as the scanner sees it, before labels and inline parsing. Its lines' content
@@ -56,11 +65,13 @@ enum Raw {
     Rule {
         src: Range<usize>,
     },
+    /// The text of an HTML `<summary>`.
+    Summary,
 }
 
 /// The line starting at byte `pos`, without its newline, and where the next one starts.
 /// Lines end at every `\n`; a last line without one still counts.
-fn line_at(text: &str, pos: usize) -> Option<(Range<usize>, usize)> {
+pub(crate) fn line_at(text: &str, pos: usize) -> Option<(Range<usize>, usize)> {
     if pos >= text.len() {
         return None;
     }
@@ -83,7 +94,7 @@ pub(crate) fn indent(line: &str) -> (usize, usize) {
     (col, line.len())
 }
 
-fn is_blank(line: &str) -> bool {
+pub(crate) fn is_blank(line: &str) -> bool {
     match line.as_bytes().first() {
         None => true,
         // A visible ASCII character (controls are gone after `source`): the common case,
@@ -194,7 +205,7 @@ fn interrupts(t: &str, col: usize) -> bool {
         || t.starts_with('>')
         || fence(t).is_some()
         || is_rule(t)
-        || t.starts_with("<!--")
+        || (t.starts_with('<') && html::block_start(t, true).is_some())
         || list_marker(t).is_some_and(|(m, _)| m == "•" || m.starts_with("1"))
 }
 
@@ -207,7 +218,7 @@ fn may_start_block(t: &str) -> bool {
     })
 }
 
-fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
+pub(crate) fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     // Most lines neither start nor end with a space: decide that from two characters.
     if let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back())
@@ -251,11 +262,20 @@ struct Scanner<'t> {
     item_content_col: Option<usize>,
     /// Inside a block quote whose next line is still to be read.
     in_quote: bool,
+    /// Inside a block of raw HTML whose text is still to be read.
+    html: Option<html::TextBlock>,
 }
 
 impl<'t> Scanner<'t> {
     fn new(text: &'t str) -> Self {
-        Scanner { text, pos: 0, list_indents: Vec::new(), item_content_col: None, in_quote: false }
+        Scanner {
+            text,
+            pos: 0,
+            list_indents: Vec::new(),
+            item_content_col: None,
+            in_quote: false,
+            html: None,
+        }
     }
 
     fn end_list(&mut self) {
@@ -273,6 +293,16 @@ impl<'t> Scanner<'t> {
             return Some(q);
         }
         while let Some((lr, next)) = line_at(text, self.pos) {
+            if let Some(h) = self.html.as_mut() {
+                match h.next(text, &mut self.pos, lines) {
+                    Some(html::Para::Text) => return Some(Raw::Para),
+                    Some(html::Para::Summary) => return Some(Raw::Summary),
+                    None => {
+                        self.html = None;
+                        continue;
+                    }
+                }
+            }
             let line = &text[lr.clone()];
             if is_blank(line) {
                 self.pos = next;
@@ -282,16 +312,23 @@ impl<'t> Scanner<'t> {
             let t = &line[off..];
             let tstart = lr.start + off;
             let special = may_start_block(t);
-            if special && col < 4 && t.starts_with("<!--") {
-                // HTML comment: skipped whole, so nothing in it is ever a speaker.
-                let mut p = self.pos;
-                while let Some((r, n)) = line_at(text, p) {
-                    p = n;
-                    if text[r].contains("-->") {
-                        break;
+            if special
+                && col < 4
+                && let Some(start) = html::block_start(t, false)
+            {
+                // Raw HTML: comments, scripts and styles skipped whole (so nothing in them
+                // is ever a speaker), other blocks read for their text.
+                self.end_list();
+                match start {
+                    html::Start::Drop { end } => {
+                        let open = if end == "-->" { 2 } else { 1 };
+                        self.pos = html::drop_until(text, tstart + open, end);
+                    }
+                    html::Start::Text { .. } => {
+                        self.html = Some(html::TextBlock::new(start));
+                        self.pos = tstart;
                     }
                 }
-                self.pos = p;
                 continue;
             }
             if special
@@ -494,7 +531,7 @@ fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<NewBlock>> {
             let after = &rest[close + 2..];
             let end = after.find(')')?;
             let url = after[..end].split_whitespace().next().unwrap_or("").to_string();
-            let alt = rest[..close].trim().to_string();
+            let alt = html::plain_line(rest[..close].trim()).into_owned();
             let used = 2 + close + 2 + end + 1;
             v.push(NewBlock {
                 kind: BlockKind::Image,
@@ -514,7 +551,7 @@ fn image_blocks(text: &str, lines: &[Range<usize>]) -> Option<Vec<NewBlock>> {
 
 pub fn parse(b: &mut Builder) {
     let text = b.take_text();
-    build(&text, b);
+    super::frontmatter::around(&text, b, build);
     b.restore_text(text);
 }
 
@@ -543,6 +580,13 @@ fn build(text: &str, b: &mut Builder) {
                 }
             }
             Raw::Rule { src } => b.block(NewBlock::new(BlockKind::Rule, String::new(), src)),
+            Raw::Summary => {
+                // A `<summary>` heads what follows, like a subheading: it ends the turn.
+                b.end_turn();
+                if let Some(bl) = block(text, BlockKind::Aside, &lines) {
+                    b.block(bl);
+                }
+            }
             Raw::Code { src } => {
                 // The body lines are consecutive source lines: joined by newlines they are
                 // the source between the first and the last.

@@ -1,6 +1,9 @@
 //! Plain-text transcripts: paragraphs split at blank lines and at labels (in a file of one
 //! utterance per line, at every line), labels as the document establishes them
-//! ([`label::Decision`]), hard wraps joined as in Markdown. No markup: a `*` is a `*`.
+//! ([`label::Decision`]), hard wraps joined as in Markdown. No markup: a `*` is a `*`; but
+//! what exports leave in text files is read as a person would: front matter at the top
+//! becomes metadata ([`super::frontmatter`]), character references are decoded and known
+//! HTML tags dropped, their text kept ([`super::html::plain_line`]).
 
 use std::ops::Range;
 
@@ -11,7 +14,7 @@ use crate::doc::{BlockKind, NewBlock};
 
 pub fn parse(b: &mut Builder) {
     let text = b.take_text();
-    build(&text, b);
+    super::frontmatter::around(&text, b, build);
     b.restore_text(text);
 }
 
@@ -111,11 +114,11 @@ fn build(text: &str, b: &mut Builder) {
 fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<NewBlock> {
     let mut out = String::new();
     for l in lines {
-        let s = &text[l.clone()];
+        let s = super::html::plain_line(&text[l.clone()]);
         if let (Some(a), Some(c)) = (out.chars().next_back(), s.chars().next()) {
             out.push_str(separator(a, c));
         }
-        out.push_str(s);
+        out.push_str(&s);
     }
     if out.trim().is_empty() {
         return None;

@@ -309,9 +309,9 @@ impl Inline {
             }
             if c == '&'
                 && self.dialect == Dialect::Vtt
-                && let Some((decoded, len)) = entity(&line[i..])
+                && let Some((decoded, len)) = crate::parse::entity::at(&line[i..])
             {
-                if let Some(d) = decoded {
+                for &d in decoded.chars() {
                     self.push_char(d, at..at + len);
                 }
                 i += len;
@@ -655,36 +655,6 @@ pub fn read(b: &mut Builder, dialect: Dialect, mut each: impl FnMut(&mut dyn FnM
         Reader { dialect, decision, found, next: 0, rolling, asm: Assembler::default() };
     each(&mut |c| reader.cue(b, c));
     reader.asm.flush(b);
-}
-
-/// Decode a character reference at the start of `s` (which starts with `&`): the char
-/// (`None` for one that must not be shown, like `&lrm;`) and the length consumed.
-fn entity(s: &str) -> Option<(Option<char>, usize)> {
-    let semi = s.as_bytes().iter().take(12).position(|&b| b == b';')?;
-    let name = &s[1..semi];
-    let c = match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "nbsp" => Some('\u{A0}'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "lrm" | "rlm" => None,
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse::<u32>().ok()?,
-            };
-            // A reference may not smuggle in what `source` removed from literal text.
-            let c = crate::source::safe_char(char::from_u32(code)?);
-            if c == '\n' {
-                return None;
-            }
-            Some(c)
-        }
-    };
-    Some((c, semi + 1))
 }
 
 /// `[hh:]mm:ss.mmm` (or `,mmm`), lenient about digit counts.
