@@ -138,6 +138,8 @@ struct Scratch {
     tables: Tables,
     emph: Emphasis,
     runs: Vec<Run>,
+    /// `render`'s lists of the emphasis matches: styles, and ids by closer and by opener.
+    order: (Vec<Style>, Vec<u32>, Vec<u32>),
 }
 
 impl Scratch {
@@ -899,13 +901,16 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
     };
     let b = src.as_bytes();
     let matches = &s.emph.matches;
-    let styles: Vec<Style> =
-        matches.iter().map(|m| if m.n == 2 { Style::STRONG } else { Style::EMPHASIS }).collect();
+    let (mut styles, mut closes, mut opens) = std::mem::take(&mut s.order);
+    styles.clear();
+    styles.extend(matches.iter().map(|m| if m.n == 2 { Style::STRONG } else { Style::EMPHASIS }));
     // Emphasis closed at each token, innermost (made first) first, and opened, outermost
     // (made last) first.
-    let mut closes: Vec<u32> = (0..u(matches.len())).collect();
+    closes.clear();
+    closes.extend(0..u(matches.len()));
     closes.sort_unstable_by_key(|&m| (matches[m as usize].closer, m));
-    let mut opens = closes.clone();
+    opens.clear();
+    opens.extend_from_slice(&closes);
     opens.sort_unstable_by_key(|&m| (matches[m as usize].opener, std::cmp::Reverse(m)));
     let (mut ci, mut oi) = (0, 0);
     let mut stack = Stack::default();
@@ -1033,6 +1038,7 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
         let (st, g) = cur(&stack, &links);
         emit(&mut out, &src[pos..last.end], st, links.last().copied(), g, &mut pending_break);
     }
+    s.order = (styles, closes, opens);
     finish(out, &mut s.runs)
 }
 

@@ -68,7 +68,7 @@ const MAX_LABEL_CHARS: usize = 40;
 pub fn valid_name(name: &str) -> bool {
     // A character reference (`Jos&eacute;`) is judged by what it stands for: its `;` is no
     // sentence punctuation.
-    let decoded = match name.len() <= 40 * MAX_NAME_CHARS {
+    let decoded = match name.contains('&') && name.len() <= 40 * MAX_NAME_CHARS {
         true => super::entity::decode(name),
         false => std::borrow::Cow::Borrowed(name),
     };
@@ -148,15 +148,29 @@ const CLAUSE_CHARS: &[char] = &[
 pub fn is_prose_word(name: &str) -> bool {
     static WORDS: std::sync::LazyLock<hashbrown::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| PROSE_WORDS.iter().copied().collect());
-    // Every label of a document is tested: no allocation unless a word has capitals.
+    /// Longer than any prose word, in bytes.
+    const LONGEST: usize = 24;
+    // Every label of a document is tested: lower-cased on the stack, not allocated.
     let is_word = |w: &str| {
-        WORDS.contains(w)
-            || (w.bytes().any(|b| b.is_ascii_uppercase())
-                && WORDS.contains(w.to_ascii_lowercase().as_str()))
+        if w.len() > LONGEST {
+            return false;
+        }
+        if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+            return WORDS.contains(w);
+        }
+        let mut buf = [0u8; LONGEST];
+        let lower = &mut buf[..w.len()];
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        std::str::from_utf8(lower).is_ok_and(|l| WORDS.contains(l))
     };
-    let first = name.split_whitespace().next().unwrap_or("");
+    // The first word, where there are several.
+    let first = match memchr::memchr2(b' ', b'\t', name.as_bytes()) {
+        Some(i) => name[..i].trim_end(),
+        None => "",
+    };
     is_word(name)
-        || is_word(first)
+        || (!first.is_empty() && is_word(first))
         || name.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http"))
         || name.contains("://")
 }
@@ -169,12 +183,12 @@ pub fn is_prose(name: &str) -> bool {
     }
     // The part before an affiliation in brackets: `主持人（某某台）`.
     let bare = name.split(['(', '（']).next().unwrap_or(name);
-    let cjk: Vec<char> = bare.chars().filter(|&c| super::join::is_east_asian(c)).collect();
+    let cjk = || bare.chars().filter(|&c| super::join::is_east_asian(c));
+    let (n, clause) =
+        cjk().fold((0, 0), |(n, k), c| (n + 1, k + usize::from(CLAUSE_CHARS.contains(&c))));
     // `我：` and `你：` are labels some interviews use; longer phrases with a particle or a
     // pronoun are clauses, and no Chinese name runs past eight characters.
-    cjk.len() > 8
-        || (cjk.len() > 2 && cjk.iter().any(|c| CLAUSE_CHARS.contains(c)))
-        || (cjk.len() == 2 && cjk.iter().all(|c| CLAUSE_CHARS.contains(c)))
+    n > 8 || (n > 2 && clause > 0) || (n == 2 && clause == 2)
 }
 
 /// Does `name` look like a speaker's name, credentials and all? Short (a few words, at most
@@ -250,27 +264,27 @@ pub fn looks_like_name(name: &str) -> bool {
     if !main.chars().any(char::is_alphabetic) {
         return false;
     }
-    let words: Vec<&str> = main.split_whitespace().collect();
-    if words.len() > 6 || is_prose(name) || is_prose(main) {
+    let words = || main.split_whitespace();
+    if words().nth(6).is_some() || is_prose(name) || is_prose(main) {
         return false;
     }
     // A comma only before a credential or initials: `Ruiz, Ph.D`, `Smith, J.`, `Lee, MD`.
     if let Some((_, after)) = main.split_once(',') {
-        let creds: Vec<&str> = after.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        let creds = || after.split([' ', ',']).filter(|w| !w.is_empty());
         let credential = |w: &str| {
             let letters = w.chars().filter(|c| c.is_alphabetic()).count();
             w.contains('.') && letters <= 5
                 || (letters <= 4 && w.chars().all(|c| c.is_uppercase() || c == '.'))
                 || matches!(w, "Jr" | "Sr" | "Esq" | "PhD" | "MD" | "II" | "III" | "IV")
         };
-        if creds.is_empty() || creds.len() > 3 || !creds.iter().all(|w| credential(w)) {
+        let count = creds().count();
+        if count == 0 || count > 3 || !creds().all(credential) {
             return false;
         }
     }
     // A full stop only ends an abbreviation or initial (`Dr.`, `J.`, `Ph.D`), never a word
     // of a sentence (`Thanks. So`).
-    words
-        .iter()
+    words()
         .all(|w| !w.contains('.') || w.trim_matches('.').chars().filter(|c| *c != '.').count() <= 4)
 }
 
@@ -549,9 +563,17 @@ pub fn time_only(s: &str) -> Option<Label> {
 /// The label at the start of a line, of any shape: whether it counts is the document's
 /// [`Decision`].
 pub fn scan(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
-    pattern_label(s, patterns)
-        .or_else(|| bold_label(s))
-        .or_else(|| bracket_label(s))
+    let first = *s.as_bytes().first()?;
+    if let Some(l) = (!patterns.is_empty()).then(|| pattern_label(s, patterns)).flatten() {
+        return Some(l);
+    }
+    // Bold and bracketed labels begin with their mark.
+    if (first == b'*' || first == b'[')
+        && let Some(l) = bold_label(s)
+    {
+        return Some(l);
+    }
+    (if first == b'[' { bracket_label(s) } else { None })
         .or_else(|| plain_label(s))
         .or_else(|| header_label(s))
         .or_else(|| time_only(s))
@@ -566,6 +588,9 @@ fn colon_len(s: &str, i: usize) -> usize {
 /// the label ends (past an optional colon).
 fn time_after(s: &str, end: usize) -> (Option<u64>, usize) {
     let t = skip_spaces(s, end);
+    if !matches!(s.as_bytes().get(t), Some(b'[' | b'(')) {
+        return (None, end);
+    }
     match bracket_time(&s[t..], '[', ']').or_else(|| bracket_time(&s[t..], '(', ')')) {
         Some((ms, n)) => (Some(ms), t + n + colon_len(s, t + n)),
         None => (None, end),
