@@ -471,7 +471,9 @@ pub fn bold_label(s: &str) -> Option<Label> {
     };
     let (name, ms) = name_and_time(s, i..name_end);
     let name = trim_range(s, name);
-    if !valid_name(&s[name.clone()]) || is_prose_word(&s[name.clone()]) {
+    let n = &s[name.clone()];
+    // Lax, but a comma before a credential (`**Elena M. Ruiz, Ph.D:**`) is fine too.
+    if !(valid_name(n) || looks_like_name(n)) || is_prose_word(n) {
         return None;
     }
     let (ms, end) = match ms.or(pre_ms) {
@@ -519,8 +521,16 @@ pub fn plain_label(s: &str) -> Option<Label> {
     while !s.is_char_boundary(window) {
         window -= 1;
     }
-    // The first colon on the line ends the candidate name.
-    let idx = first_colon(&s[start..window])?;
+    // The first colon on the line ends the candidate name, but for one inside a time in
+    // brackets after the name (`Name (00:12:34): text`, `Name [00:01:02]: text`).
+    let mut idx = first_colon(&s[start..window])?;
+    let head = &s[start..start + idx];
+    if let Some(open) = head.rfind(['(', '[', '（'])
+        && !head[open..].contains([')', ']', '）'])
+    {
+        let close = start + idx + s[start + idx..window].find([')', ']', '）'])?;
+        idx = close - start + first_colon(&s[close..window])?;
+    }
     let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
@@ -855,5 +865,31 @@ mod tests {
         assert_eq!(name(s, plain_label(s)).as_deref(), Some("问"));
         let s = "Dr. Wu: Thanks.";
         assert_eq!(name(s, plain_label(s)).as_deref(), Some("Dr. Wu"));
+    }
+
+    #[test]
+    fn a_time_after_the_name_holds_a_colon_of_its_own() {
+        for (s, ms) in [
+            ("Ada (00:12:34): hi", 754_000),
+            ("Ada (12:34): hi", 754_000),
+            ("Ada [00:12:34]: hi", 754_000),
+            ("Hon. Jane Doe (D-CA) (00:00:05): hi", 5_000),
+        ] {
+            let l = plain_label(s).unwrap();
+            assert_eq!(l.start_ms, Some(ms), "{s}");
+            assert_eq!(&s[l.end..], "hi", "{s}");
+        }
+        assert_eq!(plain_label("Ada (00:12:34) says hi"), None);
+    }
+
+    #[test]
+    fn bold_names_may_hold_a_comma_before_a_credential() {
+        for s in
+            ["**Elena M. Ruiz, Ph.D:** hi", "**Smith, J.** [0:02] hi", "**Lee, MD** (00:06) hi"]
+        {
+            let l = bold_label(s).unwrap();
+            assert_eq!(&s[l.end..], "hi", "{s}");
+        }
+        assert_eq!(bold_label("**Well, I think:** hi"), None);
     }
 }
