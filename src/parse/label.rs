@@ -228,6 +228,120 @@ const CLAUSE_CHARS: &[char] = &[
     '被', '让', '很', '最', '么', '怎', '我', '你', '他', '她', '它', '们', '没', '不', '着',
 ];
 
+/// Words that make a phrase of several words a clause rather than a name (`The short answer
+/// is`, `There are three reasons for this`, `We meet again at`): verbs of being and doing,
+/// pronouns, conjunctions. Names hold none of them written so (`Will Smith` is a name: a
+/// capitalised `Will` only counts first in a phrase, and `Will`, `Can`, `May` never).
+const CLAUSE_WORDS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "be",
+    "been",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "did",
+    "don't",
+    "doesn't",
+    "didn't",
+    "will",
+    "would",
+    "could",
+    "should",
+    "must",
+    "can",
+    "won't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "i'm",
+    "i've",
+    "i'd",
+    "i'll",
+    "we",
+    "we're",
+    "we've",
+    "we'll",
+    "you",
+    "you're",
+    "you've",
+    "they",
+    "they're",
+    "it",
+    "it's",
+    "he",
+    "she",
+    "this",
+    "that",
+    "that's",
+    "these",
+    "those",
+    "there",
+    "there's",
+    "here",
+    "here's",
+    "what",
+    "what's",
+    "which",
+    "how",
+    "why",
+    "when",
+    "where",
+    "because",
+    "if",
+    "so",
+    "but",
+    "not",
+    "just",
+    "also",
+    "very",
+    "really",
+    "me",
+    "us",
+    "them",
+    "let's",
+    "think",
+    "know",
+    "mean",
+    "said",
+    "say",
+    "says",
+    "want",
+    "need",
+    "going",
+    "gonna",
+    "get",
+    "got",
+];
+
+/// Is the `k`th of `n` words of a phrase one that only clauses hold ([`CLAUSE_WORDS`])?
+fn clause_word(w: &str, k: usize, n: usize) -> bool {
+    if w.contains('’') {
+        return clause_word(&w.replace('’', "'"), k, n);
+    }
+    // `I` is a pronoun, but `Elizabeth I` a name.
+    if w == "I" || w == "i" {
+        return k + 1 < n;
+    }
+    if CLAUSE_WORDS.contains(&w) {
+        return true;
+    }
+    k == 0
+        && w.starts_with(|c: char| c.is_ascii_uppercase())
+        && !matches!(w, "Will" | "Can" | "May")
+        && CLAUSE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
 /// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
 /// `例如 config`, a URL)?
 pub fn is_prose_word(name: &str) -> bool {
@@ -239,14 +353,20 @@ pub fn is_prose_word(name: &str) -> bool {
         || lower.contains("://")
 }
 
-/// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), or a Chinese
-/// clause (`所以我们的目标就是`)?
+/// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), an English clause
+/// of several words (`The short answer is`), or a Chinese clause (`所以我们的目标就是`)?
 pub fn is_prose(name: &str) -> bool {
     if is_prose_word(name) {
         return true;
     }
     // The part before an affiliation in brackets: `主持人（某某台）`.
     let bare = name.split(['(', '（']).next().unwrap_or(name);
+    // A phrase of several words with a verb or a pronoun in it is a clause; one word alone
+    // may be a chat's `You:` or `Me:`.
+    let n = bare.split_whitespace().count();
+    if n > 1 && bare.split_whitespace().enumerate().any(|(k, w)| clause_word(w, k, n)) {
+        return true;
+    }
     let cjk: Vec<char> = bare.chars().filter(|&c| super::join::is_east_asian(c)).collect();
     // `我：` and `你：` are labels some interviews use; longer phrases with a particle or a
     // pronoun are clauses, and no Chinese name runs past eight characters.
@@ -880,6 +1000,23 @@ mod tests {
             assert_eq!(&s[l.end..], "hi", "{s}");
         }
         assert_eq!(plain_label("Ada (00:12:34) says hi"), None);
+    }
+
+    #[test]
+    fn english_clauses_are_not_names() {
+        for s in [
+            "The short answer is",
+            "There are three reasons for this",
+            "We meet again at",
+            "I think",
+            "It’s simple",
+            "What I mean",
+        ] {
+            assert!(!looks_like_name(s), "{s}");
+        }
+        for s in ["Will Smith", "Elizabeth I", "You", "Me", "Audience Member", "Can Yücel"] {
+            assert!(looks_like_name(s), "{s}");
+        }
     }
 
     #[test]
