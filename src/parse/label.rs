@@ -4,8 +4,8 @@
 //! Shapes ([`Shape`]), as exported by people, transcription services and note-takers:
 //! - bold: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, `**Name** [0:00]`,
 //!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`;
-//! - colon: `Name: text`, `Name：text`, `[00:12:34] Name: text`, `Name (00:12:34): text`,
-//!   `Name [00:01:02]: text`;
+//! - colon: `Name: text`, `Name：text`; timed colon: `[00:12:34] Name: text`,
+//!   `Name (00:12:34): text`, `Name (00:12:34):` alone, `Name [00:01:02]: text`;
 //! - header: a line of a name and a time only, the text on the lines after it:
 //!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`;
 //! - bracket: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text` (shown without brackets);
@@ -16,20 +16,27 @@
 //! document establishes. Bold labels and the user's patterns count on their own merits;
 //! another shape counts once the document uses it for several labels with a name said
 //! twice (or it is timed or bracketed), and then every line of that shape with a name
-//! counts, a speaker who speaks once included. A name said twice, or already a speaker,
-//! counts in any shape. Prose is never read as speakers: `Note:`, `注意：`, a clause such as
-//! `所以我们的目标就是：`, `https://` are not names.
+//! counts, a speaker who speaks once included. A name said twice counts in any shape; but
+//! where the document's labels carry a time or brackets, a line of another shape counts only
+//! for a name already said in theirs (so `Quick update: …` said twice in an Otter export
+//! is text). Prose is never read as speakers: `Note:`, `注意：`, a clause such as
+//! `所以我们的目标就是：`, `The short answer is`, `https://` are not names.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// How a label is written; see the module doc.
+const SHAPES: usize = 7;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shape {
     Bold,
     Pattern,
+    /// `Name: text`, without a time.
     Colon,
+    /// `Name (00:12:34): text`, `[00:12:34] Name: text`.
+    TimedColon,
     Header,
     Bracket,
     /// A time with no name: continues the current speaker.
@@ -37,8 +44,24 @@ pub enum Shape {
 }
 
 impl Shape {
-    const ALL: [Shape; 6] =
-        [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket, Shape::TimeOnly];
+    const ALL: [Shape; SHAPES] = [
+        Shape::Bold,
+        Shape::Pattern,
+        Shape::Colon,
+        Shape::TimedColon,
+        Shape::Header,
+        Shape::Bracket,
+        Shape::TimeOnly,
+    ];
+    /// The shapes that name a speaker.
+    const SPEAKING: [Shape; 6] = [
+        Shape::Bold,
+        Shape::Pattern,
+        Shape::Colon,
+        Shape::TimedColon,
+        Shape::Header,
+        Shape::Bracket,
+    ];
 
     fn index(self) -> usize {
         self as usize
@@ -658,7 +681,8 @@ pub fn plain_label(s: &str) -> Option<Label> {
         return None;
     }
     let start_ms = pre_ms.or(ms);
-    Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape: Shape::Colon })
+    let shape = if start_ms.is_some() { Shape::TimedColon } else { Shape::Colon };
+    Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape })
 }
 
 /// A header line: a name and a time and nothing else (`Name  0:00`, `Speaker 1 00:00:12`,
@@ -784,9 +808,9 @@ fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
 /// thousands (two names colliding would only share a count).
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
-    uses: [usize; 6],
+    uses: [usize; SHAPES],
     /// Uses on a line that is not the first of its paragraph (one utterance per line).
-    inner: [usize; 6],
+    inner: [usize; SHAPES],
     by_name: HashMap<u64, Uses>,
 }
 
@@ -830,7 +854,7 @@ impl Tally {
 
     /// Add the counts of `other` (an earlier part of the document).
     pub fn merge(&mut self, other: &Tally) {
-        for i in 0..6 {
+        for i in 0..SHAPES {
             self.uses[i] += other.uses[i];
             self.inner[i] += other.inner[i];
         }
@@ -857,7 +881,10 @@ impl Tally {
 /// big file read in parts, from the parts read so far).
 #[derive(Debug, Clone, Default)]
 pub struct Decision {
-    accept: [bool; 6],
+    accept: [bool; SHAPES],
+    /// The document's labels carry a time or brackets: a line of another shape counts only
+    /// for a name already said in an accepted shape.
+    timed: bool,
     tally: Tally,
     /// Labels follow each other line after line: the lines are utterances, each its own
     /// paragraph, not hard wraps to join.
@@ -867,11 +894,11 @@ pub struct Decision {
 impl Decision {
     pub fn new(tally: Tally) -> Decision {
         let uses = tally.uses;
-        let speaking = [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket];
+        let speaking = Shape::SPEAKING;
         let best = speaking.iter().map(|s| uses[s.index()]).max().unwrap_or(0);
         let repeated =
             |shape: Shape| tally.by_name.values().any(|u| u.repeated & (1 << shape.index()) != 0);
-        let mut accept = [false; 6];
+        let mut accept = [false; SHAPES];
         for shape in Shape::ALL {
             let n = uses[shape.index()];
             accept[shape.index()] = match shape {
@@ -879,9 +906,17 @@ impl Decision {
                 // A shape the document uses for its labels: several of them, not dwarfed by
                 // another shape; plain colons also need a name said twice (prose has colons).
                 Shape::Colon => n >= 2 && n * 3 >= best && repeated(shape),
-                Shape::Header | Shape::Bracket => n >= 2 && n * 3 >= best,
+                Shape::TimedColon | Shape::Header | Shape::Bracket => n >= 2 && n * 3 >= best,
                 Shape::TimeOnly => false,
             };
+        }
+        // Where the labels carry a time or brackets, a plain `Words: text` line is text
+        // (`Last thing: the bins arrive.` in an Otter export).
+        let timed = [Shape::TimedColon, Shape::Header, Shape::Bracket]
+            .iter()
+            .any(|s| accept[s.index()] && uses[s.index()] > 0);
+        if timed {
+            accept[Shape::Colon.index()] = false;
         }
         let speakers = speaking.iter().any(|s| accept[s.index()] && uses[s.index()] > 0);
         accept[Shape::TimeOnly.index()] = uses[Shape::TimeOnly.index()] >= 2 || speakers;
@@ -893,13 +928,20 @@ impl Decision {
             }
         }
         let line_mode = inner >= 2 && inner * 2 >= all;
-        Decision { accept, tally, line_mode }
+        Decision { accept, timed, tally, line_mode }
     }
 
     /// A name said as a label at least twice (a bold one at a paragraph's start counts
-    /// double), in any shape.
+    /// double), in any shape; where the document's labels carry a time or brackets, also
+    /// in a shape it accepts.
     fn known(&self, name: &str) -> bool {
-        self.tally.by_name.get(&name_key(name)).is_some_and(|u| u.count >= 2)
+        let accepted = |u: &Uses| {
+            !self.timed
+                || Shape::SPEAKING
+                    .iter()
+                    .any(|s| self.accept[s.index()] && u.shapes & (1 << s.index()) != 0)
+        };
+        self.tally.by_name.get(&name_key(name)).is_some_and(|u| u.count >= 2 && accepted(u))
     }
 
     /// Does label `l` (naming `name`) count? `inner`: the line is not the first of its
