@@ -244,6 +244,62 @@ const PROSE_WORDS: &[&str] = &[
     "字幕",
 ];
 
+/// Words that open a sentence, compared whole (ignoring case): `First: …`, `In short: …`,
+/// `首先：…` (unlike [`PROSE_WORDS`], `First Officer` is a name).
+const OPENERS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "firstly",
+    "secondly",
+    "finally",
+    "lastly",
+    "also",
+    "anyway",
+    "basically",
+    "however",
+    "therefore",
+    "meanwhile",
+    "last thing",
+    "one more thing",
+    "bottom line",
+    "side note",
+    "fun fact",
+    "long story short",
+    "quick question",
+    "首先",
+    "其次",
+    "再次",
+    "然后",
+    "最后",
+    "另外",
+    "此外",
+    "总之",
+    "其实",
+    "当然",
+    "而且",
+    "但是",
+    "因为",
+    "所以",
+    "如果",
+    "比如说",
+    "换言之",
+    "同时",
+];
+
+/// First words of a phrase that make it a sentence's opening, not a name: `In short`,
+/// `For the record`, `As for the budget`.
+const PREPOSITIONS: &[&str] =
+    &["in", "on", "at", "for", "to", "as", "with", "from", "after", "before", "about", "of"];
+
+/// An ordinal (`第一`, `第2点`): a list's item, not a speaker.
+fn is_ordinal(name: &str) -> bool {
+    const NUMERALS: &str = "一二三四五六七八九十百千零两0123456789";
+    let Some(rest) = name.strip_prefix('第') else { return false };
+    rest.starts_with(|c| NUMERALS.contains(c))
+        && rest.chars().all(|c| NUMERALS.contains(c) || "点条个步项章节".contains(c))
+}
+
 /// Characters that make a Chinese phrase a clause rather than a name (`所以我们的目标就是`,
 /// `我们今天要讲的就是`): particles, pronouns and common verbs that names do not hold.
 const CLAUSE_CHARS: &[char] = &[
@@ -366,12 +422,16 @@ fn clause_word(w: &str, k: usize, n: usize) -> bool {
 }
 
 /// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
-/// `例如 config`, a URL)?
+/// `例如 config`, `In short`, `首先`, `第一`, a URL)?
 pub fn is_prose_word(name: &str) -> bool {
     let lower = name.to_lowercase();
-    let first = lower.split_whitespace().next().unwrap_or("");
+    let mut words = lower.split_whitespace();
+    let first = words.next().unwrap_or("");
     PROSE_WORDS.contains(&lower.as_str())
         || PROSE_WORDS.contains(&first)
+        || OPENERS.contains(&lower.as_str())
+        || (words.next().is_some() && PREPOSITIONS.contains(&first))
+        || is_ordinal(name)
         || lower.starts_with("http")
         || lower.contains("://")
 }
@@ -1056,7 +1116,20 @@ mod tests {
         ] {
             assert!(!looks_like_name(s), "{s}");
         }
-        for s in ["Will Smith", "Elizabeth I", "You", "Me", "Audience Member", "Can Yücel"] {
+        for s in ["In short", "Last thing", "For the record", "首先", "第一", "第2点", "First"]
+        {
+            assert!(!looks_like_name(s), "{s}");
+        }
+        for s in [
+            "Will Smith",
+            "Elizabeth I",
+            "You",
+            "Me",
+            "Audience Member",
+            "Can Yücel",
+            "First Officer",
+            "第一夫人",
+        ] {
             assert!(looks_like_name(s), "{s}");
         }
     }
