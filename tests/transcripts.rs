@@ -719,3 +719,22 @@ fn sentence_openers_with_a_colon_are_not_speakers() {
         assert_eq!(turn_texts(&doc, 4), vec!["In short: no.", "In short: no."], "{how}");
     }
 }
+
+#[test]
+fn a_chat_right_under_a_title_is_talk_not_metadata() {
+    // Short lines, no final stops: shaped like `key: value` metadata, but a key said twice
+    // is someone talking.
+    let doc =
+        parse("# Chat\n\nMina: hi\nRavi: hello\nMina: ok then\n".into(), &ParseOptions::default());
+    assert!(doc.meta.is_empty());
+    assert_eq!(turn_speakers(&doc), vec!["Mina", "Ravi", "Mina"]);
+    assert_eq!(texts(&doc), vec![vec!["hi"], vec!["hello"], vec!["ok then"]]);
+    // Metadata stays metadata.
+    let doc = parse(
+        "# Chat\n\nHost: Mina Park\nGuest: Ravi Shah\n\nMina: hi\n\nRavi: hello\n\nMina: ok then\n"
+            .into(),
+        &ParseOptions::default(),
+    );
+    assert_eq!(doc.meta.len(), 2);
+    assert_eq!(turn_speakers(&doc), vec!["Mina", "Ravi", "Mina"]);
+}
