@@ -738,3 +738,15 @@ fn a_chat_right_under_a_title_is_talk_not_metadata() {
     assert_eq!(doc.meta.len(), 2);
     assert_eq!(turn_speakers(&doc), vec!["Mina", "Ravi", "Mina"]);
 }
+
+#[test]
+fn a_wrapped_line_ending_in_a_time_is_not_a_header() {
+    // Lines of text in an Otter-like export, wrapped so that one ends with a time.
+    let text = "Ana Ruiz  0:01\nHello there everyone.\n\nBen Ode  0:09\nDoors open at 7:30\n\
+                and we close late.\n\nAna Ruiz  0:12\nGood.\n";
+    for (how, doc) in both(text) {
+        assert_eq!(speakers(&doc), vec!["Ana Ruiz", "Ben Ode"], "{how}");
+        assert_eq!(starts(&doc), vec![s(1), s(9), s(12)], "{how}");
+        assert_eq!(turn_texts(&doc, 1), vec!["Doors open at 7:30 and we close late."], "{how}");
+    }
+}

@@ -403,7 +403,15 @@ const CLAUSE_WORDS: &[&str] = &[
     "got",
 ];
 
-/// Is the `k`th of `n` words of a phrase one that only clauses hold ([`CLAUSE_WORDS`])?
+/// Words a name never ends with, written so: a phrase ending in one runs on into what
+/// follows (`Doors open at 7:30` is not `Doors open at`, speaking at 7:30).
+const RUN_ON: &[&str] = &[
+    "a", "an", "the", "and", "or", "at", "to", "in", "on", "for", "of", "with", "from", "by",
+    "until", "till", "about", "around", "after", "before", "since", "than", "into",
+];
+
+/// Is the `k`th of `n` words of a phrase one that only clauses hold ([`CLAUSE_WORDS`], or a
+/// [`RUN_ON`] word last)?
 fn clause_word(w: &str, k: usize, n: usize) -> bool {
     if w.contains('’') {
         return clause_word(&w.replace('’', "'"), k, n);
@@ -412,7 +420,7 @@ fn clause_word(w: &str, k: usize, n: usize) -> bool {
     if w == "I" || w == "i" {
         return k + 1 < n;
     }
-    if CLAUSE_WORDS.contains(&w) {
+    if CLAUSE_WORDS.contains(&w) || (k + 1 == n && RUN_ON.contains(&w)) {
         return true;
     }
     k == 0
@@ -1113,6 +1121,8 @@ mod tests {
             "I think",
             "It’s simple",
             "What I mean",
+            "Doors open at",
+            "Mix the flour and",
         ] {
             assert!(!looks_like_name(s), "{s}");
         }
@@ -1129,6 +1139,8 @@ mod tests {
             "Can Yücel",
             "First Officer",
             "第一夫人",
+            "Speaker A",
+            "Member of the Audience",
         ] {
             assert!(looks_like_name(s), "{s}");
         }
