@@ -712,11 +712,17 @@ fn a_phrase_said_twice_with_a_colon_in_a_file_of_timed_labels_is_text() {
 #[test]
 fn sentence_openers_with_a_colon_are_not_speakers() {
     let text = "问：您怎么看？\n\n答：有三点。\n\n首先：成本太高。\n\n第一：没人用。\n\n\
-                问：还有呢？\n\n答：没了。\n\nAl: In short: no.\n\nIn short: no.\n\nAl: Bye.\n";
+                问：还有呢？\n\n答：没了。\n\n补充：录音到此结束。\n\nAl: In short: no.\n\nIn short: no.\n\n\
+                Aside: the mic was off.\n\nAl: Bye.\n";
     for (how, doc) in both(text) {
         assert_eq!(speakers(&doc), vec!["问", "答", "Al"], "{how}");
         assert_eq!(turn_texts(&doc, 1), vec!["有三点。", "首先：成本太高。", "第一：没人用。"]);
-        assert_eq!(turn_texts(&doc, 4), vec!["In short: no.", "In short: no."], "{how}");
+        assert_eq!(turn_texts(&doc, 3), vec!["没了。", "补充：录音到此结束。"], "{how}");
+        assert_eq!(
+            turn_texts(&doc, 4),
+            vec!["In short: no.", "In short: no.", "Aside: the mic was off."],
+            "{how}"
+        );
     }
 }
 
