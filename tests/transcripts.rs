@@ -756,3 +756,22 @@ fn a_wrapped_line_ending_in_a_time_is_not_a_header() {
         assert_eq!(turn_texts(&doc, 1), vec!["Doors open at 7:30 and we close late."], "{how}");
     }
 }
+
+#[test]
+fn a_time_inside_the_bold_or_after_the_colon_is_the_start() {
+    let doc = parse(
+        "# T\n\n**[00:01:02] Alice:** hi\n\n**[00:01:09] Bob:** hello\n\n**[00:01:12] Alice:** bye\n"
+            .into(),
+        &ParseOptions::default(),
+    );
+    assert_eq!(turn_speakers(&doc), vec!["Alice", "Bob", "Alice"]);
+    assert_eq!(starts(&doc), vec![s(62), s(69), s(72)]);
+    assert_eq!(texts(&doc), vec![vec!["hi"], vec!["hello"], vec!["bye"]]);
+    let text =
+        "Alice Chen: [00:00:05] Hello.\n\nBob Li: [00:00:09] Hi.\n\nAlice Chen: [00:00:12] Bye.\n";
+    for (how, doc) in both(text) {
+        assert_eq!(turn_speakers(&doc), vec!["Alice Chen", "Bob Li", "Alice Chen"], "{how}");
+        assert_eq!(starts(&doc), vec![s(5), s(9), s(12)], "{how}");
+        assert_eq!(texts(&doc), vec![vec!["Hello."], vec!["Hi."], vec!["Bye."]], "{how}");
+    }
+}

@@ -3,9 +3,10 @@
 //!
 //! Shapes ([`Shape`]), as exported by people, transcription services and note-takers:
 //! - bold: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, `**Name** [0:00]`,
-//!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`;
+//!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`, `**[00:12:34] Name:**`;
 //! - colon: `Name: text`, `Name：text`; timed colon: `[00:12:34] Name: text`,
-//!   `Name (00:12:34): text`, `Name (00:12:34):` alone, `Name [00:01:02]: text`;
+//!   `Name (00:12:34): text`, `Name (00:12:34):` alone, `Name [00:01:02]: text`,
+//!   `Name: [00:00:05] text`;
 //! - header: a line of a name and a time only, the text on the lines after it:
 //!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`;
 //! - bracket: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text` (shown without brackets);
@@ -668,7 +669,7 @@ fn name_and_time(s: &str, name: Range<usize>) -> (Range<usize>, Option<u64>) {
 }
 
 /// A bold label at the very start of `s`: `**Name：**`, `**Name**：` (optionally after a
-/// `[00:12:34]` timestamp).
+/// `[00:12:34]` timestamp, or with one inside the bold: `**[00:12:34] Name:**`).
 pub fn bold_label(s: &str) -> Option<Label> {
     let (pre_ms, mut i) = match bracket_time(s, '[', ']') {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
@@ -678,6 +679,11 @@ pub fn bold_label(s: &str) -> Option<Label> {
         return None;
     }
     i += 2;
+    // `**[00:01:02] Name:**`: the time inside the bold.
+    let (pre_ms, i) = match (pre_ms, bracket_time(&s[i..], '[', ']')) {
+        (None, Some((ms, n))) => (Some(ms), skip_spaces(s, i + n)),
+        (pre_ms, _) => (pre_ms, i),
+    };
     let close = double_star(s.as_bytes(), i)?;
     let inner = &s[i..close];
     if inner.contains('\n') {
@@ -742,7 +748,7 @@ pub fn pattern_label(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
 }
 
 /// A colon label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`,
-/// `Name (00:12:34): text`, `Name [00:01:02]:`.
+/// `Name (00:12:34): text`, `Name [00:01:02]:`, `Name: [00:00:05] text`.
 pub fn plain_label(s: &str) -> Option<Label> {
     let (pre_ms, start) = match bracket_time(s, '[', ']') {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
@@ -769,7 +775,11 @@ pub fn plain_label(s: &str) -> Option<Label> {
     if !looks_like_name(&s[name.clone()]) {
         return None;
     }
-    let start_ms = pre_ms.or(ms);
+    // The time may also follow the colon: `Name: [00:00:05] text`.
+    let (start_ms, end) = match pre_ms.or(ms) {
+        Some(ms) => (Some(ms), end),
+        None => time_after(s, end),
+    };
     let shape = if start_ms.is_some() { Shape::TimedColon } else { Shape::Colon };
     Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape })
 }
