@@ -54,15 +54,10 @@ impl Shape {
         Shape::Bracket,
         Shape::TimeOnly,
     ];
-    /// The shapes that name a speaker.
-    const SPEAKING: [Shape; 6] = [
-        Shape::Bold,
-        Shape::Pattern,
-        Shape::Colon,
-        Shape::TimedColon,
-        Shape::Header,
-        Shape::Bracket,
-    ];
+    /// The shapes that name a speaker: all but the last, [`Shape::TimeOnly`].
+    fn speaking() -> &'static [Shape] {
+        &Shape::ALL[..SHAPES - 1]
+    }
 
     fn index(self) -> usize {
         self as usize
@@ -993,7 +988,7 @@ pub struct Decision {
 impl Decision {
     pub fn new(tally: Tally) -> Decision {
         let uses = tally.uses;
-        let speaking = Shape::SPEAKING;
+        let speaking = Shape::speaking();
         let best = speaking.iter().map(|s| uses[s.index()]).max().unwrap_or(0);
         let repeated =
             |shape: Shape| tally.by_name.values().any(|u| u.repeated & (1 << shape.index()) != 0);
@@ -1036,7 +1031,7 @@ impl Decision {
     fn known(&self, name: &str) -> bool {
         let accepted = |u: &Uses| {
             !self.timed
-                || Shape::SPEAKING
+                || Shape::speaking()
                     .iter()
                     .any(|s| self.accept[s.index()] && u.shapes & (1 << s.index()) != 0)
         };
