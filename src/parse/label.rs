@@ -3,9 +3,10 @@
 //!
 //! Shapes ([`Shape`]), as exported by people, transcription services and note-takers:
 //! - bold: `**Name：**`, `**Name:**`, `**Name**：`, `**Name**:`, `**Name** [0:00]`,
-//!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`;
-//! - colon: `Name: text`, `Name：text`, `[00:12:34] Name: text`, `Name (00:12:34): text`,
-//!   `Name [00:01:02]: text`;
+//!   `**Name (00:12:34):**`, `[00:12:34] **Name:**`, `**[00:12:34] Name:**`;
+//! - colon: `Name: text`, `Name：text`; timed colon: `[00:12:34] Name: text`,
+//!   `Name (00:12:34): text`, `Name (00:12:34):` alone, `Name [00:01:02]: text`,
+//!   `Name: [00:00:05] text`;
 //! - header: a line of a name and a time only, the text on the lines after it:
 //!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`;
 //! - bracket: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text` (shown without brackets);
@@ -16,20 +17,27 @@
 //! document establishes. Bold labels and the user's patterns count on their own merits;
 //! another shape counts once the document uses it for several labels with a name said
 //! twice (or it is timed or bracketed), and then every line of that shape with a name
-//! counts, a speaker who speaks once included. A name said twice, or already a speaker,
-//! counts in any shape. Prose is never read as speakers: `Note:`, `注意：`, a clause such as
-//! `所以我们的目标就是：`, `https://` are not names.
+//! counts, a speaker who speaks once included. A name said twice counts in any shape; but
+//! where the document's labels carry a time or brackets, a line of another shape counts only
+//! for a name already said in theirs (so `Quick update: …` said twice in an Otter export
+//! is text). Prose is never read as speakers: `Note:`, `注意：`, a clause such as
+//! `所以我们的目标就是：`, `The short answer is`, `https://` are not names.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// How a label is written; see the module doc.
+const SHAPES: usize = 7;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shape {
     Bold,
     Pattern,
+    /// `Name: text`, without a time.
     Colon,
+    /// `Name (00:12:34): text`, `[00:12:34] Name: text`.
+    TimedColon,
     Header,
     Bracket,
     /// A time with no name: continues the current speaker.
@@ -37,8 +45,19 @@ pub enum Shape {
 }
 
 impl Shape {
-    const ALL: [Shape; 6] =
-        [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket, Shape::TimeOnly];
+    const ALL: [Shape; SHAPES] = [
+        Shape::Bold,
+        Shape::Pattern,
+        Shape::Colon,
+        Shape::TimedColon,
+        Shape::Header,
+        Shape::Bracket,
+        Shape::TimeOnly,
+    ];
+    /// The shapes that name a speaker: all but the last, [`Shape::TimeOnly`].
+    fn speaking() -> &'static [Shape] {
+        &Shape::ALL[..SHAPES - 1]
+    }
 
     fn index(self) -> usize {
         self as usize
@@ -132,8 +151,66 @@ const PROSE_WORDS: &[&str] = &[
     "参考", "更新", "警告", "小结", "标签", "关键词", "版权", "声明", "免责声明", "整理", "校对", "听写", "字幕", "music",
     "applause", "laughter", "laughs", "laughing", "inaudible", "crosstalk", "silence", "noise",
     "pause", "background noise", "unintelligible", "音乐", "笑", "笑声", "掌声", "鼓掌", "听不清", "沉默",
-    "停顿",
+    "停顿", "aside", "correction", "clarification", "addendum", "postscript", "context",
+    "background", "translation", "editor's note", "translator's note", "content warning",
+    "trigger warning", "spoiler", "spoilers", "编者注", "译者注", "译注", "补充", "更正", "背景", "附言",
 ];
+
+/// Words that open a sentence, compared whole (ignoring case): `First: …`, `In short: …`,
+/// `首先：…` (unlike [`PROSE_WORDS`], `First Officer` is a name).
+const OPENERS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "firstly",
+    "secondly",
+    "finally",
+    "lastly",
+    "also",
+    "anyway",
+    "basically",
+    "however",
+    "therefore",
+    "meanwhile",
+    "last thing",
+    "one more thing",
+    "bottom line",
+    "side note",
+    "fun fact",
+    "long story short",
+    "quick question",
+    "首先",
+    "其次",
+    "再次",
+    "然后",
+    "最后",
+    "另外",
+    "此外",
+    "总之",
+    "其实",
+    "当然",
+    "而且",
+    "但是",
+    "因为",
+    "所以",
+    "如果",
+    "比如说",
+    "换言之",
+    "同时",
+];
+
+/// First words of a phrase that make it a sentence's opening, not a name: `In short`,
+/// `For the record`, `As for the budget`.
+const PREPOSITIONS: &[&str] =
+    &["in", "on", "at", "for", "to", "as", "with", "from", "after", "before", "about", "of"];
+
+/// An ordinal (`第一`, `第2点`): a list's item, not a speaker.
+fn is_ordinal(name: &str) -> bool {
+    const NUMERALS: &str = "一二三四五六七八九十百千零两0123456789";
+    let Some(rest) = name.strip_prefix('第') else { return false };
+    rest.starts_with(|c| NUMERALS.contains(c))
+        && rest.chars().all(|c| NUMERALS.contains(c) || "点条个步项章节".contains(c))
+}
 
 /// Characters that make a Chinese phrase a clause rather than a name (`所以我们的目标就是`,
 /// `我们今天要讲的就是`): particles, pronouns and common verbs that names do not hold.
@@ -143,8 +220,130 @@ const CLAUSE_CHARS: &[char] = &[
     '被', '让', '很', '最', '么', '怎', '我', '你', '他', '她', '它', '们', '没', '不', '着',
 ];
 
+/// Words that make a phrase of several words a clause rather than a name (`The short answer
+/// is`, `There are three reasons for this`, `We meet again at`): verbs of being and doing,
+/// pronouns, conjunctions. Names hold none of them written so (`Will Smith` is a name: a
+/// capitalised `Will` only counts first in a phrase, and `Will`, `Can`, `May` never).
+const CLAUSE_WORDS: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "be",
+    "been",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "have",
+    "has",
+    "had",
+    "do",
+    "does",
+    "did",
+    "don't",
+    "doesn't",
+    "didn't",
+    "will",
+    "would",
+    "could",
+    "should",
+    "must",
+    "can",
+    "won't",
+    "can't",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "i'm",
+    "i've",
+    "i'd",
+    "i'll",
+    "we",
+    "we're",
+    "we've",
+    "we'll",
+    "you",
+    "you're",
+    "you've",
+    "they",
+    "they're",
+    "it",
+    "it's",
+    "he",
+    "she",
+    "this",
+    "that",
+    "that's",
+    "these",
+    "those",
+    "there",
+    "there's",
+    "here",
+    "here's",
+    "what",
+    "what's",
+    "which",
+    "how",
+    "why",
+    "when",
+    "where",
+    "because",
+    "if",
+    "so",
+    "but",
+    "not",
+    "just",
+    "also",
+    "very",
+    "really",
+    "me",
+    "us",
+    "them",
+    "let's",
+    "think",
+    "know",
+    "mean",
+    "said",
+    "say",
+    "says",
+    "want",
+    "need",
+    "going",
+    "gonna",
+    "get",
+    "got",
+];
+
+/// Words a name never ends with, written so: a phrase ending in one runs on into what
+/// follows (`Doors open at 7:30` is not `Doors open at`, speaking at 7:30).
+const RUN_ON: &[&str] = &[
+    "a", "an", "the", "and", "or", "at", "to", "in", "on", "for", "of", "with", "from", "by",
+    "until", "till", "about", "around", "after", "before", "since", "than", "into",
+];
+
+/// Is the `k`th of `n` words of a phrase one that only clauses hold ([`CLAUSE_WORDS`], or a
+/// [`RUN_ON`] word last)?
+fn clause_word(w: &str, k: usize, n: usize) -> bool {
+    if w.contains('’') {
+        return clause_word(&w.replace('’', "'"), k, n);
+    }
+    // `I` is a pronoun, but `Elizabeth I` a name.
+    if w == "I" || w == "i" {
+        return k + 1 < n;
+    }
+    if CLAUSE_WORDS.contains(&w) || (k + 1 == n && RUN_ON.contains(&w)) {
+        return true;
+    }
+    k == 0
+        && w.starts_with(|c: char| c.is_ascii_uppercase())
+        && !matches!(w, "Will" | "Can" | "May")
+        && CLAUSE_WORDS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
 /// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
-/// `例如 config`, a URL)?
+/// `例如 config`, `In short`, `首先`, `第一`, a URL)?
 pub fn is_prose_word(name: &str) -> bool {
     static WORDS: std::sync::LazyLock<hashbrown::HashSet<&'static str>> =
         std::sync::LazyLock::new(|| PROSE_WORDS.iter().copied().collect());
@@ -169,20 +368,38 @@ pub fn is_prose_word(name: &str) -> bool {
         Some(i) => name[..i].trim_end(),
         None => "",
     };
-    is_word(name)
+    if is_word(name)
         || (!first.is_empty() && is_word(first))
         || name.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http"))
         || name.contains("://")
+        || is_ordinal(name)
+    {
+        return true;
+    }
+    // Sentence openers (`In short`, `首先`) and a preposition leading several words.
+    let mut buf = [0u8; 48];
+    let Some(lower) = buf.get_mut(..name.len()) else { return false };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    let Ok(lower) = std::str::from_utf8(lower) else { return false };
+    let lead = lower.split_whitespace().next().unwrap_or("");
+    OPENERS.contains(&lower) || (!first.is_empty() && PREPOSITIONS.contains(&lead))
 }
 
-/// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), or a Chinese
-/// clause (`所以我们的目标就是`)?
+/// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), an English clause
+/// of several words (`The short answer is`), or a Chinese clause (`所以我们的目标就是`)?
 pub fn is_prose(name: &str) -> bool {
     if is_prose_word(name) {
         return true;
     }
     // The part before an affiliation in brackets: `主持人（某某台）`.
     let bare = name.split(['(', '（']).next().unwrap_or(name);
+    // A phrase of several words with a verb or a pronoun in it is a clause; one word alone
+    // may be a chat's `You:` or `Me:`.
+    let words = bare.split_whitespace().count();
+    if words > 1 && bare.split_whitespace().enumerate().any(|(k, w)| clause_word(w, k, words)) {
+        return true;
+    }
     let cjk = || bare.chars().filter(|&c| super::join::is_east_asian(c));
     let (n, clause) =
         cjk().fold((0, 0), |(n, k), c| (n + 1, k + usize::from(CLAUSE_CHARS.contains(&c))));
@@ -381,7 +598,7 @@ fn name_and_time(s: &str, name: Range<usize>) -> (Range<usize>, Option<u64>) {
 }
 
 /// A bold label at the very start of `s`: `**Name：**`, `**Name**：` (optionally after a
-/// `[00:12:34]` timestamp).
+/// `[00:12:34]` timestamp, or with one inside the bold: `**[00:12:34] Name:**`).
 pub fn bold_label(s: &str) -> Option<Label> {
     let (pre_ms, mut i) = match bracket_time(s, '[', ']') {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
@@ -391,6 +608,11 @@ pub fn bold_label(s: &str) -> Option<Label> {
         return None;
     }
     i += 2;
+    // `**[00:01:02] Name:**`: the time inside the bold.
+    let (pre_ms, i) = match (pre_ms, bracket_time(&s[i..], '[', ']')) {
+        (None, Some((ms, n))) => (Some(ms), skip_spaces(s, i + n)),
+        (pre_ms, _) => (pre_ms, i),
+    };
     let close = double_star(s.as_bytes(), i)?;
     let inner = &s[i..close];
     if inner.contains('\n') {
@@ -416,7 +638,9 @@ pub fn bold_label(s: &str) -> Option<Label> {
     };
     let (name, ms) = name_and_time(s, i..name_end);
     let name = trim_range(s, name);
-    if !valid_name(&s[name.clone()]) || is_prose_word(&s[name.clone()]) {
+    let n = &s[name.clone()];
+    // Lax, but a comma before a credential (`**Elena M. Ruiz, Ph.D:**`) is fine too.
+    if !(valid_name(n) || looks_like_name(n)) || is_prose_word(n) {
         return None;
     }
     let (ms, end) = match ms.or(pre_ms) {
@@ -453,7 +677,7 @@ pub fn pattern_label(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
 }
 
 /// A colon label at the start of `s`: `Name：text`, `Name: text`, `[00:12:34] Name: text`,
-/// `Name (00:12:34): text`, `Name [00:01:02]:`.
+/// `Name (00:12:34): text`, `Name [00:01:02]:`, `Name: [00:00:05] text`.
 pub fn plain_label(s: &str) -> Option<Label> {
     let (pre_ms, start) = match bracket_time(s, '[', ']') {
         Some((ms, n)) => (Some(ms), skip_spaces(s, n)),
@@ -464,26 +688,29 @@ pub fn plain_label(s: &str) -> Option<Label> {
     while !s.is_char_boundary(window) {
         window -= 1;
     }
-    // The first colon on the line ends the candidate name, past those inside a time
-    // (`Name (00:04:02): text`).
-    let mut from = start;
-    let (idx, end) = loop {
-        let idx = from - start + first_colon(&s[from..window])?;
-        match colon_at(s, start + idx) {
-            Some(end) => break (idx, end),
-            None if s[start + idx + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
-                from = start + idx + 1;
-            }
-            None => return None,
-        }
-    };
+    // The first colon on the line ends the candidate name, but for one inside a time in
+    // brackets after the name (`Name (00:12:34): text`, `Name [00:01:02]: text`).
+    let mut idx = first_colon(&s[start..window])?;
+    let head = &s[start..start + idx];
+    if let Some(open) = head.rfind(['(', '[', '（'])
+        && !head[open..].contains([')', ']', '）'])
+    {
+        let close = start + idx + s[start + idx..window].find([')', ']', '）'])?;
+        idx = close - start + first_colon(&s[close..window])?;
+    }
+    let end = colon_at(s, start + idx)?;
     let (name, ms) = name_and_time(s, start..start + idx);
     let name = trim_range(s, name);
     if !looks_like_name(&s[name.clone()]) {
         return None;
     }
-    let start_ms = pre_ms.or(ms);
-    Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape: Shape::Colon })
+    // The time may also follow the colon: `Name: [00:00:05] text`.
+    let (start_ms, end) = match pre_ms.or(ms) {
+        Some(ms) => (Some(ms), end),
+        None => time_after(s, end),
+    };
+    let shape = if start_ms.is_some() { Shape::TimedColon } else { Shape::Colon };
+    Some(Label { name, start_ms, end: skip_spaces(s, end), bold: false, shape })
 }
 
 /// A header line: a name and a time and nothing else (`Name  0:00`, `Speaker 1 00:00:12`,
@@ -627,9 +854,9 @@ fn trim_range(s: &str, r: Range<usize>) -> Range<usize> {
 /// thousands (two names colliding would only share a count).
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
-    uses: [usize; 6],
+    uses: [usize; SHAPES],
     /// Uses on a line that is not the first of its paragraph (one utterance per line).
-    inner: [usize; 6],
+    inner: [usize; SHAPES],
     /// Header lines right after another header line: a list of chapters (`Intro 0:00`,
     /// `The delta 12:10`), not speakers, whose text would follow each.
     stacked: usize,
@@ -684,7 +911,7 @@ impl Tally {
     /// Add the counts of `other` (an earlier part of the document).
     pub fn merge(&mut self, other: &Tally) {
         self.stacked += other.stacked;
-        for i in 0..6 {
+        for i in 0..SHAPES {
             self.uses[i] += other.uses[i];
             self.inner[i] += other.inner[i];
         }
@@ -711,7 +938,10 @@ impl Tally {
 /// big file read in parts, from the parts read so far).
 #[derive(Debug, Clone, Default)]
 pub struct Decision {
-    accept: [bool; 6],
+    accept: [bool; SHAPES],
+    /// The document's labels carry a time or brackets: a line of another shape counts only
+    /// for a name already said in an accepted shape.
+    timed: bool,
     tally: Tally,
     /// Labels follow each other line after line: the lines are utterances, each its own
     /// paragraph, not hard wraps to join.
@@ -721,11 +951,11 @@ pub struct Decision {
 impl Decision {
     pub fn new(tally: Tally) -> Decision {
         let uses = tally.uses;
-        let speaking = [Shape::Bold, Shape::Pattern, Shape::Colon, Shape::Header, Shape::Bracket];
+        let speaking = Shape::speaking();
         let best = speaking.iter().map(|s| uses[s.index()]).max().unwrap_or(0);
         let repeated =
             |shape: Shape| tally.by_name.values().any(|u| u.repeated & (1 << shape.index()) != 0);
-        let mut accept = [false; 6];
+        let mut accept = [false; SHAPES];
         for shape in Shape::ALL {
             let n = uses[shape.index()];
             accept[shape.index()] = match shape {
@@ -734,9 +964,17 @@ impl Decision {
                 // another shape; plain colons also need a name said twice (prose has colons).
                 Shape::Colon => n >= 2 && n * 3 >= best && repeated(shape),
                 Shape::Header => n >= 2 && n * 3 >= best && tally.stacked * 2 < n,
-                Shape::Bracket => n >= 2 && n * 3 >= best,
+                Shape::TimedColon | Shape::Bracket => n >= 2 && n * 3 >= best,
                 Shape::TimeOnly => false,
             };
+        }
+        // Where the labels carry a time or brackets, a plain `Words: text` line is text
+        // (`Last thing: the bins arrive.` in an Otter export).
+        let timed = [Shape::TimedColon, Shape::Header, Shape::Bracket]
+            .iter()
+            .any(|s| accept[s.index()] && uses[s.index()] > 0);
+        if timed {
+            accept[Shape::Colon.index()] = false;
         }
         let speakers = speaking.iter().any(|s| accept[s.index()] && uses[s.index()] > 0);
         accept[Shape::TimeOnly.index()] = uses[Shape::TimeOnly.index()] >= 2 || speakers;
@@ -748,13 +986,20 @@ impl Decision {
             }
         }
         let line_mode = inner >= 2 && inner * 2 >= all;
-        Decision { accept, tally, line_mode }
+        Decision { accept, timed, tally, line_mode }
     }
 
     /// A name said as a label at least twice (a bold one at a paragraph's start counts
-    /// double), in any shape.
+    /// double), in any shape; where the document's labels carry a time or brackets, also
+    /// in a shape it accepts.
     fn known(&self, name: &str) -> bool {
-        self.tally.by_name.get(&name_key(name)).is_some_and(|u| u.count >= 2)
+        let accepted = |u: &Uses| {
+            !self.timed
+                || Shape::speaking()
+                    .iter()
+                    .any(|s| self.accept[s.index()] && u.shapes & (1 << s.index()) != 0)
+        };
+        self.tally.by_name.get(&name_key(name)).is_some_and(|u| u.count >= 2 && accepted(u))
     }
 
     /// Does label `l` (naming `name`) count? `inner`: the line is not the first of its
@@ -840,5 +1085,65 @@ mod tests {
         assert_eq!(name(s, plain_label(s)).as_deref(), Some("问"));
         let s = "Dr. Wu: Thanks.";
         assert_eq!(name(s, plain_label(s)).as_deref(), Some("Dr. Wu"));
+    }
+
+    #[test]
+    fn a_time_after_the_name_holds_a_colon_of_its_own() {
+        for (s, ms) in [
+            ("Ada (00:12:34): hi", 754_000),
+            ("Ada (12:34): hi", 754_000),
+            ("Ada [00:12:34]: hi", 754_000),
+            ("Hon. Jane Doe (D-CA) (00:00:05): hi", 5_000),
+        ] {
+            let l = plain_label(s).unwrap();
+            assert_eq!(l.start_ms, Some(ms), "{s}");
+            assert_eq!(&s[l.end..], "hi", "{s}");
+        }
+        assert_eq!(plain_label("Ada (00:12:34) says hi"), None);
+    }
+
+    #[test]
+    fn english_clauses_are_not_names() {
+        for s in [
+            "The short answer is",
+            "There are three reasons for this",
+            "We meet again at",
+            "I think",
+            "It’s simple",
+            "What I mean",
+            "Doors open at",
+            "Mix the flour and",
+        ] {
+            assert!(!looks_like_name(s), "{s}");
+        }
+        for s in ["In short", "Last thing", "For the record", "首先", "第一", "第2点", "First"]
+        {
+            assert!(!looks_like_name(s), "{s}");
+        }
+        for s in [
+            "Will Smith",
+            "Elizabeth I",
+            "You",
+            "Me",
+            "Audience Member",
+            "Can Yücel",
+            "First Officer",
+            "第一夫人",
+            "Speaker A",
+            "Member of the Audience",
+        ] {
+            assert!(looks_like_name(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn bold_names_may_hold_a_comma_before_a_credential() {
+        for s in
+            ["**Elena M. Ruiz, Ph.D:** hi", "**Smith, J.** [0:02] hi", "**Lee, MD** (00:06) hi"]
+        {
+            let l = bold_label(s).unwrap();
+            assert_eq!(&s[l.end..], "hi", "{s}");
+        }
+        assert_eq!(bold_label("**Well, I think:** hi"), None);
     }
 }

@@ -629,12 +629,13 @@ struct Ctx {
 }
 
 /// A paragraph of `key: value` lines with short values that end no sentence is metadata,
-/// even where its keys are speakers' names elsewhere (`Interviewer: Jane Doe`).
+/// even where its keys are speakers' names elsewhere (`Interviewer: Jane Doe`); but not
+/// where a key comes twice: that is people talking (`Mina: hi` / `Ravi: hello` / `Mina: ok`).
 fn meta_block(text: &str, lines: &[Range<usize>]) -> Option<Vec<(String, String)>> {
     if lines.len() < 2 {
         return None;
     }
-    lines
+    let metas: Vec<(String, String)> = lines
         .iter()
         .map(|l| {
             meta_line(text, l).filter(|(_, v)| {
@@ -642,7 +643,9 @@ fn meta_block(text: &str, lines: &[Range<usize>]) -> Option<Vec<(String, String)
                     && !v.ends_with(['.', '?', '!', '。', '？', '！', '…', '"', '”'])
             })
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    let repeated = metas.iter().enumerate().any(|(i, (k, _))| metas[..i].iter().any(|m| &m.0 == k));
+    (!repeated).then_some(metas)
 }
 
 fn paragraph(
