@@ -345,45 +345,77 @@ fn clause_word(w: &str, k: usize, n: usize) -> bool {
 /// Does `name` begin prose rather than name someone (`Note`, `注意`, `Note to self`,
 /// `例如 config`, `In short`, `首先`, `第一`, a URL)?
 pub fn is_prose_word(name: &str) -> bool {
-    static WORDS: std::sync::LazyLock<hashbrown::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| PROSE_WORDS.iter().copied().collect());
-    /// Longer than any prose word, in bytes.
-    const LONGEST: usize = 24;
-    // Every label of a document is tested: lower-cased on the stack, not allocated.
-    let is_word = |w: &str| {
-        if w.len() > LONGEST {
-            return false;
+    remembered(name, 0, prose_word)
+}
+
+/// The answer of test `kind` (`f`) on `name`, remembered: a transcript says the same few
+/// names thousands of times, and every label's name is tested in both passes.
+fn remembered(name: &str, kind: u8, f: fn(&str) -> bool) -> bool {
+    type Seen = (Vec<(u8, Box<str>, bool)>, usize);
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = const { std::cell::RefCell::new((Vec::new(), 0)) };
+    }
+    const KEEP: usize = 24;
+    SEEN.with(|cell| {
+        let Ok(mut seen) = cell.try_borrow_mut() else { return f(name) };
+        let (list, _) = &mut *seen;
+        if let Some(&(_, _, hit)) = list.iter().find(|(k, n, _)| *k == kind && &**n == name) {
+            return hit;
         }
-        if !w.bytes().any(|b| b.is_ascii_uppercase()) {
-            return WORDS.contains(w);
+        drop(seen);
+        // Computed with the list released: a test may ask another (`f` calls
+        // `is_prose_word`).
+        let answer = f(name);
+        if name.len() <= 64
+            && let Ok(mut seen) = cell.try_borrow_mut()
+        {
+            let (list, next) = &mut *seen;
+            let entry = (kind, name.into(), answer);
+            match list.len() < KEEP {
+                true => list.push(entry),
+                false => list[*next % KEEP] = entry,
+            }
+            *next = next.wrapping_add(1);
         }
-        let mut buf = [0u8; LONGEST];
-        let lower = &mut buf[..w.len()];
-        lower.copy_from_slice(w.as_bytes());
-        lower.make_ascii_lowercase();
-        std::str::from_utf8(lower).is_ok_and(|l| WORDS.contains(l))
-    };
-    // The first word, where there are several.
-    let first = match memchr::memchr2(b' ', b'\t', name.as_bytes()) {
-        Some(i) => name[..i].trim_end(),
-        None => "",
-    };
-    if is_word(name)
-        || (!first.is_empty() && is_word(first))
-        || name.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http"))
-        || name.contains("://")
-        || is_ordinal(name)
-    {
+        answer
+    })
+}
+
+fn prose_word(name: &str) -> bool {
+    type Set = std::sync::LazyLock<hashbrown::HashSet<&'static str>>;
+    static WORDS: Set = Set::new(|| PROSE_WORDS.iter().copied().collect());
+    static OPENING: Set = Set::new(|| OPENERS.iter().copied().collect());
+    if name.contains("://") || name.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("http")) {
         return true;
     }
-    // Sentence openers (`In short`, `首先`) and a preposition leading several words.
+    // The first word, where there are several (a prose word or a preposition leading).
+    let first = match memchr::memchr2(b' ', b'\t', name.as_bytes()) {
+        Some(i) => &name[..i],
+        None => "",
+    };
+    // Every label of a document is tested: lower-cased once, on the stack. A name longer
+    // than the buffer is no prose word or opener (its first word may still be one).
     let mut buf = [0u8; 48];
-    let Some(lower) = buf.get_mut(..name.len()) else { return false };
-    lower.copy_from_slice(name.as_bytes());
-    lower.make_ascii_lowercase();
-    let Ok(lower) = std::str::from_utf8(lower) else { return false };
-    let lead = lower.split_whitespace().next().unwrap_or("");
-    OPENERS.contains(&lower) || (!first.is_empty() && PREPOSITIONS.contains(&lead))
+    let lower = |w: &str, buf: &mut [u8; 48]| -> Option<usize> {
+        let out = buf.get_mut(..w.len())?;
+        out.copy_from_slice(w.as_bytes());
+        out.make_ascii_lowercase();
+        Some(w.len())
+    };
+    let whole = match lower(name, &mut buf).map(|n| std::str::from_utf8(&buf[..n])) {
+        Some(Ok(l)) => WORDS.contains(l) || OPENING.contains(l),
+        _ => false,
+    };
+    if whole || is_ordinal(name) {
+        return true;
+    }
+    if first.is_empty() {
+        return false;
+    }
+    match lower(first, &mut buf).map(|n| std::str::from_utf8(&buf[..n])) {
+        Some(Ok(l)) => WORDS.contains(l) || PREPOSITIONS.contains(&l),
+        _ => false,
+    }
 }
 
 /// Is `name` prose rather than a name: a prose word ([`is_prose_word`]), an English clause
@@ -414,6 +446,10 @@ pub fn is_prose(name: &str) -> bool {
 /// (`Elena M. Ruiz, Ph.D`, `Smith, J.`) and an affiliation in brackets at the end
 /// (`Hon. Jane Doe (D-CA)`, `主持人（电台）`) are fine; `Well, I think`, `他说，是的` are not.
 pub fn looks_like_name(name: &str) -> bool {
+    remembered(name, 2, name_shaped)
+}
+
+fn name_shaped(name: &str) -> bool {
     // A character reference (`Jos&eacute;`) is judged by what it stands for.
     let decoded = match name.contains('&') && name.len() <= 4 * 40 * MAX_LABEL_CHARS {
         true => super::entity::decode(name),
@@ -640,7 +676,7 @@ pub fn bold_label(s: &str) -> Option<Label> {
     let name = trim_range(s, name);
     let n = &s[name.clone()];
     // Lax, but a comma before a credential (`**Elena M. Ruiz, Ph.D:**`) is fine too.
-    if !(valid_name(n) || looks_like_name(n)) || is_prose_word(n) {
+    if !remembered(n, 1, |n| (valid_name(n) || looks_like_name(n)) && !is_prose_word(n)) {
         return None;
     }
     let (ms, end) = match ms.or(pre_ms) {
