@@ -83,6 +83,16 @@ pub struct Label {
 const MAX_NAME_CHARS: usize = 30;
 const MAX_LABEL_CHARS: usize = 40;
 
+/// Sentence punctuation, quotes and markup: no name holds one.
+#[rustfmt::skip]
+fn ends_name(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '！' | '？' | '；' | '?' | '!' | ';' | '*' | '\n' | '：' | ':' | '"' | '“' | '”'
+            | '「' | '」' | '、' | '`' | '|' | '#' | '<' | '>' | '[' | ']'
+    )
+}
+
 /// Is `name` plausible as a speaker name? Short, on one line, no sentence punctuation.
 pub fn valid_name(name: &str) -> bool {
     // A character reference (`Jos&eacute;`) is judged by what it stands for: its `;` is no
@@ -101,34 +111,7 @@ pub fn valid_name(name: &str) -> bool {
         if n > MAX_NAME_CHARS {
             return false;
         }
-        if matches!(
-            c,
-            '，' | '。'
-                | '！'
-                | '？'
-                | '；'
-                | ','
-                | '?'
-                | '!'
-                | ';'
-                | '*'
-                | '\n'
-                | '：'
-                | ':'
-                | '"'
-                | '“'
-                | '”'
-                | '「'
-                | '」'
-                | '、'
-                | '`'
-                | '|'
-                | '#'
-                | '<'
-                | '>'
-                | '['
-                | ']'
-        ) {
+        if c == ',' || ends_name(c) {
             return false;
         }
     }
@@ -476,41 +459,7 @@ fn name_shaped(name: &str) -> bool {
             return false;
         }
     }
-    if main.chars().any(|c| {
-        matches!(
-            c,
-            '，' | '。'
-                | '！'
-                | '？'
-                | '；'
-                | '?'
-                | '!'
-                | ';'
-                | '*'
-                | '\n'
-                | '：'
-                | ':'
-                | '"'
-                | '“'
-                | '”'
-                | '「'
-                | '」'
-                | '、'
-                | '`'
-                | '|'
-                | '#'
-                | '<'
-                | '>'
-                | '['
-                | ']'
-                | '/'
-                | '\\'
-                | '='
-                | '{'
-                | '}'
-                | '…'
-        )
-    }) {
+    if main.chars().any(|c| ends_name(c) || matches!(c, '/' | '\\' | '=' | '{' | '}' | '…')) {
         return false;
     }
     // "1." or "2024" is a list marker or a number, not a name; a name has a letter.
