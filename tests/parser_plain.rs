@@ -210,3 +210,14 @@ fn known_html_tags_in_plain_text_are_dropped_and_blocks_of_html_make_it_markdown
     let html = "<p>Ana: Hello.</p>\n<p>Bo: Hi.</p>\n";
     assert_eq!(detect_format(html), Format::Markdown);
 }
+
+/// Numbered items of a list of notes (`Lesson one:`, `Step 2:`) are not speakers, even said
+/// twice; `Speaker 2:` still is.
+#[test]
+fn numbered_list_items_are_not_speakers() {
+    let notes = "What I learned.\n\nLesson one: ship small things.\nLesson two: write tests.\n\
+                 Remember: nobody reads the manual.\nLesson one: again, ship small.\n";
+    assert!(plain(notes).speakers.is_empty());
+    let talk = "Speaker 1: Hi.\nSpeaker 2: Hello.\nSpeaker 1: Bye.\n";
+    assert_eq!(speakers(&plain(talk)), vec!["Speaker 1", "Speaker 2"]);
+}

@@ -187,9 +187,28 @@ const OPENERS: &[&str] = &[
 const PREPOSITIONS: &[&str] =
     &["in", "on", "at", "for", "to", "as", "with", "from", "after", "before", "about", "of"];
 
-/// An ordinal (`第一`, `第2点`): a list's item, not a speaker.
+/// An ordinal (`第一`, `第2点`) or a numbered item (`Step 2`, `Lesson one`, `Part IV`): a
+/// list's item, not a speaker (`Speaker 2` and `Guest 1` are people, and not listed here).
 fn is_ordinal(name: &str) -> bool {
     const NUMERALS: &str = "一二三四五六七八九十百千零两0123456789";
+    const ITEMS: &[&str] = &[
+        "step", "lesson", "part", "chapter", "section", "point", "rule", "tip", "reason", "item",
+        "option", "example", "exhibit", "figure", "table", "day", "week", "round", "phase",
+        "stage", "level", "takeaway", "question",
+    ];
+    const WORDS: &[&str] = &[
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "i", "ii",
+        "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+    ];
+    let mut words = name.split_whitespace();
+    if let (Some(item), Some(n), None) = (words.next(), words.next(), words.next()) {
+        let n = n.trim_end_matches(['.', ')']);
+        let numbered = n.bytes().all(|b| b.is_ascii_digit())
+            || WORDS.iter().any(|w| w.eq_ignore_ascii_case(n));
+        if numbered && !n.is_empty() && ITEMS.iter().any(|w| w.eq_ignore_ascii_case(item)) {
+            return true;
+        }
+    }
     let Some(rest) = name.strip_prefix('第') else { return false };
     rest.starts_with(|c| NUMERALS.contains(c))
         && rest.chars().all(|c| NUMERALS.contains(c) || "点条个步项章节".contains(c))
