@@ -221,3 +221,11 @@ fn numbered_list_items_are_not_speakers() {
     let talk = "Speaker 1: Hi.\nSpeaker 2: Hello.\nSpeaker 1: Bye.\n";
     assert_eq!(speakers(&plain(talk)), vec!["Speaker 1", "Speaker 2"]);
 }
+
+/// An editor's `重点：` (key point) between turns is not a speaker, and the line stays text.
+#[test]
+fn a_key_point_note_is_not_a_speaker() {
+    let doc = plain("主持人：欢迎。\n王芳：谢谢。\n重点：早上六点最多。\n主持人：有意思。\n");
+    assert_eq!(speakers(&doc), vec!["主持人", "王芳"]);
+    assert_eq!(turn_texts(&doc, 1), vec!["谢谢。", "重点：早上六点最多。"]);
+}

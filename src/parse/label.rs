@@ -136,7 +136,7 @@ const PROSE_WORDS: &[&str] = &[
     "pause", "background noise", "unintelligible", "音乐", "笑", "笑声", "掌声", "鼓掌", "听不清", "沉默",
     "停顿", "aside", "correction", "clarification", "addendum", "postscript", "context",
     "background", "translation", "editor's note", "translator's note", "content warning",
-    "trigger warning", "spoiler", "spoilers", "编者注", "译者注", "译注", "补充", "更正", "背景", "附言",
+    "trigger warning", "spoiler", "spoilers", "编者注", "重点", "要点", "划重点", "提醒", "强调", "关键", "核心", "答案", "小贴士", "贴士", "译者注", "译注", "补充", "更正", "背景", "附言",
 ];
 
 /// Words that open a sentence, compared whole (ignoring case): `First: …`, `In short: …`,
