@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::anchor::Anchor;
 use super::marks::Marks;
-use super::{DocId, FORMAT_VERSION, StoreError, now_ms};
+use super::{DocId, DocSummary, FORMAT_VERSION, StoreError, now_ms};
 use crate::doc::Document;
 
 /// The data directory: `$FANGTAN_DATA_DIR`, else `$XDG_DATA_HOME/fangtan`, else
@@ -39,19 +39,6 @@ pub struct Loaded {
     pub edited: bool,
     /// Things the user must be told (a corrupt store moved aside, ...).
     pub warnings: Vec<String>,
-}
-
-/// One document in [`list_all`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DocSummary {
-    pub path: String,
-    pub file_name: String,
-    pub bookmarks: usize,
-    pub orphaned: usize,
-    /// When the reading position was last saved (ms).
-    pub last_read: Option<i64>,
-    /// Latest bookmark change (ms).
-    pub updated: Option<i64>,
 }
 
 /// The store files of one data directory.
@@ -124,7 +111,7 @@ impl Store {
                 return Ok(Loaded { warnings, ..Loaded::empty(id) });
             }
         };
-        let same = super::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
+        let same = fangtan_core::hash::same_text(&marks.doc.text_hash, &id.text_hash, &doc.text);
         // Same text (or not known: an old store of a big file): the anchors hold, unless
         // this build parses the file into other paragraphs than the one that saved them
         // did. An index then points at another paragraph (or none), and its fingerprint
@@ -163,7 +150,11 @@ impl Store {
         match read_locked(&path)? {
             OnDisk::Missing => {}
             OnDisk::Found(mut theirs) => {
-                let same = super::same_text(&theirs.doc.text_hash, &marks.doc.text_hash, &doc.text);
+                let same = fangtan_core::hash::same_text(
+                    &theirs.doc.text_hash,
+                    &marks.doc.text_hash,
+                    &doc.text,
+                );
                 if same != Some(true) {
                     let id = marks.doc.clone();
                     theirs.reanchor(doc, &id);

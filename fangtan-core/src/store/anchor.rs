@@ -60,7 +60,7 @@ pub struct Fingerprint {
 impl Fingerprint {
     /// Whether `anchor` still points at the paragraph this fingerprints.
     pub fn holds(&self, doc: &Document, anchor: &Anchor) -> bool {
-        anchor.text(doc).is_some_and(|text| super::hash_hex(text.as_bytes()) == self.hash)
+        anchor.text(doc).is_some_and(|text| crate::hash::hash_hex(text.as_bytes()) == self.hash)
     }
 }
 
@@ -68,7 +68,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     let chars = text.chars().count();
     let head: String = text.chars().take(FP_CHARS).collect();
     let tail: String = text.chars().skip(chars.saturating_sub(FP_CHARS)).collect();
-    Fingerprint { head, tail, hash: super::hash_hex(text.as_bytes()), chars }
+    Fingerprint { head, tail, hash: crate::hash::hash_hex(text.as_bytes()), chars }
 }
 
 /// Where a saved anchor landed in the current document.

@@ -159,7 +159,7 @@ pub fn whole_from(
             return Err(SourceError::NoText { path: path.to_path_buf() });
         };
         doc.had_control_chars = had_control_chars;
-        doc.text_hash = Some(crate::store::hash_text_digest(hash));
+        doc.text_hash = Some(crate::hash::hash_text_digest(hash));
         Ok(doc)
     })
 }

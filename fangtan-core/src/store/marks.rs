@@ -87,7 +87,7 @@ fn new_id(now: i64) -> String {
 }
 
 /// At most `max` bytes of `s`, cut at a character boundary.
-pub(crate) fn cut(s: &str, max: usize) -> String {
+pub fn cut(s: &str, max: usize) -> String {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -96,7 +96,7 @@ pub(crate) fn cut(s: &str, max: usize) -> String {
 }
 
 /// Speaker and section of the paragraph at `a`, for citations and export.
-pub(crate) fn context(doc: &Document, a: &Anchor) -> (Option<String>, Option<String>) {
+pub fn context(doc: &Document, a: &Anchor) -> (Option<String>, Option<String>) {
     match doc.items.get(a.item) {
         Some(Item::Turn(t)) => {
             let turn = &doc.turns[*t as usize];

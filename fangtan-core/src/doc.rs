@@ -102,7 +102,7 @@ pub struct Document {
     own: Vec<String>,
     /// The source held control characters that were replaced by visible stand-ins.
     pub had_control_chars: bool,
-    /// [`crate::store::text_hash`] of the source, when `text` was not kept (a big file is
+    /// [`crate::hash::text_hash`] of the source, when `text` was not kept (a big file is
     /// read and parsed a part at a time, and only the display text is held).
     pub text_hash: Option<String>,
 }
@@ -190,7 +190,7 @@ const OWN_TEXT: usize = 64 * 1024;
 pub const PART_MS: u64 = 60_000;
 
 /// "None" in a 32-bit field.
-pub(crate) const NONE: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
 
 /// An index or time in 32 bits; larger values (over 4 billion turns, or a start time past
 /// 1,193 hours) are held as the largest that fits.
@@ -199,7 +199,7 @@ pub fn narrow(x: usize) -> u32 {
 }
 
 /// A 32-bit field back to an index: `None` for [`NONE`].
-pub(crate) fn widen(x: u32) -> Option<usize> {
+pub fn widen(x: u32) -> Option<usize> {
     (x != NONE).then_some(x as usize)
 }
 
@@ -420,9 +420,9 @@ pub struct Run {
 }
 
 impl Document {
-    /// [`crate::store::text_hash`] of the source text: tells whether the file changed.
+    /// [`crate::hash::text_hash`] of the source text: tells whether the file changed.
     pub fn text_hash(&self) -> String {
-        self.text_hash.clone().unwrap_or_else(|| crate::store::text_hash(&self.text))
+        self.text_hash.clone().unwrap_or_else(|| crate::hash::text_hash(&self.text))
     }
 
     /// An empty document of a format, over its source text.

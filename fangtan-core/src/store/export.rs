@@ -1,12 +1,9 @@
-//! Text made from bookmarks: citations (and their OSC 52 clipboard sequence), Markdown and
-//! JSON export, the `resumed at …` line. Pure.
+//! Text made from bookmarks: citations, Markdown and JSON export, the `resumed at …` line. Pure.
 //!
 //! Invariant: what is printed is as safe as the screen. Notes, passages, titles and paths
 //! may hold control and bidi characters (a store file is data, and a file name is
 //! anyone's); text output shows them as the reader does ([`crate::source::safe_text`]),
 //! and JSON escapes them (`\u202e`), so the text is kept but none reaches a terminal raw.
-
-use base64::Engine as _;
 
 use super::anchor::Anchor;
 use super::marks::{Bookmark, context};
@@ -80,13 +77,6 @@ pub fn citation_at(doc: &Document, at: &Anchor, title: Option<&str>) -> Option<S
     let text = at.text(doc)?;
     let (speaker, section) = context(doc, at);
     Some(citation(text, speaker.as_deref(), section.as_deref(), title))
-}
-
-/// The OSC 52 sequence that puts `text` on the system clipboard. The text is base64
-/// encoded, so none of its bytes reach the terminal as a control sequence.
-pub fn osc52(text: &str) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-    format!("\x1b]52;c;{b64}\x07")
 }
 
 /// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
