@@ -1,8 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! Whole frames of the reader on the bundled sample, as text.
 
-#[path = "support/frame.rs"]
-mod frame;
+use crate::support::frame;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::KeyChord;
 use fangtan::parse::{self, ParseOptions};
@@ -111,7 +110,7 @@ fn no_row_overflows_and_no_reading_row_starts_with_closing_punctuation() {
     check_every_page(SAMPLE);
 }
 
-/// The same check on any transcript: `FANGTAN_CHECK_FILE=path cargo test --test ui_snapshots`.
+/// The same check on any transcript: `FANGTAN_CHECK_FILE=path cargo test --test integration ui_snapshots`.
 #[test]
 fn check_file_from_env() {
     if let Ok(path) = std::env::var("FANGTAN_CHECK_FILE") {

@@ -12,8 +12,7 @@ use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 use serde_json::Value;
 
-#[path = "support/doc.rs"]
-mod support;
+use crate::support::doc as support;
 use support::{parse_as, speakers, turn_speakers, turn_texts};
 
 // ---------------------------------------------------------------------------------------
@@ -476,7 +475,7 @@ const fn s(secs: u64) -> Option<u64> {
 
 #[test]
 fn otter_export_headers_give_speakers_and_starts() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/otter.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/otter.txt")) {
         let (p, t, u) = ("Priya Natarajan", "Tom Becker", "Unknown Speaker");
         assert_eq!(speakers(&doc), vec![p, t, u], "{how}");
         assert_eq!(turn_speakers(&doc), vec![p, t, p, t, u, p, t, p], "{how}");
@@ -516,7 +515,7 @@ fn otter_export_headers_give_speakers_and_starts() {
 
 #[test]
 fn rev_export_with_a_bare_time_continues_the_speaker_with_its_own_start() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/rev.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/rev.txt")) {
         let (m, r) = ("Marisol Vega", "Dr. Anand Rao");
         assert_eq!(speakers(&doc), vec![m, r], "{how}");
         assert_eq!(turn_speakers(&doc), vec![m, r, m, r, m, r], "{how}");
@@ -544,7 +543,7 @@ fn rev_export_with_a_bare_time_continues_the_speaker_with_its_own_start() {
 
 #[test]
 fn whisperx_machine_labels_lose_their_brackets() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/whisperx.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/whisperx.txt")) {
         let (a, b, c) = ("SPEAKER_00", "SPEAKER_01", "SPEAKER_02");
         assert_eq!(speakers(&doc), vec![a, b, c], "{how}");
         assert_eq!(turn_speakers(&doc), vec![a, b, a, b, c, a, b], "{how}");
@@ -565,7 +564,7 @@ fn whisperx_machine_labels_lose_their_brackets() {
 
 #[test]
 fn a_chat_log_of_one_utterance_per_line_has_a_turn_per_line() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/chat.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/chat.txt")) {
         let (m, r, j) = ("Mina", "Ravi", "Jo");
         // Jo speaks once and is a speaker all the same.
         assert_eq!(speakers(&doc), vec![m, r, j], "{how}");
@@ -583,7 +582,7 @@ fn a_chat_log_of_one_utterance_per_line_has_a_turn_per_line() {
 
 #[test]
 fn a_panel_names_people_with_credentials_commas_and_affiliations() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/panel.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/panel.txt")) {
         let (m, e, j, s, a) = (
             "Moderator",
             "Elena M. Ruiz, Ph.D",
@@ -618,7 +617,7 @@ fn a_panel_names_people_with_credentials_commas_and_affiliations() {
 
 #[test]
 fn a_chinese_interview_keeps_clauses_with_colons_as_text() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/interview_zh.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/interview_zh.txt")) {
         // 观众 asks one question and is a speaker; 所以我们的目标就是 is not.
         assert_eq!(speakers(&doc), vec!["问", "答", "观众"], "{how}");
         assert_eq!(
@@ -647,7 +646,7 @@ fn a_chinese_interview_keeps_clauses_with_colons_as_text() {
 
 #[test]
 fn notes_urls_and_clauses_in_a_labelled_file_are_not_speakers() {
-    for (how, doc) in both(include_str!("fixtures/transcripts/notes.txt")) {
+    for (how, doc) in both(include_str!("../fixtures/transcripts/notes.txt")) {
         assert_eq!(speakers(&doc), vec!["Kai", "Lin"], "{how}");
         assert_eq!(turn_speakers(&doc), vec!["Kai", "Lin", "Kai", "Lin", "Kai", "Lin"], "{how}");
         assert_eq!(

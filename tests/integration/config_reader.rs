@@ -2,10 +2,8 @@
 //! The configuration as a reader meets it: speaker aliases and display names in `dump`,
 //! `outline` and the reader; `NO_COLOR`; a remapped key in a real terminal.
 
-#[path = "support/frame.rs"]
-mod frame;
-#[path = "support/tmux.rs"]
-mod support;
+use crate::support::frame;
+use crate::support::tmux as support;
 
 use std::process::Command;
 

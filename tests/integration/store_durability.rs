@@ -36,8 +36,11 @@ fn id(doc: &Document, path: &Path) -> DocId {
 }
 
 fn spawn_child(name: &str, data: &Path, docpath: &Path, extra: &[(&str, String)]) -> Child {
+    // The test's full name in the one test binary: `store_durability::child_writer`.
+    let module = module_path!().split_once("::").map_or(module_path!(), |(_, m)| m);
+    let full = format!("{module}::{name}");
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
+    cmd.args([full.as_str(), "--exact", "--nocapture", "--test-threads=1"])
         .env("FANGTAN_TEST_CHILD", name)
         .env("FANGTAN_DATA_DIR", data)
         .env("FANGTAN_TEST_DOC", docpath)

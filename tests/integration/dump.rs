@@ -9,9 +9,9 @@ use fangtan::doc::{BlockKind, Document, Format};
 use fangtan::parse::{ParseOptions, parse};
 use serde_json::Value;
 
-const SAMPLE: &str = include_str!("../assets/sample.md");
-const BEES: &str = include_str!("fixtures/subs/beekeeping.srt");
-const HARBOUR: &str = include_str!("fixtures/subs/harbour.vtt");
+const SAMPLE: &str = include_str!("../../assets/sample.md");
+const BEES: &str = include_str!("../fixtures/subs/beekeeping.srt");
+const HARBOUR: &str = include_str!("../fixtures/subs/harbour.vtt");
 
 fn doc(text: &str) -> Document {
     parse(text.to_string(), &ParseOptions::default())
@@ -176,7 +176,7 @@ fn plain_text_preamble_is_a_paragraph() {
 
 #[test]
 fn a_fully_labelled_transcript_has_no_paragraphs_outside_turns() {
-    let d = doc(include_str!("fixtures/subs/teahouse.vtt"));
+    let d = doc(include_str!("../fixtures/subs/teahouse.vtt"));
     let v = dump(&d);
     assert!(!v["turns"].as_array().expect("turns").is_empty());
     assert_eq!(v["paragraphs"], serde_json::json!([]));

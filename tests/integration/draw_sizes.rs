@@ -2,10 +2,8 @@
 //! than the state expects included, is drawn without a panic (a key can arrive before the
 //! resize event that tells of a shrunk terminal), and the note editor's cursor stays on it.
 
-#[path = "support/frame.rs"]
-mod frame;
-#[path = "support/tmux.rs"]
-mod tmux;
+use crate::support::frame;
+use crate::support::tmux;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
@@ -31,7 +29,7 @@ impl Source {
     fn text(self) -> &'static str {
         match self {
             Source::Sample => SAMPLE,
-            Source::Blocks => include_str!("fixtures/md/blocks.md"),
+            Source::Blocks => include_str!("../fixtures/md/blocks.md"),
             Source::Empty => "",
         }
     }

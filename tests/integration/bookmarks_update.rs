@@ -11,8 +11,7 @@ use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
 use fangtan::store::{DocId, Store};
 
-#[path = "support/frame.rs"]
-mod frame;
+use crate::support::frame;
 
 /// Two sections, three speakers, a long turn with two paragraphs.
 fn fixture() -> String {

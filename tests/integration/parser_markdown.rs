@@ -8,8 +8,7 @@ use fangtan::doc::{Block, BlockKind, Document, Format, Item, Style};
 use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 
-#[path = "support/doc.rs"]
-mod support;
+use crate::support::doc as support;
 use support::{all_blocks, parse_as, speakers, turn_speakers, turn_texts};
 
 fn md(src: &str) -> Document {
@@ -55,7 +54,7 @@ fn assert_no_stars(doc: &Document) {
 
 #[test]
 fn title_is_the_first_h1_and_key_value_lines_become_meta_in_order() {
-    let doc = md(include_str!("fixtures/md/title_meta.md"));
+    let doc = md(include_str!("../fixtures/md/title_meta.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "茶馆里的对话｜第三期");
     assert_eq!(
         meta(&doc),
@@ -76,7 +75,7 @@ fn title_is_the_first_h1_and_key_value_lines_become_meta_in_order() {
 
 #[test]
 fn meta_lines_may_be_separate_paragraphs_and_stop_at_the_first_section() {
-    let doc = md(include_str!("fixtures/md/meta_paragraphs.md"));
+    let doc = md(include_str!("../fixtures/md/meta_paragraphs.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "分段的元数据");
     assert_eq!(meta(&doc), vec![("作者", "岚"), ("Translator", "Jun Park")]);
     let loose = loose_blocks(&doc);
@@ -90,7 +89,7 @@ fn meta_lines_may_be_separate_paragraphs_and_stop_at_the_first_section() {
 
 #[test]
 fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
-    let doc = md(include_str!("fixtures/md/label_forms.md"));
+    let doc = md(include_str!("../fixtures/md/label_forms.md"));
     assert_eq!(speakers(&doc), vec!["林小雨", "Tom Hale", "周·默", "Dr. Chen", "小鹿🦌"]);
     assert_eq!(
         turn_speakers(&doc),
@@ -122,7 +121,7 @@ fn every_bold_label_form_starts_a_turn_and_names_are_kept_as_written() {
 
 #[test]
 fn timestamps_in_labels_give_the_start_time() {
-    let doc = md(include_str!("fixtures/md/timestamps.md"));
+    let doc = md(include_str!("../fixtures/md/timestamps.md"));
     assert_eq!(speakers(&doc), vec!["苏青"]);
     let starts: Vec<Option<u64>> = doc.turns.iter().map(|t| t.start_ms()).collect();
     assert_eq!(starts, vec![Some(754_000), Some(754_000), Some(3_723_000), None]);
@@ -142,7 +141,7 @@ fn timestamps_in_labels_give_the_start_time() {
 
 #[test]
 fn plain_labels_need_two_uses_and_an_ascii_colon_needs_whitespace() {
-    let doc = md(include_str!("fixtures/md/plain_labels.md"));
+    let doc = md(include_str!("../fixtures/md/plain_labels.md"));
     assert_eq!(speakers(&doc), vec!["问", "答", "Kai"]);
     assert_eq!(turn_speakers(&doc), vec!["问", "答", "问", "答", "Kai", "Kai"]);
     // The one-off `注意：` stays text of the turn it follows.
@@ -162,7 +161,7 @@ fn plain_labels_need_two_uses_and_an_ascii_colon_needs_whitespace() {
 
 #[test]
 fn a_label_is_short_and_has_no_sentence_punctuation() {
-    let doc = md(include_str!("fixtures/md/name_shape.md"));
+    let doc = md(include_str!("../fixtures/md/name_shape.md"));
     assert_eq!(speakers(&doc), vec!["主持人"]);
     assert_eq!(doc.turns.len(), 1);
     assert_eq!(
@@ -189,7 +188,7 @@ fn a_label_is_short_and_has_no_sentence_punctuation() {
 
 #[test]
 fn a_bold_label_alone_before_a_list_is_a_subheading_and_before_a_paragraph_a_turn() {
-    let doc = md(include_str!("fixtures/md/subheading.md"));
+    let doc = md(include_str!("../fixtures/md/subheading.md"));
     assert_eq!(speakers(&doc), vec!["主持人", "嘉宾"]);
 
     let loose = loose_blocks(&doc);
@@ -214,7 +213,7 @@ fn a_bold_label_alone_before_a_list_is_a_subheading_and_before_a_paragraph_a_tur
 
 #[test]
 fn labels_in_lists_quotes_code_and_comments_are_never_speakers() {
-    let doc = md(include_str!("fixtures/md/not_labels.md"));
+    let doc = md(include_str!("../fixtures/md/not_labels.md"));
     assert_eq!(speakers(&doc), vec!["庚"]);
     assert_eq!(doc.turns.len(), 2);
     assert_eq!(turn_texts(&doc, 0), vec!["这才是。"]);
@@ -232,7 +231,7 @@ fn labels_in_lists_quotes_code_and_comments_are_never_speakers() {
 
 #[test]
 fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
-    let doc = md(include_str!("fixtures/md/turn_extent.md"));
+    let doc = md(include_str!("../fixtures/md/turn_extent.md"));
     assert_eq!(turn_speakers(&doc), vec!["甲", "甲", "乙", "乙"]);
 
     let first = doc.turn_blocks(0).to_vec();
@@ -284,7 +283,7 @@ fn a_turn_runs_over_following_blocks_until_the_next_label_or_heading() {
 
 #[test]
 fn a_label_followed_directly_by_bold_is_a_label_then_a_quote() {
-    let doc = md(include_str!("fixtures/md/label_then_quote.md"));
+    let doc = md(include_str!("../fixtures/md/label_then_quote.md"));
     assert_eq!(speakers(&doc), vec!["林·安娜", "Tom Hale"]);
     assert_eq!(
         first_texts(&doc),
@@ -307,7 +306,7 @@ fn a_label_followed_directly_by_bold_is_a_label_then_a_quote() {
 
 #[test]
 fn cjk_friendly_strong_emphasis_becomes_quotes_inside_turns() {
-    let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
+    let doc = md(include_str!("../fixtures/md/emphasis_cjk.md"));
     assert_eq!(speakers(&doc), vec!["甲"]);
     assert_eq!(doc.turns.len(), 7);
     let texts = first_texts(&doc);
@@ -322,7 +321,7 @@ fn cjk_friendly_strong_emphasis_becomes_quotes_inside_turns() {
 
 #[test]
 fn quote_runs_are_strong_and_point_back_to_their_quote() {
-    let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
+    let doc = md(include_str!("../fixtures/md/emphasis_cjk.md"));
     for (qi, q) in doc.quotes.iter().enumerate() {
         let block = doc.turn_blocks(q.turn).get(q.block).unwrap();
         let runs: Vec<_> = block.runs.iter().filter(|r| r.quote == Some(qi)).collect();
@@ -342,7 +341,7 @@ fn quote_runs_are_strong_and_point_back_to_their_quote() {
 
 #[test]
 fn whitespace_only_bold_is_no_quote_and_leaves_no_stars() {
-    let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
+    let doc = md(include_str!("../fixtures/md/emphasis_cjk.md"));
     for t in [4, 5, 6] {
         assert!(doc.quotes.iter().all(|q| q.turn != t), "turn {t} got a quote");
     }
@@ -356,7 +355,7 @@ fn whitespace_only_bold_is_no_quote_and_leaves_no_stars() {
 
 #[test]
 fn bold_outside_turns_is_styled_but_not_a_quote() {
-    let doc = md(include_str!("fixtures/md/emphasis_cjk.md"));
+    let doc = md(include_str!("../fixtures/md/emphasis_cjk.md"));
     let preamble = loose_blocks(&doc)[0];
     assert_eq!(preamble.text, "这段导语里有加粗，但它不在任何发言里。");
     let start = preamble.text.find("加粗").unwrap();
@@ -371,7 +370,7 @@ fn bold_outside_turns_is_styled_but_not_a_quote() {
 
 #[test]
 fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
-    let doc = md(include_str!("fixtures/md/wraps.md"));
+    let doc = md(include_str!("../fixtures/md/wraps.md"));
     assert_eq!(
         first_texts(&doc),
         vec![
@@ -398,7 +397,7 @@ fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
 
 #[test]
 fn block_kinds_and_plain_text() {
-    let doc = md(include_str!("fixtures/md/blocks.md"));
+    let doc = md(include_str!("../fixtures/md/blocks.md"));
     let blocks = doc.turn_blocks(0).to_vec();
     let kinds: Vec<(BlockKind, &str)> = blocks.iter().map(|b| (b.kind, b.marker())).collect();
     assert_eq!(
@@ -435,7 +434,7 @@ fn block_kinds_and_plain_text() {
 
 #[test]
 fn sections_nest_by_level_and_turns_know_their_innermost_section() {
-    let doc = md(include_str!("fixtures/md/sections.md"));
+    let doc = md(include_str!("../fixtures/md/sections.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "标题");
     let shape: Vec<(&str, u8, Option<usize>)> =
         doc.sections.iter().map(|s| (s.title.as_str(), s.level, s.parent)).collect();
@@ -464,13 +463,13 @@ fn aliases_merge_a_variant_spelling_into_the_canonical_speaker() {
     let mut aliases = HashMap::new();
     aliases.insert("Lena".to_string(), "主持人Lena".to_string());
     let opts = ParseOptions { format: Some(Format::Markdown), aliases, ..ParseOptions::default() };
-    let doc = parse(include_str!("fixtures/md/aliases.md").to_string(), &opts);
+    let doc = parse(include_str!("../fixtures/md/aliases.md").to_string(), &opts);
     assert_eq!(speakers(&doc), vec!["主持人Lena", "嘉宾"]);
     assert_eq!(doc.turns_of(0), [0, 1, 3]);
     assert_eq!(turn_speakers(&doc), vec!["主持人Lena", "主持人Lena", "嘉宾", "主持人Lena"]);
 
     // Without the alias the variant is its own speaker.
-    let doc = md(include_str!("fixtures/md/aliases.md"));
+    let doc = md(include_str!("../fixtures/md/aliases.md"));
     assert_eq!(speakers(&doc), vec!["主持人Lena", "Lena", "嘉宾"]);
 }
 
@@ -483,8 +482,10 @@ fn detect_markdown_by_headings_emphasis_or_images() {
     assert_eq!(detect_format("正文\n\n## 第二节\n\n更多。\n"), Format::Markdown);
     assert_eq!(detect_format("甲：你好，**这很重要**。\n"), Format::Markdown);
     assert_eq!(detect_format("看图：\n\n![](https://example.org/p.png)\n"), Format::Markdown);
-    assert_eq!(detect_format(include_str!("../assets/sample.md")), Format::Markdown);
-    for text in [include_str!("fixtures/md/title_meta.md"), include_str!("fixtures/md/wraps.md")] {
+    assert_eq!(detect_format(include_str!("../../assets/sample.md")), Format::Markdown);
+    for text in
+        [include_str!("../fixtures/md/title_meta.md"), include_str!("../fixtures/md/wraps.md")]
+    {
         assert_eq!(detect_format(text), Format::Markdown, "{text}");
     }
 }
@@ -505,7 +506,7 @@ const MB: &str = "Marcus Bell";
 const WU: &str = "Dr. Wu";
 
 fn sample() -> Document {
-    parse(include_str!("../assets/sample.md").to_string(), &ParseOptions::default())
+    parse(include_str!("../../assets/sample.md").to_string(), &ParseOptions::default())
 }
 
 #[test]
@@ -754,22 +755,22 @@ fn assert_ranges_sound(doc: &Document) {
 #[test]
 fn ranges_are_sound_in_every_fixture() {
     for text in [
-        include_str!("fixtures/md/title_meta.md"),
-        include_str!("fixtures/md/meta_paragraphs.md"),
-        include_str!("fixtures/md/label_forms.md"),
-        include_str!("fixtures/md/timestamps.md"),
-        include_str!("fixtures/md/plain_labels.md"),
-        include_str!("fixtures/md/name_shape.md"),
-        include_str!("fixtures/md/subheading.md"),
-        include_str!("fixtures/md/not_labels.md"),
-        include_str!("fixtures/md/turn_extent.md"),
-        include_str!("fixtures/md/label_then_quote.md"),
-        include_str!("fixtures/md/emphasis_cjk.md"),
-        include_str!("fixtures/md/wraps.md"),
-        include_str!("fixtures/md/sections.md"),
-        include_str!("fixtures/md/aliases.md"),
-        include_str!("fixtures/md/blocks.md"),
-        include_str!("../assets/sample.md"),
+        include_str!("../fixtures/md/title_meta.md"),
+        include_str!("../fixtures/md/meta_paragraphs.md"),
+        include_str!("../fixtures/md/label_forms.md"),
+        include_str!("../fixtures/md/timestamps.md"),
+        include_str!("../fixtures/md/plain_labels.md"),
+        include_str!("../fixtures/md/name_shape.md"),
+        include_str!("../fixtures/md/subheading.md"),
+        include_str!("../fixtures/md/not_labels.md"),
+        include_str!("../fixtures/md/turn_extent.md"),
+        include_str!("../fixtures/md/label_then_quote.md"),
+        include_str!("../fixtures/md/emphasis_cjk.md"),
+        include_str!("../fixtures/md/wraps.md"),
+        include_str!("../fixtures/md/sections.md"),
+        include_str!("../fixtures/md/aliases.md"),
+        include_str!("../fixtures/md/blocks.md"),
+        include_str!("../../assets/sample.md"),
     ] {
         let doc = md(text);
         assert_eq!(doc.text, text, "the source text is kept as given");
@@ -973,7 +974,7 @@ fn assert_no_tags(doc: &Document) {
 
 #[test]
 fn yaml_front_matter_becomes_meta_and_its_title_the_document_title() {
-    let doc = md(include_str!("fixtures/md/front_matter.md"));
+    let doc = md(include_str!("../fixtures/md/front_matter.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "Night Shift: Voices from the Harbour");
     assert_eq!(
         meta(&doc),
@@ -1002,7 +1003,7 @@ fn yaml_front_matter_becomes_meta_and_its_title_the_document_title() {
 
 #[test]
 fn toml_front_matter_is_meta_and_a_hash_title_wins() {
-    let doc = md(include_str!("fixtures/md/front_matter_toml.md"));
+    let doc = md(include_str!("../fixtures/md/front_matter_toml.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "Salt and Static (Full Transcript)");
     assert_eq!(
         meta(&doc),
@@ -1021,7 +1022,7 @@ fn toml_front_matter_is_meta_and_a_hash_title_wins() {
 #[test]
 fn front_matter_that_does_not_parse_is_read_line_by_line() {
     // An unquoted colon in the title and an unclosed quote: YAML refuses it, a reader not.
-    let doc = md(include_str!("fixtures/md/front_matter_broken.md"));
+    let doc = md(include_str!("../fixtures/md/front_matter_broken.md"));
     assert_eq!(doc.title.as_ref().unwrap().text, "Part Two: The Return of the Ferry");
     assert_eq!(meta(&doc)[0], ("speakers", "Ana Beltrão, Bo Sandvik"));
     assert!(loose_blocks(&doc).is_empty());
@@ -1057,7 +1058,7 @@ fn front_matter_neither_makes_nor_breaks_markdown_detection() {
 
 #[test]
 fn raw_html_keeps_its_text_and_drops_its_markup() {
-    let doc = md(include_str!("fixtures/md/html_export.md"));
+    let doc = md(include_str!("../fixtures/md/html_export.md"));
     assert_no_tags(&doc);
     let shown = shown_strings(&doc).join("\n");
     // Scripts, styles and comments go whole, and nothing in them is a speaker.

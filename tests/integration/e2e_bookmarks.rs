@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "support/tmux.rs"]
-mod support;
+use crate::support::tmux as support;
 
 use support::{
     BIN, LongTranscript, Tmux, have_tmux, reader_command, reader_command_with, reading_rows,

@@ -8,8 +8,7 @@ use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::reader::ReaderOptions;
 
-#[path = "support/doc.rs"]
-mod support;
+use crate::support::doc as support;
 
 /// `n` numbered sessions, each a heading and three turns; the word 灯塔 once per session.
 fn archive(n: usize) -> String {

@@ -6,8 +6,7 @@ use fangtan::doc::{Document, Format};
 use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 
-#[path = "support/doc.rs"]
-mod support;
+use crate::support::doc as support;
 use support::{all_blocks, parse_as, speakers, turn_speakers, turn_texts};
 
 fn plain(src: &str) -> Document {
@@ -16,7 +15,7 @@ fn plain(src: &str) -> Document {
 
 #[test]
 fn paragraphs_split_at_blank_lines_and_labels_need_two_uses() {
-    let text = include_str!("fixtures/plain/paragraphs.txt");
+    let text = include_str!("../fixtures/plain/paragraphs.txt");
     assert_eq!(detect_format(text), Format::Plain);
     let doc = parse(text.to_string(), &ParseOptions::default());
     assert_eq!(doc.format, Some(Format::Plain));
@@ -39,7 +38,7 @@ fn paragraphs_split_at_blank_lines_and_labels_need_two_uses() {
 
 #[test]
 fn without_blank_lines_every_line_is_an_utterance() {
-    let doc = plain(include_str!("fixtures/plain/no_blank_lines.txt"));
+    let doc = plain(include_str!("../fixtures/plain/no_blank_lines.txt"));
     assert_eq!(turn_speakers(&doc), vec!["Kai", "米拉", "Kai", "米拉"]);
     let texts: Vec<Vec<&str>> = (0..4).map(|t| turn_texts(&doc, t)).collect();
     assert_eq!(
@@ -56,7 +55,7 @@ fn without_blank_lines_every_line_is_an_utterance() {
 
 #[test]
 fn names_may_hold_dots_and_emoji_but_not_sentence_punctuation_or_urls() {
-    let doc = plain(include_str!("fixtures/plain/names.txt"));
+    let doc = plain(include_str!("../fixtures/plain/names.txt"));
     assert_eq!(speakers(&doc), vec!["Dr. Wu", "小鹿🦌"]);
     assert_eq!(turn_speakers(&doc), vec!["Dr. Wu", "小鹿🦌", "Dr. Wu", "小鹿🦌"]);
     // Used twice, but a comma, a too-long "name" or a URL's `https:` is never a label.
@@ -76,7 +75,7 @@ fn names_may_hold_dots_and_emoji_but_not_sentence_punctuation_or_urls() {
 
 #[test]
 fn a_text_without_labels_is_just_paragraphs() {
-    let doc = plain(include_str!("fixtures/plain/no_labels.txt"));
+    let doc = plain(include_str!("../fixtures/plain/no_labels.txt"));
     assert!(doc.speakers.is_empty());
     assert!(doc.turns.is_empty());
     let texts: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text).collect();
@@ -92,7 +91,7 @@ fn a_text_without_labels_is_just_paragraphs() {
 
 #[test]
 fn a_txt_file_holding_markdown_is_markdown() {
-    let text = include_str!("fixtures/plain/markdown_in.txt");
+    let text = include_str!("../fixtures/plain/markdown_in.txt");
     assert_eq!(detect_format(text), Format::Markdown);
     let doc = parse(text.to_string(), &ParseOptions::default());
     assert_eq!(doc.format, Some(Format::Markdown));
@@ -166,7 +165,7 @@ proptest! {
 
 #[test]
 fn references_and_front_matter_in_plain_text() {
-    let text = include_str!("fixtures/plain/entities.txt");
+    let text = include_str!("../fixtures/plain/entities.txt");
     assert_eq!(detect_format(text), Format::Plain);
     let doc = parse(text.to_string(), &ParseOptions::default());
     assert_eq!(doc.title.as_ref().unwrap().text, "Letters from Porto");

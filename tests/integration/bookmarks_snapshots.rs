@@ -2,8 +2,7 @@
 //! Frames of the bookmark overlays on the bundled sample at 80x24, as text: the list, the
 //! note editor, and the marks in the gutter and the outline.
 
-#[path = "support/frame.rs"]
-mod frame;
+use crate::support::frame;
 use fangtan::app::{App, Input, Msg, update};
 use fangtan::keymap::KeyChord;
 use fangtan::width::{AmbiguousWidth, str_width};

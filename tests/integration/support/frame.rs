@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-pub const SAMPLE: &str = include_str!("../../assets/sample.md");
+pub const SAMPLE: &str = include_str!("../../../assets/sample.md");
 
 /// The bundled sample open at `w`x`h`.
 pub fn app(w: u16, h: u16) -> App {

@@ -1,8 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! `update` for every action, pure: no terminal, only the state a user would see.
 
-#[path = "support/frame.rs"]
-mod frame;
+use crate::support::frame;
 
 use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, update};
 use fangtan::doc::Item;
@@ -406,7 +405,7 @@ fn quit_force_quit_and_suspend_are_effects() {
 
 #[test]
 fn select_in_the_reader_does_nothing_and_clears_the_message() {
-    // Bookmark actions are tested in tests/bookmarks_update.rs.
+    // Bookmark actions are tested in bookmarks_update.rs.
     let mut a = app();
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::NextBookmark);
@@ -489,7 +488,7 @@ fn turns_index_matches_items() {
 
 /// A caption file without speakers, open at 100x30.
 fn captions() -> App {
-    let text = include_str!("fixtures/subs/beekeeping.srt");
+    let text = include_str!("../fixtures/subs/beekeeping.srt");
     let doc = parse::parse(text.to_string(), &ParseOptions::default());
     let opts = ReaderOptions { file_name: "beekeeping.srt".into(), ..ReaderOptions::default() };
     let mut app = App::new(doc, opts);

@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "support/tmux.rs"]
-mod support;
+use crate::support::tmux as support;
 use std::process::Command;
 use support::{BIN, LongTranscript, Tmux, have_tmux, reader_command, reading_rows};
 

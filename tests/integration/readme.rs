@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! The README's configuration section is generated from the shipped `config.toml`, so the
 //! documentation can never drift from the defaults. `FANGTAN_BLESS=1 cargo test --test
-//! readme` rewrites it.
+//! integration readme` rewrites it.
 
 #[test]
 fn readme_configuration_section_matches_the_shipped_file() {
@@ -21,6 +21,6 @@ fn readme_configuration_section_matches_the_shipped_file() {
     assert_eq!(
         &readme[start..end],
         format!("{want}\n"),
-        "run FANGTAN_BLESS=1 cargo test --test readme"
+        "run FANGTAN_BLESS=1 cargo test --test integration readme"
     );
 }

@@ -5,10 +5,10 @@ use fangtan::doc::{Document, Format, Item, Style};
 use fangtan::parse::{ParseOptions, detect_format, parse};
 use proptest::prelude::*;
 
-const TEAHOUSE: &str = include_str!("fixtures/subs/teahouse.vtt");
-const NIGHTSHIFT: &str = include_str!("fixtures/subs/nightshift.vtt");
-const SCHOOL: &str = include_str!("fixtures/subs/village_school.srt");
-const WORKSHOP: &str = include_str!("fixtures/subs/workshop.srt");
+const TEAHOUSE: &str = include_str!("../fixtures/subs/teahouse.vtt");
+const NIGHTSHIFT: &str = include_str!("../fixtures/subs/nightshift.vtt");
+const SCHOOL: &str = include_str!("../fixtures/subs/village_school.srt");
+const WORKSHOP: &str = include_str!("../fixtures/subs/workshop.srt");
 
 fn doc(text: &str) -> Document {
     parse(text.to_string(), &ParseOptions::default())
@@ -352,14 +352,14 @@ fn vtt_header_after_leading_blank_lines() {
 
 #[test]
 fn vtt_without_voice_tags_takes_name_labels() {
-    let d = doc(include_str!("fixtures/subs/standup.vtt"));
+    let d = doc(include_str!("../fixtures/subs/standup.vtt"));
     // Three labels, no name said twice: not yet a pattern of labels (issue 12 changed this
     // from "every label-like start is a speaker", which made `Status` one). Nothing is lost.
     assert!(d.turns.is_empty());
     assert!(all_text(&d).contains("Status: green, I think."));
     // The same meeting going on: the names recur, and every label counts, `Status`'s too.
     let more = "\n\n5\n00:00:12.500 --> 00:00:14.000\nPriya Raman: Thanks, that's all.\n";
-    let text = format!("{}{more}", include_str!("fixtures/subs/standup.vtt"));
+    let text = format!("{}{more}", include_str!("../fixtures/subs/standup.vtt"));
     let d = doc(&text);
     assert_eq!(
         turns(&d),
@@ -444,8 +444,8 @@ fn vtt_ruby_readings_and_language_spans_are_not_text() {
 
 // Issue 12.4: captions as video sites, meeting services and speech-to-text write them.
 
-const ROLLING: &str = include_str!("fixtures/subs/rolling_auto.vtt");
-const ROLLING_SCRIPT: &str = include_str!("fixtures/subs/rolling_script.txt");
+const ROLLING: &str = include_str!("../fixtures/subs/rolling_auto.vtt");
+const ROLLING_SCRIPT: &str = include_str!("../fixtures/subs/rolling_script.txt");
 
 /// How often each word occurs.
 fn word_counts(text: &str) -> std::collections::BTreeMap<String, usize> {
@@ -502,7 +502,7 @@ fn repeated_lines_in_ordinary_captions_are_kept() {
 
 #[test]
 fn chinese_asr_colons_are_not_speakers() {
-    let text = include_str!("fixtures/subs/asr_lecture.srt");
+    let text = include_str!("../fixtures/subs/asr_lecture.srt");
     let d = doc(text);
     assert!(d.speakers.is_empty(), "{:?}", d.speakers.iter().map(|s| &s.name).collect::<Vec<_>>());
     assert!(d.turns.is_empty());
@@ -523,7 +523,7 @@ fn a_one_off_colon_in_english_captions_is_not_a_speaker() {
 
 #[test]
 fn meeting_captions_name_speakers_in_cue_identifiers() {
-    let d = doc(include_str!("fixtures/subs/meeting.vtt"));
+    let d = doc(include_str!("../fixtures/subs/meeting.vtt"));
     assert_eq!(
         turns(&d),
         vec![
@@ -567,7 +567,7 @@ fn meeting_captions_name_speakers_in_cue_identifiers() {
 
 #[test]
 fn bracketed_machine_labels_lose_their_brackets() {
-    let d = doc(include_str!("fixtures/subs/diarized.srt"));
+    let d = doc(include_str!("../fixtures/subs/diarized.srt"));
     assert_eq!(
         turns(&d),
         vec![
@@ -611,7 +611,7 @@ fn machine_labels_take_config_aliases_and_names() {
          [speakers.names]\n\"SPEAKER_00\" = \"Interviewer\"\n",
     )
     .unwrap();
-    let d = parse(include_str!("fixtures/subs/diarized.srt").to_string(), &cfg.parse_options());
+    let d = parse(include_str!("../fixtures/subs/diarized.srt").to_string(), &cfg.parse_options());
     let speakers: Vec<(&str, Option<&str>)> =
         d.speakers.iter().map(|s| (s.name.as_str(), s.display_name.as_deref())).collect();
     assert_eq!(speakers, vec![("SPEAKER_00", Some("Interviewer")), ("Farmer", None)]);
@@ -620,7 +620,7 @@ fn machine_labels_take_config_aliases_and_names() {
 
 #[test]
 fn srt_names_with_credentials_and_a_one_time_speaker() {
-    let d = doc(include_str!("fixtures/subs/panel.srt"));
+    let d = doc(include_str!("../fixtures/subs/panel.srt"));
     assert_eq!(
         turns(&d),
         vec![

@@ -191,7 +191,7 @@ fn wrap_found_a_space_and_emoji_selector_overflowing_the_row() {
 }
 
 /// Writes the store seeds (`fuzz/seeds/store_json`) with the store's own code:
-/// `cargo test --test fuzz_twins -- --ignored write_store_seeds`.
+/// `cargo test --test integration -- --ignored write_store_seeds`.
 #[test]
 #[ignore]
 fn write_store_seeds() {

@@ -1,0 +1,35 @@
+//! The integration tests, one binary (as bottom does): one link instead of one per file,
+//! which is most of a clean build's test time. Each module is what was a file of its own
+//! under `tests/`; `support` holds the harnesses they share. `tests/memory.rs` stays a
+//! binary of its own: it swaps in a counting global allocator.
+
+mod support {
+    pub mod doc;
+    pub mod frame;
+    pub mod tmux;
+}
+
+mod bookmarks_snapshots;
+mod bookmarks_update;
+mod cli;
+mod config;
+mod config_reader;
+mod draw_sizes;
+mod dump;
+mod e2e_bookmarks;
+mod e2e_tmux;
+mod fuzz_twins;
+mod layout;
+mod layout_props;
+mod lineedit;
+mod loading;
+mod parser_markdown;
+mod parser_plain;
+mod readme;
+mod source;
+mod store;
+mod store_durability;
+mod subtitles;
+mod transcripts;
+mod ui_snapshots;
+mod update;
