@@ -55,7 +55,7 @@
 //!   (undo) is alive.
 //! * A file that does not parse is renamed to `NAME.corrupt-<ms>` and never overwritten.
 //! * A file with a higher `version` than this build knows is neither read nor written
-//!   ([`StoreError::Newer`]).
+//!   (the binary crate's `StoreError::Newer`).
 
 use std::path::PathBuf;
 
@@ -81,7 +81,7 @@ pub struct DocId {
     pub path: String,
     pub file_name: String,
     /// Hash of the decoded text: [`text_hash`] (`xxh3:` and 16 hex digits); stores written
-    /// before version 0.2 hold FNV-1a-64 in hex, still recognised by [`same_text`].
+    /// before version 0.2 hold FNV-1a-64 in hex, still recognised by [`same_text`](crate::hash::same_text).
     pub text_hash: String,
 }
 
