@@ -54,19 +54,19 @@ enum FormatArg {
     Plain,
     Webvtt,
     Srt,
-    /// Only for `fangtan bookmarks`: export as JSON.
+    /// A JSON transcript (speech-to-text or podcast); for `fangtan bookmarks`: export as JSON.
     Json,
 }
 
 impl FormatArg {
-    /// The input format it forces; `json` is no input format.
+    /// The input format it forces.
     fn input(self) -> anyhow::Result<Format> {
         Ok(match self {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Plain => Format::Plain,
             FormatArg::Webvtt => Format::Webvtt,
             FormatArg::Srt => Format::Srt,
-            FormatArg::Json => anyhow::bail!("--format json is only for `fangtan bookmarks`"),
+            FormatArg::Json => Format::Json,
         })
     }
 }
@@ -266,7 +266,8 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
     }
     source::check_len(name, head.len() as u64)?;
     let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
-    let mut doc = parse::parse(decoded.text, popts);
+    let refused = |why: parse::json::Refusal| source::SourceError::Refused { path: name.into(), why: why.0 };
+    let mut doc = parse::try_parse(decoded.text, popts).map_err(refused)?;
     doc.had_control_chars = decoded.had_control_chars;
     Ok(Opened::Whole(doc))
 }
@@ -296,7 +297,9 @@ fn load(
     };
     let format = input.format.map(FormatArg::input).transpose()?;
     let opts = ParseOptions { format, ..config.parse_options() };
-    let mut doc = parse::parse(text, &opts);
+    let shown = path.unwrap_or(Path::new("sample.md")).to_path_buf();
+    let refused = |why: parse::json::Refusal| source::SourceError::Refused { path: shown, why: why.0 };
+    let mut doc = parse::try_parse(text, &opts).map_err(refused)?;
     doc.had_control_chars = had_control_chars;
     Ok((doc, name))
 }

@@ -49,6 +49,8 @@ pub enum Format {
     Plain,
     Webvtt,
     Srt,
+    /// Speech-to-text or podcast transcript JSON ([`crate::parse::json`]).
+    Json,
 }
 
 impl Format {
@@ -58,6 +60,7 @@ impl Format {
             Format::Plain => "plain",
             Format::Webvtt => "webvtt",
             Format::Srt => "srt",
+            Format::Json => "json",
         }
     }
 }
@@ -78,10 +81,12 @@ pub struct Document {
     pub speakers: Vec<Speaker>,
     /// Every speaker's turns, in order, speaker after speaker ([`Document::turns_of`]).
     speaker_turns: Vec<u32>,
-    /// Start times of the blocks that have their own (a paragraph a bare `(00:03:41):`
-    /// begins, a caption paragraph: its first cue's start), as (block, ms), by block: most
-    /// documents have none, so a sorted list.
-    block_starts: Vec<(u32, u32)>,
+    /// The timed stretches of the blocks that have times of their own (a caption
+    /// paragraph: one per cue; a speech-to-text segment; a paragraph a bare `(00:03:41):`
+    /// begins): most documents have none, so a sparse index.
+    times: Timeline,
+    /// Word times, where the source has them (speech-to-text output), the same way.
+    words: Timeline,
     /// Turns in document order.
     pub turns: Vec<Turn>,
     /// Quotes (bold spans inside turns) in document order.
@@ -174,6 +179,9 @@ pub struct Turn {
     item: u32,
     /// Start time in milliseconds, or [`NONE`].
     start: u32,
+    /// End time in milliseconds, when the source says (a cue's or a segment's end), or
+    /// [`NONE`].
+    end: u32,
     /// This turn's run of the document's blocks ([`Document::turn_blocks`]).
     blocks: Range<u32>,
     /// Whole turn, label included.
@@ -218,6 +226,74 @@ impl Turn {
     /// Start time in milliseconds, when the source gave one.
     pub fn start_ms(&self) -> Option<u64> {
         widen(self.start).map(|ms| ms as u64)
+    }
+    /// End time in milliseconds, when the source gave one.
+    pub fn end_ms(&self) -> Option<u64> {
+        widen(self.end).map(|ms| ms as u64)
+    }
+}
+
+/// A stretch of a block's text that the recording times: it begins at byte `at` of the
+/// block's text and runs to the next mark's `at` (or the block's end). A caption
+/// paragraph has one per cue, a speech-to-text paragraph one per segment, and word times
+/// one per word. 12 bytes: word times can outnumber the words' bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeMark {
+    at: u32,
+    start: u32,
+    end: u32,
+}
+
+impl TimeMark {
+    pub fn new(at: usize, start_ms: Option<u64>, end_ms: Option<u64>) -> TimeMark {
+        let ms = |t: Option<u64>| t.map_or(NONE, |t| narrow(usize::try_from(t).unwrap_or(usize::MAX)));
+        TimeMark { at: narrow(at), start: ms(start_ms), end: ms(end_ms) }
+    }
+    /// Where the stretch begins in the block's text (bytes).
+    pub fn at(&self) -> usize {
+        self.at as usize
+    }
+    pub fn start_ms(&self) -> Option<u64> {
+        widen(self.start).map(|ms| ms as u64)
+    }
+    pub fn end_ms(&self) -> Option<u64> {
+        widen(self.end).map(|ms| ms as u64)
+    }
+}
+
+/// The time marks of the blocks that have some, by block: a sorted index of (block, first
+/// mark) over one list of marks.
+#[derive(Debug, Clone, Default)]
+struct Timeline {
+    index: Vec<(u32, u32)>,
+    marks: Vec<TimeMark>,
+}
+
+impl Timeline {
+    /// Add marks to block `block`, which is the last block given marks or a later one.
+    fn push(&mut self, block: u32, marks: impl IntoIterator<Item = TimeMark>) {
+        let first = self.marks.len();
+        self.marks.extend(marks);
+        if self.marks.len() > first && self.index.last().is_none_or(|&(b, _)| b != block) {
+            self.index.push((block, narrow(first)));
+        }
+    }
+
+    fn of(&self, block: usize) -> &[TimeMark] {
+        let Ok(block) = u32::try_from(block) else { return &[] };
+        let Ok(k) = self.index.binary_search_by_key(&block, |&(b, _)| b) else { return &[] };
+        let first = self.index[k].1 as usize;
+        let end = self.index.get(k + 1).map_or(self.marks.len(), |&(_, m)| m as usize);
+        self.marks.get(first..end).unwrap_or(&[])
+    }
+
+    fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.index.shrink_to_fit();
+        self.marks.shrink_to_fit();
     }
 }
 
@@ -277,6 +353,16 @@ struct StoredBlock {
     /// Indices into `runs`.
     runs: Span,
     src: SrcRange,
+}
+
+impl StoredBlock {
+    /// Bytes of its text.
+    fn text_len(&self, own: &[String]) -> usize {
+        match self.own {
+            true => own.get(self.text.start as usize).map_or(0, String::len),
+            false => (self.text.end - self.text.start) as usize,
+        }
+    }
 }
 
 /// A paragraph-like unit: what the layout engine lays out and what a bookmark anchors to.
@@ -468,12 +554,36 @@ impl Document {
     /// Start time of block `block` of body item `item`, when the source gave it one of its
     /// own (a caption paragraph's first cue, a bare time).
     pub fn block_start_ms(&self, item: usize, block: usize) -> Option<u64> {
+        self.block_start(self.block_index(item, block)?)
+    }
+
+    /// The timed stretches of block `block` of body item `item` (empty when the source
+    /// gave it no times).
+    pub fn block_times(&self, item: usize, block: usize) -> &[TimeMark] {
+        self.block_index(item, block).map_or(&[], |i| self.times.of(i))
+    }
+
+    /// The word times of block `block` of body item `item` (empty when the source had
+    /// none).
+    pub fn block_words(&self, item: usize, block: usize) -> &[TimeMark] {
+        self.block_index(item, block).map_or(&[], |i| self.words.of(i))
+    }
+
+    /// Whether any block has times of its own.
+    pub fn has_block_times(&self) -> bool {
+        !self.times.is_empty()
+    }
+
+    fn block_index(&self, item: usize, block: usize) -> Option<usize> {
         let first = match self.items.get(item)? {
-            Item::Turn(t) => self.turns.get(*t as usize)?.blocks.start,
-            Item::Block(b) => *b,
+            Item::Turn(t) => {
+                let t = self.turns.get(*t as usize)?;
+                (block < (t.blocks.end - t.blocks.start) as usize).then_some(t.blocks.start)?
+            }
+            Item::Block(b) => (block == 0).then_some(*b)?,
             Item::Heading(_) => return None,
         };
-        self.block_start(usize::try_from(first).ok()?.checked_add(block)?)
+        usize::try_from(first).ok()?.checked_add(block)
     }
 
     /// The body items (blocks outside turns) that begin the time-based parts of a document
@@ -482,7 +592,7 @@ impl Document {
     /// turns (they are its parts) or no times.
     pub fn timed_parts(&self) -> Vec<u32> {
         let mut parts = Vec::new();
-        if !self.turns.is_empty() || self.block_starts.is_empty() {
+        if !self.turns.is_empty() || self.times.is_empty() {
             return parts;
         }
         let mut last: Option<u64> = None;
@@ -547,11 +657,29 @@ impl Document {
             .unwrap_or("")
     }
 
-    /// Give the last block added a start time.
-    pub(crate) fn set_block_start(&mut self, ms: u64) {
-        if let Some(last) = self.blocks.len().checked_sub(1) {
-            let ms = u32::try_from(ms).unwrap_or(u32::MAX - 1);
-            self.block_starts.push((narrow(last), ms));
+    /// Give the last block added its timed stretches (`times`) and word times (`words`),
+    /// each sorted by `at`. Marks at or past the block's text end are dropped.
+    pub(crate) fn time_last_block(&mut self, times: &[TimeMark], words: &[TimeMark]) {
+        let Some(last) = self.blocks.len().checked_sub(1) else { return };
+        let len = self.blocks[last].text_len(&self.own);
+        let inside = |m: &&TimeMark| (m.at as usize) < len.max(1);
+        self.times.push(narrow(last), times.iter().filter(inside).copied());
+        self.words.push(narrow(last), words.iter().filter(inside).copied());
+    }
+
+    /// Stretch turn `turn`'s end to `end_ms`, and give it `start_ms` if it had no start.
+    pub(crate) fn time_turn(&mut self, turn: usize, start_ms: Option<u64>, end_ms: Option<u64>) {
+        let Some(t) = self.turns.get_mut(turn) else { return };
+        let ms = |x: u64| narrow(usize::try_from(x).unwrap_or(usize::MAX));
+        if let Some(s) = start_ms
+            && t.start == NONE
+        {
+            t.start = ms(s);
+        }
+        if let Some(e) = end_ms
+            && (t.end == NONE || ms(e) > t.end)
+        {
+            t.end = ms(e);
         }
     }
 
@@ -562,10 +690,9 @@ impl Document {
         self.block_start(first + k)
     }
 
+    /// A block's own start: its first timed stretch's, when that begins the block.
     fn block_start(&self, index: usize) -> Option<u64> {
-        let i = u32::try_from(index).ok()?;
-        let k = self.block_starts.binary_search_by_key(&i, |&(b, _)| b).ok()?;
-        Some(u64::from(self.block_starts[k].1))
+        self.times.of(index).first().filter(|m| m.at == 0).and_then(TimeMark::start_ms)
     }
 
     /// Room for about `n` more blocks (an upper bound; pages never written are never
@@ -614,6 +741,7 @@ impl Document {
             section: section.map_or(NONE, narrow),
             item: narrow(item),
             start: start_ms.map_or(NONE, |ms| narrow(usize::try_from(ms).unwrap_or(usize::MAX))),
+            end: NONE,
             blocks: at..at,
             src: label_src,
             label_src,
@@ -677,7 +805,8 @@ impl Document {
         self.blocks.shrink_to_fit();
         self.display.shrink_to_fit();
         self.runs.shrink_to_fit();
-        self.block_starts.shrink_to_fit();
+        self.times.shrink_to_fit();
+        self.words.shrink_to_fit();
         self.own.iter_mut().for_each(String::shrink_to_fit);
     }
 }

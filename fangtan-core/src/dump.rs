@@ -10,9 +10,9 @@
 //! images and rules carry no text and are left out.
 
 use serde::Serialize;
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeSeq};
 
-use crate::doc::{BlockKind, Document, Item, narrow};
+use crate::doc::{BlockKind, Document, Item, TimeMark, narrow};
 use crate::width::{AmbiguousWidth, first_words, str_width};
 
 #[derive(Serialize)]
@@ -60,8 +60,28 @@ struct DumpTurn<'a> {
     speaker: &'a str,
     section: Option<&'a str>,
     start: Option<String>,
+    end: Option<String>,
     paragraphs: Vec<&'a str>,
+    /// Per paragraph, its timed stretches `[start_ms, end_ms]`, or `null`.
+    times: Vec<Times<'a>>,
     highlights: Vec<&'a str>,
+}
+
+/// A paragraph's timed stretches as `[[start_ms, end_ms], …]` (either may be `null`), or
+/// `null` when the source gave the paragraph no times.
+struct Times<'a>(&'a [TimeMark]);
+
+impl Serialize for Times<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.is_empty() {
+            return s.serialize_none();
+        }
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for m in self.0 {
+            seq.serialize_element(&[m.start_ms(), m.end_ms()])?;
+        }
+        seq.end()
+    }
 }
 
 /// A block outside any turn.
@@ -73,6 +93,7 @@ struct DumpParagraph<'a> {
     kind: &'static str,
     start: Option<String>,
     text: &'a str,
+    times: Times<'a>,
 }
 
 fn kind_name(kind: BlockKind) -> &'static str {
@@ -113,6 +134,7 @@ fn paragraphs(doc: &Document) -> Vec<DumpParagraph<'_>> {
                         kind: kind_name(b.kind),
                         start: doc.block_start_ms(i, bi).map(format_time),
                         text: b.text,
+                        times: Times(doc.block_times(i, bi)),
                     });
                 }
             }
@@ -181,17 +203,18 @@ pub fn json(doc: &Document) -> String {
             .turns
             .iter()
             .enumerate()
-            .map(|(ti, t)| DumpTurn {
-                speaker: &doc.speakers[t.speaker()].name,
-                section: doc.section_title(t.section()),
-                start: t.start_ms().map(format_time),
-                paragraphs: doc
-                    .turn_blocks(ti)
-                    .iter()
-                    .filter(|b| has_text(b.kind))
-                    .map(|b| b.text)
-                    .collect(),
-                highlights: std::mem::take(&mut quotes_of[ti]),
+            .map(|(ti, t)| {
+                let blocks = doc.turn_blocks(ti);
+                let text = || blocks.iter().enumerate().filter(|(_, b)| has_text(b.kind));
+                DumpTurn {
+                    speaker: &doc.speakers[t.speaker()].name,
+                    section: doc.section_title(t.section()),
+                    start: t.start_ms().map(format_time),
+                    end: t.end_ms().map(format_time),
+                    paragraphs: text().map(|(_, b)| b.text).collect(),
+                    times: text().map(|(k, _)| Times(doc.block_times(t.item(), k))).collect(),
+                    highlights: std::mem::take(&mut quotes_of[ti]),
+                }
             })
             .collect(),
         paragraphs: paragraphs(doc),

@@ -86,7 +86,8 @@ pub fn first_part_of(
         Err(SourceError::NoText { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let mut doc = parse::parse(decoded.text, opts);
+    let refused = |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
+    let mut doc = parse::try_parse_first_part(decoded.text, opts).map_err(refused)?;
     doc.had_control_chars = decoded.had_control_chars;
     Ok(Some(doc))
 }
@@ -141,8 +142,16 @@ pub fn whole_from(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(1);
         let parser = scope.spawn(move || {
             let mut parts: Option<Parts> = None;
-            for p in rx {
+            let mut rx = rx.into_iter();
+            while let Some(p) = rx.next() {
                 match parts.as_mut() {
+                    None if p.format.or(opts.format).unwrap_or_else(|| parse::detect_format(&p.text))
+                        == Format::Json =>
+                    {
+                        // Streamed: the parts are read as they come, never held whole.
+                        let rest = rx.by_ref().map(|p| p.text);
+                        return Some(parse::stream_json(p.text, rest, opts));
+                    }
                     None => parts = Some(Parts::new(p.text, p.format, opts)),
                     Some(parts) => parts.push(p.text),
                 }
@@ -155,8 +164,10 @@ pub fn whole_from(
         // goes on rather than leaving the document short.
         let doc = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         let (had_control_chars, hash) = read?;
-        let Some(mut doc) = doc else {
-            return Err(SourceError::NoText { path: path.to_path_buf() });
+        let mut doc = match doc {
+            None => return Err(SourceError::NoText { path: path.to_path_buf() }),
+            Some(Err(why)) => return Err(SourceError::Refused { path: path.into(), why: why.0 }),
+            Some(Ok(doc)) => doc,
         };
         doc.had_control_chars = had_control_chars;
         doc.text_hash = Some(crate::hash::hash_text_digest(hash));

@@ -8,13 +8,16 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
-use crate::doc::{Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, Title, narrow};
+use crate::doc::{
+    Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, TimeMark, Title, narrow,
+};
 
 pub mod entity;
 pub mod frontmatter;
 pub mod html;
 pub mod inline;
 pub mod join;
+pub mod json;
 pub mod label;
 pub mod markdown;
 pub mod plain;
@@ -33,6 +36,16 @@ pub struct ParseOptions {
     /// Extra label patterns (`[speakers] labels`): anchored regexes with a `name` group and
     /// an optional `time` group, tried at the start of a paragraph line.
     pub labels: Vec<regex::Regex>,
+    /// Chapters of the recording (a Podcasting 2.0 chapters file), by start: each begins
+    /// a section before the first turn or timed paragraph at or after its start.
+    pub chapters: Vec<Chapter>,
+}
+
+/// A chapter of a recording ([`json::chapters`] reads a chapters file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    pub start_ms: u64,
+    pub title: String,
 }
 
 /// Detect the format of a text by its content. Front matter says nothing of it: it is
@@ -46,6 +59,9 @@ pub fn detect_format(text: &str) -> Format {
     if head.starts_with("WEBVTT") {
         return Format::Webvtt;
     }
+    if json::looks_like_json(head) {
+        return Format::Json;
+    }
     if srt::looks_like_srt(head) {
         return Format::Srt;
     }
@@ -55,22 +71,51 @@ pub fn detect_format(text: &str) -> Format {
     Format::Plain
 }
 
-/// Parse decoded, sanitized text into a document.
+/// Parse decoded, sanitized text into a document. A text that is not what its format
+/// needs (JSON of no transcript shape) is read as plain text: callers that can report it
+/// use [`try_parse`].
 pub fn parse(text: String, opts: &ParseOptions) -> Document {
+    try_parse_text(text, opts, false).unwrap_or_else(|(text, _)| {
+        let plain = ParseOptions { format: Some(Format::Plain), ..opts.clone() };
+        parse(text, &plain)
+    })
+}
+
+/// Parse decoded, sanitized text into a document, or say in one line why its format
+/// refuses it (`JSON, but not a transcript I know: top-level keys …`).
+pub fn try_parse(text: String, opts: &ParseOptions) -> Result<Document, json::Refusal> {
+    try_parse_text(text, opts, false).map_err(|(_, why)| why)
+}
+
+/// [`try_parse`] of the first part of a bigger file: text running out midway through a
+/// structure (a JSON list) is no error.
+pub fn try_parse_first_part(text: String, opts: &ParseOptions) -> Result<Document, json::Refusal> {
+    try_parse_text(text, opts, true).map_err(|(_, why)| why)
+}
+
+fn try_parse_text(
+    text: String,
+    opts: &ParseOptions,
+    partial: bool,
+) -> Result<Document, (String, json::Refusal)> {
     let format = opts.format.unwrap_or_else(|| detect_format(&text));
     let mut b = Builder::new(text, format, opts);
-    run(format, &mut b);
-    b.finish()
+    match run(format, &mut b, partial) {
+        Ok(()) => Ok(b.finish()),
+        Err(why) => Err((b.take_text(), why)),
+    }
 }
 
 /// Parse the builder's text with the parser of `format`.
-fn run(format: Format, b: &mut Builder) {
+fn run(format: Format, b: &mut Builder, partial: bool) -> Result<(), json::Refusal> {
     match format {
         Format::Markdown => markdown::parse(b),
         Format::Plain => plain::parse(b),
         Format::Webvtt => vtt::parse(b),
         Format::Srt => srt::parse(b),
+        Format::Json => return json::parse(b, partial),
     }
+    Ok(())
 }
 
 /// A document parsed a part at a time ([`crate::load`] reads big files so), each part's
@@ -106,7 +151,8 @@ impl Parts {
         self.b.base = self.b.consumed;
         self.b.consumed += part.len();
         self.b.doc.text = part;
-        run(self.format(), &mut self.b);
+        // Only held formats can refuse a text, and they are not parsed here.
+        let _ = run(self.format(), &mut self.b, false);
         self.b.doc.text = String::new();
     }
 
@@ -114,19 +160,55 @@ impl Parts {
         self.b.doc.format.unwrap_or(Format::Plain)
     }
 
-    /// The document of every part pushed.
-    pub fn finish(mut self) -> Document {
+    /// The document of every part pushed, or why its format refuses it.
+    pub fn finish(mut self) -> Result<Document, json::Refusal> {
         if let Some(text) = self.held.take() {
             self.b.doc.text = text;
-            run(self.format(), &mut self.b);
+            run(self.format(), &mut self.b, false)?;
         }
-        self.b.finish()
+        Ok(self.b.finish())
     }
 }
 
-/// Subtitles are parsed whole: a cue may continue the one before it.
+/// A JSON document read a part at a time as the parts come ([`crate::load`]): the parts
+/// are never held whole, only the tree is built.
+pub fn stream_json(
+    first: String,
+    rest: impl Iterator<Item = String>,
+    opts: &ParseOptions,
+) -> Result<Document, json::Refusal> {
+    let mut b = Builder::new(String::new(), Format::Json, opts);
+    let reader = Chunks { now: first.into_bytes(), at: 0, rest };
+    json::read(&mut b, serde_json::de::IoRead::new(reader), false)?;
+    Ok(b.finish())
+}
+
+/// Parts of a text as one reader.
+struct Chunks<I> {
+    now: Vec<u8>,
+    at: usize,
+    rest: I,
+}
+
+impl<I: Iterator<Item = String>> std::io::Read for Chunks<I> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.now.len() {
+            match self.rest.next() {
+                Some(next) => (self.now, self.at) = (next.into_bytes(), 0),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.now.len() - self.at);
+        buf[..n].copy_from_slice(&self.now[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Subtitles are parsed whole (a cue may continue the one before it), and JSON (a value
+/// spans the file).
 fn held(format: Format) -> Option<String> {
-    matches!(format, Format::Webvtt | Format::Srt).then(String::new)
+    matches!(format, Format::Webvtt | Format::Srt | Format::Json).then(String::new)
 }
 
 /// Accumulates a document in reading order. Parsers call it as they meet things.
@@ -151,6 +233,9 @@ pub struct Builder {
     /// Reading in parts: the labels of the parts before (see [`Builder::decide`]). `None`
     /// when the text is parsed whole.
     tally: Option<label::Tally>,
+    /// Chapters by start, and how many have begun a section.
+    chapters: Vec<Chapter>,
+    chapters_done: usize,
 }
 
 impl Builder {
@@ -167,7 +252,24 @@ impl Builder {
             base: 0,
             consumed: 0,
             tally: None,
+            chapters: opts.chapters.clone(),
+            chapters_done: 0,
         }
+    }
+
+    /// Begin a section for each chapter that has begun by `start_ms`. Whether one did.
+    fn chapters_before(&mut self, start_ms: Option<u64>) -> bool {
+        let Some(start) = start_ms else { return false };
+        let mut any = false;
+        while let Some(ch) = self.chapters.get(self.chapters_done)
+            && ch.start_ms <= start
+        {
+            let title = ch.title.clone();
+            self.chapters_done += 1;
+            self.heading(title, 2, 0..0);
+            any = true;
+        }
+        any
     }
 
     /// Which labels count, from the labels a parser found in its text ([`label::Decision`]).
@@ -184,7 +286,7 @@ impl Builder {
 
     /// The start time of the block just added (a paragraph after a bare `(00:03:41):`).
     pub fn time_last_block(&mut self, start_ms: u64) {
-        self.doc.set_block_start(start_ms);
+        self.doc.time_last_block(&[TimeMark::new(0, Some(start_ms), None)], &[]);
     }
 
     /// Room for about this many turns and body items, when a parser can tell them in
@@ -302,6 +404,7 @@ impl Builder {
     /// Start a turn of `name` (as written in the label). Ends any open turn.
     pub fn start_turn(&mut self, name: &str, start_ms: Option<u64>, label_src: Range<usize>) {
         let label_src = self.shift(label_src).into();
+        self.chapters_before(start_ms);
         self.end_turn();
         let name = self.decode(name);
         let speaker = self.intern(&name);
@@ -338,12 +441,28 @@ impl Builder {
         }
     }
 
-    /// Append a block ([`Builder::block`]) that starts at `start_ms` into the recording (a
-    /// caption paragraph): the time is kept with the block.
-    pub fn timed_block(&mut self, block: NewBlock, start_ms: Option<u64>) {
+    /// Append a block ([`Builder::block`]) with its timed stretches (a caption paragraph:
+    /// one per cue; a speech-to-text paragraph: one per segment) and word times, each
+    /// sorted by where they begin in the block's text. The open turn's end moves to the
+    /// last stretch's end, and a turn without a start takes the first's.
+    pub fn timed_block(&mut self, block: NewBlock, times: &[TimeMark], words: &[TimeMark]) {
+        let start = times.first().and_then(TimeMark::start_ms);
+        if self.chapters.len() > self.chapters_done {
+            // A chapter that begins inside a turn splits it: the speaker goes on after
+            // the chapter's heading.
+            let speaker = self.current.map(|t| self.doc.speakers[self.doc.turns[t].speaker()].name.clone());
+            if self.chapters_before(start)
+                && let Some(name) = speaker
+            {
+                self.start_turn(&name, start, 0..0);
+            }
+        }
         self.block(block);
-        if let Some(ms) = start_ms {
-            self.time_last_block(ms);
+        self.doc.time_last_block(times, words);
+        if let Some(t) = self.current {
+            let start = times.first().and_then(TimeMark::start_ms);
+            let end = times.iter().rev().find_map(TimeMark::end_ms);
+            self.doc.time_turn(t, start, end);
         }
     }
 

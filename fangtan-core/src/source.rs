@@ -35,6 +35,9 @@ pub enum SourceError {
     NotText { path: PathBuf },
     #[error("{}: no text", shown(path))]
     NoText { path: PathBuf },
+    /// A text whose format refuses it (JSON of no transcript shape), with why.
+    #[error("{}: {why}", shown(path))]
+    Refused { path: PathBuf, why: String },
     #[error("unknown encoding {0:?}")]
     UnknownEncoding(String),
     #[error("{}: too large ({} MB); fangtan reads documents up to 4 GB", shown(path), size / 1_000_000)]

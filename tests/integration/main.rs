@@ -19,6 +19,7 @@ mod dump;
 mod e2e_bookmarks;
 mod e2e_tmux;
 mod fuzz_twins;
+mod json;
 mod layout;
 mod layout_props;
 mod lineedit;

@@ -41,19 +41,22 @@ pub fn tree(doc: &Document) -> Vec<String> {
             fangtan::doc::Item::Turn(t) => {
                 let t = &doc.turns[t as usize];
                 let who = &doc.speakers[t.speaker()].name;
-                format!("turn {who} {:?} {:?} {:?}", t.start_ms(), t.src, t.label_src)
+                let (start, end) = (t.start_ms(), t.end_ms());
+                format!("turn {who} {start:?}-{end:?} {:?} {:?}", t.src, t.label_src)
             }
             fangtan::doc::Item::Block(_) => "block".to_string(),
         });
-        for b in doc.item_blocks(i) {
+        for (k, b) in doc.item_blocks(i).iter().enumerate() {
             out.push(format!(
-                "  {:?} {:?} {:?} {:?} {:?} {:?}",
+                "  {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                 b.kind,
                 b.marker(),
                 b.url(),
                 b.text,
                 b.runs,
-                b.src
+                b.src,
+                doc.block_times(i, k),
+                doc.block_words(i, k),
             ));
         }
     }

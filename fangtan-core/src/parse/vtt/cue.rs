@@ -23,7 +23,7 @@
 use std::ops::Range;
 
 use super::roll;
-use crate::doc::{BlockKind, NewBlock, Run, Style};
+use crate::doc::{BlockKind, NewBlock, Run, Style, TimeMark};
 use crate::parse::Builder;
 use crate::parse::join::separator;
 use crate::parse::label::{self, Label, Shape, looks_like_name};
@@ -59,6 +59,8 @@ struct Para {
     /// The first cue's start.
     start_ms: Option<u64>,
     end_ms: Option<u64>,
+    /// Where each cue's text begins in `text`, with the cue's times.
+    times: Vec<TimeMark>,
 }
 
 /// Groups pieces into turns (consecutive pieces of one speaker) and paragraphs.
@@ -99,6 +101,15 @@ impl Assembler {
                     p.text.push_str(separator(last, first));
                 }
                 let shift = p.text.len();
+                let (start, end) = (piece.timing.start_ms, piece.timing.end_ms);
+                let last = p.times.last().map(|m| (m.start_ms(), m.end_ms()));
+                if (start.is_some() || end.is_some())
+                    && (!piece.same_cue || last != Some((start, end)))
+                {
+                    // Untimed text before the first timed cue goes with it.
+                    let at = if p.times.is_empty() { 0 } else { shift };
+                    p.times.push(TimeMark::new(at, start, end));
+                }
                 p.text.push_str(&piece.text);
                 p.runs.extend(piece.runs.into_iter().map(|mut r| {
                     r.range = r.range.start + shift..r.range.end + shift;
@@ -114,7 +125,11 @@ impl Assembler {
             None => {
                 let (text, runs, src, start_ms) =
                     (piece.text, piece.runs, piece.src, piece.timing.start_ms);
-                self.para = Some(Para { text, runs, src, start_ms, end_ms });
+                let times = match start_ms.is_some() || end_ms.is_some() {
+                    true => vec![TimeMark::new(0, start_ms, end_ms)],
+                    false => Vec::new(),
+                };
+                self.para = Some(Para { text, runs, src, start_ms, end_ms, times });
             }
         }
     }
@@ -141,7 +156,7 @@ impl Assembler {
                 runs: p.runs,
                 src: p.src,
             };
-            b.timed_block(block, p.start_ms);
+            b.timed_block(block, &p.times, &[]);
         }
     }
 }
