@@ -441,6 +441,11 @@ impl fmt::Display for KeyChord {
     }
 }
 
+/// Actions a keymap cannot do without, in groups, with what they are for: at least one
+/// action of each group keeps a key, or the reader could not be left. (`cancel` is not
+/// one: the quit keys work under any overlay.)
+pub const NEEDED: &[(&[Action], &str)] = &[(&[Action::Quit, Action::ForceQuit], "quit")];
+
 /// Chord → action lookup.
 #[derive(Debug, Clone)]
 pub struct Keymap {

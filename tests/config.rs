@@ -139,6 +139,7 @@ fn there_is_an_invalid_example_for_every_kind_of_mistake() {
         "regex_without_name",
         "bad_ambiguous_width",
         "toml_syntax",
+        "unquittable",
     ] {
         let p = Path::new("tests/configs/invalid").join(format!("{kind}.toml"));
         assert!(p.is_file(), "missing {}", p.display());
@@ -238,6 +239,18 @@ fn binding_a_key_of_another_action_names_both() {
         e,
         "test.toml:3:14: key \"t\" is bound to both \"next_turn\" and \"prev_turn\" in [keys]"
     );
+}
+
+#[test]
+fn a_keymap_without_a_way_to_quit_is_refused() {
+    assert_eq!(
+        err("[keys]\nforce_quit = []\nquit = []\n"),
+        "test.toml:3:1: no key is left to quit: bind \"quit\" or \"force_quit\""
+    );
+    // One way out is enough.
+    assert!(user("[keys]\nquit = []\n").is_ok());
+    let c = user("[keys]\nforce_quit = []\nquit = [\"Q\"]\n").unwrap();
+    assert_eq!(c.keymap.keys_for(Action::Quit), &[KeyChord::ch('Q')]);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! at its place in the user's file.
 //!
 //! Invariant: an action the user lists keeps exactly the keys listed (`[]` unbinds it); a
-//! key belongs to one action only.
+//! key belongs to one action only; every group of [`NEEDED`] actions keeps a key.
 //!
 //! Public surface (to the config module): [`keymap`].
 
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use super::schema::{KeyList, Keys};
 use super::validate::{ConfigError, Sources, did_you_mean, suggest};
-use crate::keymap::{Action, KeyChord, KeyParseError, Keymap, key_names};
+use crate::keymap::{Action, KeyChord, KeyParseError, Keymap, NEEDED, key_names};
 
 /// The keymap `[keys]` describes. Entries are taken as written, the shipped file's first,
 /// so a conflict is reported at the user's later key.
@@ -64,7 +64,23 @@ pub fn keymap(keys: &Keys, src: &Sources<'_>) -> Result<Keymap, ConfigError> {
         bindings.push((action, chords));
     }
     bindings.sort_by_key(|(a, _)| Action::ALL.iter().position(|x| x == a));
-    Ok(Keymap::new(bindings))
+    let keymap = Keymap::new(bindings);
+    for (group, what) in NEEDED {
+        if group.iter().all(|&a| keymap.keys_for(a).is_empty()) {
+            // Named at the line that took the group's last key away.
+            let names: Vec<String> = group.iter().map(|a| a.name()).collect();
+            let last = entries
+                .iter()
+                .filter(|(n, _)| names.contains(n.get_ref()))
+                .map(|(n, _)| n.span())
+                .max_by_key(|s| s.start)
+                .unwrap_or(0..0);
+            let names = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
+            let msg = format!("no key is left to {what}: bind {}", names.join(" or "));
+            return Err(src.error(last, msg));
+        }
+    }
+    Ok(keymap)
 }
 
 /// One key in the config syntax, or the message saying why not.
