@@ -6,12 +6,12 @@
 //! are the same list of roles. [`Theme::resolve_with`] takes the environment as a value
 //! ([`EnvInfo`]) so `NO_COLOR` and colour-depth fallbacks are testable.
 //!
-//! Invariant: no colour has a default here; every one comes from the shipped
-//! `config.toml` or the user's file.
+//! Invariant: nothing has a default here; every colour and the preset come from the
+//! shipped `config.toml` or the user's file.
 //!
 //! Public surface: [`Color`] (names, `#rrggbb`, depth fitting), [`ColorDepth`], [`EnvInfo`],
-//! [`Preset`], [`Palette`], [`Theme`], [`ResolvedTheme`], [`color_names`], [`nearest_16`],
-//! [`nearest_256`].
+//! [`Preset`], [`Palette`], [`Theme`], [`ResolvedTheme`], [`COLOR_NAMES`], [`color_names`],
+//! [`nearest_16`], [`nearest_256`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -218,10 +218,9 @@ impl EnvInfo {
 }
 
 /// `preset = "dark" | "light"`: which palette is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
-    #[default]
     Dark,
     Light,
 }
