@@ -127,7 +127,7 @@ fn benches(c: &mut Criterion) {
         });
         g.finish();
 
-        let theme = ui::Theme::default();
+        let theme = ui::Theme::of(&app);
         let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
         let mut g = group(c, "frame");
         g.bench_function(&id, |b| {

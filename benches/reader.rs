@@ -42,7 +42,7 @@ fn go_deep(app: &mut App) {
 fn benches(c: &mut Criterion) {
     let mut app = big_app();
     go_deep(&mut app);
-    let theme = ui::Theme::default();
+    let theme = ui::Theme::of(&app);
     let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
     c.bench_function("draw 120x40 frame deep in 8 MB", |b| {
         b.iter(|| {

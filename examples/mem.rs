@@ -36,7 +36,7 @@ fn main() {
     eprintln!("app {:?} rss/hwm {}", t.elapsed(), rss());
     use fangtan::app::{Input, Msg, update};
     use fangtan::keymap::Action;
-    let theme = fangtan::ui::Theme::default();
+    let theme = fangtan::ui::Theme::of(&app);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
     let mut key = |app: &mut fangtan::app::App, name: &str, msg: Msg| {
         let t = Instant::now();

@@ -2,7 +2,9 @@
 //!
 //! The one place a key means something: the terminal layer turns its key events into
 //! [`KeyChord`]s, the keymap turns chords into actions, and `app::update` acts. Pure: no
-//! terminal types here, so config validation and tests need no terminal.
+//! terminal types here, so config validation and tests need no terminal. The default
+//! bindings are the shipped `config.toml`'s (`Keymap::default()` is built there, in
+//! `config`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -439,56 +441,10 @@ impl fmt::Display for KeyChord {
     }
 }
 
-/// The default bindings (what the shipped `config.toml` lists).
-pub fn default_bindings() -> Vec<(Action, Vec<KeyChord>)> {
-    use Key::*;
-    let p = KeyChord::plain;
-    let c = KeyChord::ch;
-    let ctrl = KeyChord::ctrl;
-    let mut v = vec![
-        (Action::LineDown, vec![c('j'), p(Down)]),
-        (Action::LineUp, vec![c('k'), p(Up)]),
-        (Action::PageDown, vec![p(Space), p(PageDown), ctrl('f')]),
-        (Action::PageUp, vec![c('b'), p(PageUp), ctrl('b')]),
-        (Action::HalfPageDown, vec![ctrl('d')]),
-        (Action::HalfPageUp, vec![ctrl('u')]),
-        (Action::Top, vec![c('g'), p(Home)]),
-        (Action::Bottom, vec![c('G'), p(End)]),
-        (Action::NextTurn, vec![c('}')]),
-        (Action::PrevTurn, vec![c('{')]),
-        (Action::NextTurnSameSpeaker, vec![c('.')]),
-        (Action::PrevTurnSameSpeaker, vec![c(',')]),
-    ];
-    for n in 1..=9u8 {
-        v.push((Action::SpeakerTurn(n), vec![c(char::from(b'0' + n))]));
-    }
-    v.extend([
-        (Action::NextQuote, vec![c(']')]),
-        (Action::PrevQuote, vec![c('[')]),
-        (Action::NextSection, vec![c(')')]),
-        (Action::PrevSection, vec![c('(')]),
-        (Action::Search, vec![c('/')]),
-        (Action::NextMatch, vec![c('n')]),
-        (Action::PrevMatch, vec![c('N')]),
-        (Action::CycleSpeakerFocus, vec![c('s')]),
-        (Action::ClearSpeakerFocus, vec![c('S')]),
-        (Action::SwitchPane, vec![p(Tab)]),
-        (Action::ToggleOutline, vec![c('o')]),
-        (Action::Help, vec![c('?'), p(F(1))]),
-        (Action::Cancel, vec![p(Esc)]),
-        (Action::Select, vec![p(Enter)]),
-        (Action::Quit, vec![c('q')]),
-        (Action::ForceQuit, vec![ctrl('c')]),
-        (Action::Suspend, vec![ctrl('z')]),
-        (Action::ToggleBookmark, vec![c('m')]),
-        (Action::EditNote, vec![c('a')]),
-        (Action::BookmarkList, vec![c('\'')]),
-        (Action::NextBookmark, vec![c('>')]),
-        (Action::PrevBookmark, vec![c('<')]),
-        (Action::CopyCitation, vec![c('y')]),
-    ]);
-    v
-}
+/// Actions a keymap cannot do without, in groups, with what they are for: at least one
+/// action of each group keeps a key, or the reader could not be left. (`cancel` is not
+/// one: the quit keys work under any overlay.)
+pub const NEEDED: &[(&[Action], &str)] = &[(&[Action::Quit, Action::ForceQuit], "quit")];
 
 /// Chord → action lookup.
 #[derive(Debug, Clone)]
@@ -522,11 +478,5 @@ impl Keymap {
 
     pub fn keys_for(&self, action: Action) -> &[KeyChord] {
         self.bindings.iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
-    }
-}
-
-impl Default for Keymap {
-    fn default() -> Keymap {
-        Keymap::new(default_bindings())
     }
 }

@@ -154,7 +154,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         None => {
             let popts = parse_options(&input, &config)?;
             let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
-            let mut opts = reader_options(&config, name);
+            let env = config::EnvInfo::from_env();
+            let mut opts = fangtan::reader::ReaderOptions::from_config(&config, name, &env);
             // Standard input and the sample have no path, and so no bookmarks to resume.
             opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             opts.resume = config.reading.resume && !cli.no_resume;
@@ -302,24 +303,6 @@ fn load(
     let mut doc = parse::try_parse(text, &opts).map_err(refused)?;
     doc.had_control_chars = had_control_chars;
     Ok((doc, name))
-}
-
-/// The reader's options from the configuration.
-fn reader_options(config: &Config, file_name: String) -> fangtan::reader::ReaderOptions {
-    fangtan::reader::ReaderOptions {
-        file_name,
-        keymap: config.keymap.clone(),
-        ambiguous: config.layout.ambiguous_width,
-        max_text_width: config.layout.max_text_width,
-        outline_percent: config.layout.outline_width,
-        outline_max: config.layout.outline_max_width,
-        cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
-        latin_words_per_minute: config.reading.latin_words_per_minute,
-        theme: Some(config.resolve_theme(&fangtan::config::EnvInfo::from_env())),
-        paragraph_spacing: config.layout.paragraph_spacing,
-        show_images: config.layout.show_images,
-        ..fangtan::reader::ReaderOptions::default()
-    }
 }
 
 /// `fangtan bookmarks FILE [--format markdown|json]`, `fangtan bookmarks --all`.

@@ -26,6 +26,7 @@ use termina::Event;
 use termina::event::{KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Saved, update};
+use crate::config::{Config, EnvInfo};
 use crate::doc::Document;
 use crate::input::Tty;
 use crate::keymap::Key;
@@ -49,8 +50,8 @@ pub struct ReaderOptions {
     pub outline_max: u16,
     pub cjk_chars_per_minute: u32,
     pub latin_words_per_minute: u32,
-    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
-    pub theme: Option<crate::config::ResolvedTheme>,
+    /// Colours resolved from the configuration and the terminal.
+    pub theme: crate::config::ResolvedTheme,
     /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
     pub path: Option<PathBuf>,
     /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
@@ -61,23 +62,33 @@ pub struct ReaderOptions {
     pub show_images: bool,
 }
 
-impl Default for ReaderOptions {
-    fn default() -> ReaderOptions {
+impl ReaderOptions {
+    /// The options a configuration gives, with colours fitted to the terminal `env`
+    /// describes. `path` is left unset; `resume` is the configuration's.
+    pub fn from_config(config: &Config, file_name: String, env: &EnvInfo) -> ReaderOptions {
         ReaderOptions {
-            file_name: String::new(),
-            keymap: Keymap::default(),
-            ambiguous: AmbiguousWidth::Narrow,
-            max_text_width: 100,
-            outline_percent: 30,
-            outline_max: 40,
-            cjk_chars_per_minute: 400,
-            latin_words_per_minute: 250,
-            theme: None,
+            file_name,
+            keymap: config.keymap.clone(),
+            ambiguous: config.layout.ambiguous_width,
+            max_text_width: config.layout.max_text_width,
+            outline_percent: config.layout.outline_width,
+            outline_max: config.layout.outline_max_width,
+            cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
+            latin_words_per_minute: config.reading.latin_words_per_minute,
+            theme: config.resolve_theme(env),
             path: None,
-            resume: true,
-            paragraph_spacing: 1,
-            show_images: true,
+            resume: config.reading.resume,
+            paragraph_spacing: config.layout.paragraph_spacing,
+            show_images: config.layout.show_images,
         }
+    }
+}
+
+impl Default for ReaderOptions {
+    /// The shipped configuration's options, in full colour (tests, benches).
+    fn default() -> ReaderOptions {
+        let truecolor = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
+        ReaderOptions::from_config(&Config::builtin(), String::new(), &truecolor)
     }
 }
 

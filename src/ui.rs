@@ -5,6 +5,7 @@
 //! Panes and overlays are placed on the frame's own area, never at the size the app last
 //! heard of (a key can come before the event telling of a resize), and every cell is
 //! written through a bounds check, so a frame of any size is drawn without a panic.
+//! Every colour drawn is the resolved configuration's ([`Theme`]); none is written here.
 
 use std::num::NonZeroU16;
 use std::ops::Range;
@@ -18,60 +19,26 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
 use crate::app::stats::format_left;
 use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, Panes, help_area, panes};
+use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
-/// Colours, in one place so configuration can feed them later.
+/// Colours as ratatui draws them, built only from the resolved configuration (the
+/// shipped `config.toml` and the user's file): nothing here has a colour of its own. Reads
+/// as its palette (`theme.quote`).
 #[derive(Debug, Clone)]
 pub struct Theme {
-    pub speakers: Vec<Color>,
-    pub text: Color,
-    pub dim: Color,
-    pub title: Color,
-    pub heading: Color,
-    pub quote: Color,
-    pub code: Color,
-    pub link: Color,
-    pub cursor: Color,
-    pub selection_bg: Color,
-    pub match_bg: Color,
-    pub current_match_bg: Color,
-    pub status_fg: Color,
-    pub status_bg: Color,
-    pub border: Color,
+    /// One colour per speaker of the document, in its speaker order.
+    pub by_speaker: Vec<Color>,
+    pub palette: Palette<Color>,
     /// No colour at all (`NO_COLOR`, a dumb terminal): highlights use reverse video.
     pub mono: bool,
 }
 
-impl Default for Theme {
-    fn default() -> Theme {
-        Theme {
-            speakers: vec![
-                Color::LightCyan,
-                Color::LightYellow,
-                Color::LightMagenta,
-                Color::LightGreen,
-                Color::LightBlue,
-                Color::LightRed,
-                Color::Cyan,
-                Color::Yellow,
-            ],
-            text: Color::Reset,
-            dim: Color::DarkGray,
-            title: Color::White,
-            heading: Color::LightBlue,
-            quote: Color::LightYellow,
-            code: Color::Green,
-            link: Color::Cyan,
-            cursor: Color::LightYellow,
-            selection_bg: Color::Indexed(237),
-            match_bg: Color::Indexed(58),
-            current_match_bg: Color::Indexed(136),
-            status_fg: Color::White,
-            status_bg: Color::Indexed(236),
-            border: Color::DarkGray,
-            mono: false,
-        }
+impl std::ops::Deref for Theme {
+    type Target = Palette<Color>;
+    fn deref(&self) -> &Palette<Color> {
+        &self.palette
     }
 }
 
@@ -106,54 +73,28 @@ fn rat(c: Option<crate::config::Color>) -> Color {
 
 impl Theme {
     /// The theme a configuration resolved to, with one colour per speaker of `doc`.
-    pub fn from_config(rt: &crate::config::ResolvedTheme, doc: &crate::doc::Document) -> Theme {
-        let base = Theme::default();
-        if rt.depth == crate::config::ColorDepth::None {
-            return Theme {
-                speakers: vec![Color::Reset],
-                text: Color::Reset,
-                dim: Color::Reset,
-                title: Color::Reset,
-                heading: Color::Reset,
-                quote: Color::Reset,
-                code: Color::Reset,
-                link: Color::Reset,
-                cursor: Color::Reset,
-                selection_bg: Color::Reset,
-                match_bg: Color::Reset,
-                current_match_bg: Color::Reset,
-                status_fg: Color::Reset,
-                status_bg: Color::Reset,
-                border: Color::Reset,
-                mono: true,
-            };
-        }
-        let speakers = doc
-            .speakers
-            .iter()
-            .enumerate()
-            .map(|(i, sp)| rat(rt.speaker_color(&sp.name, i)))
-            .collect::<Vec<_>>();
+    pub fn from_config(rt: &ResolvedTheme, doc: &crate::doc::Document) -> Theme {
+        let by_speaker = doc.speakers.iter().enumerate();
         Theme {
-            speakers: if speakers.is_empty() { base.speakers.clone() } else { speakers },
-            dim: rat(rt.dim),
-            heading: rat(rt.heading),
-            quote: rat(rt.quote),
-            selection_bg: rat(rt.outline_selection),
-            match_bg: rat(rt.search_match),
-            status_fg: rat(rt.status_fg),
-            status_bg: rat(rt.status_bg),
-            ..base
+            by_speaker: by_speaker.map(|(i, sp)| rat(rt.speaker_color(&sp.name, i))).collect(),
+            palette: rt.colors.map(|&c| rat(c)),
+            mono: rt.depth == ColorDepth::None,
         }
     }
-}
 
-impl Theme {
+    /// The theme `app` is drawn with: its options' resolved colours.
+    pub fn of(app: &App) -> Theme {
+        Theme::from_config(&app.opts.theme, &app.doc)
+    }
+
+    /// A speaker's colour by index; past the document's speakers, the palette's cycle.
     pub fn speaker(&self, id: usize) -> Color {
-        if self.speakers.is_empty() {
-            return self.text;
+        let cycle = &self.palette.speakers;
+        match self.by_speaker.get(id) {
+            Some(&c) => c,
+            None if cycle.is_empty() => Color::Reset,
+            None => cycle[id % cycle.len()],
         }
-        self.speakers[id % self.speakers.len()]
     }
 }
 
@@ -251,10 +192,7 @@ fn screen_panes(app: &App, screen: Rect) -> Panes {
 
 /// Draw the whole screen, at the frame's size.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
-    let theme = match &app.opts.theme {
-        Some(rt) => Theme::from_config(rt, &app.doc),
-        None => Theme::default(),
-    };
+    let theme = Theme::of(app);
     let screen = frame.area();
     draw_buffer(frame.buffer_mut(), app, &theme);
     // The terminal cursor sits in the note being typed, where an input method puts its
@@ -309,7 +247,7 @@ fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
     let max_x = x0.saturating_add(tw).min(r.x.saturating_add(r.width));
     let dim = Style::default().fg(theme.dim);
     // A bookmark's mark, in the gutter's second column.
-    let (mark_x, mark_style) = (r.x.saturating_add(1), Style::default().fg(theme.quote));
+    let (mark_x, mark_style) = (r.x.saturating_add(1), Style::default().fg(theme.bookmark));
     for (i, (vi, line)) in app.view.lines.iter().enumerate() {
         if i >= usize::from(r.height) {
             break;
@@ -528,8 +466,8 @@ fn draw_text_row(
                     st = st.add_modifier(Modifier::UNDERLINED);
                 }
             } else {
-                let bg = if current == Some(k) { theme.current_match_bg } else { theme.match_bg };
-                st = st.bg(bg).fg(Color::White);
+                let bg = if current == Some(k) { theme.current_match } else { theme.search_match };
+                st = st.bg(bg).fg(theme.match_fg);
             }
         }
         x = put(buf, x, y, max_x, &b.text[a..z], st, amb);
@@ -560,7 +498,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
             current == Some(e) && (app.focus == Focus::Outline || app.current_entry().is_some());
         let mut bg = Style::default();
         if selected {
-            bg = bg.bg(theme.selection_bg);
+            bg = bg.bg(theme.outline_selection);
             if app.focus == Focus::Outline || theme.mono {
                 bg = bg.add_modifier(Modifier::REVERSED);
             }
@@ -568,7 +506,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
             put(buf, a.x, y, max_x, "›", bg.fg(theme.cursor), amb);
         }
         if app.entry_marked(e) {
-            put(buf, a.x, y, max_x, MARK, bg.fg(theme.quote), amb);
+            put(buf, a.x, y, max_x, MARK, bg.fg(theme.bookmark), amb);
         }
         let mut x = a.x.saturating_add(2 + 2 * entry.depth());
         match entry.kind() {
@@ -810,7 +748,8 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             break;
         }
         let selected = i == list.sel;
-        let bg = if selected { Style::default().bg(theme.selection_bg) } else { Style::default() };
+        let bg =
+            if selected { Style::default().bg(theme.outline_selection) } else { Style::default() };
         if selected {
             let h = (ENTRY_ROWS as u16).min(hint_y - y);
             fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: h }, bg);
@@ -836,7 +775,7 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             Some(id) => bg.fg(theme.speaker(id)).add_modifier(Modifier::BOLD),
             None => bg.fg(theme.heading).add_modifier(Modifier::BOLD),
         };
-        let x = put(buf, inner.x + 1, y, end, MARK, bg.fg(theme.quote), amb);
+        let x = put(buf, inner.x + 1, y, end, MARK, bg.fg(theme.bookmark), amb);
         put(buf, x + 1, y, end, &head, hs, amb);
         if date_w + 4 <= w {
             put(buf, end - date_w as u16, y, end, &date, bg.fg(theme.dim), amb);
@@ -903,7 +842,7 @@ fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
         put(buf, inner.x, inner.y, end, &first_words(&n.passage, fw, amb), dim, amb);
     }
     let (text, col) = n.edit.visible(fw);
-    let field = Style::default().bg(theme.selection_bg);
+    let field = Style::default().bg(theme.outline_selection);
     fill(buf, Area { x: fx, y: fy, width: fw as u16, height: 1 }, field);
     put(buf, fx, fy, fx + fw as u16, &text, field, amb);
     // The caret: the cell under the cursor shown reversed.

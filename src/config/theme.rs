@@ -1,8 +1,17 @@
 //! Colours of the `[theme]` section, and how they fit the terminal at hand.
 //!
-//! Config stage: pure data. [`Color`] is our own type so nothing here depends on the
-//! terminal library; the UI maps it. [`Theme::resolve`] takes the environment as a value
+//! Config stage, pure data. [`Color`] is our own type so nothing here depends on the
+//! terminal library; the UI maps it. [`Palette`] names every colour role once, generic over
+//! the colour, so the file's schema, the configured theme, the resolved one and the UI's
+//! are the same list of roles. [`Theme::resolve_with`] takes the environment as a value
 //! ([`EnvInfo`]) so `NO_COLOR` and colour-depth fallbacks are testable.
+//!
+//! Invariant: nothing has a default here; every colour and the preset come from the
+//! shipped `config.toml` or the user's file.
+//!
+//! Public surface: [`Color`] (names, `#rrggbb`, depth fitting), [`ColorDepth`], [`EnvInfo`],
+//! [`Preset`], [`Palette`], [`Theme`], [`ResolvedTheme`], [`COLOR_NAMES`], [`color_names`],
+//! [`nearest_16`], [`nearest_256`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -90,8 +99,8 @@ impl Color {
         u8::try_from(i).ok().map(Color::Ansi)
     }
 
-    /// The RGB value this colour shows as on a typical xterm.
-    fn rgb(self) -> Option<(u8, u8, u8)> {
+    /// The RGB value this colour shows as on a typical xterm (`None`: the terminal's own).
+    pub fn rgb(self) -> Option<(u8, u8, u8)> {
         match self {
             Color::Default => None,
             Color::Ansi(n) => ANSI_RGB.get(usize::from(n)).copied(),
@@ -208,90 +217,73 @@ impl EnvInfo {
     }
 }
 
-/// `preset = "dark" | "light"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// `preset = "dark" | "light"`: which palette is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Preset {
-    #[default]
     Dark,
     Light,
 }
 
-/// The colour of every role in one palette.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Palette {
+/// One colour per role of a palette. `C` is the colour at each stage: as written in
+/// `config.toml` (a spanned raw value, checked by `validate`), as configured ([`Color`]),
+/// as the terminal can show it (`Option<Color>`, [`ResolvedTheme`]), and as the UI draws it.
+/// The field names are the `[theme.dark]` / `[theme.light]` keys; the UI draws every one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Palette<C> {
     /// Speakers without a fixed colour take these in order of first appearance, cycling.
-    pub speakers: Vec<Color>,
-    pub quote: Color,
-    pub search_match: Color,
-    pub bookmark: Color,
-    pub outline_selection: Color,
-    pub status_fg: Color,
-    pub status_bg: Color,
-    pub dim: Color,
-    pub heading: Color,
+    pub speakers: Vec<C>,
+    pub title: C,
+    pub heading: C,
+    pub quote: C,
+    pub code: C,
+    pub link: C,
+    pub dim: C,
+    /// The bar beside the passage the reader is on, and the `›` of a selected entry.
+    pub cursor: C,
+    /// The mark of a bookmarked passage.
+    pub bookmark: C,
+    /// Background of the outline's selected entry (and of a selected bookmark, a note).
+    pub outline_selection: C,
+    pub border: C,
+    /// Backgrounds of search matches and of the current one, and the text on both.
+    pub search_match: C,
+    pub current_match: C,
+    pub match_fg: C,
+    pub status_fg: C,
+    pub status_bg: C,
 }
 
-/// The role names of a [`Palette`] as `config.toml` spells them.
-pub const ROLES: [&str; 9] = [
-    "speakers",
-    "quote",
-    "search_match",
-    "bookmark",
-    "outline_selection",
-    "status_fg",
-    "status_bg",
-    "dim",
-    "heading",
-];
-
-impl Palette {
-    pub fn dark() -> Palette {
-        use Color::*;
-        let n = |s: &str| Color::from_name(s).unwrap_or(Default);
-        Palette {
-            speakers: ["lightblue", "lightgreen", "lightmagenta", "lightyellow", "lightcyan"]
-                .map(n)
-                .to_vec(),
-            quote: n("yellow"),
-            search_match: Rgb(0xff, 0xaf, 0x00),
-            bookmark: n("magenta"),
-            outline_selection: n("blue"),
-            status_fg: n("black"),
-            status_bg: n("gray"),
-            dim: n("darkgray"),
-            heading: n("lightcyan"),
-        }
-    }
-
-    pub fn light() -> Palette {
-        use Color::*;
-        let n = |s: &str| Color::from_name(s).unwrap_or(Default);
-        Palette {
-            speakers: vec![n("blue"), n("green"), n("magenta"), Rgb(0xaf, 0x5f, 0x00), n("cyan")],
-            quote: Rgb(0x87, 0x5f, 0x00),
-            search_match: Rgb(0xff, 0xd7, 0x5f),
-            bookmark: n("magenta"),
-            outline_selection: n("lightblue"),
-            status_fg: n("white"),
-            status_bg: Rgb(0x44, 0x44, 0x44),
-            dim: n("darkgray"),
-            heading: n("blue"),
-        }
-    }
-
-    /// The slot of a single-colour role by name.
-    pub fn role_mut(&mut self, name: &str) -> Option<&mut Color> {
-        Some(match name {
-            "quote" => &mut self.quote,
-            "search_match" => &mut self.search_match,
-            "bookmark" => &mut self.bookmark,
-            "outline_selection" => &mut self.outline_selection,
-            "status_fg" => &mut self.status_fg,
-            "status_bg" => &mut self.status_bg,
-            "dim" => &mut self.dim,
-            "heading" => &mut self.heading,
-            _ => return None,
+impl<C> Palette<C> {
+    /// Every colour through `f`; the first error stops.
+    pub fn try_map<D, E>(&self, mut f: impl FnMut(&C) -> Result<D, E>) -> Result<Palette<D>, E> {
+        Ok(Palette {
+            speakers: self.speakers.iter().map(&mut f).collect::<Result<_, _>>()?,
+            title: f(&self.title)?,
+            heading: f(&self.heading)?,
+            quote: f(&self.quote)?,
+            code: f(&self.code)?,
+            link: f(&self.link)?,
+            dim: f(&self.dim)?,
+            cursor: f(&self.cursor)?,
+            bookmark: f(&self.bookmark)?,
+            outline_selection: f(&self.outline_selection)?,
+            border: f(&self.border)?,
+            search_match: f(&self.search_match)?,
+            current_match: f(&self.current_match)?,
+            match_fg: f(&self.match_fg)?,
+            status_fg: f(&self.status_fg)?,
+            status_bg: f(&self.status_bg)?,
         })
+    }
+
+    /// Every colour through `f`.
+    pub fn map<D>(&self, mut f: impl FnMut(&C) -> D) -> Palette<D> {
+        match self.try_map(|c| Ok::<D, std::convert::Infallible>(f(c))) {
+            Ok(p) => p,
+            Err(never) => match never {},
+        }
     }
 }
 
@@ -299,14 +291,8 @@ impl Palette {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub preset: Preset,
-    pub dark: Palette,
-    pub light: Palette,
-}
-
-impl Default for Theme {
-    fn default() -> Theme {
-        Theme { preset: Preset::Dark, dark: Palette::dark(), light: Palette::light() }
-    }
+    pub dark: Palette<Color>,
+    pub light: Palette<Color>,
 }
 
 /// Colours ready to draw: each is `None` when the terminal gets no colour (the UI keeps
@@ -314,17 +300,10 @@ impl Default for Theme {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedTheme {
     pub depth: ColorDepth,
-    pub speakers: Vec<Option<Color>>,
+    /// The active palette at the terminal's depth.
+    pub colors: Palette<Option<Color>>,
     /// Fixed colours by canonical speaker name (`[speakers.colors]`).
     pub fixed: BTreeMap<String, Option<Color>>,
-    pub quote: Option<Color>,
-    pub search_match: Option<Color>,
-    pub bookmark: Option<Color>,
-    pub outline_selection: Option<Color>,
-    pub status_fg: Option<Color>,
-    pub status_bg: Option<Color>,
-    pub dim: Option<Color>,
-    pub heading: Option<Color>,
 }
 
 impl ResolvedTheme {
@@ -334,16 +313,17 @@ impl ResolvedTheme {
         if let Some(c) = self.fixed.get(name) {
             return *c;
         }
-        if self.speakers.is_empty() {
+        let cycle = &self.colors.speakers;
+        if cycle.is_empty() {
             return None;
         }
-        self.speakers[index % self.speakers.len()]
+        cycle[index % cycle.len()]
     }
 }
 
 impl Theme {
     /// The palette the preset selects.
-    pub fn palette(&self) -> &Palette {
+    pub fn palette(&self) -> &Palette<Color> {
         match self.preset {
             Preset::Dark => &self.dark,
             Preset::Light => &self.light,
@@ -354,20 +334,10 @@ impl Theme {
     /// colours.
     pub fn resolve_with(&self, env: &EnvInfo, fixed: &BTreeMap<String, Color>) -> ResolvedTheme {
         let depth = env.depth();
-        let p = self.palette();
-        let at = |c: Color| c.at_depth(depth);
         ResolvedTheme {
             depth,
-            speakers: p.speakers.iter().map(|&c| at(c)).collect(),
-            fixed: fixed.iter().map(|(k, &c)| (k.clone(), at(c))).collect(),
-            quote: at(p.quote),
-            search_match: at(p.search_match),
-            bookmark: at(p.bookmark),
-            outline_selection: at(p.outline_selection),
-            status_fg: at(p.status_fg),
-            status_bg: at(p.status_bg),
-            dim: at(p.dim),
-            heading: at(p.heading),
+            colors: self.palette().map(|c| c.at_depth(depth)),
+            fixed: fixed.iter().map(|(k, c)| (k.clone(), c.at_depth(depth))).collect(),
         }
     }
 }

@@ -84,6 +84,15 @@ fn a_bad_config_names_file_line_and_column() {
     fails_with(&o, "bad.toml:2:1");
 }
 
+#[test]
+fn config_check_refuses_a_keymap_that_cannot_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("keys.toml");
+    std::fs::write(&cfg, "[keys]\nquit = []\nforce_quit = []\n").unwrap();
+    fails_with(&run(&["config", "--check", cfg.to_str().unwrap()]), "keys.toml:3:1: no key");
+    fails_with(&run(&["dump", "--config", cfg.to_str().unwrap()]), "keys.toml:3:1: no key");
+}
+
 /// Run with `XDG_CONFIG_HOME` and `HOME` set, as a user's shell would.
 fn run_in_home(args: &[&str], xdg: &std::path::Path, home: &std::path::Path) -> Output {
     fangtan().args(args).env("XDG_CONFIG_HOME", xdg).env("HOME", home).output().unwrap()

@@ -9,7 +9,7 @@ use fangtan::config::{
     Color, ColorDepth, Config, ConfigError, EnvInfo, Preset, default_text, readme_section,
     search_paths_in,
 };
-use fangtan::keymap::{Action, Key, KeyChord, KeyParseError, Keymap, Mods, default_bindings};
+use fangtan::keymap::{Action, Key, KeyChord, KeyParseError, Keymap, Mods};
 use fangtan::width::AmbiguousWidth;
 use proptest::prelude::*;
 
@@ -28,7 +28,8 @@ fn shipped_file_parses_and_equals_the_compiled_defaults() {
     let parsed = Config::from_user_text("config.toml", default_text()).unwrap();
     assert_eq!(parsed, Config::builtin());
     assert_eq!(Config::default(), Config::builtin());
-    assert_eq!(Config::default().keymap.bindings(), default_bindings().as_slice());
+    let order: Vec<Action> = Config::builtin().keymap.bindings().iter().map(|(a, _)| *a).collect();
+    assert_eq!(order, Action::ALL, "every action, in help order");
 }
 
 #[test]
@@ -138,6 +139,7 @@ fn there_is_an_invalid_example_for_every_kind_of_mistake() {
         "regex_without_name",
         "bad_ambiguous_width",
         "toml_syntax",
+        "unquittable",
     ] {
         let p = Path::new("tests/configs/invalid").join(format!("{kind}.toml"));
         assert!(p.is_file(), "missing {}", p.display());
@@ -240,6 +242,29 @@ fn binding_a_key_of_another_action_names_both() {
 }
 
 #[test]
+fn a_keymap_without_a_way_to_quit_is_refused() {
+    assert_eq!(
+        err("[keys]\nforce_quit = []\nquit = []\n"),
+        "test.toml:3:1: no key is left to quit: bind \"quit\" or \"force_quit\""
+    );
+    // One way out is enough.
+    assert!(user("[keys]\nquit = []\n").is_ok());
+    let c = user("[keys]\nforce_quit = []\nquit = [\"Q\"]\n").unwrap();
+    assert_eq!(c.keymap.keys_for(Action::Quit), &[KeyChord::ch('Q')]);
+}
+
+#[test]
+fn a_palette_role_wins_over_the_same_role_in_theme() {
+    for text in [
+        "[theme]\nquote = \"red\"\n[theme.dark]\nquote = \"blue\"\n",
+        "[theme.dark]\nquote = \"blue\"\n[theme]\nquote = \"red\"\n",
+    ] {
+        let c = user(text).unwrap();
+        assert_eq!((c.theme.dark.quote, c.theme.light.quote), (Color::Ansi(4), Color::Ansi(1)));
+    }
+}
+
+#[test]
 fn a_theme_role_in_theme_sets_both_palettes() {
     let c = user("[theme]\nquote = \"red\"\n").unwrap();
     assert_eq!(c.theme.dark.quote, Color::Ansi(1));
@@ -291,8 +316,8 @@ fn no_color_removes_every_colour() {
     let t =
         Config::default().resolve_theme(&env(Some("1"), Some("truecolor"), Some("xterm-256color")));
     assert_eq!(t.depth, ColorDepth::None);
-    assert!(t.speakers.iter().all(Option::is_none));
-    assert_eq!((t.quote, t.status_bg, t.search_match, t.heading), (None, None, None, None));
+    assert!(t.colors.speakers.iter().all(Option::is_none));
+    assert_eq!(t.colors.map(|c| c.is_some()), t.colors.map(|_| false), "{t:?}");
     // An empty NO_COLOR does not count (no-color.org).
     let t = Config::default().resolve_theme(&env(Some(""), Some("truecolor"), None));
     assert_eq!(t.depth, ColorDepth::TrueColor);
@@ -302,11 +327,11 @@ fn no_color_removes_every_colour() {
 fn truecolor_keeps_rgb_and_lesser_terminals_get_the_nearest() {
     let c = user("[theme]\nsearch_match = \"#ffaf00\"\n").unwrap();
     let t = c.resolve_theme(&env(None, Some("24bit"), Some("xterm")));
-    assert_eq!(t.search_match, Some(Color::Rgb(0xff, 0xaf, 0x00)));
+    assert_eq!(t.colors.search_match, Some(Color::Rgb(0xff, 0xaf, 0x00)));
     let t = c.resolve_theme(&env(None, None, Some("xterm-256color")));
-    assert_eq!(t.search_match, Some(Color::Indexed(214)));
+    assert_eq!(t.colors.search_match, Some(Color::Indexed(214)));
     let t = c.resolve_theme(&env(None, None, Some("xterm")));
-    assert!(matches!(t.search_match, Some(Color::Ansi(_))));
+    assert!(matches!(t.colors.search_match, Some(Color::Ansi(_))));
     assert_eq!(env(None, None, Some("dumb")).depth(), ColorDepth::None);
     assert_eq!(env(None, None, None).depth(), ColorDepth::Ansi16);
 }
@@ -328,9 +353,9 @@ fn fixed_speaker_colours_win_over_the_palette() {
     let c = user("[speakers.colors]\n\"Brad\" = \"red\"\n").unwrap();
     let t = c.resolve_theme(&env(None, Some("truecolor"), None));
     assert_eq!(t.speaker_color("Brad", 0), Some(Color::Ansi(1)));
-    assert_eq!(t.speaker_color("Jensen", 0), t.speakers[0]);
-    let n = t.speakers.len();
-    assert_eq!(t.speaker_color("Jensen", n + 1), t.speakers[1]);
+    assert_eq!(t.speaker_color("Jensen", 0), t.colors.speakers[0]);
+    let n = t.colors.speakers.len();
+    assert_eq!(t.speaker_color("Jensen", n + 1), t.colors.speakers[1]);
 }
 
 #[test]
@@ -394,8 +419,8 @@ fn bad_key_syntax_is_refused() {
 
 #[test]
 fn every_default_key_round_trips_through_its_config_spelling() {
-    for (_, keys) in default_bindings() {
-        for c in keys {
+    for (_, keys) in Config::builtin().keymap.bindings() {
+        for &c in keys {
             assert_eq!(c.to_string().parse::<KeyChord>(), Ok(c), "{c}");
         }
     }

@@ -7,13 +7,15 @@ use crate::support::tmux as support;
 
 use std::process::Command;
 
-use fangtan::app::{App, Msg, update};
+use fangtan::app::{App, Input, Msg, update};
 use fangtan::config::{Config, EnvInfo};
+use fangtan::keymap::Action;
 use fangtan::parse;
 use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use support::{BIN, Tmux, have_tmux};
 
@@ -80,7 +82,7 @@ fn no_color_draws_without_colour_but_keeps_highlights_visible() {
     let doc = parse::parse(TALK.to_string(), &cfg.parse_options());
     let opts = ReaderOptions {
         file_name: "talk.md".into(),
-        theme: Some(cfg.resolve_theme(&env)),
+        theme: cfg.resolve_theme(&env),
         ..Default::default()
     };
     let mut app = App::new(doc, opts);
@@ -173,4 +175,171 @@ fn paragraph_spacing_and_show_images_change_the_reading_pane() {
     }
     let at = |r: &[&str], what: &str| r.iter().position(|l| l.contains(what)).unwrap();
     assert!(at(&t, "第二段") - at(&t, "第一段") < at(&b, "第二段") - at(&b, "第一段"));
+}
+
+/// A talk that uses every colour role: title, heading, speakers, a quote, code, a link.
+const RICH: &str = "# The lantern talk\n\n## Part one\n\n\
+**Host:** Welcome. **A line worth quoting.** Some `code` and a [link](https://example.org). \
+The lantern, and the lantern again.\n\n\
+**Guest:** Thanks. One more lantern.\n\n## Part two\n\n**Host:** Goodbye.\n";
+
+/// `RICH` read with `cfg` at 120x30 in a true-colour terminal: the first screen, then on
+/// the second turn (the passage bar, the outline's selection), bookmarked, searched for
+/// "lantern".
+fn rich_screens(cfg: &Config) -> [Buffer; 2] {
+    let env = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
+    let doc = parse::parse(RICH.to_string(), &cfg.parse_options());
+    let opts = ReaderOptions::from_config(cfg, "rich.md".into(), &env);
+    let mut app = App::new(doc, opts);
+    let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
+    update(&mut app, Msg::Resize { width: 120, height: 30 });
+    t.draw(|f| ui::draw(f, &app)).unwrap();
+    let first = t.backend().buffer().clone();
+    update(&mut app, Msg::Action(Action::NextTurn));
+    update(&mut app, Msg::Action(Action::ToggleBookmark));
+    update(&mut app, Msg::Action(Action::Search));
+    for c in "lantern".chars() {
+        update(&mut app, Msg::Input(Input::Char(c)));
+    }
+    update(&mut app, Msg::Input(Input::Enter));
+    t.draw(|f| ui::draw(f, &app)).unwrap();
+    [first, t.backend().buffer().clone()]
+}
+
+/// Every cell of the screens.
+fn cells(screens: &[Buffer]) -> impl Iterator<Item = &ratatui::buffer::Cell> {
+    screens.iter().flat_map(|b| b.content())
+}
+
+/// Every colour the screens' cells use, foreground and background.
+fn colours_drawn(screens: &[Buffer]) -> std::collections::HashSet<Color> {
+    cells(screens).flat_map(|c| [c.fg, c.bg]).collect()
+}
+
+#[test]
+fn every_theme_key_is_drawn() {
+    // Each role its own colour, set in [theme] (both palettes).
+    let roles = [
+        "title",
+        "heading",
+        "quote",
+        "code",
+        "link",
+        "dim",
+        "cursor",
+        "bookmark",
+        "outline_selection",
+        "border",
+        "search_match",
+        "current_match",
+        "match_fg",
+        "status_fg",
+        "status_bg",
+    ];
+    let mut text = "[theme]\nspeakers = [\"#0a0001\", \"#0a0002\"]\n".to_string();
+    for (i, role) in roles.iter().enumerate() {
+        text.push_str(&format!("{role} = \"#0b00{i:02x}\"\n"));
+    }
+    let cfg = Config::from_user_text("theme.toml", &text).unwrap();
+    let drawn = colours_drawn(&rich_screens(&cfg));
+    for (i, role) in roles.iter().enumerate() {
+        assert!(drawn.contains(&Color::Rgb(0x0b, 0, i as u8)), "{role} is not drawn");
+    }
+    for s in 1..=2 {
+        assert!(drawn.contains(&Color::Rgb(0x0a, 0, s)), "speaker colour {s} is not drawn");
+    }
+    // The shipped file sets exactly these roles: a role added there must be added here.
+    let shipped: toml::Table = toml::from_str(fangtan::config::default_text()).unwrap();
+    let keys: Vec<&str> = shipped["theme"]["dark"]
+        .as_table()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .filter(|k| *k != "speakers")
+        .collect();
+    assert_eq!(keys, roles);
+}
+
+#[test]
+fn a_bookmark_is_drawn_in_the_bookmark_colour() {
+    let cfg = Config::from_user_text("b.toml", "[theme.dark]\nbookmark = \"#123456\"\n").unwrap();
+    let screens = rich_screens(&cfg);
+    let marks: Vec<_> = cells(&screens).filter(|c| c.symbol() == "✦").collect();
+    assert!(!marks.is_empty(), "a bookmark mark is on screen");
+    for c in marks {
+        assert_eq!(c.fg, Color::Rgb(0x12, 0x34, 0x56), "{c:?}");
+    }
+}
+
+/// A colour as an xterm shows it, for contrast.
+fn rgb(c: Color) -> Option<(u8, u8, u8)> {
+    use fangtan::config::Color as C;
+    let ansi = |n| C::Ansi(n).rgb();
+    match c {
+        Color::Reset => None,
+        Color::Rgb(r, g, b) => Some((r, g, b)),
+        Color::Indexed(n) => C::Indexed(n).rgb(),
+        Color::Black => ansi(0),
+        Color::Red => ansi(1),
+        Color::Green => ansi(2),
+        Color::Yellow => ansi(3),
+        Color::Blue => ansi(4),
+        Color::Magenta => ansi(5),
+        Color::Cyan => ansi(6),
+        Color::Gray => ansi(7),
+        Color::DarkGray => ansi(8),
+        Color::LightRed => ansi(9),
+        Color::LightGreen => ansi(10),
+        Color::LightYellow => ansi(11),
+        Color::LightBlue => ansi(12),
+        Color::LightMagenta => ansi(13),
+        Color::LightCyan => ansi(14),
+        Color::White => ansi(15),
+    }
+}
+
+/// WCAG contrast ratio of two colours.
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let lum = |(r, g, b): (u8, u8, u8)| {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.03928 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn the_light_preset_reads_on_a_light_background() {
+    let cfg = Config::from_user_text("light.toml", "[theme]\npreset = \"light\"\n").unwrap();
+    let screens = rich_screens(&cfg);
+    // Text on the terminal's own (light) background, and on a highlight (a match, the
+    // status line, a selection).
+    for c in cells(&screens).filter(|c| !c.symbol().trim().is_empty()) {
+        let Some(fg) = rgb(c.fg) else { continue };
+        let bg = match c.bg {
+            Color::Reset => (255, 255, 255),
+            bg => rgb(bg).unwrap(),
+        };
+        let ratio = contrast(fg, bg);
+        assert!(ratio >= 3.0, "{:?} {:?} on {:?}: contrast {ratio:.1}", c.symbol(), c.fg, c.bg);
+    }
+}
+
+#[test]
+fn every_colour_drawn_comes_from_the_palette() {
+    for preset in ["dark", "light"] {
+        let cfg = Config::from_user_text("t.toml", &format!("[theme]\npreset = \"{preset}\"\n"));
+        let cfg = cfg.unwrap();
+        let env = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
+        let doc = parse::parse(RICH.to_string(), &cfg.parse_options());
+        let theme = ui::Theme::from_config(&cfg.resolve_theme(&env), &doc);
+        let mut allowed = vec![Color::Reset];
+        theme.palette.map(|&c| allowed.push(c));
+        for c in colours_drawn(&rich_screens(&cfg)) {
+            assert!(allowed.contains(&c), "{preset}: {c:?} is not in the palette");
+        }
+    }
 }

@@ -125,7 +125,7 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
 /// size; the note editor's cursor must be on the screen.
 fn draw_at(app: &App, area: Rect) {
     let mut buf = Buffer::empty(area);
-    ui::draw_buffer(&mut buf, app, &ui::Theme::default());
+    ui::draw_buffer(&mut buf, app, &ui::Theme::of(app));
     if area.is_empty() || area.area() > 5_000 {
         return;
     }

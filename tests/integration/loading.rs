@@ -55,7 +55,7 @@ fn arrive(app: &mut App, text: &str) {
 fn render_status(app: &App) -> String {
     let area = ratatui::layout::Rect::new(0, 0, app.width, app.height);
     let mut buf = ratatui::buffer::Buffer::empty(area);
-    fangtan::ui::draw_buffer(&mut buf, app, &fangtan::ui::Theme::default());
+    fangtan::ui::draw_buffer(&mut buf, app, &fangtan::ui::Theme::of(app));
     (0..app.width).map(|x| buf[(x, app.height - 1)].symbol().to_string()).collect()
 }
 

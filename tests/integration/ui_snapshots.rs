@@ -31,7 +31,7 @@ fn keys(app: &mut App, keys: &str) {
 /// Draw straight into a buffer (TestBackend refuses zero sizes).
 fn render_raw(app: &App) -> String {
     let mut buf = Buffer::empty(Rect::new(0, 0, app.width, app.height));
-    ui::draw_buffer(&mut buf, app, &ui::Theme::default());
+    ui::draw_buffer(&mut buf, app, &ui::Theme::of(app));
     text(&buf)
 }
 
@@ -125,7 +125,7 @@ fn check_every_page(src: &str) {
             let reader_x = a.panes().reader.x + fangtan::app::GUTTER;
             for _ in 0..5000 {
                 let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
-                ui::draw_buffer(&mut buf, &a, &ui::Theme::default());
+                ui::draw_buffer(&mut buf, &a, &ui::Theme::of(&a));
                 for (y, row) in rows(&buf, amb).iter().enumerate().take(usize::from(h) - 1) {
                     let first = row.iter().find(|(x, s)| *x >= reader_x && s != " ");
                     if let Some((x, s)) = first {
@@ -163,7 +163,7 @@ fn document_control_characters_never_reach_the_screen() {
     for state in ["", "s", "?"] {
         keys(&mut a, state);
         let mut buf = Buffer::empty(Rect::new(0, 0, 80, 12));
-        ui::draw_buffer(&mut buf, &a, &ui::Theme::default());
+        ui::draw_buffer(&mut buf, &a, &ui::Theme::of(&a));
         for cell in buf.content() {
             assert!(!cell.symbol().chars().any(char::is_control), "{:?}", cell.symbol());
         }
