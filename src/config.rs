@@ -190,6 +190,7 @@ impl Config {
             aliases: self.speakers.aliases.clone().into_iter().collect::<HashMap<_, _>>(),
             names: self.speakers.names.clone().into_iter().collect::<HashMap<_, _>>(),
             labels: self.label_patterns(),
+            chapters: Vec::new(),
         }
     }
 

@@ -46,6 +46,10 @@ struct InputArgs {
     /// Configuration file (default: $XDG_CONFIG_HOME/fangtan/config.toml).
     #[arg(long, global = true, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Chapters of the recording (Podcasting 2.0 chapters JSON), as sections of a timed
+    /// transcript. Default: NAME.chapters.json beside the file, when there is one.
+    #[arg(long, global = true, value_name = "PATH")]
+    chapters: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -152,7 +156,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(input.config.as_deref())?;
     match cli.command {
         None => {
-            let popts = parse_options(&input, &config)?;
+            let popts = parse_options(&input, &config, cli.file.as_deref())?;
             let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
             let env = config::EnvInfo::from_env();
             let mut opts = fangtan::reader::ReaderOptions::from_config(&config, name, &env);
@@ -267,7 +271,8 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
     }
     source::check_len(name, head.len() as u64)?;
     let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
-    let refused = |why: parse::json::Refusal| source::SourceError::Refused { path: name.into(), why: why.0 };
+    let refused =
+        |why: parse::json::Refusal| source::SourceError::Refused { path: name.into(), why: why.0 };
     let mut doc = parse::try_parse(decoded.text, popts).map_err(refused)?;
     doc.had_control_chars = decoded.had_control_chars;
     Ok(Opened::Whole(doc))
@@ -277,9 +282,30 @@ fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".into())
 }
 
-fn parse_options(input: &InputArgs, config: &Config) -> anyhow::Result<ParseOptions> {
+fn parse_options(
+    input: &InputArgs,
+    config: &Config,
+    file: Option<&Path>,
+) -> anyhow::Result<ParseOptions> {
     let format = input.format.map(FormatArg::input).transpose()?;
-    Ok(ParseOptions { format, ..config.parse_options() })
+    let chapters = chapters(input.chapters.as_deref(), file)?;
+    Ok(ParseOptions { format, chapters, ..config.parse_options() })
+}
+
+/// The chapters given with `--chapters`, else those of `NAME.chapters.json` beside `file`.
+/// A chapters file that cannot be read is an error, found or given: its sections would
+/// be silently missing.
+fn chapters(given: Option<&Path>, file: Option<&Path>) -> anyhow::Result<Vec<parse::Chapter>> {
+    let sibling = || {
+        let file = file.filter(|f| f.as_os_str() != "-")?;
+        let stem = file.file_stem()?.to_string_lossy();
+        let path = file.with_file_name(format!("{stem}.chapters.json"));
+        (path.is_file() && path != file).then_some(path)
+    };
+    let Some(path) = given.map(Path::to_path_buf).or_else(sibling) else { return Ok(Vec::new()) };
+    let text = source::read(&path, None)?.text;
+    parse::json::chapters(&text)
+        .map_err(|why| source::SourceError::Refused { path, why: why.0 }.into())
 }
 
 /// Read, decode and parse a file (or the bundled sample when `path` is `None`).
@@ -296,10 +322,10 @@ fn load(
         }
         None => (SAMPLE.to_string(), "sample.md".to_string(), false),
     };
-    let format = input.format.map(FormatArg::input).transpose()?;
-    let opts = ParseOptions { format, ..config.parse_options() };
+    let opts = parse_options(input, config, path)?;
     let shown = path.unwrap_or(Path::new("sample.md")).to_path_buf();
-    let refused = |why: parse::json::Refusal| source::SourceError::Refused { path: shown, why: why.0 };
+    let refused =
+        |why: parse::json::Refusal| source::SourceError::Refused { path: shown, why: why.0 };
     let mut doc = parse::try_parse(text, &opts).map_err(refused)?;
     doc.had_control_chars = had_control_chars;
     Ok((doc, name))

@@ -246,7 +246,8 @@ pub struct TimeMark {
 
 impl TimeMark {
     pub fn new(at: usize, start_ms: Option<u64>, end_ms: Option<u64>) -> TimeMark {
-        let ms = |t: Option<u64>| t.map_or(NONE, |t| narrow(usize::try_from(t).unwrap_or(usize::MAX)));
+        let ms =
+            |t: Option<u64>| t.map_or(NONE, |t| narrow(usize::try_from(t).unwrap_or(usize::MAX)));
         TimeMark { at: narrow(at), start: ms(start_ms), end: ms(end_ms) }
     }
     /// Where the stretch begins in the block's text (bytes).

@@ -6,7 +6,8 @@
 //! plain text), each part decoded and hashed on the loader thread and parsed on a parser
 //! thread beside it, then dropped: the source text is never held whole, only the display
 //! text the tree keeps. That is what keeps an 80 MB archive within 1.5 times its size in
-//! memory. Subtitles, and documents without a place to cut, are one part.
+//! memory. Subtitles, and documents without a place to cut, are one part. JSON is cut
+//! anywhere and streamed through one JSON reader ([`parse::stream_json`]).
 
 use std::io::Read;
 use std::path::Path;
@@ -86,7 +87,8 @@ pub fn first_part_of(
         Err(SourceError::NoText { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let refused = |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
+    let refused =
+        |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
     let mut doc = parse::try_parse_first_part(decoded.text, opts).map_err(refused)?;
     doc.had_control_chars = decoded.had_control_chars;
     Ok(Some(doc))
@@ -145,7 +147,10 @@ pub fn whole_from(
             let mut rx = rx.into_iter();
             while let Some(p) = rx.next() {
                 match parts.as_mut() {
-                    None if p.format.or(opts.format).unwrap_or_else(|| parse::detect_format(&p.text))
+                    None if p
+                        .format
+                        .or(opts.format)
+                        .unwrap_or_else(|| parse::detect_format(&p.text))
                         == Format::Json =>
                     {
                         // Streamed: the parts are read as they come, never held whole.
@@ -242,6 +247,11 @@ fn read_parts(
         let cut = match cutter.as_mut() {
             _ if eof => buf.len(),
             Some(c) => c.scan(&buf).unwrap_or(0),
+            // JSON is read as a stream of parts: any character boundary will do, and
+            // after an ASCII byte is one.
+            None if format == Some(Format::Json) => {
+                buf.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1)
+            }
             None => 0,
         };
         if cut == 0 {

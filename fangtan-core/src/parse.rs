@@ -450,7 +450,8 @@ impl Builder {
         if self.chapters.len() > self.chapters_done {
             // A chapter that begins inside a turn splits it: the speaker goes on after
             // the chapter's heading.
-            let speaker = self.current.map(|t| self.doc.speakers[self.doc.turns[t].speaker()].name.clone());
+            let speaker =
+                self.current.map(|t| self.doc.speakers[self.doc.turns[t].speaker()].name.clone());
             if self.chapters_before(start)
                 && let Some(name) = speaker
             {

@@ -298,3 +298,40 @@ fn bookmarks_with_a_file_for_a_data_folder_say_so() {
         assert!(!String::from_utf8_lossy(&o.stderr).contains("os error"));
     }
 }
+
+#[test]
+fn json_of_no_transcript_shape_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("list.json");
+    std::fs::write(&path, include_str!("../fixtures/json/not_transcript.json")).unwrap();
+    let o = run(&["dump", path.to_str().unwrap()]);
+    fails_with(&o, "JSON, but not a transcript I know: top-level keys name, items, owner");
+    // Read from standard input, and with the format forced, the same.
+    let o = run_stdin(&["--format", "json", "dump", "-"], b"{\"rows\": [1, 2]}");
+    fails_with(&o, "top-level keys rows");
+}
+
+#[test]
+fn chapters_beside_a_json_transcript_become_its_sections() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = dir.path().join("keeper.json");
+    std::fs::write(&talk, include_str!("../fixtures/json/podcast20.json")).unwrap();
+    let chapters = r#"{"version": "1.2.0", "chapters": [
+        {"startTime": 0, "title": "Welcome"},
+        {"startTime": 3.2, "title": "Hidden", "toc": false},
+        {"startTime": 6.5, "title": "Eleven winters"}]}"#;
+    std::fs::write(dir.path().join("keeper.chapters.json"), chapters).unwrap();
+    let o = run(&["dump", talk.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let titles: Vec<&str> =
+        d["sections"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Welcome", "Eleven winters"]);
+    assert_eq!(d["turns"][0]["section"], "Welcome");
+    assert_eq!(d["turns"][1]["section"], "Eleven winters");
+    // Given on the command line instead; a broken one is an error, not missing sections.
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, "{\"chapters\": [{\"title\": \"no start\"}]}").unwrap();
+    let o = run(&["dump", talk.to_str().unwrap(), "--chapters", other.to_str().unwrap()]);
+    fails_with(&o, "not a chapters file");
+}

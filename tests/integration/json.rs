@@ -108,7 +108,10 @@ fn utterances_in_milliseconds_and_in_whole_seconds_are_told_apart() {
 fn utterances_nested_in_results_are_read_and_the_rest_left_out() {
     let doc = read(include_str!("../fixtures/json/results_utterances.json"));
     assert_eq!(turn_speakers(&doc), ["Speaker 0", "Speaker 1"]);
-    assert_eq!(turn_texts(&doc, 1), ["Only on Sundays, and only when the wind comes from the east."]);
+    assert_eq!(
+        turn_texts(&doc, 1),
+        ["Only on Sundays, and only when the wind comes from the east."]
+    );
     assert!(!words(&doc).contains(&"ignored".to_string()));
 }
 
@@ -137,7 +140,9 @@ fn json_of_another_shape_is_refused_with_its_keys_named() {
 
 #[test]
 fn text_in_json_is_as_safe_as_any() {
-    let doc = read(r#"{"segments": [{"speaker": "X\u001b[31m", "start": 0, "end": 1.5, "text": "a\u001b]52;c;QQ==\u0007 b\u202e"}]}"#);
+    let doc = read(
+        r#"{"segments": [{"speaker": "X\u001b[31m", "start": 0, "end": 1.5, "text": "a\u001b]52;c;QQ==\u0007 b\u202e"}]}"#,
+    );
     let text = turn_texts(&doc, 0)[0];
     assert!(text.chars().all(|c| fangtan::source::safe_char(c) == c), "{text:?}");
     assert!(doc.speakers[0].name.chars().all(|c| fangtan::source::safe_char(c) == c));
@@ -172,10 +177,15 @@ fn shapes(segs: &[(usize, Vec<String>, u64)]) -> Vec<(String, String)> {
         .collect();
     let utter: Vec<serde_json::Value> = timed
         .iter()
-        .map(|(s, text, a, b)| serde_json::json!({"speaker": s, "start": a, "end": b, "text": text}))
+        .map(
+            |(s, text, a, b)| serde_json::json!({"speaker": s, "start": a, "end": b, "text": text}),
+        )
         .collect();
     vec![
-        ("podcast".into(), serde_json::json!({"version": "1.0.0", "segments": podcast}).to_string()),
+        (
+            "podcast".into(),
+            serde_json::json!({"version": "1.0.0", "segments": podcast}).to_string(),
+        ),
         ("whisper".into(), serde_json::json!({"segments": whisper, "language": "en"}).to_string()),
         ("utterances".into(), serde_json::json!({"utterances": utter.clone()}).to_string()),
         ("array".into(), serde_json::Value::Array(utter).to_string()),

@@ -675,3 +675,43 @@ fn front_matter_html_and_references_read_in_parts_match_reading_whole() {
     // only once used twice, a limit of the two-uses rule read in parts.)
     assert_parts_match_whole("export.txt", &plain, &[1000, 1 << 20]);
 }
+
+/// A WhisperX-shaped transcript of `n` segments, Chinese and English, with word times.
+fn json_transcript(n: usize) -> String {
+    let mut segs = Vec::new();
+    for i in 0..n {
+        let (who, text) = match i % 3 {
+            0 => ("SPEAKER_00", format!("第{i}段：我们谈到了 compiler 的细节。")),
+            1 => ("SPEAKER_01", format!("Segment {i} says the borrow checker was right.")),
+            _ => ("SPEAKER_01", "还有一句补充。".to_string()),
+        };
+        let start = i as f64 * 3.0;
+        let words: Vec<serde_json::Value> = text
+            .split(' ')
+            .enumerate()
+            .map(|(k, w)| serde_json::json!({"word": w, "start": start + k as f64 * 0.25, "end": start + k as f64 * 0.25 + 0.2}))
+            .collect();
+        segs.push(serde_json::json!({"start": start, "end": start + 2.5, "text": format!(" {text}"), "speaker": who, "words": words}));
+    }
+    serde_json::to_string_pretty(&serde_json::json!({"segments": segs, "language": "zh"})).unwrap()
+}
+
+#[test]
+fn json_read_in_parts_streams_to_the_same_tree_and_times() {
+    assert_parts_match_whole("talk.json", &json_transcript(300), &[100, 777, 5000]);
+}
+
+#[test]
+fn the_first_part_of_a_big_json_shows_its_first_turns() {
+    let text = json_transcript(3000);
+    assert!(text.len() as u64 > fangtan::load::BIG);
+    let bytes = text.as_bytes()[..fangtan::load::FIRST_PART].to_vec();
+    let opts = ParseOptions::default();
+    let first = fangtan::load::first_part_of(bytes, std::path::Path::new("talk.json"), None, &opts)
+        .unwrap()
+        .unwrap();
+    assert!(first.turns.len() > 20, "{}", first.turns.len());
+    let whole = parse::parse(text, &opts);
+    let n = first.turns.len() - 1;
+    assert_eq!(support::tree(&first)[..n], support::tree(&whole)[..n]);
+}

@@ -242,7 +242,11 @@ struct Word {
 
 impl Word {
     fn text(&self) -> &str {
-        self.punctuated_word.as_deref().or(self.word.as_deref()).or(self.text.as_deref()).unwrap_or("")
+        self.punctuated_word
+            .as_deref()
+            .or(self.word.as_deref())
+            .or(self.text.as_deref())
+            .unwrap_or("")
     }
 }
 
