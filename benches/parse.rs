@@ -1,5 +1,6 @@
-//! Parsing throughput: decode + parse of a transcript repeated to about 8 MB, and the
-//! `adversarial` group: paragraphs of unmatched openers at 1, 2 and 4 MB.
+//! Parsing throughput: decode + parse of a transcript repeated to about 8 MB, the
+//! `adversarial` group: paragraphs of unmatched openers at 1, 2 and 4 MB, and the `json`
+//! group: an 8 MB word-timed WhisperX-shaped transcript, whole and streamed in parts.
 //! Input: `FANGTAN_BENCH_FILE` (e.g. the user's real document), else the bundled sample.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -75,5 +76,60 @@ fn bench_adversarial(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_parse, bench_adversarial);
+/// A WhisperX-shaped transcript of about `bytes`, two speakers, every word timed.
+pub fn word_timed_json(bytes: usize) -> String {
+    let words = ["the", "archive", "opens", "at", "nine", "我们", "谈到", "compiler", "细节。"];
+    let mut out = String::from("{\"language\": \"en\", \"segments\": [");
+    let (mut t, mut i) = (0.0f64, 0usize);
+    while out.len() < bytes {
+        let n = 8 + i % 9;
+        let seg: Vec<&str> = (0..n).map(|k| words[(i + k) % words.len()]).collect();
+        let ws: Vec<String> = seg
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                let s = t + k as f64 * 0.31;
+                format!(
+                    "{{\"word\": \"{w}\", \"start\": {s:.3}, \"end\": {:.3}, \"score\": 0.87}}",
+                    s + 0.25
+                )
+            })
+            .collect();
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            "{{\"start\": {t:.3}, \"end\": {:.3}, \"text\": \" {}\", \"speaker\": \"SPEAKER_0{}\", \"words\": [{}]}}",
+            t + n as f64 * 0.31,
+            seg.join(" "),
+            (i / 3) % 2,
+            ws.join(", ")
+        ));
+        t += n as f64 * 0.31 + 0.4;
+        i += 1;
+    }
+    out.push_str("]}");
+    out
+}
+
+fn bench_json(c: &mut Criterion) {
+    let text = word_timed_json(8 << 20);
+    let mut g = c.benchmark_group("json");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("word_timed_8mb", |b| {
+        b.iter(|| parse(text.clone(), &ParseOptions::default()))
+    });
+    let dir = std::env::temp_dir().join(format!("fangtan-bench-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("talk.json");
+    std::fs::write(&path, &text).expect("bench file");
+    g.bench_function("word_timed_8mb_streamed", |b| {
+        b.iter(|| fangtan::load::whole(&path, None, &ParseOptions::default(), &mut |_| {}))
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench_parse, bench_adversarial, bench_json);
 criterion_main!(benches);
