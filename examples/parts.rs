@@ -23,6 +23,13 @@ fn main() {
         eprintln!("whole: {:?} {}", t.elapsed(), hwm());
         doc
     };
+    let t = Instant::now();
+    let first = fangtan::load::first_part(path, None, &opts).expect("first part");
+    eprintln!(
+        "first part: {:?}, {} turns",
+        t.elapsed(),
+        first.as_ref().map_or(0, |d| d.turns.len())
+    );
     if std::env::var_os("ONLY_PARTS").is_some() {
         let a = run_parts();
         eprintln!("turns {}", a.turns.len());

@@ -179,6 +179,8 @@ pub fn stream_json(
 ) -> Result<Document, json::Refusal> {
     let mut b = Builder::new(String::new(), Format::Json, opts);
     let reader = Chunks { now: first.into_bytes(), at: 0, rest };
+    // The JSON reader takes a byte at a time: from a buffer, that is cheap.
+    let reader = std::io::BufReader::with_capacity(64 << 10, reader);
     json::read(&mut b, serde_json::de::IoRead::new(reader), false)?;
     Ok(b.finish())
 }
