@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use toml::de::{DeTable, DeValue};
 
-use crate::keymap::{Action, KeyChord, KeyParseError, Keymap, default_bindings, key_names};
+use crate::keymap::{Action, Keymap, default_bindings};
 use crate::width::AmbiguousWidth;
 
+mod keys;
 mod read;
 pub mod theme;
 
-use read::{Doc, Val, boolean, did_you_mean, entries, int_in, list, string, table, type_name};
+use read::{Doc, Val, boolean, did_you_mean, entries, int_in, string, table, type_name};
 pub use theme::{Color, ColorDepth, EnvInfo, Palette, Preset, ResolvedTheme, Theme};
 
 const SHIPPED: &str = include_str!("../config.toml");
@@ -300,7 +301,7 @@ impl Config {
                 }
             };
             match section {
-                "keys" => self.apply_keys(&doc, t)?,
+                "keys" => keys::apply(&doc, t, &mut self.keymap)?,
                 "theme" => apply_theme(&doc, t, &mut self.theme)?,
                 "speakers" => apply_speakers(&doc, t, &mut self.speakers)?,
                 "layout" => apply_layout(&doc, t, &mut self.layout)?,
@@ -309,100 +310,7 @@ impl Config {
         }
         Ok(())
     }
-
-    /// `[keys]`: each action listed replaces that action's bindings; a key may belong to
-    /// one action only, counting the bindings this file leaves in place.
-    fn apply_keys(&mut self, doc: &Doc<'_>, t: &DeTable<'_>) -> Result<(), ConfigError> {
-        let names: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
-        let mut set: Vec<(Action, Vec<Located<KeyChord>>)> = Vec::new();
-        for (k, v) in entries(t) {
-            let name = k.get_ref().as_ref();
-            let Some(action) = Action::from_name(name) else {
-                let dym = did_you_mean(name, names.iter().map(String::as_str));
-                return Err(
-                    doc.error(k.span(), format!("unknown action \"{name}\" in [keys]{dym}"))
-                );
-            };
-            let mut chords = Vec::new();
-            for item in list(v) {
-                let DeValue::String(s) = item.get_ref() else {
-                    return Err(doc.error(
-                        item.span(),
-                        format!(
-                            "{name} in [keys]: expected a list of keys like [\"j\", \"<Down>\"], found {}",
-                            type_name(item.get_ref())
-                        ),
-                    ));
-                };
-                let chord: KeyChord = s.parse().map_err(|e: KeyParseError| {
-                    let dym = match &e {
-                        KeyParseError::UnknownName(n) | KeyParseError::Unbracketed(n) => {
-                            let all = key_names();
-                            read::suggest(n, all.iter().map(String::as_str))
-                                .map(|x| format!(" (did you mean \"<{x}>\"?)"))
-                                .unwrap_or_default()
-                        }
-                        _ => String::new(),
-                    };
-                    doc.error(
-                        item.span(),
-                        format!("bad key \"{s}\" for {name} in [keys]: {e}{dym}"),
-                    )
-                })?;
-                if !chords.iter().any(|(c, _)| *c == chord) {
-                    chords.push((chord, item.span()));
-                }
-            }
-            set.push((action, chords));
-        }
-
-        let mut owner: HashMap<KeyChord, (Action, bool)> = HashMap::new();
-        for (a, keys) in self.keymap.bindings() {
-            if set.iter().any(|(s, _)| s == a) {
-                continue;
-            }
-            for k in keys {
-                owner.insert(*k, (*a, false));
-            }
-        }
-        for (a, chords) in &set {
-            for (c, span) in chords {
-                match owner.get(c) {
-                    Some(&(other, here)) if other != *a => {
-                        let (o, n) = (other.name(), a.name());
-                        let msg = if here {
-                            format!("key \"{c}\" is bound to both \"{o}\" and \"{n}\" in [keys]")
-                        } else {
-                            format!(
-                                "key \"{c}\" is bound to both \"{o}\" (by default) and \"{n}\" in [keys]; \
-                                 rebind \"{o}\" too, or unbind it with {o} = []"
-                            )
-                        };
-                        return Err(doc.error(span.clone(), msg));
-                    }
-                    _ => {
-                        owner.insert(*c, (*a, true));
-                    }
-                }
-            }
-        }
-
-        let mut bindings: Vec<(Action, Vec<KeyChord>)> = self.keymap.bindings().to_vec();
-        for (a, chords) in set {
-            let keys: Vec<KeyChord> = chords.into_iter().map(|(c, _)| c).collect();
-            match bindings.iter_mut().find(|(b, _)| *b == a) {
-                Some(slot) => slot.1 = keys,
-                None => bindings.push((a, keys)),
-            }
-        }
-        bindings.sort_by_key(|(a, _)| Action::ALL.iter().position(|x| x == a));
-        self.keymap = Keymap::new(bindings);
-        Ok(())
-    }
 }
-
-/// A value and the bytes of the file it came from.
-type Located<T> = (T, std::ops::Range<usize>);
 
 fn list_sections() -> String {
     SECTIONS.map(|s| format!("[{s}]")).join(", ")
