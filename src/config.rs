@@ -607,7 +607,7 @@ pub fn readme_section() -> String {
         let ks: Vec<String> =
             keys.iter().map(|k| format!("`{}`", k.to_string().replace('|', "\\|"))).collect();
         // The help overlay's "this help" reads wrong on its own.
-        let what = if a == Action::Help { "show the keys".to_string() } else { a.describe() };
+        let what = if a == Action::Help { "show the keys" } else { a.describe() };
         s.push_str(&format!("| `{}` | {} | {what} |\n", a.name(), ks.join(" ")));
     }
     s.push_str("\n### The default configuration\n\n```toml\n");

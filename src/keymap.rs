@@ -6,187 +6,139 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
 
-/// Every user-facing action. The snake_case names are the `[keys]` names in `config.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    LineDown,
-    LineUp,
-    PageDown,
-    PageUp,
-    HalfPageDown,
-    HalfPageUp,
-    Top,
-    Bottom,
-    NextTurn,
-    PrevTurn,
-    NextTurnSameSpeaker,
-    PrevTurnSameSpeaker,
-    /// Next turn by speaker N (1-based, order of first appearance).
-    SpeakerTurn(u8),
-    NextQuote,
-    PrevQuote,
-    NextSection,
-    PrevSection,
-    Search,
-    NextMatch,
-    PrevMatch,
-    CycleSpeakerFocus,
-    ClearSpeakerFocus,
-    SwitchPane,
-    ToggleOutline,
-    Help,
-    /// Close an overlay, clear search; never quits.
-    Cancel,
-    Select,
-    Quit,
-    ForceQuit,
-    Suspend,
-    ToggleBookmark,
-    EditNote,
-    BookmarkList,
-    NextBookmark,
-    PrevBookmark,
-    CopyCitation,
+/// What every layer's action list offers: its members in help order, their `[keys]` names
+/// and help lines. Implemented by [`actions!`] for each list.
+pub trait Actions: Copy + Eq + Hash + fmt::Debug + 'static {
+    /// Every action, in the order help and the config file list them.
+    const ALL: &'static [Self];
+    /// The name in the config file, e.g. `next_turn`, `speaker_3`.
+    fn name(self) -> &'static str;
+    /// One line for help.
+    fn describe(self) -> &'static str;
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
 }
 
-impl Action {
-    /// Every action, in the order help lists them.
-    pub const ALL: &'static [Action] = &[
-        Action::LineDown,
-        Action::LineUp,
-        Action::PageDown,
-        Action::PageUp,
-        Action::HalfPageDown,
-        Action::HalfPageUp,
-        Action::Top,
-        Action::Bottom,
-        Action::NextTurn,
-        Action::PrevTurn,
-        Action::NextTurnSameSpeaker,
-        Action::PrevTurnSameSpeaker,
-        Action::SpeakerTurn(1),
-        Action::SpeakerTurn(2),
-        Action::SpeakerTurn(3),
-        Action::SpeakerTurn(4),
-        Action::SpeakerTurn(5),
-        Action::SpeakerTurn(6),
-        Action::SpeakerTurn(7),
-        Action::SpeakerTurn(8),
-        Action::SpeakerTurn(9),
-        Action::NextQuote,
-        Action::PrevQuote,
-        Action::NextSection,
-        Action::PrevSection,
-        Action::Search,
-        Action::NextMatch,
-        Action::PrevMatch,
-        Action::CycleSpeakerFocus,
-        Action::ClearSpeakerFocus,
-        Action::SwitchPane,
-        Action::ToggleOutline,
-        Action::Help,
-        Action::Cancel,
-        Action::Select,
-        Action::Quit,
-        Action::ForceQuit,
-        Action::Suspend,
-        Action::ToggleBookmark,
-        Action::EditNote,
-        Action::BookmarkList,
-        Action::NextBookmark,
-        Action::PrevBookmark,
-        Action::CopyCitation,
-    ];
+/// One list makes a layer's actions: each entry is a variant, its config name and its help
+/// line (`Variant => "name", "help";`), in help order; a family of numbered actions is one
+/// variant with a number, each member listed (`Variant(u8) { 1 => "name_1", "help 1"; … }`).
+/// It generates the enum, `ALL`, `name()`, `from_name()` and `describe()`, and the
+/// [`Actions`] impl.
+macro_rules! actions {
+    ($(#[$meta:meta])* $vis:vis enum $E:ident { $($body:tt)* }) => {
+        actions!(@munch [$(#[$meta])* $vis $E] [] [] [] [] $($body)*);
+    };
+    // A numbered family: the members are listed; any other number has no name.
+    (@munch $head:tt [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]
+        $(#[$vm:meta])* $V:ident($T:ty) { $($n:literal => $name:literal, $help:literal;)* }
+        $($rest:tt)*) => {
+        actions!(@munch $head
+            [$($decl)* $(#[$vm])* $V($T),]
+            [$($all)* $(Self::$V($n),)*]
+            [$($names)* $(Self::$V($n) => $name,)* Self::$V(_) => "",]
+            [$($helps)* $(Self::$V($n) => $help,)* Self::$V(_) => "",]
+            $($rest)*);
+    };
+    (@munch $head:tt [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]
+        $(#[$vm:meta])* $V:ident => $name:literal, $help:literal; $($rest:tt)*) => {
+        actions!(@munch $head
+            [$($decl)* $(#[$vm])* $V,]
+            [$($all)* Self::$V,]
+            [$($names)* Self::$V => $name,]
+            [$($helps)* Self::$V => $help,]
+            $($rest)*);
+    };
+    (@munch [$(#[$meta:meta])* $vis:vis $E:ident]
+        [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $E { $($decl)* }
 
-    /// The `[keys]` name, e.g. `next_turn`, `speaker_3`.
-    pub fn name(self) -> String {
-        let s = match self {
-            Action::LineDown => "line_down",
-            Action::LineUp => "line_up",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::HalfPageDown => "half_page_down",
-            Action::HalfPageUp => "half_page_up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::NextTurn => "next_turn",
-            Action::PrevTurn => "prev_turn",
-            Action::NextTurnSameSpeaker => "next_turn_same_speaker",
-            Action::PrevTurnSameSpeaker => "prev_turn_same_speaker",
-            Action::SpeakerTurn(n) => return format!("speaker_{n}"),
-            Action::NextQuote => "next_quote",
-            Action::PrevQuote => "prev_quote",
-            Action::NextSection => "next_section",
-            Action::PrevSection => "prev_section",
-            Action::Search => "search",
-            Action::NextMatch => "next_match",
-            Action::PrevMatch => "prev_match",
-            Action::CycleSpeakerFocus => "cycle_speaker_focus",
-            Action::ClearSpeakerFocus => "clear_speaker_focus",
-            Action::SwitchPane => "switch_pane",
-            Action::ToggleOutline => "toggle_outline",
-            Action::Help => "help",
-            Action::Cancel => "cancel",
-            Action::Select => "select",
-            Action::Quit => "quit",
-            Action::ForceQuit => "force_quit",
-            Action::Suspend => "suspend",
-            Action::ToggleBookmark => "toggle_bookmark",
-            Action::EditNote => "edit_note",
-            Action::BookmarkList => "bookmark_list",
-            Action::NextBookmark => "next_bookmark",
-            Action::PrevBookmark => "prev_bookmark",
-            Action::CopyCitation => "copy_citation",
-        };
-        s.to_string()
-    }
+        impl $E {
+            /// Every action, in the order help and the config file list them.
+            pub const ALL: &'static [$E] = &[$($all)*];
 
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
-    }
+            /// The name in the config file.
+            pub fn name(self) -> &'static str {
+                match self { $($names)* }
+            }
 
-    /// One line for the help overlay.
-    pub fn describe(self) -> String {
-        let s = match self {
-            Action::LineDown => "down one line",
-            Action::LineUp => "up one line",
-            Action::PageDown => "down one page",
-            Action::PageUp => "up one page",
-            Action::HalfPageDown => "down half a page",
-            Action::HalfPageUp => "up half a page",
-            Action::Top => "go to the top",
-            Action::Bottom => "go to the end",
-            Action::NextTurn => "next turn",
-            Action::PrevTurn => "previous turn",
-            Action::NextTurnSameSpeaker => "next turn by the current speaker",
-            Action::PrevTurnSameSpeaker => "previous turn by the current speaker",
-            Action::SpeakerTurn(n) => return format!("next turn by speaker {n}"),
-            Action::NextQuote => "next quote",
-            Action::PrevQuote => "previous quote",
-            Action::NextSection => "next section",
-            Action::PrevSection => "previous section",
-            Action::Search => "search",
-            Action::NextMatch => "next match",
-            Action::PrevMatch => "previous match",
-            Action::CycleSpeakerFocus => "focus on one speaker (cycles)",
-            Action::ClearSpeakerFocus => "clear speaker focus",
-            Action::SwitchPane => "switch between outline and reader",
-            Action::ToggleOutline => "show or hide the outline",
-            Action::Help => "this help",
-            Action::Cancel => "close overlay, clear search",
-            Action::Select => "jump to the selected entry",
-            Action::Quit => "quit",
-            Action::ForceQuit => "quit from anywhere",
-            Action::Suspend => "suspend to the shell",
-            Action::ToggleBookmark => "bookmark the current passage (toggle)",
-            Action::EditNote => "add or edit the bookmark's note",
-            Action::BookmarkList => "list bookmarks",
-            Action::NextBookmark => "next bookmark",
-            Action::PrevBookmark => "previous bookmark",
-            Action::CopyCitation => "copy the passage as a citation",
-        };
-        s.to_string()
+            /// One line for help.
+            pub fn describe(self) -> &'static str {
+                match self { $($helps)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<$E> {
+                <$E as Actions>::from_name(name)
+            }
+        }
+
+        impl Actions for $E {
+            const ALL: &'static [$E] = $E::ALL;
+            fn name(self) -> &'static str {
+                $E::name(self)
+            }
+            fn describe(self) -> &'static str {
+                $E::describe(self)
+            }
+        }
+    };
+}
+
+actions! {
+    /// Every action of the reading screen. The names are the `[keys]` names in `config.toml`.
+    pub enum Action {
+        LineDown => "line_down", "down one line";
+        LineUp => "line_up", "up one line";
+        PageDown => "page_down", "down one page";
+        PageUp => "page_up", "up one page";
+        HalfPageDown => "half_page_down", "down half a page";
+        HalfPageUp => "half_page_up", "up half a page";
+        Top => "top", "go to the top";
+        Bottom => "bottom", "go to the end";
+        NextTurn => "next_turn", "next turn";
+        PrevTurn => "prev_turn", "previous turn";
+        NextTurnSameSpeaker => "next_turn_same_speaker", "next turn by the current speaker";
+        PrevTurnSameSpeaker => "prev_turn_same_speaker", "previous turn by the current speaker";
+        /// Next turn by speaker N (1-based, order of first appearance).
+        SpeakerTurn(u8) {
+            1 => "speaker_1", "next turn by speaker 1";
+            2 => "speaker_2", "next turn by speaker 2";
+            3 => "speaker_3", "next turn by speaker 3";
+            4 => "speaker_4", "next turn by speaker 4";
+            5 => "speaker_5", "next turn by speaker 5";
+            6 => "speaker_6", "next turn by speaker 6";
+            7 => "speaker_7", "next turn by speaker 7";
+            8 => "speaker_8", "next turn by speaker 8";
+            9 => "speaker_9", "next turn by speaker 9";
+        }
+        NextQuote => "next_quote", "next quote";
+        PrevQuote => "prev_quote", "previous quote";
+        NextSection => "next_section", "next section";
+        PrevSection => "prev_section", "previous section";
+        Search => "search", "search";
+        NextMatch => "next_match", "next match";
+        PrevMatch => "prev_match", "previous match";
+        CycleSpeakerFocus => "cycle_speaker_focus", "focus on one speaker (cycles)";
+        ClearSpeakerFocus => "clear_speaker_focus", "clear speaker focus";
+        SwitchPane => "switch_pane", "switch between outline and reader";
+        ToggleOutline => "toggle_outline", "show or hide the outline";
+        Help => "help", "this help";
+        /// Close an overlay, clear search; never quits.
+        Cancel => "cancel", "close overlay, clear search";
+        Select => "select", "jump to the selected entry";
+        Quit => "quit", "quit";
+        ForceQuit => "force_quit", "quit from anywhere";
+        Suspend => "suspend", "suspend to the shell";
+        ToggleBookmark => "toggle_bookmark", "bookmark the current passage (toggle)";
+        EditNote => "edit_note", "add or edit the bookmark's note";
+        BookmarkList => "bookmark_list", "list bookmarks";
+        NextBookmark => "next_bookmark", "next bookmark";
+        PrevBookmark => "prev_bookmark", "previous bookmark";
+        CopyCitation => "copy_citation", "copy the passage as a citation";
     }
 }
 

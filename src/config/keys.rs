@@ -23,12 +23,11 @@ pub(super) fn apply(
     t: &DeTable<'_>,
     keymap: &mut Keymap,
 ) -> Result<(), ConfigError> {
-    let names: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
     let mut set: Vec<(Action, Vec<Located<KeyChord>>)> = Vec::new();
     for (k, v) in entries(t) {
         let name = k.get_ref().as_ref();
         let Some(action) = Action::from_name(name) else {
-            let dym = did_you_mean(name, names.iter().map(String::as_str));
+            let dym = did_you_mean(name, Action::ALL.iter().map(|a| a.name()));
             return Err(doc.error(k.span(), format!("unknown action \"{name}\" in [keys]{dym}")));
         };
         let mut chords = Vec::new();
