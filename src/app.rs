@@ -3,13 +3,13 @@
 //! `update` turns messages (actions from the keymap, search-prompt input, resizes, mouse)
 //! into state changes and [`Effect`]s for the terminal layer; it does no I/O. After every
 //! message it prepares the [`View`] (the lines on screen), so drawing only reads.
-//! No terminal types here.
+//! No terminal types here, and no import of the terminal edge (`reader`) or of drawing (`ui`):
+//! [`Options`], what the reader is opened with, is defined here.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::doc::{Document, Item, SpeakerId, narrow};
 use crate::keymap::Action;
-use crate::reader::ReaderOptions;
 use crate::search::{self, Match};
 use crate::store::Marks;
 
@@ -21,6 +21,53 @@ pub mod view;
 pub use bookmarks::{BookmarkList, LIST_KEYS, NoteEditor, NoteTarget};
 pub use outline::{Entry, EntryKind, ItemInfo};
 pub use view::{Line, LineKey, LineKind, Pos};
+
+/// Everything the reader needs besides the document, from the configuration and the
+/// command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Shown in the status line.
+    pub file_name: String,
+    pub keymap: crate::keymap::Keymap,
+    pub ambiguous: crate::width::AmbiguousWidth,
+    /// Readable text width cap for the reading pane, in cells.
+    pub max_text_width: usize,
+    /// Outline width as a percentage of the screen, and its cap in cells.
+    pub outline_percent: u16,
+    pub outline_max: u16,
+    pub cjk_chars_per_minute: u32,
+    pub latin_words_per_minute: u32,
+    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
+    pub theme: Option<crate::config::ResolvedTheme>,
+    /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
+    pub path: Option<std::path::PathBuf>,
+    /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
+    pub resume: bool,
+    /// Blank rows between paragraphs.
+    pub paragraph_spacing: usize,
+    /// Show images as one `[图片/image] URL` row each.
+    pub show_images: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            file_name: String::new(),
+            keymap: crate::keymap::Keymap::default(),
+            ambiguous: crate::width::AmbiguousWidth::Narrow,
+            max_text_width: 100,
+            outline_percent: 30,
+            outline_max: 40,
+            cjk_chars_per_minute: 400,
+            latin_words_per_minute: 250,
+            theme: None,
+            path: None,
+            resume: true,
+            paragraph_spacing: 1,
+            show_images: true,
+        }
+    }
+}
 
 /// Below this many columns the outline hides by default and opens as an overlay.
 pub const NARROW: u16 = 70;
@@ -107,7 +154,7 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(doc: Document, opts: &ReaderOptions) -> Index {
+    pub fn build(doc: Document, opts: &Options) -> Index {
         let (entries, items) = outline::build(&doc);
         let stats = stats::Stats::new(&doc, opts);
         Index { doc, entries, items, stats }
@@ -115,7 +162,7 @@ impl Index {
 
     /// The outline and lookups only: reading-time counts are left to the reader, which
     /// takes them a slice at a time between keys (a big document is jumpable sooner).
-    pub fn build_lookups(doc: Document, opts: &ReaderOptions) -> Index {
+    pub fn build_lookups(doc: Document, opts: &Options) -> Index {
         let (entries, items) = outline::build(&doc);
         let stats = stats::Stats::pending(&doc, opts);
         Index { doc, entries, items, stats }
@@ -253,7 +300,7 @@ pub struct View {
 
 pub struct App {
     pub doc: Document,
-    pub opts: ReaderOptions,
+    pub opts: Options,
     /// What the header block shows as the title.
     pub title: String,
     pub width: u16,
@@ -321,13 +368,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(doc: Document, opts: ReaderOptions) -> App {
+    pub fn new(doc: Document, opts: Options) -> App {
         let index = Index::build(doc, &opts);
         App::from_index(index, opts)
     }
 
     /// An app over a document whose index is already built.
-    pub fn from_index(index: Index, opts: ReaderOptions) -> App {
+    pub fn from_index(index: Index, opts: Options) -> App {
         let Index { doc, entries, items, stats } = index;
         let title = title_of(&doc, &opts);
         // Marks kept only for the session need no identity; a store gives the real one
@@ -659,7 +706,7 @@ fn part_items(entries: &[Entry]) -> Vec<u32> {
     entries.iter().filter_map(part).collect()
 }
 
-fn title_of(doc: &Document, opts: &ReaderOptions) -> String {
+fn title_of(doc: &Document, opts: &Options) -> String {
     doc.title
         .as_ref()
         .map(|t| t.text.clone())
@@ -679,7 +726,7 @@ pub fn size_text(bytes: u64) -> String {
 }
 
 /// Geometry of the panes for a screen size.
-pub fn panes(width: u16, height: u16, outline_shown: bool, opts: &ReaderOptions) -> Panes {
+pub fn panes(width: u16, height: u16, outline_shown: bool, opts: &Options) -> Panes {
     let body_h = height.saturating_sub(1);
     let status = Area { x: 0, y: body_h, width, height: height.min(1) };
     let full = Area { x: 0, y: 0, width, height: body_h };

@@ -302,8 +302,8 @@ fn load(
 }
 
 /// The reader's options from the configuration.
-fn reader_options(config: &Config, file_name: String) -> fangtan::reader::ReaderOptions {
-    fangtan::reader::ReaderOptions {
+fn reader_options(config: &Config, file_name: String) -> fangtan::app::Options {
+    fangtan::app::Options {
         file_name,
         keymap: config.keymap.clone(),
         ambiguous: config.layout.ambiguous_width,
@@ -315,7 +315,7 @@ fn reader_options(config: &Config, file_name: String) -> fangtan::reader::Reader
         theme: Some(config.resolve_theme(&fangtan::config::EnvInfo::from_env())),
         paragraph_spacing: config.layout.paragraph_spacing,
         show_images: config.layout.show_images,
-        ..fangtan::reader::ReaderOptions::default()
+        ..fangtan::app::Options::default()
     }
 }
 

@@ -13,76 +13,28 @@
 //! path that keeps a note being typed and saves; bookmark changes the store still cannot
 //! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
-//! Bookmarks are kept for documents read from a file (`ReaderOptions::path`). The bundled
+//! Bookmarks are kept for documents read from a file (`Options::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
 //! session and nothing is written.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use termina::Event;
 use termina::event::{KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Saved, update};
+use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Options, Saved, update};
 use crate::doc::Document;
 use crate::input::Tty;
 use crate::keymap::Key;
-use crate::keymap::Keymap;
 use crate::load::Progress;
 use crate::store::{DocId, Loaded, Marks, Store};
-use crate::width::AmbiguousWidth;
 use crate::{term, ui};
 
-/// Everything the reader needs besides the document.
-#[derive(Debug, Clone)]
-pub struct ReaderOptions {
-    /// Shown in the status line.
-    pub file_name: String,
-    pub keymap: Keymap,
-    pub ambiguous: AmbiguousWidth,
-    /// Readable text width cap for the reading pane, in cells.
-    pub max_text_width: usize,
-    /// Outline width as a percentage of the screen, and its cap in cells.
-    pub outline_percent: u16,
-    pub outline_max: u16,
-    pub cjk_chars_per_minute: u32,
-    pub latin_words_per_minute: u32,
-    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
-    pub theme: Option<crate::config::ResolvedTheme>,
-    /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
-    pub path: Option<PathBuf>,
-    /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
-    pub resume: bool,
-    /// Blank rows between paragraphs.
-    pub paragraph_spacing: usize,
-    /// Show images as one `[图片/image] URL` row each.
-    pub show_images: bool,
-}
-
-impl Default for ReaderOptions {
-    fn default() -> ReaderOptions {
-        ReaderOptions {
-            file_name: String::new(),
-            keymap: Keymap::default(),
-            ambiguous: AmbiguousWidth::Narrow,
-            max_text_width: 100,
-            outline_percent: 30,
-            outline_max: 40,
-            cjk_chars_per_minute: 400,
-            latin_words_per_minute: 250,
-            theme: None,
-            path: None,
-            resume: true,
-            paragraph_spacing: 1,
-            show_images: true,
-        }
-    }
-}
-
 /// Run the reader until the user quits. Restores the terminal on every exit path.
-pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
+pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     term::install_panic_hook();
     let signals = term::Signals::register()?;
     let mut app = App::new(doc, opts);
@@ -112,7 +64,7 @@ pub fn run_loading(
     first: Document,
     size: u64,
     loader: Loader,
-    opts: ReaderOptions,
+    opts: Options,
 ) -> std::io::Result<()> {
     term::install_panic_hook();
     let signals = term::Signals::register()?;

@@ -5,10 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use fangtan::app::{App, Effect, Input, LineKind, Msg, Saved, update};
+use fangtan::app::{App, Effect, Input, LineKind, Msg, Options, Saved, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::store::{DocId, Store};
 
 #[path = "support/frame.rs"]
@@ -29,8 +28,8 @@ fn fixture() -> String {
     )
 }
 
-fn opts(path: Option<PathBuf>) -> ReaderOptions {
-    ReaderOptions { file_name: "river.md".into(), path, ..ReaderOptions::default() }
+fn opts(path: Option<PathBuf>) -> Options {
+    Options { file_name: "river.md".into(), path, ..Options::default() }
 }
 
 fn app_of(text: &str, path: Option<PathBuf>) -> App {

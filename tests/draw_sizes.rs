@@ -6,10 +6,9 @@
 mod frame;
 #[path = "support/tmux.rs"]
 mod tmux;
-use fangtan::app::{App, Input, Msg, update};
+use fangtan::app::{App, Input, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use frame::SAMPLE;
 use proptest::prelude::*;
@@ -83,7 +82,7 @@ const NOTE: &str = "终端里读访谈，e\u{301} 很方便👍";
 /// `src` open at 80x24 with `scene` set up, then told the terminal is `w`x`h`.
 fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
     let doc = parse::parse(src.text().to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "t.md".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "t.md".into(), ..Options::default() };
     let mut a = App::new(doc, opts);
     update(&mut a, Msg::Resize { width: 80, height: 24 });
     match scene {

@@ -3,10 +3,9 @@
 //! before and after the whole arrives, and a search that counts in slices. Pure `update`,
 //! no terminal, no thread: the messages the loader thread would send are sent by hand.
 
-use fangtan::app::{App, Index, Indexed, Input, LineKind, Mouse, Msg, update};
+use fangtan::app::{App, Index, Indexed, Input, LineKind, Mouse, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 
 #[path = "support/doc.rs"]
 mod support;
@@ -24,8 +23,8 @@ fn archive(n: usize) -> String {
     s
 }
 
-fn opts() -> ReaderOptions {
-    ReaderOptions { file_name: "archive.md".into(), ..ReaderOptions::default() }
+fn opts() -> Options {
+    Options { file_name: "archive.md".into(), ..Options::default() }
 }
 
 /// The reader on the first `cut` bytes of `text` (cut after a blank line), loading.
@@ -157,7 +156,7 @@ fn arrive_with_saved_position(app: &mut App, text: &str, at: &str) {
 #[test]
 fn the_saved_position_is_restored_only_for_a_reader_who_did_not_move_while_loading() {
     let text = archive(200);
-    let resuming = ReaderOptions { resume: true, ..opts() };
+    let resuming = Options { resume: true, ..opts() };
     // Untouched: the saved place, deep in the document.
     let mut app = loading_app(&text, 3000);
     app.opts = resuming.clone();

@@ -3,10 +3,9 @@
 
 #[path = "support/frame.rs"]
 mod frame;
-use fangtan::app::{App, Input, Msg, update};
+use fangtan::app::{App, Input, Msg, Options, update};
 use fangtan::keymap::KeyChord;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
 use frame::{SAMPLE, app, render, text};
@@ -80,8 +79,7 @@ fn tiny_sizes_never_panic() {
 
 fn app_text(src: &str, w: u16, h: u16, amb: AmbiguousWidth) -> App {
     let doc = parse::parse(src.to_string(), &ParseOptions::default());
-    let opts =
-        ReaderOptions { file_name: "sample.md".into(), ambiguous: amb, ..ReaderOptions::default() };
+    let opts = Options { file_name: "sample.md".into(), ambiguous: amb, ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: w, height: h });
     app
@@ -158,7 +156,7 @@ fn document_control_characters_never_reach_the_screen() {
         0..0,
     ));
     let doc = b.finish();
-    let mut a = App::new(doc, ReaderOptions::default());
+    let mut a = App::new(doc, Options::default());
     update(&mut a, Msg::Resize { width: 80, height: 12 });
     keys(&mut a, "}");
     for state in ["", "s", "?"] {

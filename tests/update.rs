@@ -4,11 +4,10 @@
 #[path = "support/frame.rs"]
 mod frame;
 
-use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, update};
+use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, update};
 use fangtan::doc::Item;
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 
 /// A small transcript: three speakers, nested sections, two quotes, a long turn.
 fn fixture() -> String {
@@ -29,7 +28,7 @@ fn fixture() -> String {
 
 fn app_sized(w: u16, h: u16) -> App {
     let doc = parse::parse(fixture(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "fixture.md".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "fixture.md".into(), ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: w, height: h });
     app
@@ -252,7 +251,7 @@ fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
     let long = "这段话很长，一直在讲终端里的阅读体验。".repeat(40);
     let text = format!("# 长谈\n\n**阿青：** Zanzibar 是开头的词。{long}\n\n**Ming:** short.\n");
     let doc = parse::parse(text, &ParseOptions::default());
-    let mut a = App::new(doc, ReaderOptions::default());
+    let mut a = App::new(doc, Options::default());
     update(&mut a, Msg::Resize { width: 60, height: 12 });
     for _ in 0..12 {
         act(&mut a, Action::LineDown);
@@ -491,7 +490,7 @@ fn turns_index_matches_items() {
 fn captions() -> App {
     let text = include_str!("fixtures/subs/beekeeping.srt");
     let doc = parse::parse(text.to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "beekeeping.srt".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "beekeeping.srt".into(), ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     app
