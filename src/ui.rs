@@ -15,9 +15,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
+use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
-use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, Panes, help_area, panes};
+use crate::app::{
+    App, Area, EntryKind, Focus, GUTTER, LineKind, Panes, help_area, list_area, note_area, panes,
+};
 use crate::doc::{Block, BlockKind, Style as Inline};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 

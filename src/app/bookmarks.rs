@@ -12,7 +12,7 @@ use crate::keymap::Action;
 use crate::lineedit::LineEdit;
 use crate::store::{self, Anchor, Loaded, Toggled};
 
-use super::{App, Area, Effect, Input, LineKind, Pos, Saved, help_area};
+use super::{App, Effect, Input, LineKind, Pos, Saved};
 
 /// Keys that are list commands (not actions) while the bookmark list is open: delete,
 /// undo, edit the note. The terminal layer sends them as [`Input::Char`].
@@ -50,19 +50,6 @@ pub struct NoteEditor {
     pub passage: String,
     /// Return to the bookmark list when done.
     pub from_list: bool,
-}
-
-/// Where the bookmark list and the note editor draw: the list like help, the editor a short
-/// box in the middle.
-pub fn list_area(width: u16, height: u16) -> Area {
-    help_area(width, height)
-}
-
-pub fn note_area(width: u16, height: u16) -> Area {
-    let body_h = height.saturating_sub(1);
-    let w = width.saturating_sub(4).min(64);
-    let h = body_h.min(6);
-    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
 }
 
 impl App {
@@ -172,13 +159,6 @@ impl App {
 
     pub fn list_open(&self) -> bool {
         self.list.is_some()
-    }
-
-    /// Bookmarks the list shows at once.
-    pub fn list_page(&self) -> usize {
-        let a = list_area(self.width, self.height);
-        // Frame (2 rows) and the hint line.
-        (usize::from(a.height.saturating_sub(3)) / ENTRY_ROWS).max(1)
     }
 
     /// Scroll the list so the selection is in view (after a move or a resize).
@@ -297,7 +277,7 @@ fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
 /// Keys typed into the note editor.
 pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
     let Some(n) = app.note.as_mut() else { return Vec::new() };
-    if super::edit_line(&mut n.edit, i).is_some() {
+    if super::update::edit_line(&mut n.edit, i).is_some() {
         return Vec::new();
     }
     match i {

@@ -4,6 +4,10 @@
 //! too has an outline and `}` / `{` stops.
 
 use crate::doc::{Document, Item, NONE, narrow, widen};
+use crate::keymap::Action;
+
+use super::view::Pos;
+use super::{App, Focus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -133,6 +137,114 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
         items.push(ItemInfo::new(section, last));
     }
     (entries, items)
+}
+
+impl App {
+    /// Select the outline row of the current entry (or its nearest visible ancestor).
+    pub(super) fn follow_outline(&mut self) {
+        let Some(mut e) = self.current_entry() else {
+            self.outline_sel = 0;
+            self.reveal_outline();
+            return;
+        };
+        loop {
+            if let Some(row) = self.outline_row_of(e) {
+                self.outline_sel = row;
+                break;
+            }
+            match self.entries.get(e).and_then(Entry::parent) {
+                Some(p) => e = p,
+                None => break,
+            }
+        }
+        self.reveal_outline();
+    }
+
+    pub(super) fn outline_row_of(&self, entry: usize) -> Option<usize> {
+        self.outline_rows.binary_search(&narrow(entry)).ok()
+    }
+
+    /// Scroll the outline so the selected row is in view.
+    pub(super) fn reveal_outline(&mut self) {
+        let h = self.outline_height().max(1);
+        if self.outline_sel < self.outline_top {
+            self.outline_top = self.outline_sel;
+        } else if self.outline_sel >= self.outline_top + h {
+            self.outline_top = self.outline_sel + 1 - h;
+        }
+    }
+
+    pub(super) fn rebuild_outline_rows(&mut self) {
+        let collapsed = &self.collapsed;
+        let entries = &self.entries;
+        self.outline_rows = (0..entries.len())
+            .filter(|&i| {
+                let mut p = entries[i].parent();
+                while let Some(s) = p {
+                    if collapsed.contains(&s) {
+                        return false;
+                    }
+                    p = entries[s].parent();
+                }
+                true
+            })
+            .map(narrow)
+            .collect();
+    }
+}
+
+/// Actions that mean something else while the outline has focus. True when handled.
+pub(super) fn outline_act(app: &mut App, a: Action) -> bool {
+    let h = app.outline_height().max(1);
+    let last = app.outline_rows.len().saturating_sub(1);
+    let sel = app.outline_sel;
+    app.outline_sel = match a {
+        Action::LineDown => (sel + 1).min(last),
+        Action::LineUp => sel.saturating_sub(1),
+        Action::PageDown => (sel + h).min(last),
+        Action::PageUp => sel.saturating_sub(h),
+        Action::HalfPageDown => (sel + h / 2).min(last),
+        Action::HalfPageUp => sel.saturating_sub(h / 2),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Select => {
+            select_row(app, sel);
+            return true;
+        }
+        _ => return false,
+    };
+    app.reveal_outline();
+    true
+}
+
+/// Jump to an outline row. A section that is already being read folds or unfolds instead.
+pub(super) fn select_row(app: &mut App, row: usize) {
+    let Some(e) = app.outline_rows.get(row).map(|&e| e as usize) else { return };
+    let Some(entry) = app.entries.get(e).cloned() else { return };
+    match entry.kind() {
+        EntryKind::Section(s) => {
+            let item = app.doc.sections[s].item;
+            if app.current_item() == Some(item) {
+                if !app.collapsed.remove(&e) {
+                    app.collapsed.insert(e);
+                }
+                app.rebuild_outline_rows();
+                app.follow_outline();
+                return;
+            }
+            app.jump(Pos::item(item));
+        }
+        EntryKind::Turn(t) => {
+            let item = app.doc.turns[t].item();
+            app.jump(Pos::item(item));
+        }
+        EntryKind::Part(item) => app.jump(Pos::item(item)),
+    }
+    app.outline_sel = row;
+    if app.panes().overlay {
+        app.outline_user = Some(false);
+        app.focus = Focus::Reader;
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::doc::{Block, BlockKind, Item, SpeakerId};
 use crate::layout;
 use crate::width::str_width;
 
-use super::App;
+use super::{App, View};
 
 /// Where a line sits inside its item; strictly increasing down the item, and stable
 /// across widths for everything but the row offset (a row is found by the byte it starts
@@ -454,5 +454,50 @@ impl App {
         let changed = moved > 0 || p != self.pos;
         self.pos = p;
         changed
+    }
+}
+
+impl App {
+    /// Lay out what is on screen; called at the end of every `update`.
+    pub fn prepare(&mut self) {
+        let tw = self.text_width();
+        if tw != self.cache_width {
+            self.cache_width = tw;
+            self.invalidate();
+        }
+        let h = self.reader_height();
+        let mut lines = Vec::with_capacity(h);
+        let mut c = self.locate(self.pos);
+        let mut at_end = false;
+        while lines.len() < h {
+            if let Some(l) = self.piece_lines(c.vi, c.piece).get(c.idx) {
+                lines.push((c.vi, l.clone()));
+                c.idx += 1;
+                continue;
+            }
+            match self.next_piece(c) {
+                Some(next) => c = next,
+                None => {
+                    at_end = true;
+                    break;
+                }
+            }
+        }
+        if !at_end {
+            // The last line may be exactly on the last row.
+            let (_, moved) = self.step_down(self.pos, h);
+            at_end = moved < h;
+        }
+        let passage = lines.iter().find_map(|(vi, l)| match l.kind {
+            LineKind::Text { block, .. } | LineKind::Image(block) | LineKind::Rule(block) => {
+                Some((vi - 1, block))
+            }
+            _ => None,
+        });
+        let help_max = self.help_lines().saturating_sub(self.help_height());
+        self.help_top = self.help_top.min(help_max);
+        let max_top = self.outline_rows.len().saturating_sub(self.outline_height());
+        self.outline_top = self.outline_top.min(max_top);
+        self.view = View { lines, passage, at_end };
     }
 }

@@ -1,0 +1,89 @@
+//! What reaches [`update`](super::update) and what it asks of the terminal edge.
+//!
+//! Public surface: [`Msg`] (every input: keys as actions or line-editor input, pastes,
+//! resizes, mouse, idle ticks, loading and saving results, leaving), [`Effect`] (what the
+//! event loop must carry out), [`Input`], [`Mouse`], and the payloads [`Saved`] and
+//! [`Indexed`]. Data only: no behaviour lives here.
+
+use crate::keymap::Action;
+use crate::store::Marks;
+
+use super::Index;
+
+/// Something the terminal layer must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Suspend,
+    /// Write `App::marks` to the store (bookmarks changed, or the position before leaving).
+    SaveMarks,
+    /// Put this text on the system clipboard (OSC 52).
+    Copy(String),
+}
+
+/// Editing input for the search prompt and the note editor, and the list commands of the
+/// bookmark list (not actions: any printable key is text there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    Enter,
+    Esc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mouse {
+    WheelUp { col: u16, row: u16 },
+    WheelDown { col: u16, row: u16 },
+    Click { col: u16, row: u16 },
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Action(Action),
+    Input(Input),
+    /// Text pasted (bracketed paste) or committed by an input method, whole.
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Mouse(Mouse),
+    /// Nothing happened: background work (a search count) may take its next slice.
+    Tick,
+    /// A big document is still being read in the background: the stage it is at.
+    Progress(crate::load::Progress),
+    /// The whole document, indexed off the UI thread, replaces the first screenful.
+    Indexed(Box<Indexed>),
+    /// How a save ([`Effect::SaveMarks`]) went: the marks as saved (merged with what
+    /// another reader wrote) and warnings, or why it failed.
+    Saved(Result<Box<Saved>, String>),
+    /// The reader is ending, however it ends (quit, a terminating signal, a terminal
+    /// error): a note being typed is kept and the position remembered. Returns
+    /// [`Effect::SaveMarks`] when something is not on disk yet.
+    Leave,
+}
+
+/// A save that succeeded.
+#[derive(Debug)]
+pub struct Saved {
+    pub marks: Marks,
+    pub warnings: Vec<String>,
+}
+
+/// A big document after background loading: its index and what the bookmark store held
+/// for it (`None`: no store, e.g. no data directory).
+#[derive(Debug)]
+pub struct Indexed {
+    pub index: Index,
+    pub stored: Option<crate::store::Loaded>,
+    /// Problems to show in the status line (e.g. bookmarks cannot be saved).
+    pub warnings: Vec<String>,
+    /// How long reading and indexing took, told in the status line.
+    pub took: std::time::Duration,
+}

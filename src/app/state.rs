@@ -1,0 +1,398 @@
+//! The reader's state: [`App`] and what it is made of.
+//!
+//! Public surface: [`Options`] (what the reader is opened with), [`App`] (the whole state,
+//! read by drawing, changed only by [`update`](super::update)), [`Index`] (what is derived
+//! from a document once), [`Loading`], [`Focus`], [`View`] (the lines on screen), and
+//! [`size_text`]. Construction ([`App::new`], [`App::from_index`]) and the lookups every
+//! part of `update` shares (the current item, turn, section and outline entry).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::doc::{Document, Item, SpeakerId, narrow};
+use crate::keymap::Action;
+use crate::store::Marks;
+
+use super::outline::{self, Entry, EntryKind, ItemInfo};
+use super::search::{SEARCH_SLICE, SearchState, refresh_search};
+use super::view::{Line, LineKey, Pos};
+use super::{BookmarkList, Effect, Indexed, NoteEditor, stats};
+
+/// Everything the reader needs besides the document, from the configuration and the
+/// command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Shown in the status line.
+    pub file_name: String,
+    pub keymap: crate::keymap::Keymap,
+    pub ambiguous: crate::width::AmbiguousWidth,
+    /// Readable text width cap for the reading pane, in cells.
+    pub max_text_width: usize,
+    /// Outline width as a percentage of the screen, and its cap in cells.
+    pub outline_percent: u16,
+    pub outline_max: u16,
+    pub cjk_chars_per_minute: u32,
+    pub latin_words_per_minute: u32,
+    /// Colours resolved from the configuration and the terminal (`None`: built-in dark).
+    pub theme: Option<crate::config::ResolvedTheme>,
+    /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
+    pub path: Option<std::path::PathBuf>,
+    /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
+    pub resume: bool,
+    /// Blank rows between paragraphs.
+    pub paragraph_spacing: usize,
+    /// Show images as one `[图片/image] URL` row each.
+    pub show_images: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            file_name: String::new(),
+            keymap: crate::keymap::Keymap::default(),
+            ambiguous: crate::width::AmbiguousWidth::Narrow,
+            max_text_width: 100,
+            outline_percent: 30,
+            outline_max: 40,
+            cjk_chars_per_minute: 400,
+            latin_words_per_minute: 250,
+            theme: None,
+            path: None,
+            resume: true,
+            paragraph_spacing: 1,
+            show_images: true,
+        }
+    }
+}
+
+/// Everything the reader derives from a document once: the tree and its lookups. Built
+/// by [`Index::build`], on the UI thread for small documents and on the loader thread for
+/// big ones.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub doc: Document,
+    pub entries: Vec<Entry>,
+    pub items: Vec<ItemInfo>,
+    pub stats: stats::Stats,
+}
+
+impl Index {
+    pub fn build(doc: Document, opts: &Options) -> Index {
+        let (entries, items) = outline::build(&doc);
+        let stats = stats::Stats::new(&doc, opts);
+        Index { doc, entries, items, stats }
+    }
+
+    /// The outline and lookups only: reading-time counts are left to the reader, which
+    /// takes them a slice at a time between keys (a big document is jumpable sooner).
+    pub fn build_lookups(doc: Document, opts: &Options) -> Index {
+        let (entries, items) = outline::build(&doc);
+        let stats = stats::Stats::pending(&doc, opts);
+        Index { doc, entries, items, stats }
+    }
+}
+
+/// While a big document loads, the reader shows its first part.
+#[derive(Debug, Clone, Default)]
+pub struct Loading {
+    /// What the loader is doing (`reading`, `parsing`, …).
+    pub stage: &'static str,
+    /// Bytes of the file read so far.
+    pub done: u64,
+    /// Size of the file in bytes, for the status line; 0 when not known (standard input).
+    pub bytes: u64,
+    /// An action that needs the whole document (a jump past what is loaded, `G`, a
+    /// bookmark command), with the reading position it was asked at: carried out once the
+    /// document is indexed, if the reader is still there (a bookmark asked for one
+    /// passage must not land on another).
+    pub pending: Option<(Action, Pos)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Reader,
+    Outline,
+}
+
+/// What is on screen, prepared by `update` so drawing only reads.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// (view item, line) for each row of the reading pane, top to bottom.
+    pub lines: Vec<(usize, Line)>,
+    /// The paragraph bookmark and copy act on: (body item, block).
+    pub passage: Option<(usize, usize)>,
+    /// The last line of the document is on screen.
+    pub at_end: bool,
+}
+
+pub struct App {
+    pub doc: Document,
+    pub opts: Options,
+    /// What the header block shows as the title.
+    pub title: String,
+    pub width: u16,
+    pub height: u16,
+    pub pos: Pos,
+    pub focus: Focus,
+    /// The user's outline choice; `None` follows the screen width.
+    pub outline_user: Option<bool>,
+    pub entries: Vec<Entry>,
+    /// Body items beginning the time-based parts of a document without turns (the
+    /// [`EntryKind::Part`] entries): where `}` / `{` go there.
+    pub parts: Vec<u32>,
+    pub collapsed: HashSet<usize>,
+    /// Visible outline rows (indices into `entries`, 32-bit: one per turn).
+    pub outline_rows: Vec<u32>,
+    /// Selected outline row (index into `outline_rows`).
+    pub outline_sel: usize,
+    pub outline_top: usize,
+    pub items: Vec<ItemInfo>,
+    pub focus_speaker: Option<SpeakerId>,
+    pub search: Option<SearchState>,
+    pub help: bool,
+    pub help_top: usize,
+    /// The exact quote or match the last jump went to (the pane shows it with some
+    /// context above), so the next jump continues from it.
+    pub last_target: Option<Pos>,
+    /// A transient status message, cleared by the next key.
+    pub message: Option<String>,
+    pub view: View,
+    pub stats: stats::Stats,
+    /// Bookmarks and the reading position of this document.
+    pub marks: Marks,
+    /// The document has a store: bookmark changes are saved (not for the bundled sample
+    /// or standard input, whose bookmarks last the session).
+    pub keep_marks: bool,
+    /// Where a reader opened without resuming (`--no-resume`) stood while a saved position
+    /// exists: leaving from there keeps the saved position rather than overwrite it.
+    pub opened_without_resume: Option<Pos>,
+    /// The bookmark list overlay, when open.
+    pub list: Option<BookmarkList>,
+    /// The note editor overlay, when open.
+    pub note: Option<NoteEditor>,
+    /// Bookmark changes (adds, notes, deletions) not yet saved; the status line shows
+    /// them until a save succeeds.
+    pub unsaved: usize,
+    /// Why the last save failed, while it has not succeeded since.
+    pub save_error: Option<String>,
+    /// (body item, block) of every placed bookmark, for the gutter.
+    pub(super) marked: BTreeSet<(usize, usize)>,
+    /// Outline entries standing for a bookmarked passage.
+    pub(super) marked_entries: HashSet<usize>,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    /// A big document is still loading (the tree holds only its first part).
+    pub loading: Option<Loading>,
+    /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
+    pub search_slice: usize,
+    /// Laid-out lines per (view item, piece).
+    pub(super) cache: HashMap<(usize, usize), Vec<Line>>,
+    /// Piece starts of view items (see `cuts`); kept across widths, dropped with the
+    /// speaker focus.
+    pub(super) cuts: HashMap<usize, Vec<LineKey>>,
+    pub(super) cache_width: usize,
+    pub(super) end_top_cache: Option<Pos>,
+}
+
+impl App {
+    pub fn new(doc: Document, opts: Options) -> App {
+        let index = Index::build(doc, &opts);
+        App::from_index(index, opts)
+    }
+
+    /// An app over a document whose index is already built.
+    pub fn from_index(index: Index, opts: Options) -> App {
+        let Index { doc, entries, items, stats } = index;
+        let title = title_of(&doc, &opts);
+        // Marks kept only for the session need no identity; a store gives the real one
+        // (`restore`), so the text is not hashed here.
+        let id = crate::store::DocId {
+            path: String::new(),
+            file_name: opts.file_name.clone(),
+            text_hash: String::new(),
+        };
+        let mut app = App {
+            doc,
+            opts,
+            title,
+            width: 0,
+            height: 0,
+            pos: Pos::TOP,
+            focus: Focus::Reader,
+            outline_user: None,
+            parts: part_items(&entries),
+            entries,
+            collapsed: HashSet::new(),
+            outline_rows: Vec::new(),
+            outline_sel: 0,
+            outline_top: 0,
+            items,
+            focus_speaker: None,
+            search: None,
+            help: false,
+            help_top: 0,
+            last_target: None,
+            message: None,
+            view: View::default(),
+            stats,
+            marks: Marks::new(id),
+            keep_marks: false,
+            opened_without_resume: None,
+            list: None,
+            note: None,
+            unsaved: 0,
+            save_error: None,
+            marked: BTreeSet::new(),
+            marked_entries: HashSet::new(),
+            dirty: true,
+            loading: None,
+            search_slice: SEARCH_SLICE,
+            cache: HashMap::new(),
+            cuts: HashMap::new(),
+            cache_width: 0,
+            end_top_cache: None,
+        };
+        app.rebuild_outline_rows();
+        app
+    }
+
+    /// The first part of a big document is shown while the rest loads (`size`: the file's
+    /// size in bytes).
+    pub fn start_loading(&mut self, size: u64) {
+        self.loading = Some(Loading { stage: "reading", bytes: size, ..Loading::default() });
+    }
+
+    /// Put the whole document in place of its first part. The reading position stays
+    /// (the first part parses to the same items); what the user asked for meanwhile
+    /// happens now.
+    pub(super) fn take_index(&mut self, arrived: Indexed) -> Vec<Effect> {
+        let loading = self.loading.take().unwrap_or_default();
+        let Index { doc, entries, items, stats } = arrived.index;
+        self.title = title_of(&doc, &self.opts);
+        self.doc = doc;
+        self.parts = part_items(&entries);
+        self.entries = entries;
+        self.items = items;
+        self.stats = stats;
+        self.collapsed.clear();
+        self.rebuild_outline_rows();
+        self.invalidate_all();
+        if self.pos.vi >= self.view_len() {
+            self.pos = Pos::TOP;
+        }
+        self.last_target = None;
+        if self.focus_speaker.is_some_and(|s| s >= self.doc.speakers.len()) {
+            self.focus_speaker = None;
+        }
+        if let Some(stored) = arrived.stored {
+            // A reader who moved while it loaded (keys or mouse) stays where they are.
+            let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
+            self.restore(stored, resume);
+        }
+        if !arrived.warnings.is_empty() {
+            self.say(arrived.warnings.join("; "));
+        } else if self.message.is_none() {
+            self.say(format!(
+                "indexed in {:.2} s: {} sections, {} turns, {} quotes",
+                arrived.took.as_secs_f64(),
+                self.doc.sections.len(),
+                self.doc.turns.len(),
+                self.doc.quotes.len()
+            ));
+        }
+        refresh_search(self);
+        self.follow_outline();
+        match loading.pending {
+            Some((a, at)) if at == self.pos => super::update::act(self, a),
+            Some(_) => {
+                self.say("the reading position moved while the document loaded: not done");
+                Vec::new()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Background work is waiting for idle time: a search still counting, or reading
+    /// times not yet counted.
+    pub fn busy(&self) -> bool {
+        self.search.as_ref().is_some_and(SearchState::counting) || !self.stats.complete(&self.doc)
+    }
+
+    /// How many pieces of the document are laid out now (a huge paragraph is laid out
+    /// only where it is read).
+    pub fn laid_out_pieces(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Forget every laid-out line, as after a resize (benches measure a cold screen).
+    pub fn forget_layout(&mut self) {
+        self.invalidate();
+    }
+
+    /// Forget laid-out lines (width or focus changed).
+    pub(super) fn invalidate(&mut self) {
+        self.cache.clear();
+        self.end_top_cache = None;
+    }
+
+    /// Forget laid-out lines and where items are cut into pieces (the document or the
+    /// speaker focus changed; a width change keeps the cuts).
+    pub(super) fn invalidate_all(&mut self) {
+        self.invalidate();
+        self.cuts.clear();
+    }
+
+    /// The body item at the top of the reading pane.
+    pub fn current_item(&self) -> Option<usize> {
+        self.pos.body_item()
+    }
+
+    /// The turn at the top of the reading pane.
+    pub fn current_turn(&self) -> Option<usize> {
+        match self.current_item().and_then(|i| self.doc.items.get(i)) {
+            Some(Item::Turn(t)) => Some(*t as usize),
+            _ => None,
+        }
+    }
+
+    pub fn current_section(&self) -> Option<usize> {
+        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::section)
+    }
+
+    /// The outline entry standing for the reading position.
+    pub fn current_entry(&self) -> Option<usize> {
+        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::entry)
+    }
+
+    pub(super) fn say(&mut self, msg: impl Into<String>) {
+        self.message = Some(msg.into());
+    }
+}
+
+/// The body items of the [`EntryKind::Part`] entries, in order.
+pub(super) fn part_items(entries: &[Entry]) -> Vec<u32> {
+    let part = |e: &Entry| match e.kind() {
+        EntryKind::Part(i) => Some(narrow(i)),
+        _ => None,
+    };
+    entries.iter().filter_map(part).collect()
+}
+
+/// What the header block shows as the title: the document's, else the file name.
+pub(super) fn title_of(doc: &Document, opts: &Options) -> String {
+    doc.title
+        .as_ref()
+        .map(|t| t.text.clone())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| opts.file_name.clone())
+}
+
+/// "79 MB", "512 KB".
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 10_000_000 {
+        format!("{} MB", bytes / 1_000_000)
+    } else if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else {
+        format!("{} KB", bytes.div_ceil(1000))
+    }
+}

@@ -1,0 +1,343 @@
+//! [`update`], the one place state changes, and [`act`], what each reader action does.
+//!
+//! Public surface: [`update`] and [`WHEEL`]. `update` takes a [`Msg`], changes the state,
+//! prepares the [`View`](super::View) and returns [`Effect`]s; it does no I/O.
+
+use crate::keymap::Action;
+
+use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_jump};
+use super::outline::{outline_act, select_row};
+use super::search::{SearchState, input, match_step, paste_search, search_slice};
+use super::view::Pos;
+use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, bookmarks};
+
+/// Lines moved by one mouse wheel notch.
+pub const WHEEL: usize = 3;
+
+/// The one place state changes.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            if app.focus == Focus::Outline && !app.outline_shown() {
+                app.focus = Focus::Reader;
+            }
+            app.prepare();
+            app.reveal_outline();
+            app.reveal_list();
+        }
+        Msg::Action(a) => {
+            app.message = None;
+            effects = act(app, a);
+        }
+        Msg::Input(i) => {
+            app.message = None;
+            effects = if app.note.is_some() {
+                bookmarks::note_input(app, i)
+            } else if app.list.is_some() {
+                bookmarks::list_input(app, i)
+            } else {
+                input(app, i);
+                Vec::new()
+            };
+        }
+        Msg::Paste(text) => {
+            if app.note.is_some() {
+                bookmarks::note_paste(app, &text);
+            } else if app.search_editing() {
+                paste_search(app, &text);
+            }
+        }
+        Msg::Tick => {
+            let counted =
+                !app.stats.complete(&app.doc) && app.stats.step(&app.doc, app.search_slice / 4);
+            if !search_slice(app) && !counted {
+                // Nothing visible changed: no redraw.
+                return effects;
+            }
+        }
+        Msg::Progress(p) => {
+            if let Some(l) = app.loading.as_mut() {
+                l.stage = p.stage;
+                l.done = p.done.unwrap_or(l.done);
+            }
+        }
+        Msg::Indexed(arrived) => effects = app.take_index(*arrived),
+        Msg::Saved(saved) => bookmarks::saved(app, saved),
+        Msg::Leave => effects = bookmarks::leaving(app),
+        Msg::Mouse(m) => {
+            // The overlays are modal: the mouse does not reach the reader under them.
+            if app.note.is_none() && app.list.is_none() {
+                mouse(app, m);
+            }
+        }
+    }
+    app.prepare();
+    app.dirty = true;
+    effects
+}
+
+pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Quit | Action::ForceQuit => {
+            let mut effects = bookmarks::before_leaving(app, a == Action::ForceQuit);
+            effects.push(Effect::Quit);
+            return effects;
+        }
+        Action::Suspend => {
+            let mut effects = bookmarks::before_leaving(app, false);
+            effects.push(Effect::Suspend);
+            return effects;
+        }
+        _ => {}
+    }
+    let marks_action = matches!(
+        a,
+        Action::ToggleBookmark
+            | Action::EditNote
+            | Action::BookmarkList
+            | Action::NextBookmark
+            | Action::PrevBookmark
+            | Action::CopyCitation
+    );
+    if let Some(l) = app.loading.as_mut()
+        && marks_action
+    {
+        // Bookmarks are read from the store with the whole document.
+        l.pending = Some((a, app.pos));
+        app.say("bookmarks open once the document is read: waiting");
+        return Vec::new();
+    }
+    if app.note.is_some() {
+        // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
+        return Vec::new();
+    }
+    if app.list.is_some() {
+        return bookmarks::list_act(app, a);
+    }
+    if app.help {
+        let h = app.help_height().max(1);
+        match a {
+            Action::Help | Action::Cancel => app.help = false,
+            Action::LineDown => app.help_top += 1,
+            Action::LineUp => app.help_top = app.help_top.saturating_sub(1),
+            Action::PageDown | Action::HalfPageDown => app.help_top += h,
+            Action::PageUp | Action::HalfPageUp => app.help_top = app.help_top.saturating_sub(h),
+            Action::Top => app.help_top = 0,
+            Action::Bottom => app.help_top = usize::MAX / 2,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    if app.focus == Focus::Outline && outline_act(app, a) {
+        return Vec::new();
+    }
+    let h = app.reader_height().max(1);
+    match a {
+        Action::LineDown => scroll(app, true, 1),
+        Action::LineUp => scroll(app, false, 1),
+        Action::PageDown => scroll(app, true, h.saturating_sub(2).max(1)),
+        Action::PageUp => scroll(app, false, h.saturating_sub(2).max(1)),
+        Action::HalfPageDown => scroll(app, true, (h / 2).max(1)),
+        Action::HalfPageUp => scroll(app, false, (h / 2).max(1)),
+        Action::Top => app.jump(Pos::TOP),
+        Action::Bottom if app.loading.is_some() => miss(app, a, String::new()),
+        Action::Bottom => {
+            let p = app.end_top();
+            app.jump(p);
+        }
+        Action::NextTurn | Action::PrevTurn => {
+            let found = turn_jump(app, a == Action::NextTurn);
+            missed(app, a, found);
+        }
+        Action::NextTurnSameSpeaker | Action::PrevTurnSameSpeaker => {
+            let speaker = app.current_turn().map(|t| app.doc.turns[t].speaker());
+            match speaker {
+                Some(s) => {
+                    let found = speaker_jump(app, s, a == Action::NextTurnSameSpeaker);
+                    missed(app, a, found);
+                }
+                None => app.say("no current speaker: move to a turn first"),
+            }
+        }
+        Action::SpeakerTurn(n) => {
+            let s = usize::from(n).saturating_sub(1);
+            let found = match s < app.doc.speakers.len() && n > 0 {
+                true => speaker_jump(app, s, true),
+                false => Err(format!("no speaker {n}")),
+            };
+            missed(app, a, found);
+        }
+        Action::NextQuote | Action::PrevQuote => {
+            let found = quote_jump(app, a == Action::NextQuote);
+            missed(app, a, found);
+        }
+        Action::NextSection | Action::PrevSection => {
+            let found = section_jump(app, a == Action::NextSection);
+            missed(app, a, found);
+        }
+        Action::Search => {
+            app.search =
+                Some(SearchState { editing: true, origin: app.pos, ..SearchState::default() });
+        }
+        Action::NextMatch | Action::PrevMatch => {
+            let found = match_step(app, a == Action::NextMatch);
+            missed(app, a, found);
+        }
+        Action::CycleSpeakerFocus => {
+            let n = app.doc.speakers.len();
+            app.focus_speaker = match app.focus_speaker {
+                None if n > 0 => Some(0),
+                Some(s) if s + 1 < n => Some(s + 1),
+                _ => None,
+            };
+            app.invalidate_all();
+            match app.focus_speaker {
+                Some(s) => {
+                    let name = app.doc.speaker_name(s).to_string();
+                    app.say(format!("focus on {name} (s: next speaker, S: clear)"));
+                }
+                None => app.say("speaker focus cleared"),
+            }
+        }
+        Action::ClearSpeakerFocus => {
+            if app.focus_speaker.take().is_some() {
+                app.invalidate_all();
+                app.say("speaker focus cleared");
+            }
+        }
+        Action::SwitchPane => {
+            if !app.outline_shown() {
+                app.outline_user = Some(true);
+                app.focus = Focus::Outline;
+            } else {
+                app.focus = match app.focus {
+                    Focus::Reader => Focus::Outline,
+                    Focus::Outline => Focus::Reader,
+                };
+            }
+            app.follow_outline();
+        }
+        Action::ToggleOutline => {
+            let show = !app.outline_shown();
+            app.outline_user = Some(show);
+            if !show {
+                app.focus = Focus::Reader;
+            } else if app.width < NARROW {
+                app.focus = Focus::Outline;
+            }
+            app.follow_outline();
+        }
+        Action::Help => {
+            app.help = true;
+            app.help_top = 0;
+        }
+        Action::Cancel => {
+            if app.outline_shown() && app.panes().overlay {
+                app.outline_user = Some(false);
+                app.focus = Focus::Reader;
+            } else if app.search.take().is_none() && app.focus == Focus::Outline {
+                app.focus = Focus::Reader;
+            }
+        }
+        Action::Select => {}
+        Action::ToggleBookmark => return bookmarks::toggle(app),
+        Action::EditNote => bookmarks::edit_note(app),
+        Action::BookmarkList => bookmarks::open_list(app),
+        Action::NextBookmark | Action::PrevBookmark => {
+            bookmarks::step(app, a == Action::NextBookmark)
+        }
+        Action::CopyCitation => return bookmarks::copy(app),
+        Action::Quit | Action::ForceQuit | Action::Suspend => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn scroll(app: &mut App, down: bool, n: usize) {
+    app.last_target = None;
+    let moved = if down { app.scroll_down(n) } else { app.scroll_up(n) };
+    if !moved && down && app.loading.is_some() {
+        app.say("the rest of the document is still being read");
+    } else if !moved {
+        app.say(if down { "end of document" } else { "top of document" });
+    }
+    app.follow_outline();
+}
+
+/// A key typed into a one-line editor (the search prompt, the note editor): whether the
+/// text changed; `None` for Enter and Esc, which each editor handles itself.
+pub(super) fn edit_line(edit: &mut crate::lineedit::LineEdit, i: Input) -> Option<bool> {
+    let changed = match i {
+        Input::Char(c) => {
+            edit.insert_char(c);
+            true
+        }
+        Input::Backspace => edit.backspace(),
+        Input::Delete => edit.delete(),
+        Input::Left => {
+            edit.left();
+            false
+        }
+        Input::Right => {
+            edit.right();
+            false
+        }
+        Input::Home => {
+            edit.home();
+            false
+        }
+        Input::End => {
+            edit.end();
+            false
+        }
+        Input::Enter | Input::Esc => return None,
+    };
+    Some(changed)
+}
+
+pub(super) fn mouse(app: &mut App, m: Mouse) {
+    let panes = app.panes();
+    let over_outline = |col, row| panes.outline.is_some_and(|a| a.contains(col, row));
+    match m {
+        Mouse::WheelDown { col, row } | Mouse::WheelUp { col, row } => {
+            let down = matches!(m, Mouse::WheelDown { .. });
+            if app.help {
+                app.help_top =
+                    if down { app.help_top + WHEEL } else { app.help_top.saturating_sub(WHEEL) };
+            } else if over_outline(col, row) {
+                app.outline_top = if down {
+                    app.outline_top + WHEEL
+                } else {
+                    app.outline_top.saturating_sub(WHEEL)
+                };
+            } else if down {
+                app.last_target = None;
+                app.scroll_down(WHEEL);
+                app.follow_outline();
+            } else {
+                app.last_target = None;
+                app.scroll_up(WHEEL);
+                app.follow_outline();
+            }
+        }
+        Mouse::Click { col, row } => {
+            if app.help {
+                app.help = false;
+                return;
+            }
+            if let Some(a) = panes.outline.filter(|a| a.contains(col, row)) {
+                let r = app.outline_top + usize::from(row - a.y);
+                if r < app.outline_rows.len() {
+                    select_row(app, r);
+                }
+            } else if panes.reader.contains(col, row) {
+                if panes.overlay {
+                    app.outline_user = Some(false);
+                }
+                app.focus = Focus::Reader;
+            }
+        }
+    }
+}
