@@ -27,6 +27,6 @@ pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area,
 pub use messages::{Effect, Indexed, Input, Mouse, Msg, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo};
 pub use search::{SEARCH_SLICE, SearchState};
-pub use state::{App, Focus, Index, Loading, Options, View, size_text};
+pub use state::{App, Focus, Index, Loading, Options, Overlay, View, size_text};
 pub use update::{WHEEL, update};
 pub use view::{Line, LineKey, LineKind, Pos};

@@ -138,20 +138,20 @@ fn a_types_a_note_with_chinese_emoji_and_combining_marks() {
     // A letter and its combining accent, typed one after the other.
     typed(&mut a, " cafe\u{301}");
     inp(&mut a, Input::Backspace);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美👨‍👩‍👧 caf");
+    assert_eq!(a.note().unwrap().edit.text(), "夜航很美👨‍👩‍👧 caf");
     // Left steps over whole clusters: "f", "a", "c", " ", then the emoji.
     for _ in 0..5 {
         inp(&mut a, Input::Left);
     }
     inp(&mut a, Input::Delete);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美 caf");
+    assert_eq!(a.note().unwrap().edit.text(), "夜航很美 caf");
     inp(&mut a, Input::Home);
     typed(&mut a, "é");
     inp(&mut a, Input::End);
     typed(&mut a, "e\u{301}");
     // Keys that are actions elsewhere are text here.
     typed(&mut a, "mq");
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    assert_eq!(a.note().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
     inp(&mut a, Input::Enter);
     assert!(!a.note_editing());
     assert_eq!(a.marks.bookmarks.len(), 1, "the note added a bookmark");
@@ -159,7 +159,7 @@ fn a_types_a_note_with_chinese_emoji_and_combining_marks() {
     assert_eq!(message(&a), "note saved");
     // Editing again starts from the saved note; Esc leaves it unchanged.
     act(&mut a, Action::EditNote);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    assert_eq!(a.note().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
     inp(&mut a, Input::Backspace);
     inp(&mut a, Input::Esc);
     assert_eq!(a.marks.bookmarks[0].note, "é夜航很美 cafe\u{301}mq");
@@ -225,13 +225,13 @@ fn the_list_moves_jumps_deletes_and_undoes() {
     let mut a = two_marks();
     act(&mut a, Action::BookmarkList);
     assert!(a.list_open());
-    assert_eq!(a.list.as_ref().unwrap().sel, 0);
+    assert_eq!(a.list().unwrap().sel, 0);
     // Reader keys do not scroll the reader under the list.
     let pos = a.pos;
     act(&mut a, Action::LineDown);
-    assert_eq!(a.list.as_ref().unwrap().sel, 1);
+    assert_eq!(a.list().unwrap().sel, 1);
     act(&mut a, Action::LineDown);
-    assert_eq!(a.list.as_ref().unwrap().sel, 1, "stays on the last");
+    assert_eq!(a.list().unwrap().sel, 1, "stays on the last");
     assert_eq!(a.pos, pos);
     act(&mut a, Action::Select);
     assert!(!a.list_open());
@@ -245,7 +245,7 @@ fn the_list_moves_jumps_deletes_and_undoes() {
     assert!(message(&a).starts_with("bookmark deleted"));
     inp(&mut a, Input::Char('u'));
     assert_eq!(a.marks.bookmarks.len(), 2);
-    assert_eq!(a.list.as_ref().unwrap().sel, 0, "the restored bookmark is selected");
+    assert_eq!(a.list().unwrap().sel, 0, "the restored bookmark is selected");
     inp(&mut a, Input::Char('u'));
     assert_eq!(message(&a), "nothing to undo");
     // e edits the selected note and returns to the list.
@@ -451,7 +451,7 @@ fn a_paste_into_the_search_prompt_is_its_query_on_one_line_and_finds_it() {
     assert_eq!(s.query(), "灯笼");
     // The line break is dropped (a prompt is one line), not taken as Enter; the match
     // shown is of the whole paste.
-    assert!(s.editing);
+    assert!(a.search_editing());
     let first = s.current.map(|c| &s.matches[c]).expect("a current match");
     let text = a.doc.item_blocks(first.item).get(first.block).unwrap().text;
     assert_eq!(&text[first.range.clone()], "灯笼");

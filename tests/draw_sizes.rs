@@ -132,7 +132,7 @@ fn draw_at(app: &App, area: Rect) {
     }
     let mut t = Terminal::new(TestBackend::new(area.width, area.height)).expect("a terminal");
     t.draw(|f| ui::draw(f, app)).expect("drawn");
-    if app.note.is_some() && area.width >= 12 && area.height >= 5 {
+    if app.note().is_some() && area.width >= 12 && area.height >= 5 {
         let c = t.get_cursor_position().expect("a cursor");
         assert!(c.x < area.width && c.y < area.height, "cursor {c:?} off a {area:?} screen");
     }
@@ -144,7 +144,7 @@ fn a_note_typed_after_the_terminal_shrank_is_drawn_at_the_new_size() {
     // and the keys typed reach the app before the resize event does.
     let mut a = scene(Source::Sample, Scene::Reader, (300, 100));
     act(&mut a, &[Action::EditNote]);
-    assert!(a.note.is_some(), "the note editor is open");
+    assert!(a.note().is_some(), "the note editor is open");
     typed(&mut a, "a note");
     let mut t = Terminal::new(TestBackend::new(113, 24)).expect("a terminal");
     t.draw(|f| ui::draw(f, &a)).expect("drawn");

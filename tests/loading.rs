@@ -111,7 +111,7 @@ fn jumps_inside_the_loaded_part_work_at_once_and_past_it_wait() {
     arrive(&mut app, &text);
     assert_eq!(app.current_turn(), Some(loaded_turns));
     assert_eq!(app.doc.turns.len(), 600);
-    assert_eq!(app.entries.len(), 200 + 600, "every section and turn in the outline");
+    assert_eq!(app.outline.entries.len(), 200 + 600, "every section and turn in the outline");
 }
 
 #[test]
@@ -271,10 +271,10 @@ fn bookmark_commands_wait_for_the_whole_document() {
     let text = archive(50);
     let mut app = loading_app(&text, 2000);
     act(&mut app, Action::BookmarkList);
-    assert!(app.list.is_none());
+    assert!(app.list().is_none());
     assert!(app.message.clone().unwrap().contains("once the document is read"));
     arrive(&mut app, &text);
-    assert!(app.list.is_some(), "the list opens once loaded");
+    assert!(app.list().is_some(), "the list opens once loaded");
 }
 
 /// Type a query into the search prompt.

@@ -226,7 +226,7 @@ fn search_is_incremental_case_insensitive_and_counts() {
     let mut a = app();
     search(&mut a, "lantern");
     let s = a.search.as_ref().unwrap();
-    assert!(s.editing);
+    assert!(a.search_editing());
     assert_eq!((s.current, s.matches.len()), (Some(0), 3));
     update(&mut a, Msg::Input(Input::Enter));
     assert!(!a.search_editing());
@@ -350,11 +350,11 @@ fn selecting_the_current_section_folds_it() {
     let mut a = app();
     act(&mut a, Action::NextSection);
     act(&mut a, Action::SwitchPane);
-    let rows = a.outline_rows.len();
+    let rows = a.outline.rows.len();
     act(&mut a, Action::Select);
-    assert!(a.outline_rows.len() < rows);
+    assert!(a.outline.rows.len() < rows);
     act(&mut a, Action::Select);
-    assert_eq!(a.outline_rows.len(), rows);
+    assert_eq!(a.outline.rows.len(), rows);
 }
 
 #[test]
@@ -377,18 +377,18 @@ fn outline_hides_below_seventy_columns_and_opens_as_overlay() {
 fn help_opens_scrolls_and_closes() {
     let mut a = app_sized(80, 12);
     act(&mut a, Action::Help);
-    assert!(a.help);
+    assert_eq!(a.help_top(), Some(0));
     let pos = a.pos;
     act(&mut a, Action::LineDown);
-    assert_eq!(a.help_top, 1);
+    assert_eq!(a.help_top(), Some(1));
     assert_eq!(a.pos, pos);
     act(&mut a, Action::Bottom);
-    assert_eq!(a.help_top, a.help_lines() - a.help_height());
+    assert_eq!(a.help_top(), Some(a.help_lines() - a.help_height()));
     act(&mut a, Action::Cancel);
-    assert!(!a.help);
+    assert_eq!(a.help_top(), None);
     act(&mut a, Action::Help);
     act(&mut a, Action::Help);
-    assert!(!a.help);
+    assert_eq!(a.help_top(), None);
 }
 
 #[test]
@@ -415,7 +415,7 @@ fn select_in_the_reader_does_nothing_and_clears_the_message() {
     assert_eq!(a.message, None);
     assert_eq!(a.pos, pos, "nothing moved");
     assert_eq!(a.view.lines, lines);
-    assert!(a.marks.bookmarks.is_empty() && a.note.is_none() && a.list.is_none());
+    assert!(a.marks.bookmarks.is_empty() && a.note().is_none() && a.list().is_none());
 }
 
 #[test]
@@ -507,6 +507,7 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
     assert!(a.doc.turns.is_empty());
     // One outline entry a minute or so: 00:00:01, 00:01:30, 00:02:35.
     let parts: Vec<usize> = a
+        .outline
         .entries
         .iter()
         .map(|e| match e.kind() {
@@ -524,7 +525,7 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
     act(&mut a, Action::NextTurn);
     assert!(top_text(&a).starts_with("If you spot queen cups"), "{}", top_text(&a));
     assert_eq!(a.current_entry(), Some(1));
-    assert_eq!(a.outline_sel, 1);
+    assert_eq!(a.outline.sel, 1);
     let status = frame::render(&a).lines().last().unwrap_or("").to_string();
     assert!(status.contains("beekeeping.srt │ 00:01:30"), "status line: {status}");
     act(&mut a, Action::NextTurn);
@@ -547,6 +548,6 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
 #[test]
 fn a_document_with_turns_has_no_parts() {
     let a = app();
-    assert!(a.parts.is_empty());
-    assert!(a.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
+    assert!(a.outline.parts.is_empty());
+    assert!(a.outline.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
 }

@@ -12,7 +12,7 @@ use crate::keymap::Action;
 use crate::lineedit::LineEdit;
 use crate::store::{self, Anchor, Loaded, Toggled};
 
-use super::{App, Effect, Input, LineKind, Pos, Saved};
+use super::{App, Effect, Input, LineKind, Overlay, Pos, Saved};
 
 /// Keys that are list commands (not actions) while the bookmark list is open: delete,
 /// undo, edit the note. The terminal layer sends them as [`Input::Char`].
@@ -137,7 +137,7 @@ impl App {
             .filter_map(|(item, _)| self.items.get(*item).and_then(super::ItemInfo::entry))
             .collect::<HashSet<_>>();
         let n = self.marks.bookmarks.len();
-        if let Some(l) = self.list.as_mut() {
+        if let Some(l) = self.list_mut() {
             l.sel = l.sel.min(n.saturating_sub(1));
         }
         self.reveal_list();
@@ -154,17 +154,17 @@ impl App {
     }
 
     pub fn note_editing(&self) -> bool {
-        self.note.is_some()
+        self.note().is_some()
     }
 
     pub fn list_open(&self) -> bool {
-        self.list.is_some()
+        self.list().is_some()
     }
 
     /// Scroll the list so the selection is in view (after a move or a resize).
     pub(super) fn reveal_list(&mut self) {
         let page = self.list_page();
-        if let Some(l) = self.list.as_mut() {
+        if let Some(l) = self.list_mut() {
             if l.sel < l.top {
                 l.top = l.sel;
             } else if l.sel >= l.top + page {
@@ -271,23 +271,22 @@ fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
         }
     };
     let edit = LineEdit::with_text(&note).with_ambiguous(app.opts.ambiguous);
-    app.note = Some(NoteEditor { edit, target, context, passage, from_list });
+    app.open(Overlay::NoteEditor(NoteEditor { edit, target, context, passage, from_list }));
 }
 
 /// Keys typed into the note editor.
 pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
-    let Some(n) = app.note.as_mut() else { return Vec::new() };
+    let Some(n) = app.note_mut() else { return Vec::new() };
     if super::update::edit_line(&mut n.edit, i).is_some() {
         return Vec::new();
     }
     match i {
         Input::Enter => return save_note(app),
         Input::Esc => {
-            let back = n.from_list;
-            app.note = None;
+            let back = app.take_note().is_some_and(|n| n.from_list);
             app.say("note not changed");
-            if back && app.list.is_none() {
-                app.list = Some(BookmarkList::default());
+            if back {
+                app.overlay = Some(Overlay::BookmarkList(BookmarkList::default()));
             }
         }
         _ => {}
@@ -297,14 +296,14 @@ pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
 
 /// Pasted (or IME-committed) text into the note editor.
 pub(super) fn note_paste(app: &mut App, text: &str) {
-    if let Some(n) = app.note.as_mut() {
+    if let Some(n) = app.note_mut() {
         n.edit.insert(text);
     }
 }
 
 /// Enter in the note editor: store the note (adding the bookmark first if needed).
 pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
-    let Some(n) = app.note.take() else { return Vec::new() };
+    let Some(n) = app.take_note() else { return Vec::new() };
     let now = store::now_ms();
     let text = n.edit.text().trim().to_string();
     let id = match n.target {
@@ -325,7 +324,7 @@ pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
         let sel = id
             .and_then(|id| app.marks.bookmarks.iter().position(|b| b.id == id))
             .unwrap_or_default();
-        app.list = Some(BookmarkList { sel, top: 0 });
+        app.overlay = Some(Overlay::BookmarkList(BookmarkList { sel, top: 0 }));
         app.reveal_list();
     }
     if ok { app.changed() } else { Vec::new() }
@@ -343,7 +342,7 @@ pub(super) fn open_list(app: &mut App) {
             .unwrap_or(0),
         None => 0,
     };
-    app.list = Some(BookmarkList { sel, top: sel.saturating_sub(1) });
+    app.open(Overlay::BookmarkList(BookmarkList { sel, top: sel.saturating_sub(1) }));
     app.reveal_list();
 }
 
@@ -351,7 +350,7 @@ pub(super) fn open_list(app: &mut App) {
 pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
     let n = app.marks.bookmarks.len();
     let page = app.list_page();
-    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
+    let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
     let last = n.saturating_sub(1);
     let moved = match a {
         Action::LineDown => Some((sel + 1).min(last)),
@@ -361,7 +360,7 @@ pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Top => Some(0),
         Action::Bottom => Some(last),
         Action::Cancel | Action::BookmarkList => {
-            app.list = None;
+            app.overlay = None;
             None
         }
         Action::Select => {
@@ -370,18 +369,18 @@ pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
                     app.say("that passage is not in the current text (kept with its note)")
                 }
                 Some((a, false)) => {
-                    app.list = None;
+                    app.overlay = None;
                     app.goto(&a);
                     let ctx = app.context_of(&a);
                     app.say(format!("bookmark {}/{n}{}", sel + 1, prefixed(&ctx)));
                 }
-                None => app.list = None,
+                None => app.overlay = None,
             }
             None
         }
         _ => None,
     };
-    if let (Some(s), Some(l)) = (moved, app.list.as_mut()) {
+    if let (Some(s), Some(l)) = (moved, app.list_mut()) {
         l.sel = s;
     }
     app.reveal_list();
@@ -390,7 +389,7 @@ pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
 
 /// `d`, `u`, `e` in the list.
 pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
-    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
+    let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
     let now = store::now_ms();
     match i {
         Input::Char('d') => {
@@ -403,7 +402,7 @@ pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
         Input::Char('u') => match app.marks.undo(now) {
             Some(id) => {
                 let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
-                if let Some(l) = app.list.as_mut() {
+                if let Some(l) = app.list_mut() {
                     l.sel = at;
                 }
                 app.say("bookmark restored");
@@ -415,13 +414,12 @@ pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
         },
         Input::Char('e') => {
             if let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) {
-                app.list = None;
                 open_editor(app, NoteTarget::Bookmark(id), true);
             }
             return Vec::new();
         }
         Input::Esc => {
-            app.list = None;
+            app.overlay = None;
             return Vec::new();
         }
         _ => return Vec::new(),
@@ -526,7 +524,7 @@ pub(super) fn leaving(app: &mut App) -> Vec<Effect> {
 /// Quit or suspend: remember where the reader is (and keep a note being typed when the
 /// reader is forced to quit) so the event loop saves it.
 pub(super) fn before_leaving(app: &mut App, force: bool) -> Vec<Effect> {
-    if force && app.note.as_ref().is_some_and(|n| !n.edit.text().trim().is_empty()) {
+    if force && app.note().is_some_and(|n| !n.edit.text().trim().is_empty()) {
         save_note(app);
     }
     if !app.keep_marks {

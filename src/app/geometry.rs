@@ -42,7 +42,7 @@ pub struct Panes {
 
 impl App {
     pub fn outline_shown(&self) -> bool {
-        self.outline_user.unwrap_or(self.width >= NARROW)
+        self.outline.shown.unwrap_or(self.width >= NARROW)
     }
 
     pub fn panes(&self) -> Panes {

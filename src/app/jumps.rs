@@ -50,9 +50,9 @@ pub(super) fn turn_jump(app: &mut App, next: bool) -> Result<(), String> {
         app.jump(p);
         return Ok(());
     }
-    if app.doc.turns.is_empty() && !app.parts.is_empty() {
+    if app.doc.turns.is_empty() && !app.outline.parts.is_empty() {
         // Captions without speakers: their time-based parts stand in for turns.
-        let target = pick_slice(app, &app.parts, |_, &i| Pos::item(i as usize), next);
+        let target = pick_slice(app, &app.outline.parts, |_, &i| Pos::item(i as usize), next);
         app.jump(target.ok_or_else(|| format!("no {word} part"))?);
         return Ok(());
     }

@@ -3,6 +3,8 @@
 //! or timestamped text without speakers) lists its time-based parts instead ([`Document::timed_parts`]), so it
 //! too has an outline and `}` / `{` stops.
 
+use std::collections::HashSet;
+
 use crate::doc::{Document, Item, NONE, narrow, widen};
 use crate::keymap::Action;
 
@@ -139,45 +141,57 @@ pub fn build(doc: &Document) -> (Vec<Entry>, Vec<ItemInfo>) {
     (entries, items)
 }
 
-impl App {
-    /// Select the outline row of the current entry (or its nearest visible ancestor).
-    pub(super) fn follow_outline(&mut self) {
-        let Some(mut e) = self.current_entry() else {
-            self.outline_sel = 0;
-            self.reveal_outline();
-            return;
+/// The outline pane's state: its entries, which sections are folded, the visible rows,
+/// the selection and the scroll, and whether the user showed or hid it.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// Every entry, in document order.
+    pub entries: Vec<Entry>,
+    /// Body items beginning the time-based parts of a document without turns (the
+    /// [`EntryKind::Part`] entries): where `}` / `{` go there.
+    pub parts: Vec<u32>,
+    /// Section entries the user folded.
+    pub collapsed: HashSet<usize>,
+    /// Visible rows (indices into `entries`, 32-bit: one per turn).
+    pub rows: Vec<u32>,
+    /// Selected row (index into `rows`).
+    pub sel: usize,
+    /// First row shown.
+    pub top: usize,
+    /// The user's choice to show or hide it; `None` follows the screen width.
+    pub shown: Option<bool>,
+}
+
+impl Outline {
+    /// The outline of a document's entries, nothing folded, nothing chosen yet.
+    pub fn new(entries: Vec<Entry>) -> Outline {
+        let mut o = Outline::default();
+        o.replace(entries);
+        o
+    }
+
+    /// New entries (the whole of a big document, after its first part): folds are
+    /// forgotten; the selection, scroll and the user's choice stay.
+    pub fn replace(&mut self, entries: Vec<Entry>) {
+        let part = |e: &Entry| match e.kind() {
+            EntryKind::Part(i) => Some(narrow(i)),
+            _ => None,
         };
-        loop {
-            if let Some(row) = self.outline_row_of(e) {
-                self.outline_sel = row;
-                break;
-            }
-            match self.entries.get(e).and_then(Entry::parent) {
-                Some(p) => e = p,
-                None => break,
-            }
-        }
-        self.reveal_outline();
+        self.parts = entries.iter().filter_map(part).collect();
+        self.entries = entries;
+        self.collapsed.clear();
+        self.rebuild_rows();
     }
 
-    pub(super) fn outline_row_of(&self, entry: usize) -> Option<usize> {
-        self.outline_rows.binary_search(&narrow(entry)).ok()
+    /// The visible row of an entry.
+    pub fn row_of(&self, entry: usize) -> Option<usize> {
+        self.rows.binary_search(&narrow(entry)).ok()
     }
 
-    /// Scroll the outline so the selected row is in view.
-    pub(super) fn reveal_outline(&mut self) {
-        let h = self.outline_height().max(1);
-        if self.outline_sel < self.outline_top {
-            self.outline_top = self.outline_sel;
-        } else if self.outline_sel >= self.outline_top + h {
-            self.outline_top = self.outline_sel + 1 - h;
-        }
-    }
-
-    pub(super) fn rebuild_outline_rows(&mut self) {
-        let collapsed = &self.collapsed;
-        let entries = &self.entries;
-        self.outline_rows = (0..entries.len())
+    /// Recompute the visible rows after a fold changed.
+    pub fn rebuild_rows(&mut self) {
+        let (collapsed, entries) = (&self.collapsed, &self.entries);
+        self.rows = (0..entries.len())
             .filter(|&i| {
                 let mut p = entries[i].parent();
                 while let Some(s) = p {
@@ -193,12 +207,44 @@ impl App {
     }
 }
 
+impl App {
+    /// Select the outline row of the current entry (or its nearest visible ancestor).
+    pub(super) fn follow_outline(&mut self) {
+        let Some(mut e) = self.current_entry() else {
+            self.outline.sel = 0;
+            self.reveal_outline();
+            return;
+        };
+        loop {
+            if let Some(row) = self.outline.row_of(e) {
+                self.outline.sel = row;
+                break;
+            }
+            match self.outline.entries.get(e).and_then(Entry::parent) {
+                Some(p) => e = p,
+                None => break,
+            }
+        }
+        self.reveal_outline();
+    }
+
+    /// Scroll the outline so the selected row is in view.
+    pub(super) fn reveal_outline(&mut self) {
+        let h = self.outline_height().max(1);
+        if self.outline.sel < self.outline.top {
+            self.outline.top = self.outline.sel;
+        } else if self.outline.sel >= self.outline.top + h {
+            self.outline.top = self.outline.sel + 1 - h;
+        }
+    }
+}
+
 /// Actions that mean something else while the outline has focus. True when handled.
 pub(super) fn outline_act(app: &mut App, a: Action) -> bool {
     let h = app.outline_height().max(1);
-    let last = app.outline_rows.len().saturating_sub(1);
-    let sel = app.outline_sel;
-    app.outline_sel = match a {
+    let last = app.outline.rows.len().saturating_sub(1);
+    let sel = app.outline.sel;
+    app.outline.sel = match a {
         Action::LineDown => (sel + 1).min(last),
         Action::LineUp => sel.saturating_sub(1),
         Action::PageDown => (sel + h).min(last),
@@ -219,16 +265,16 @@ pub(super) fn outline_act(app: &mut App, a: Action) -> bool {
 
 /// Jump to an outline row. A section that is already being read folds or unfolds instead.
 pub(super) fn select_row(app: &mut App, row: usize) {
-    let Some(e) = app.outline_rows.get(row).map(|&e| e as usize) else { return };
-    let Some(entry) = app.entries.get(e).cloned() else { return };
+    let Some(e) = app.outline.rows.get(row).map(|&e| e as usize) else { return };
+    let Some(entry) = app.outline.entries.get(e).cloned() else { return };
     match entry.kind() {
         EntryKind::Section(s) => {
             let item = app.doc.sections[s].item;
             if app.current_item() == Some(item) {
-                if !app.collapsed.remove(&e) {
-                    app.collapsed.insert(e);
+                if !app.outline.collapsed.remove(&e) {
+                    app.outline.collapsed.insert(e);
                 }
-                app.rebuild_outline_rows();
+                app.outline.rebuild_rows();
                 app.follow_outline();
                 return;
             }
@@ -240,9 +286,9 @@ pub(super) fn select_row(app: &mut App, row: usize) {
         }
         EntryKind::Part(item) => app.jump(Pos::item(item)),
     }
-    app.outline_sel = row;
+    app.outline.sel = row;
     if app.panes().overlay {
-        app.outline_user = Some(false);
+        app.outline.shown = Some(false);
         app.focus = Focus::Reader;
     }
 }

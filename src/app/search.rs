@@ -9,14 +9,12 @@ use crate::search::{self, Match};
 
 use super::update::edit_line;
 use super::view::Pos;
-use super::{App, Input};
+use super::{App, Input, Overlay};
 
 #[derive(Default)]
 pub struct SearchState {
     /// The query, edited like a note (whole grapheme clusters, a cursor).
     pub edit: crate::lineedit::LineEdit,
-    /// The prompt is open and keys are text.
-    pub editing: bool,
     /// Matches found so far: in document order once the scan is done; while it runs, in
     /// scan order (from the reader's item to the end, then from the top).
     pub matches: Vec<Match>,
@@ -70,8 +68,32 @@ impl SearchState {
 pub const SEARCH_SLICE: usize = 8 << 20;
 
 impl App {
+    /// The search prompt is open: keys are text of the query.
     pub fn search_editing(&self) -> bool {
-        self.search.as_ref().is_some_and(|s| s.editing)
+        matches!(self.overlay, Some(Overlay::SearchPrompt)) && self.search.is_some()
+    }
+
+    /// The search, while its prompt is open.
+    pub fn search_prompt(&self) -> Option<&SearchState> {
+        self.search.as_ref().filter(|_| self.search_editing())
+    }
+
+    /// Close the search prompt, keeping the search (an empty one goes).
+    pub(super) fn end_prompt(&mut self) {
+        if self.search_editing() {
+            self.overlay = None;
+        }
+        if self.search.as_ref().is_some_and(|s| s.query().is_empty()) {
+            self.search = None;
+        }
+    }
+
+    /// Drop the search and close its prompt.
+    pub(super) fn end_search(&mut self) {
+        if self.search_editing() {
+            self.overlay = None;
+        }
+        self.search = None;
     }
 }
 
@@ -80,10 +102,10 @@ pub(super) fn match_pos(m: &Match) -> Pos {
 }
 
 pub(super) fn input(app: &mut App, i: Input) {
-    let Some(s) = app.search.as_mut() else { return };
-    if !s.editing {
+    if !app.search_editing() {
         return;
     }
+    let Some(s) = app.search.as_mut() else { return };
     match edit_line(&mut s.edit, i) {
         Some(true) => return search_edited(app),
         Some(false) => return,
@@ -91,17 +113,15 @@ pub(super) fn input(app: &mut App, i: Input) {
     }
     match i {
         Input::Enter => {
-            s.editing = false;
-            if s.query().is_empty() {
-                app.search = None;
-            } else if s.matches.is_empty() && !s.counting() {
+            if !s.query().is_empty() && s.matches.is_empty() && !s.counting() {
                 let q = s.query().to_string();
                 app.say(format!("not found: {q}"));
             }
+            app.end_prompt();
         }
         Input::Esc => {
             let origin = s.origin;
-            app.search = None;
+            app.end_search();
             app.jump(origin);
         }
         _ => {}
@@ -131,6 +151,7 @@ pub(super) fn search_edited(app: &mut App) {
 /// Search the next slice of the document. True when something the user sees changed (the
 /// first match was found, or the count finished).
 pub(super) fn search_slice(app: &mut App) -> bool {
+    let editing = app.search_editing();
     let Some(s) = app.search.as_mut() else { return false };
     let Some(scan) = s.scan.as_mut() else { return false };
     let seen = s.matches.len();
@@ -173,7 +194,7 @@ pub(super) fn search_slice(app: &mut App) -> bool {
             s.current = Some(0);
             let target = match_pos(&s.matches[0]);
             app.jump_into(target);
-        } else if s.matches.is_empty() && !s.editing {
+        } else if s.matches.is_empty() && !editing {
             let q = s.query().to_string();
             app.say(format!("not found: {q}"));
         }

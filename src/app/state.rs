@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::doc::{Document, Item, SpeakerId, narrow};
+use crate::doc::{Document, Item, SpeakerId};
 use crate::keymap::Action;
 use crate::store::Marks;
 
-use super::outline::{self, Entry, EntryKind, ItemInfo};
+use super::outline::{self, Entry, ItemInfo, Outline};
 use super::search::{SEARCH_SLICE, SearchState, refresh_search};
 use super::view::{Line, LineKey, Pos};
 use super::{BookmarkList, Effect, Indexed, NoteEditor, stats};
@@ -124,6 +124,21 @@ pub struct View {
     pub at_end: bool,
 }
 
+/// What is open over the reading screen. One at a time: which one it is decides where
+/// keys go ([`route`](super::route)), what `update` does with them and what is drawn on top.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    /// The keys, scrolled to row `top`.
+    Help {
+        top: usize,
+    },
+    BookmarkList(BookmarkList),
+    NoteEditor(NoteEditor),
+    /// The search prompt in the status line: keys are text of the query
+    /// ([`App::search`] holds it and the matches).
+    SearchPrompt,
+}
+
 pub struct App {
     pub doc: Document,
     pub opts: Options,
@@ -133,23 +148,12 @@ pub struct App {
     pub height: u16,
     pub pos: Pos,
     pub focus: Focus,
-    /// The user's outline choice; `None` follows the screen width.
-    pub outline_user: Option<bool>,
-    pub entries: Vec<Entry>,
-    /// Body items beginning the time-based parts of a document without turns (the
-    /// [`EntryKind::Part`] entries): where `}` / `{` go there.
-    pub parts: Vec<u32>,
-    pub collapsed: HashSet<usize>,
-    /// Visible outline rows (indices into `entries`, 32-bit: one per turn).
-    pub outline_rows: Vec<u32>,
-    /// Selected outline row (index into `outline_rows`).
-    pub outline_sel: usize,
-    pub outline_top: usize,
+    pub outline: Outline,
     pub items: Vec<ItemInfo>,
     pub focus_speaker: Option<SpeakerId>,
     pub search: Option<SearchState>,
-    pub help: bool,
-    pub help_top: usize,
+    /// The overlay open over the reading screen, if any: it gets the keys.
+    pub overlay: Option<Overlay>,
     /// The exact quote or match the last jump went to (the pane shows it with some
     /// context above), so the next jump continues from it.
     pub last_target: Option<Pos>,
@@ -165,10 +169,6 @@ pub struct App {
     /// Where a reader opened without resuming (`--no-resume`) stood while a saved position
     /// exists: leaving from there keeps the saved position rather than overwrite it.
     pub opened_without_resume: Option<Pos>,
-    /// The bookmark list overlay, when open.
-    pub list: Option<BookmarkList>,
-    /// The note editor overlay, when open.
-    pub note: Option<NoteEditor>,
     /// Bookmark changes (adds, notes, deletions) not yet saved; the status line shows
     /// them until a save succeeds.
     pub unsaved: usize,
@@ -210,7 +210,7 @@ impl App {
             file_name: opts.file_name.clone(),
             text_hash: String::new(),
         };
-        let mut app = App {
+        App {
             doc,
             opts,
             title,
@@ -218,18 +218,11 @@ impl App {
             height: 0,
             pos: Pos::TOP,
             focus: Focus::Reader,
-            outline_user: None,
-            parts: part_items(&entries),
-            entries,
-            collapsed: HashSet::new(),
-            outline_rows: Vec::new(),
-            outline_sel: 0,
-            outline_top: 0,
+            outline: Outline::new(entries),
             items,
             focus_speaker: None,
             search: None,
-            help: false,
-            help_top: 0,
+            overlay: None,
             last_target: None,
             message: None,
             view: View::default(),
@@ -237,8 +230,6 @@ impl App {
             marks: Marks::new(id),
             keep_marks: false,
             opened_without_resume: None,
-            list: None,
-            note: None,
             unsaved: 0,
             save_error: None,
             marked: BTreeSet::new(),
@@ -250,9 +241,7 @@ impl App {
             cuts: HashMap::new(),
             cache_width: 0,
             end_top_cache: None,
-        };
-        app.rebuild_outline_rows();
-        app
+        }
     }
 
     /// The first part of a big document is shown while the rest loads (`size`: the file's
@@ -269,12 +258,9 @@ impl App {
         let Index { doc, entries, items, stats } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
-        self.parts = part_items(&entries);
-        self.entries = entries;
+        self.outline.replace(entries);
         self.items = items;
         self.stats = stats;
-        self.collapsed.clear();
-        self.rebuild_outline_rows();
         self.invalidate_all();
         if self.pos.vi >= self.view_len() {
             self.pos = Pos::TOP;
@@ -363,18 +349,65 @@ impl App {
         self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::entry)
     }
 
+    /// Open an overlay in place of the one open (a search prompt it replaces ends as
+    /// Enter ends it).
+    pub(super) fn open(&mut self, overlay: Overlay) {
+        self.end_prompt();
+        self.overlay = Some(overlay);
+    }
+
+    /// The bookmark list, when it is the overlay.
+    pub fn list(&self) -> Option<&BookmarkList> {
+        match &self.overlay {
+            Some(Overlay::BookmarkList(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub(super) fn list_mut(&mut self) -> Option<&mut BookmarkList> {
+        match &mut self.overlay {
+            Some(Overlay::BookmarkList(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The note editor, when it is the overlay.
+    pub fn note(&self) -> Option<&NoteEditor> {
+        match &self.overlay {
+            Some(Overlay::NoteEditor(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub(super) fn note_mut(&mut self) -> Option<&mut NoteEditor> {
+        match &mut self.overlay {
+            Some(Overlay::NoteEditor(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Close the note editor, if it is the overlay, and return it.
+    pub(super) fn take_note(&mut self) -> Option<NoteEditor> {
+        match self.overlay.take() {
+            Some(Overlay::NoteEditor(n)) => Some(n),
+            other => {
+                self.overlay = other;
+                None
+            }
+        }
+    }
+
+    /// The first row help shows, when help is the overlay.
+    pub fn help_top(&self) -> Option<usize> {
+        match self.overlay {
+            Some(Overlay::Help { top }) => Some(top),
+            _ => None,
+        }
+    }
+
     pub(super) fn say(&mut self, msg: impl Into<String>) {
         self.message = Some(msg.into());
     }
-}
-
-/// The body items of the [`EntryKind::Part`] entries, in order.
-pub(super) fn part_items(entries: &[Entry]) -> Vec<u32> {
-    let part = |e: &Entry| match e.kind() {
-        EntryKind::Part(i) => Some(narrow(i)),
-        _ => None,
-    };
-    entries.iter().filter_map(part).collect()
 }
 
 /// What the header block shows as the title: the document's, else the file name.

@@ -9,7 +9,7 @@ use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_ju
 use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
-use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, bookmarks};
+use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks};
 
 /// Lines moved by one mouse wheel notch.
 pub const WHEEL: usize = 3;
@@ -34,22 +34,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Input(i) => {
             app.message = None;
-            effects = if app.note.is_some() {
-                bookmarks::note_input(app, i)
-            } else if app.list.is_some() {
-                bookmarks::list_input(app, i)
-            } else {
-                input(app, i);
-                Vec::new()
+            effects = match app.overlay {
+                Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
+                Some(Overlay::BookmarkList(_)) => bookmarks::list_input(app, i),
+                Some(Overlay::SearchPrompt) => {
+                    input(app, i);
+                    Vec::new()
+                }
+                Some(Overlay::Help { .. }) | None => Vec::new(),
             };
         }
-        Msg::Paste(text) => {
-            if app.note.is_some() {
-                bookmarks::note_paste(app, &text);
-            } else if app.search_editing() {
-                paste_search(app, &text);
-            }
-        }
+        Msg::Paste(text) => match app.overlay {
+            Some(Overlay::NoteEditor(_)) => bookmarks::note_paste(app, &text),
+            Some(Overlay::SearchPrompt) => paste_search(app, &text),
+            Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => {}
+        },
         Msg::Tick => {
             let counted =
                 !app.stats.complete(&app.doc) && app.stats.step(&app.doc, app.search_slice / 4);
@@ -67,12 +66,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Indexed(arrived) => effects = app.take_index(*arrived),
         Msg::Saved(saved) => bookmarks::saved(app, saved),
         Msg::Leave => effects = bookmarks::leaving(app),
-        Msg::Mouse(m) => {
-            // The overlays are modal: the mouse does not reach the reader under them.
-            if app.note.is_none() && app.list.is_none() {
-                mouse(app, m);
-            }
-        }
+        Msg::Mouse(m) => match app.overlay {
+            // The boxes are modal: the mouse does not reach the reader under them.
+            Some(Overlay::NoteEditor(_) | Overlay::BookmarkList(_)) => {}
+            Some(Overlay::Help { .. }) => help_mouse(app, m),
+            Some(Overlay::SearchPrompt) | None => mouse(app, m),
+        },
     }
     app.prepare();
     app.dirty = true;
@@ -110,26 +109,15 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         app.say("bookmarks open once the document is read: waiting");
         return Vec::new();
     }
-    if app.note.is_some() {
+    match app.overlay {
         // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
-        return Vec::new();
-    }
-    if app.list.is_some() {
-        return bookmarks::list_act(app, a);
-    }
-    if app.help {
-        let h = app.help_height().max(1);
-        match a {
-            Action::Help | Action::Cancel => app.help = false,
-            Action::LineDown => app.help_top += 1,
-            Action::LineUp => app.help_top = app.help_top.saturating_sub(1),
-            Action::PageDown | Action::HalfPageDown => app.help_top += h,
-            Action::PageUp | Action::HalfPageUp => app.help_top = app.help_top.saturating_sub(h),
-            Action::Top => app.help_top = 0,
-            Action::Bottom => app.help_top = usize::MAX / 2,
-            _ => {}
+        Some(Overlay::NoteEditor(_)) => return Vec::new(),
+        Some(Overlay::BookmarkList(_)) => return bookmarks::list_act(app, a),
+        Some(Overlay::Help { .. }) => {
+            help_act(app, a);
+            return Vec::new();
         }
-        return Vec::new();
+        Some(Overlay::SearchPrompt) | None => {}
     }
     if app.focus == Focus::Outline && outline_act(app, a) {
         return Vec::new();
@@ -179,8 +167,8 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             missed(app, a, found);
         }
         Action::Search => {
-            app.search =
-                Some(SearchState { editing: true, origin: app.pos, ..SearchState::default() });
+            app.search = Some(SearchState { origin: app.pos, ..SearchState::default() });
+            app.overlay = Some(Overlay::SearchPrompt);
         }
         Action::NextMatch | Action::PrevMatch => {
             let found = match_step(app, a == Action::NextMatch);
@@ -210,7 +198,7 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::SwitchPane => {
             if !app.outline_shown() {
-                app.outline_user = Some(true);
+                app.outline.shown = Some(true);
                 app.focus = Focus::Outline;
             } else {
                 app.focus = match app.focus {
@@ -222,7 +210,7 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::ToggleOutline => {
             let show = !app.outline_shown();
-            app.outline_user = Some(show);
+            app.outline.shown = Some(show);
             if !show {
                 app.focus = Focus::Reader;
             } else if app.width < NARROW {
@@ -230,15 +218,14 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             app.follow_outline();
         }
-        Action::Help => {
-            app.help = true;
-            app.help_top = 0;
-        }
+        Action::Help => app.open(Overlay::Help { top: 0 }),
         Action::Cancel => {
             if app.outline_shown() && app.panes().overlay {
-                app.outline_user = Some(false);
+                app.outline.shown = Some(false);
                 app.focus = Focus::Reader;
-            } else if app.search.take().is_none() && app.focus == Focus::Outline {
+            } else if app.search.is_some() {
+                app.end_search();
+            } else if app.focus == Focus::Outline {
                 app.focus = Focus::Reader;
             }
         }
@@ -253,6 +240,35 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::Quit | Action::ForceQuit | Action::Suspend => {}
     }
     Vec::new()
+}
+
+/// Actions while help is open: scroll, close.
+fn help_act(app: &mut App, a: Action) {
+    let h = app.help_height().max(1);
+    let Some(Overlay::Help { top }) = &mut app.overlay else { return };
+    *top = match a {
+        Action::Help | Action::Cancel => {
+            app.overlay = None;
+            return;
+        }
+        Action::LineDown => *top + 1,
+        Action::LineUp => top.saturating_sub(1),
+        Action::PageDown | Action::HalfPageDown => *top + h,
+        Action::PageUp | Action::HalfPageUp => top.saturating_sub(h),
+        Action::Top => 0,
+        Action::Bottom => usize::MAX / 2,
+        _ => *top,
+    };
+}
+
+/// The mouse over help: the wheel scrolls it, a click closes it.
+fn help_mouse(app: &mut App, m: Mouse) {
+    let Some(Overlay::Help { top }) = &mut app.overlay else { return };
+    match m {
+        Mouse::WheelDown { .. } => *top += WHEEL,
+        Mouse::WheelUp { .. } => *top = top.saturating_sub(WHEEL),
+        Mouse::Click { .. } => app.overlay = None,
+    }
 }
 
 pub(super) fn scroll(app: &mut App, down: bool, n: usize) {
@@ -303,14 +319,11 @@ pub(super) fn mouse(app: &mut App, m: Mouse) {
     match m {
         Mouse::WheelDown { col, row } | Mouse::WheelUp { col, row } => {
             let down = matches!(m, Mouse::WheelDown { .. });
-            if app.help {
-                app.help_top =
-                    if down { app.help_top + WHEEL } else { app.help_top.saturating_sub(WHEEL) };
-            } else if over_outline(col, row) {
-                app.outline_top = if down {
-                    app.outline_top + WHEEL
+            if over_outline(col, row) {
+                app.outline.top = if down {
+                    app.outline.top + WHEEL
                 } else {
-                    app.outline_top.saturating_sub(WHEEL)
+                    app.outline.top.saturating_sub(WHEEL)
                 };
             } else if down {
                 app.last_target = None;
@@ -323,18 +336,14 @@ pub(super) fn mouse(app: &mut App, m: Mouse) {
             }
         }
         Mouse::Click { col, row } => {
-            if app.help {
-                app.help = false;
-                return;
-            }
             if let Some(a) = panes.outline.filter(|a| a.contains(col, row)) {
-                let r = app.outline_top + usize::from(row - a.y);
-                if r < app.outline_rows.len() {
+                let r = app.outline.top + usize::from(row - a.y);
+                if r < app.outline.rows.len() {
                     select_row(app, r);
                 }
             } else if panes.reader.contains(col, row) {
                 if panes.overlay {
-                    app.outline_user = Some(false);
+                    app.outline.shown = Some(false);
                 }
                 app.focus = Focus::Reader;
             }

@@ -8,7 +8,7 @@ use crate::doc::{Block, BlockKind, Item, SpeakerId};
 use crate::layout;
 use crate::width::str_width;
 
-use super::{App, View};
+use super::{App, Overlay, View};
 
 /// Where a line sits inside its item; strictly increasing down the item, and stable
 /// across widths for everything but the row offset (a row is found by the byte it starts
@@ -495,9 +495,11 @@ impl App {
             _ => None,
         });
         let help_max = self.help_lines().saturating_sub(self.help_height());
-        self.help_top = self.help_top.min(help_max);
-        let max_top = self.outline_rows.len().saturating_sub(self.outline_height());
-        self.outline_top = self.outline_top.min(max_top);
+        if let Some(Overlay::Help { top }) = &mut self.overlay {
+            *top = (*top).min(help_max);
+        }
+        let max_top = self.outline.rows.len().saturating_sub(self.outline_height());
+        self.outline.top = self.outline.top.min(max_top);
         self.view = View { lines, passage, at_end };
     }
 }
