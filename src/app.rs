@@ -7,7 +7,7 @@
 //! [`Options`], what the reader is opened with, is defined here.
 //!
 //! The parts, by concern: [`messages`] (what comes in and goes out), [`state`] (the `App`),
-//! [`update`](mod@update) (what each message does), [`jumps`], [`search`], [`geometry`]
+//! `update` (what each message does), `jumps`, [`search`], [`geometry`]
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
 //! [`bookmarks`] and [`stats`] (reading times).
 
@@ -16,16 +16,18 @@ pub mod geometry;
 mod jumps;
 pub mod messages;
 pub mod outline;
+pub mod routing;
 pub mod search;
 pub mod state;
 pub mod stats;
 mod update;
 pub mod view;
 
-pub use bookmarks::{BookmarkList, LIST_KEYS, NoteEditor, NoteTarget};
+pub use bookmarks::{BookmarkList, NoteEditor, NoteTarget};
 pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area, panes};
 pub use messages::{Effect, Indexed, Input, Mouse, Msg, Saved};
-pub use outline::{Entry, EntryKind, ItemInfo};
+pub use outline::{Entry, EntryKind, ItemInfo, Outline};
+pub use routing::route;
 pub use search::{SEARCH_SLICE, SearchState};
 pub use state::{App, Focus, Index, Loading, Options, Overlay, View, size_text};
 pub use update::{WHEEL, update};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use toml::de::{DeTable, DeValue};
 
-use crate::keymap::{Action, Keymap, default_bindings};
+use crate::keymap::{Action, Keys};
 use crate::width::AmbiguousWidth;
 
 mod keys;
@@ -120,7 +120,8 @@ impl Default for ReadingOptions {
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub keymap: Keymap,
+    /// Every layer's keymap: `[keys]` and its tables.
+    pub keys: Keys,
     pub theme: Theme,
     pub speakers: Speakers,
     pub layout: LayoutOptions,
@@ -129,7 +130,7 @@ pub struct Config {
 
 impl PartialEq for Config {
     fn eq(&self, other: &Config) -> bool {
-        self.keymap.bindings() == other.keymap.bindings()
+        self.keys == other.keys
             && self.theme == other.theme
             && self.speakers == other.speakers
             && self.layout == other.layout
@@ -196,7 +197,7 @@ impl Config {
     /// The defaults as Rust values. The shipped file states exactly these (tested).
     pub fn builtin() -> Config {
         Config {
-            keymap: Keymap::new(default_bindings()),
+            keys: Keys::default(),
             theme: Theme::default(),
             speakers: Speakers::default(),
             layout: LayoutOptions::default(),
@@ -301,7 +302,7 @@ impl Config {
                 }
             };
             match section {
-                "keys" => keys::apply(&doc, t, &mut self.keymap)?,
+                "keys" => keys::apply(&doc, t, &mut self.keys)?,
                 "theme" => apply_theme(&doc, t, &mut self.theme)?,
                 "speakers" => apply_speakers(&doc, t, &mut self.speakers)?,
                 "layout" => apply_layout(&doc, t, &mut self.layout)?,
@@ -596,20 +597,14 @@ pub fn readme_section() -> String {
          `$XDG_CONFIG_HOME/fangtan/config.toml` (else `~/.config/fangtan/config.toml`), or pass \
          `--config PATH`, and set only what you want to change: everything else keeps its \
          default. Binding an action replaces that action's default keys; a key may belong to \
-         one action only.\n\n\
+         one action only in each table: `[keys]` for the reading screen, and one table for each \
+         overlay, where `q` closes the overlay.\n\n\
          - `fangtan config` prints the default configuration, every option commented.\n\
          - `fangtan config --path` shows where fangtan looks and which file it found.\n\
          - `fangtan config --check [PATH]` validates a file and names the line of any mistake.\n\n\
-         ### Keys\n\n\
-         | Action | Keys | What it does |\n|---|---|---|\n",
+         ### Keys\n\n",
     );
-    for (a, keys) in default_bindings() {
-        let ks: Vec<String> =
-            keys.iter().map(|k| format!("`{}`", k.to_string().replace('|', "\\|"))).collect();
-        // The help overlay's "this help" reads wrong on its own.
-        let what = if a == Action::Help { "show the keys" } else { a.describe() };
-        s.push_str(&format!("| `{}` | {} | {what} |\n", a.name(), ks.join(" ")));
-    }
+    s.push_str(&keys::readme_tables());
     s.push_str("\n### The default configuration\n\n```toml\n");
     s.push_str(SHIPPED.trim_end());
     s.push_str("\n```\n");

@@ -1,15 +1,22 @@
-//! Keys → [`Action`]s, as data.
+//! Keys → actions, as data, one table per layer.
 //!
-//! The one place a key means something: the terminal layer turns its key events into
-//! [`KeyChord`]s, the keymap turns chords into actions, and `app::update` acts. Pure: no
-//! terminal types here, so config validation and tests need no terminal.
+//! The terminal layer turns its key events into [`KeyChord`]s; `app::route` looks a chord
+//! up in the table of the layer that is open ([`Keys`]: the reading screen's [`Action`]s,
+//! the bookmark list's [`ListAction`]s, the help screen's [`HelpAction`]s, the line
+//! editors' [`EditAction`]s), and `app::update` acts. Each layer's actions, their config
+//! names and their help lines come from one list (`actions!`). Pure: no terminal types
+//! here, so config validation and tests need no terminal.
+//!
+//! Public surface: the action enums and the [`Actions`] trait they share, [`KeyChord`]
+//! (with its config syntax, [`KeyParseError`] and [`key_names`]), [`Keymap`] (one layer's
+//! lookup), [`Keys`] (every layer's) and the default bindings of each layer.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
 /// What every layer's action list offers: its members in help order, their `[keys]` names
-/// and help lines. Implemented by [`actions!`] for each list.
+/// and help lines. Implemented by the `actions!` macro for each list.
 pub trait Actions: Copy + Eq + Hash + fmt::Debug + 'static {
     /// Every action, in the order help and the config file list them.
     const ALL: &'static [Self];
@@ -139,6 +146,60 @@ actions! {
         NextBookmark => "next_bookmark", "next bookmark";
         PrevBookmark => "prev_bookmark", "previous bookmark";
         CopyCitation => "copy_citation", "copy the passage as a citation";
+    }
+}
+
+impl Action {
+    /// Actions that work over any overlay whose own table leaves the key unbound: a way
+    /// out (quit, force quit, suspend) is never locked in.
+    pub fn is_global(self) -> bool {
+        matches!(self, Action::Quit | Action::ForceQuit | Action::Suspend)
+    }
+}
+
+actions! {
+    /// Keys of the bookmark list (`[keys.list]`).
+    pub enum ListAction {
+        Down => "down", "select the next bookmark";
+        Up => "up", "select the previous bookmark";
+        PageDown => "page_down", "down one page of bookmarks";
+        PageUp => "page_up", "up one page of bookmarks";
+        Top => "top", "select the first bookmark";
+        Bottom => "bottom", "select the last bookmark";
+        Open => "open", "jump to the selected bookmark";
+        Close => "close", "close the list";
+        Delete => "delete", "delete the selected bookmark";
+        Undo => "undo", "bring back the last deleted bookmark";
+        Edit => "edit", "edit the selected bookmark's note";
+    }
+}
+
+actions! {
+    /// Keys of the help screen (`[keys.help_screen]`).
+    pub enum HelpAction {
+        Close => "close", "close help";
+        Down => "down", "scroll down one line";
+        Up => "up", "scroll up one line";
+        PageDown => "page_down", "scroll down one page";
+        PageUp => "page_up", "scroll up one page";
+        Top => "top", "go to the top";
+        Bottom => "bottom", "go to the end";
+    }
+}
+
+actions! {
+    /// The keys of a one-line editor that are not text (`[keys.note]` for the note editor,
+    /// `[keys.search_prompt]` for the search prompt). Any other key without Ctrl or Alt
+    /// types its character.
+    pub enum EditAction {
+        Submit => "submit", "save the note, or keep the search and close the prompt";
+        Cancel => "cancel", "leave without saving the note, or drop the search";
+        DeleteBack => "delete_back", "delete the character before the cursor";
+        DeleteForward => "delete_forward", "delete the character under the cursor";
+        Left => "left", "cursor one character left";
+        Right => "right", "cursor one character right";
+        Start => "start", "cursor to the start";
+        End => "end", "cursor to the end";
     }
 }
 
@@ -353,6 +414,18 @@ impl std::str::FromStr for KeyChord {
     }
 }
 
+impl KeyChord {
+    /// The chord as hints on screen name it: the config syntax without angle brackets
+    /// (`j`, `Esc`, `C-f`).
+    pub fn label(self) -> String {
+        let s = self.to_string();
+        match s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+            Some(inner) if !inner.is_empty() => inner.to_string(),
+            _ => s,
+        }
+    }
+}
+
 impl fmt::Display for KeyChord {
     /// The config syntax: `j`, `<C-f>`, `<Space>`, `<S-Tab>`, `<F1>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -442,17 +515,74 @@ pub fn default_bindings() -> Vec<(Action, Vec<KeyChord>)> {
     v
 }
 
-/// Chord → action lookup.
-#[derive(Debug, Clone)]
-pub struct Keymap {
-    map: HashMap<KeyChord, Action>,
-    /// Bindings per action, in help order.
-    bindings: Vec<(Action, Vec<KeyChord>)>,
+/// The default moving keys of an overlay, `[down, up, page down, page up, top, bottom]`:
+/// the reading screen's (its half pages page too).
+fn default_moves<A>(
+    [down, up, page_down, page_up, top, bottom]: [A; 6],
+) -> Vec<(A, Vec<KeyChord>)> {
+    use Key::*;
+    let (p, c, ctrl) = (KeyChord::plain, KeyChord::ch, KeyChord::ctrl);
+    vec![
+        (down, vec![c('j'), p(Down)]),
+        (up, vec![c('k'), p(Up)]),
+        (page_down, vec![p(Space), p(PageDown), ctrl('f'), ctrl('d')]),
+        (page_up, vec![c('b'), p(PageUp), ctrl('b'), ctrl('u')]),
+        (top, vec![c('g'), p(Home)]),
+        (bottom, vec![c('G'), p(End)]),
+    ]
 }
 
-impl Keymap {
+/// The default keys of the bookmark list.
+pub fn default_list_bindings() -> Vec<(ListAction, Vec<KeyChord>)> {
+    use ListAction::*;
+    let (p, c) = (KeyChord::plain, KeyChord::ch);
+    let mut v = default_moves([Down, Up, PageDown, PageUp, Top, Bottom]);
+    v.extend([
+        (Open, vec![p(Key::Enter)]),
+        (Close, vec![p(Key::Esc), c('q'), c('\'')]),
+        (Delete, vec![c('d')]),
+        (Undo, vec![c('u')]),
+        (Edit, vec![c('e')]),
+    ]);
+    v
+}
+
+/// The default keys of the help screen.
+pub fn default_help_bindings() -> Vec<(HelpAction, Vec<KeyChord>)> {
+    use HelpAction::*;
+    let (p, c) = (KeyChord::plain, KeyChord::ch);
+    let mut v = vec![(Close, vec![p(Key::Esc), c('q'), c('?'), p(Key::F(1))])];
+    v.extend(default_moves([Down, Up, PageDown, PageUp, Top, Bottom]));
+    v
+}
+
+/// The default keys of a one-line editor (the note editor and the search prompt).
+pub fn default_edit_bindings() -> Vec<(EditAction, Vec<KeyChord>)> {
+    use Key::*;
+    let p = KeyChord::plain;
+    vec![
+        (EditAction::Submit, vec![p(Enter)]),
+        (EditAction::Cancel, vec![p(Esc)]),
+        (EditAction::DeleteBack, vec![p(Backspace)]),
+        (EditAction::DeleteForward, vec![p(Delete)]),
+        (EditAction::Left, vec![p(Left)]),
+        (EditAction::Right, vec![p(Right)]),
+        (EditAction::Start, vec![p(Home)]),
+        (EditAction::End, vec![p(End)]),
+    ]
+}
+
+/// Chord → action lookup for one layer (the reader's by default).
+#[derive(Debug, Clone)]
+pub struct Keymap<A: Actions = Action> {
+    map: HashMap<KeyChord, A>,
+    /// Bindings per action, in help order.
+    bindings: Vec<(A, Vec<KeyChord>)>,
+}
+
+impl<A: Actions> Keymap<A> {
     /// Build from (action, chords) pairs. Callers validate conflicts first (config).
-    pub fn new(bindings: Vec<(Action, Vec<KeyChord>)>) -> Keymap {
+    pub fn new(bindings: Vec<(A, Vec<KeyChord>)>) -> Keymap<A> {
         let mut map = HashMap::new();
         for (a, keys) in &bindings {
             for k in keys {
@@ -464,21 +594,60 @@ impl Keymap {
 
     /// The action for a chord as the terminal reports it (normalized first, so a `G` that
     /// arrives with a shift bit still finds `G`).
-    pub fn lookup(&self, chord: KeyChord) -> Option<Action> {
+    pub fn lookup(&self, chord: KeyChord) -> Option<A> {
         self.map.get(&chord.normalize()).copied()
     }
 
-    pub fn bindings(&self) -> &[(Action, Vec<KeyChord>)] {
+    pub fn bindings(&self) -> &[(A, Vec<KeyChord>)] {
         &self.bindings
     }
 
-    pub fn keys_for(&self, action: Action) -> &[KeyChord] {
+    pub fn keys_for(&self, action: A) -> &[KeyChord] {
         self.bindings.iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
+    }
+
+    /// The first key of an action as hints name it (`Esc`), if it has one.
+    pub fn hint(&self, action: A) -> Option<String> {
+        self.keys_for(action).first().map(|k| k.label())
+    }
+}
+
+impl<A: Actions> PartialEq for Keymap<A> {
+    fn eq(&self, other: &Keymap<A>) -> bool {
+        self.bindings == other.bindings
     }
 }
 
 impl Default for Keymap {
     fn default() -> Keymap {
         Keymap::new(default_bindings())
+    }
+}
+
+/// Every layer's keymap: each overlay has its own table, so a key means one thing per
+/// layer and the same key may serve in several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keys {
+    /// `[keys]`: the reading screen (and the outline).
+    pub reader: Keymap<Action>,
+    /// `[keys.list]`: the bookmark list.
+    pub list: Keymap<ListAction>,
+    /// `[keys.help_screen]`: the help screen.
+    pub help: Keymap<HelpAction>,
+    /// `[keys.note]`: the note editor's keys that are not text.
+    pub note: Keymap<EditAction>,
+    /// `[keys.search_prompt]`: the search prompt's keys that are not text.
+    pub search: Keymap<EditAction>,
+}
+
+impl Default for Keys {
+    fn default() -> Keys {
+        Keys {
+            reader: Keymap::new(default_bindings()),
+            list: Keymap::new(default_list_bindings()),
+            help: Keymap::new(default_help_bindings()),
+            note: Keymap::new(default_edit_bindings()),
+            search: Keymap::new(default_edit_bindings()),
+        }
     }
 }

@@ -305,7 +305,7 @@ fn load(
 fn reader_options(config: &Config, file_name: String) -> fangtan::app::Options {
     fangtan::app::Options {
         file_name,
-        keymap: config.keymap.clone(),
+        keys: config.keys.clone(),
         ambiguous: config.layout.ambiguous_width,
         max_text_width: config.layout.max_text_width,
         outline_percent: config.layout.outline_width,

@@ -1,5 +1,7 @@
 //! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop;
 //! keys, mouse and pastes come from [`crate::input`], signals through [`term::Signals`]).
+//! A key only becomes a [`KeyChord`](crate::keymap::KeyChord) here: what it means, given
+//! what is open, is [`route`]'s to say.
 //! For a big file ([`run_loading`]) it also owns the loader thread, whose stages and
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
@@ -25,10 +27,9 @@ use std::time::Duration;
 use termina::Event;
 use termina::event::{KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Options, Saved, update};
+use crate::app::{App, Effect, Index, Indexed, Mouse, Msg, Options, Saved, route, update};
 use crate::doc::Document;
 use crate::input::Tty;
-use crate::keymap::Key;
 use crate::load::Progress;
 use crate::store::{DocId, Loaded, Marks, Store};
 use crate::{term, ui};
@@ -357,49 +358,11 @@ fn idle_wait(busy: bool, loading: bool) -> Duration {
     }
 }
 
-/// A key as line-editing input (the search prompt, the note editor).
-fn edit_input(key: Key) -> Option<Input> {
-    Some(match key {
-        Key::Char(c) => Input::Char(c),
-        Key::Space => Input::Char(' '),
-        Key::Backspace => Input::Backspace,
-        Key::Delete => Input::Delete,
-        Key::Left => Input::Left,
-        Key::Right => Input::Right,
-        Key::Home => Input::Home,
-        Key::End => Input::End,
-        Key::Enter => Input::Enter,
-        Key::Esc => Input::Esc,
-        _ => return None,
-    })
-}
-
-/// A terminal event as an `update` message: keys go through the keymap, except text typed
-/// into the search prompt or the note editor, and the bookmark list's own keys.
+/// A terminal event as an `update` message: a key press becomes a chord, and
+/// [`route`] says what it means given what is open.
 fn message(app: &App, ev: Event) -> Option<Msg> {
     match ev {
-        Event::Key(k) if k.kind == KeyEventKind::Press => {
-            let chord = term::chord(&k)?;
-            let plain = !chord.mods.ctrl && !chord.mods.alt;
-            if app.note_editing() && plain {
-                // Other keys (arrows up/down, Tab) do nothing while a note is typed.
-                return edit_input(chord.key).map(Msg::Input);
-            }
-            if app.list_open()
-                && plain
-                && let Key::Char(c) = chord.key
-                && crate::app::LIST_KEYS.contains(&c)
-            {
-                return Some(Msg::Input(Input::Char(c)));
-            }
-            if app.search_editing()
-                && plain
-                && let Some(i) = edit_input(chord.key)
-            {
-                return Some(Msg::Input(i));
-            }
-            app.opts.keymap.lookup(chord).map(Msg::Action)
-        }
+        Event::Key(k) if k.kind == KeyEventKind::Press => route(app, term::chord(&k)?),
         Event::Mouse(m) => {
             let (col, row) = (m.column, m.row);
             match m.kind {

@@ -743,7 +743,7 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
     let bottom = a.y + a.height - 1;
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
     for (i, (action, chords)) in
-        app.opts.keymap.bindings().iter().skip(app.help_top().unwrap_or(0)).enumerate()
+        app.opts.keys.reader.bindings().iter().skip(app.help_top().unwrap_or(0)).enumerate()
     {
         let y = a.y + 1 + i as u16;
         if y >= bottom {
@@ -753,7 +753,7 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         let keys = truncate(&keys, keys_w, amb);
         put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
         let x = a.x.saturating_add(3 + keys_w as u16);
-        put(buf, x, y, right, &action.describe(), Style::default(), amb);
+        put(buf, x, y, right, action.describe(), Style::default(), amb);
     }
 }
 

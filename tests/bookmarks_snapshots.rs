@@ -4,23 +4,16 @@
 
 #[path = "support/frame.rs"]
 mod frame;
-use fangtan::app::{App, Input, Msg, update};
-use fangtan::keymap::KeyChord;
+#[path = "support/keys.rs"]
+mod keys;
+use fangtan::app::App;
 use fangtan::width::{AmbiguousWidth, str_width};
 use frame::{app, render};
+use keys::{press, typed};
 
-/// Press keys through the keymap.
+/// Press keys, one per character.
 fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let action = app.opts.keymap.lookup(KeyChord::ch(c)).unwrap();
-        update(app, Msg::Action(action));
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        update(app, Msg::Input(Input::Char(c)));
-    }
+    typed(app, keys);
 }
 
 /// Two bookmarks, the second with a note; the timestamps are fixed so frames are stable.
@@ -28,7 +21,7 @@ fn marked() -> App {
     let mut a = app(80, 24);
     keys(&mut a, "}}m}a");
     typed(&mut a, "终端里读访谈，真方便 ✓");
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     for b in &mut a.marks.bookmarks {
         b.created = 1_764_370_000_000;
         b.updated = 1_764_370_000_000;
@@ -94,10 +87,10 @@ fn overlays_never_panic_at_tiny_sizes() {
         let mut a = app(w, h);
         keys(&mut a, "}m'");
         let _ = render(&a);
-        update(&mut a, Msg::Input(Input::Char('e')));
+        press(&mut a, &["e"]);
         typed(&mut a, "笔记");
         let _ = render(&a);
-        update(&mut a, Msg::Input(Input::Enter));
+        press(&mut a, &["<Enter>"]);
         let _ = render(&a);
     }
 }

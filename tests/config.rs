@@ -28,14 +28,14 @@ fn shipped_file_parses_and_equals_the_compiled_defaults() {
     let parsed = Config::from_user_text("config.toml", default_text()).unwrap();
     assert_eq!(parsed, Config::builtin());
     assert_eq!(Config::default(), Config::builtin());
-    assert_eq!(Config::default().keymap.bindings(), default_bindings().as_slice());
+    assert_eq!(Config::default().keys.reader.bindings(), default_bindings().as_slice());
 }
 
 #[test]
 fn every_action_has_a_default_key_and_no_key_two_actions() {
     let c = Config::default();
     for &a in Action::ALL {
-        assert!(!c.keymap.keys_for(a).is_empty(), "{} has no default key", a.name());
+        assert!(!c.keys.reader.keys_for(a).is_empty(), "{} has no default key", a.name());
         assert!(
             default_text().contains(&format!("\n{} = [", a.name())),
             "{} not in file",
@@ -44,7 +44,7 @@ fn every_action_has_a_default_key_and_no_key_two_actions() {
     }
     // No key belongs to two actions in the defaults.
     let mut owner = std::collections::HashMap::new();
-    for (a, keys) in c.keymap.bindings() {
+    for (a, keys) in c.keys.reader.bindings() {
         for k in keys {
             if let Some(other) = owner.insert(k.normalize(), *a) {
                 assert_eq!(other, *a, "{k} is bound to {} and {}", other.name(), a.name());
@@ -202,30 +202,30 @@ fn an_empty_user_file_is_the_defaults() {
 #[test]
 fn a_user_binding_replaces_only_that_actions_keys() {
     let c = user("[keys]\nnext_turn = [\"t\"]\n").unwrap();
-    assert_eq!(c.keymap.keys_for(Action::NextTurn), &[KeyChord::ch('t')]);
-    assert_eq!(c.keymap.lookup(KeyChord::ch('t')), Some(Action::NextTurn));
-    assert_eq!(c.keymap.lookup(KeyChord::ch('}')), None);
-    assert_eq!(c.keymap.keys_for(Action::PrevTurn), &[KeyChord::ch('{')]);
+    assert_eq!(c.keys.reader.keys_for(Action::NextTurn), &[KeyChord::ch('t')]);
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('t')), Some(Action::NextTurn));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('}')), None);
+    assert_eq!(c.keys.reader.keys_for(Action::PrevTurn), &[KeyChord::ch('{')]);
     for &a in Action::ALL.iter().filter(|&&a| a != Action::NextTurn) {
-        assert_eq!(c.keymap.keys_for(a), Config::default().keymap.keys_for(a));
+        assert_eq!(c.keys.reader.keys_for(a), Config::default().keys.reader.keys_for(a));
     }
     // Help order is kept.
-    let order: Vec<Action> = c.keymap.bindings().iter().map(|(a, _)| *a).collect();
+    let order: Vec<Action> = c.keys.reader.bindings().iter().map(|(a, _)| *a).collect();
     assert_eq!(order, Action::ALL);
 }
 
 #[test]
 fn a_key_can_move_to_another_action_when_its_old_action_is_rebound() {
     let c = user("[keys]\nquit = [\"Q\"]\nbookmark_list = [\"q\"]\n").unwrap();
-    assert_eq!(c.keymap.lookup(KeyChord::ch('q')), Some(Action::BookmarkList));
-    assert_eq!(c.keymap.lookup(KeyChord::ch('Q')), Some(Action::Quit));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('q')), Some(Action::BookmarkList));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('Q')), Some(Action::Quit));
 }
 
 #[test]
 fn an_empty_list_unbinds_an_action() {
     let c = user("[keys]\ncopy_citation = []\nnext_turn = [\"y\"]\n").unwrap();
-    assert!(c.keymap.keys_for(Action::CopyCitation).is_empty());
-    assert_eq!(c.keymap.lookup(KeyChord::ch('y')), Some(Action::NextTurn));
+    assert!(c.keys.reader.keys_for(Action::CopyCitation).is_empty());
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('y')), Some(Action::NextTurn));
 }
 
 #[test]
@@ -486,4 +486,72 @@ fn readme_section_lists_every_action_and_the_shipped_file() {
     }
     assert!(md.contains(default_text().trim_end()));
     assert!(md.contains("| `page_down` | `<Space>` `<PageDown>` `<C-f>` |"));
+}
+
+// --- the overlays' tables ------------------------------------------------------------------
+
+#[test]
+fn every_overlay_has_its_table_in_the_shipped_file_with_every_action_bound() {
+    use fangtan::keymap::{Actions, EditAction, HelpAction, Keymap, ListAction};
+    fn check<A: Actions>(table: &str, keymap: &Keymap<A>) {
+        let text = default_text();
+        let at = text.find(&format!("\n[keys.{table}]\n")).unwrap_or_else(|| panic!("{table}"));
+        let section = &text[at + 1..];
+        let section = &section[..section[1..].find("\n[").map_or(section.len(), |i| i + 1)];
+        let mut owner = std::collections::HashMap::new();
+        for &a in A::ALL {
+            assert!(!keymap.keys_for(a).is_empty(), "{table}: {} has no key", a.name());
+            assert!(section.contains(&format!("\n{} = [", a.name())), "{table}: {}", a.name());
+            for k in keymap.keys_for(a) {
+                assert_eq!(*owner.entry(*k).or_insert(a), a, "{table}: {k} bound twice");
+            }
+        }
+    }
+    let keys = Config::default().keys;
+    check::<ListAction>("list", &keys.list);
+    check::<HelpAction>("help_screen", &keys.help);
+    check::<EditAction>("note", &keys.note);
+    check::<EditAction>("search_prompt", &keys.search);
+}
+
+#[test]
+fn an_overlay_key_is_rebound_in_its_table_and_may_repeat_another_tables() {
+    use fangtan::keymap::{HelpAction, ListAction};
+    let c = user("[keys]\nnext_turn = [\"x\"]\n\n[keys.list]\ndelete = [\"x\"]\n").unwrap();
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('x')), Some(ListAction::Delete));
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('d')), None, "d no longer deletes");
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('x')), Some(Action::NextTurn));
+    assert_eq!(c.keys.list.keys_for(ListAction::Undo), &[KeyChord::ch('u')]);
+    assert_eq!(c.keys.help, Config::default().keys.help, "other tables keep their defaults");
+    let c = user("[keys.help_screen]\nclose = [\"<Esc>\"]\n").unwrap();
+    assert_eq!(c.keys.help.lookup(KeyChord::ch('q')), None);
+    assert_eq!(c.keys.help.keys_for(HelpAction::Down), &[KeyChord::ch('j'), k("<Down>")]);
+}
+
+#[test]
+fn mistakes_in_an_overlays_table_are_located_and_named() {
+    assert_eq!(
+        err("[keys.list]\ndelete = [\"u\"]\n"),
+        "test.toml:2:11: key \"u\" is bound to both \"undo\" (by default) and \"delete\" in \
+         [keys.list]; rebind \"undo\" too, or unbind it with undo = []"
+    );
+    assert_eq!(
+        err("[keys.note]\nsubmt = [\"<Enter>\"]\n"),
+        "test.toml:2:1: unknown action \"submt\" in [keys.note] (did you mean \"submit\"?)"
+    );
+    let e = err("[keys.lst]\ndelete = [\"x\"]\n");
+    assert!(
+        e.starts_with("test.toml:1:7: unknown table [keys.lst] (did you mean [keys.list]?)"),
+        "{e}"
+    );
+    // `help` and `search` are actions in [keys]: their overlays' tables have other names.
+    let e = err("[keys.help]\nclose = [\"x\"]\n");
+    assert!(e.starts_with("test.toml:1:7: unknown table [keys.help]"), "{e}");
+    assert!(e.contains("[keys.help_screen]"), "{e}");
+    assert!(err("[keys.search]\nsubmit = [\"x\"]\n").contains("[keys.search_prompt]"));
+    let e = err("[keys]\nlist = [\"x\"]\n");
+    assert!(
+        e.starts_with("test.toml:2:8: \"list\" in [keys] is the table of the bookmark list"),
+        "{e}"
+    );
 }

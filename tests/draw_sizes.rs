@@ -4,13 +4,16 @@
 
 #[path = "support/frame.rs"]
 mod frame;
+#[path = "support/keys.rs"]
+mod keys;
 #[path = "support/tmux.rs"]
 mod tmux;
-use fangtan::app::{App, Input, Msg, Options, update};
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::ui;
 use frame::SAMPLE;
+use keys::{press, typed};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -39,12 +42,6 @@ impl Source {
 fn act(app: &mut App, actions: &[Action]) {
     for &a in actions {
         update(app, Msg::Action(a));
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        update(app, Msg::Input(Input::Char(c)));
     }
 }
 
@@ -94,17 +91,17 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
             act(&mut a, &[Action::NextTurn, Action::ToggleBookmark, Action::NextTurn]);
             act(&mut a, &[Action::EditNote]);
             typed(&mut a, NOTE);
-            update(&mut a, Msg::Input(Input::Enter));
+            press(&mut a, &["<Enter>"]);
             act(&mut a, &[Action::BookmarkList]);
             if matches!(scene, Scene::NoteFromList) {
-                update(&mut a, Msg::Input(Input::Char('e')));
+                press(&mut a, &["e"]);
                 typed(&mut a, NOTE);
             }
         }
         Scene::Note => {
             act(&mut a, &[Action::NextTurn, Action::EditNote]);
             typed(&mut a, &NOTE.repeat(5));
-            update(&mut a, Msg::Input(Input::Left));
+            press(&mut a, &["<Left>"]);
         }
         Scene::SearchPrompt => {
             act(&mut a, &[Action::Search]);
@@ -113,7 +110,7 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
         Scene::SearchResults => {
             act(&mut a, &[Action::Search]);
             typed(&mut a, "的");
-            update(&mut a, Msg::Input(Input::Enter));
+            press(&mut a, &["<Enter>"]);
             act(&mut a, &[Action::NextMatch]);
         }
         Scene::Message => act(&mut a, &[Action::NextBookmark]),

@@ -3,10 +3,12 @@
 //! before and after the whole arrives, and a search that counts in slices. Pure `update`,
 //! no terminal, no thread: the messages the loader thread would send are sent by hand.
 
-use fangtan::app::{App, Index, Indexed, Input, LineKind, Mouse, Msg, Options, update};
+use fangtan::app::{App, Index, Indexed, LineKind, Mouse, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 
+#[path = "support/keys.rs"]
+mod keys;
 #[path = "support/doc.rs"]
 mod support;
 
@@ -280,9 +282,7 @@ fn bookmark_commands_wait_for_the_whole_document() {
 /// Type a query into the search prompt.
 fn search(app: &mut App, q: &str) {
     act(app, Action::Search);
-    for c in q.chars() {
-        update(app, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(app, q);
 }
 
 #[test]
@@ -296,7 +296,7 @@ fn a_search_shows_the_first_match_at_once_and_counts_in_slices() {
         act(&mut app, Action::NextSection);
     }
     search(&mut app, "灯塔");
-    update(&mut app, Msg::Input(Input::Enter));
+    keys::press(&mut app, &["<Enter>"]);
     let s = app.search.as_ref().unwrap();
     assert!(s.counting(), "the count is not done after one slice");
     assert!(screen(&app).contains("第40期的灯塔"), "{}", screen(&app));
@@ -334,7 +334,7 @@ fn while_a_count_that_wrapped_goes_on_every_match_is_found_in_its_block() {
         act(&mut app, Action::NextSection);
     }
     search(&mut app, "灯塔");
-    update(&mut app, Msg::Input(Input::Enter));
+    keys::press(&mut app, &["<Enter>"]);
     let (mut ticks, mut seen_wrapped) = (0, false);
     while app.search.as_ref().unwrap().counting() {
         update(&mut app, Msg::Tick);

@@ -3,8 +3,9 @@
 
 #[path = "support/frame.rs"]
 mod frame;
-use fangtan::app::{App, Input, Msg, Options, update};
-use fangtan::keymap::KeyChord;
+#[path = "support/keys.rs"]
+mod keys;
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::parse::{self, ParseOptions};
 use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
@@ -12,20 +13,9 @@ use frame::{SAMPLE, app, render, text};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// Press keys through the keymap; text after `/` up to `\n` is typed into the prompt.
+/// Press keys, one per character; text after `/` up to `\n` is typed into the prompt.
 fn keys(app: &mut App, keys: &str) {
-    let mut typing = false;
-    for c in keys.chars() {
-        if typing {
-            let i = if c == '\n' { Input::Enter } else { Input::Char(c) };
-            typing = c != '\n';
-            update(app, Msg::Input(i));
-            continue;
-        }
-        let action = app.opts.keymap.lookup(KeyChord::ch(c)).unwrap();
-        update(app, Msg::Action(action));
-        typing = c == '/';
-    }
+    keys::typed(app, keys);
 }
 
 /// Draw straight into a buffer (TestBackend refuses zero sizes).

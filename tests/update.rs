@@ -3,11 +3,14 @@
 
 #[path = "support/frame.rs"]
 mod frame;
+#[path = "support/keys.rs"]
+mod keys;
 
 use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, update};
 use fangtan::doc::Item;
-use fangtan::keymap::Action;
+use fangtan::keymap::{Action, EditAction, HelpAction, ListAction};
 use fangtan::parse::{self, ParseOptions};
+use keys::press;
 
 /// A small transcript: three speakers, nested sections, two quotes, a long turn.
 fn fixture() -> String {
@@ -216,9 +219,7 @@ fn sections() {
 
 fn search(a: &mut App, q: &str) {
     act(a, Action::Search);
-    for c in q.chars() {
-        update(a, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(a, q);
 }
 
 #[test]
@@ -228,7 +229,7 @@ fn search_is_incremental_case_insensitive_and_counts() {
     let s = a.search.as_ref().unwrap();
     assert!(a.search_editing());
     assert_eq!((s.current, s.matches.len()), (Some(0), 3));
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     assert!(!a.search_editing());
     act(&mut a, Action::NextMatch);
     assert_eq!(a.search.as_ref().unwrap().current, Some(1));
@@ -259,7 +260,7 @@ fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
     assert!(!screen_text(&a).contains("Zanzibar"), "the match is scrolled off");
     assert!(screen_text(&a).contains("阅读体验"), "still inside the long turn");
     search(&mut a, "zanzibar");
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     let s = a.search.as_ref().unwrap();
     assert_eq!((s.current, s.matches.len()), (Some(0), 1));
     assert!(screen_text(&a).contains("Zanzibar"), "{}", screen_text(&a));
@@ -270,11 +271,11 @@ fn the_search_prompt_edits_whole_characters_at_a_cursor() {
     let mut a = app();
     // `e` and a combining acute are one character on screen: one Backspace takes both.
     search(&mut a, "走e\u{301}");
-    update(&mut a, Msg::Input(Input::Backspace));
+    press(&mut a, &["<BS>"]);
     assert_eq!(a.search.as_ref().unwrap().query(), "走");
     // The cursor moves: a word typed after Home goes in front.
     search_more(&mut a, "一");
-    update(&mut a, Msg::Input(Input::Home));
+    press(&mut a, &["<Home>"]);
     search_more(&mut a, "一边");
     assert_eq!(a.search.as_ref().unwrap().query(), "一边走一");
     assert!(!a.search.as_ref().unwrap().matches.is_empty());
@@ -282,9 +283,7 @@ fn the_search_prompt_edits_whole_characters_at_a_cursor() {
 
 /// Type more into an open search prompt.
 fn search_more(a: &mut App, q: &str) {
-    for c in q.chars() {
-        update(a, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(a, q);
 }
 
 #[test]
@@ -294,13 +293,13 @@ fn search_inside_unspaced_chinese_and_escape_returns() {
     let origin = a.pos;
     search(&mut a, "一边走");
     assert_eq!(a.search.as_ref().unwrap().matches.len(), 60);
-    update(&mut a, Msg::Input(Input::Backspace));
+    press(&mut a, &["<BS>"]);
     assert_eq!(a.search.as_ref().unwrap().query(), "一边");
-    update(&mut a, Msg::Input(Input::Esc));
+    press(&mut a, &["<Esc>"]);
     assert!(a.search.is_none());
     assert_eq!(a.pos, origin);
     search(&mut a, "no such words");
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     assert_eq!(message(&a), "not found: no such words");
 }
 
@@ -376,19 +375,31 @@ fn outline_hides_below_seventy_columns_and_opens_as_overlay() {
 #[test]
 fn help_opens_scrolls_and_closes() {
     let mut a = app_sized(80, 12);
-    act(&mut a, Action::Help);
+    press(&mut a, &["?"]);
     assert_eq!(a.help_top(), Some(0));
     let pos = a.pos;
-    act(&mut a, Action::LineDown);
+    press(&mut a, &["j"]);
     assert_eq!(a.help_top(), Some(1));
     assert_eq!(a.pos, pos);
-    act(&mut a, Action::Bottom);
+    press(&mut a, &["G"]);
     assert_eq!(a.help_top(), Some(a.help_lines() - a.help_height()));
-    act(&mut a, Action::Cancel);
+    press(&mut a, &["<Esc>"]);
     assert_eq!(a.help_top(), None);
-    act(&mut a, Action::Help);
-    act(&mut a, Action::Help);
+    press(&mut a, &["?", "?"]);
     assert_eq!(a.help_top(), None);
+}
+
+#[test]
+fn q_closes_help_and_the_reader_keeps_running() {
+    let mut a = app();
+    press(&mut a, &["<F1>"]);
+    assert_eq!(a.help_top(), Some(0));
+    assert_eq!(press(&mut a, &["q"]), vec![], "q in help is no quit");
+    assert_eq!(a.help_top(), None, "q closes help");
+    // From the reading screen q quits, and over any overlay Ctrl-C still does.
+    press(&mut a, &["?"]);
+    assert_eq!(press(&mut a, &["<C-c>"]), vec![Effect::Quit]);
+    assert_eq!(press(&mut a, &["<Esc>", "q"]), vec![Effect::Quit]);
 }
 
 #[test]
@@ -399,7 +410,9 @@ fn quit_force_quit_and_suspend_are_effects() {
     assert_eq!(act(&mut a, Action::Suspend), vec![Effect::Suspend]);
     act(&mut a, Action::Help);
     assert_eq!(act(&mut a, Action::Quit), vec![Effect::Quit]);
+    press(&mut a, &["<Esc>"]);
     search(&mut a, "x");
+    assert!(a.search_editing());
     assert_eq!(act(&mut a, Action::ForceQuit), vec![Effect::Quit]);
 }
 
@@ -473,6 +486,22 @@ fn every_action_at_every_size_is_safe() {
         for &x in Action::ALL {
             act(&mut a, x);
             act(&mut a, x);
+        }
+        // And every key of every overlay, in each overlay and outside it.
+        for opener in [Action::Help, Action::BookmarkList, Action::EditNote, Action::Search] {
+            act(&mut a, opener);
+            for &x in ListAction::ALL {
+                update(&mut a, Msg::List(x));
+            }
+            act(&mut a, opener);
+            for &x in HelpAction::ALL {
+                update(&mut a, Msg::Help(x));
+            }
+            act(&mut a, opener);
+            for &x in EditAction::ALL {
+                update(&mut a, Msg::Input(Input::Key(x)));
+                update(&mut a, Msg::Input(Input::Char('x')));
+            }
         }
         assert!(a.view.lines.len() <= usize::from(h));
     }

@@ -8,15 +8,12 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::keymap::Action;
+use crate::keymap::{EditAction, ListAction};
 use crate::lineedit::LineEdit;
 use crate::store::{self, Anchor, Loaded, Toggled};
 
 use super::{App, Effect, Input, LineKind, Overlay, Pos, Saved};
 
-/// Keys that are list commands (not actions) while the bookmark list is open: delete,
-/// undo, edit the note. The terminal layer sends them as [`Input::Char`].
-pub const LIST_KEYS: [char; 3] = ['d', 'u', 'e'];
 /// Rows one bookmark takes in the list: heading, first words, note.
 pub const ENTRY_ROWS: usize = 3;
 
@@ -281,8 +278,8 @@ pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
         return Vec::new();
     }
     match i {
-        Input::Enter => return save_note(app),
-        Input::Esc => {
+        Input::Key(EditAction::Submit) => return save_note(app),
+        Input::Key(EditAction::Cancel) => {
             let back = app.take_note().is_some_and(|n| n.from_list);
             app.say("note not changed");
             if back {
@@ -346,24 +343,25 @@ pub(super) fn open_list(app: &mut App) {
     app.reveal_list();
 }
 
-/// Actions while the list is open: move, jump, close.
-pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
+/// Keys of the bookmark list: move, jump, close, delete, undo, edit the note.
+pub(super) fn list_key(app: &mut App, a: ListAction) -> Vec<Effect> {
     let n = app.marks.bookmarks.len();
     let page = app.list_page();
     let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
     let last = n.saturating_sub(1);
+    let now = store::now_ms();
     let moved = match a {
-        Action::LineDown => Some((sel + 1).min(last)),
-        Action::LineUp => Some(sel.saturating_sub(1)),
-        Action::PageDown | Action::HalfPageDown => Some((sel + page).min(last)),
-        Action::PageUp | Action::HalfPageUp => Some(sel.saturating_sub(page)),
-        Action::Top => Some(0),
-        Action::Bottom => Some(last),
-        Action::Cancel | Action::BookmarkList => {
+        ListAction::Down => (sel + 1).min(last),
+        ListAction::Up => sel.saturating_sub(1),
+        ListAction::PageDown => (sel + page).min(last),
+        ListAction::PageUp => sel.saturating_sub(page),
+        ListAction::Top => 0,
+        ListAction::Bottom => last,
+        ListAction::Close => {
             app.overlay = None;
-            None
+            return Vec::new();
         }
-        Action::Select => {
+        ListAction::Open => {
             match app.marks.bookmarks.get(sel).map(|b| (b.anchor, b.orphaned)) {
                 Some((_, true)) => {
                     app.say("that passage is not in the current text (kept with its note)")
@@ -376,56 +374,46 @@ pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
                 }
                 None => app.overlay = None,
             }
-            None
+            return Vec::new();
         }
-        _ => None,
-    };
-    if let (Some(s), Some(l)) = (moved, app.list_mut()) {
-        l.sel = s;
-    }
-    app.reveal_list();
-    Vec::new()
-}
-
-/// `d`, `u`, `e` in the list.
-pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
-    let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
-    let now = store::now_ms();
-    match i {
-        Input::Char('d') => {
+        ListAction::Delete => {
             let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) else {
                 return Vec::new();
             };
             app.marks.delete(&id, now);
-            app.say("bookmark deleted · u brings it back");
-        }
-        Input::Char('u') => match app.marks.undo(now) {
-            Some(id) => {
-                let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
-                if let Some(l) = app.list_mut() {
-                    l.sel = at;
-                }
-                app.say("bookmark restored");
+            let undo = app.opts.keys.list.hint(ListAction::Undo);
+            match undo {
+                Some(k) => app.say(format!("bookmark deleted · {k} brings it back")),
+                None => app.say("bookmark deleted"),
             }
-            None => {
+            app.marks_changed();
+            return app.changed();
+        }
+        ListAction::Undo => {
+            let Some(id) = app.marks.undo(now) else {
                 app.say("nothing to undo");
                 return Vec::new();
+            };
+            let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
+            if let Some(l) = app.list_mut() {
+                l.sel = at;
             }
-        },
-        Input::Char('e') => {
+            app.say("bookmark restored");
+            app.marks_changed();
+            return app.changed();
+        }
+        ListAction::Edit => {
             if let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) {
                 open_editor(app, NoteTarget::Bookmark(id), true);
             }
             return Vec::new();
         }
-        Input::Esc => {
-            app.overlay = None;
-            return Vec::new();
-        }
-        _ => return Vec::new(),
+    };
+    if let Some(l) = app.list_mut() {
+        l.sel = moved;
     }
-    app.marks_changed();
-    app.changed()
+    app.reveal_list();
+    Vec::new()
 }
 
 fn prefixed(ctx: &str) -> String {

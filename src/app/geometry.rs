@@ -65,7 +65,7 @@ impl App {
 
     /// Rows the help overlay lists.
     pub fn help_lines(&self) -> usize {
-        self.opts.keymap.bindings().len()
+        self.opts.keys.reader.bindings().len()
     }
 
     /// Bookmarks the list shows at once.

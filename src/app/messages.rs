@@ -5,7 +5,7 @@
 //! event loop must carry out), [`Input`], [`Mouse`], and the payloads [`Saved`] and
 //! [`Indexed`]. Data only: no behaviour lives here.
 
-use crate::keymap::Action;
+use crate::keymap::{Action, EditAction, HelpAction, ListAction};
 use crate::store::Marks;
 
 use super::Index;
@@ -21,19 +21,14 @@ pub enum Effect {
     Copy(String),
 }
 
-/// Editing input for the search prompt and the note editor, and the list commands of the
-/// bookmark list (not actions: any printable key is text there).
+/// A key typed into a one-line editor (the search prompt, the note editor).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
+    /// A character: text.
     Char(char),
-    Backspace,
-    Delete,
-    Left,
-    Right,
-    Home,
-    End,
-    Enter,
-    Esc,
+    /// A key of the editor's table (`[keys.note]`, `[keys.search_prompt]`): submit, cancel,
+    /// a cursor move or a deletion.
+    Key(EditAction),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +40,14 @@ pub enum Mouse {
 
 #[derive(Debug)]
 pub enum Msg {
+    /// A reading-screen action (`[keys]`): with no overlay, in the search prompt for a key
+    /// that is not text, and over any overlay for the [global](Action::is_global) ones.
     Action(Action),
+    /// A key of the bookmark list (`[keys.list]`).
+    List(ListAction),
+    /// A key of the help screen (`[keys.help_screen]`).
+    Help(HelpAction),
+    /// A key typed into the open line editor.
     Input(Input),
     /// Text pasted (bracketed paste) or committed by an input method, whole.
     Paste(String),

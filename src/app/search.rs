@@ -5,6 +5,7 @@
 //! keys (`Msg::Tick`); the first match after where the search began is shown as soon as it
 //! is found.
 
+use crate::keymap::EditAction;
 use crate::search::{self, Match};
 
 use super::update::edit_line;
@@ -112,14 +113,14 @@ pub(super) fn input(app: &mut App, i: Input) {
         None => {}
     }
     match i {
-        Input::Enter => {
+        Input::Key(EditAction::Submit) => {
             if !s.query().is_empty() && s.matches.is_empty() && !s.counting() {
                 let q = s.query().to_string();
                 app.say(format!("not found: {q}"));
             }
             app.end_prompt();
         }
-        Input::Esc => {
+        Input::Key(EditAction::Cancel) => {
             let origin = s.origin;
             app.end_search();
             app.jump(origin);

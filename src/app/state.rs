@@ -23,7 +23,8 @@ use super::{BookmarkList, Effect, Indexed, NoteEditor, stats};
 pub struct Options {
     /// Shown in the status line.
     pub file_name: String,
-    pub keymap: crate::keymap::Keymap,
+    /// Every layer's keymap.
+    pub keys: crate::keymap::Keys,
     pub ambiguous: crate::width::AmbiguousWidth,
     /// Readable text width cap for the reading pane, in cells.
     pub max_text_width: usize,
@@ -48,7 +49,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             file_name: String::new(),
-            keymap: crate::keymap::Keymap::default(),
+            keys: crate::keymap::Keys::default(),
             ambiguous: crate::width::AmbiguousWidth::Narrow,
             max_text_width: 100,
             outline_percent: 30,

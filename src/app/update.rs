@@ -3,7 +3,7 @@
 //! Public surface: [`update`] and [`WHEEL`]. `update` takes a [`Msg`], changes the state,
 //! prepares the [`View`](super::View) and returns [`Effect`]s; it does no I/O.
 
-use crate::keymap::Action;
+use crate::keymap::{Action, EditAction, HelpAction};
 
 use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_jump};
 use super::outline::{outline_act, select_row};
@@ -32,16 +32,23 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.message = None;
             effects = act(app, a);
         }
+        Msg::List(a) => {
+            app.message = None;
+            effects = bookmarks::list_key(app, a);
+        }
+        Msg::Help(a) => {
+            app.message = None;
+            help_key(app, a);
+        }
         Msg::Input(i) => {
             app.message = None;
             effects = match app.overlay {
                 Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
-                Some(Overlay::BookmarkList(_)) => bookmarks::list_input(app, i),
                 Some(Overlay::SearchPrompt) => {
                     input(app, i);
                     Vec::new()
                 }
-                Some(Overlay::Help { .. }) | None => Vec::new(),
+                Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => Vec::new(),
             };
         }
         Msg::Paste(text) => match app.overlay {
@@ -109,15 +116,13 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         app.say("bookmarks open once the document is read: waiting");
         return Vec::new();
     }
-    match app.overlay {
-        // Keys are text in the note editor; an action reaching here is a Ctrl/Alt chord.
-        Some(Overlay::NoteEditor(_)) => return Vec::new(),
-        Some(Overlay::BookmarkList(_)) => return bookmarks::list_act(app, a),
-        Some(Overlay::Help { .. }) => {
-            help_act(app, a);
-            return Vec::new();
-        }
-        Some(Overlay::SearchPrompt) | None => {}
+    if matches!(
+        app.overlay,
+        Some(Overlay::NoteEditor(_) | Overlay::BookmarkList(_) | Overlay::Help { .. })
+    ) {
+        // The boxes take their own keys ([`route`](super::route)): reader actions do not
+        // reach the reader under them.
+        return Vec::new();
     }
     if app.focus == Focus::Outline && outline_act(app, a) {
         return Vec::new();
@@ -242,22 +247,21 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Actions while help is open: scroll, close.
-fn help_act(app: &mut App, a: Action) {
+/// Keys of the help screen: scroll, close.
+fn help_key(app: &mut App, a: HelpAction) {
     let h = app.help_height().max(1);
     let Some(Overlay::Help { top }) = &mut app.overlay else { return };
     *top = match a {
-        Action::Help | Action::Cancel => {
+        HelpAction::Close => {
             app.overlay = None;
             return;
         }
-        Action::LineDown => *top + 1,
-        Action::LineUp => top.saturating_sub(1),
-        Action::PageDown | Action::HalfPageDown => *top + h,
-        Action::PageUp | Action::HalfPageUp => top.saturating_sub(h),
-        Action::Top => 0,
-        Action::Bottom => usize::MAX / 2,
-        _ => *top,
+        HelpAction::Down => *top + 1,
+        HelpAction::Up => top.saturating_sub(1),
+        HelpAction::PageDown => *top + h,
+        HelpAction::PageUp => top.saturating_sub(h),
+        HelpAction::Top => 0,
+        HelpAction::Bottom => usize::MAX / 2,
     };
 }
 
@@ -283,32 +287,32 @@ pub(super) fn scroll(app: &mut App, down: bool, n: usize) {
 }
 
 /// A key typed into a one-line editor (the search prompt, the note editor): whether the
-/// text changed; `None` for Enter and Esc, which each editor handles itself.
+/// text changed; `None` for submit and cancel, which each editor handles itself.
 pub(super) fn edit_line(edit: &mut crate::lineedit::LineEdit, i: Input) -> Option<bool> {
     let changed = match i {
         Input::Char(c) => {
             edit.insert_char(c);
             true
         }
-        Input::Backspace => edit.backspace(),
-        Input::Delete => edit.delete(),
-        Input::Left => {
+        Input::Key(EditAction::DeleteBack) => edit.backspace(),
+        Input::Key(EditAction::DeleteForward) => edit.delete(),
+        Input::Key(EditAction::Left) => {
             edit.left();
             false
         }
-        Input::Right => {
+        Input::Key(EditAction::Right) => {
             edit.right();
             false
         }
-        Input::Home => {
+        Input::Key(EditAction::Start) => {
             edit.home();
             false
         }
-        Input::End => {
+        Input::Key(EditAction::End) => {
             edit.end();
             false
         }
-        Input::Enter | Input::Esc => return None,
+        Input::Key(EditAction::Submit | EditAction::Cancel) => return None,
     };
     Some(changed)
 }
