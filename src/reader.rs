@@ -7,7 +7,9 @@
 //! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
 //! position with [`Store`] (and reports how it went as `Msg::Saved`) and writes clipboard
-//! sequences. Before each draw it tells `update` the terminal's size when that changed
+//! sequences. What `update` may not do itself comes in as messages: what the store held
+//! (`Msg::Restored`), problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
+//! before each message that may stamp a bookmark or the reading position). Before each draw it tells `update` the terminal's size when that changed
 //! before its resize event came.
 //!
 //! Invariant: nothing typed or marked is lost without a word. Every way out (a quit, any
@@ -119,7 +121,7 @@ fn finish(
     result: std::io::Result<()>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
-    for effect in update(app, Msg::Leave) {
+    for effect in stamped(app, Msg::Leave) {
         if effect == Effect::SaveMarks {
             save(app, store);
         }
@@ -181,11 +183,10 @@ fn open_store(app: &mut App) -> Option<Store> {
     let path = app.opts.path.clone()?;
     let (store, stored, warnings) = read_store(&path, &app.doc);
     if let Some(loaded) = stored {
-        let resume = app.opts.resume;
-        app.restore(loaded, resume);
+        update(app, Msg::Restored(Box::new(loaded)));
     }
     if !warnings.is_empty() {
-        app.notify(warnings.join("; "));
+        update(app, Msg::Warning(warnings.join("; ")));
     }
     store
 }
@@ -224,6 +225,13 @@ fn save(app: &mut App, store: Option<&Store>) {
     update(app, Msg::Saved(saved));
 }
 
+/// `update` with a message that may stamp bookmarks or the reading position, the clock
+/// read just before it: `update` reads none.
+fn stamped(app: &mut App, msg: Msg) -> Vec<Effect> {
+    update(app, Msg::Clock(crate::store::now_ms()));
+    update(app, msg)
+}
+
 /// Carry out `update`'s effects. True when the reader should stop.
 fn apply(
     terminal: &mut term::Term,
@@ -241,7 +249,7 @@ fn apply(
                 let wrote =
                     out.write_all(crate::store::osc52(&text).as_bytes()).and_then(|()| out.flush());
                 if let Err(e) = wrote {
-                    app.notify(format!("could not copy: {e}"));
+                    update(app, Msg::Warning(format!("could not copy: {e}")));
                 }
             }
         }
@@ -286,7 +294,7 @@ fn receive(
                 let (indexed, s) = *done;
                 *rx = None;
                 *store = s;
-                let effects = update(app, Msg::Indexed(Box::new(indexed)));
+                let effects = stamped(app, Msg::Indexed(Box::new(indexed)));
                 if apply(terminal, app, store.as_ref(), effects)? {
                     return Ok(true);
                 }
@@ -337,7 +345,7 @@ fn event_loop(
             continue;
         };
         let Some(msg) = message(app, event) else { continue };
-        let effects = update(app, msg);
+        let effects = stamped(app, msg);
         if apply(terminal, app, store.as_ref(), effects)? {
             return Ok(());
         }

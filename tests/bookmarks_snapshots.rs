@@ -6,7 +6,7 @@
 mod frame;
 #[path = "support/keys.rs"]
 mod keys;
-use fangtan::app::App;
+use fangtan::app::{App, Msg, update};
 use fangtan::width::{AmbiguousWidth, str_width};
 use frame::{app, render};
 use keys::{press, typed};
@@ -16,16 +16,13 @@ fn keys(app: &mut App, keys: &str) {
     typed(app, keys);
 }
 
-/// Two bookmarks, the second with a note; the timestamps are fixed so frames are stable.
+/// Two bookmarks, the second with a note; the clock is fixed so frames are stable.
 fn marked() -> App {
     let mut a = app(80, 24);
+    update(&mut a, Msg::Clock(1_764_370_000_000));
     keys(&mut a, "}}m}a");
     typed(&mut a, "终端里读访谈，真方便 ✓");
     press(&mut a, &["<Enter>"]);
-    for b in &mut a.marks.bookmarks {
-        b.created = 1_764_370_000_000;
-        b.updated = 1_764_370_000_000;
-    }
     keys(&mut a, "g");
     a
 }

@@ -58,7 +58,7 @@ fn stored(file: &Path, data: &Path, resume: bool) -> App {
     app.opts.resume = resume;
     let id = DocId::new(file, &app.doc.text);
     let loaded = Store::new(data).load(&id, &app.doc).unwrap();
-    app.restore(loaded, resume);
+    update(&mut app, Msg::Restored(Box::new(loaded)));
     app
 }
 
@@ -272,6 +272,24 @@ fn the_lists_keys_are_the_configs_to_rebind() {
     // The other keys of the list keep their defaults.
     press(&mut a, &["u"]);
     assert_eq!(a.marks.bookmarks.len(), 2);
+}
+
+#[test]
+fn bookmark_times_come_from_the_clock_message() {
+    let (_dir, file, data) = river_on_disk();
+    let mut a = stored(&file, &data, true);
+    update(&mut a, Msg::Clock(1_000));
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::ToggleBookmark);
+    update(&mut a, Msg::Clock(2_000));
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "好");
+    press(&mut a, &["<Enter>"]);
+    let b = &a.marks.bookmarks[0];
+    assert_eq!((b.created, b.updated), (1_000, 2_000));
+    update(&mut a, Msg::Clock(3_000));
+    act(&mut a, Action::Quit);
+    assert_eq!(a.marks.position.as_ref().map(|p| p.saved), Some(3_000));
 }
 
 #[test]

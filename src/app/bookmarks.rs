@@ -3,8 +3,15 @@
 //! position; each change returns [`Effect::SaveMarks`] (when the document has a store) for
 //! the event loop to carry out, and counts as unsaved (`App::unsaved`, shown in the status
 //! line) until the event loop reports a save that succeeded (`Msg::Saved`). However the
-//! reader ends, `Msg::Leave` keeps a note being typed. The marks themselves live in
+//! reader ends, `Msg::Leave` keeps a note being typed. What the store held comes as
+//! `Msg::Restored`, and every time stamped (created, updated, deleted, the position's) is
+//! `App::now`, from `Msg::Clock`: no clock is read here. The marks themselves live in
 //! [`crate::store::Marks`].
+//!
+//! Public surface: [`BookmarkList`] and [`NoteEditor`] (the overlays' state, with
+//! [`NoteTarget`]), [`ENTRY_ROWS`], [`anchor_pos`], and the `App` methods drawing reads
+//! (`is_marked`, `entry_marked`, `passage_anchor`, `top_anchor`, `list_open`,
+//! `note_editing`).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -74,19 +81,19 @@ impl App {
     }
 
     /// Remember the reading position in the marks (to be saved by the event loop).
-    pub fn remember_position(&mut self) {
+    pub(super) fn remember_position(&mut self) {
         if self.opened_without_resume == Some(self.pos) {
             return;
         }
         if let Some(a) = self.top_anchor() {
-            self.marks.set_position(&self.doc, a, store::now_ms());
+            self.marks.set_position(&self.doc, a, self.now);
         }
     }
 
     /// Take what the store loaded: the marks, and (when `resume`) the reading position,
     /// saying where the reader resumed. Warnings are shown in the status line. From now on
     /// bookmark changes are saved.
-    pub fn restore(&mut self, loaded: Loaded, resume: bool) {
+    pub(super) fn restore(&mut self, loaded: Loaded, resume: bool) {
         self.marks = loaded.marks;
         self.keep_marks = true;
         self.marks_changed();
@@ -112,15 +119,9 @@ impl App {
         self.dirty = true;
     }
 
-    /// Show a message from the event loop (a failed save, a warning).
-    pub fn notify(&mut self, msg: impl Into<String>) {
-        self.say(msg);
-        self.dirty = true;
-    }
-
     /// Recompute what the gutter and outline mark, and keep the list selection in range,
     /// after the marks changed (here or by a save merging another process's changes).
-    pub fn marks_changed(&mut self) {
+    pub(super) fn marks_changed(&mut self) {
         self.marked = self
             .marks
             .bookmarks
@@ -216,7 +217,7 @@ pub(super) fn toggle(app: &mut App) -> Vec<Effect> {
         app.say("no passage on screen to bookmark");
         return Vec::new();
     };
-    let now = store::now_ms();
+    let now = app.now;
     match app.marks.toggle(&app.doc, at, now) {
         Some(Toggled::Added(_)) => {
             let ctx = app.context_of(&at);
@@ -301,7 +302,7 @@ pub(super) fn note_paste(app: &mut App, text: &str) {
 /// Enter in the note editor: store the note (adding the bookmark first if needed).
 pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
     let Some(n) = app.take_note() else { return Vec::new() };
-    let now = store::now_ms();
+    let now = app.now;
     let text = n.edit.text().trim().to_string();
     let id = match n.target {
         NoteTarget::Bookmark(id) => Some(id),
@@ -349,7 +350,7 @@ pub(super) fn list_key(app: &mut App, a: ListAction) -> Vec<Effect> {
     let page = app.list_page();
     let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
     let last = n.saturating_sub(1);
-    let now = store::now_ms();
+    let now = app.now;
     let moved = match a {
         ListAction::Down => (sel + 1).min(last),
         ListAction::Up => sel.saturating_sub(1),

@@ -65,6 +65,15 @@ pub enum Msg {
     /// How a save ([`Effect::SaveMarks`]) went: the marks as saved (merged with what
     /// another reader wrote) and warnings, or why it failed.
     Saved(Result<Box<Saved>, String>),
+    /// The wall clock, in milliseconds since the epoch: the edge sends it before a message
+    /// that may change bookmarks or the reading position (keys, mouse, a loaded document,
+    /// leaving). `update` takes every time it needs from here and reads no clock.
+    Clock(i64),
+    /// What the bookmark store held for the document (read by the edge): its marks, and
+    /// the reading position to resume at when [`Options::resume`](super::Options) says so.
+    Restored(Box<crate::store::Loaded>),
+    /// A problem at the edge to tell in the status line (no data directory, a failed copy).
+    Warning(String),
     /// The reader is ending, however it ends (quit, a terminating signal, a terminal
     /// error): a note being typed is kept and the position remembered. Returns
     /// [`Effect::SaveMarks`] when something is not on disk yet.

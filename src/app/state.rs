@@ -181,6 +181,9 @@ pub struct App {
     pub(super) marked_entries: HashSet<usize>,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// The time of the last [`Msg::Clock`](super::Msg::Clock), in milliseconds since the
+    /// epoch (0 until one comes): bookmarks and the reading position are stamped with it.
+    pub now: i64,
     /// A big document is still loading (the tree holds only its first part).
     pub loading: Option<Loading>,
     /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
@@ -236,6 +239,7 @@ impl App {
             marked: BTreeSet::new(),
             marked_entries: HashSet::new(),
             dirty: true,
+            now: 0,
             loading: None,
             search_slice: SEARCH_SLICE,
             cache: HashMap::new(),

@@ -18,6 +18,16 @@ pub const WHEEL: usize = 3;
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
+        Msg::Clock(now) => {
+            // Nothing on screen depends on it: no layout, no redraw.
+            app.now = now;
+            return effects;
+        }
+        Msg::Restored(loaded) => {
+            let resume = app.opts.resume;
+            app.restore(*loaded, resume);
+        }
+        Msg::Warning(text) => app.say(text),
         Msg::Resize { width, height } => {
             app.width = width;
             app.height = height;
