@@ -22,6 +22,7 @@ use crate::app::{
     panes,
 };
 use crate::doc::{Block, BlockKind, Style as Inline};
+use crate::keymap::{EditAction, HelpAction, ListAction};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
 /// Colours, in one place so configuration can feed them later.
@@ -697,7 +698,7 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     } else if let Some(m) = &app.message {
         format!(" {m}")
     } else if app.note().is_some() {
-        " note · Enter saves · Esc cancels".to_string()
+        format!(" {}", hints("note", &note_hints(app)))
     } else if app.list().is_some() {
         let n = app.marks.bookmarks.len();
         format!(" {n} bookmark{}", if n == 1 { "" } else { "s" })
@@ -738,7 +739,15 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let border = Style::default().fg(theme.heading);
-    framed(buf, a, " Keys · Esc closes · j/k scroll ", border, amb);
+    let k = &app.opts.keys.help;
+    let title = hints(
+        "Keys",
+        &[
+            (k.hint(HelpAction::Close), "closes"),
+            (either(k.hint(HelpAction::Down), k.hint(HelpAction::Up)), "scroll"),
+        ],
+    );
+    framed(buf, a, &format!(" {title} "), border, amb);
     let right = a.x + a.width - 1;
     let bottom = a.y + a.height - 1;
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
@@ -797,7 +806,12 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let border = Style::default().fg(theme.heading);
-    let inner = framed(buf, a, " Bookmarks · Enter jumps · Esc closes ", border, amb);
+    let k = &app.opts.keys.list;
+    let title = hints(
+        "Bookmarks",
+        &[(k.hint(ListAction::Open), "jumps"), (k.hint(ListAction::Close), "closes")],
+    );
+    let inner = framed(buf, a, &format!(" {title} "), border, amb);
     let end = inner.x + inner.width;
     let dim = Style::default().fg(theme.dim);
     let w = usize::from(inner.width);
@@ -859,11 +873,40 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             put(buf, inner.x + 3, y + 2, end, &note, bg.fg(theme.quote), amb);
         }
     }
-    let mut hint = "j/k move · d delete · e note".to_string();
-    if app.marks.can_undo() {
-        hint.push_str(" · u undo");
-    }
+    let undo = if app.marks.can_undo() { k.hint(ListAction::Undo) } else { None };
+    let hint = hints(
+        "",
+        &[
+            (either(k.hint(ListAction::Down), k.hint(ListAction::Up)), "move"),
+            (k.hint(ListAction::Delete), "delete"),
+            (k.hint(ListAction::Edit), "note"),
+            (undo, "undo"),
+        ],
+    );
     put(buf, inner.x, hint_y, end, &truncate(&hint, w, amb), dim, amb);
+}
+
+/// A hint line: `head`, then `key what` for each action that has a key, joined by ` · `
+/// (an action left unbound is left out).
+fn hints(head: &str, parts: &[(Option<String>, &str)]) -> String {
+    let bound = parts.iter().filter_map(|(k, what)| k.as_ref().map(|k| format!("{k} {what}")));
+    let all: Vec<String> =
+        Some(head.to_string()).filter(|h| !h.is_empty()).into_iter().chain(bound).collect();
+    all.join(" · ")
+}
+
+/// Two keys as one hint (`j/k`), or whichever is bound.
+fn either(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}/{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What saves and what cancels a note.
+fn note_hints(app: &App) -> [(Option<String>, &'static str); 2] {
+    let k = &app.opts.keys.note;
+    [(k.hint(EditAction::Submit), "saves"), (k.hint(EditAction::Cancel), "cancels")]
 }
 
 /// The note editor's box on `screen`.
@@ -916,6 +959,6 @@ fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
         cell.set_style(field.add_modifier(Modifier::REVERSED));
     }
     if fy + 1 < inner.y + inner.height {
-        put(buf, inner.x, fy + 1, end, "Enter saves · Esc cancels", dim, amb);
+        put(buf, inner.x, fy + 1, end, &hints("", &note_hints(app)), dim, amb);
     }
 }

@@ -266,6 +266,8 @@ fn the_lists_keys_are_the_configs_to_rebind() {
     press(&mut a, &["'", "d"]);
     assert_eq!(a.marks.bookmarks.len(), 2, "d deletes nothing now");
     assert!(a.list_open());
+    let screen = frame::render(&a);
+    assert!(screen.contains("x delete") && !screen.contains("d delete"), "the hint:\n{screen}");
     press(&mut a, &["x"]);
     assert_eq!(a.marks.bookmarks.len(), 1, "x deletes");
     assert!(message(&a).starts_with("bookmark deleted · u brings it back"), "{}", message(&a));
