@@ -6,7 +6,7 @@
 //! [`size_text`]. Construction ([`App::new`], [`App::from_index`]) and the lookups every
 //! part of `update` shares (the current item, turn, section and outline entry).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use crate::doc::{Document, Item, SpeakerId};
 use crate::keymap::Action;
@@ -14,7 +14,7 @@ use crate::store::Marks;
 
 use super::outline::{self, Entry, ItemInfo, Outline};
 use super::search::{SEARCH_SLICE, SearchState, refresh_search};
-use super::view::{Line, LineKey, Pos};
+use super::view::{Line, LineCache, Pos};
 use super::{BookmarkList, Effect, Indexed, NoteEditor, stats};
 
 /// Everything the reader needs besides the document, from the configuration and the
@@ -188,13 +188,8 @@ pub struct App {
     pub loading: Option<Loading>,
     /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
     pub search_slice: usize,
-    /// Laid-out lines per (view item, piece).
-    pub(super) cache: HashMap<(usize, usize), Vec<Line>>,
-    /// Piece starts of view items (see `cuts`); kept across widths, dropped with the
-    /// speaker focus.
-    pub(super) cuts: HashMap<usize, Vec<LineKey>>,
-    pub(super) cache_width: usize,
-    pub(super) end_top_cache: Option<Pos>,
+    /// What is laid out, kept between messages.
+    pub(super) laid: LineCache,
 }
 
 impl App {
@@ -242,10 +237,7 @@ impl App {
             now: 0,
             loading: None,
             search_slice: SEARCH_SLICE,
-            cache: HashMap::new(),
-            cuts: HashMap::new(),
-            cache_width: 0,
-            end_top_cache: None,
+            laid: LineCache::default(),
         }
     }
 
@@ -311,7 +303,7 @@ impl App {
     /// How many pieces of the document are laid out now (a huge paragraph is laid out
     /// only where it is read).
     pub fn laid_out_pieces(&self) -> usize {
-        self.cache.len()
+        self.laid.lines.len()
     }
 
     /// Forget every laid-out line, as after a resize (benches measure a cold screen).
@@ -321,15 +313,15 @@ impl App {
 
     /// Forget laid-out lines (width or focus changed).
     pub(super) fn invalidate(&mut self) {
-        self.cache.clear();
-        self.end_top_cache = None;
+        self.laid.lines.clear();
+        self.laid.end_top = None;
     }
 
     /// Forget laid-out lines and where items are cut into pieces (the document or the
     /// speaker focus changed; a width change keeps the cuts).
     pub(super) fn invalidate_all(&mut self) {
         self.invalidate();
-        self.cuts.clear();
+        self.laid.cuts.clear();
     }
 
     /// The body item at the top of the reading pane.

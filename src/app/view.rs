@@ -2,6 +2,7 @@
 //! laid out lazily (only items that are drawn or scrolled over) and cached until the width
 //! or the speaker focus changes.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::doc::{Block, BlockKind, Item, SpeakerId};
@@ -113,6 +114,21 @@ pub fn block_indent(b: &Block, amb: crate::width::AmbiguousWidth) -> usize {
     }
 }
 
+/// What is laid out, kept between messages: lines at the current text width, and where
+/// items are cut into pieces.
+#[derive(Debug, Default)]
+pub struct LineCache {
+    /// Laid-out lines per (view item, piece).
+    pub(super) lines: HashMap<(usize, usize), Vec<Line>>,
+    /// Piece starts of view items (see `App::cuts`); kept across widths, dropped with the
+    /// speaker focus.
+    pub(super) cuts: HashMap<usize, Vec<LineKey>>,
+    /// The text width `lines` were laid out at.
+    pub(super) width: usize,
+    /// The top position that puts the document's last line on the last row.
+    pub(super) end_top: Option<Pos>,
+}
+
 /// A place in the reading pane's lines: view item, piece of it, line in the piece.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -131,11 +147,11 @@ impl App {
     /// a huge paragraph is cut ([`layout::pieces`]) so that only the pieces on screen are
     /// laid out. Keys sort in document order, so a position finds its piece by search.
     fn cuts(&mut self, vi: usize) -> &[LineKey] {
-        if !self.cuts.contains_key(&vi) {
+        if !self.laid.cuts.contains_key(&vi) {
             let cuts = self.find_cuts(vi);
-            self.cuts.insert(vi, cuts);
+            self.laid.cuts.insert(vi, cuts);
         }
-        self.cuts.get(&vi).map(Vec::as_slice).unwrap_or(&[])
+        self.laid.cuts.get(&vi).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn find_cuts(&self, vi: usize) -> Vec<LineKey> {
@@ -170,14 +186,14 @@ impl App {
 
     /// Lines of one piece of view item `vi` at the current width, from the cache.
     pub fn piece_lines(&mut self, vi: usize, piece: usize) -> &[Line] {
-        if !self.cache.contains_key(&(vi, piece)) {
+        if !self.laid.lines.contains_key(&(vi, piece)) {
             let cuts = self.cuts(vi).to_vec();
             let lo = piece.checked_sub(1).and_then(|p| cuts.get(p).copied());
             let hi = cuts.get(piece).copied();
             let lines = self.build_lines(vi, lo, hi, &cuts);
-            self.cache.insert((vi, piece), lines);
+            self.laid.lines.insert((vi, piece), lines);
         }
-        self.cache.get(&(vi, piece)).map(Vec::as_slice).unwrap_or(&[])
+        self.laid.lines.get(&(vi, piece)).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The lines of view item `vi` whose keys lie in `lo..hi` (`None`: unbounded); `cuts`
@@ -420,7 +436,7 @@ impl App {
 
     /// The top position that puts the document's last line on the pane's last row.
     pub fn end_top(&mut self) -> Pos {
-        if let Some(p) = self.end_top_cache {
+        if let Some(p) = self.laid.end_top {
             return p;
         }
         let last = self.view_len() - 1;
@@ -431,7 +447,7 @@ impl App {
         };
         let h = self.reader_height();
         let (p, _) = self.step_up(end, h.saturating_sub(1));
-        self.end_top_cache = Some(p);
+        self.laid.end_top = Some(p);
         p
     }
 
@@ -461,8 +477,8 @@ impl App {
     /// Lay out what is on screen; called at the end of every `update`.
     pub fn prepare(&mut self) {
         let tw = self.text_width();
-        if tw != self.cache_width {
-            self.cache_width = tw;
+        if tw != self.laid.width {
+            self.laid.width = tw;
             self.invalidate();
         }
         let h = self.reader_height();
