@@ -1,9 +1,10 @@
 //! What reaches [`update`](super::update) and what it asks of the terminal edge.
 //!
-//! Public surface: [`Msg`] (every input: keys as actions or line-editor input, pastes,
-//! resizes, mouse, idle ticks, loading and saving results, leaving), [`Effect`] (what the
-//! event loop must carry out), [`Input`], [`Mouse`], and the payloads [`Saved`] and
-//! [`Indexed`]. Data only: no behaviour lives here.
+//! Public surface: [`Msg`] (every input: keys as each layer's actions or line-editor input,
+//! pastes, resizes, mouse, idle ticks, the clock, what the store held, loading and saving
+//! results, warnings, leaving), [`Effect`] (what the event loop must carry out), [`Input`],
+//! [`Mouse`], and the payloads [`Saved`] and [`Indexed`]. Data only: no behaviour lives
+//! here.
 
 use crate::keymap::{Action, EditAction, HelpAction, ListAction};
 use crate::store::Marks;

@@ -1,7 +1,12 @@
 //! The outline as data: sections as a tree with their turns under them, one entry each,
 //! built once at load. A document without turns whose paragraphs have times (captions
-//! or timestamped text without speakers) lists its time-based parts instead ([`Document::timed_parts`]), so it
-//! too has an outline and `}` / `{` stops.
+//! or timestamped text without speakers) lists its time-based parts instead
+//! ([`Document::timed_parts`]), so it too has an outline and `}` / `{` stops.
+//!
+//! Public surface: [`build`] (the entries and per-item facts of a document), [`Entry`],
+//! [`EntryKind`], [`ItemInfo`], and [`Outline`] (the pane's state: entries, folds, visible
+//! rows, selection, scroll, shown or hidden). Moving and selecting in the outline with the
+//! reader's keys is `update`'s, through the functions here.
 
 use std::collections::HashSet;
 

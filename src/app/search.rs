@@ -3,7 +3,8 @@
 //! Public surface: [`SearchState`] (the query, the matches found so far, the current one,
 //! the count still running) and [`SEARCH_SLICE`]. The count runs a slice at a time between
 //! keys (`Msg::Tick`); the first match after where the search began is shown as soon as it
-//! is found.
+//! is found. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
+//! search stays after it closes, for `n` and `N`.
 
 use crate::keymap::EditAction;
 use crate::search::{self, Match};

@@ -2,9 +2,11 @@
 //!
 //! Public surface: [`Options`] (what the reader is opened with), [`App`] (the whole state,
 //! read by drawing, changed only by [`update`](super::update)), [`Index`] (what is derived
-//! from a document once), [`Loading`], [`Focus`], [`View`] (the lines on screen), and
-//! [`size_text`]. Construction ([`App::new`], [`App::from_index`]) and the lookups every
-//! part of `update` shares (the current item, turn, section and outline entry).
+//! from a document once), [`Overlay`] (what is open over the reading screen: one at a time),
+//! [`Loading`], [`Focus`], [`View`] (the lines on screen), and [`size_text`]. Construction
+//! ([`App::new`], [`App::from_index`]), the overlay's accessors (`list`, `note`,
+//! `help_top`) and the lookups every part of `update` shares (the current item, turn,
+//! section and outline entry).
 
 use std::collections::{BTreeSet, HashSet};
 

@@ -1,6 +1,9 @@
 //! Reading progress: how much text lies before each body item, measured in minutes of
 //! reading (CJK characters and Latin words at their own speeds), counted once at load: at
 //! once for a small document, a slice at a time between keys for a big one.
+//!
+//! Public surface: [`Stats`] (minutes before a position, the total, counting a slice at a
+//! time) and [`format_left`].
 
 use super::Options;
 use crate::doc::Document;

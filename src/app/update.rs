@@ -1,7 +1,9 @@
 //! [`update`], the one place state changes, and [`act`], what each reader action does.
 //!
 //! Public surface: [`update`] and [`WHEEL`]. `update` takes a [`Msg`], changes the state,
-//! prepares the [`View`](super::View) and returns [`Effect`]s; it does no I/O.
+//! prepares the [`View`](super::View) and returns [`Effect`]s; it does no I/O and reads no
+//! clock (times come as `Msg::Clock`). What a key means was decided by
+//! [`route`](super::route); which overlay is open decides what a message does here.
 
 use crate::keymap::{Action, EditAction, HelpAction};
 

@@ -1,6 +1,11 @@
 //! The reading pane as lines: each body item becomes a few lines at the current text width,
 //! laid out lazily (only items that are drawn or scrolled over) and cached until the width
 //! or the speaker focus changes.
+//!
+//! Public surface: [`Pos`] (the reading position), [`Line`], [`LineKey`], [`LineKind`],
+//! [`Cursor`], [`LineCache`], [`block_indent`], [`LEGEND_MAX`], and the `App` methods that
+//! walk the lines (`locate`, `step_down`, `step_up`, `end_top`, `scroll_down`, `scroll_up`,
+//! `piece_lines`) and `prepare`, which lays out what is on screen after every message.
 
 use std::collections::HashMap;
 use std::ops::Range;
