@@ -13,10 +13,9 @@ use criterion::measurement::WallTime;
 use criterion::{
     BatchSize, BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main,
 };
-use fangtan::app::{App, Msg, Pos, update};
+use fangtan::app::{App, Msg, Options, Pos, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -45,7 +44,7 @@ fn document(one: &str, copies: usize) -> String {
 /// The reader as it opens: parsed, indexed, laid out for 120x40, at the middle turn.
 fn app(text: String) -> App {
     let doc = parse::parse(text, &ParseOptions::default());
-    let mut app = App::new(doc, ReaderOptions::default());
+    let mut app = App::new(doc, Options::default());
     if let Some(t) = app.doc.turns.get(app.doc.turns.len() / 2) {
         app.pos = Pos::item(t.item());
     }
@@ -93,7 +92,7 @@ fn benches(c: &mut Criterion) {
         g.bench_function(&id, |b| {
             b.iter_batched(
                 || text.clone(),
-                |t| App::new(parse::parse(t, &opts), ReaderOptions::default()),
+                |t| App::new(parse::parse(t, &opts), Options::default()),
                 BatchSize::LargeInput,
             )
         });
@@ -110,7 +109,7 @@ fn benches(c: &mut Criterion) {
         g.bench_function(&id, |b| {
             b.iter(|| {
                 let doc = fangtan::load::whole(&file, None, &opts, &mut |_| {}).expect("load");
-                fangtan::app::Index::build_lookups(doc, &ReaderOptions::default())
+                fangtan::app::Index::build_lookups(doc, &Options::default())
             })
         });
         g.finish();

@@ -5,10 +5,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fangtan::app::{App, Msg, Pos, update};
+use fangtan::app::{App, Msg, Options, Pos, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -27,7 +26,7 @@ fn big_app() -> App {
         text.push('\n');
     }
     let doc = parse::parse(text, &ParseOptions::default());
-    let mut app = App::new(doc, ReaderOptions::default());
+    let mut app = App::new(doc, Options::default());
     update(&mut app, Msg::Resize { width: 120, height: 40 });
     app
 }

@@ -35,7 +35,7 @@ fn main() {
     let mut app = fangtan::app::App::new(doc, Default::default());
     eprintln!("app {:?} rss/hwm {}", t.elapsed(), rss());
     use fangtan::app::{Input, Msg, update};
-    use fangtan::keymap::Action;
+    use fangtan::keymap::{Action, EditAction};
     let theme = fangtan::ui::Theme::of(&app);
     let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
     let mut key = |app: &mut fangtan::app::App, name: &str, msg: Msg| {
@@ -78,7 +78,7 @@ fn main() {
         t.elapsed(),
         app.search.as_ref().map(|s| s.matches.len()).unwrap_or(0)
     );
-    key(&mut app, "Enter", Msg::Input(Input::Enter));
+    key(&mut app, "Enter", Msg::Input(Input::Key(EditAction::Submit)));
     key(&mut app, "n", Msg::Action(Action::NextMatch));
     key(&mut app, "N", Msg::Action(Action::PrevMatch));
     key(&mut app, "S-focus", Msg::Action(Action::CycleSpeakerFocus));

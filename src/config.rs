@@ -5,7 +5,8 @@
 //! defaults: it is read by the same code as the user's file, which needs to set only what it
 //! changes. Stages: [`paths`] finds the user's file; `schema` is its shape (serde types) and
 //! how it lays over the shipped one; `validate` turns text into checked values and every
-//! mistake into one `file:line:column: message`; `keys` builds the keymap; [`theme`] fits
+//! mistake into one `file:line:column: message`; `keys` builds every layer's keymap (the
+//! reading screen's and each overlay's) and checks each keeps a way out; [`theme`] fits
 //! colours to the terminal.
 //!
 //! Invariant: never a silent fallback. A file is used whole or refused with a message.
@@ -21,7 +22,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::keymap::{Action, Keymap};
+use crate::keymap::Keys;
 use crate::width::AmbiguousWidth;
 
 mod keys;
@@ -81,7 +82,8 @@ pub struct ReadingOptions {
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub keymap: Keymap,
+    /// Every layer's keymap: `[keys]` and its tables.
+    pub keys: Keys,
     pub theme: Theme,
     pub speakers: Speakers,
     pub layout: LayoutOptions,
@@ -90,7 +92,7 @@ pub struct Config {
 
 impl PartialEq for Config {
     fn eq(&self, other: &Config) -> bool {
-        self.keymap.bindings() == other.keymap.bindings()
+        self.keys == other.keys
             && self.theme == other.theme
             && self.speakers == other.speakers
             && self.layout == other.layout
@@ -105,10 +107,10 @@ impl Default for Config {
     }
 }
 
-impl Default for Keymap {
-    /// The shipped file's bindings.
-    fn default() -> Keymap {
-        Config::builtin().keymap
+impl Default for Keys {
+    /// The shipped file's bindings, every layer's.
+    fn default() -> Keys {
+        Config::builtin().keys
     }
 }
 
@@ -159,7 +161,7 @@ impl Config {
         let file = validate::read(&src)?;
         let (layout, reading) = (&file.layout, &file.reading);
         Ok(Config {
-            keymap: keys::keymap(&file.keys, &src)?,
+            keys: keys::keys(&file.keys, &src)?,
             theme: validate::theme(&file.theme, &src)?,
             speakers: Speakers {
                 colors: validate::colors(&file.speakers.colors, &src)?,
@@ -214,20 +216,15 @@ pub fn readme_section() -> String {
          `$XDG_CONFIG_HOME/fangtan/config.toml` (else `~/.config/fangtan/config.toml`), or pass \
          `--config PATH`, and set only what you want to change: everything else keeps its \
          default. Binding an action replaces that action's default keys; a key may belong to \
-         one action only.\n\n\
+         one action only in each table: `[keys]` for the reading screen, and one table for each \
+         overlay, where `q` closes the overlay. A file that leaves no key to quit, or an \
+         overlay no key to close, is refused.\n\n\
          - `fangtan config` prints the default configuration, every option commented.\n\
          - `fangtan config --path` shows where fangtan looks and which file it found.\n\
          - `fangtan config --check [PATH]` validates a file and names the line of any mistake.\n\n\
-         ### Keys\n\n\
-         | Action | Keys | What it does |\n|---|---|---|\n",
+         ### Keys\n\n",
     );
-    for (a, keys) in Config::builtin().keymap.bindings() {
-        let ks: Vec<String> =
-            keys.iter().map(|k| format!("`{}`", k.to_string().replace('|', "\\|"))).collect();
-        // The help overlay's "this help" reads wrong on its own.
-        let what = if *a == Action::Help { "show the keys".to_string() } else { a.describe() };
-        s.push_str(&format!("| `{}` | {} | {what} |\n", a.name(), ks.join(" ")));
-    }
+    s.push_str(&keys::readme_tables());
     s.push_str("\n### The default configuration\n\n```toml\n");
     s.push_str(SHIPPED.trim_end());
     s.push_str("\n```\n");

@@ -1,194 +1,207 @@
-//! Keys → [`Action`]s, as data.
+//! Keys → actions, as data, one table per layer.
 //!
-//! The one place a key means something: the terminal layer turns its key events into
-//! [`KeyChord`]s, the keymap turns chords into actions, and `app::update` acts. Pure: no
-//! terminal types here, so config validation and tests need no terminal. The default
-//! bindings are the shipped `config.toml`'s (`Keymap::default()` is built there, in
-//! `config`).
+//! The terminal layer turns its key events into [`KeyChord`]s; `app::route` looks a chord
+//! up in the table of the layer that is open ([`Keys`]: the reading screen's [`Action`]s,
+//! the bookmark list's [`ListAction`]s, the help screen's [`HelpAction`]s, the line
+//! editors' [`EditAction`]s), and `app::update` acts. Each layer's actions, their config
+//! names and their help lines come from one list (`actions!`). Pure: no terminal types
+//! here, so config validation and tests need no terminal.
+//!
+//! Public surface: the action enums and the [`Actions`] trait they share, [`KeyChord`]
+//! (with its config syntax, [`KeyParseError`] and [`key_names`]), [`Keymap`] (one layer's
+//! lookup), [`Keys`] (every layer's) and what each layer cannot do without ([`NEEDED`],
+//! [`LIST_NEEDED`], [`HELP_NEEDED`], [`EDIT_NEEDED`]). The default bindings are the shipped
+//! `config.toml`'s: `Keys::default()` is built there, in `config`; none is written here.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
 
-/// Every user-facing action. The snake_case names are the `[keys]` names in `config.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    LineDown,
-    LineUp,
-    PageDown,
-    PageUp,
-    HalfPageDown,
-    HalfPageUp,
-    Top,
-    Bottom,
-    NextTurn,
-    PrevTurn,
-    NextTurnSameSpeaker,
-    PrevTurnSameSpeaker,
-    /// Next turn by speaker N (1-based, order of first appearance).
-    SpeakerTurn(u8),
-    NextQuote,
-    PrevQuote,
-    NextSection,
-    PrevSection,
-    Search,
-    NextMatch,
-    PrevMatch,
-    CycleSpeakerFocus,
-    ClearSpeakerFocus,
-    SwitchPane,
-    ToggleOutline,
-    Help,
-    /// Close an overlay, clear search; never quits.
-    Cancel,
-    Select,
-    Quit,
-    ForceQuit,
-    Suspend,
-    ToggleBookmark,
-    EditNote,
-    BookmarkList,
-    NextBookmark,
-    PrevBookmark,
-    CopyCitation,
+/// What every layer's action list offers: its members in help order, their `[keys]` names
+/// and help lines. Implemented by the `actions!` macro for each list.
+pub trait Actions: Copy + Eq + Hash + fmt::Debug + 'static {
+    /// Every action, in the order help and the config file list them.
+    const ALL: &'static [Self];
+    /// The name in the config file, e.g. `next_turn`, `speaker_3`.
+    fn name(self) -> &'static str;
+    /// One line for help.
+    fn describe(self) -> &'static str;
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
+}
+
+/// One list makes a layer's actions: each entry is a variant, its config name and its help
+/// line (`Variant => "name", "help";`), in help order; a family of numbered actions is one
+/// variant with a number, each member listed (`Variant(u8) { 1 => "name_1", "help 1"; … }`).
+/// It generates the enum, `ALL`, `name()`, `from_name()` and `describe()`, and the
+/// [`Actions`] impl.
+macro_rules! actions {
+    ($(#[$meta:meta])* $vis:vis enum $E:ident { $($body:tt)* }) => {
+        actions!(@munch [$(#[$meta])* $vis $E] [] [] [] [] $($body)*);
+    };
+    // A numbered family: the members are listed; any other number has no name.
+    (@munch $head:tt [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]
+        $(#[$vm:meta])* $V:ident($T:ty) { $($n:literal => $name:literal, $help:literal;)* }
+        $($rest:tt)*) => {
+        actions!(@munch $head
+            [$($decl)* $(#[$vm])* $V($T),]
+            [$($all)* $(Self::$V($n),)*]
+            [$($names)* $(Self::$V($n) => $name,)* Self::$V(_) => "",]
+            [$($helps)* $(Self::$V($n) => $help,)* Self::$V(_) => "",]
+            $($rest)*);
+    };
+    (@munch $head:tt [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]
+        $(#[$vm:meta])* $V:ident => $name:literal, $help:literal; $($rest:tt)*) => {
+        actions!(@munch $head
+            [$($decl)* $(#[$vm])* $V,]
+            [$($all)* Self::$V,]
+            [$($names)* Self::$V => $name,]
+            [$($helps)* Self::$V => $help,]
+            $($rest)*);
+    };
+    (@munch [$(#[$meta:meta])* $vis:vis $E:ident]
+        [$($decl:tt)*] [$($all:tt)*] [$($names:tt)*] [$($helps:tt)*]) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $E { $($decl)* }
+
+        impl $E {
+            /// Every action, in the order help and the config file list them.
+            pub const ALL: &'static [$E] = &[$($all)*];
+
+            /// The name in the config file.
+            pub fn name(self) -> &'static str {
+                match self { $($names)* }
+            }
+
+            /// One line for help.
+            pub fn describe(self) -> &'static str {
+                match self { $($helps)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<$E> {
+                <$E as Actions>::from_name(name)
+            }
+        }
+
+        impl Actions for $E {
+            const ALL: &'static [$E] = $E::ALL;
+            fn name(self) -> &'static str {
+                $E::name(self)
+            }
+            fn describe(self) -> &'static str {
+                $E::describe(self)
+            }
+        }
+    };
+}
+
+actions! {
+    /// Every action of the reading screen. The names are the `[keys]` names in `config.toml`.
+    pub enum Action {
+        LineDown => "line_down", "down one line";
+        LineUp => "line_up", "up one line";
+        PageDown => "page_down", "down one page";
+        PageUp => "page_up", "up one page";
+        HalfPageDown => "half_page_down", "down half a page";
+        HalfPageUp => "half_page_up", "up half a page";
+        Top => "top", "go to the top";
+        Bottom => "bottom", "go to the end";
+        NextTurn => "next_turn", "next turn";
+        PrevTurn => "prev_turn", "previous turn";
+        NextTurnSameSpeaker => "next_turn_same_speaker", "next turn by the current speaker";
+        PrevTurnSameSpeaker => "prev_turn_same_speaker", "previous turn by the current speaker";
+        /// Next turn by speaker N (1-based, order of first appearance).
+        SpeakerTurn(u8) {
+            1 => "speaker_1", "next turn by speaker 1";
+            2 => "speaker_2", "next turn by speaker 2";
+            3 => "speaker_3", "next turn by speaker 3";
+            4 => "speaker_4", "next turn by speaker 4";
+            5 => "speaker_5", "next turn by speaker 5";
+            6 => "speaker_6", "next turn by speaker 6";
+            7 => "speaker_7", "next turn by speaker 7";
+            8 => "speaker_8", "next turn by speaker 8";
+            9 => "speaker_9", "next turn by speaker 9";
+        }
+        NextQuote => "next_quote", "next quote";
+        PrevQuote => "prev_quote", "previous quote";
+        NextSection => "next_section", "next section";
+        PrevSection => "prev_section", "previous section";
+        Search => "search", "search";
+        NextMatch => "next_match", "next match";
+        PrevMatch => "prev_match", "previous match";
+        CycleSpeakerFocus => "cycle_speaker_focus", "focus on one speaker (cycles)";
+        ClearSpeakerFocus => "clear_speaker_focus", "clear speaker focus";
+        SwitchPane => "switch_pane", "switch between outline and reader";
+        ToggleOutline => "toggle_outline", "show or hide the outline";
+        Help => "help", "this help";
+        /// Close an overlay, clear search; never quits.
+        Cancel => "cancel", "close overlay, clear search";
+        Select => "select", "jump to the selected entry";
+        Quit => "quit", "quit";
+        ForceQuit => "force_quit", "quit from anywhere";
+        Suspend => "suspend", "suspend to the shell";
+        ToggleBookmark => "toggle_bookmark", "bookmark the current passage (toggle)";
+        EditNote => "edit_note", "add or edit the bookmark's note";
+        BookmarkList => "bookmark_list", "list bookmarks";
+        NextBookmark => "next_bookmark", "next bookmark";
+        PrevBookmark => "prev_bookmark", "previous bookmark";
+        CopyCitation => "copy_citation", "copy the passage as a citation";
+    }
 }
 
 impl Action {
-    /// Every action, in the order help lists them.
-    pub const ALL: &'static [Action] = &[
-        Action::LineDown,
-        Action::LineUp,
-        Action::PageDown,
-        Action::PageUp,
-        Action::HalfPageDown,
-        Action::HalfPageUp,
-        Action::Top,
-        Action::Bottom,
-        Action::NextTurn,
-        Action::PrevTurn,
-        Action::NextTurnSameSpeaker,
-        Action::PrevTurnSameSpeaker,
-        Action::SpeakerTurn(1),
-        Action::SpeakerTurn(2),
-        Action::SpeakerTurn(3),
-        Action::SpeakerTurn(4),
-        Action::SpeakerTurn(5),
-        Action::SpeakerTurn(6),
-        Action::SpeakerTurn(7),
-        Action::SpeakerTurn(8),
-        Action::SpeakerTurn(9),
-        Action::NextQuote,
-        Action::PrevQuote,
-        Action::NextSection,
-        Action::PrevSection,
-        Action::Search,
-        Action::NextMatch,
-        Action::PrevMatch,
-        Action::CycleSpeakerFocus,
-        Action::ClearSpeakerFocus,
-        Action::SwitchPane,
-        Action::ToggleOutline,
-        Action::Help,
-        Action::Cancel,
-        Action::Select,
-        Action::Quit,
-        Action::ForceQuit,
-        Action::Suspend,
-        Action::ToggleBookmark,
-        Action::EditNote,
-        Action::BookmarkList,
-        Action::NextBookmark,
-        Action::PrevBookmark,
-        Action::CopyCitation,
-    ];
-
-    /// The `[keys]` name, e.g. `next_turn`, `speaker_3`.
-    pub fn name(self) -> String {
-        let s = match self {
-            Action::LineDown => "line_down",
-            Action::LineUp => "line_up",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::HalfPageDown => "half_page_down",
-            Action::HalfPageUp => "half_page_up",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::NextTurn => "next_turn",
-            Action::PrevTurn => "prev_turn",
-            Action::NextTurnSameSpeaker => "next_turn_same_speaker",
-            Action::PrevTurnSameSpeaker => "prev_turn_same_speaker",
-            Action::SpeakerTurn(n) => return format!("speaker_{n}"),
-            Action::NextQuote => "next_quote",
-            Action::PrevQuote => "prev_quote",
-            Action::NextSection => "next_section",
-            Action::PrevSection => "prev_section",
-            Action::Search => "search",
-            Action::NextMatch => "next_match",
-            Action::PrevMatch => "prev_match",
-            Action::CycleSpeakerFocus => "cycle_speaker_focus",
-            Action::ClearSpeakerFocus => "clear_speaker_focus",
-            Action::SwitchPane => "switch_pane",
-            Action::ToggleOutline => "toggle_outline",
-            Action::Help => "help",
-            Action::Cancel => "cancel",
-            Action::Select => "select",
-            Action::Quit => "quit",
-            Action::ForceQuit => "force_quit",
-            Action::Suspend => "suspend",
-            Action::ToggleBookmark => "toggle_bookmark",
-            Action::EditNote => "edit_note",
-            Action::BookmarkList => "bookmark_list",
-            Action::NextBookmark => "next_bookmark",
-            Action::PrevBookmark => "prev_bookmark",
-            Action::CopyCitation => "copy_citation",
-        };
-        s.to_string()
+    /// Actions that work over any overlay whose own table leaves the key unbound: a way
+    /// out (quit, force quit, suspend) is never locked in.
+    pub fn is_global(self) -> bool {
+        matches!(self, Action::Quit | Action::ForceQuit | Action::Suspend)
     }
+}
 
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.iter().copied().find(|a| a.name() == name)
+actions! {
+    /// Keys of the bookmark list (`[keys.list]`).
+    pub enum ListAction {
+        Down => "down", "select the next bookmark";
+        Up => "up", "select the previous bookmark";
+        PageDown => "page_down", "down one page of bookmarks";
+        PageUp => "page_up", "up one page of bookmarks";
+        Top => "top", "select the first bookmark";
+        Bottom => "bottom", "select the last bookmark";
+        Open => "open", "jump to the selected bookmark";
+        Close => "close", "close the list";
+        Delete => "delete", "delete the selected bookmark";
+        Undo => "undo", "bring back the last deleted bookmark";
+        Edit => "edit", "edit the selected bookmark's note";
     }
+}
 
-    /// One line for the help overlay.
-    pub fn describe(self) -> String {
-        let s = match self {
-            Action::LineDown => "down one line",
-            Action::LineUp => "up one line",
-            Action::PageDown => "down one page",
-            Action::PageUp => "up one page",
-            Action::HalfPageDown => "down half a page",
-            Action::HalfPageUp => "up half a page",
-            Action::Top => "go to the top",
-            Action::Bottom => "go to the end",
-            Action::NextTurn => "next turn",
-            Action::PrevTurn => "previous turn",
-            Action::NextTurnSameSpeaker => "next turn by the current speaker",
-            Action::PrevTurnSameSpeaker => "previous turn by the current speaker",
-            Action::SpeakerTurn(n) => return format!("next turn by speaker {n}"),
-            Action::NextQuote => "next quote",
-            Action::PrevQuote => "previous quote",
-            Action::NextSection => "next section",
-            Action::PrevSection => "previous section",
-            Action::Search => "search",
-            Action::NextMatch => "next match",
-            Action::PrevMatch => "previous match",
-            Action::CycleSpeakerFocus => "focus on one speaker (cycles)",
-            Action::ClearSpeakerFocus => "clear speaker focus",
-            Action::SwitchPane => "switch between outline and reader",
-            Action::ToggleOutline => "show or hide the outline",
-            Action::Help => "this help",
-            Action::Cancel => "close overlay, clear search",
-            Action::Select => "jump to the selected entry",
-            Action::Quit => "quit",
-            Action::ForceQuit => "quit from anywhere",
-            Action::Suspend => "suspend to the shell",
-            Action::ToggleBookmark => "bookmark the current passage (toggle)",
-            Action::EditNote => "add or edit the bookmark's note",
-            Action::BookmarkList => "list bookmarks",
-            Action::NextBookmark => "next bookmark",
-            Action::PrevBookmark => "previous bookmark",
-            Action::CopyCitation => "copy the passage as a citation",
-        };
-        s.to_string()
+actions! {
+    /// Keys of the help screen (`[keys.help_screen]`).
+    pub enum HelpAction {
+        Close => "close", "close help";
+        Down => "down", "scroll down one line";
+        Up => "up", "scroll up one line";
+        PageDown => "page_down", "scroll down one page";
+        PageUp => "page_up", "scroll up one page";
+        Top => "top", "go to the top";
+        Bottom => "bottom", "go to the end";
+    }
+}
+
+actions! {
+    /// The keys of a one-line editor that are not text (`[keys.note]` for the note editor,
+    /// `[keys.search_prompt]` for the search prompt). Any other key without Ctrl or Alt
+    /// types its character.
+    pub enum EditAction {
+        Submit => "submit", "save the note, or keep the search and close the prompt";
+        Cancel => "cancel", "leave without saving the note, or drop the search";
+        DeleteBack => "delete_back", "delete the character before the cursor";
+        DeleteForward => "delete_forward", "delete the character under the cursor";
+        Left => "left", "cursor one character left";
+        Right => "right", "cursor one character right";
+        Start => "start", "cursor to the start";
+        End => "end", "cursor to the end";
     }
 }
 
@@ -403,6 +416,18 @@ impl std::str::FromStr for KeyChord {
     }
 }
 
+impl KeyChord {
+    /// The chord as hints on screen name it: the config syntax without angle brackets
+    /// (`j`, `Esc`, `C-f`).
+    pub fn label(self) -> String {
+        let s = self.to_string();
+        match s.strip_prefix('<').and_then(|r| r.strip_suffix('>')) {
+            Some(inner) if !inner.is_empty() => inner.to_string(),
+            _ => s,
+        }
+    }
+}
+
 impl fmt::Display for KeyChord {
     /// The config syntax: `j`, `<C-f>`, `<Space>`, `<S-Tab>`, `<F1>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -441,22 +466,38 @@ impl fmt::Display for KeyChord {
     }
 }
 
-/// Actions a keymap cannot do without, in groups, with what they are for: at least one
-/// action of each group keeps a key, or the reader could not be left. (`cancel` is not
-/// one: the quit keys work under any overlay.)
-pub const NEEDED: &[(&[Action], &str)] = &[(&[Action::Quit, Action::ForceQuit], "quit")];
+/// What a layer cannot do without: groups of its actions, each with what it is for (a
+/// verb, said of the layer). At least one action of each group keeps a key, or the layer
+/// could not be left; `config` refuses a file that takes a group's last key away.
+pub type Needed<A> = &'static [(&'static [A], &'static str)];
 
-/// Chord → action lookup.
+/// The reading screen's: a way to quit. (`cancel` is not one: it never quits, and each
+/// overlay has its own way out below.)
+pub const NEEDED: Needed<Action> = &[(&[Action::Quit, Action::ForceQuit], "quit")];
+
+/// The bookmark list's: its close key. (`open` leaves it too, but not from a bookmark
+/// whose passage is gone from the text.)
+pub const LIST_NEEDED: Needed<ListAction> = &[(&[ListAction::Close], "close")];
+
+/// The help screen's: its close key (nothing else leaves it but quitting).
+pub const HELP_NEEDED: Needed<HelpAction> = &[(&[HelpAction::Close], "close")];
+
+/// A line editor's (the note editor's, the search prompt's): `submit` leaves it as
+/// `cancel` does, keeping the note or the search instead of dropping it, so either is a
+/// way out and a table may keep just one (say, Enter only).
+pub const EDIT_NEEDED: Needed<EditAction> = &[(&[EditAction::Cancel, EditAction::Submit], "leave")];
+
+/// Chord → action lookup for one layer (the reader's by default).
 #[derive(Debug, Clone)]
-pub struct Keymap {
-    map: HashMap<KeyChord, Action>,
+pub struct Keymap<A: Actions = Action> {
+    map: HashMap<KeyChord, A>,
     /// Bindings per action, in help order.
-    bindings: Vec<(Action, Vec<KeyChord>)>,
+    bindings: Vec<(A, Vec<KeyChord>)>,
 }
 
-impl Keymap {
+impl<A: Actions> Keymap<A> {
     /// Build from (action, chords) pairs. Callers validate conflicts first (config).
-    pub fn new(bindings: Vec<(Action, Vec<KeyChord>)>) -> Keymap {
+    pub fn new(bindings: Vec<(A, Vec<KeyChord>)>) -> Keymap<A> {
         let mut map = HashMap::new();
         for (a, keys) in &bindings {
             for k in keys {
@@ -468,15 +509,42 @@ impl Keymap {
 
     /// The action for a chord as the terminal reports it (normalized first, so a `G` that
     /// arrives with a shift bit still finds `G`).
-    pub fn lookup(&self, chord: KeyChord) -> Option<Action> {
+    pub fn lookup(&self, chord: KeyChord) -> Option<A> {
         self.map.get(&chord.normalize()).copied()
     }
 
-    pub fn bindings(&self) -> &[(Action, Vec<KeyChord>)] {
+    pub fn bindings(&self) -> &[(A, Vec<KeyChord>)] {
         &self.bindings
     }
 
-    pub fn keys_for(&self, action: Action) -> &[KeyChord] {
+    pub fn keys_for(&self, action: A) -> &[KeyChord] {
         self.bindings.iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
     }
+
+    /// The first key of an action as hints name it (`Esc`), if it has one.
+    pub fn hint(&self, action: A) -> Option<String> {
+        self.keys_for(action).first().map(|k| k.label())
+    }
+}
+
+impl<A: Actions> PartialEq for Keymap<A> {
+    fn eq(&self, other: &Keymap<A>) -> bool {
+        self.bindings == other.bindings
+    }
+}
+
+/// Every layer's keymap: each overlay has its own table, so a key means one thing per
+/// layer and the same key may serve in several.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keys {
+    /// `[keys]`: the reading screen (and the outline).
+    pub reader: Keymap<Action>,
+    /// `[keys.list]`: the bookmark list.
+    pub list: Keymap<ListAction>,
+    /// `[keys.help_screen]`: the help screen.
+    pub help: Keymap<HelpAction>,
+    /// `[keys.note]`: the note editor's keys that are not text.
+    pub note: Keymap<EditAction>,
+    /// `[keys.search_prompt]`: the search prompt's keys that are not text.
+    pub search: Keymap<EditAction>,
 }

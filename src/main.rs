@@ -159,7 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let popts = parse_options(&input, &config, cli.file.as_deref())?;
             let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
             let env = config::EnvInfo::from_env();
-            let mut opts = fangtan::reader::ReaderOptions::from_config(&config, name, &env);
+            let mut opts = fangtan::app::Options::from_config(&config, name, &env);
             // Standard input and the sample have no path, and so no bookmarks to resume.
             opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             opts.resume = config.reading.resume && !cli.no_resume;

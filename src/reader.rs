@@ -1,99 +1,44 @@
 //! Stage 4 of the pipeline, the edge: the interactive reader (terminal setup, event loop;
 //! keys, mouse and pastes come from [`crate::input`], signals through [`term::Signals`]).
+//! A key only becomes a [`KeyChord`](crate::keymap::KeyChord) here: what it means, given
+//! what is open, is [`route`]'s to say.
 //! For a big file ([`run_loading`]) it also owns the loader thread, whose stages and
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
 //! position with [`Store`] (and reports how it went as `Msg::Saved`) and writes clipboard
-//! sequences. Before each draw it tells `update` the terminal's size when that changed
-//! before its resize event came.
+//! sequences. What `update` may not do itself comes in as messages: what the store held
+//! (`Msg::Restored`), problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
+//! before each message that may stamp a bookmark or the reading position). Before each
+//! draw it tells `update` the terminal's size when that changed before its resize event
+//! came.
 //!
 //! Invariant: nothing typed or marked is lost without a word. Every way out (a quit, any
 //! terminating signal [`term::Signals`] catches, a terminal error) goes through one exit
 //! path that keeps a note being typed and saves; bookmark changes the store still cannot
 //! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
-//! Bookmarks are kept for documents read from a file (`ReaderOptions::path`). The bundled
+//! Bookmarks are kept for documents read from a file (`Options::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
 //! session and nothing is written.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use termina::Event;
 use termina::event::{KeyEventKind, MouseButton, MouseEventKind};
 
-use crate::app::{App, Effect, Index, Indexed, Input, Mouse, Msg, Saved, update};
-use crate::config::{Config, EnvInfo};
+use crate::app::{App, Effect, Index, Indexed, Mouse, Msg, Options, Saved, route, update};
 use crate::doc::Document;
 use crate::input::Tty;
-use crate::keymap::Key;
-use crate::keymap::Keymap;
 use crate::load::Progress;
 use crate::store::{DocId, Loaded, Marks, Store};
-use crate::width::AmbiguousWidth;
 use crate::{term, ui};
 
-/// Everything the reader needs besides the document.
-#[derive(Debug, Clone)]
-pub struct ReaderOptions {
-    /// Shown in the status line.
-    pub file_name: String,
-    pub keymap: Keymap,
-    pub ambiguous: AmbiguousWidth,
-    /// Readable text width cap for the reading pane, in cells.
-    pub max_text_width: usize,
-    /// Outline width as a percentage of the screen, and its cap in cells.
-    pub outline_percent: u16,
-    pub outline_max: u16,
-    pub cjk_chars_per_minute: u32,
-    pub latin_words_per_minute: u32,
-    /// Colours resolved from the configuration and the terminal.
-    pub theme: crate::config::ResolvedTheme,
-    /// The file read, for the bookmark store (`None`: the bundled sample or stdin).
-    pub path: Option<PathBuf>,
-    /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
-    pub resume: bool,
-    /// Blank rows between paragraphs.
-    pub paragraph_spacing: usize,
-    /// Show images as one `[图片/image] URL` row each.
-    pub show_images: bool,
-}
-
-impl ReaderOptions {
-    /// The options a configuration gives, with colours fitted to the terminal `env`
-    /// describes. `path` is left unset; `resume` is the configuration's.
-    pub fn from_config(config: &Config, file_name: String, env: &EnvInfo) -> ReaderOptions {
-        ReaderOptions {
-            file_name,
-            keymap: config.keymap.clone(),
-            ambiguous: config.layout.ambiguous_width,
-            max_text_width: config.layout.max_text_width,
-            outline_percent: config.layout.outline_width,
-            outline_max: config.layout.outline_max_width,
-            cjk_chars_per_minute: config.reading.cjk_chars_per_minute,
-            latin_words_per_minute: config.reading.latin_words_per_minute,
-            theme: config.resolve_theme(env),
-            path: None,
-            resume: config.reading.resume,
-            paragraph_spacing: config.layout.paragraph_spacing,
-            show_images: config.layout.show_images,
-        }
-    }
-}
-
-impl Default for ReaderOptions {
-    /// The shipped configuration's options, in full colour (tests, benches).
-    fn default() -> ReaderOptions {
-        let truecolor = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
-        ReaderOptions::from_config(&Config::builtin(), String::new(), &truecolor)
-    }
-}
-
 /// Run the reader until the user quits. Restores the terminal on every exit path.
-pub fn run(doc: Document, opts: ReaderOptions) -> std::io::Result<()> {
+pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     term::install_panic_hook();
     let signals = term::Signals::register()?;
     let mut app = App::new(doc, opts);
@@ -123,7 +68,7 @@ pub fn run_loading(
     first: Document,
     size: u64,
     loader: Loader,
-    opts: ReaderOptions,
+    opts: Options,
 ) -> std::io::Result<()> {
     term::install_panic_hook();
     let signals = term::Signals::register()?;
@@ -177,7 +122,7 @@ fn finish(
     result: std::io::Result<()>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
-    for effect in update(app, Msg::Leave) {
+    for effect in stamped(app, Msg::Leave) {
         if effect == Effect::SaveMarks {
             save(app, store);
         }
@@ -239,11 +184,10 @@ fn open_store(app: &mut App) -> Option<Store> {
     let path = app.opts.path.clone()?;
     let (store, stored, warnings) = read_store(&path, &app.doc);
     if let Some(loaded) = stored {
-        let resume = app.opts.resume;
-        app.restore(loaded, resume);
+        update(app, Msg::Restored(Box::new(loaded)));
     }
     if !warnings.is_empty() {
-        app.notify(warnings.join("; "));
+        update(app, Msg::Warning(warnings.join("; ")));
     }
     store
 }
@@ -282,6 +226,13 @@ fn save(app: &mut App, store: Option<&Store>) {
     update(app, Msg::Saved(saved));
 }
 
+/// `update` with a message that may stamp bookmarks or the reading position, the clock
+/// read just before it: `update` reads none.
+fn stamped(app: &mut App, msg: Msg) -> Vec<Effect> {
+    update(app, Msg::Clock(crate::store::now_ms()));
+    update(app, msg)
+}
+
 /// Carry out `update`'s effects. True when the reader should stop.
 fn apply(
     terminal: &mut term::Term,
@@ -299,7 +250,7 @@ fn apply(
                 let wrote =
                     out.write_all(crate::store::osc52(&text).as_bytes()).and_then(|()| out.flush());
                 if let Err(e) = wrote {
-                    app.notify(format!("could not copy: {e}"));
+                    update(app, Msg::Warning(format!("could not copy: {e}")));
                 }
             }
         }
@@ -344,7 +295,7 @@ fn receive(
                 let (indexed, s) = *done;
                 *rx = None;
                 *store = s;
-                let effects = update(app, Msg::Indexed(Box::new(indexed)));
+                let effects = stamped(app, Msg::Indexed(Box::new(indexed)));
                 if apply(terminal, app, store.as_ref(), effects)? {
                     return Ok(true);
                 }
@@ -395,7 +346,7 @@ fn event_loop(
             continue;
         };
         let Some(msg) = message(app, event) else { continue };
-        let effects = update(app, msg);
+        let effects = stamped(app, msg);
         if apply(terminal, app, store.as_ref(), effects)? {
             return Ok(());
         }
@@ -416,49 +367,11 @@ fn idle_wait(busy: bool, loading: bool) -> Duration {
     }
 }
 
-/// A key as line-editing input (the search prompt, the note editor).
-fn edit_input(key: Key) -> Option<Input> {
-    Some(match key {
-        Key::Char(c) => Input::Char(c),
-        Key::Space => Input::Char(' '),
-        Key::Backspace => Input::Backspace,
-        Key::Delete => Input::Delete,
-        Key::Left => Input::Left,
-        Key::Right => Input::Right,
-        Key::Home => Input::Home,
-        Key::End => Input::End,
-        Key::Enter => Input::Enter,
-        Key::Esc => Input::Esc,
-        _ => return None,
-    })
-}
-
-/// A terminal event as an `update` message: keys go through the keymap, except text typed
-/// into the search prompt or the note editor, and the bookmark list's own keys.
+/// A terminal event as an `update` message: a key press becomes a chord, and
+/// [`route`] says what it means given what is open.
 fn message(app: &App, ev: Event) -> Option<Msg> {
     match ev {
-        Event::Key(k) if k.kind == KeyEventKind::Press => {
-            let chord = term::chord(&k)?;
-            let plain = !chord.mods.ctrl && !chord.mods.alt;
-            if app.note_editing() && plain {
-                // Other keys (arrows up/down, Tab) do nothing while a note is typed.
-                return edit_input(chord.key).map(Msg::Input);
-            }
-            if app.list_open()
-                && plain
-                && let Key::Char(c) = chord.key
-                && crate::app::LIST_KEYS.contains(&c)
-            {
-                return Some(Msg::Input(Input::Char(c)));
-            }
-            if app.search_editing()
-                && plain
-                && let Some(i) = edit_input(chord.key)
-            {
-                return Some(Msg::Input(i));
-            }
-            app.opts.keymap.lookup(chord).map(Msg::Action)
-        }
+        Event::Key(k) if k.kind == KeyEventKind::Press => route(app, term::chord(&k)?),
         Event::Mouse(m) => {
             let (col, row) = (m.column, m.row);
             match m.kind {

@@ -233,8 +233,8 @@ mod tests {
 
     #[test]
     fn default_keymap_reaches_the_spec_keys() {
-        use crate::keymap::{Action, Keymap};
-        let k = Keymap::default();
+        use crate::keymap::{Action, Keys};
+        let k = Keys::default().reader;
         let look = |code, m| ev(code, m).and_then(|c| k.lookup(c));
         assert_eq!(look(KeyCode::Char('c'), Modifiers::CONTROL), Some(Action::ForceQuit));
         assert_eq!(look(KeyCode::Char('z'), Modifiers::CONTROL), Some(Action::Suspend));

@@ -16,11 +16,15 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::app::bookmarks::{ENTRY_ROWS, list_area, note_area};
+use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
-use crate::app::{App, Area, EntryKind, Focus, GUTTER, LineKind, Panes, help_area, panes};
+use crate::app::{
+    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, help_area, list_area, note_area,
+    panes,
+};
 use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};
+use crate::keymap::{EditAction, HelpAction, ListAction};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
 /// Colours as ratatui draws them, built only from the resolved configuration (the
@@ -215,14 +219,11 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
         draw_outline(buf, app, theme, o, panes.overlay);
     }
     draw_status(buf, app, theme, panes.status);
-    if app.help {
-        draw_help(buf, app, theme);
-    }
-    if app.list.is_some() {
-        draw_bookmark_list(buf, app, theme);
-    }
-    if app.note.is_some() {
-        draw_note(buf, app, theme);
+    match app.overlay {
+        Some(Overlay::Help { .. }) => draw_help(buf, app, theme),
+        Some(Overlay::BookmarkList(_)) => draw_bookmark_list(buf, app, theme),
+        Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
+        Some(Overlay::SearchPrompt) | None => {}
     }
 }
 
@@ -487,11 +488,11 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         put(buf, right, y, right + 1, "│", border, amb);
     }
     let max_x = right;
-    let current = app.outline_rows.get(app.outline_sel).map(|&e| e as usize);
+    let current = app.outline.rows.get(app.outline.sel).map(|&e| e as usize);
     for r in 0..a.height {
-        let row = app.outline_top + usize::from(r);
-        let Some(e) = app.outline_rows.get(row).map(|&e| e as usize) else { break };
-        let Some(entry) = app.entries.get(e) else { break };
+        let row = app.outline.top + usize::from(r);
+        let Some(e) = app.outline.rows.get(row).map(|&e| e as usize) else { break };
+        let Some(entry) = app.outline.entries.get(e) else { break };
         let y = a.y + r;
         // Before the first entry (title, preamble) nothing is current.
         let selected =
@@ -511,7 +512,7 @@ fn draw_outline(buf: &mut Buffer, app: &App, theme: &Theme, a: Area, overlay: bo
         let mut x = a.x.saturating_add(2 + 2 * entry.depth());
         match entry.kind() {
             EntryKind::Section(s) => {
-                let mark = if app.collapsed.contains(&e) { "▸ " } else { "▾ " };
+                let mark = if app.outline.collapsed.contains(&e) { "▸ " } else { "▾ " };
                 x = put(buf, x, y, max_x, mark, bg.fg(theme.heading), amb);
                 let title = doc.sections.get(s).map(|s| s.title.as_str()).unwrap_or("");
                 let st = bg.fg(theme.heading).add_modifier(Modifier::BOLD);
@@ -578,7 +579,7 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         right.push(format!("focus {}", doc.speaker_name(s)));
     }
     if let Some(s) = &app.search
-        && !s.editing
+        && !app.search_editing()
     {
         match s.current {
             _ if s.counting() => right.push(format!("/{} …", s.query())),
@@ -623,7 +624,7 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     }
     let right = format!("{} ", right.join(" │ "));
     // Left side: the prompt, a message, or where we are.
-    let left = if let Some(s) = app.search.as_ref().filter(|s| s.editing) {
+    let left = if let Some(s) = app.search_prompt() {
         let count = match s.current {
             _ if s.counting() => "  …".to_string(),
             Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
@@ -634,9 +635,9 @@ fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         format!(" /{before}▏{after}{count}")
     } else if let Some(m) = &app.message {
         format!(" {m}")
-    } else if app.note.is_some() {
-        " note · Enter saves · Esc cancels".to_string()
-    } else if app.list.is_some() {
+    } else if app.note().is_some() {
+        format!(" {}", hints("note", &note_hints(app)))
+    } else if app.list().is_some() {
         let n = app.marks.bookmarks.len();
         format!(" {n} bookmark{}", if n == 1 { "" } else { "s" })
     } else {
@@ -676,11 +677,21 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let border = Style::default().fg(theme.heading);
-    framed(buf, a, " Keys · Esc closes · j/k scroll ", border, amb);
+    let k = &app.opts.keys.help;
+    let title = hints(
+        "Keys",
+        &[
+            (k.hint(HelpAction::Close), "closes"),
+            (either(k.hint(HelpAction::Down), k.hint(HelpAction::Up)), "scroll"),
+        ],
+    );
+    framed(buf, a, &format!(" {title} "), border, amb);
     let right = a.x + a.width - 1;
     let bottom = a.y + a.height - 1;
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
-    for (i, (action, chords)) in app.opts.keymap.bindings().iter().skip(app.help_top).enumerate() {
+    for (i, (action, chords)) in
+        app.opts.keys.reader.bindings().iter().skip(app.help_top().unwrap_or(0)).enumerate()
+    {
         let y = a.y + 1 + i as u16;
         if y >= bottom {
             break;
@@ -689,7 +700,7 @@ fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         let keys = truncate(&keys, keys_w, amb);
         put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
         let x = a.x.saturating_add(3 + keys_w as u16);
-        put(buf, x, y, right, &action.describe(), Style::default(), amb);
+        put(buf, x, y, right, action.describe(), Style::default(), amb);
     }
 }
 
@@ -725,7 +736,7 @@ fn framed(buf: &mut Buffer, a: Area, title: &str, border: Style, amb: AmbiguousW
 
 /// One line of a paragraph for a list: line breaks and runs of spaces folded.
 fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
-    let Some(list) = &app.list else { return };
+    let Some(list) = app.list() else { return };
     let amb = app.opts.ambiguous;
     let screen = buf.area;
     let a = place(screen, list_area(screen.width, screen.height));
@@ -733,7 +744,12 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
         return;
     }
     let border = Style::default().fg(theme.heading);
-    let inner = framed(buf, a, " Bookmarks · Enter jumps · Esc closes ", border, amb);
+    let k = &app.opts.keys.list;
+    let title = hints(
+        "Bookmarks",
+        &[(k.hint(ListAction::Open), "jumps"), (k.hint(ListAction::Close), "closes")],
+    );
+    let inner = framed(buf, a, &format!(" {title} "), border, amb);
     let end = inner.x + inner.width;
     let dim = Style::default().fg(theme.dim);
     let w = usize::from(inner.width);
@@ -796,11 +812,40 @@ fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             put(buf, inner.x + 3, y + 2, end, &note, bg.fg(theme.quote), amb);
         }
     }
-    let mut hint = "j/k move · d delete · e note".to_string();
-    if app.marks.can_undo() {
-        hint.push_str(" · u undo");
-    }
+    let undo = if app.marks.can_undo() { k.hint(ListAction::Undo) } else { None };
+    let hint = hints(
+        "",
+        &[
+            (either(k.hint(ListAction::Down), k.hint(ListAction::Up)), "move"),
+            (k.hint(ListAction::Delete), "delete"),
+            (k.hint(ListAction::Edit), "note"),
+            (undo, "undo"),
+        ],
+    );
     put(buf, inner.x, hint_y, end, &truncate(&hint, w, amb), dim, amb);
+}
+
+/// A hint line: `head`, then `key what` for each action that has a key, joined by ` · `
+/// (an action left unbound is left out).
+fn hints(head: &str, parts: &[(Option<String>, &str)]) -> String {
+    let bound = parts.iter().filter_map(|(k, what)| k.as_ref().map(|k| format!("{k} {what}")));
+    let all: Vec<String> =
+        Some(head.to_string()).filter(|h| !h.is_empty()).into_iter().chain(bound).collect();
+    all.join(" · ")
+}
+
+/// Two keys as one hint (`j/k`), or whichever is bound.
+fn either(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(format!("{a}/{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What saves and what cancels a note.
+fn note_hints(app: &App) -> [(Option<String>, &'static str); 2] {
+    let k = &app.opts.keys.note;
+    [(k.hint(EditAction::Submit), "saves"), (k.hint(EditAction::Cancel), "cancels")]
 }
 
 /// The note editor's box on `screen`.
@@ -818,14 +863,14 @@ fn note_field(a: Area) -> Option<(u16, u16, usize)> {
 
 /// The terminal cursor's cell in the note being typed on `screen`.
 fn note_cursor(app: &App, screen: Rect) -> Option<(u16, u16)> {
-    let n = app.note.as_ref()?;
+    let n = app.note()?;
     let (x, y, w) = note_field(note_box(screen))?;
     let (_, col) = n.edit.visible(w);
     Some((x + col as u16, y))
 }
 
 fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
-    let Some(n) = &app.note else { return };
+    let Some(n) = app.note() else { return };
     let amb = app.opts.ambiguous;
     let a = note_box(buf.area);
     let Some((fx, fy, fw)) = note_field(a) else { return };
@@ -853,6 +898,6 @@ fn draw_note(buf: &mut Buffer, app: &App, theme: &Theme) {
         cell.set_style(field.add_modifier(Modifier::REVERSED));
     }
     if fy + 1 < inner.y + inner.height {
-        put(buf, inner.x, fy + 1, end, "Enter saves · Esc cancels", dim, amb);
+        put(buf, inner.x, fy + 1, end, &hints("", &note_hints(app)), dim, amb);
     }
 }

@@ -3,20 +3,24 @@
 //! position; each change returns [`Effect::SaveMarks`] (when the document has a store) for
 //! the event loop to carry out, and counts as unsaved (`App::unsaved`, shown in the status
 //! line) until the event loop reports a save that succeeded (`Msg::Saved`). However the
-//! reader ends, `Msg::Leave` keeps a note being typed. The marks themselves live in
+//! reader ends, `Msg::Leave` keeps a note being typed. What the store held comes as
+//! `Msg::Restored`, and every time stamped (created, updated, deleted, the position's) is
+//! `App::now`, from `Msg::Clock`: no clock is read here. The marks themselves live in
 //! [`crate::store::Marks`].
+//!
+//! Public surface: [`BookmarkList`] and [`NoteEditor`] (the overlays' state, with
+//! [`NoteTarget`]), [`ENTRY_ROWS`], [`anchor_pos`], and the `App` methods drawing reads
+//! (`is_marked`, `entry_marked`, `passage_anchor`, `top_anchor`, `list_open`,
+//! `note_editing`).
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::keymap::Action;
+use crate::keymap::{EditAction, ListAction};
 use crate::lineedit::LineEdit;
 use crate::store::{self, Anchor, Loaded, Toggled};
 
-use super::{App, Area, Effect, Input, LineKind, Pos, Saved, help_area};
+use super::{App, Effect, Input, LineKind, Overlay, Pos, Saved};
 
-/// Keys that are list commands (not actions) while the bookmark list is open: delete,
-/// undo, edit the note. The terminal layer sends them as [`Input::Char`].
-pub const LIST_KEYS: [char; 3] = ['d', 'u', 'e'];
 /// Rows one bookmark takes in the list: heading, first words, note.
 pub const ENTRY_ROWS: usize = 3;
 
@@ -52,19 +56,6 @@ pub struct NoteEditor {
     pub from_list: bool,
 }
 
-/// Where the bookmark list and the note editor draw: the list like help, the editor a short
-/// box in the middle.
-pub fn list_area(width: u16, height: u16) -> Area {
-    help_area(width, height)
-}
-
-pub fn note_area(width: u16, height: u16) -> Area {
-    let body_h = height.saturating_sub(1);
-    let w = width.saturating_sub(4).min(64);
-    let h = body_h.min(6);
-    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
-}
-
 impl App {
     /// The anchor of the passage under the passage cursor.
     pub fn passage_anchor(&self) -> Option<Anchor> {
@@ -90,19 +81,19 @@ impl App {
     }
 
     /// Remember the reading position in the marks (to be saved by the event loop).
-    pub fn remember_position(&mut self) {
+    pub(super) fn remember_position(&mut self) {
         if self.opened_without_resume == Some(self.pos) {
             return;
         }
         if let Some(a) = self.top_anchor() {
-            self.marks.set_position(&self.doc, a, store::now_ms());
+            self.marks.set_position(&self.doc, a, self.now);
         }
     }
 
     /// Take what the store loaded: the marks, and (when `resume`) the reading position,
     /// saying where the reader resumed. Warnings are shown in the status line. From now on
     /// bookmark changes are saved.
-    pub fn restore(&mut self, loaded: Loaded, resume: bool) {
+    pub(super) fn restore(&mut self, loaded: Loaded, resume: bool) {
         self.marks = loaded.marks;
         self.keep_marks = true;
         self.marks_changed();
@@ -128,15 +119,9 @@ impl App {
         self.dirty = true;
     }
 
-    /// Show a message from the event loop (a failed save, a warning).
-    pub fn notify(&mut self, msg: impl Into<String>) {
-        self.say(msg);
-        self.dirty = true;
-    }
-
     /// Recompute what the gutter and outline mark, and keep the list selection in range,
     /// after the marks changed (here or by a save merging another process's changes).
-    pub fn marks_changed(&mut self) {
+    pub(super) fn marks_changed(&mut self) {
         self.marked = self
             .marks
             .bookmarks
@@ -150,7 +135,7 @@ impl App {
             .filter_map(|(item, _)| self.items.get(*item).and_then(super::ItemInfo::entry))
             .collect::<HashSet<_>>();
         let n = self.marks.bookmarks.len();
-        if let Some(l) = self.list.as_mut() {
+        if let Some(l) = self.list_mut() {
             l.sel = l.sel.min(n.saturating_sub(1));
         }
         self.reveal_list();
@@ -167,24 +152,17 @@ impl App {
     }
 
     pub fn note_editing(&self) -> bool {
-        self.note.is_some()
+        self.note().is_some()
     }
 
     pub fn list_open(&self) -> bool {
-        self.list.is_some()
-    }
-
-    /// Bookmarks the list shows at once.
-    pub fn list_page(&self) -> usize {
-        let a = list_area(self.width, self.height);
-        // Frame (2 rows) and the hint line.
-        (usize::from(a.height.saturating_sub(3)) / ENTRY_ROWS).max(1)
+        self.list().is_some()
     }
 
     /// Scroll the list so the selection is in view (after a move or a resize).
     pub(super) fn reveal_list(&mut self) {
         let page = self.list_page();
-        if let Some(l) = self.list.as_mut() {
+        if let Some(l) = self.list_mut() {
             if l.sel < l.top {
                 l.top = l.sel;
             } else if l.sel >= l.top + page {
@@ -239,7 +217,7 @@ pub(super) fn toggle(app: &mut App) -> Vec<Effect> {
         app.say("no passage on screen to bookmark");
         return Vec::new();
     };
-    let now = store::now_ms();
+    let now = app.now;
     match app.marks.toggle(&app.doc, at, now) {
         Some(Toggled::Added(_)) => {
             let ctx = app.context_of(&at);
@@ -291,23 +269,22 @@ fn open_editor(app: &mut App, target: NoteTarget, from_list: bool) {
         }
     };
     let edit = LineEdit::with_text(&note).with_ambiguous(app.opts.ambiguous);
-    app.note = Some(NoteEditor { edit, target, context, passage, from_list });
+    app.open(Overlay::NoteEditor(NoteEditor { edit, target, context, passage, from_list }));
 }
 
 /// Keys typed into the note editor.
 pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
-    let Some(n) = app.note.as_mut() else { return Vec::new() };
-    if super::edit_line(&mut n.edit, i).is_some() {
+    let Some(n) = app.note_mut() else { return Vec::new() };
+    if super::update::edit_line(&mut n.edit, i).is_some() {
         return Vec::new();
     }
     match i {
-        Input::Enter => return save_note(app),
-        Input::Esc => {
-            let back = n.from_list;
-            app.note = None;
+        Input::Key(EditAction::Submit) => return save_note(app),
+        Input::Key(EditAction::Cancel) => {
+            let back = app.take_note().is_some_and(|n| n.from_list);
             app.say("note not changed");
-            if back && app.list.is_none() {
-                app.list = Some(BookmarkList::default());
+            if back {
+                app.overlay = Some(Overlay::BookmarkList(BookmarkList::default()));
             }
         }
         _ => {}
@@ -317,15 +294,15 @@ pub(super) fn note_input(app: &mut App, i: Input) -> Vec<Effect> {
 
 /// Pasted (or IME-committed) text into the note editor.
 pub(super) fn note_paste(app: &mut App, text: &str) {
-    if let Some(n) = app.note.as_mut() {
+    if let Some(n) = app.note_mut() {
         n.edit.insert(text);
     }
 }
 
 /// Enter in the note editor: store the note (adding the bookmark first if needed).
 pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
-    let Some(n) = app.note.take() else { return Vec::new() };
-    let now = store::now_ms();
+    let Some(n) = app.take_note() else { return Vec::new() };
+    let now = app.now;
     let text = n.edit.text().trim().to_string();
     let id = match n.target {
         NoteTarget::Bookmark(id) => Some(id),
@@ -345,7 +322,7 @@ pub(super) fn save_note(app: &mut App) -> Vec<Effect> {
         let sel = id
             .and_then(|id| app.marks.bookmarks.iter().position(|b| b.id == id))
             .unwrap_or_default();
-        app.list = Some(BookmarkList { sel, top: 0 });
+        app.overlay = Some(Overlay::BookmarkList(BookmarkList { sel, top: 0 }));
         app.reveal_list();
     }
     if ok { app.changed() } else { Vec::new() }
@@ -363,91 +340,81 @@ pub(super) fn open_list(app: &mut App) {
             .unwrap_or(0),
         None => 0,
     };
-    app.list = Some(BookmarkList { sel, top: sel.saturating_sub(1) });
+    app.open(Overlay::BookmarkList(BookmarkList { sel, top: sel.saturating_sub(1) }));
     app.reveal_list();
 }
 
-/// Actions while the list is open: move, jump, close.
-pub(super) fn list_act(app: &mut App, a: Action) -> Vec<Effect> {
+/// Keys of the bookmark list: move, jump, close, delete, undo, edit the note.
+pub(super) fn list_key(app: &mut App, a: ListAction) -> Vec<Effect> {
     let n = app.marks.bookmarks.len();
     let page = app.list_page();
-    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
+    let Some(sel) = app.list().map(|l| l.sel) else { return Vec::new() };
     let last = n.saturating_sub(1);
+    let now = app.now;
     let moved = match a {
-        Action::LineDown => Some((sel + 1).min(last)),
-        Action::LineUp => Some(sel.saturating_sub(1)),
-        Action::PageDown | Action::HalfPageDown => Some((sel + page).min(last)),
-        Action::PageUp | Action::HalfPageUp => Some(sel.saturating_sub(page)),
-        Action::Top => Some(0),
-        Action::Bottom => Some(last),
-        Action::Cancel | Action::BookmarkList => {
-            app.list = None;
-            None
+        ListAction::Down => (sel + 1).min(last),
+        ListAction::Up => sel.saturating_sub(1),
+        ListAction::PageDown => (sel + page).min(last),
+        ListAction::PageUp => sel.saturating_sub(page),
+        ListAction::Top => 0,
+        ListAction::Bottom => last,
+        ListAction::Close => {
+            app.overlay = None;
+            return Vec::new();
         }
-        Action::Select => {
+        ListAction::Open => {
             match app.marks.bookmarks.get(sel).map(|b| (b.anchor, b.orphaned)) {
                 Some((_, true)) => {
                     app.say("that passage is not in the current text (kept with its note)")
                 }
                 Some((a, false)) => {
-                    app.list = None;
+                    app.overlay = None;
                     app.goto(&a);
                     let ctx = app.context_of(&a);
                     app.say(format!("bookmark {}/{n}{}", sel + 1, prefixed(&ctx)));
                 }
-                None => app.list = None,
+                None => app.overlay = None,
             }
-            None
+            return Vec::new();
         }
-        _ => None,
-    };
-    if let (Some(s), Some(l)) = (moved, app.list.as_mut()) {
-        l.sel = s;
-    }
-    app.reveal_list();
-    Vec::new()
-}
-
-/// `d`, `u`, `e` in the list.
-pub(super) fn list_input(app: &mut App, i: Input) -> Vec<Effect> {
-    let Some(sel) = app.list.as_ref().map(|l| l.sel) else { return Vec::new() };
-    let now = store::now_ms();
-    match i {
-        Input::Char('d') => {
+        ListAction::Delete => {
             let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) else {
                 return Vec::new();
             };
             app.marks.delete(&id, now);
-            app.say("bookmark deleted · u brings it back");
-        }
-        Input::Char('u') => match app.marks.undo(now) {
-            Some(id) => {
-                let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
-                if let Some(l) = app.list.as_mut() {
-                    l.sel = at;
-                }
-                app.say("bookmark restored");
+            let undo = app.opts.keys.list.hint(ListAction::Undo);
+            match undo {
+                Some(k) => app.say(format!("bookmark deleted · {k} brings it back")),
+                None => app.say("bookmark deleted"),
             }
-            None => {
+            app.marks_changed();
+            return app.changed();
+        }
+        ListAction::Undo => {
+            let Some(id) = app.marks.undo(now) else {
                 app.say("nothing to undo");
                 return Vec::new();
+            };
+            let at = app.marks.bookmarks.iter().position(|b| b.id == id).unwrap_or(0);
+            if let Some(l) = app.list_mut() {
+                l.sel = at;
             }
-        },
-        Input::Char('e') => {
+            app.say("bookmark restored");
+            app.marks_changed();
+            return app.changed();
+        }
+        ListAction::Edit => {
             if let Some(id) = app.marks.bookmarks.get(sel).map(|b| b.id.clone()) {
-                app.list = None;
                 open_editor(app, NoteTarget::Bookmark(id), true);
             }
             return Vec::new();
         }
-        Input::Esc => {
-            app.list = None;
-            return Vec::new();
-        }
-        _ => return Vec::new(),
+    };
+    if let Some(l) = app.list_mut() {
+        l.sel = moved;
     }
-    app.marks_changed();
-    app.changed()
+    app.reveal_list();
+    Vec::new()
 }
 
 fn prefixed(ctx: &str) -> String {
@@ -546,7 +513,7 @@ pub(super) fn leaving(app: &mut App) -> Vec<Effect> {
 /// Quit or suspend: remember where the reader is (and keep a note being typed when the
 /// reader is forced to quit) so the event loop saves it.
 pub(super) fn before_leaving(app: &mut App, force: bool) -> Vec<Effect> {
-    if force && app.note.as_ref().is_some_and(|n| !n.edit.text().trim().is_empty()) {
+    if force && app.note().is_some_and(|n| !n.edit.text().trim().is_empty()) {
         save_note(app);
     }
     if !app.keep_marks {

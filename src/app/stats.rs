@@ -1,9 +1,12 @@
 //! Reading progress: how much text lies before each body item, measured in minutes of
 //! reading (CJK characters and Latin words at their own speeds), counted once at load: at
 //! once for a small document, a slice at a time between keys for a big one.
+//!
+//! Public surface: [`Stats`] (minutes before a position, the total, counting a slice at a
+//! time) and [`format_left`].
 
+use super::Options;
 use crate::doc::Document;
-use crate::reader::ReaderOptions;
 
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
@@ -67,14 +70,14 @@ fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
 }
 
 impl Stats {
-    pub fn new(doc: &Document, opts: &ReaderOptions) -> Stats {
+    pub fn new(doc: &Document, opts: &Options) -> Stats {
         let mut s = Stats::pending(doc, opts);
         s.step(doc, usize::MAX);
         s
     }
 
     /// Nothing counted yet: [`Stats::step`] counts.
-    pub fn pending(doc: &Document, opts: &ReaderOptions) -> Stats {
+    pub fn pending(doc: &Document, opts: &Options) -> Stats {
         let mut prefix = Vec::with_capacity(doc.items.len() + 2);
         // The header block costs nothing, and nothing comes before the first item.
         prefix.extend([0.0, 0.0]);

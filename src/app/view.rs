@@ -1,14 +1,20 @@
 //! The reading pane as lines: each body item becomes a few lines at the current text width,
 //! laid out lazily (only items that are drawn or scrolled over) and cached until the width
 //! or the speaker focus changes.
+//!
+//! Public surface: [`Pos`] (the reading position), [`Line`], [`LineKey`], [`LineKind`],
+//! [`Cursor`], [`LineCache`], [`block_indent`], [`LEGEND_MAX`], and the `App` methods that
+//! walk the lines (`locate`, `step_down`, `step_up`, `end_top`, `scroll_down`, `scroll_up`,
+//! `piece_lines`) and `prepare`, which lays out what is on screen after every message.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::doc::{Block, BlockKind, Item, SpeakerId};
 use crate::layout;
 use crate::width::str_width;
 
-use super::App;
+use super::{App, Overlay, View};
 
 /// Where a line sits inside its item; strictly increasing down the item, and stable
 /// across widths for everything but the row offset (a row is found by the byte it starts
@@ -113,6 +119,21 @@ pub fn block_indent(b: &Block, amb: crate::width::AmbiguousWidth) -> usize {
     }
 }
 
+/// What is laid out, kept between messages: lines at the current text width, and where
+/// items are cut into pieces.
+#[derive(Debug, Default)]
+pub struct LineCache {
+    /// Laid-out lines per (view item, piece).
+    pub(super) lines: HashMap<(usize, usize), Vec<Line>>,
+    /// Piece starts of view items (see `App::cuts`); kept across widths, dropped with the
+    /// speaker focus.
+    pub(super) cuts: HashMap<usize, Vec<LineKey>>,
+    /// The text width `lines` were laid out at.
+    pub(super) width: usize,
+    /// The top position that puts the document's last line on the last row.
+    pub(super) end_top: Option<Pos>,
+}
+
 /// A place in the reading pane's lines: view item, piece of it, line in the piece.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
@@ -131,11 +152,11 @@ impl App {
     /// a huge paragraph is cut ([`layout::pieces`]) so that only the pieces on screen are
     /// laid out. Keys sort in document order, so a position finds its piece by search.
     fn cuts(&mut self, vi: usize) -> &[LineKey] {
-        if !self.cuts.contains_key(&vi) {
+        if !self.laid.cuts.contains_key(&vi) {
             let cuts = self.find_cuts(vi);
-            self.cuts.insert(vi, cuts);
+            self.laid.cuts.insert(vi, cuts);
         }
-        self.cuts.get(&vi).map(Vec::as_slice).unwrap_or(&[])
+        self.laid.cuts.get(&vi).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn find_cuts(&self, vi: usize) -> Vec<LineKey> {
@@ -170,14 +191,14 @@ impl App {
 
     /// Lines of one piece of view item `vi` at the current width, from the cache.
     pub fn piece_lines(&mut self, vi: usize, piece: usize) -> &[Line] {
-        if !self.cache.contains_key(&(vi, piece)) {
+        if !self.laid.lines.contains_key(&(vi, piece)) {
             let cuts = self.cuts(vi).to_vec();
             let lo = piece.checked_sub(1).and_then(|p| cuts.get(p).copied());
             let hi = cuts.get(piece).copied();
             let lines = self.build_lines(vi, lo, hi, &cuts);
-            self.cache.insert((vi, piece), lines);
+            self.laid.lines.insert((vi, piece), lines);
         }
-        self.cache.get(&(vi, piece)).map(Vec::as_slice).unwrap_or(&[])
+        self.laid.lines.get(&(vi, piece)).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The lines of view item `vi` whose keys lie in `lo..hi` (`None`: unbounded); `cuts`
@@ -420,7 +441,7 @@ impl App {
 
     /// The top position that puts the document's last line on the pane's last row.
     pub fn end_top(&mut self) -> Pos {
-        if let Some(p) = self.end_top_cache {
+        if let Some(p) = self.laid.end_top {
             return p;
         }
         let last = self.view_len() - 1;
@@ -431,7 +452,7 @@ impl App {
         };
         let h = self.reader_height();
         let (p, _) = self.step_up(end, h.saturating_sub(1));
-        self.end_top_cache = Some(p);
+        self.laid.end_top = Some(p);
         p
     }
 
@@ -454,5 +475,52 @@ impl App {
         let changed = moved > 0 || p != self.pos;
         self.pos = p;
         changed
+    }
+}
+
+impl App {
+    /// Lay out what is on screen; called at the end of every `update`.
+    pub fn prepare(&mut self) {
+        let tw = self.text_width();
+        if tw != self.laid.width {
+            self.laid.width = tw;
+            self.invalidate();
+        }
+        let h = self.reader_height();
+        let mut lines = Vec::with_capacity(h);
+        let mut c = self.locate(self.pos);
+        let mut at_end = false;
+        while lines.len() < h {
+            if let Some(l) = self.piece_lines(c.vi, c.piece).get(c.idx) {
+                lines.push((c.vi, l.clone()));
+                c.idx += 1;
+                continue;
+            }
+            match self.next_piece(c) {
+                Some(next) => c = next,
+                None => {
+                    at_end = true;
+                    break;
+                }
+            }
+        }
+        if !at_end {
+            // The last line may be exactly on the last row.
+            let (_, moved) = self.step_down(self.pos, h);
+            at_end = moved < h;
+        }
+        let passage = lines.iter().find_map(|(vi, l)| match l.kind {
+            LineKind::Text { block, .. } | LineKind::Image(block) | LineKind::Rule(block) => {
+                Some((vi - 1, block))
+            }
+            _ => None,
+        });
+        let help_max = self.help_lines().saturating_sub(self.help_height());
+        if let Some(Overlay::Help { top }) = &mut self.overlay {
+            *top = (*top).min(help_max);
+        }
+        let max_top = self.outline.rows.len().saturating_sub(self.outline_height());
+        self.outline.top = self.outline.top.min(max_top);
+        self.view = View { lines, passage, at_end };
     }
 }

@@ -9,14 +9,15 @@
 //! a key, a label pattern) stays a spanned value here, so `validate` and `keys` can name
 //! its line.
 //!
-//! Public surface (to the config module): [`File`] and its sections, [`Int`], [`KeyList`],
-//! [`Raw`], [`merge`].
+//! Public surface (to the config module): [`File`] and its sections ([`Keys`] with its
+//! layers' [`Bindings`] and their names, [`LAYERS`]), [`Int`], [`KeyList`], [`Raw`],
+//! [`merge`].
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Unexpected, Visitor};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -37,8 +38,82 @@ pub struct File {
     pub reading: Reading,
 }
 
-/// `[keys]`: action name → what it is bound to. Names and key syntax are `keys.rs`'s.
-pub type Keys = BTreeMap<Spanned<String>, Spanned<KeyList>>;
+/// `[keys]`: the reading screen's bindings, and each overlay's in a table of its own
+/// (`[keys.list]`, …). Every layer is required, as a field would be; names and key syntax
+/// are `keys.rs`'s.
+#[derive(Debug, Default)]
+pub struct Keys {
+    /// `[keys]` itself, the reading screen's. An entry that is not an action binding (a
+    /// layer's name bound to keys, a table that is no layer's) is kept here as written, for
+    /// `keys.rs` to refuse at its place with a message that says what was meant.
+    pub reader: Bindings,
+    /// `[keys.list]`, the bookmark list's.
+    pub list: Bindings,
+    /// `[keys.help_screen]`, the help screen's.
+    pub help_screen: Bindings,
+    /// `[keys.note]`, the note editor's.
+    pub note: Bindings,
+    /// `[keys.search_prompt]`, the search prompt's.
+    pub search_prompt: Bindings,
+}
+
+/// One layer's table: action name → what it is bound to.
+pub type Bindings = BTreeMap<Spanned<String>, Spanned<KeyList>>;
+
+/// The names of the overlays' tables in `[keys]`, as [`Keys`] has them.
+pub const LAYERS: [&str; 4] = ["list", "help_screen", "note", "search_prompt"];
+
+impl Keys {
+    /// The table of a layer named in [`LAYERS`].
+    fn layer_mut(&mut self, name: &str) -> Option<&mut Bindings> {
+        match name {
+            "list" => Some(&mut self.list),
+            "help_screen" => Some(&mut self.help_screen),
+            "note" => Some(&mut self.note),
+            "search_prompt" => Some(&mut self.search_prompt),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Tables;
+        impl<'de> Visitor<'de> for Tables {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of actions and their keys")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Keys::default();
+                let mut seen = Vec::new();
+                while let Some(name) = map.next_key::<Spanned<String>>()? {
+                    let value: Spanned<KeyList> = map.next_value()?;
+                    let layer = keys.layer_mut(name.get_ref());
+                    if layer.is_some() {
+                        seen.push(name.get_ref().clone());
+                    }
+                    match (layer, value.get_ref()) {
+                        (Some(layer), KeyList::Table(_)) => {
+                            if let KeyList::Table(t) = value.into_inner() {
+                                *layer = t;
+                            }
+                        }
+                        _ => {
+                            keys.reader.insert(name, value);
+                        }
+                    }
+                }
+                // Only the shipped file can leave a layer out (the user's is laid over it).
+                match LAYERS.iter().find(|l| !seen.iter().any(|s| s == *l)) {
+                    Some(missing) => Err(de::Error::missing_field(missing)),
+                    None => Ok(keys),
+                }
+            }
+        }
+        d.deserialize_map(Tables)
+    }
+}
 
 /// `[theme]`. A role written in `[theme]` itself was moved into both palettes by [`merge`].
 #[derive(Debug, Deserialize)]
@@ -133,13 +208,13 @@ impl<'de, const LO: i64, const HI: i64> Deserialize<'de> for Int<LO, HI> {
 }
 
 /// What an action is bound to: one key, or a list (each item checked by `keys.rs`), or a
-/// table, refused by `keys.rs` once it has checked the action's name (so `[keys.lsit]` is
-/// reported as a misspelt action).
+/// table: a layer's in `[keys]` ([`Keys`] takes those), else refused by `keys.rs` once it
+/// has checked the name (so `[keys.lsit]` is reported as a misspelt table).
 #[derive(Debug)]
 pub enum KeyList {
     One(String),
     Many(Vec<Raw>),
-    Other,
+    Table(Bindings),
 }
 
 impl<'de> Deserialize<'de> for KeyList {
@@ -161,8 +236,11 @@ impl<'de> Deserialize<'de> for KeyList {
                 Ok(KeyList::Many(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyList, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(KeyList::Other)
+                let mut table = Bindings::new();
+                while let Some((name, value)) = map.next_entry()? {
+                    table.insert(name, value);
+                }
+                Ok(KeyList::Table(table))
             }
         }
         d.deserialize_any(Keys)

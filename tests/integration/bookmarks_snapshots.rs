@@ -2,36 +2,24 @@
 //! Frames of the bookmark overlays on the bundled sample at 80x24, as text: the list, the
 //! note editor, and the marks in the gutter and the outline.
 
-use crate::support::frame;
-use fangtan::app::{App, Input, Msg, update};
-use fangtan::keymap::KeyChord;
+use crate::support::{frame, keys};
+use fangtan::app::{App, Msg, update};
 use fangtan::width::{AmbiguousWidth, str_width};
 use frame::{app, render};
+use keys::{press, typed};
 
-/// Press keys through the keymap.
+/// Press keys, one per character.
 fn keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        let action = app.opts.keymap.lookup(KeyChord::ch(c)).unwrap();
-        update(app, Msg::Action(action));
-    }
+    typed(app, keys);
 }
 
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        update(app, Msg::Input(Input::Char(c)));
-    }
-}
-
-/// Two bookmarks, the second with a note; the timestamps are fixed so frames are stable.
+/// Two bookmarks, the second with a note; the clock is fixed so frames are stable.
 fn marked() -> App {
     let mut a = app(80, 24);
+    update(&mut a, Msg::Clock(1_764_370_000_000));
     keys(&mut a, "}}m}a");
     typed(&mut a, "终端里读访谈，真方便 ✓");
-    update(&mut a, Msg::Input(Input::Enter));
-    for b in &mut a.marks.bookmarks {
-        b.created = 1_764_370_000_000;
-        b.updated = 1_764_370_000_000;
-    }
+    press(&mut a, &["<Enter>"]);
     keys(&mut a, "g");
     a
 }
@@ -93,10 +81,10 @@ fn overlays_never_panic_at_tiny_sizes() {
         let mut a = app(w, h);
         keys(&mut a, "}m'");
         let _ = render(&a);
-        update(&mut a, Msg::Input(Input::Char('e')));
+        press(&mut a, &["e"]);
         typed(&mut a, "笔记");
         let _ = render(&a);
-        update(&mut a, Msg::Input(Input::Enter));
+        press(&mut a, &["<Enter>"]);
         let _ = render(&a);
     }
 }

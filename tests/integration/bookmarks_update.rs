@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use fangtan::app::{App, Effect, Input, LineKind, Msg, Saved, update};
+use fangtan::app::{App, Effect, LineKind, Msg, Options, Saved, update};
+use fangtan::config::Config;
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::store::{DocId, Store};
 
 use crate::support::frame;
+use crate::support::keys::{press, typed};
 
 /// Two sections, three speakers, a long turn with two paragraphs.
 fn fixture() -> String {
@@ -28,13 +29,17 @@ fn fixture() -> String {
     )
 }
 
-fn opts(path: Option<PathBuf>) -> ReaderOptions {
-    ReaderOptions { file_name: "river.md".into(), path, ..ReaderOptions::default() }
+fn opts(path: Option<PathBuf>) -> Options {
+    Options { file_name: "river.md".into(), path, ..Options::default() }
 }
 
 fn app_of(text: &str, path: Option<PathBuf>) -> App {
+    app_with(text, opts(path))
+}
+
+fn app_with(text: &str, opts: Options) -> App {
     let doc = parse::parse(text.to_string(), &ParseOptions::default());
-    let mut app = App::new(doc, opts(path));
+    let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     app
 }
@@ -50,7 +55,7 @@ fn stored(file: &Path, data: &Path, resume: bool) -> App {
     app.opts.resume = resume;
     let id = DocId::new(file, &app.doc.text);
     let loaded = Store::new(data).load(&id, &app.doc).unwrap();
-    app.restore(loaded, resume);
+    update(&mut app, Msg::Restored(Box::new(loaded)));
     app
 }
 
@@ -67,16 +72,6 @@ fn run(app: &mut App, data: &Path, effects: &[Effect]) {
 
 fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, Msg::Action(a))
-}
-
-fn inp(app: &mut App, i: Input) -> Vec<Effect> {
-    update(app, Msg::Input(i))
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        inp(app, Input::Char(c));
-    }
 }
 
 fn message(app: &App) -> String {
@@ -137,31 +132,29 @@ fn a_types_a_note_with_chinese_emoji_and_combining_marks() {
     update(&mut a, Msg::Paste("👨‍👩‍👧".into()));
     // A letter and its combining accent, typed one after the other.
     typed(&mut a, " cafe\u{301}");
-    inp(&mut a, Input::Backspace);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美👨‍👩‍👧 caf");
+    press(&mut a, &["<BS>"]);
+    assert_eq!(a.note().unwrap().edit.text(), "夜航很美👨‍👩‍👧 caf");
     // Left steps over whole clusters: "f", "a", "c", " ", then the emoji.
-    for _ in 0..5 {
-        inp(&mut a, Input::Left);
-    }
-    inp(&mut a, Input::Delete);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "夜航很美 caf");
-    inp(&mut a, Input::Home);
+    press(&mut a, &["<Left>"; 5]);
+    press(&mut a, &["<Del>"]);
+    assert_eq!(a.note().unwrap().edit.text(), "夜航很美 caf");
+    press(&mut a, &["<Home>"]);
     typed(&mut a, "é");
-    inp(&mut a, Input::End);
+    press(&mut a, &["<End>"]);
     typed(&mut a, "e\u{301}");
     // Keys that are actions elsewhere are text here.
     typed(&mut a, "mq");
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
-    inp(&mut a, Input::Enter);
+    assert_eq!(a.note().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    press(&mut a, &["<Enter>"]);
     assert!(!a.note_editing());
     assert_eq!(a.marks.bookmarks.len(), 1, "the note added a bookmark");
     assert_eq!(a.marks.bookmarks[0].note, "é夜航很美 cafe\u{301}mq");
     assert_eq!(message(&a), "note saved");
     // Editing again starts from the saved note; Esc leaves it unchanged.
     act(&mut a, Action::EditNote);
-    assert_eq!(a.note.as_ref().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
-    inp(&mut a, Input::Backspace);
-    inp(&mut a, Input::Esc);
+    assert_eq!(a.note().unwrap().edit.text(), "é夜航很美 cafe\u{301}mq");
+    press(&mut a, &["<BS>"]);
+    press(&mut a, &["<Esc>"]);
     assert_eq!(a.marks.bookmarks[0].note, "é夜航很美 cafe\u{301}mq");
 }
 
@@ -171,7 +164,7 @@ fn escape_from_a_new_note_leaves_no_bookmark() {
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::EditNote);
     typed(&mut a, "草稿");
-    inp(&mut a, Input::Esc);
+    press(&mut a, &["<Esc>"]);
     assert!(!a.note_editing());
     assert!(a.marks.bookmarks.is_empty());
 }
@@ -182,7 +175,7 @@ fn a_pasted_note_is_one_line_without_control_characters() {
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::EditNote);
     update(&mut a, Msg::Paste("第一行\n第二行\u{1b}[31m红".into()));
-    inp(&mut a, Input::Enter);
+    press(&mut a, &["<Enter>"]);
     let note = &a.marks.bookmarks[0].note;
     assert!(!note.chars().any(char::is_control), "{note:?}");
     assert!(note.starts_with("第一行 第二行"));
@@ -190,7 +183,10 @@ fn a_pasted_note_is_one_line_without_control_characters() {
 
 /// Bookmarks on the turns of 老周 (first) and Ming (second).
 fn two_marks() -> App {
-    let mut a = app();
+    two_marks_in(app())
+}
+
+fn two_marks_in(mut a: App) -> App {
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::NextTurn);
     act(&mut a, Action::ToggleBookmark);
@@ -223,40 +219,76 @@ fn next_and_previous_bookmark_wrap_around() {
 #[test]
 fn the_list_moves_jumps_deletes_and_undoes() {
     let mut a = two_marks();
-    act(&mut a, Action::BookmarkList);
+    press(&mut a, &["'"]);
     assert!(a.list_open());
-    assert_eq!(a.list.as_ref().unwrap().sel, 0);
+    assert_eq!(a.list().unwrap().sel, 0);
     // Reader keys do not scroll the reader under the list.
     let pos = a.pos;
-    act(&mut a, Action::LineDown);
-    assert_eq!(a.list.as_ref().unwrap().sel, 1);
-    act(&mut a, Action::LineDown);
-    assert_eq!(a.list.as_ref().unwrap().sel, 1, "stays on the last");
+    press(&mut a, &["j"]);
+    assert_eq!(a.list().unwrap().sel, 1);
+    press(&mut a, &["j"]);
+    assert_eq!(a.list().unwrap().sel, 1, "stays on the last");
     assert_eq!(a.pos, pos);
-    act(&mut a, Action::Select);
+    press(&mut a, &["<Enter>"]);
     assert!(!a.list_open());
     assert!(passage(&a).starts_with("I came for the lanterns"));
     // Delete the selected one, bring it back.
-    act(&mut a, Action::BookmarkList);
-    act(&mut a, Action::LineUp);
-    inp(&mut a, Input::Char('d'));
+    press(&mut a, &["'", "k"]);
+    press(&mut a, &["d"]);
     assert_eq!(a.marks.bookmarks.len(), 1);
     assert_eq!(a.marks.bookmarks[0].speaker.as_deref(), Some("Ming"));
     assert!(message(&a).starts_with("bookmark deleted"));
-    inp(&mut a, Input::Char('u'));
+    press(&mut a, &["u"]);
     assert_eq!(a.marks.bookmarks.len(), 2);
-    assert_eq!(a.list.as_ref().unwrap().sel, 0, "the restored bookmark is selected");
-    inp(&mut a, Input::Char('u'));
+    assert_eq!(a.list().unwrap().sel, 0, "the restored bookmark is selected");
+    press(&mut a, &["u"]);
     assert_eq!(message(&a), "nothing to undo");
     // e edits the selected note and returns to the list.
-    inp(&mut a, Input::Char('e'));
+    press(&mut a, &["e"]);
     assert!(a.note_editing() && !a.list_open());
     typed(&mut a, "二十年");
-    inp(&mut a, Input::Enter);
+    press(&mut a, &["<Enter>"]);
     assert!(a.list_open());
     assert_eq!(a.marks.bookmarks[0].note, "二十年");
-    act(&mut a, Action::Cancel);
-    assert!(!a.list_open());
+    press(&mut a, &["q"]);
+    assert!(!a.list_open(), "q closes the list");
+    assert!(a.marks.bookmarks.len() == 2, "and quits nothing");
+}
+
+#[test]
+fn the_lists_keys_are_the_configs_to_rebind() {
+    let config = Config::from_user_text("test.toml", "[keys.list]\ndelete = [\"x\"]\n").unwrap();
+    let opts = Options { keys: config.keys, ..opts(None) };
+    let mut a = two_marks_in(app_with(&fixture(), opts));
+    press(&mut a, &["'", "d"]);
+    assert_eq!(a.marks.bookmarks.len(), 2, "d deletes nothing now");
+    assert!(a.list_open());
+    let screen = frame::render(&a);
+    assert!(screen.contains("x delete") && !screen.contains("d delete"), "the hint:\n{screen}");
+    press(&mut a, &["x"]);
+    assert_eq!(a.marks.bookmarks.len(), 1, "x deletes");
+    assert!(message(&a).starts_with("bookmark deleted · u brings it back"), "{}", message(&a));
+    // The other keys of the list keep their defaults.
+    press(&mut a, &["u"]);
+    assert_eq!(a.marks.bookmarks.len(), 2);
+}
+
+#[test]
+fn bookmark_times_come_from_the_clock_message() {
+    let (_dir, file, data) = river_on_disk();
+    let mut a = stored(&file, &data, true);
+    update(&mut a, Msg::Clock(1_000));
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::ToggleBookmark);
+    update(&mut a, Msg::Clock(2_000));
+    act(&mut a, Action::EditNote);
+    typed(&mut a, "好");
+    press(&mut a, &["<Enter>"]);
+    let b = &a.marks.bookmarks[0];
+    assert_eq!((b.created, b.updated), (1_000, 2_000));
+    update(&mut a, Msg::Clock(3_000));
+    act(&mut a, Action::Quit);
+    assert_eq!(a.marks.position.as_ref().map(|p| p.saved), Some(3_000));
 }
 
 #[test]
@@ -278,11 +310,11 @@ fn changes_and_leaving_emit_saves_when_there_is_a_store() {
     assert_eq!(act(&mut a, Action::ToggleBookmark), vec![Effect::SaveMarks]);
     act(&mut a, Action::EditNote);
     typed(&mut a, "好");
-    assert_eq!(inp(&mut a, Input::Enter), vec![Effect::SaveMarks]);
-    act(&mut a, Action::BookmarkList);
-    assert_eq!(inp(&mut a, Input::Char('d')), vec![Effect::SaveMarks]);
-    assert_eq!(inp(&mut a, Input::Char('u')), vec![Effect::SaveMarks]);
-    act(&mut a, Action::Cancel);
+    assert_eq!(press(&mut a, &["<Enter>"]), vec![Effect::SaveMarks]);
+    press(&mut a, &["'"]);
+    assert_eq!(press(&mut a, &["d"]), vec![Effect::SaveMarks]);
+    assert_eq!(press(&mut a, &["u"]), vec![Effect::SaveMarks]);
+    press(&mut a, &["<Esc>"]);
     assert_eq!(act(&mut a, Action::Suspend), vec![Effect::SaveMarks, Effect::Suspend]);
     assert_eq!(act(&mut a, Action::Quit), vec![Effect::SaveMarks, Effect::Quit]);
     assert!(a.marks.position.is_some(), "the position is remembered before leaving");
@@ -451,12 +483,12 @@ fn a_paste_into_the_search_prompt_is_its_query_on_one_line_and_finds_it() {
     assert_eq!(s.query(), "灯笼");
     // The line break is dropped (a prompt is one line), not taken as Enter; the match
     // shown is of the whole paste.
-    assert!(s.editing);
+    assert!(a.search_editing());
     let first = s.current.map(|c| &s.matches[c]).expect("a current match");
     let text = a.doc.item_blocks(first.item).get(first.block).unwrap().text;
     assert_eq!(&text[first.range.clone()], "灯笼");
     // Outside the prompt and the note editor a paste does nothing.
-    inp(&mut a, Input::Esc);
+    press(&mut a, &["<Esc>"]);
     let pos = a.pos;
     update(&mut a, Msg::Paste("jjjj".into()));
     assert_eq!(a.pos, pos);

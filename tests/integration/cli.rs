@@ -93,6 +93,18 @@ fn config_check_refuses_a_keymap_that_cannot_quit() {
     fails_with(&run(&["dump", "--config", cfg.to_str().unwrap()]), "keys.toml:3:1: no key");
 }
 
+#[test]
+fn config_check_refuses_an_overlay_left_with_no_close_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("keys.toml");
+    std::fs::write(&cfg, "[keys.help_screen]\nclose = []\n").unwrap();
+    let o = run(&["config", "--check", cfg.to_str().unwrap()]);
+    fails_with(&o, "keys.toml:2:1: no key is left to close the help screen");
+    // Binding it again (to one key) is accepted.
+    std::fs::write(&cfg, "[keys.help_screen]\nclose = [\"x\"]\n").unwrap();
+    assert!(run(&["config", "--check", cfg.to_str().unwrap()]).status.success());
+}
+
 /// Run with `XDG_CONFIG_HOME` and `HOME` set, as a user's shell would.
 fn run_in_home(args: &[&str], xdg: &std::path::Path, home: &std::path::Path) -> Output {
     fangtan().args(args).env("XDG_CONFIG_HOME", xdg).env("HOME", home).output().unwrap()

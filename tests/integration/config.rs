@@ -9,7 +9,9 @@ use fangtan::config::{
     Color, ColorDepth, Config, ConfigError, EnvInfo, Preset, default_text, readme_section,
     search_paths_in,
 };
-use fangtan::keymap::{Action, Key, KeyChord, KeyParseError, Keymap, Mods};
+use fangtan::keymap::{
+    Action, EditAction, Key, KeyChord, KeyParseError, Keymap, Keys, ListAction, Mods,
+};
 use fangtan::width::AmbiguousWidth;
 use proptest::prelude::*;
 
@@ -28,7 +30,8 @@ fn shipped_file_parses_and_equals_the_compiled_defaults() {
     let parsed = Config::from_user_text("config.toml", default_text()).unwrap();
     assert_eq!(parsed, Config::builtin());
     assert_eq!(Config::default(), Config::builtin());
-    let order: Vec<Action> = Config::builtin().keymap.bindings().iter().map(|(a, _)| *a).collect();
+    let order: Vec<Action> =
+        Config::builtin().keys.reader.bindings().iter().map(|(a, _)| *a).collect();
     assert_eq!(order, Action::ALL, "every action, in help order");
 }
 
@@ -36,7 +39,7 @@ fn shipped_file_parses_and_equals_the_compiled_defaults() {
 fn every_action_has_a_default_key_and_no_key_two_actions() {
     let c = Config::default();
     for &a in Action::ALL {
-        assert!(!c.keymap.keys_for(a).is_empty(), "{} has no default key", a.name());
+        assert!(!c.keys.reader.keys_for(a).is_empty(), "{} has no default key", a.name());
         assert!(
             default_text().contains(&format!("\n{} = [", a.name())),
             "{} not in file",
@@ -45,7 +48,7 @@ fn every_action_has_a_default_key_and_no_key_two_actions() {
     }
     // No key belongs to two actions in the defaults.
     let mut owner = std::collections::HashMap::new();
-    for (a, keys) in c.keymap.bindings() {
+    for (a, keys) in c.keys.reader.bindings() {
         for k in keys {
             if let Some(other) = owner.insert(k.normalize(), *a) {
                 assert_eq!(other, *a, "{k} is bound to {} and {}", other.name(), a.name());
@@ -140,6 +143,7 @@ fn there_is_an_invalid_example_for_every_kind_of_mistake() {
         "bad_ambiguous_width",
         "toml_syntax",
         "unquittable",
+        "overlay_without_close",
     ] {
         let p = Path::new("tests/configs/invalid").join(format!("{kind}.toml"));
         assert!(p.is_file(), "missing {}", p.display());
@@ -204,30 +208,30 @@ fn an_empty_user_file_is_the_defaults() {
 #[test]
 fn a_user_binding_replaces_only_that_actions_keys() {
     let c = user("[keys]\nnext_turn = [\"t\"]\n").unwrap();
-    assert_eq!(c.keymap.keys_for(Action::NextTurn), &[KeyChord::ch('t')]);
-    assert_eq!(c.keymap.lookup(KeyChord::ch('t')), Some(Action::NextTurn));
-    assert_eq!(c.keymap.lookup(KeyChord::ch('}')), None);
-    assert_eq!(c.keymap.keys_for(Action::PrevTurn), &[KeyChord::ch('{')]);
+    assert_eq!(c.keys.reader.keys_for(Action::NextTurn), &[KeyChord::ch('t')]);
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('t')), Some(Action::NextTurn));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('}')), None);
+    assert_eq!(c.keys.reader.keys_for(Action::PrevTurn), &[KeyChord::ch('{')]);
     for &a in Action::ALL.iter().filter(|&&a| a != Action::NextTurn) {
-        assert_eq!(c.keymap.keys_for(a), Config::default().keymap.keys_for(a));
+        assert_eq!(c.keys.reader.keys_for(a), Config::default().keys.reader.keys_for(a));
     }
     // Help order is kept.
-    let order: Vec<Action> = c.keymap.bindings().iter().map(|(a, _)| *a).collect();
+    let order: Vec<Action> = c.keys.reader.bindings().iter().map(|(a, _)| *a).collect();
     assert_eq!(order, Action::ALL);
 }
 
 #[test]
 fn a_key_can_move_to_another_action_when_its_old_action_is_rebound() {
     let c = user("[keys]\nquit = [\"Q\"]\nbookmark_list = [\"q\"]\n").unwrap();
-    assert_eq!(c.keymap.lookup(KeyChord::ch('q')), Some(Action::BookmarkList));
-    assert_eq!(c.keymap.lookup(KeyChord::ch('Q')), Some(Action::Quit));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('q')), Some(Action::BookmarkList));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('Q')), Some(Action::Quit));
 }
 
 #[test]
 fn an_empty_list_unbinds_an_action() {
     let c = user("[keys]\ncopy_citation = []\nnext_turn = [\"y\"]\n").unwrap();
-    assert!(c.keymap.keys_for(Action::CopyCitation).is_empty());
-    assert_eq!(c.keymap.lookup(KeyChord::ch('y')), Some(Action::NextTurn));
+    assert!(c.keys.reader.keys_for(Action::CopyCitation).is_empty());
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('y')), Some(Action::NextTurn));
 }
 
 #[test]
@@ -250,7 +254,36 @@ fn a_keymap_without_a_way_to_quit_is_refused() {
     // One way out is enough.
     assert!(user("[keys]\nquit = []\n").is_ok());
     let c = user("[keys]\nforce_quit = []\nquit = [\"Q\"]\n").unwrap();
-    assert_eq!(c.keymap.keys_for(Action::Quit), &[KeyChord::ch('Q')]);
+    assert_eq!(c.keys.reader.keys_for(Action::Quit), &[KeyChord::ch('Q')]);
+}
+
+#[test]
+fn every_overlay_keeps_a_way_out() {
+    assert_eq!(
+        err("[keys.list]\nclose = []\n"),
+        "test.toml:2:1: no key is left to close the bookmark list: bind \"close\" in [keys.list]"
+    );
+    assert_eq!(
+        err("[keys.help_screen]\nclose = []\n"),
+        "test.toml:2:1: no key is left to close the help screen: bind \"close\" in \
+         [keys.help_screen]"
+    );
+    // An editor is left by cancel or by submit: one of them is enough, not neither.
+    assert_eq!(
+        err("[keys.note]\ncancel = []\nsubmit = []\n"),
+        "test.toml:3:1: no key is left to leave the note editor: bind \"cancel\" or \"submit\" \
+         in [keys.note]"
+    );
+    assert!(err("[keys.search_prompt]\nsubmit = []\ncancel = []\n").starts_with(
+        "test.toml:3:1: no key is left to leave the search prompt: bind \"cancel\" or \"submit\""
+    ));
+    let c = user("[keys.note]\ncancel = []\n[keys.search_prompt]\nsubmit = []\n").unwrap();
+    assert!(c.keys.note.keys_for(EditAction::Cancel).is_empty());
+    assert_eq!(c.keys.search.keys_for(EditAction::Cancel), &[k("<Esc>")]);
+    // Rebinding the way out is fine; so is unbinding every other key of the layer.
+    let c = user("[keys.list]\nclose = [\"x\"]\nopen = []\ndelete = []\n").unwrap();
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('x')), Some(ListAction::Close));
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('q')), None);
 }
 
 #[test]
@@ -419,7 +452,7 @@ fn bad_key_syntax_is_refused() {
 
 #[test]
 fn every_default_key_round_trips_through_its_config_spelling() {
-    for (_, keys) in Config::builtin().keymap.bindings() {
+    for (_, keys) in Config::builtin().keys.reader.bindings() {
         for &c in keys {
             assert_eq!(c.to_string().parse::<KeyChord>(), Ok(c), "{c}");
         }
@@ -428,13 +461,13 @@ fn every_default_key_round_trips_through_its_config_spelling() {
 
 #[test]
 fn a_chord_as_the_terminal_reports_it_finds_its_action() {
-    let km = Keymap::default();
+    let km = Keys::default().reader;
     let shifted_g = KeyChord { key: Key::Char('G'), mods: Mods { shift: true, ..Mods::default() } };
     assert_eq!(km.lookup(shifted_g), Some(Action::Bottom));
     let shift_tab = KeyChord { key: Key::BackTab, mods: Mods { shift: true, ..Mods::default() } };
     let km = Keymap::new(vec![(Action::SwitchPane, vec![k("<S-Tab>")])]);
     assert_eq!(km.lookup(shift_tab), Some(Action::SwitchPane));
-    assert_eq!(Keymap::default().lookup(KeyChord::ch(' ')), Some(Action::PageDown));
+    assert_eq!(Keys::default().reader.lookup(KeyChord::ch(' ')), Some(Action::PageDown));
 }
 
 fn any_key() -> impl Strategy<Value = Key> {
@@ -511,4 +544,72 @@ fn readme_section_lists_every_action_and_the_shipped_file() {
     }
     assert!(md.contains(default_text().trim_end()));
     assert!(md.contains("| `page_down` | `<Space>` `<PageDown>` `<C-f>` |"));
+}
+
+// --- the overlays' tables ------------------------------------------------------------------
+
+#[test]
+fn every_overlay_has_its_table_in_the_shipped_file_with_every_action_bound() {
+    use fangtan::keymap::{Actions, EditAction, HelpAction, Keymap, ListAction};
+    fn check<A: Actions>(table: &str, keymap: &Keymap<A>) {
+        let text = default_text();
+        let at = text.find(&format!("\n[keys.{table}]\n")).unwrap_or_else(|| panic!("{table}"));
+        let section = &text[at + 1..];
+        let section = &section[..section[1..].find("\n[").map_or(section.len(), |i| i + 1)];
+        let mut owner = std::collections::HashMap::new();
+        for &a in A::ALL {
+            assert!(!keymap.keys_for(a).is_empty(), "{table}: {} has no key", a.name());
+            assert!(section.contains(&format!("\n{} = [", a.name())), "{table}: {}", a.name());
+            for k in keymap.keys_for(a) {
+                assert_eq!(*owner.entry(*k).or_insert(a), a, "{table}: {k} bound twice");
+            }
+        }
+    }
+    let keys = Config::default().keys;
+    check::<ListAction>("list", &keys.list);
+    check::<HelpAction>("help_screen", &keys.help);
+    check::<EditAction>("note", &keys.note);
+    check::<EditAction>("search_prompt", &keys.search);
+}
+
+#[test]
+fn an_overlay_key_is_rebound_in_its_table_and_may_repeat_another_tables() {
+    use fangtan::keymap::{HelpAction, ListAction};
+    let c = user("[keys]\nnext_turn = [\"x\"]\n\n[keys.list]\ndelete = [\"x\"]\n").unwrap();
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('x')), Some(ListAction::Delete));
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('d')), None, "d no longer deletes");
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('x')), Some(Action::NextTurn));
+    assert_eq!(c.keys.list.keys_for(ListAction::Undo), &[KeyChord::ch('u')]);
+    assert_eq!(c.keys.help, Config::default().keys.help, "other tables keep their defaults");
+    let c = user("[keys.help_screen]\nclose = [\"<Esc>\"]\n").unwrap();
+    assert_eq!(c.keys.help.lookup(KeyChord::ch('q')), None);
+    assert_eq!(c.keys.help.keys_for(HelpAction::Down), &[KeyChord::ch('j'), k("<Down>")]);
+}
+
+#[test]
+fn mistakes_in_an_overlays_table_are_located_and_named() {
+    assert_eq!(
+        err("[keys.list]\ndelete = [\"u\"]\n"),
+        "test.toml:2:11: key \"u\" is bound to both \"undo\" (by default) and \"delete\" in \
+         [keys.list]; rebind \"undo\" too, or unbind it with undo = []"
+    );
+    assert_eq!(
+        err("[keys.note]\nsubmt = [\"<Enter>\"]\n"),
+        "test.toml:2:1: unknown action \"submt\" in [keys.note] (did you mean \"submit\"?)"
+    );
+    let e = err("[keys.lst]\ndelete = [\"x\"]\n");
+    assert!(
+        e.starts_with("test.toml:1:7: unknown table [keys.lst] (did you mean [keys.list]?)"),
+        "{e}"
+    );
+    // `help` and `search` are actions in [keys]: their overlays' tables have other names.
+    let e = err("[keys.help]\nclose = [\"x\"]\n");
+    assert!(e.starts_with("test.toml:1:7: unknown table [keys.help]"), "{e}");
+    assert!(e.contains("[keys.help_screen]"), "{e}");
+    assert!(err("[keys.search]\nsubmit = [\"x\"]\n").contains("[keys.search_prompt]"));
+    let e = err("[keys]\nlist = [\"x\"]\n");
+    assert!(
+        e.starts_with("test.toml:2:8: \"list\" in [keys] is the table of the bookmark list"),
+        "{e}"
+    );
 }

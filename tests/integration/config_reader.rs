@@ -2,16 +2,15 @@
 //! The configuration as a reader meets it: speaker aliases and display names in `dump`,
 //! `outline` and the reader; `NO_COLOR`; a remapped key in a real terminal.
 
-use crate::support::frame;
 use crate::support::tmux as support;
+use crate::support::{frame, keys};
 
 use std::process::Command;
 
-use fangtan::app::{App, Input, Msg, update};
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::config::{Config, EnvInfo};
 use fangtan::keymap::Action;
 use fangtan::parse;
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -60,8 +59,7 @@ fn alias_and_display_name_in_dump_and_outline() {
 fn alias_and_display_name_in_the_reader() {
     let cfg = Config::from_user_text("config.toml", CONFIG).unwrap();
     let doc = parse::parse(TALK.to_string(), &cfg.parse_options());
-    let mut app =
-        App::new(doc, ReaderOptions { file_name: "talk.md".into(), ..Default::default() });
+    let mut app = App::new(doc, Options { file_name: "talk.md".into(), ..Default::default() });
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     let screen = frame::render(&app);
     assert!(screen.contains("Lin (host)"), "display name shown");
@@ -69,8 +67,7 @@ fn alias_and_display_name_in_the_reader() {
     assert!(!screen.contains("萨蒂亚"), "the variant spelling is gone everywhere: {screen}");
     // Without the alias the variant is on screen: the check above can see it.
     let plain = parse::parse(TALK.to_string(), &Config::default().parse_options());
-    let mut app =
-        App::new(plain, ReaderOptions { file_name: "talk.md".into(), ..Default::default() });
+    let mut app = App::new(plain, Options { file_name: "talk.md".into(), ..Default::default() });
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     assert!(frame::render(&app).contains("萨蒂亚"));
 }
@@ -80,7 +77,7 @@ fn no_color_draws_without_colour_but_keeps_highlights_visible() {
     let cfg = Config::default();
     let env = EnvInfo { no_color: Some("1".into()), colorterm: None, term: Some("xterm".into()) };
     let doc = parse::parse(TALK.to_string(), &cfg.parse_options());
-    let opts = ReaderOptions {
+    let opts = Options {
         file_name: "talk.md".into(),
         theme: cfg.resolve_theme(&env),
         ..Default::default()
@@ -152,7 +149,7 @@ fn a_label_pattern_from_the_config_finds_speakers() {
 }
 
 /// The reading pane's text for a document under some reader options.
-fn screen_with(src: &str, opts: ReaderOptions) -> String {
+fn screen_with(src: &str, opts: Options) -> String {
     let doc = parse::parse(src.to_string(), &Default::default());
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: 60, height: 20 });
@@ -164,11 +161,11 @@ fn screen_with(src: &str, opts: ReaderOptions) -> String {
 #[test]
 fn paragraph_spacing_and_show_images_change_the_reading_pane() {
     let src = "# 图与文\n\n**甲：** 第一段。\n\n![](https://example.org/a.png)\n\n第二段。\n";
-    let base = screen_with(src, ReaderOptions::default());
+    let base = screen_with(src, Options::default());
     assert!(base.contains("https://example.org/a.png"), "{base}");
-    let hidden = screen_with(src, ReaderOptions { show_images: false, ..Default::default() });
+    let hidden = screen_with(src, Options { show_images: false, ..Default::default() });
     assert!(!hidden.contains("example.org"), "{hidden}");
-    let tight = screen_with(src, ReaderOptions { paragraph_spacing: 0, ..Default::default() });
+    let tight = screen_with(src, Options { paragraph_spacing: 0, ..Default::default() });
     let (b, t) = (rows(&base), rows(&tight));
     fn rows(s: &str) -> Vec<&str> {
         s.lines().map(str::trim_end).collect()
@@ -189,7 +186,7 @@ The lantern, and the lantern again.\n\n\
 fn rich_screens(cfg: &Config) -> [Buffer; 2] {
     let env = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
     let doc = parse::parse(RICH.to_string(), &cfg.parse_options());
-    let opts = ReaderOptions::from_config(cfg, "rich.md".into(), &env);
+    let opts = Options::from_config(cfg, "rich.md".into(), &env);
     let mut app = App::new(doc, opts);
     let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
     update(&mut app, Msg::Resize { width: 120, height: 30 });
@@ -198,10 +195,7 @@ fn rich_screens(cfg: &Config) -> [Buffer; 2] {
     update(&mut app, Msg::Action(Action::NextTurn));
     update(&mut app, Msg::Action(Action::ToggleBookmark));
     update(&mut app, Msg::Action(Action::Search));
-    for c in "lantern".chars() {
-        update(&mut app, Msg::Input(Input::Char(c)));
-    }
-    update(&mut app, Msg::Input(Input::Enter));
+    keys::typed(&mut app, "lantern\n");
     t.draw(|f| ui::draw(f, &app)).unwrap();
     [first, t.backend().buffer().clone()]
 }

@@ -2,14 +2,13 @@
 //! than the state expects included, is drawn without a panic (a key can arrive before the
 //! resize event that tells of a shrunk terminal), and the note editor's cursor stays on it.
 
-use crate::support::frame;
-use crate::support::tmux;
-use fangtan::app::{App, Input, Msg, update};
+use crate::support::{frame, keys, tmux};
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use frame::SAMPLE;
+use keys::{press, typed};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -38,12 +37,6 @@ impl Source {
 fn act(app: &mut App, actions: &[Action]) {
     for &a in actions {
         update(app, Msg::Action(a));
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        update(app, Msg::Input(Input::Char(c)));
     }
 }
 
@@ -81,7 +74,7 @@ const NOTE: &str = "终端里读访谈，e\u{301} 很方便👍";
 /// `src` open at 80x24 with `scene` set up, then told the terminal is `w`x`h`.
 fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
     let doc = parse::parse(src.text().to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "t.md".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "t.md".into(), ..Options::default() };
     let mut a = App::new(doc, opts);
     update(&mut a, Msg::Resize { width: 80, height: 24 });
     match scene {
@@ -93,17 +86,17 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
             act(&mut a, &[Action::NextTurn, Action::ToggleBookmark, Action::NextTurn]);
             act(&mut a, &[Action::EditNote]);
             typed(&mut a, NOTE);
-            update(&mut a, Msg::Input(Input::Enter));
+            press(&mut a, &["<Enter>"]);
             act(&mut a, &[Action::BookmarkList]);
             if matches!(scene, Scene::NoteFromList) {
-                update(&mut a, Msg::Input(Input::Char('e')));
+                press(&mut a, &["e"]);
                 typed(&mut a, NOTE);
             }
         }
         Scene::Note => {
             act(&mut a, &[Action::NextTurn, Action::EditNote]);
             typed(&mut a, &NOTE.repeat(5));
-            update(&mut a, Msg::Input(Input::Left));
+            press(&mut a, &["<Left>"]);
         }
         Scene::SearchPrompt => {
             act(&mut a, &[Action::Search]);
@@ -112,7 +105,7 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
         Scene::SearchResults => {
             act(&mut a, &[Action::Search]);
             typed(&mut a, "的");
-            update(&mut a, Msg::Input(Input::Enter));
+            press(&mut a, &["<Enter>"]);
             act(&mut a, &[Action::NextMatch]);
         }
         Scene::Message => act(&mut a, &[Action::NextBookmark]),
@@ -131,7 +124,7 @@ fn draw_at(app: &App, area: Rect) {
     }
     let mut t = Terminal::new(TestBackend::new(area.width, area.height)).expect("a terminal");
     t.draw(|f| ui::draw(f, app)).expect("drawn");
-    if app.note.is_some() && area.width >= 12 && area.height >= 5 {
+    if app.note().is_some() && area.width >= 12 && area.height >= 5 {
         let c = t.get_cursor_position().expect("a cursor");
         assert!(c.x < area.width && c.y < area.height, "cursor {c:?} off a {area:?} screen");
     }
@@ -143,7 +136,7 @@ fn a_note_typed_after_the_terminal_shrank_is_drawn_at_the_new_size() {
     // and the keys typed reach the app before the resize event does.
     let mut a = scene(Source::Sample, Scene::Reader, (300, 100));
     act(&mut a, &[Action::EditNote]);
-    assert!(a.note.is_some(), "the note editor is open");
+    assert!(a.note().is_some(), "the note editor is open");
     typed(&mut a, "a note");
     let mut t = Terminal::new(TestBackend::new(113, 24)).expect("a terminal");
     t.draw(|f| ui::draw(f, &a)).expect("drawn");

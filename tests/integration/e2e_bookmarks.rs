@@ -255,3 +255,44 @@ fn bookmarks_the_store_cannot_take_stay_marked_and_are_recovered_on_quit() {
     std::fs::copy(recovered, &target).unwrap();
     assert!(exported(&file, &blocker).contains(&format!("**Note:** {note}")));
 }
+
+#[test]
+fn q_closes_the_overlays_before_it_quits_and_the_lists_keys_are_the_configs() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let data = dir.path().join("data");
+    let config = dir.path().join("keys.toml");
+    std::fs::write(&config, "[keys.list]\ndelete = [\"x\"]\n").unwrap();
+    let args = format!("--config {} {}", config.display(), file.display());
+    let t = Tmux::start("overlays", 100, 30, &reader_command(&data, &args, "true"));
+    t.wait("the reader", |s| s.contains("渡口访谈") && s.contains("ferry.md"));
+    t.keys(&["}", "m", "}", "m"]);
+    t.wait("two bookmarks", |s| status(s).contains("bookmarked 记者小苏"));
+    t.keys(&["'"]);
+    t.wait("the list", |s| s.contains("Bookmarks ·") && status(s).contains("2 bookmarks"));
+    // d is no longer delete: only x deletes, once.
+    t.keys(&["d", "x", "j"]);
+    let s = t.wait("one delete", |s| {
+        let st = status(s);
+        st.contains("1 bookmark ") || st.contains("0 bookmarks")
+    });
+    assert!(status(&s).contains("1 bookmark "), "{s}");
+    // q closes the list, and the reader goes on.
+    t.keys(&["q"]);
+    t.wait("the list closed", |s| !s.contains("Bookmarks ·") && status(s).contains("ferry.md"));
+    // q closes help, and the reader goes on.
+    t.keys(&["?"]);
+    t.wait("help", |s| s.contains("Keys · Esc closes"));
+    t.keys(&["q"]);
+    let s = t.wait("help closed", |s| !s.contains("Keys · Esc closes") || s.contains("EXIT="));
+    assert!(!s.contains("EXIT="), "q in help quit the reader:\n{s}");
+    assert!(status(&s).contains("ferry.md"), "{s}");
+    // From the reading screen, q quits.
+    t.keys(&["q"]);
+    let s = t.wait("exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}

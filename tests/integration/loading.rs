@@ -3,12 +3,12 @@
 //! before and after the whole arrives, and a search that counts in slices. Pure `update`,
 //! no terminal, no thread: the messages the loader thread would send are sent by hand.
 
-use fangtan::app::{App, Index, Indexed, Input, LineKind, Mouse, Msg, update};
+use fangtan::app::{App, Index, Indexed, LineKind, Mouse, Msg, Options, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 
 use crate::support::doc as support;
+use crate::support::keys;
 
 /// `n` numbered sessions, each a heading and three turns; the word 灯塔 once per session.
 fn archive(n: usize) -> String {
@@ -23,8 +23,8 @@ fn archive(n: usize) -> String {
     s
 }
 
-fn opts() -> ReaderOptions {
-    ReaderOptions { file_name: "archive.md".into(), ..ReaderOptions::default() }
+fn opts() -> Options {
+    Options { file_name: "archive.md".into(), ..Options::default() }
 }
 
 /// The reader on the first `cut` bytes of `text` (cut after a blank line), loading.
@@ -111,7 +111,7 @@ fn jumps_inside_the_loaded_part_work_at_once_and_past_it_wait() {
     arrive(&mut app, &text);
     assert_eq!(app.current_turn(), Some(loaded_turns));
     assert_eq!(app.doc.turns.len(), 600);
-    assert_eq!(app.entries.len(), 200 + 600, "every section and turn in the outline");
+    assert_eq!(app.outline.entries.len(), 200 + 600, "every section and turn in the outline");
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn arrive_with_saved_position(app: &mut App, text: &str, at: &str) {
 #[test]
 fn the_saved_position_is_restored_only_for_a_reader_who_did_not_move_while_loading() {
     let text = archive(200);
-    let resuming = ReaderOptions { resume: true, ..opts() };
+    let resuming = Options { resume: true, ..opts() };
     // Untouched: the saved place, deep in the document.
     let mut app = loading_app(&text, 3000);
     app.opts = resuming.clone();
@@ -271,18 +271,16 @@ fn bookmark_commands_wait_for_the_whole_document() {
     let text = archive(50);
     let mut app = loading_app(&text, 2000);
     act(&mut app, Action::BookmarkList);
-    assert!(app.list.is_none());
+    assert!(app.list().is_none());
     assert!(app.message.clone().unwrap().contains("once the document is read"));
     arrive(&mut app, &text);
-    assert!(app.list.is_some(), "the list opens once loaded");
+    assert!(app.list().is_some(), "the list opens once loaded");
 }
 
 /// Type a query into the search prompt.
 fn search(app: &mut App, q: &str) {
     act(app, Action::Search);
-    for c in q.chars() {
-        update(app, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(app, q);
 }
 
 #[test]
@@ -296,7 +294,7 @@ fn a_search_shows_the_first_match_at_once_and_counts_in_slices() {
         act(&mut app, Action::NextSection);
     }
     search(&mut app, "灯塔");
-    update(&mut app, Msg::Input(Input::Enter));
+    keys::press(&mut app, &["<Enter>"]);
     let s = app.search.as_ref().unwrap();
     assert!(s.counting(), "the count is not done after one slice");
     assert!(screen(&app).contains("第40期的灯塔"), "{}", screen(&app));
@@ -334,7 +332,7 @@ fn while_a_count_that_wrapped_goes_on_every_match_is_found_in_its_block() {
         act(&mut app, Action::NextSection);
     }
     search(&mut app, "灯塔");
-    update(&mut app, Msg::Input(Input::Enter));
+    keys::press(&mut app, &["<Enter>"]);
     let (mut ticks, mut seen_wrapped) = (0, false);
     while app.search.as_ref().unwrap().counting() {
         update(&mut app, Msg::Tick);

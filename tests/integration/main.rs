@@ -6,9 +6,11 @@
 mod support {
     pub mod doc;
     pub mod frame;
+    pub mod keys;
     pub mod tmux;
 }
 
+mod architecture;
 mod bookmarks_snapshots;
 mod bookmarks_update;
 mod cli;

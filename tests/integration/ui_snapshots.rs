@@ -1,31 +1,18 @@
 #![allow(clippy::unwrap_used)]
 //! Whole frames of the reader on the bundled sample, as text.
 
-use crate::support::frame;
-use fangtan::app::{App, Input, Msg, update};
-use fangtan::keymap::KeyChord;
+use crate::support::{frame, keys};
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
 use frame::{SAMPLE, app, render, text};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-/// Press keys through the keymap; text after `/` up to `\n` is typed into the prompt.
+/// Press keys, one per character; text after `/` up to `\n` is typed into the prompt.
 fn keys(app: &mut App, keys: &str) {
-    let mut typing = false;
-    for c in keys.chars() {
-        if typing {
-            let i = if c == '\n' { Input::Enter } else { Input::Char(c) };
-            typing = c != '\n';
-            update(app, Msg::Input(i));
-            continue;
-        }
-        let action = app.opts.keymap.lookup(KeyChord::ch(c)).unwrap();
-        update(app, Msg::Action(action));
-        typing = c == '/';
-    }
+    keys::typed(app, keys);
 }
 
 /// Draw straight into a buffer (TestBackend refuses zero sizes).
@@ -79,8 +66,7 @@ fn tiny_sizes_never_panic() {
 
 fn app_text(src: &str, w: u16, h: u16, amb: AmbiguousWidth) -> App {
     let doc = parse::parse(src.to_string(), &ParseOptions::default());
-    let opts =
-        ReaderOptions { file_name: "sample.md".into(), ambiguous: amb, ..ReaderOptions::default() };
+    let opts = Options { file_name: "sample.md".into(), ambiguous: amb, ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: w, height: h });
     app
@@ -157,7 +143,7 @@ fn document_control_characters_never_reach_the_screen() {
         0..0,
     ));
     let doc = b.finish();
-    let mut a = App::new(doc, ReaderOptions::default());
+    let mut a = App::new(doc, Options::default());
     update(&mut a, Msg::Resize { width: 80, height: 12 });
     keys(&mut a, "}");
     for state in ["", "s", "?"] {

@@ -1,13 +1,13 @@
 #![allow(clippy::unwrap_used)]
 //! `update` for every action, pure: no terminal, only the state a user would see.
 
-use crate::support::frame;
+use crate::support::{frame, keys};
 
-use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, update};
+use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, update};
 use fangtan::doc::Item;
-use fangtan::keymap::Action;
+use fangtan::keymap::{Action, EditAction, HelpAction, ListAction};
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
+use keys::press;
 
 /// A small transcript: three speakers, nested sections, two quotes, a long turn.
 fn fixture() -> String {
@@ -28,7 +28,7 @@ fn fixture() -> String {
 
 fn app_sized(w: u16, h: u16) -> App {
     let doc = parse::parse(fixture(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "fixture.md".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "fixture.md".into(), ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: w, height: h });
     app
@@ -216,9 +216,7 @@ fn sections() {
 
 fn search(a: &mut App, q: &str) {
     act(a, Action::Search);
-    for c in q.chars() {
-        update(a, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(a, q);
 }
 
 #[test]
@@ -226,9 +224,9 @@ fn search_is_incremental_case_insensitive_and_counts() {
     let mut a = app();
     search(&mut a, "lantern");
     let s = a.search.as_ref().unwrap();
-    assert!(s.editing);
+    assert!(a.search_editing());
     assert_eq!((s.current, s.matches.len()), (Some(0), 3));
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     assert!(!a.search_editing());
     act(&mut a, Action::NextMatch);
     assert_eq!(a.search.as_ref().unwrap().current, Some(1));
@@ -251,7 +249,7 @@ fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
     let long = "这段话很长，一直在讲终端里的阅读体验。".repeat(40);
     let text = format!("# 长谈\n\n**阿青：** Zanzibar 是开头的词。{long}\n\n**Ming:** short.\n");
     let doc = parse::parse(text, &ParseOptions::default());
-    let mut a = App::new(doc, ReaderOptions::default());
+    let mut a = App::new(doc, Options::default());
     update(&mut a, Msg::Resize { width: 60, height: 12 });
     for _ in 0..12 {
         act(&mut a, Action::LineDown);
@@ -259,7 +257,7 @@ fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
     assert!(!screen_text(&a).contains("Zanzibar"), "the match is scrolled off");
     assert!(screen_text(&a).contains("阅读体验"), "still inside the long turn");
     search(&mut a, "zanzibar");
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     let s = a.search.as_ref().unwrap();
     assert_eq!((s.current, s.matches.len()), (Some(0), 1));
     assert!(screen_text(&a).contains("Zanzibar"), "{}", screen_text(&a));
@@ -270,11 +268,11 @@ fn the_search_prompt_edits_whole_characters_at_a_cursor() {
     let mut a = app();
     // `e` and a combining acute are one character on screen: one Backspace takes both.
     search(&mut a, "走e\u{301}");
-    update(&mut a, Msg::Input(Input::Backspace));
+    press(&mut a, &["<BS>"]);
     assert_eq!(a.search.as_ref().unwrap().query(), "走");
     // The cursor moves: a word typed after Home goes in front.
     search_more(&mut a, "一");
-    update(&mut a, Msg::Input(Input::Home));
+    press(&mut a, &["<Home>"]);
     search_more(&mut a, "一边");
     assert_eq!(a.search.as_ref().unwrap().query(), "一边走一");
     assert!(!a.search.as_ref().unwrap().matches.is_empty());
@@ -282,9 +280,7 @@ fn the_search_prompt_edits_whole_characters_at_a_cursor() {
 
 /// Type more into an open search prompt.
 fn search_more(a: &mut App, q: &str) {
-    for c in q.chars() {
-        update(a, Msg::Input(Input::Char(c)));
-    }
+    keys::typed(a, q);
 }
 
 #[test]
@@ -294,13 +290,13 @@ fn search_inside_unspaced_chinese_and_escape_returns() {
     let origin = a.pos;
     search(&mut a, "一边走");
     assert_eq!(a.search.as_ref().unwrap().matches.len(), 60);
-    update(&mut a, Msg::Input(Input::Backspace));
+    press(&mut a, &["<BS>"]);
     assert_eq!(a.search.as_ref().unwrap().query(), "一边");
-    update(&mut a, Msg::Input(Input::Esc));
+    press(&mut a, &["<Esc>"]);
     assert!(a.search.is_none());
     assert_eq!(a.pos, origin);
     search(&mut a, "no such words");
-    update(&mut a, Msg::Input(Input::Enter));
+    press(&mut a, &["<Enter>"]);
     assert_eq!(message(&a), "not found: no such words");
 }
 
@@ -350,11 +346,11 @@ fn selecting_the_current_section_folds_it() {
     let mut a = app();
     act(&mut a, Action::NextSection);
     act(&mut a, Action::SwitchPane);
-    let rows = a.outline_rows.len();
+    let rows = a.outline.rows.len();
     act(&mut a, Action::Select);
-    assert!(a.outline_rows.len() < rows);
+    assert!(a.outline.rows.len() < rows);
     act(&mut a, Action::Select);
-    assert_eq!(a.outline_rows.len(), rows);
+    assert_eq!(a.outline.rows.len(), rows);
 }
 
 #[test]
@@ -376,19 +372,31 @@ fn outline_hides_below_seventy_columns_and_opens_as_overlay() {
 #[test]
 fn help_opens_scrolls_and_closes() {
     let mut a = app_sized(80, 12);
-    act(&mut a, Action::Help);
-    assert!(a.help);
+    press(&mut a, &["?"]);
+    assert_eq!(a.help_top(), Some(0));
     let pos = a.pos;
-    act(&mut a, Action::LineDown);
-    assert_eq!(a.help_top, 1);
+    press(&mut a, &["j"]);
+    assert_eq!(a.help_top(), Some(1));
     assert_eq!(a.pos, pos);
-    act(&mut a, Action::Bottom);
-    assert_eq!(a.help_top, a.help_lines() - a.help_height());
-    act(&mut a, Action::Cancel);
-    assert!(!a.help);
-    act(&mut a, Action::Help);
-    act(&mut a, Action::Help);
-    assert!(!a.help);
+    press(&mut a, &["G"]);
+    assert_eq!(a.help_top(), Some(a.help_lines() - a.help_height()));
+    press(&mut a, &["<Esc>"]);
+    assert_eq!(a.help_top(), None);
+    press(&mut a, &["?", "?"]);
+    assert_eq!(a.help_top(), None);
+}
+
+#[test]
+fn q_closes_help_and_the_reader_keeps_running() {
+    let mut a = app();
+    press(&mut a, &["<F1>"]);
+    assert_eq!(a.help_top(), Some(0));
+    assert_eq!(press(&mut a, &["q"]), vec![], "q in help is no quit");
+    assert_eq!(a.help_top(), None, "q closes help");
+    // From the reading screen q quits, and over any overlay Ctrl-C still does.
+    press(&mut a, &["?"]);
+    assert_eq!(press(&mut a, &["<C-c>"]), vec![Effect::Quit]);
+    assert_eq!(press(&mut a, &["<Esc>", "q"]), vec![Effect::Quit]);
 }
 
 #[test]
@@ -399,7 +407,9 @@ fn quit_force_quit_and_suspend_are_effects() {
     assert_eq!(act(&mut a, Action::Suspend), vec![Effect::Suspend]);
     act(&mut a, Action::Help);
     assert_eq!(act(&mut a, Action::Quit), vec![Effect::Quit]);
+    press(&mut a, &["<Esc>"]);
     search(&mut a, "x");
+    assert!(a.search_editing());
     assert_eq!(act(&mut a, Action::ForceQuit), vec![Effect::Quit]);
 }
 
@@ -415,7 +425,7 @@ fn select_in_the_reader_does_nothing_and_clears_the_message() {
     assert_eq!(a.message, None);
     assert_eq!(a.pos, pos, "nothing moved");
     assert_eq!(a.view.lines, lines);
-    assert!(a.marks.bookmarks.is_empty() && a.note.is_none() && a.list.is_none());
+    assert!(a.marks.bookmarks.is_empty() && a.note().is_none() && a.list().is_none());
 }
 
 #[test]
@@ -474,6 +484,22 @@ fn every_action_at_every_size_is_safe() {
             act(&mut a, x);
             act(&mut a, x);
         }
+        // And every key of every overlay, in each overlay and outside it.
+        for opener in [Action::Help, Action::BookmarkList, Action::EditNote, Action::Search] {
+            act(&mut a, opener);
+            for &x in ListAction::ALL {
+                update(&mut a, Msg::List(x));
+            }
+            act(&mut a, opener);
+            for &x in HelpAction::ALL {
+                update(&mut a, Msg::Help(x));
+            }
+            act(&mut a, opener);
+            for &x in EditAction::ALL {
+                update(&mut a, Msg::Input(Input::Key(x)));
+                update(&mut a, Msg::Input(Input::Char('x')));
+            }
+        }
         assert!(a.view.lines.len() <= usize::from(h));
     }
 }
@@ -490,7 +516,7 @@ fn turns_index_matches_items() {
 fn captions() -> App {
     let text = include_str!("../fixtures/subs/beekeeping.srt");
     let doc = parse::parse(text.to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "beekeeping.srt".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "beekeeping.srt".into(), ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     app
@@ -507,6 +533,7 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
     assert!(a.doc.turns.is_empty());
     // One outline entry a minute or so: 00:00:01, 00:01:30, 00:02:35.
     let parts: Vec<usize> = a
+        .outline
         .entries
         .iter()
         .map(|e| match e.kind() {
@@ -524,7 +551,7 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
     act(&mut a, Action::NextTurn);
     assert!(top_text(&a).starts_with("If you spot queen cups"), "{}", top_text(&a));
     assert_eq!(a.current_entry(), Some(1));
-    assert_eq!(a.outline_sel, 1);
+    assert_eq!(a.outline.sel, 1);
     let status = frame::render(&a).lines().last().unwrap_or("").to_string();
     assert!(status.contains("beekeeping.srt │ 00:01:30"), "status line: {status}");
     act(&mut a, Action::NextTurn);
@@ -547,6 +574,6 @@ fn next_and_previous_turn_move_between_the_parts_of_captions_without_speakers() 
 #[test]
 fn a_document_with_turns_has_no_parts() {
     let a = app();
-    assert!(a.parts.is_empty());
-    assert!(a.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
+    assert!(a.outline.parts.is_empty());
+    assert!(a.outline.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
 }

@@ -2,9 +2,8 @@
 //! sample opened at a size, and a buffer read back as text.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use fangtan::app::{App, Msg, update};
+use fangtan::app::{App, Msg, Options, update};
 use fangtan::parse::{self, ParseOptions};
-use fangtan::reader::ReaderOptions;
 use fangtan::ui;
 use fangtan::width::{AmbiguousWidth, str_width};
 use ratatui::Terminal;
@@ -16,7 +15,7 @@ pub const SAMPLE: &str = include_str!("../../../assets/sample.md");
 /// The bundled sample open at `w`x`h`.
 pub fn app(w: u16, h: u16) -> App {
     let doc = parse::parse(SAMPLE.to_string(), &ParseOptions::default());
-    let opts = ReaderOptions { file_name: "sample.md".into(), ..ReaderOptions::default() };
+    let opts = Options { file_name: "sample.md".into(), ..Options::default() };
     let mut app = App::new(doc, opts);
     update(&mut app, Msg::Resize { width: w, height: h });
     app
