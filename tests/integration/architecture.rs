@@ -195,3 +195,23 @@ fn the_core_names_nothing_of_the_binary_crate() {
         .collect();
     assert!(leaks.is_empty(), "{leaks:?}");
 }
+
+#[test]
+fn the_app_reads_no_clock_and_touches_no_file() {
+    // `update` and what it calls: the app's modules and the core's bookmark operations.
+    let mut files = vec![Path::new(ROOT).join("src/app.rs")];
+    rust_files(&Path::new(ROOT).join("src/app"), &mut files);
+    rust_files(&Path::new(ROOT).join("fangtan-core/src/store"), &mut files);
+    let banned = ["SystemTime", "Instant::now", "std::fs", "File::", "thread::sleep"];
+    let mut found = Vec::new();
+    for f in &files {
+        let code = code_only(&std::fs::read_to_string(f).expect("readable source"));
+        for b in banned {
+            if code.contains(b) {
+                found.push(format!("{}: {b}", f.display()));
+            }
+        }
+    }
+    assert!(files.len() > 8, "{files:?}");
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -76,14 +76,16 @@ pub struct Marks {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Unique without coordination: the caller's time, the process id, the clock's sub-second
-/// nanoseconds (process ids are reused) and a per-process counter.
+/// Unique without coordination: the caller's time, the process id, a random number drawn
+/// once per process (process ids are reused) and a per-process counter. No clock is read
+/// here: the time is the caller's.
 fn new_id(now: i64) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static NONCE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    // std seeds its hasher keys from the system's randomness.
+    let nonce = *NONCE.get_or_init(|| std::hash::RandomState::new().build_hasher().finish() as u32);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!("{now:x}-{:x}-{nanos:x}-{n:x}", std::process::id())
+    format!("{now:x}-{:x}-{nonce:x}-{n:x}", std::process::id())
 }
 
 /// At most `max` bytes of `s`, cut at a character boundary.

@@ -1,0 +1,131 @@
+//! The status line: file, position, speaker, search state, loading and messages. Public
+//! surface: [`StatusLine`].
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+/// The status line as a ratatui widget.
+pub struct StatusLine<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+}
+
+impl Widget for StatusLine<'_> {
+    fn render(self, a: Rect, buf: &mut Buffer) {
+        draw_status(buf, self.app, self.theme, area(a));
+    }
+}
+
+pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
+    if a.height == 0 || a.width == 0 {
+        return;
+    }
+    let amb = app.opts.ambiguous;
+    let doc = &app.doc;
+    let mut st = Style::default().fg(theme.status_fg).bg(theme.status_bg);
+    if theme.mono {
+        st = st.add_modifier(Modifier::REVERSED);
+    }
+    fill(buf, a, st);
+    let y = a.y;
+    let end = a.x + a.width;
+    // Right side: unsaved bookmark changes, focus, search count, position, time left.
+    let mut right = Vec::new();
+    let unsaved = (app.unsaved > 0).then(|| format!("unsaved ✦{}", app.unsaved));
+    right.extend(unsaved.clone());
+    if app.focus == Focus::Outline {
+        right.push("outline".to_string());
+    }
+    if let Some(s) = app.focus_speaker {
+        right.push(format!("focus {}", doc.speaker_name(s)));
+    }
+    if let Some(s) = &app.search
+        && !app.search_editing()
+    {
+        match s.current {
+            _ if s.counting() => right.push(format!("/{} …", s.query())),
+            Some(c) => right.push(format!("/{} {}/{}", s.query(), c + 1, s.matches.len())),
+            None => right.push(format!("/{} 0/0", s.query())),
+        }
+    }
+    let block = app.view.passage.filter(|(it, _)| Some(*it) == app.pos.body_item()).map(|(_, b)| b);
+    let total = app.stats.total();
+    let offset = if app.pos.key.kind == 1 { app.pos.key.offset } else { 0 };
+    let before = app.stats.before(doc, app.pos.vi, block, offset);
+    let (pct, left) = if app.view.at_end || total <= 0.0 {
+        (100, 0.0)
+    } else {
+        ((before / total * 100.0).floor().min(99.0) as u32, total - before)
+    };
+    if let Some(l) = &app.loading {
+        // The first part's percentages would mislead: say what is happening instead.
+        let size = crate::app::size_text(l.bytes);
+        if l.bytes == 0 {
+            // Standard input: its size is known at its end.
+            let read = match l.done {
+                0 => String::new(),
+                done => format!(" {}", crate::app::size_text(done)),
+            };
+            right.push(format!("indexing: {}{read}…", l.stage));
+        } else if l.done > 0 && l.done < l.bytes {
+            let pct = l.done * 100 / l.bytes.max(1);
+            right.push(format!("indexing {size}: {} {pct}%…", l.stage));
+        } else {
+            right.push(format!("indexing {size}: {}…", l.stage));
+        }
+    } else if !app.stats.complete(doc) {
+        // Reading times are still being counted: the share of items read meanwhile.
+        let share = app.pos.vi * 100 / app.view_len().max(1);
+        right.push(format!("{}%", if app.view.at_end { 100 } else { share.min(99) }));
+    } else {
+        right.push(format!("{pct}%"));
+        if a.width >= 60 {
+            right.push(format_left(left));
+        }
+    }
+    let right = format!("{} ", right.join(" │ "));
+    // Left side: the prompt, a message, or where we are.
+    let left = if let Some(s) = app.search_prompt() {
+        let count = match s.current {
+            _ if s.counting() => "  …".to_string(),
+            Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
+            None if s.query().is_empty() => String::new(),
+            None => "  0/0".to_string(),
+        };
+        let (before, after) = s.query().split_at(s.edit.cursor());
+        format!(" /{before}▏{after}{count}")
+    } else if let Some(m) = &app.message {
+        format!(" {m}")
+    } else if app.note().is_some() {
+        format!(" {}", hints("note", &note_hints(app)))
+    } else if app.list().is_some() {
+        let n = app.marks.bookmarks.len();
+        format!(" {n} bookmark{}", if n == 1 { "" } else { "s" })
+    } else {
+        let mut parts = vec![app.opts.file_name.clone()];
+        if let Some(s) = doc.section_title(app.current_section()) {
+            parts.push(s.to_string());
+        }
+        if let Some(t) = app.current_turn() {
+            parts.push(doc.speaker_name(doc.turns[t].speaker()).to_string());
+        } else if let Some(ms) = app.current_item().and_then(|i| doc.block_start_ms(i, 0)) {
+            // A timed paragraph outside turns (captions without speakers): when it is said.
+            parts.push(crate::dump::part_time(ms));
+        }
+        format!(" {}", parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" │ "))
+    };
+    let rw = str_width(&right, amb);
+    let width = usize::from(a.width);
+    if rw + 8 <= width {
+        let left = truncate(&left, width - rw - 1, amb);
+        put(buf, a.x, y, end, &left, st, amb);
+        put(buf, end - rw as u16, y, end, &right, st.fg(theme.status_fg), amb);
+    } else {
+        // Too narrow for both sides: what could be lost still shows.
+        let left = match unsaved {
+            Some(u) => format!(" {u}{left}"),
+            None => left,
+        };
+        put(buf, a.x, y, end, &truncate(&left, width, amb), st, amb);
+    }
+}
