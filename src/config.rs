@@ -77,6 +77,8 @@ pub struct ReadingOptions {
     pub latin_words_per_minute: u32,
     /// Reopen a file where it was left.
     pub resume: bool,
+    /// Show a turn's start time beside its speaker.
+    pub times: bool,
 }
 
 /// The whole configuration, defaults and user file merged.
@@ -181,6 +183,7 @@ impl Config {
                 cjk_chars_per_minute: reading.cjk_chars_per_minute.get(),
                 latin_words_per_minute: reading.latin_words_per_minute.get(),
                 resume: reading.resume,
+                times: reading.times,
             },
         })
     }

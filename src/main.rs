@@ -31,6 +31,9 @@ struct Cli {
     /// Open at the top instead of where you stopped reading.
     #[arg(long, global = true)]
     no_resume: bool,
+    /// Hide the start times shown beside speakers.
+    #[arg(long, global = true)]
+    no_times: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -163,6 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Standard input and the sample have no path, and so no bookmarks to resume.
             opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             opts.resume = config.reading.resume && !cli.no_resume;
+            opts.times = config.reading.times && !cli.no_times;
             match opened {
                 Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
                 Opened::Loading { first, size, loader } => {

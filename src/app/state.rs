@@ -43,6 +43,8 @@ pub struct Options {
     pub path: Option<std::path::PathBuf>,
     /// Open where the reader stopped last time (`--no-resume`, `[reading] resume`).
     pub resume: bool,
+    /// Show a turn's start time beside its speaker (`--no-times`, `[reading] times`).
+    pub times: bool,
     /// Blank rows between paragraphs.
     pub paragraph_spacing: usize,
     /// Show images as one `[图片/image] URL` row each.
@@ -65,6 +67,7 @@ impl Options {
             theme: config.resolve_theme(env),
             path: None,
             resume: config.reading.resume,
+            times: config.reading.times,
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
         }

@@ -154,6 +154,7 @@ pub struct Reading {
     pub cjk_chars_per_minute: Int<1, 100_000>,
     pub latin_words_per_minute: Int<1, 100_000>,
     pub resume: bool,
+    pub times: bool,
 }
 
 /// How `ambiguous_width` is spelt (the type is the width module's).

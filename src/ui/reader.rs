@@ -90,7 +90,7 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                         speaker_style(theme, turn.speaker()),
                         amb,
                     );
-                    if let Some(ms) = turn.start_ms() {
+                    if let Some(ms) = turn.start_ms().filter(|_| app.opts.times) {
                         put(buf, x.saturating_add(2), y, max_x, &timestamp(ms), dim, amb);
                     }
                 }

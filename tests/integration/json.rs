@@ -272,3 +272,19 @@ proptest! {
         let _ = fangtan::dump::json(&doc);
     }
 }
+
+#[test]
+fn turn_times_beside_speakers_are_shown_and_hidden_with_no_times() {
+    use fangtan::app::{App, Msg, Options, update};
+    let screen = |times: bool| {
+        let doc = read(include_str!("../fixtures/json/utterances_seconds.json"));
+        let opts = Options { times, ..Options::default() };
+        let mut app = App::new(doc, opts);
+        update(&mut app, Msg::Resize { width: 80, height: 20 });
+        crate::support::frame::render(&app)
+    };
+    let shown = screen(true);
+    assert!(shown.contains("Speaker 1  00:08"), "{shown}");
+    let hidden = screen(false);
+    assert!(hidden.contains("Speaker 1") && !hidden.contains("00:08"), "{hidden}");
+}
