@@ -21,7 +21,7 @@ use std::io::{self, Write};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
-use crossterm::style::{Attribute, Colored};
+use crossterm::style::Colored;
 use crossterm::terminal::{BeginSynchronizedUpdate, Clear, EndSynchronizedUpdate};
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
 use ratatui::buffer::{Cell, CellDiffOption, CellWidth};
@@ -44,6 +44,9 @@ pub struct LeanBackend<W: Write> {
     syncing: bool,
     /// A fixed size instead of the terminal's (tests, benches).
     fixed: Option<Size>,
+    /// Room to compose SGR parameters in.
+    changes: String,
+    whole: String,
 }
 
 /// The style state of the terminal's writing.
@@ -61,18 +64,18 @@ impl Pen {
     }
 }
 
-/// Each modifier with the SGR attribute that sets it and the one that clears it. Bold and dim
-/// are cleared together (normal intensity), and so are the two blinks.
-const MODIFIERS: [(Modifier, Attribute, Attribute); 9] = [
-    (Modifier::REVERSED, Attribute::Reverse, Attribute::NoReverse),
-    (Modifier::BOLD, Attribute::Bold, Attribute::NormalIntensity),
-    (Modifier::DIM, Attribute::Dim, Attribute::NormalIntensity),
-    (Modifier::ITALIC, Attribute::Italic, Attribute::NoItalic),
-    (Modifier::UNDERLINED, Attribute::Underlined, Attribute::NoUnderline),
-    (Modifier::CROSSED_OUT, Attribute::CrossedOut, Attribute::NotCrossedOut),
-    (Modifier::HIDDEN, Attribute::Hidden, Attribute::NoHidden),
-    (Modifier::SLOW_BLINK, Attribute::SlowBlink, Attribute::NoBlink),
-    (Modifier::RAPID_BLINK, Attribute::RapidBlink, Attribute::NoBlink),
+/// Each modifier with the SGR parameters that set and clear it, and what the clearing one
+/// clears: bold and dim go together (normal intensity), and so do the two blinks.
+const MODIFIERS: [(Modifier, &str, &str, Modifier); 9] = [
+    (Modifier::REVERSED, "7", "27", Modifier::REVERSED),
+    (Modifier::BOLD, "1", "22", Modifier::BOLD.union(Modifier::DIM)),
+    (Modifier::DIM, "2", "22", Modifier::BOLD.union(Modifier::DIM)),
+    (Modifier::ITALIC, "3", "23", Modifier::ITALIC),
+    (Modifier::UNDERLINED, "4", "24", Modifier::UNDERLINED),
+    (Modifier::CROSSED_OUT, "9", "29", Modifier::CROSSED_OUT),
+    (Modifier::HIDDEN, "8", "28", Modifier::HIDDEN),
+    (Modifier::SLOW_BLINK, "5", "25", Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK)),
+    (Modifier::RAPID_BLINK, "6", "25", Modifier::SLOW_BLINK.union(Modifier::RAPID_BLINK)),
 ];
 
 impl<W: Write> LeanBackend<W> {
@@ -84,6 +87,8 @@ impl<W: Write> LeanBackend<W> {
             pen: Pen::default(),
             syncing: false,
             fixed: None,
+            changes: String::new(),
+            whole: String::new(),
         }
     }
 
@@ -138,11 +143,23 @@ impl<W: Write> LeanBackend<W> {
         if self.pen == to {
             return;
         }
-        let changes = sgr_changes(self.pen, to);
-        let whole = sgr_changes(Pen::default(), to);
+        let (mut changes, mut whole) =
+            (std::mem::take(&mut self.changes), std::mem::take(&mut self.whole));
+        sgr_changes(self.pen, to, &mut changes);
+        // A reset can only be shorter when something goes away.
+        let goes = |a: Color, b: Color| a != Color::Reset && b == Color::Reset;
+        let from = self.pen;
+        let may_reset = !(from.modifier - to.modifier).is_empty()
+            || goes(from.fg, to.fg)
+            || goes(from.bg, to.bg)
+            || goes(from.underline, to.underline);
+        whole.clear();
+        if may_reset {
+            sgr_changes(Pen::default(), to, &mut whole);
+        }
         // `CSI m` resets everything; `CSI 0;…m` resets and sets.
         let reset = if whole.is_empty() { 0 } else { whole.len() + 2 };
-        if reset < changes.len() {
+        if may_reset && reset < changes.len() {
             self.frame.extend_from_slice(b"\x1b[");
             if !whole.is_empty() {
                 self.frame.extend_from_slice(b"0;");
@@ -154,6 +171,7 @@ impl<W: Write> LeanBackend<W> {
             self.frame.extend_from_slice(changes.as_bytes());
             self.frame.push(b'm');
         }
+        (self.changes, self.whole) = (changes, whole);
         self.pen = to;
     }
 
@@ -186,43 +204,49 @@ impl<W: Write> LeanBackend<W> {
     }
 }
 
-/// The SGR parameters that take the terminal from `from` to `to`, `;`-separated, colours as
-/// crossterm writes them (nothing for a colour when `NO_COLOR` turns crossterm's colours off).
-fn sgr_changes(from: Pen, to: Pen) -> String {
-    let mut p = String::new();
-    let mut push = |s: &str| {
-        if !s.is_empty() {
-            if !p.is_empty() {
-                p.push(';');
-            }
-            p.push_str(s);
-        }
-    };
+/// Write into `p` the SGR parameters that take the terminal from `from` to `to`,
+/// `;`-separated, colours as crossterm writes them (nothing for a colour when `NO_COLOR`
+/// turns crossterm's colours off).
+fn sgr_changes(from: Pen, to: Pen, p: &mut String) {
+    p.clear();
     let removed = from.modifier - to.modifier;
-    let mut cleared = Vec::new();
-    for (m, _, off) in MODIFIERS {
-        if removed.contains(m) && !cleared.contains(&off) {
-            push(&off.sgr());
-            cleared.push(off);
+    let mut cleared = Modifier::empty();
+    for (m, _, off, clears) in MODIFIERS {
+        if removed.contains(m) && !cleared.contains(m) {
+            push_param(p, off);
+            cleared |= clears;
         }
     }
-    for (m, on, off) in MODIFIERS {
+    for (m, on, _, _) in MODIFIERS {
         // Set what is new, and what stays but was cleared with its partner.
-        if to.modifier.contains(m) && (!from.modifier.contains(m) || cleared.contains(&off)) {
-            push(&on.sgr());
+        if to.modifier.contains(m) && (!from.modifier.contains(m) || cleared.contains(m)) {
+            push_param(p, on);
         }
     }
-    let mut colour = |changed: bool, c: Colored| {
+    for (changed, c) in [
+        (from.fg != to.fg, Colored::ForegroundColor(to.fg.into_crossterm())),
+        (from.bg != to.bg, Colored::BackgroundColor(to.bg.into_crossterm())),
+        (from.underline != to.underline, Colored::UnderlineColor(to.underline.into_crossterm())),
+    ] {
         if changed {
-            let mut s = String::new();
-            let _ = write!(s, "{c}");
-            push(&s);
+            let start = p.len();
+            let _ = write!(p, ";{c}");
+            match p.len() - start {
+                1 => p.truncate(start),
+                _ if start == 0 => {
+                    p.remove(0);
+                }
+                _ => {}
+            }
         }
-    };
-    colour(from.fg != to.fg, Colored::ForegroundColor(to.fg.into_crossterm()));
-    colour(from.bg != to.bg, Colored::BackgroundColor(to.bg.into_crossterm()));
-    colour(from.underline != to.underline, Colored::UnderlineColor(to.underline.into_crossterm()));
-    p
+    }
+}
+
+fn push_param(p: &mut String, param: &str) {
+    if !p.is_empty() {
+        p.push(';');
+    }
+    p.push_str(param);
 }
 
 /// How many columns the terminal cursor moves when `cell`'s symbol is printed, when every
@@ -539,6 +563,26 @@ mod tests {
         assert_eq!(text.matches("\x1b[m").count(), 1, "{text:?}");
         assert_eq!(text.matches("38;5;1").count(), 1, "{text:?}");
         assert_shows(&bytes, &next);
+    }
+
+    #[test]
+    fn an_attribute_cleared_with_its_partner_is_set_again() {
+        // SGR 22 clears bold and dim at once, 25 both blinks.
+        let pen = |modifier| Pen { modifier, ..Pen::default() };
+        let mut p = String::new();
+        sgr_changes(pen(Modifier::BOLD | Modifier::DIM), pen(Modifier::DIM), &mut p);
+        assert_eq!(p, "22;2");
+        sgr_changes(
+            pen(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK),
+            pen(Modifier::RAPID_BLINK),
+            &mut p,
+        );
+        assert_eq!(p, "25;6");
+        sgr_changes(pen(Modifier::BOLD | Modifier::ITALIC), pen(Modifier::ITALIC), &mut p);
+        assert_eq!(p, "22");
+        let red = Pen { fg: Color::Indexed(1), ..pen(Modifier::REVERSED) };
+        sgr_changes(Pen::default(), red, &mut p);
+        assert_eq!(p, "7;38;5;1");
     }
 
     #[test]
