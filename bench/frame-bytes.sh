@@ -11,7 +11,8 @@
 # read once the screen has changed and the file has stopped growing. The program is started
 # by a shell that waits, with echo off, for one Enter, so the pipe is open before the first
 # byte and nothing but the program's own output is counted. Waits have deadlines (a hang
-# guard); a step that runs into one is reported as such.
+# guard); a page that changed nothing (the document's end) or did not settle is told on
+# stderr. Pick a document longer than PAGES screens for a fair per-page figure.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,23 +56,28 @@ sq() { printf "'%s'" "$(printf %s "$1" | sed "s/'/'\\\\''/g")"; }
 cap() { T capture-pane -p -t run 2>/dev/null || true; }
 size() { wc -c <"$tmp/out" | tr -d ' '; }
 
-# Wait until the screen differs from $1 and the output file has not grown for 0.3 s; the
-# deadline is 20 s. Prints nothing; returns 1 at the deadline.
+# Wait until the screen differs from $1 (3 s at most: at the end of the document a key
+# changes nothing), then until the output file has not grown for 0.3 s (20 s at most).
+# Returns 1 when the screen did not change, 2 when the output did not settle.
 settle() {
-    _n=0
-    while [ "$(cap)" = "$1" ]; do
+    _n=0 _changed=0
+    while [ $_n -lt 60 ]; do
+        if [ "$(cap)" != "$1" ]; then
+            _changed=1
+            break
+        fi
         _n=$((_n + 1))
-        [ $_n -lt 400 ] || return 1
         sleep 0.05
     done
-    _last=-1 _same=0
+    _n=0 _last=-1 _same=0
     while [ $_same -lt 6 ]; do
         _s=$(size)
         if [ "$_s" = "$_last" ]; then _same=$((_same + 1)); else _same=0 _last=$_s; fi
         _n=$((_n + 1))
-        [ $_n -lt 400 ] || return 1
+        [ $_n -lt 400 ] || return 2
         sleep 0.05
     done
+    [ $_changed = 1 ] || return 1
 }
 
 # measure NAME COMMAND: prints "NAME first N" and "NAME page K N" lines.
@@ -82,14 +88,17 @@ measure() {
     T pipe-pane -o -t run "cat >>$(sq "$tmp/out")"
     before=$(cap)
     T send-keys -t run Enter
-    settle "$before" || echo "$1: the first screen ran into the deadline" >&2
+    settle "$before" || echo "$1: no first screen (status $?)" >&2
     last=$(size)
     echo "$1 first $last"
     k=1
     while [ $k -le "$pages" ]; do
         before=$(cap)
         T send-keys -t run Space
-        settle "$before" || echo "$1: page $k ran into the deadline" >&2
+        settle "$before" || case $? in
+            1) echo "$1: page $k left the screen as it was (the end of the document?)" >&2 ;;
+            *) echo "$1: page $k: the output did not settle in 20 s" >&2 ;;
+        esac
         now=$(size)
         echo "$1 page $k $((now - last))"
         last=$now
