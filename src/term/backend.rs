@@ -185,6 +185,8 @@ impl<W: Write> LeanBackend<W> {
 
     /// Write the pending frame to `out` and end its synchronized update.
     fn send(&mut self) -> io::Result<()> {
+        // Until the next frame the terminal may move the cursor (a resize, a resume).
+        self.cursor = None;
         if self.syncing {
             let _ = queue!(self.frame, EndSynchronizedUpdate);
             self.syncing = false;
@@ -293,7 +295,7 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        // Between frames the terminal may have moved the cursor (a resize, a resume).
+        // The cursor as the frame found it (see `send`).
         self.cursor = None;
         // A wide symbol waits until the cells of its span that the diff sends are written.
         let mut held: Option<(u16, u16, &Cell)> = None;
@@ -353,6 +355,7 @@ impl<W: Write> Backend for LeanBackend<W> {
             ClearType::CurrentLine => C::CurrentLine,
             ClearType::UntilNewLine => C::UntilNewLine,
         };
+        self.cursor = None;
         queue!(self.frame, Clear(what))
     }
 
