@@ -1,4 +1,6 @@
-//! Reader speed: one 120x40 frame deep inside a big document, and single jumps.
+//! Reader speed: one 120x40 frame deep inside a big document, single jumps, and the bytes of
+//! a frame written for the terminal (ratatui's crossterm backend, which fangtan used before,
+//! against `term::backend::LeanBackend`: a whole screen, and a page down).
 //! The document is the bundled sample (or `FANGTAN_BENCH_FILE`) repeated to about 8 MB.
 
 use std::hint::black_box;
@@ -8,7 +10,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use fangtan::app::{App, Msg, Options, Pos, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
+use fangtan::term::backend::LeanBackend;
 use fangtan::ui;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -79,9 +83,59 @@ fn benches(c: &mut Criterion) {
     }
 }
 
+// Kept out of line so that an instruction count (callgrind) can name them.
+#[inline(never)]
+fn write_plain(out: &mut Vec<u8>, prev: &Buffer, next: &Buffer) {
+    out.clear();
+    let mut backend = CrosstermBackend::new(out);
+    backend.draw(prev.diff_iter(next)).expect("written");
+    Backend::flush(&mut backend).expect("written");
+}
+
+#[inline(never)]
+fn write_lean(backend: &mut LeanBackend<Vec<u8>>, prev: &Buffer, next: &Buffer) {
+    backend.writer_mut().clear();
+    backend.draw(prev.diff_iter(next)).expect("written");
+    backend.flush().expect("written");
+}
+
+/// Write the frame that takes the screen from `prev` to `next` into memory, as each backend
+/// would send it to the terminal.
+fn write_frames(c: &mut Criterion) {
+    let mut app = big_app();
+    go_deep(&mut app);
+    let theme = ui::Theme::of(&app);
+    let draw = |app: &App| {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
+        ui::draw_buffer(&mut buf, app, &theme);
+        buf
+    };
+    let empty = Buffer::empty(Rect::new(0, 0, 120, 40));
+    let page = draw(&app);
+    update(&mut app, Msg::Action(Action::PageDown));
+    let next = draw(&app);
+    let mut lean = LeanBackend::new(Vec::new());
+    let mut plain_out = Vec::new();
+    for (what, prev, next) in [("whole screen", &empty, &page), ("page down", &page, &next)] {
+        write_plain(&mut plain_out, prev, next);
+        write_lean(&mut lean, prev, next);
+        eprintln!(
+            "write 120x40 {what}: {} bytes with the crossterm backend, {} with the lean one",
+            plain_out.len(),
+            lean.writer().len()
+        );
+        c.bench_function(&format!("write 120x40 {what}, crossterm backend"), |b| {
+            b.iter(|| write_plain(&mut plain_out, black_box(prev), next))
+        });
+        c.bench_function(&format!("write 120x40 {what}, lean backend"), |b| {
+            b.iter(|| write_lean(&mut lean, black_box(prev), next))
+        });
+    }
+}
+
 criterion_group! {
     name = reader;
     config = Criterion::default().sample_size(30);
-    targets = benches
+    targets = benches, write_frames
 }
 criterion_main!(reader);

@@ -1,9 +1,12 @@
 //! The terminal edge of stage 4: raw mode, alternate screen and mouse capture on, and
 //! restored on every way out — normal quit, error, panic (a chained hook), a terminating
 //! signal ([`TERMINATING`]) — and around a stop (Ctrl-Z, or SIGTSTP from outside).
-//! Restoring is idempotent.
+//! Restoring is idempotent, and ends a synchronized update a frame may have left open.
+//! Frames are written by [`backend::LeanBackend`].
 
-use std::io::{self, BufWriter, Stdout, Write};
+pub mod backend;
+
+use std::io::{self, Stdout, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -12,21 +15,21 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use nix::sys::signal::{SigSet, Signal};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
 use termina::event::{KeyCode, KeyEvent, Modifiers};
 
+use self::backend::LeanBackend;
 use crate::keymap::{Key, KeyChord, Mods};
 
-/// Frames go out through a buffer big enough for a whole screen, so each frame reaches the
-/// terminal in one write (stdout alone flushes every kilobyte, and the terminal could
-/// show a half-drawn frame).
-pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+/// Each frame reaches the terminal in one write, inside a synchronized update, so the
+/// terminal never shows a half-drawn frame.
+pub type Term = Terminal<LeanBackend<Stdout>>;
 
 /// Set while the terminal is in reader mode, so restore runs once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -34,7 +37,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Enter reader mode.
 pub fn init() -> io::Result<Term> {
     enter()?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+    Terminal::new(LeanBackend::new(io::stdout()))
 }
 
 fn enter() -> io::Result<()> {
@@ -55,8 +58,10 @@ fn enter() -> io::Result<()> {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        // A frame whose write failed may have begun an update that never ended.
         let _ = execute!(
             out,
+            EndSynchronizedUpdate,
             DisableBracketedPaste,
             DisableMouseCapture,
             LeaveAlternateScreen,
