@@ -116,6 +116,39 @@ fn utterances_nested_in_results_are_read_and_the_rest_left_out() {
 }
 
 #[test]
+fn monologues_keep_their_own_spacing_and_named_speakers() {
+    let doc = read(include_str!("../fixtures/json/monologues.json"));
+    assert_eq!(turn_speakers(&doc), ["Ines Varga", "Speaker 1", "Ines Varga"]);
+    assert_eq!(turn_texts(&doc, 0), ["So, where did the river flood?"]);
+    assert_eq!(turn_texts(&doc, 1), ["Mostly below the mill."]);
+    let t = &doc.turns[1];
+    assert_eq!((t.start_ms(), t.end_ms()), (Some(3000), Some(4200)));
+    assert_eq!(doc.block_words(t.item(), 0).len(), 4);
+}
+
+#[test]
+fn recognizer_items_take_speakers_from_time_ranges_and_marks_join_the_word_before() {
+    let doc = read(include_str!("../fixtures/json/items_speaker_labels.json"));
+    assert_eq!(turn_speakers(&doc), ["spk_0", "spk_1"]);
+    assert_eq!(turn_texts(&doc, 0), ["Is the bridge open?"]);
+    assert_eq!(turn_texts(&doc, 1), ["Since Tuesday, yes."]);
+    assert_eq!(doc.turns[1].start_ms(), Some(2500));
+    let doc = read(include_str!("../fixtures/json/results_words.json"));
+    assert_eq!(turn_speakers(&doc), ["S1", "S2"]);
+    assert_eq!(turn_texts(&doc, 0), ["Who planted the oaks?"]);
+    assert_eq!(turn_texts(&doc, 1), ["My grandmother did."]);
+}
+
+#[test]
+fn channel_words_with_speakers_make_turns() {
+    let doc = read(include_str!("../fixtures/json/channel_words.json"));
+    assert_eq!(turn_speakers(&doc), ["Speaker 0", "Speaker 1"]);
+    assert_eq!(turn_texts(&doc, 0), ["Hello there friend."]);
+    assert_eq!(turn_texts(&doc, 1), ["Good morning."]);
+    assert_eq!(doc.turns[1].start_ms(), Some(1600));
+}
+
+#[test]
 fn json_of_another_shape_is_refused_with_its_keys_named() {
     let why = try_parse(
         include_str!("../fixtures/json/not_transcript.json").to_string(),
@@ -246,7 +279,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_json_never_panics(seed in 0usize..8, cuts in prop::collection::vec((0usize..10_000, any::<u8>()), 1..12)) {
+    fn mutated_json_never_panics(seed in 0usize..12, cuts in prop::collection::vec((0usize..10_000, any::<u8>()), 1..12)) {
         let fixtures = [
             include_str!("../fixtures/json/podcast20.json"),
             include_str!("../fixtures/json/whisperx.json"),
@@ -256,6 +289,10 @@ proptest! {
             include_str!("../fixtures/json/results_utterances.json"),
             include_str!("../fixtures/json/not_transcript.json"),
             include_str!("../fixtures/json/chapters.json"),
+            include_str!("../fixtures/json/monologues.json"),
+            include_str!("../fixtures/json/items_speaker_labels.json"),
+            include_str!("../fixtures/json/results_words.json"),
+            include_str!("../fixtures/json/channel_words.json"),
         ];
         let mut bytes = fixtures[seed].as_bytes().to_vec();
         for (at, b) in cuts {

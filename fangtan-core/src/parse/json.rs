@@ -6,7 +6,16 @@
 //! - Whisper and WhisperX: `{"segments": [{"start", "end", "text", "speaker"?, "words"?:
 //!   [{"word", "start", "end", "speaker"?}]}]}`;
 //! - hosted speech-to-text "utterances": `{"utterances": [{"speaker", "start", "end",
-//!   "text", "words"?}]}`, also under `"results"`, or a bare array of such objects.
+//!   "text", "words"?}]}`, also under `"results"`, or a bare array of such objects;
+//! - monologues: `{"monologues": [{"speaker", "speaker_name"?, "elements": [{"type":
+//!   "text" | "punct", "value", "ts", "end_ts"}]}]}` (the values carry their spaces);
+//! - a recognizer's items, one word or mark each: `"items"` / `"audio_segments"` /
+//!   a `"results"` list of `{"alternatives": [{"content", "speaker"?}], "start_time",
+//!   "end_time", "type": "pronunciation" | "word" | "punctuation"}` (a mark joins the
+//!   word before; speakers may come apart as `"speaker_labels": {"segments": [{"start_time",
+//!   "end_time", "speaker_label"}]}` time ranges);
+//! - audio channels' words: `"channels": [{"alternatives": [{"words": [{"word",
+//!   "punctuated_word", "start", "end", "speaker"}]}]}]`, read only when nothing else is.
 //!
 //! A segment's text is its `body`, `text` or `transcript`; its times `startTime`/`start`/
 //! `start_time` and `endTime`/`end`/`end_time`, numbers or numeric strings. Consecutive
@@ -83,6 +92,9 @@ pub fn read<'de, R: serde_json::de::Read<'de>>(
     let mut de = serde_json::Deserializer::new(read);
     let mut st = State::new();
     let outcome = Top { st: &mut st, b }.deserialize(&mut de).and_then(|()| de.end());
+    if !st.found {
+        st.read_channels(b);
+    }
     if st.chapters {
         return Err(Refusal(
             "JSON chapters, not a transcript: give them with --chapters beside the transcript"
@@ -103,7 +115,7 @@ pub fn read<'de, R: serde_json::de::Read<'de>>(
             false => format!("top-level keys {}", st.keys.join(", ")),
         };
         return Err(Refusal(format!(
-            "JSON, but not a transcript I know: {keys} (expected \"segments\" or \"utterances\")"
+            "JSON, but not a transcript I know: {keys} (expected \"segments\", \"utterances\" or \"monologues\")"
         )));
     }
     st.finish(b);
@@ -190,6 +202,8 @@ fn parse_time_text(v: &str) -> Option<Time> {
         }
         return secs.is_finite().then_some(Time { value: secs.max(0.0), fractional: true });
     }
+    // Some recognizers write seconds as `"1.400s"`.
+    let v = v.strip_suffix('s').unwrap_or(v);
     let x: f64 = v.parse().ok()?;
     x.is_finite().then_some(Time { value: x.max(0.0), fractional: v.contains('.') })
 }
@@ -237,6 +251,7 @@ struct Word {
     start: Option<Time>,
     #[serde(alias = "endTime", alias = "end_time")]
     end: Option<Time>,
+    #[serde(alias = "speakerTag", alias = "speaker_label")]
     speaker: Option<Name>,
 }
 
@@ -250,11 +265,37 @@ impl Word {
     }
 }
 
+/// One of a recognizer's alternatives for a stretch: the first is its best guess.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Alternative {
+    #[serde(alias = "content")]
+    transcript: Option<String>,
+    words: Option<Vec<Word>>,
+    speaker: Option<Name>,
+}
+
+/// A piece of a monologue (`{"type": "text" | "punct", "value", "ts", "end_ts"}`): the
+/// values carry their own spaces.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Element {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+    ts: Option<Time>,
+    end_ts: Option<Time>,
+}
+
+/// A stretch of talk in any of the shapes read: a segment, an utterance, a monologue, a
+/// recognizer's item (a word or a punctuation mark with its alternatives).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 struct Segment {
-    #[serde(alias = "speaker_label", alias = "speakerName")]
+    #[serde(alias = "speaker_label", alias = "speakerName", alias = "speakerTag")]
     speaker: Option<Name>,
+    /// A monologue's speaker as named (its `speaker` is a number).
+    speaker_name: Option<Name>,
     #[serde(alias = "startTime", alias = "start_time")]
     start: Option<Time>,
     #[serde(alias = "endTime", alias = "end_time")]
@@ -262,9 +303,58 @@ struct Segment {
     #[serde(alias = "body", alias = "transcript")]
     text: Option<String>,
     words: Option<Vec<Word>>,
+    alternatives: Option<Vec<Alternative>>,
+    elements: Option<Vec<Element>>,
+    /// `punctuation` / `punct`: a mark that goes with the word before, no space.
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    /// `previous`: attached to the word before.
+    attaches_to: Option<String>,
 }
 
 impl Segment {
+    /// The shapes folded into one: the first alternative's text, words and speaker; a
+    /// monologue's elements as its text and words; times from the words when the
+    /// stretch has none of its own.
+    fn normalize(&mut self) {
+        if let Some(a) = self.alternatives.take().and_then(|a| a.into_iter().next()) {
+            self.text = self.text.take().or(a.transcript);
+            self.words = self.words.take().or(a.words);
+            self.speaker = self.speaker.take().or(a.speaker);
+        }
+        if let Some(elements) = self.elements.take() {
+            let mut text = String::new();
+            let mut words = Vec::new();
+            for e in elements {
+                if e.kind == "text" {
+                    let (start, end) = (e.ts, e.end_ts);
+                    words.push(Word { text: Some(e.value.clone()), start, end, ..Word::default() });
+                }
+                text.push_str(&e.value);
+            }
+            self.text = self.text.take().or(Some(text));
+            self.words = self.words.take().or(Some(words));
+        }
+        if let Some(n) = self.speaker_name.take()
+            && !n.0.is_empty()
+        {
+            self.speaker = Some(n);
+        }
+        let words = self.words.iter().flatten();
+        if self.start.is_none() {
+            self.start = words.clone().find_map(|w| w.start);
+        }
+        if self.end.is_none() {
+            self.end = words.filter_map(|w| w.end).next_back();
+        }
+    }
+
+    /// A punctuation mark that goes with the text before it, without a space.
+    fn glued(&self) -> bool {
+        matches!(self.kind.as_deref(), Some("punctuation" | "punct"))
+            || self.attaches_to.as_deref() == Some("previous")
+    }
+
     fn times(&self) -> impl Iterator<Item = Time> + '_ {
         let words = self.words.iter().flatten().flat_map(|w| [w.start, w.end]);
         [self.start, self.end].into_iter().chain(words).flatten()
@@ -350,6 +440,38 @@ struct State {
     chapters: bool,
     /// Top-level keys, for a refusal.
     keys: Vec<String>,
+    /// Who speaks when, where a recognizer says so apart from its words.
+    spans: SpeakerSpans,
+    /// Audio channels, read if nothing else in the source is.
+    channels: Vec<Channel>,
+}
+
+/// Speaker turns given as time ranges beside the words (`"speaker_labels": {"segments":
+/// [{"start_time", "end_time", "speaker_label"}]}`), in the source's units: a word without
+/// a speaker of its own takes the one whose range holds its start.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct SpeakerSpans {
+    segments: Vec<Span>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Span {
+    #[serde(alias = "startTime")]
+    start_time: Time,
+    #[serde(alias = "endTime")]
+    end_time: Time,
+    #[serde(alias = "speaker")]
+    speaker_label: Name,
+}
+
+impl SpeakerSpans {
+    fn speaker_at(&self, at: Option<Time>) -> Option<String> {
+        let at = at?.value;
+        let k = self.segments.partition_point(|s| s.end_time.value < at);
+        let s = self.segments.get(k).filter(|s| s.start_time.value <= at)?;
+        (!s.speaker_label.0.is_empty()).then(|| s.speaker_label.0.clone())
+    }
 }
 
 impl State {
@@ -362,10 +484,17 @@ impl State {
             found: false,
             chapters: false,
             keys: Vec::new(),
+            spans: SpeakerSpans::default(),
+            channels: Vec::new(),
         }
     }
 
     fn segment(&mut self, b: &mut Builder, seg: Segment) {
+        let said = seg.text.as_deref().is_some_and(|t| !t.trim().is_empty())
+            || seg.words.as_ref().is_some_and(|w| !w.is_empty());
+        if !said {
+            return;
+        }
         self.found = true;
         match self.scale {
             Some(scale) => self.add(b, seg, scale),
@@ -403,10 +532,14 @@ impl State {
     fn add(&mut self, b: &mut Builder, mut seg: Segment, scale: f64) {
         let ms = |t: Option<Time>| t.map(|t| (t.value * scale).round() as u64);
         let (start, end) = (ms(seg.start), ms(seg.end));
-        let speaker = seg.speaker();
+        let speaker = seg.speaker().or_else(|| self.spans.speaker_at(seg.start));
         let raw = seg.take_text();
         let text = safe_text(&raw, false);
         if text.trim().is_empty() {
+            return;
+        }
+        if seg.glued() && !self.para.text.is_empty() {
+            self.para.text.push_str(text.trim());
             return;
         }
         if let Some(name) = speaker
@@ -504,9 +637,27 @@ impl<'de> Visitor<'de> for Top<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
+            if self.st.keys.len() < 12 {
+                self.st.keys.push(safe_text(&key, false));
+            }
             match key.as_str() {
-                "segments" | "utterances" if !self.st.found => {
+                // Segments, utterances, monologues, a recognizer's items (words and marks),
+                // its audio segments.
+                "segments" | "utterances" | "monologues" | "items" | "audio_segments"
+                    if !self.st.found =>
+                {
                     map.next_value_seed(Segments { st: self.st, b: self.b })?;
+                }
+                // Words per audio channel, each word with its speaker.
+                "channels" if !self.st.found => {
+                    map.next_value_seed(Channels { st: self.st })?;
+                }
+                "speaker_labels" if !self.st.found => {
+                    self.st.spans = map.next_value()?;
+                    self.st
+                        .spans
+                        .segments
+                        .sort_by(|a, b| a.start_time.value.total_cmp(&b.start_time.value));
                 }
                 // Hosted services nest their utterances in `results`.
                 "results" if !self.st.found => {
@@ -517,9 +668,6 @@ impl<'de> Visitor<'de> for Top<'_> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 _ => {
-                    if self.st.keys.len() < 12 {
-                        self.st.keys.push(safe_text(&key, false));
-                    }
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -548,6 +696,66 @@ impl<'de> Visitor<'de> for Top<'_> {
     }
 }
 
+/// Audio channels (`[{"alternatives": [{"transcript", "words": [{"word",
+/// "punctuated_word", "start", "end", "speaker"?}]}]}]`): each word of a channel's best
+/// alternative read as a segment of its own; words without a speaker are the channel's
+/// when there are several channels.
+struct Channels<'a> {
+    st: &'a mut State,
+}
+
+#[derive(serde::Deserialize)]
+struct Channel {
+    #[serde(default)]
+    alternatives: Vec<Alternative>,
+}
+
+impl<'de> DeserializeSeed<'de> for Channels<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Channels<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of channels")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // Held: utterances after them, when there are, say the same by speaker.
+        while let Some(c) = seq.next_element::<Channel>()? {
+            self.st.channels.push(c);
+        }
+        Ok(())
+    }
+}
+
+impl State {
+    /// The channels' words, when the source had nothing better.
+    fn read_channels(&mut self, b: &mut Builder) {
+        let channels = std::mem::take(&mut self.channels);
+        let several = channels.len() > 1;
+        for (k, c) in channels.into_iter().enumerate() {
+            let Some(best) = c.alternatives.into_iter().next() else { continue };
+            let words = best.words.unwrap_or_default();
+            if words.is_empty() {
+                let seg = Segment { text: best.transcript, ..Segment::default() };
+                self.segment(b, seg);
+                continue;
+            }
+            for w in words {
+                let speaker =
+                    w.speaker.clone().or_else(|| several.then(|| Name(format!("Channel {k}"))));
+                let text = Some(w.text().to_string());
+                let seg =
+                    Segment { speaker, start: w.start, end: w.end, text, ..Segment::default() };
+                self.segment(b, seg);
+            }
+        }
+    }
+}
+
 /// A list of segments, each read into the builder as it comes.
 struct Segments<'a> {
     st: &'a mut State,
@@ -567,8 +775,8 @@ impl<'de> Visitor<'de> for Segments<'_> {
         f.write_str("a list of segments")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.st.found = true;
-        while let Some(seg) = seq.next_element::<Segment>()? {
+        while let Some(mut seg) = seq.next_element::<Segment>()? {
+            seg.normalize();
             self.st.segment(self.b, seg);
         }
         Ok(())
