@@ -54,6 +54,9 @@ enum FormatArg {
     Plain,
     Webvtt,
     Srt,
+    Html,
+    /// A Word .docx file.
+    Docx,
     /// Only for `fangtan bookmarks`: export as JSON.
     Json,
 }
@@ -66,6 +69,8 @@ impl FormatArg {
             FormatArg::Plain => Format::Plain,
             FormatArg::Webvtt => Format::Webvtt,
             FormatArg::Srt => Format::Srt,
+            FormatArg::Html => Format::Html,
+            FormatArg::Docx => Format::Docx,
             FormatArg::Json => anyhow::bail!("--format json is only for `fangtan bookmarks`"),
         })
     }
@@ -261,13 +266,11 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
             });
             return Ok(Opened::Loading { first, size: 0, loader });
         }
-        // Nothing to show in the first part: read it all, as a short text is.
+        // Nothing to show in the first part (or a Word package): read it all, as a short
+        // text is.
         std::io::stdin().lock().read_to_end(&mut head).map_err(io)?;
     }
-    source::check_len(name, head.len() as u64)?;
-    let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
-    let mut doc = parse::parse(decoded.text, popts);
-    doc.had_control_chars = decoded.had_control_chars;
+    let doc = fangtan::load::from_bytes(head, name, input.encoding.as_deref(), popts)?;
     Ok(Opened::Whole(doc))
 }
 
@@ -286,19 +289,16 @@ fn load(
     input: &InputArgs,
     config: &Config,
 ) -> anyhow::Result<(Document, String)> {
-    let (text, name, had_control_chars) = match path {
-        Some(p) => {
-            let decoded = source::read(p, input.encoding.as_deref())?;
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            (decoded.text, name.unwrap_or_else(|| "stdin".into()), decoded.had_control_chars)
-        }
-        None => (SAMPLE.to_string(), "sample.md".to_string(), false),
-    };
     let format = input.format.map(FormatArg::input).transpose()?;
     let opts = ParseOptions { format, ..config.parse_options() };
-    let mut doc = parse::parse(text, &opts);
-    doc.had_control_chars = had_control_chars;
-    Ok((doc, name))
+    Ok(match path {
+        Some(p) => {
+            let doc = fangtan::load::read(p, input.encoding.as_deref(), &opts)?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (doc, name.unwrap_or_else(|| "stdin".into()))
+        }
+        None => (parse::parse(SAMPLE.to_string(), &opts), "sample.md".to_string()),
+    })
 }
 
 /// The reader's options from the configuration.
