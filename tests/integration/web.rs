@@ -290,6 +290,15 @@ fn a_docx_with_speaker_and_time_lines() {
 }
 
 #[test]
+fn a_docx_with_time_first_headers_and_no_other_part() {
+    let v = dump_docx("at_headers");
+    assert_eq!(turn_speakers(&v), ["Priya Nair", "Olu Bankole", "Priya Nair"]);
+    let s: Vec<_> = starts(&v).into_iter().map(Option::unwrap).collect();
+    assert_eq!(s, ["00:00:04", "00:00:11", "00:12:05"]);
+    every_word_once(&v, "docx/at_headers.txt");
+}
+
+#[test]
 fn a_docx_with_headings_by_localized_style_ids() {
     let v = dump_docx("localized_styles");
     assert_eq!(v["title"], "茶农访谈录");
@@ -515,7 +524,7 @@ fn html_seeds() -> Vec<Vec<u8>> {
 
 /// The parts of each `.docx` fixture.
 fn docx_seeds() -> Vec<Vec<(String, Vec<u8>)>> {
-    ["bold_names", "speaker_lines", "localized_styles"]
+    ["bold_names", "speaker_lines", "localized_styles", "at_headers"]
         .iter()
         .map(|n| files(&fixture(&format!("docx/{n}"))))
         .collect()
