@@ -392,9 +392,7 @@ pub const META_SCAN: usize = 8 << 10;
 /// every encoding a page may declare), the `content` of `http-equiv` by the WHATWG rule.
 fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(META_SCAN)];
-    if memchr::memmem::find(&head.to_ascii_lowercase(), b"<meta").is_none() {
-        return None;
-    }
+    memchr::memmem::find(&head.to_ascii_lowercase(), b"<meta")?;
     let label = html_meta_charset(&String::from_utf8_lossy(head))?;
     let enc = Encoding::for_label(label.trim().as_bytes())?;
     // A page cannot be UTF-16 without a BOM; `x-user-defined` is windows-1252.

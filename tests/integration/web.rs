@@ -10,14 +10,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use fangtan::doc::Format;
 use fangtan::parse::{ParseOptions, detect_format};
 use proptest::prelude::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
+use super::cli::{fails_with, fangtan};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
@@ -341,23 +341,6 @@ fn a_big_docx_is_read_whole_not_by_its_first_part() {
 }
 
 // --- the command line ---------------------------------------------------------------------
-
-fn fangtan() -> Command {
-    let none = std::env::temp_dir().join("fangtan-tests-no-config");
-    let mut c = Command::new(BIN);
-    c.env("FANGTAN_DATA_DIR", std::env::temp_dir())
-        .env("XDG_CONFIG_HOME", none.join("xdg"))
-        .env("HOME", &none);
-    c
-}
-
-/// Exit status 2 and exactly one line on stderr containing `what`.
-fn fails_with(o: &Output, what: &str) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
-    assert!(err.starts_with("fangtan: ") && err.contains(what), "{err:?}");
-}
 
 fn run_file(args: &[&str], dir: &Path, name: &str, bytes: &[u8]) -> Output {
     let p = dir.join(name);

@@ -96,7 +96,7 @@ pub fn to_markdown<R: Read + Seek>(package: R) -> Result<(String, bool), DocxErr
         return Err(DocxError::NotWord);
     }
     let dir = main.rsplit_once('/').map_or("", |(d, _)| d);
-    let styles = match zip.by_name(&format!("{dir}/styles.xml").trim_start_matches('/')) {
+    let styles = match zip.by_name(format!("{dir}/styles.xml").trim_start_matches('/')) {
         Ok(f) => read_styles(xml(f))?,
         Err(zip::result::ZipError::FileNotFound) => Styles::default(),
         Err(e) => return Err(e.into()),

@@ -580,7 +580,7 @@ impl Conv {
                 // A paragraph inside a cell is a line of it.
                 return self.para.brk();
             }
-            self.to_layout();
+            self.row_is_layout();
         }
         self.flush();
     }
@@ -613,7 +613,7 @@ impl Conv {
 
     /// The current row turns out to be page layout: its cells so far become paragraphs,
     /// the current cell's lines too.
-    fn to_layout(&mut self) {
+    fn row_is_layout(&mut self) {
         let Some(Some(row)) = self.tables.last_mut() else { return };
         row.layout = true;
         let cells = std::mem::take(&mut row.cells);
@@ -632,7 +632,7 @@ impl Conv {
 
     fn check_cell_size(&mut self) {
         if self.para.len() > LAYOUT_CELL && self.in_plain_row() {
-            self.to_layout();
+            self.row_is_layout();
         }
     }
 

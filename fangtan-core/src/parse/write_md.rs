@@ -311,7 +311,7 @@ impl Writer {
         let styled = &self.out[start..];
         let mut plain = String::with_capacity(styled.len());
         escape(&mut plain, line, &[]);
-        let read = |s: &str| inline::parse(s, &[0..s.len()]).text;
+        let read = |s: &str| inline::parse(s, std::slice::from_ref(&(0..s.len()))).text;
         if read(styled) != read(&plain) {
             self.out.truncate(start);
             self.out.push_str(&plain);
@@ -497,7 +497,7 @@ mod tests {
     /// What the inline parser shows of a written line.
     fn shown(md: &str) -> String {
         let md = md.trim_end();
-        inline::parse(md, &[0..md.len()]).text
+        inline::parse(md, std::slice::from_ref(&(0..md.len()))).text
     }
 
     #[test]
