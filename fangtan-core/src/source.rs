@@ -537,7 +537,7 @@ fn control_at(x: u8, y: u8, z: u8) -> bool {
 /// Offset of the first control character in `b` at or after `from`. Runs over every byte
 /// of every document: blocks of 32 bytes are tested at once, and only a block that holds
 /// one is searched byte by byte.
-fn next_control(b: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn next_control(b: &[u8], from: usize) -> Option<usize> {
     const BLOCK: usize = 32;
     let at = |i: usize| {
         let g = |k: usize| b.get(k).copied().unwrap_or(0);

@@ -38,8 +38,9 @@ use super::write_md::{BOLD, ITALIC, Label, Para, Writer};
 pub fn parse(b: &mut Builder) {
     let html = b.take_text();
     b.doc.text_hash.get_or_insert_with(|| crate::hash::text_hash(&html));
-    let (md, had) = to_markdown(&html);
+    let (mut md, had) = to_markdown(&html);
     drop(html);
+    md.shrink_to_fit();
     b.doc.had_control_chars |= had;
     b.restore_text(md);
     super::markdown::parse(b);
@@ -99,7 +100,9 @@ const ELEMENTS: &[&str] = &[
 /// The page written as Markdown, and whether a character reference named a control
 /// character (shown as its stand-in).
 pub fn to_markdown(html: &str) -> (String, bool) {
-    let conv = Conv { w: Writer::with_capacity(html.len() / 2), ..Conv::default() };
+    // The Markdown is shorter than the page (tags go, a few escapes come): room for it at
+    // once, never a copy while it grows.
+    let conv = Conv { w: Writer::with_capacity(html.len()), ..Conv::default() };
     let tok = Tokenizer::new(Sink(RefCell::new(conv)), TokenizerOpts::default());
     let queue = BufferQueue::default();
     // Fed a piece at a time: the tokenizer holds a copy of what it is given.

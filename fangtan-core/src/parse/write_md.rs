@@ -42,10 +42,14 @@ pub struct Para {
     pub had_control_chars: bool,
 }
 
-/// Whitespace that collapses, as in HTML (and the no-break space, which exports use for
-/// indentation).
-fn collapses(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}' | '\u{a0}')
+/// Does whitespace that collapses start at byte `i`: HTML's (space, tab, line feed, form
+/// feed, carriage return) and the no-break space, which exports use for indentation?
+fn collapses_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0C => true,
+        0xC2 => b.get(i + 1) == Some(&0xA0),
+        _ => false,
+    }
 }
 
 impl Para {
@@ -61,25 +65,55 @@ impl Para {
 
     /// Append text; whitespace runs become one space, none at a line's edges.
     pub fn push(&mut self, s: &str) {
-        for c in s.chars() {
-            if collapses(c) {
+        // Controls (a character reference may name one) become their stand-ins first.
+        let safe: String;
+        let s = match crate::source::next_control(s.as_bytes(), 0) {
+            None => s,
+            Some(_) => {
+                safe = s.chars().map(crate::source::safe_char).collect();
+                self.had_control_chars |= safe != s;
+                &safe
+            }
+        };
+        let b = s.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            // The run up to the next space that changes when collapsed (all ASCII, or the
+            // no-break space): a single space between words is kept as it is.
+            let mut end = at;
+            while end < b.len()
+                && (!collapses_at(b, end)
+                    || (b[end] == b' '
+                        && end > at
+                        && end + 1 < b.len()
+                        && !collapses_at(b, end + 1)))
+            {
+                end += 1;
+            }
+            if end > at {
+                self.push_word(&s[at..end]);
+            }
+            if end < b.len() {
                 self.space = true;
-                continue;
+                end += if b[end] == 0xC2 { 2 } else { 1 };
             }
-            if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                self.text.push(' ');
-            }
-            self.space = false;
-            for st in [BOLD, ITALIC] {
-                let i = usize::from(st);
-                if self.depth[i] > 0 && self.open[i].is_none() {
-                    self.open[i] = Some(self.text.len());
-                }
-            }
-            let safe = crate::source::safe_char(c);
-            self.had_control_chars |= safe != c;
-            self.text.push(safe);
+            at = end;
         }
+    }
+
+    /// Append a run without spaces at its edges or two in a row.
+    fn push_word(&mut self, w: &str) {
+        if self.space && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push(' ');
+        }
+        self.space = false;
+        for st in [BOLD, ITALIC] {
+            let i = usize::from(st);
+            if self.depth[i] > 0 && self.open[i].is_none() {
+                self.open[i] = Some(self.text.len());
+            }
+        }
+        self.text.push_str(w);
     }
 
     /// A line break (not at the paragraph's start, not twice).
@@ -164,23 +198,46 @@ impl Para {
     /// The paragraph split at its line breaks, one paragraph a line.
     pub fn into_lines(self) -> Vec<Para> {
         let mut out = Vec::new();
-        let mut at = 0;
-        let spans: Vec<_> = self.all_spans().collect();
+        let mut lines = LineSpans::new(&self);
         for line in self.text().split('\n') {
-            let range = at..at + line.len();
             let mut p = Para { text: line.to_string(), ..Para::default() };
-            p.spans = spans
-                .iter()
-                .filter(|(r, _)| r.start >= range.start && r.end <= range.end)
-                .map(|(r, st)| (r.start - at..r.end - at, *st))
-                .collect();
+            lines.next_line(line.len(), &mut p.spans);
             p.had_control_chars = self.had_control_chars;
-            at = range.end + 1;
             if !p.is_empty() {
                 out.push(p);
             }
         }
         out
+    }
+}
+
+/// A paragraph's emphasis handed out line by line, in offsets of the line (no span crosses
+/// a line break): one pass, however many lines and spans.
+struct LineSpans {
+    spans: Vec<(Range<usize>, u8)>,
+    next: usize,
+    /// Where the next line starts in the paragraph's text.
+    at: usize,
+}
+
+impl LineSpans {
+    fn new(p: &Para) -> LineSpans {
+        let mut spans: Vec<_> = p.all_spans().collect();
+        spans.sort_unstable_by_key(|(r, _)| r.start);
+        LineSpans { spans, next: 0, at: 0 }
+    }
+
+    /// The spans of the next line, `len` bytes long, into `out` (cleared first).
+    fn next_line(&mut self, len: usize, out: &mut Vec<(Range<usize>, u8)>) {
+        out.clear();
+        let range = self.at..self.at + len;
+        while let Some((r, st)) = self.spans.get(self.next).filter(|(r, _)| r.start < range.end) {
+            if r.start >= range.start && r.end <= range.end {
+                out.push((r.start - range.start..r.end - range.start, *st));
+            }
+            self.next += 1;
+        }
+        self.at = range.end + 1;
     }
 }
 
@@ -271,19 +328,13 @@ impl Writer {
             return;
         }
         self.begin(false);
-        let spans: Vec<_> = p.all_spans().collect();
-        let mut at = 0;
+        let mut lines = LineSpans::new(p);
+        let mut mine = Vec::new();
         for (k, line) in text.split('\n').enumerate() {
             if k > 0 {
                 self.out.push('\n');
             }
-            let range = at..at + line.len();
-            at = range.end + 1;
-            let mine: Vec<(Range<usize>, u8)> = spans
-                .iter()
-                .filter(|(r, _)| r.start >= range.start && r.end <= range.end)
-                .map(|(r, st)| (r.start - range.start..r.end - range.start, *st))
-                .collect();
+            lines.next_line(line.len(), &mut mine);
             let mut lead = false;
             if k == 0
                 && let Some(l) = label
@@ -308,6 +359,9 @@ impl Writer {
         }
         let marks = marks(spans);
         escape(&mut self.out, line, &marks);
+        if plainly_flanked(line, spans) {
+            return;
+        }
         let styled = &self.out[start..];
         let mut plain = String::with_capacity(styled.len());
         escape(&mut plain, line, &[]);
@@ -361,6 +415,29 @@ impl Writer {
     }
 }
 
+/// Emphasis the inline parser surely reads back: spans apart (no two touching), each
+/// starting and ending with a character that is neither space nor punctuation, or with
+/// punctuation that has space or punctuation (or the line's edge) on its outer side. Other
+/// lines are checked by parsing them.
+fn plainly_flanked(line: &str, spans: &[(Range<usize>, u8)]) -> bool {
+    let punct = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
+    let outer = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || punct(c));
+    let mut sorted: Vec<&Range<usize>> = spans.iter().map(|(r, _)| r).collect();
+    sorted.sort_unstable_by_key(|r| r.start);
+    sorted.windows(2).all(|w| w[0].end < w[1].start)
+        && sorted.iter().all(|r| {
+            let (before, inner, after) = (&line[..r.start], &line[r.start..r.end], &line[r.end..]);
+            let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back())
+            else {
+                return false;
+            };
+            !first.is_whitespace()
+                && !last.is_whitespace()
+                && (!punct(first) || outer(before.chars().next_back()))
+                && (!punct(last) || outer(after.chars().next()))
+        })
+}
+
 /// A cell that may name a speaker: one short line that reads as a name.
 fn name_like(t: &str) -> bool {
     let t = t.trim_end_matches([':', '：']).trim_end();
@@ -405,42 +482,60 @@ fn marks(spans: &[(Range<usize>, u8)]) -> Vec<(usize, &'static str)> {
     ev.into_iter().map(|(at, _, _, m)| (at, m)).collect()
 }
 
-/// Write `line` escaped, inserting `marks` (sorted by offset) at their offsets.
+/// Write `line` escaped, inserting `marks` (sorted by offset) at their offsets. Every byte
+/// that may need a backslash is ASCII, so runs of other bytes are copied whole.
 fn escape(out: &mut String, line: &str, marks: &[(usize, &str)]) {
-    let mut mi = 0;
-    let mut prev: Option<char> = None;
-    let mut chars = line.char_indices().peekable();
+    let b = line.as_bytes();
     let ordered = ordered_marker(line);
-    while let Some((i, c)) = chars.next() {
+    let mut mi = 0;
+    let mut copied = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let mark = marks.get(mi).is_some_and(|&(at, _)| at <= i);
+        if !mark && !MAY_ESCAPE[usize::from(c)] && i > 0 {
+            continue;
+        }
+        out.push_str(&line[copied..i]);
+        copied = i;
         while let Some(&(_, m)) = marks.get(mi).filter(|(at, _)| *at <= i) {
             out.push_str(m);
             mi += 1;
         }
-        let next = chars.peek().map(|&(_, n)| n);
+        let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let next = b.get(i + 1).copied();
         let esc = match c {
-            '\\' | '*' | '`' => true,
-            '_' => {
-                !(prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric))
+            b'\\' | b'*' | b'`' => true,
+            b'_' => !(alnum(line[..i].chars().next_back()) && alnum(line[i + 1..].chars().next())),
+            b'<' => {
+                next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
             }
-            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
-            '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
-            '!' => next == Some('['),
-            ']' => next == Some('('),
-            '#' | '>' | '-' | '+' | '~' | '=' | '|' if i == 0 => true,
-            '.' | ')' => ordered == Some(i),
+            b'&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'#'),
+            b'!' => next == Some(b'['),
+            b']' => next == Some(b'('),
+            b'#' | b'>' | b'-' | b'+' | b'~' | b'=' | b'|' if i == 0 => true,
+            b'.' | b')' => ordered == Some(i),
             _ => false,
         };
         if esc {
             out.push('\\');
         }
-        out.push(c);
-        prev = Some(c);
     }
+    out.push_str(&line[copied..]);
     for &(_, m) in &marks[mi.min(marks.len())..] {
         out.push_str(m);
     }
 }
+
+/// The bytes [`escape`] may put a backslash before.
+const MAY_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let set = b"\\*`_<&!]#>-+~=|.)";
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Text written by [`escape`] as it was: a backslash before ASCII punctuation dropped (for
 /// names and metadata, which are taken from the Markdown before inline parsing).
