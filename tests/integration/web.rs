@@ -380,6 +380,24 @@ fn old_word_encrypted_and_damaged_files_say_what_they_are() {
 }
 
 #[test]
+fn a_zip_bomb_stops_early() {
+    // 19 MB of empty paragraphs deflate some hundredfold, even at the fastest level.
+    let mut xml = b"<w:document xmlns:w=\"x\"><w:body>".to_vec();
+    xml.extend(b"<w:p/>".repeat(3 << 20));
+    xml.extend(b"</w:body></w:document>");
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let fast = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    w.start_file("word/document.xml", fast).unwrap();
+    w.write_all(&xml).unwrap();
+    let bomb = w.finish().unwrap().into_inner();
+    assert!(bomb.len() * 100 < xml.len(), "{} bytes zipped", bomb.len());
+    let dir = tempfile::tempdir().unwrap();
+    fails_with(&run_file(&["dump"], dir.path(), "bomb.docx", &bomb), "zip bomb");
+}
+
+#[test]
 fn docx_from_stdin_and_html_by_override() {
     let mut child = fangtan()
         .args(["speakers", "-"])

@@ -13,15 +13,17 @@
 //! paragraph, its cells joined (leading name and time cells make a label). Deleted text
 //! (tracked changes), field codes and the fallback copies of drawings are left out.
 //!
-//! Invariant: parts are read as a stream of XML events, never whole, and at most
-//! [`MAX_XML`] bytes of any part are inflated (a zip bomb stops there); a damaged,
-//! encrypted or foreign package is an error of one line, never a panic.
+//! Invariant: parts are read as a stream of XML events, never whole, and no part is
+//! inflated past [`inflate_cap`] (a zip bomb stops there, having cost little time and no
+//! more memory than the Markdown of what it inflated); a damaged, encrypted or foreign
+//! package is an error of one line, never a panic.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use zip::read::ZipFile;
 
 use super::write_md::{BOLD, ITALIC, Para, Writer};
 
@@ -31,9 +33,16 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// The most XML inflated from one part: far beyond any real transcript (a 4 GB text is
-/// fangtan's limit), well short of what a zip bomb would make.
-pub const MAX_XML: u64 = 2 << 30;
+/// The most XML inflated from one part, whatever its size: a gigabyte of WordprocessingML
+/// holds some 200 MB of text, more than any transcript.
+pub const MAX_XML: u64 = 1 << 30;
+
+/// How much one part of `compressed` bytes may inflate to: [`MAX_XML`], and no more than
+/// 100 times its size (Word's XML deflates 5 to 30 times; a zip bomb a thousand), but
+/// 16 MB in any case.
+pub fn inflate_cap(compressed: u64) -> u64 {
+    compressed.saturating_mul(100).clamp(16 << 20, MAX_XML)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {
@@ -43,7 +52,7 @@ pub enum DocxError {
     Damaged(String),
     #[error("an encrypted Word document: save a copy without a password to read it")]
     Encrypted,
-    #[error("a Word document too large to read (over {} MB of XML in one part)", MAX_XML >> 20)]
+    #[error("a Word document that inflates too far (a zip bomb, or over {} MB of XML)", MAX_XML >> 20)]
     TooLarge,
 }
 
@@ -122,8 +131,10 @@ pub fn to_markdown<R: Read + Seek>(package: R) -> Result<(String, bool), DocxErr
     Ok((conv.w.finish(), had))
 }
 
-fn xml<R: Read>(r: R) -> Reader<BufReader<Capped<R>>> {
-    let mut x = Reader::from_reader(BufReader::new(Capped { inner: r, left: MAX_XML }));
+/// A part as a stream of XML events, inflated no further than [`inflate_cap`].
+fn xml<R: Read>(f: ZipFile<'_, R>) -> Reader<BufReader<Capped<ZipFile<'_, R>>>> {
+    let left = inflate_cap(f.compressed_size());
+    let mut x = Reader::from_reader(BufReader::new(Capped { inner: f, left }));
     x.config_mut().check_end_names = false;
     x
 }
