@@ -405,6 +405,7 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
 /// The charset label of the first `<meta charset>` or `<meta http-equiv="content-type"
 /// content="…; charset=…">` of a page's head.
 fn html_meta_charset(head: &str) -> Option<String> {
+    use html5ever::tokenizer::states::RawKind;
     use html5ever::tokenizer::{
         BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
     };
@@ -415,8 +416,14 @@ fn html_meta_charset(head: &str) -> Option<String> {
             let Token::TagToken(Tag { kind: TagKind::StartTag, name, attrs, .. }) = token else {
                 return TokenSinkResult::Continue;
             };
-            if self.0.borrow().is_some() || &*name != "meta" {
-                return TokenSinkResult::Continue;
+            // A `<meta>` written by a script or shown by a style is none.
+            match &*name {
+                "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "noscript" | "template" => {
+                    return TokenSinkResult::RawData(RawKind::Rawtext);
+                }
+                "meta" if self.0.borrow().is_none() => {}
+                _ => return TokenSinkResult::Continue,
             }
             let get = |k: &str| attrs.iter().find(|a| &*a.name.local == k).map(|a| &*a.value);
             let found = get("charset").map(str::to_string).or_else(|| {

@@ -224,6 +224,9 @@ fn a_declared_charset_yields_to_a_bom_and_to_utf8() {
     assert!(decode(&bom).text.contains("café"));
     let utf8 = "<html><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><p>café ☕";
     assert_eq!(decode(utf8.as_bytes()).encoding, "UTF-8");
+    // A `<meta>` inside a script is no declaration.
+    let script = b"<html><script>w('<meta charset=koi8-r>')</script><p>caf\xe9";
+    assert_ne!(decode(script).encoding, "KOI8-R");
     // `http-equiv`, a quoted charset, another legacy encoding.
     let koi = b"<META HTTP-EQUIV='content-type' CONTENT='text/html; charset=\"koi8-r\"'><P>\xf0\xd2\xc9\xd7\xc5\xd4";
     let d = decode(koi);
