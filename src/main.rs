@@ -61,6 +61,9 @@ enum FormatArg {
     Plain,
     Webvtt,
     Srt,
+    Html,
+    /// A Word .docx file.
+    Docx,
     /// A JSON transcript (speech-to-text or podcast); for `fangtan bookmarks`: export as JSON.
     Json,
 }
@@ -73,6 +76,8 @@ impl FormatArg {
             FormatArg::Plain => Format::Plain,
             FormatArg::Webvtt => Format::Webvtt,
             FormatArg::Srt => Format::Srt,
+            FormatArg::Html => Format::Html,
+            FormatArg::Docx => Format::Docx,
             FormatArg::Json => Format::Json,
         })
     }
@@ -270,15 +275,11 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
             });
             return Ok(Opened::Loading { first, size: 0, loader });
         }
-        // Nothing to show in the first part: read it all, as a short text is.
+        // Nothing to show in the first part (or a Word package): read it all, as a short
+        // text is.
         std::io::stdin().lock().read_to_end(&mut head).map_err(io)?;
     }
-    source::check_len(name, head.len() as u64)?;
-    let decoded = source::decode(&head, input.encoding.as_deref(), name)?;
-    let refused =
-        |why: parse::json::Refusal| source::SourceError::Refused { path: name.into(), why: why.0 };
-    let mut doc = parse::try_parse(decoded.text, popts).map_err(refused)?;
-    doc.had_control_chars = decoded.had_control_chars;
+    let doc = fangtan::load::from_bytes(head, name, input.encoding.as_deref(), popts)?;
     Ok(Opened::Whole(doc))
 }
 
@@ -318,21 +319,15 @@ fn load(
     input: &InputArgs,
     config: &Config,
 ) -> anyhow::Result<(Document, String)> {
-    let (text, name, had_control_chars) = match path {
-        Some(p) => {
-            let decoded = source::read(p, input.encoding.as_deref())?;
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            (decoded.text, name.unwrap_or_else(|| "stdin".into()), decoded.had_control_chars)
-        }
-        None => (SAMPLE.to_string(), "sample.md".to_string(), false),
-    };
     let opts = parse_options(input, config, path)?;
-    let shown = path.unwrap_or(Path::new("sample.md")).to_path_buf();
-    let refused =
-        |why: parse::json::Refusal| source::SourceError::Refused { path: shown, why: why.0 };
-    let mut doc = parse::try_parse(text, &opts).map_err(refused)?;
-    doc.had_control_chars = had_control_chars;
-    Ok((doc, name))
+    Ok(match path {
+        Some(p) => {
+            let doc = fangtan::load::read(p, input.encoding.as_deref(), &opts)?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            (doc, name.unwrap_or_else(|| "stdin".into()))
+        }
+        None => (parse::parse(SAMPLE.to_string(), &opts), "sample.md".to_string()),
+    })
 }
 
 /// `fangtan bookmarks FILE [--format markdown|json]`, `fangtan bookmarks --all`.

@@ -51,6 +51,10 @@ pub enum Format {
     Srt,
     /// Speech-to-text or podcast transcript JSON ([`crate::parse::json`]).
     Json,
+    /// An HTML page, read as the Markdown written from it.
+    Html,
+    /// A Word `.docx` package, read as the Markdown written from it.
+    Docx,
 }
 
 impl Format {
@@ -61,6 +65,8 @@ impl Format {
             Format::Webvtt => "webvtt",
             Format::Srt => "srt",
             Format::Json => "json",
+            Format::Html => "html",
+            Format::Docx => "docx",
         }
     }
 }
@@ -108,7 +114,8 @@ pub struct Document {
     /// The source held control characters that were replaced by visible stand-ins.
     pub had_control_chars: bool,
     /// [`crate::hash::text_hash`] of the source, when `text` was not kept (a big file is
-    /// read and parsed a part at a time, and only the display text is held).
+    /// read and parsed a part at a time, and only the display text is held) or is not the
+    /// source (an HTML page: `text` is the Markdown written from it).
     pub text_hash: Option<String>,
 }
 

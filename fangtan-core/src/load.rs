@@ -6,15 +6,102 @@
 //! plain text), each part decoded and hashed on the loader thread and parsed on a parser
 //! thread beside it, then dropped: the source text is never held whole, only the display
 //! text the tree keeps. That is what keeps an 80 MB archive within 1.5 times its size in
-//! memory. Subtitles, and documents without a place to cut, are one part. JSON is cut
-//! anywhere and streamed through one JSON reader ([`parse::stream_json`]).
+//! memory. Subtitles, HTML pages, and documents without a place to cut, are one part.
+//! JSON is cut anywhere and streamed through one JSON reader ([`parse::stream_json`]).
+//!
+//! A Word package is read whole, whatever its size ([`read`], [`from_bytes`]): it is a zip,
+//! whose directory is at its end; its first screen waits for it.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use crate::doc::{Document, Format};
-use crate::parse::{self, ParseOptions, Parts};
-use crate::source::{self, SourceError};
+use crate::parse::{self, ParseOptions, Parts, docx};
+use crate::source::{self, Decoded, SourceError};
+
+/// Stages 1 and 2 for a document read whole: a Word package (known by its first bytes) is
+/// unpacked and written as Markdown ([`docx`]); anything else is decoded
+/// ([`source::read`]) and parsed. `-` is standard input.
+pub fn read(
+    path: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+) -> Result<Document, SourceError> {
+    if path.as_os_str() == "-" {
+        let name = Path::new(source::STDIN_NAME);
+        let mut bytes = Vec::new();
+        let io = |err| SourceError::Io { path: name.to_path_buf(), err };
+        std::io::stdin().lock().read_to_end(&mut bytes).map_err(io)?;
+        return from_bytes(bytes, name, encoding, opts);
+    }
+    let io = |err| SourceError::Io { path: path.to_path_buf(), err };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut magic = Vec::with_capacity(4);
+    (&mut file).take(4).read_to_end(&mut magic).map_err(io)?;
+    if docx::is_zip(&magic) {
+        file.rewind().map_err(io)?;
+        return word(std::io::BufReader::new(file), path, opts);
+    }
+    not_word(path, opts)?;
+    drop(file);
+    parsed(source::read(path, encoding)?, path, opts)
+}
+
+/// [`read`] of bytes already in memory (standard input); `name` is used in error messages.
+pub fn from_bytes(
+    bytes: Vec<u8>,
+    name: &Path,
+    encoding: Option<&str>,
+    opts: &ParseOptions,
+) -> Result<Document, SourceError> {
+    if docx::is_zip(&bytes) {
+        return word(std::io::Cursor::new(bytes), name, opts);
+    }
+    not_word(name, opts)?;
+    source::check_len(name, bytes.len() as u64)?;
+    parsed(source::decode(&bytes, encoding, name)?, name, opts)
+}
+
+/// `--format docx` names a Word package: other files are refused, not read as text.
+fn not_word(name: &Path, opts: &ParseOptions) -> Result<(), SourceError> {
+    match opts.format {
+        Some(Format::Docx) => Err(SourceError::Word {
+            path: name.to_path_buf(),
+            reason: "not a Word .docx file".to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Decoded text parsed, or why its format refuses it (JSON of no transcript shape).
+fn parsed(decoded: Decoded, name: &Path, opts: &ParseOptions) -> Result<Document, SourceError> {
+    let refused =
+        |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
+    let mut doc = parse::try_parse(decoded.text, opts).map_err(refused)?;
+    doc.had_control_chars |= decoded.had_control_chars;
+    Ok(doc)
+}
+
+/// A Word package, unpacked, written as Markdown and parsed.
+fn word<R: Read + Seek>(
+    package: R,
+    name: &Path,
+    opts: &ParseOptions,
+) -> Result<Document, SourceError> {
+    let path = name.to_path_buf();
+    let (md, had) = docx::to_markdown(package).map_err(|e| match e {
+        docx::DocxError::Encrypted => SourceError::Encrypted { path: path.clone() },
+        e => SourceError::Word { path: path.clone(), reason: e.to_string() },
+    })?;
+    source::check_len(name, md.len() as u64)?;
+    if md.trim().is_empty() {
+        return Err(SourceError::NoText { path });
+    }
+    let opts = ParseOptions { format: Some(Format::Docx), ..opts.clone() };
+    let mut doc = parse::parse(md, &opts);
+    doc.had_control_chars |= had;
+    Ok(doc)
+}
 
 /// What the loader is doing: a stage (`reading`, `parsing`, …) and, while reading, how
 /// many bytes of the file are read.
@@ -41,7 +128,8 @@ pub const PART: usize = 2 << 20;
 
 /// The first part of a big file, parsed: cut after its last blank line (else line break)
 /// so that no paragraph is cut short when that can be helped. `None` when the part holds
-/// no text (the whole file is then read as usual).
+/// no text, or the file is a Word package (the whole file is then read as usual, by
+/// [`read`]).
 pub fn first_part(
     path: &Path,
     encoding: Option<&str>,
@@ -64,6 +152,10 @@ pub fn first_part_of(
     encoding: Option<&str>,
     opts: &ParseOptions,
 ) -> Result<Option<Document>, SourceError> {
+    // A Word package is read whole ([`read`]).
+    if docx::is_zip(&bytes) || opts.format == Some(Format::Docx) {
+        return Ok(None);
+    }
     bytes.truncate(FIRST_PART);
     let cut = if is_utf16(&bytes) {
         bytes.len() & !1
@@ -90,7 +182,7 @@ pub fn first_part_of(
     let refused =
         |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
     let mut doc = parse::try_parse_first_part(decoded.text, opts).map_err(refused)?;
-    doc.had_control_chars = decoded.had_control_chars;
+    doc.had_control_chars |= decoded.had_control_chars;
     Ok(Some(doc))
 }
 
@@ -174,7 +266,7 @@ pub fn whole_from(
             Some(Err(why)) => return Err(SourceError::Refused { path: path.into(), why: why.0 }),
             Some(Ok(doc)) => doc,
         };
-        doc.had_control_chars = had_control_chars;
+        doc.had_control_chars |= had_control_chars;
         doc.text_hash = Some(crate::hash::hash_text_digest(hash));
         Ok(doc)
     })

@@ -12,6 +12,7 @@ use crate::doc::{
     Document, Format, Item, NewBlock, Section, Speaker, SpeakerId, TimeMark, Title, narrow,
 };
 
+pub mod docx;
 pub mod entity;
 pub mod frontmatter;
 pub mod html;
@@ -20,9 +21,11 @@ pub mod join;
 pub mod json;
 pub mod label;
 pub mod markdown;
+pub mod page;
 pub mod plain;
 pub mod srt;
 pub mod vtt;
+pub mod write_md;
 
 /// What a caller (CLI, config) tells the parser.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +67,9 @@ pub fn detect_format(text: &str) -> Format {
     }
     if srt::looks_like_srt(head) {
         return Format::Srt;
+    }
+    if page::looks_like_html(head) {
+        return Format::Html;
     }
     if markdown::looks_like_markdown(text) {
         return Format::Markdown;
@@ -114,6 +120,9 @@ fn run(format: Format, b: &mut Builder, partial: bool) -> Result<(), json::Refus
         Format::Webvtt => vtt::parse(b),
         Format::Srt => srt::parse(b),
         Format::Json => return json::parse(b, partial),
+        Format::Html => page::parse(b),
+        // The text is the Markdown written from the package ([`docx`]).
+        Format::Docx => markdown::parse(b),
     }
     Ok(())
 }
@@ -121,7 +130,7 @@ fn run(format: Format, b: &mut Builder, partial: bool) -> Result<(), json::Refus
 /// A document parsed a part at a time ([`crate::load`] reads big files so), each part's
 /// source dropped once parsed. Markdown parts after the first begin where a heading
 /// begins, plain-text parts after a blank line, so no block spans two parts; labels that
-/// need two uses are counted within a part. Subtitles are held and parsed whole at the end.
+/// need two uses are counted within a part. Subtitles and HTML pages are held and parsed whole at the end.
 pub struct Parts {
     b: Builder,
     held: Option<String>,
@@ -207,10 +216,10 @@ impl<I: Iterator<Item = String>> std::io::Read for Chunks<I> {
     }
 }
 
-/// Subtitles are parsed whole (a cue may continue the one before it), and JSON (a value
-/// spans the file).
+/// Subtitles are parsed whole (a cue may continue the one before it), JSON (a value spans
+/// the file) and HTML pages (their markup has no place to cut).
 fn held(format: Format) -> Option<String> {
-    matches!(format, Format::Webvtt | Format::Srt | Format::Json).then(String::new)
+    matches!(format, Format::Webvtt | Format::Srt | Format::Json | Format::Html).then(String::new)
 }
 
 /// Accumulates a document in reading order. Parsers call it as they meet things.
@@ -335,10 +344,12 @@ impl Builder {
     }
 
     /// Character references in a name or metadata (`Jos&eacute;`) are decoded in every
-    /// format but SRT, which has none; in Markdown and plain text, known HTML tags go.
+    /// format but SRT, which has none; in Markdown and plain text, known HTML tags go. The
+    /// Markdown written from a page or a package holds only its own escapes.
     fn decode<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
         match self.doc.format {
             Some(Format::Srt) => std::borrow::Cow::Borrowed(s),
+            Some(Format::Html | Format::Docx) => write_md::unescape(s),
             Some(Format::Webvtt) => entity::decode(s),
             _ => html::plain_line(s),
         }

@@ -5,9 +5,13 @@
 //! stand-ins so that no byte of a document ever reaches the terminal as a control sequence.
 //!
 //! Detection, without an explicit encoding: a BOM decides; otherwise NUL bytes mean a
-//! binary file; valid UTF-8 is UTF-8 (a truncated sequence at the very end only costs a
-//! U+FFFD); bytes that are not UTF-8 but decode cleanly as GB18030 are GB18030; a file that
-//! is mostly UTF-8 with a few broken sequences stays UTF-8; anything else is not text.
+//! binary file (an old Word `.doc` or another OLE file is named as such); valid UTF-8 is
+//! UTF-8 (a truncated sequence at the very end only costs a U+FFFD); an HTML page that
+//! declares another encoding (`<meta charset>`, or `http-equiv` `Content-Type`, in its first
+//! [`META_SCAN`] bytes) is read in it, unless it is mostly UTF-8 all the same (a page saved
+//! by a tool that re-encoded it and kept the old declaration); bytes that are not UTF-8 but
+//! decode cleanly as GB18030 are GB18030; a file that is mostly UTF-8 with a few broken
+//! sequences stays UTF-8; anything else is not text.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -42,6 +46,36 @@ pub enum SourceError {
     UnknownEncoding(String),
     #[error("{}: too large ({} MB); fangtan reads documents up to 4 GB", shown(path), size / 1_000_000)]
     TooLarge { path: PathBuf, size: u64 },
+    #[error(
+        "{}: an old Word .doc (or other Office 97-2003) file; fangtan reads .docx: save it as .docx first",
+        shown(path)
+    )]
+    OldOffice { path: PathBuf },
+    #[error(
+        "{}: a password-protected Office document; save a copy without a password to read it",
+        shown(path)
+    )]
+    Encrypted { path: PathBuf },
+    /// A Word package that cannot be read, or a file that is not one (`--format docx`).
+    #[error("{}: {reason}", shown(path))]
+    Word { path: PathBuf, reason: String },
+}
+
+/// The first bytes of an OLE compound file: Word 97-2003, or an encrypted Office document.
+const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Why binary bytes are no text: an Office file gets its own message.
+fn binary(bytes: &[u8], name: &Path) -> SourceError {
+    let path = name.to_path_buf();
+    if !bytes.starts_with(OLE) {
+        return SourceError::NotText { path };
+    }
+    // An encrypted OOXML document is an OLE file with a stream of this name (UTF-16).
+    let stream: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    match memchr::memmem::find(bytes, &stream) {
+        Some(_) => SourceError::Encrypted { path },
+        None => SourceError::OldOffice { path },
+    }
 }
 
 /// The longest document, in bytes: positions in it are held in 32 bits
@@ -297,7 +331,7 @@ fn decode_with(
         Some(enc) => {
             let (text, _) = enc.decode_with_bom_removal(&bytes);
             if text.contains('\0') {
-                return Err(not_text());
+                return Err(binary(&bytes, name));
             }
             (text.into_owned(), display_name(enc))
         }
@@ -321,9 +355,15 @@ fn decode_with(
             }
             None => {
                 if memchr::memchr(0, &bytes).is_some() {
-                    return Err(not_text());
+                    return Err(binary(&bytes, name));
                 }
-                detect(bytes).ok_or_else(not_text)?
+                match declared(&bytes) {
+                    Some(enc) => {
+                        let text = enc.decode_without_bom_handling(&bytes).0.into_owned();
+                        (text, display_name(enc))
+                    }
+                    None => detect(bytes).ok_or_else(not_text)?,
+                }
             }
         },
     };
@@ -343,6 +383,96 @@ fn display_name(enc: &'static Encoding) -> &'static str {
     } else {
         enc.name()
     }
+}
+
+/// How far into a page its encoding declaration is looked for: a `<head>` full of scripts
+/// and styles before the `<meta>` is common.
+pub const META_SCAN: usize = 8 << 10;
+
+/// The encoding an HTML page declares in its first [`META_SCAN`] bytes, when it is not
+/// UTF-8 (the bytes would be UTF-8 by detection already) and the bytes are not mostly
+/// UTF-8 all the same. The tags are read by the HTML tokenizer (the declaration is ASCII in
+/// every encoding a page may declare), the `content` of `http-equiv` by the WHATWG rule.
+fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(META_SCAN)];
+    memchr::memmem::find(&head.to_ascii_lowercase(), b"<meta")?;
+    let label = html_meta_charset(&String::from_utf8_lossy(head))?;
+    let enc = Encoding::for_label(label.trim().as_bytes())?;
+    // A page cannot be UTF-16 without a BOM; `x-user-defined` is windows-1252.
+    if enc == UTF_8 || enc == UTF_16LE || enc == UTF_16BE || mostly_utf8(bytes) {
+        return None;
+    }
+    Some(if enc.name() == "x-user-defined" { encoding_rs::WINDOWS_1252 } else { enc })
+}
+
+/// The charset label of the first `<meta charset>` or `<meta http-equiv="content-type"
+/// content="…; charset=…">` of a page's head.
+fn html_meta_charset(head: &str) -> Option<String> {
+    use html5ever::tokenizer::states::RawKind;
+    use html5ever::tokenizer::{
+        BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+    };
+    struct Sink(std::cell::RefCell<Option<String>>);
+    impl TokenSink for Sink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(Tag { kind: TagKind::StartTag, name, attrs, .. }) = token else {
+                return TokenSinkResult::Continue;
+            };
+            // A `<meta>` written by a script or shown by a style is none.
+            match &*name {
+                "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "noscript" | "template" => {
+                    return TokenSinkResult::RawData(RawKind::Rawtext);
+                }
+                "meta" if self.0.borrow().is_none() => {}
+                _ => return TokenSinkResult::Continue,
+            }
+            let get = |k: &str| attrs.iter().find(|a| &*a.name.local == k).map(|a| &*a.value);
+            let found = get("charset").map(str::to_string).or_else(|| {
+                get("http-equiv")
+                    .filter(|h| h.trim().eq_ignore_ascii_case("content-type"))
+                    .and(get("content"))
+                    .and_then(charset_in_content)
+            });
+            *self.0.borrow_mut() = found;
+            TokenSinkResult::Continue
+        }
+    }
+    let tok = Tokenizer::new(Sink(std::cell::RefCell::new(None)), Default::default());
+    let queue = BufferQueue::default();
+    queue.push_back(head.into());
+    while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
+    tok.end();
+    tok.sink.0.into_inner()
+}
+
+/// The charset in a `Content-Type` value (`text/html; charset=windows-1252`).
+fn charset_in_content(content: &str) -> Option<String> {
+    let lower = content.to_ascii_lowercase();
+    let at = lower.find("charset")? + "charset".len();
+    let rest = content[at..].trim_start().strip_prefix('=')?.trim_start();
+    let value = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next()?,
+        _ => rest.split(|c: char| c.is_ascii_whitespace() || c == ';').next()?,
+    };
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Bytes that hold many more valid UTF-8 multi-byte sequences than invalid bytes.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (invalid, multi) = utf8_tally(bytes);
+    multi > 0 && invalid.saturating_mul(20) <= multi
+}
+
+/// Invalid bytes, and non-ASCII bytes of valid sequences.
+fn utf8_tally(bytes: &[u8]) -> (usize, usize) {
+    let (mut invalid, mut multi) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        invalid += chunk.invalid().len();
+        multi += chunk.valid().bytes().filter(|b| !b.is_ascii()).count();
+    }
+    (invalid, multi)
 }
 
 /// Detection for BOM-less bytes without NULs. `None` means not text.
@@ -374,11 +504,7 @@ fn detect_inner(bytes: Cow<'_, [u8]>, try_gb: bool) -> Option<(String, &'static 
     {
         return Some((lossy_utf8(), "UTF-8"));
     }
-    let (mut invalid, mut multi) = (0usize, 0usize);
-    for chunk in bytes.utf8_chunks() {
-        invalid += chunk.invalid().len();
-        multi += chunk.valid().bytes().filter(|b| !b.is_ascii()).count();
-    }
+    let (invalid, multi) = utf8_tally(&bytes);
     // Mostly UTF-8 with a few broken sequences: GBK text almost never forms valid UTF-8
     // multi-byte sequences, so this cannot mistake GBK for UTF-8.
     if invalid.saturating_mul(20) <= multi {
@@ -421,7 +547,7 @@ fn control_at(x: u8, y: u8, z: u8) -> bool {
 /// Offset of the first control character in `b` at or after `from`. Runs over every byte
 /// of every document: blocks of 32 bytes are tested at once, and only a block that holds
 /// one is searched byte by byte.
-fn next_control(b: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn next_control(b: &[u8], from: usize) -> Option<usize> {
     const BLOCK: usize = 32;
     let at = |i: usize| {
         let g = |k: usize| b.get(k).copied().unwrap_or(0);

@@ -9,7 +9,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
 
 /// The binary with no configuration of the user's: its own data directory and a home
 /// without a config file.
-fn fangtan() -> Command {
+pub(crate) fn fangtan() -> Command {
     let none = std::env::temp_dir().join("fangtan-tests-no-config");
     let mut c = Command::new(BIN);
     c.env("FANGTAN_DATA_DIR", std::env::temp_dir())
@@ -35,7 +35,7 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
 }
 
 /// Exit status 2 and exactly one line on stderr containing `what`.
-fn fails_with(o: &Output, what: &str) {
+pub(crate) fn fails_with(o: &Output, what: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
     assert_eq!(err.lines().count(), 1, "one line: {err:?}");

@@ -36,3 +36,4 @@ mod subtitles;
 mod transcripts;
 mod ui_snapshots;
 mod update;
+mod web;

@@ -199,15 +199,18 @@ fn a_txt_with_front_matter_and_markdown_is_markdown_and_keeps_its_meta() {
 }
 
 #[test]
-fn known_html_tags_in_plain_text_are_dropped_and_blocks_of_html_make_it_markdown() {
+fn known_html_tags_in_plain_text_are_dropped_and_lines_of_html_blocks_are_a_page() {
     let doc = plain(
         "Ana: one<br>two <i>three</i>\nBo: <span class=x>four</span> <inaudible>\nAna: five\nBo: six\n",
     );
     assert_eq!(turn_texts(&doc, 0), ["one two three"]);
     assert_eq!(turn_texts(&doc, 1), ["four <inaudible>"]);
-    // Lines of block-level HTML are Markdown's raw HTML, read as such.
-    let html = "<p>Ana: Hello.</p>\n<p>Bo: Hi.</p>\n";
-    assert_eq!(detect_format(html), Format::Markdown);
+    // A text whose lines are block-level HTML is an HTML page (a fragment without
+    // `<html>`), its paragraphs' labels read as anywhere else.
+    let html = "<p>Ana: Hello.</p>\n<p>Bo: Hi.</p>\n<p>Ana: Bye.</p>\n";
+    assert_eq!(detect_format(html), Format::Html);
+    let doc = parse(html.to_string(), &ParseOptions::default());
+    assert_eq!(turn_speakers(&doc), ["Ana", "Bo", "Ana"]);
 }
 
 /// Numbered items of a list of notes (`Lesson one:`, `Step 2:`) are not speakers, even said

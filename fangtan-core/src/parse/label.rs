@@ -8,7 +8,8 @@
 //!   `Name (00:12:34): text`, `Name (00:12:34):` alone, `Name [00:01:02]: text`,
 //!   `Name: [00:00:05] text`;
 //! - header: a line of a name and a time only, the text on the lines after it:
-//!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`;
+//!   `Name  0:00`, `Speaker 1 00:00:12`, `SPEAKER_01 [00:00:04.120]`, or the time first
+//!   and a dash: `@12:05 - **Name**`, `[00:12:05] – Name`;
 //! - bracket: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text` (shown without brackets);
 //! - time only: `(00:03:41):` or `[00:03:41] text` continues the current speaker;
 //! - the user's own patterns (`[speakers] labels`).
@@ -744,6 +745,34 @@ pub fn header_label(s: &str) -> Option<Label> {
     Some(Label { name, start_ms: Some(ms), end: s.len(), bold: false, shape: Shape::Header })
 }
 
+/// A header written time first, then a dash and the name alone (bold or not):
+/// `@12:05 - **Name**`, `00:12:05 – Name`, `[00:12:05] - Name`.
+pub fn time_first_header(s: &str) -> Option<Label> {
+    if !s.starts_with(|c: char| c == '@' || c == '[' || c == '(' || c.is_ascii_digit()) {
+        return None;
+    }
+    let t = s.trim_end();
+    let at = usize::from(t.starts_with('@'));
+    let body = &t[at..];
+    let (ms, n) =
+        bracket_time(body, '[', ']').or_else(|| bracket_time(body, '(', ')')).or_else(|| {
+            let end = body.find([' ', '\t'])?;
+            Some((parse_time(&body[..end])?, end))
+        })?;
+    let i = skip_spaces(t, at + n);
+    let dash = t[i..].chars().next().filter(|c| matches!(c, '-' | '–' | '—'))?;
+    let mut name = skip_spaces(t, i + dash.len_utf8())..t.len();
+    let inner = &t[name.clone()];
+    if inner.len() > 4 && inner.starts_with("**") && inner.ends_with("**") {
+        name = name.start + 2..name.end - 2;
+    }
+    let name = trim_range(s, name);
+    if name.is_empty() || !looks_like_name(&s[name.clone()]) {
+        return None;
+    }
+    Some(Label { name, start_ms: Some(ms), end: s.len(), bold: false, shape: Shape::Header })
+}
+
 /// A bracketed name: `[Speaker 1] [00:00] text`, `[SPEAKER_01]: text`, `[Name] (00:12): text`.
 /// Without a colon or a time after it, `[Music]` or `[笑]` is a sound, not a speaker.
 pub fn bracket_label(s: &str) -> Option<Label> {
@@ -807,6 +836,7 @@ pub fn scan(s: &str, patterns: &[regex::Regex]) -> Option<Label> {
     (if first == b'[' { bracket_label(s) } else { None })
         .or_else(|| plain_label(s))
         .or_else(|| header_label(s))
+        .or_else(|| time_first_header(s))
         .or_else(|| time_only(s))
 }
 
@@ -1053,6 +1083,21 @@ mod tests {
         let s = "[01:02] Ada: hi";
         let l = plain_label(s).unwrap();
         assert_eq!((&s[l.name.clone()], l.start_ms), ("Ada", Some(62_000)));
+    }
+
+    #[test]
+    fn headers_time_first() {
+        for (s, who, ms) in [
+            ("@12:05 - **Ann Lee**", "Ann Lee", 725_000),
+            ("00:12:05 – Speaker 2", "Speaker 2", 725_000),
+            ("[01:02:03] - Bo", "Bo", 3_723_000),
+        ] {
+            let l = scan(s, &[]).unwrap();
+            assert_eq!((&s[l.name.clone()], l.start_ms, l.shape), (who, Some(ms), Shape::Header));
+        }
+        // A time then text is a time, not a header; a dash then a sentence is no name.
+        assert_eq!(scan("[00:03:41] Okay", &[]).unwrap().shape, Shape::TimeOnly);
+        assert_eq!(time_first_header("12:05 - we started again, slowly."), None);
     }
 
     #[test]
