@@ -149,6 +149,35 @@ fn channel_words_with_speakers_make_turns() {
 }
 
 #[test]
+fn whisper_cpp_and_caption_events_read_with_their_times() {
+    let doc = read(include_str!("../fixtures/json/whispercpp.json"));
+    assert!(doc.turns.is_empty());
+    let text: Vec<&str> = (0..doc.items.len())
+        .flat_map(|i| doc.item_blocks(i).iter().map(|b| b.text).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(
+        text,
+        [
+            "The tram stops at the harbour. Then it climbs the hill to the old fort. 最后一站是图书馆。"
+        ]
+    );
+    assert_eq!(
+        doc.block_times(0, 0).iter().map(|m| (m.start_ms(), m.end_ms())).collect::<Vec<_>>(),
+        [(Some(0), Some(3200)), (Some(3200), Some(6900)), (Some(6900), Some(9500))]
+    );
+    let doc = read(include_str!("../fixtures/json/caption_events.json"));
+    let text: Vec<&str> = (0..doc.items.len())
+        .flat_map(|i| doc.item_blocks(i).iter().map(|b| b.text).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(text, ["welcome to the workshop today we sharpen chisels"]);
+    let times = doc.block_times(0, 0);
+    assert_eq!((times[1].start_ms(), times[1].end_ms()), (Some(3500), Some(6400)));
+    let words = doc.block_words(0, 0);
+    assert_eq!(words.len(), 6, "words with an offset of their own");
+    assert_eq!(words[0].start_ms(), Some(960));
+}
+
+#[test]
 fn json_of_another_shape_is_refused_with_its_keys_named() {
     let why = try_parse(
         include_str!("../fixtures/json/not_transcript.json").to_string(),
@@ -279,7 +308,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_json_never_panics(seed in 0usize..12, cuts in prop::collection::vec((0usize..10_000, any::<u8>()), 1..12)) {
+    fn mutated_json_never_panics(seed in 0usize..14, cuts in prop::collection::vec((0usize..10_000, any::<u8>()), 1..12)) {
         let fixtures = [
             include_str!("../fixtures/json/podcast20.json"),
             include_str!("../fixtures/json/whisperx.json"),
@@ -293,6 +322,8 @@ proptest! {
             include_str!("../fixtures/json/items_speaker_labels.json"),
             include_str!("../fixtures/json/results_words.json"),
             include_str!("../fixtures/json/channel_words.json"),
+            include_str!("../fixtures/json/whispercpp.json"),
+            include_str!("../fixtures/json/caption_events.json"),
         ];
         let mut bytes = fixtures[seed].as_bytes().to_vec();
         for (at, b) in cuts {

@@ -14,6 +14,9 @@
 //!   "end_time", "type": "pronunciation" | "word" | "punctuation"}` (a mark joins the
 //!   word before; speakers may come apart as `"speaker_labels": {"segments": [{"start_time",
 //!   "end_time", "speaker_label"}]}` time ranges);
+//! - whisper.cpp: `{"transcription": [{"timestamps": {"from": "00:00:01,500", "to"}, "text"}]}`;
+//! - a video site's caption events: `{"events": [{"tStartMs", "dDurationMs", "segs":
+//!   [{"utf8", "tOffsetMs"?}]}]}` (times in ms);
 //! - audio channels' words: `"channels": [{"alternatives": [{"words": [{"word",
 //!   "punctuated_word", "start", "end", "speaker"}]}]}]`, read only when nothing else is.
 //!
@@ -310,6 +313,29 @@ struct Segment {
     kind: Option<String>,
     /// `previous`: attached to the word before.
     attaches_to: Option<String>,
+    /// whisper.cpp: `{"from": "00:00:01,500", "to": "00:00:04,000"}`.
+    timestamps: Option<FromTo>,
+    /// A video site's caption event: start and length in ms, text in pieces.
+    #[serde(rename = "tStartMs")]
+    t_start_ms: Option<Time>,
+    #[serde(rename = "dDurationMs")]
+    d_duration_ms: Option<Time>,
+    segs: Option<Vec<Seg>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct FromTo {
+    from: Time,
+    to: Time,
+}
+
+/// A piece of a caption event: its text and where it starts after the event (ms).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct Seg {
+    utf8: String,
+    #[serde(rename = "tOffsetMs")]
+    t_offset_ms: Option<Time>,
 }
 
 impl Segment {
@@ -317,6 +343,32 @@ impl Segment {
     /// monologue's elements as its text and words; times from the words when the
     /// stretch has none of its own.
     fn normalize(&mut self) {
+        if let Some(t) = self.timestamps.take() {
+            self.start = self.start.or(Some(t.from));
+            self.end = self.end.or(Some(t.to));
+        }
+        if let Some(segs) = self.segs.take() {
+            // Milliseconds, whatever their size says: the keys say so.
+            let ms = |t: Time| Time { value: t.value / 1000.0, fractional: true };
+            let start = self.t_start_ms.take().map(ms);
+            let end = start
+                .zip(self.d_duration_ms.take().map(ms))
+                .map(|(s, d)| Time { value: s.value + d.value, fractional: true });
+            let mut text = String::new();
+            let mut words = Vec::new();
+            for seg in segs {
+                if let (Some(s), Some(off)) = (start, seg.t_offset_ms.map(ms)) {
+                    let at = Time { value: s.value + off.value, fractional: true };
+                    let word = Some(seg.utf8.trim().to_string());
+                    words.push(Word { text: word, start: Some(at), ..Word::default() });
+                }
+                text.push_str(&seg.utf8);
+            }
+            self.text = self.text.take().or(Some(text));
+            self.words = self.words.take().or((!words.is_empty()).then_some(words));
+            self.start = self.start.or(start);
+            self.end = self.end.or(end);
+        }
         if let Some(a) = self.alternatives.take().and_then(|a| a.into_iter().next()) {
             self.text = self.text.take().or(a.transcript);
             self.words = self.words.take().or(a.words);
@@ -644,6 +696,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                 // Segments, utterances, monologues, a recognizer's items (words and marks),
                 // its audio segments.
                 "segments" | "utterances" | "monologues" | "items" | "audio_segments"
+                | "transcription" | "events"
                     if !self.st.found =>
                 {
                     map.next_value_seed(Segments { st: self.st, b: self.b })?;
