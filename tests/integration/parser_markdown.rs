@@ -1221,3 +1221,19 @@ fn a_megabyte_of_raw_html_parses_in_linear_time() {
         assert!(ok);
     }
 }
+
+#[test]
+fn a_header_block_of_bold_keys_under_the_title_is_metadata() {
+    let src = "# Interview with Ruth Okafor\n\n**Interviewer:** Jonah Pike\n**Date**: 14 March 2019\n\n## Childhood\n\n**PIKE:** Where did you live?\n\n**OKAFOR:** On a boat.\n\n**PIKE:** And then?\n\n**OKAFOR:** A house.\n";
+    let doc = parse_as(Format::Markdown, src);
+    let meta: Vec<(&str, &str)> =
+        doc.meta.iter().map(|m| (m.key.as_str(), m.value.as_str())).collect();
+    assert_eq!(meta, [("Interviewer", "Jonah Pike"), ("Date", "14 March 2019")]);
+    assert_eq!(speakers(&doc), ["PIKE", "OKAFOR"]);
+    // People talking under the title are no header: a name comes twice, or a value is a sentence.
+    let chat = "# Notes\n\n**Mina:** hi\n**Ravi:** hello\n**Mina:** ok\n";
+    assert!(parse_as(Format::Markdown, chat).meta.is_empty());
+    let talk = "# Notes\n\n**Mina:** I think we should start.\n**Ravi:** Agreed, let us begin.\n";
+    let doc = parse_as(Format::Markdown, talk);
+    assert!(doc.meta.is_empty() && speakers(&doc)[0] == "Mina");
+}

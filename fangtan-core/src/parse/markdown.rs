@@ -427,9 +427,27 @@ impl<'t> Scanner<'t> {
     }
 }
 
-/// `key: value` lines of a metadata paragraph.
+/// `key: value` lines of a metadata paragraph; the key may be bold (`**Date:** 14 March`,
+/// `**Date**: 14 March`), as web pages and documents write a header block.
 fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
     let line = &text[r.clone()];
+    if let Some(rest) = line.strip_prefix("**") {
+        let close = rest.find("**")?;
+        let (inner, after) = (&rest[..close], &rest[close + 2..]);
+        let (key, value) = match inner.trim_end().strip_suffix([':', '：']) {
+            Some(key) => (key, after),
+            None => (inner, after.trim_start().strip_prefix([':', '：'])?),
+        };
+        let (key, value) = (key.trim(), value.trim());
+        if value.is_empty()
+            || value.contains("**")
+            || !label::valid_name(key)
+            || key.chars().count() > 20
+        {
+            return None;
+        }
+        return Some((key.to_string(), value.to_string()));
+    }
     let idx = line.find(['：', ':'])?;
     let key = line[..idx].trim();
     let colon_len = if line[idx..].starts_with('：') { '：'.len_utf8() } else { 1 };
