@@ -4,7 +4,8 @@
 //! the count still running) and [`SEARCH_SLICE`]. The count runs a slice at a time between
 //! keys (`Msg::Tick`); the first match after where the search began is shown as soon as it
 //! is found. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
-//! search stays after it closes, for `n` and `N`.
+//! search stays after it closes, for `n` and `N`, which wrap around at the ends with a note
+//! in the status line (vim's `search hit BOTTOM, continuing at TOP`).
 
 use crate::keymap::EditAction;
 use crate::search::{self, Match};
@@ -246,16 +247,23 @@ pub(super) fn match_step(app: &mut App, next: bool) -> Result<(), String> {
     }
     let counting = s.counting();
     let cur = s.current.unwrap_or(0);
-    let target =
-        if next { (cur + 1 < s.matches.len()).then_some(cur + 1) } else { cur.checked_sub(1) };
-    match target {
-        Some(t) => {
-            s.current = Some(t);
-            let p = match_pos(&s.matches[t]);
-            app.jump_into(p);
+    let n = s.matches.len();
+    let target = if next { (cur + 1 < n).then_some(cur + 1) } else { cur.checked_sub(1) };
+    let (t, note) = match target {
+        Some(t) => (t, None),
+        None if counting => {
+            app.say("still searching: try again in a moment");
+            return Ok(());
         }
-        None if counting => app.say("still searching: try again in a moment"),
-        None => return Err(if next { "no next match" } else { "no previous match" }.into()),
+        // Past the last match (or before the first): round to the other end, as vim does.
+        None if next => (0, Some("search hit BOTTOM, continuing at TOP")),
+        None => (n - 1, Some("search hit TOP, continuing at BOTTOM")),
+    };
+    s.current = Some(t);
+    let p = match_pos(&s.matches[t]);
+    app.jump_into(p);
+    if let Some(note) = note {
+        app.say(note);
     }
     Ok(())
 }

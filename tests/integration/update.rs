@@ -232,8 +232,14 @@ fn search_is_incremental_case_insensitive_and_counts() {
     assert_eq!(a.search.as_ref().unwrap().current, Some(1));
     assert!(screen_text(&a).to_lowercase().contains("lantern"));
     act(&mut a, Action::NextMatch);
+    assert_eq!(a.search.as_ref().unwrap().current, Some(2));
+    // Past the last match `n` wraps to the first, and says so, as vim does.
     act(&mut a, Action::NextMatch);
-    assert_eq!(message(&a), "no next match");
+    assert_eq!(message(&a), "search hit BOTTOM, continuing at TOP");
+    assert_eq!(a.search.as_ref().unwrap().current, Some(0));
+    act(&mut a, Action::PrevMatch);
+    assert_eq!(message(&a), "search hit TOP, continuing at BOTTOM");
+    assert_eq!(a.search.as_ref().unwrap().current, Some(2));
     act(&mut a, Action::PrevMatch);
     assert_eq!(a.search.as_ref().unwrap().current, Some(1));
     act(&mut a, Action::Cancel);
