@@ -202,6 +202,8 @@ actions! {
         Right => "right", "cursor one character right";
         Start => "start", "cursor to the start";
         End => "end", "cursor to the end";
+        HistoryPrev => "history_prev", "the search before, from the history (the search prompt's)";
+        HistoryNext => "history_next", "the search after, back to what was typed (the search prompt's)";
     }
 }
 

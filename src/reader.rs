@@ -8,7 +8,8 @@
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
 //! position with [`Store`] (and reports how it went as `Msg::Saved`) and writes clipboard
 //! sequences. What `update` may not do itself comes in as messages: what the store held
-//! (`Msg::Restored`), problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
+//! (`Msg::Restored`), the search history (`Msg::SearchHistory`; a search made comes back
+//! as `Effect::RememberSearch`), problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
 //! before each message that may stamp a bookmark or the reading position). Before each
 //! draw it tells `update` the terminal's size when that changed before its resize event
 //! came.
@@ -44,6 +45,7 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     let mut app = App::new(doc, opts);
     // Load before the terminal switches over, so a slow disk shows no blank screen.
     let mut store = open_store(&mut app);
+    load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init()?;
     let result = event_loop(&mut terminal, &mut input, &mut app, &mut store, None, &signals);
@@ -75,6 +77,7 @@ pub fn run_loading(
     let index_opts = opts.clone();
     let mut app = App::new(first, opts);
     app.start_loading(size);
+    load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init()?;
     // The first screen goes out before the loader starts: on two cores its threads would
@@ -192,6 +195,35 @@ fn open_store(app: &mut App) -> Option<Store> {
     store
 }
 
+/// The search history of the data directory, for Up and Down in the search prompt. Without
+/// a data directory, or with an unreadable history, searches are remembered for the
+/// session (the bookmarks' own warning already tells of a missing data directory).
+fn load_search_history(app: &mut App) {
+    let Ok(dir) = crate::store::data_dir() else { return };
+    let msg = match crate::store::load_search_history(&dir) {
+        Ok(list) => Msg::SearchHistory(list),
+        // The store's own warning about the data directory, if any, says more.
+        Err(_) if app.message.is_some() => return,
+        Err(e) => {
+            let file = crate::store::disk::search_history_path(&dir);
+            Msg::Warning(format!(
+                "cannot read {}: {e}; searches are not remembered",
+                file.display()
+            ))
+        }
+    };
+    update(app, msg);
+}
+
+/// Add a search to the history on disk; a failure is told in the status line.
+fn remember_search(app: &mut App, query: &str) {
+    let Ok(dir) = crate::store::data_dir() else { return };
+    if let Err(e) = crate::store::remember_search(&dir, query) {
+        let file = crate::store::disk::search_history_path(&dir);
+        update(app, Msg::Warning(format!("search not remembered in {}: {e}", file.display())));
+    }
+}
+
 /// The store and what it holds for the document read from `path`. Without a data
 /// directory there is neither, and a warning says so; an unreadable store file starts
 /// empty (each save re-reads and merges, so what is on disk is kept, and a file from a
@@ -245,6 +277,7 @@ fn apply(
             Effect::Quit => return Ok(true),
             Effect::Suspend => suspend(terminal, app)?,
             Effect::SaveMarks => save(app, store),
+            Effect::RememberSearch(query) => remember_search(app, &query),
             Effect::Copy(text) => {
                 let mut out = std::io::stdout().lock();
                 let wrote =

@@ -11,7 +11,10 @@ use base64::Engine as _;
 
 pub mod disk;
 
-pub use disk::{Loaded, Store, data_dir, list_all, recovery_dirs, write_recovery};
+pub use disk::{
+    Loaded, SEARCH_HISTORY_LEN, Store, data_dir, list_all, load_search_history, push_search,
+    recovery_dirs, remember_search, write_recovery,
+};
 pub use fangtan_core::hash::*;
 pub use fangtan_core::store::*;
 

@@ -1,7 +1,8 @@
 //! What reaches [`update`](super::update) and what it asks of the terminal edge.
 //!
 //! Public surface: [`Msg`] (every input: keys as each layer's actions or line-editor input,
-//! pastes, resizes, mouse, idle ticks, the clock, what the store held, loading and saving
+//! pastes, resizes, mouse, idle ticks, the clock, what the store held, the search history,
+//! loading and saving
 //! results, warnings, leaving), [`Effect`] (what the event loop must carry out), [`Input`],
 //! [`Mouse`], and the payloads [`Saved`] and [`Indexed`]. Data only: no behaviour lives
 //! here.
@@ -20,6 +21,8 @@ pub enum Effect {
     SaveMarks,
     /// Put this text on the system clipboard (OSC 52).
     Copy(String),
+    /// Add this query to the search history on disk (a search was made).
+    RememberSearch(String),
 }
 
 /// A key typed into a one-line editor (the search prompt, the note editor).
@@ -73,6 +76,8 @@ pub enum Msg {
     /// What the bookmark store held for the document (read by the edge): its marks, and
     /// the reading position to resume at when [`Options::resume`](super::Options) says so.
     Restored(Box<crate::store::Loaded>),
+    /// The search history kept in the data directory, oldest first (read by the edge).
+    SearchHistory(Vec<String>),
     /// A problem at the edge to tell in the status line (no data directory, a failed copy).
     Warning(String),
     /// The reader is ending, however it ends (quit, a terminating signal, a terminal

@@ -8,7 +8,8 @@
 //! `[keys]`, and one per overlay. Over an overlay a key its table leaves unbound is text in
 //! a line editor (a character without Ctrl or Alt), else a [global](crate::keymap::Action::is_global)
 //! reader action (quit, force quit, suspend), else nothing; the search prompt also leaves
-//! the reader's other keys to the reader (arrows scroll while typing).
+//! the reader's other keys to the reader (PageUp/PageDown scroll while typing; Up/Down
+//! are its history).
 
 use crate::keymap::{EditAction, Key, KeyChord, Keymap};
 
@@ -75,8 +76,11 @@ mod tests {
         assert!(matches!(route(&a, KeyChord::ch('q')), Some(Msg::Input(Input::Char('q')))));
         let space = route(&a, KeyChord::plain(Key::Space));
         assert!(matches!(space, Some(Msg::Input(Input::Char(' ')))));
-        // The search prompt leaves the reader's other keys to the reader.
+        // The search prompt leaves the reader's other keys to the reader; Up and Down are
+        // its history.
+        let page = route(&a, KeyChord::plain(Key::PageDown));
+        assert!(matches!(page, Some(Msg::Action(Action::PageDown))), "{page:?}");
         let down = route(&a, KeyChord::plain(Key::Down));
-        assert!(matches!(down, Some(Msg::Action(Action::LineDown))), "{down:?}");
+        assert!(matches!(down, Some(Msg::Input(Input::Key(EditAction::HistoryNext)))), "{down:?}");
     }
 }

@@ -3,7 +3,9 @@
 //! Public surface: [`SearchState`] (the query, the matches found so far, the current one,
 //! the count still running) and [`SEARCH_SLICE`]. The count runs a slice at a time between
 //! keys (`Msg::Tick`); the first match after where the search began is shown as soon as it
-//! is found. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
+//! is found. Enter remembers the query in [`App::search_history`] (and asks the edge to
+//! keep it on disk, `Effect::RememberSearch`); Up and Down in the prompt go through that
+//! history, and Enter on an empty prompt repeats the last search. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
 //! search stays after it closes, for `n` and `N`, which wrap around at the ends with a note
 //! in the status line (vim's `search hit BOTTOM, continuing at TOP`).
 
@@ -12,7 +14,7 @@ use crate::search::{self, Match};
 
 use super::update::edit_line;
 use super::view::Pos;
-use super::{App, Input, Overlay};
+use super::{App, Effect, Input, Overlay};
 
 #[derive(Default)]
 pub struct SearchState {
@@ -26,6 +28,9 @@ pub struct SearchState {
     pub origin: Pos,
     /// The count still running, a slice per tick (`None`: every match is in `matches`).
     pub scan: Option<search::Scan>,
+    /// The entry of [`App::search_history`] in the prompt while Up and Down go through
+    /// it, and what was typed before (only entries starting with it are offered).
+    pub browsing: Option<(usize, String)>,
 }
 
 impl std::fmt::Debug for SearchState {
@@ -104,31 +109,97 @@ pub(super) fn match_pos(m: &Match) -> Pos {
     Pos::text(m.item, m.block, m.range.start)
 }
 
-pub(super) fn input(app: &mut App, i: Input) {
+pub(super) fn input(app: &mut App, i: Input) -> Vec<Effect> {
     if !app.search_editing() {
-        return;
+        return Vec::new();
     }
-    let Some(s) = app.search.as_mut() else { return };
+    let Some(s) = app.search.as_mut() else { return Vec::new() };
     match edit_line(&mut s.edit, i) {
-        Some(true) => return search_edited(app),
-        Some(false) => return,
+        Some(true) => {
+            s.browsing = None;
+            search_edited(app);
+            return Vec::new();
+        }
+        Some(false) => return Vec::new(),
         None => {}
     }
     match i {
-        Input::Key(EditAction::Submit) => {
-            if !s.query().is_empty() && s.matches.is_empty() && !s.counting() {
-                let q = s.query().to_string();
-                app.say(format!("not found: {q}"));
-            }
-            app.end_prompt();
-        }
+        Input::Key(EditAction::Submit) => return submit(app),
         Input::Key(EditAction::Cancel) => {
             let origin = s.origin;
             app.end_search();
             app.jump(origin);
         }
+        Input::Key(EditAction::HistoryPrev) => browse(app, true),
+        Input::Key(EditAction::HistoryNext) => browse(app, false),
         _ => {}
     }
+    Vec::new()
+}
+
+/// Enter in the prompt: keep the search and remember it. An empty prompt repeats the
+/// last search, from the match after the one the reader is at.
+fn submit(app: &mut App) -> Vec<Effect> {
+    let Some(s) = app.search.as_ref() else { return Vec::new() };
+    if s.query().is_empty()
+        && let Some(last) = app.search_history.last().cloned()
+    {
+        let at = app.last_target;
+        set_query(app, &last);
+        if let Some(s) = app.search.as_mut()
+            && let Some(c) = s.current
+            && at == Some(match_pos(&s.matches[c]))
+            && c + 1 < s.matches.len()
+        {
+            s.current = Some(c + 1);
+            let p = match_pos(&s.matches[c + 1]);
+            app.jump_into(p);
+        }
+    }
+    let Some(s) = app.search.as_ref() else { return Vec::new() };
+    let q = s.query().to_string();
+    if !q.is_empty() && s.matches.is_empty() && !s.counting() {
+        app.say(format!("not found: {q}"));
+    }
+    app.end_prompt();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    crate::store::push_search(&mut app.search_history, &q);
+    vec![Effect::RememberSearch(q)]
+}
+
+/// Up (`back`) or Down in the prompt: the earlier or later search in the history that
+/// starts with what was typed; Down past the newest gives back what was typed.
+fn browse(app: &mut App, back: bool) {
+    let Some(s) = app.search.as_mut() else { return };
+    let history = &app.search_history;
+    let (at, typed) = match s.browsing.take() {
+        Some((at, typed)) => (Some(at), typed),
+        None if back => (None, s.query().to_string()),
+        None => return,
+    };
+    let offered = |i: &usize| history[*i].starts_with(typed.as_str());
+    let next = if back {
+        (0..at.unwrap_or(history.len())).rev().find(offered).or(at)
+    } else {
+        at.and_then(|a| (a + 1..history.len()).find(offered))
+    };
+    let text = match next {
+        Some(i) => history[i].clone(),
+        None => typed.clone(),
+    };
+    s.browsing = next.map(|i| (i, typed));
+    if text != s.query() {
+        set_query(app, &text);
+    }
+}
+
+/// Put `text` in the prompt and search for it.
+fn set_query(app: &mut App, text: &str) {
+    let Some(s) = app.search.as_mut() else { return };
+    s.edit = crate::lineedit::LineEdit::with_text(text).with_ambiguous(app.opts.ambiguous);
+    search_edited(app);
 }
 
 /// Pasted text joins the search query as one line.

@@ -170,6 +170,11 @@ pub struct App {
     pub items: Vec<ItemInfo>,
     pub focus_speaker: Option<SpeakerId>,
     pub search: Option<SearchState>,
+    /// Searches made, oldest first: the data directory's ([`Msg::SearchHistory`]) and this
+    /// session's.
+    ///
+    /// [`Msg::SearchHistory`]: super::Msg::SearchHistory
+    pub search_history: Vec<String>,
     /// The overlay open over the reading screen, if any: it gets the keys.
     pub overlay: Option<Overlay>,
     /// The exact quote or match the last jump went to (the pane shows it with some
@@ -238,6 +243,7 @@ impl App {
             items,
             focus_speaker: None,
             search: None,
+            search_history: Vec::new(),
             overlay: None,
             last_target: None,
             message: None,

@@ -30,6 +30,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.restore(*loaded, resume);
         }
         Msg::Warning(text) => app.say(text),
+        Msg::SearchHistory(loaded) => {
+            // Searches made before it arrived are newer than any on disk.
+            let made = std::mem::replace(&mut app.search_history, loaded);
+            for q in made {
+                crate::store::push_search(&mut app.search_history, &q);
+            }
+            return effects;
+        }
         Msg::Resize { width, height } => {
             app.width = width;
             app.height = height;
@@ -56,10 +64,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.message = None;
             effects = match app.overlay {
                 Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
-                Some(Overlay::SearchPrompt) => {
-                    input(app, i);
-                    Vec::new()
-                }
+                Some(Overlay::SearchPrompt) => input(app, i),
                 Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => Vec::new(),
             };
         }
@@ -299,7 +304,8 @@ pub(super) fn scroll(app: &mut App, down: bool, n: usize) {
 }
 
 /// A key typed into a one-line editor (the search prompt, the note editor): whether the
-/// text changed; `None` for submit and cancel, which each editor handles itself.
+/// text changed; `None` for submit, cancel and the history, which each editor handles
+/// itself (the note editor has no history).
 pub(super) fn edit_line(edit: &mut crate::lineedit::LineEdit, i: Input) -> Option<bool> {
     let changed = match i {
         Input::Char(c) => {
@@ -324,7 +330,12 @@ pub(super) fn edit_line(edit: &mut crate::lineedit::LineEdit, i: Input) -> Optio
             edit.end();
             false
         }
-        Input::Key(EditAction::Submit | EditAction::Cancel) => return None,
+        Input::Key(
+            EditAction::Submit
+            | EditAction::Cancel
+            | EditAction::HistoryPrev
+            | EditAction::HistoryNext,
+        ) => return None,
     };
     Some(changed)
 }

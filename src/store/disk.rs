@@ -299,18 +299,20 @@ fn move_aside(path: &Path) -> Result<Option<PathBuf>, StoreError> {
 /// Take the exclusive lock of a store file (the lock lives in a `.lock` file beside it,
 /// since the store itself is replaced by rename). Released when the file is dropped.
 fn lock(path: &Path) -> Result<File, StoreError> {
-    let werr = |source| StoreError::Write { path: path.to_path_buf(), source };
+    lock_file(path).map_err(|source| StoreError::Write { path: path.to_path_buf(), source })
+}
+
+fn lock_file(path: &Path) -> std::io::Result<File> {
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(path.with_extension("lock"))
-        .map_err(werr)?;
+        .open(path.with_extension("lock"))?;
     match lock.lock() {
         Ok(()) => Ok(lock),
         // Some file systems have no locks: saving unlocked beats not saving.
         Err(e) if e.kind() == ErrorKind::Unsupported => Ok(lock),
-        Err(e) => Err(werr(e)),
+        Err(e) => Err(e),
     }
 }
 
@@ -365,6 +367,45 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// How many searches [`remember_search`] keeps.
+pub const SEARCH_HISTORY_LEN: usize = 500;
+
+/// The search history file in `data_dir`: a JSON list of queries, oldest first.
+pub fn search_history_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("search-history.json")
+}
+
+/// The searches remembered in `data_dir`, oldest first. None yet, or a file that does not
+/// parse (a history is no one's work to lose; the next search rewrites it), is empty.
+pub fn load_search_history(data_dir: &Path) -> std::io::Result<Vec<String>> {
+    match fs::read(search_history_path(data_dir)) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Add `query` to the history in `data_dir` as its newest entry (an older copy of it
+/// goes), keeping the last [`SEARCH_HISTORY_LEN`]. Under the lock, re-reading the file,
+/// so two readers searching at once both keep their searches; replaced atomically.
+pub fn remember_search(data_dir: &Path, query: &str) -> std::io::Result<()> {
+    let path = search_history_path(data_dir);
+    fs::create_dir_all(data_dir)?;
+    let _lock = lock_file(&path)?;
+    let mut list = load_search_history(data_dir)?;
+    push_search(&mut list, query);
+    write_atomic(data_dir, &path, &serde_json::to_vec(&list)?)
+}
+
+/// `query` as the newest entry of `list` (oldest first), its older copy dropped, at most
+/// [`SEARCH_HISTORY_LEN`] kept.
+pub fn push_search(list: &mut Vec<String>, query: &str) {
+    list.retain(|q| q != query);
+    list.push(query.to_string());
+    let over = list.len().saturating_sub(SEARCH_HISTORY_LEN);
+    list.drain(..over);
 }
 
 /// Every document in `data_dir` that has bookmarks, most recently used first. Unreadable

@@ -558,6 +558,10 @@ fn every_overlay_has_its_table_in_the_shipped_file_with_every_action_bound() {
         let section = &section[..section[1..].find("\n[").map_or(section.len(), |i| i + 1)];
         let mut owner = std::collections::HashMap::new();
         for &a in A::ALL {
+            // The history is the search prompt's: the note editor has none.
+            if table == "note" && a.name().starts_with("history_") {
+                continue;
+            }
             assert!(!keymap.keys_for(a).is_empty(), "{table}: {} has no key", a.name());
             assert!(section.contains(&format!("\n{} = [", a.name())), "{table}: {}", a.name());
             for k in keymap.keys_for(a) {

@@ -483,3 +483,30 @@ fn an_old_store_of_a_big_file_read_in_parts_is_not_taken_for_an_edit() {
     assert!(!loaded.edited, "an unchanged file is not reported edited");
     assert_eq!(loaded.marks.get(&bid).unwrap().anchor, at);
 }
+
+#[test]
+fn the_search_history_is_kept_per_user_newest_last_without_repeats_and_bounded() {
+    use fangtan::store::{SEARCH_HISTORY_LEN, load_search_history, remember_search};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(load_search_history(&data).unwrap().is_empty(), "none yet");
+    remember_search(&data, "灯笼").unwrap();
+    remember_search(&data, "lantern").unwrap();
+    remember_search(&data, "灯笼").unwrap();
+    assert_eq!(load_search_history(&data).unwrap(), ["lantern", "灯笼"]);
+    for i in 0..SEARCH_HISTORY_LEN + 20 {
+        remember_search(&data, &format!("q{i}")).unwrap();
+    }
+    let kept = load_search_history(&data).unwrap();
+    assert_eq!(kept.len(), SEARCH_HISTORY_LEN);
+    assert_eq!(
+        kept.last().map(String::as_str),
+        Some(format!("q{}", SEARCH_HISTORY_LEN + 19).as_str())
+    );
+    // A damaged file is no history, and the next search writes a good one.
+    let file = fangtan::store::disk::search_history_path(&data);
+    std::fs::write(&file, b"{not json").unwrap();
+    assert!(load_search_history(&data).unwrap().is_empty());
+    remember_search(&data, "again").unwrap();
+    assert_eq!(load_search_history(&data).unwrap(), ["again"]);
+}

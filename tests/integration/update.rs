@@ -248,6 +248,59 @@ fn search_is_incremental_case_insensitive_and_counts() {
     assert!(message(&a).starts_with("no search"));
 }
 
+fn query(a: &App) -> String {
+    a.search.as_ref().map(|s| s.query().to_string()).unwrap_or_default()
+}
+
+#[test]
+fn slash_then_enter_repeats_the_last_search_from_the_next_match() {
+    let mut a = app();
+    search(&mut a, "lantern");
+    // Enter keeps the search and asks the edge to remember it.
+    assert_eq!(press(&mut a, &["<Enter>"]), vec![Effect::RememberSearch("lantern".into())]);
+    assert_eq!(a.search.as_ref().unwrap().current, Some(0));
+    assert_eq!(a.search_history, ["lantern"]);
+    let fx = press(&mut a, &["/", "<Enter>"]);
+    assert_eq!(query(&a), "lantern");
+    assert!(!a.search_editing());
+    let s = a.search.as_ref().unwrap();
+    assert_eq!((s.current, s.matches.len()), (Some(1), 3), "on to the match after");
+    assert_eq!(fx, vec![Effect::RememberSearch("lantern".into())]);
+    assert_eq!(a.search_history, ["lantern"], "kept once");
+    // Without any search made, an empty prompt is no search.
+    let mut b = app();
+    assert!(press(&mut b, &["/", "<Enter>"]).is_empty());
+    assert!(b.search.is_none());
+}
+
+#[test]
+fn up_and_down_in_the_search_prompt_go_through_the_history() {
+    let mut a = app();
+    search(&mut a, "slow");
+    press(&mut a, &["<Enter>"]);
+    // A history read from disk after searches were made keeps them as the newest.
+    update(&mut a, Msg::SearchHistory(vec!["lantern".into(), "slow".into(), "ming".into()]));
+    assert_eq!(a.search_history, ["lantern", "ming", "slow"]);
+    press(&mut a, &["/"]);
+    press(&mut a, &["<Up>"]);
+    assert_eq!(query(&a), "slow");
+    assert!(a.search.as_ref().unwrap().current.is_some(), "the recalled search searches");
+    press(&mut a, &["<Up>", "<Up>"]);
+    assert_eq!(query(&a), "lantern");
+    press(&mut a, &["<Up>"]);
+    assert_eq!(query(&a), "lantern", "the oldest stays");
+    press(&mut a, &["<Down>", "<Down>", "<Down>"]);
+    assert_eq!(query(&a), "", "past the newest: what was typed");
+    // What is typed picks the entries that start with it.
+    keys::typed(&mut a, "l");
+    press(&mut a, &["<Up>"]);
+    assert_eq!(query(&a), "lantern");
+    press(&mut a, &["<Down>"]);
+    assert_eq!(query(&a), "l");
+    press(&mut a, &["<Esc>"]);
+    assert!(a.search.is_none());
+}
+
 #[test]
 fn a_match_above_the_reading_position_in_the_same_turn_is_found_by_wrapping() {
     // The only match is at the start of a long turn, and the reader is further down in
