@@ -5,8 +5,10 @@
 //! (`你 1992 年`) do not count, in the text or in the query: `你1992年` finds `你 1992 年`
 //! and `1992 年` finds `1992年`. Match ranges are always byte ranges of the block's own
 //! text (what the reader shows and highlights), and a match never starts or ends on such a
-//! space. Linear in the
-//! text. Pure: no terminal.
+//! space. A query that starts with `\v` is a regular expression (the `regex` crate's
+//! syntax, case-insensitive, over the same text as it is, spaces and all; matches of no
+//! length are skipped); one that does not compile is an error to show, never a panic.
+//! Linear in the text, in both modes. Pure: no terminal.
 
 use std::ops::Range;
 
@@ -130,7 +132,12 @@ pub struct Needle {
     folded: String,
     finder: memchr::memmem::Finder<'static>,
     mode: Mode,
+    /// A regex query (`\v…`): matched as it is, the rest unused.
+    regex: Option<regex::Regex>,
 }
+
+/// The prefix of a regex query, as in vim's "very magic" searches.
+pub const REGEX_PREFIX: &str = "\\v";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -140,13 +147,46 @@ enum Mode {
     Ascii,
     /// Letters with case beyond ASCII: fold the text char by char.
     Unicode,
+    /// A regular expression, over the text as it is.
+    Regex,
+}
+
+/// What is wrong with a regex, on one line: the crate's message ends with it, below a
+/// picture of the pattern.
+fn regex_error(e: &regex::Error) -> String {
+    match e {
+        regex::Error::Syntax(s) => {
+            let last = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s);
+            last.trim().trim_start_matches("error: ").to_string()
+        }
+        regex::Error::CompiledTooBig(_) => "the pattern is too big".to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl Needle {
-    /// `None` for an empty query.
+    /// `None` for an empty query, or a regex that does not compile.
     pub fn new(query: &str) -> Option<Needle> {
+        Needle::parse(query).ok().flatten()
+    }
+
+    /// `None` for an empty query; an error, in one line, for a regex that does not
+    /// compile.
+    pub fn parse(query: &str) -> Result<Option<Needle>, String> {
+        if let Some(pattern) = query.strip_prefix(REGEX_PREFIX) {
+            if pattern.is_empty() {
+                return Ok(None);
+            }
+            let regex = regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("invalid regex: {}", regex_error(&e)))?;
+            let finder = memchr::memmem::Finder::new(b"").into_owned();
+            let mode = Mode::Regex;
+            return Ok(Some(Needle { folded: String::new(), finder, mode, regex: Some(regex) }));
+        }
         if query.is_empty() {
-            return None;
+            return Ok(None);
         }
         let folded = fold(&squeeze(query)).0;
         let cased = |c: char| c.is_lowercase() || c.is_uppercase();
@@ -158,16 +198,23 @@ impl Needle {
             Mode::Exact
         };
         let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
-        Some(Needle { folded, finder, mode })
+        Ok(Some(Needle { folded, finder, mode, regex: None }))
     }
 
     /// Relative cost of searching one byte of text, for work budgets.
     fn cost(&self) -> usize {
-        if self.mode == Mode::Unicode { 16 } else { 1 }
+        match self.mode {
+            Mode::Unicode | Mode::Regex => 16,
+            Mode::Exact | Mode::Ascii => 1,
+        }
     }
 
     /// Every match in `text`, as byte ranges of `text`, typesetting spaces ignored.
     fn find(&self, text: &str, scratch: &mut Scratch, mut hit: impl FnMut(Range<usize>)) {
+        if let Some(re) = &self.regex {
+            re.find_iter(text).filter(|m| !m.is_empty()).for_each(|m| hit(m.range()));
+            return;
+        }
         gaps(text, &mut scratch.gaps);
         if scratch.gaps.is_empty() {
             return self.find_plain(text, &mut scratch.buf, hit);
@@ -197,6 +244,7 @@ impl Needle {
                 self.finder.find_iter(buf).map(|s| s..s + n).for_each(hit)
             }
             Mode::Unicode => find_in(text, &self.folded, &self.finder, buf, hit),
+            Mode::Regex => {}
         }
     }
 }
@@ -215,17 +263,22 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// `None` for an empty query.
+    /// `None` for an empty query (or a regex that does not compile).
     pub fn new(query: &str, start_item: usize) -> Option<Scan> {
-        let needle = Needle::new(query)?;
-        Some(Scan {
+        Scan::parse(query, start_item).ok().flatten()
+    }
+
+    /// [`Scan::new`], with why a regex does not compile.
+    pub fn parse(query: &str, start_item: usize) -> Result<Option<Scan>, String> {
+        let Some(needle) = Needle::parse(query)? else { return Ok(None) };
+        Ok(Some(Scan {
             needle,
             start: start_item,
             next: start_item,
             wrapped: false,
             wrap_at: None,
             scratch: Scratch::default(),
-        })
+        }))
     }
 
     /// Search items until about `budget` bytes of text were compared, appending matches
@@ -428,5 +481,25 @@ mod tests {
                 assert_eq!(v, whole, "{q} in windows of {window}");
             }
         }
+    }
+
+    #[test]
+    fn a_regex_query_searches_the_text_as_it_is() {
+        let t = "Lantern 1992 年，lamp 2024 年，又 1992";
+        assert_eq!(found(t, r"\vla(ntern|mp)"), ["Lantern", "lamp"]);
+        assert_eq!(found(t, r"\v\d{4} 年"), ["1992 年", "2024 年"]);
+        // Matches of no length are no matches; an empty pattern is no search.
+        assert!(hits(t, r"\vx*").is_empty());
+        assert!(Needle::parse(r"\v").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_regex_that_does_not_compile_is_one_line_of_error() {
+        let Err(e) = Needle::parse(r"\v(lan") else { panic!("compiled") };
+        assert_eq!(e, "invalid regex: unclosed group");
+        let Err(e) = Needle::parse(r"\va{99999999}") else { panic!("compiled") };
+        assert!(e.starts_with("invalid regex: "), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+        assert!(Scan::new(r"\v[", 0).is_none());
     }
 }

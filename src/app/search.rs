@@ -5,7 +5,9 @@
 //! keys (`Msg::Tick`); the first match after where the search began is shown as soon as it
 //! is found. Enter remembers the query in [`App::search_history`] (and asks the edge to
 //! keep it on disk, `Effect::RememberSearch`); Up and Down in the prompt go through that
-//! history, and Enter on an empty prompt repeats the last search. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
+//! history, and Enter on an empty prompt repeats the last search. A regex query (`\v…`)
+//! that does not compile says why in the prompt (`SearchState::error`), and Enter closes
+//! the prompt with that message instead of a search. While the prompt is open (`Overlay::SearchPrompt`) keys edit the query; the
 //! search stays after it closes, for `n` and `N`, which wrap around at the ends with a note
 //! in the status line (vim's `search hit BOTTOM, continuing at TOP`).
 
@@ -31,6 +33,8 @@ pub struct SearchState {
     /// The entry of [`App::search_history`] in the prompt while Up and Down go through
     /// it, and what was typed before (only entries starting with it are offered).
     pub browsing: Option<(usize, String)>,
+    /// Why the query is no search (a regex, `\v…`, that does not compile), in one line.
+    pub error: Option<String>,
 }
 
 impl std::fmt::Debug for SearchState {
@@ -158,6 +162,12 @@ fn submit(app: &mut App) -> Vec<Effect> {
     }
     let Some(s) = app.search.as_ref() else { return Vec::new() };
     let q = s.query().to_string();
+    if let Some(e) = s.error.clone() {
+        // Nothing to keep: the prompt closes and says why.
+        app.end_search();
+        app.say(e);
+        return Vec::new();
+    }
     if !q.is_empty() && s.matches.is_empty() && !s.counting() {
         app.say(format!("not found: {q}"));
     }
@@ -217,9 +227,17 @@ pub(super) fn search_edited(app: &mut App) {
     let origin = s.origin;
     s.matches.clear();
     s.current = None;
-    s.scan = search::Scan::new(s.edit.text(), origin.body_item().unwrap_or(0));
+    start_scan(s, origin.body_item().unwrap_or(0));
     app.jump(origin);
     search_slice(app);
+}
+
+/// Start counting the query's matches from item `start`, or keep why it cannot be.
+fn start_scan(s: &mut SearchState, start: usize) {
+    (s.scan, s.error) = match search::Scan::parse(s.edit.text(), start) {
+        Ok(scan) => (scan, None),
+        Err(e) => (None, Some(e)),
+    };
 }
 
 /// Search the next slice of the document. True when something the user sees changed (the
@@ -299,7 +317,8 @@ pub(super) fn refresh_search(app: &mut App) {
     }
     s.matches.clear();
     s.current = None;
-    s.scan = search::Scan::new(s.edit.text(), s.origin.body_item().unwrap_or(0));
+    let start = s.origin.body_item().unwrap_or(0);
+    start_scan(s, start);
     search_slice(app);
 }
 

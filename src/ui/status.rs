@@ -87,6 +87,7 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     // Left side: the prompt, a message, or where we are.
     let left = if let Some(s) = app.search_prompt() {
         let count = match s.current {
+            _ if s.error.is_some() => format!("  {}", s.error.as_deref().unwrap_or_default()),
             _ if s.counting() => "  …".to_string(),
             Some(c) => format!("  {}/{}", c + 1, s.matches.len()),
             None if s.query().is_empty() => String::new(),

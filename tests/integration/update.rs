@@ -636,3 +636,23 @@ fn a_document_with_turns_has_no_parts() {
     assert!(a.outline.parts.is_empty());
     assert!(a.outline.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
 }
+
+fn status(a: &App) -> String {
+    frame::render(a).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_regex_search_finds_by_pattern_and_a_bad_one_says_why() {
+    let mut a = app();
+    search(&mut a, r"\vlant(e|o)rn");
+    let s = a.search.as_ref().unwrap();
+    assert_eq!((s.current, s.matches.len()), (Some(0), 3));
+    press(&mut a, &["<Enter>"]);
+    assert!(status(&a).contains(r"/\vlant(e|o)rn 1/3"), "{}", status(&a));
+    // While typed, the prompt says what is wrong; Enter leaves it with that message.
+    search(&mut a, r"\v(lan");
+    assert!(status(&a).contains("invalid regex: unclosed group"));
+    press(&mut a, &["<Enter>"]);
+    assert!(a.search.is_none());
+    assert_eq!(message(&a), "invalid regex: unclosed group");
+}
