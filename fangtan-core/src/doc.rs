@@ -117,6 +117,10 @@ pub struct Document {
     /// read and parsed a part at a time, and only the display text is held) or is not the
     /// source (an HTML page: `text` is the Markdown written from it).
     pub text_hash: Option<String>,
+    /// The legacy encoding the source was decoded from (`GB18030`, `Big5`, `Shift_JIS`,
+    /// `windows-1252`, …, as [`crate::source::Decoded::encoding`] names it); `None` for
+    /// UTF-8. The reader's status line names it; the dump does not carry it.
+    pub encoding: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]

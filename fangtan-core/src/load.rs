@@ -79,6 +79,7 @@ fn parsed(decoded: Decoded, name: &Path, opts: &ParseOptions) -> Result<Document
         |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
     let mut doc = parse::try_parse(decoded.text, opts).map_err(refused)?;
     doc.had_control_chars |= decoded.had_control_chars;
+    doc.encoding = legacy(decoded.encoding);
     Ok(doc)
 }
 
@@ -183,6 +184,7 @@ pub fn first_part_of(
         |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
     let mut doc = parse::try_parse_first_part(decoded.text, opts).map_err(refused)?;
     doc.had_control_chars |= decoded.had_control_chars;
+    doc.encoding = legacy(decoded.encoding);
     Ok(Some(doc))
 }
 
@@ -260,7 +262,7 @@ pub fn whole_from(
         // Parsing never panics (a property test holds it to that); if it did, the panic
         // goes on rather than leaving the document short.
         let doc = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        let (had_control_chars, hash) = read?;
+        let (had_control_chars, hash, encoding) = read?;
         let mut doc = match doc {
             None => return Err(SourceError::NoText { path: path.to_path_buf() }),
             Some(Err(why)) => return Err(SourceError::Refused { path: path.into(), why: why.0 }),
@@ -268,12 +270,18 @@ pub fn whole_from(
         };
         doc.had_control_chars |= had_control_chars;
         doc.text_hash = Some(crate::hash::hash_text_digest(hash));
+        doc.encoding = legacy(encoding);
         Ok(doc)
     })
 }
 
 /// What [`source`] calls UTF-8.
 const UTF8: &str = "UTF-8";
+
+/// [`Document::encoding`] for text decoded from `encoding`: none for UTF-8.
+fn legacy(encoding: &'static str) -> Option<&'static str> {
+    (encoding != UTF8).then_some(encoding)
+}
 
 /// One decoded part, and the document's format (decided before the first part was cut).
 struct Piece {
@@ -282,8 +290,8 @@ struct Piece {
 }
 
 /// Read the file a part at a time, cut where its format allows; decode and hash each part
-/// and hand it to the parser. Returns whether control characters were replaced, and the
-/// hash of the decoded text.
+/// and hand it to the parser. Returns whether control characters were replaced, the
+/// hash of the decoded text, and the encoding it was read in.
 fn read_parts(
     file: &mut dyn Read,
     path: &Path,
@@ -292,7 +300,7 @@ fn read_parts(
     opts: &ParseOptions,
     parser: &std::sync::mpsc::SyncSender<Piece>,
     stage: &mut dyn FnMut(Progress),
-) -> Result<(bool, u64), SourceError> {
+) -> Result<(bool, u64, &'static str), SourceError> {
     let io = |err| SourceError::Io { path: path.to_path_buf(), err };
     let part = part.max(1);
     let mut buf: Vec<u8> = Vec::with_capacity(part + (part >> 2));
@@ -300,6 +308,8 @@ fn read_parts(
     let mut forced = encoding.map(str::to_string);
     let mut hash = xxhash_rust::xxh3::Xxh3Default::new();
     let mut had_control_chars = false;
+    // The encoding the parts were read in (the first that was not UTF-8).
+    let mut used = UTF8;
     let mut blank = true;
     let mut first = true;
     // Source bytes read so far.
@@ -382,6 +392,9 @@ fn read_parts(
         buf = rest;
         buf.reserve(part.saturating_sub(buf.len()));
         had_control_chars |= decoded.had_control_chars;
+        if used == UTF8 {
+            used = decoded.encoding;
+        }
         blank &= decoded.text.trim().is_empty();
         hash.update(decoded.text.as_bytes());
         stage(Progress { stage: "parsing", done: Some(read_before) });
@@ -394,7 +407,7 @@ fn read_parts(
     if blank {
         return Err(SourceError::NoText { path: path.to_path_buf() });
     }
-    Ok((had_control_chars, hash.digest()))
+    Ok((had_control_chars, hash.digest(), used))
 }
 
 /// The format of a document from its first bytes. UTF-8 is looked at in place (the buffer

@@ -1,17 +1,22 @@
 //! Stage 1 of the pipeline: bytes → decoded, sanitized text.
 //!
-//! Decodes UTF-8 (BOM dropped), UTF-16 LE/BE with BOM, and GB18030/GBK without BOM
-//! (detected), normalises CRLF and CR, and replaces control characters with visible
-//! stand-ins so that no byte of a document ever reaches the terminal as a control sequence.
+//! Decodes UTF-8 (BOM dropped), UTF-16 LE/BE with BOM, and legacy encodings without BOM
+//! (detected: GB18030/GBK, Big5, Shift_JIS, EUC-JP, EUC-KR, the windows-125x code pages),
+//! normalises CRLF and CR, and replaces control characters with visible stand-ins so that
+//! no byte of a document ever reaches the terminal as a control sequence.
 //!
 //! Detection, without an explicit encoding: a BOM decides; otherwise NUL bytes mean a
 //! binary file (an old Word `.doc` or another OLE file is named as such); valid UTF-8 is
 //! UTF-8 (a truncated sequence at the very end only costs a U+FFFD); an HTML page that
 //! declares another encoding (`<meta charset>`, or `http-equiv` `Content-Type`, in its first
 //! [`META_SCAN`] bytes) is read in it, unless it is mostly UTF-8 all the same (a page saved
-//! by a tool that re-encoded it and kept the old declaration); bytes that are not UTF-8 but
-//! decode cleanly as GB18030 are GB18030; a file that is mostly UTF-8 with a few broken
-//! sequences stays UTF-8; anything else is not text.
+//! by a tool that re-encoded it and kept the old declaration); a file that is mostly UTF-8
+//! with a few broken sequences stays UTF-8; other bytes go to Mozilla's detector
+//! (`chardetng`, Firefox's), and what it names is used when the bytes decode in it cleanly
+//! and look like text (a single-byte code page takes anything, so C0 controls and
+//! implausible letters count against it); GBK, or no confident answer, keeps the earlier
+//! rule: bytes that decode (nearly) cleanly as GB18030 are GB18030; anything else is not
+//! text. [`Decoded::encoding`] names what was used.
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -511,6 +516,9 @@ fn detect_inner(bytes: Cow<'_, [u8]>, try_gb: bool) -> Option<(String, &'static 
         return Some((lossy_utf8(), "UTF-8"));
     }
     if try_gb {
+        if let Some(found) = legacy(&bytes) {
+            return Some(found);
+        }
         if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
             return Some((text.into_owned(), "GB18030"));
         }
@@ -526,6 +534,37 @@ fn detect_inner(bytes: Cow<'_, [u8]>, try_gb: bool) -> Option<(String, &'static 
         return Some((lossy_utf8(), "UTF-8"));
     }
     None
+}
+
+/// How much of a file the legacy-encoding detector reads: enough for a confident guess,
+/// without a pass over a whole big file.
+const DETECT_SCAN: usize = 1 << 20;
+
+/// A legacy encoding other than GBK that Mozilla's detector is confident of, when the
+/// bytes decode in it without errors and look like text: the decoded text and its name.
+/// `None` leaves the bytes to the GB18030 rule.
+fn legacy(bytes: &[u8]) -> Option<(String, &'static str)> {
+    let mut detector = chardetng::EncodingDetector::new();
+    let head = &bytes[..bytes.len().min(DETECT_SCAN)];
+    detector.feed(head, head.len() == bytes.len());
+    let (enc, confident) = detector.guess_assess(None, false);
+    if !confident || enc == encoding_rs::GBK || enc == GB18030 || enc == UTF_8 {
+        return None;
+    }
+    let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+    // A single-byte code page decodes any bytes: text in one has spaces or line breaks
+    // between its words (the languages written in them do), and hardly any C0 controls.
+    if enc.is_single_byte() {
+        let (mut breaks, mut controls) = (0usize, 0usize);
+        for &b in head {
+            breaks += usize::from(b == b' ' || b == b'\n');
+            controls += usize::from(b < 0x20 && !b"\t\n\r\x0c".contains(&b));
+        }
+        if breaks.saturating_mul(50) < head.len() || controls.saturating_mul(100) > head.len() {
+            return None;
+        }
+    }
+    Some((text.into_owned(), display_name(enc)))
 }
 
 /// Is there a control character (C0 but tab and newline, CR included; DEL; C1 as C2 80..9F;

@@ -1,5 +1,5 @@
-//! The status line: file, position, speaker, search state, loading and messages. Public
-//! surface: [`StatusLine`].
+//! The status line: file (and its encoding when not UTF-8), position, speaker, search
+//! state, loading and messages. Public surface: [`StatusLine`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -104,6 +104,9 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         format!(" {n} bookmark{}", if n == 1 { "" } else { "s" })
     } else {
         let mut parts = vec![app.opts.file_name.clone()];
+        // Text that was not UTF-8: which encoding it was read in (`--encoding` if it is
+        // not the right one).
+        parts.extend(doc.encoding.map(str::to_string));
         if let Some(s) = doc.section_title(app.current_section()) {
             parts.push(s.to_string());
         }

@@ -64,9 +64,55 @@ fn gbk_with_crlf_is_detected_and_normalised() {
     assert_eq!(d.text, ZH);
 }
 
+/// Legacy encodings beyond GB18030, each a short text encoded here: detected (Mozilla's
+/// `chardetng`) and named, where they used to come out as GB18030 mojibake or lossy UTF-8.
+const LEGACY: &[(&str, &str)] = &[
+    ("Big5", "主持人：今天我們聊聊茶館的故事。\n嘉賓：好的，我從小在台北長大，街口就有一家。\n"),
+    ("Shift_JIS", "司会：今日は喫茶店の話をしましょう。\nゲスト：はい、私は東京で育ちました。\n"),
+    ("EUC-KR", "사회자: 오늘은 찻집 이야기를 해 봅시다.\n손님: 네, 저는 서울에서 자랐어요.\n"),
+    ("windows-1252", "Host: Welcome back. “It’s a long story,” she said – café au lait.\n"),
+    ("windows-1251", "Ведущий: Добро пожаловать. Сегодня мы поговорим о чае.\n"),
+];
+
+#[test]
+fn legacy_encodings_are_detected_and_named() {
+    for &(name, text) in LEGACY {
+        let enc = encoding_rs::Encoding::for_label(name.as_bytes()).unwrap();
+        let (bytes, _, lossy) = enc.encode(text);
+        assert!(!lossy, "{name}");
+        assert!(std::str::from_utf8(&bytes).is_err(), "{name}");
+        let d = dec(&bytes).unwrap();
+        assert_eq!((d.encoding, d.text.as_str()), (name, text));
+        // `--encoding` still decides: the same bytes forced as GBK are GBK.
+        let forced = source::decode(&bytes, Some("gbk"), Path::new("x")).unwrap();
+        assert_eq!(forced.encoding, "GBK", "{name}");
+    }
+}
+
+#[test]
+fn a_legacy_encoding_is_known_to_the_document_and_not_utf8() {
+    use fangtan::parse::ParseOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let (name, text) = LEGACY[0];
+    let path = dir.path().join("big5.txt");
+    std::fs::write(&path, encoding_rs::BIG5.encode(text).0).unwrap();
+    let doc = fangtan::load::read(&path, None, &ParseOptions::default()).unwrap();
+    assert_eq!(doc.encoding, Some(name));
+    // Read a part at a time, as a big file is.
+    let bytes = encoding_rs::BIG5.encode(&text.repeat(50)).0.into_owned();
+    let mut input = bytes.as_slice();
+    let opts = ParseOptions::default();
+    let doc = fangtan::load::whole_from(&mut input, &path, None, &opts, 64, &mut |_| {}).unwrap();
+    assert_eq!(doc.encoding, Some(name));
+    let path = dir.path().join("utf8.txt");
+    std::fs::write(&path, text).unwrap();
+    let doc = fangtan::load::read(&path, None, &ParseOptions::default()).unwrap();
+    assert_eq!(doc.encoding, None);
+}
+
 #[test]
 fn explicit_encoding_overrides_detection() {
-    // Shift_JIS bytes of Japanese text would otherwise be read as GB18030 mojibake.
+    // A named encoding is used without detection.
     let ja = "こんにちは、今日はよろしくお願いします。\n";
     let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(ja);
     let d = source::decode(&bytes, Some("shift_jis"), Path::new("ja.txt")).unwrap();

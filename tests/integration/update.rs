@@ -656,3 +656,15 @@ fn a_regex_search_finds_by_pattern_and_a_bad_one_says_why() {
     assert!(a.search.is_none());
     assert_eq!(message(&a), "invalid regex: unclosed group");
 }
+
+#[test]
+fn the_status_line_names_an_encoding_that_is_not_utf8() {
+    let a = app();
+    assert!(!status(&a).contains("UTF-8"), "{}", status(&a));
+    let mut doc = parse::parse(fixture(), &ParseOptions::default());
+    doc.encoding = Some("Big5");
+    let opts = Options { file_name: "fixture.md".into(), ..Options::default() };
+    let mut a = App::new(doc, opts);
+    update(&mut a, Msg::Resize { width: 100, height: 30 });
+    assert!(status(&a).contains("fixture.md │ Big5"), "{}", status(&a));
+}
