@@ -769,13 +769,15 @@ mod tests {
             assert_shows(&by_lean, &next);
             let vs16 = |b: &Buffer| b.content.iter().any(|c| c.symbol().contains('\u{fe0f}'));
             if !vs16(&prev) && !vs16(&next) {
-                // ratatui's backend misplaces what follows an emoji with VS16 (#2651).
+                // ratatui's backend misplaces what follows an emoji with VS16 (#2651): its
+                // screen, and its byte count (it saves the moves that would put things
+                // right), are no yardstick there.
                 let mut by_plain = plain(&empty, &prev);
                 by_plain.extend_from_slice(&plain(&prev, &next));
                 assert_same_screen(&by_lean, &by_plain, 13, 4);
+                let (l, p) = (lean(&prev, &next).len(), plain(&prev, &next).len());
+                prop_assert!(l <= p + BSU.len() + ESU.len(), "{} bytes against {}", l, p);
             }
-            let (l, p) = (lean(&prev, &next).len(), plain(&prev, &next).len());
-            prop_assert!(l <= p + BSU.len() + ESU.len(), "{} bytes against {}", l, p);
         }
     }
 }
