@@ -1,13 +1,15 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
 //! exit status.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use fangtan::app::Start;
 use fangtan::config::{self, Config};
 use fangtan::doc::{Document, Format};
 use fangtan::parse::{self, ParseOptions};
@@ -24,7 +26,8 @@ const SAMPLE: &str = include_str!("../assets/sample.md");
     about = "A terminal reader for interview and podcast transcripts"
 )]
 struct Cli {
-    /// Transcript to read (`-` for standard input). Without one, the bundled sample opens.
+    /// Transcript to read (`-`, or text piped in: standard input). Without one, the bundled
+    /// sample opens.
     file: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
@@ -34,6 +37,10 @@ struct Cli {
     /// Hide the start times shown beside speakers.
     #[arg(long, global = true)]
     no_times: bool,
+    /// Text width when the text is printed (standard output not a terminal). Default:
+    /// $COLUMNS, else 80.
+    #[arg(long, short, value_name = "N")]
+    width: Option<usize>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -131,8 +138,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    let start = take_start(&mut args);
+    let cli = Cli::parse_from(args);
+    match start.and_then(|start| run(cli, start)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One clear line: the chain joined, never a backtrace. A cause already spelled out
@@ -154,8 +163,56 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+/// Take a starting position out of the arguments, as `less` takes one: `+N` (the N-th
+/// turn) or `+/PATTERN` (the first match). Only the first argument starting with `+`
+/// (before a `--`) is one; a file whose name starts with `+` is given as `./+name`.
+fn take_start(args: &mut Vec<OsString>) -> anyhow::Result<Option<Start>> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let Some(i) = (1..end).find(|&i| args[i].to_string_lossy().starts_with('+')) else {
+        return Ok(None);
+    };
+    let arg = args.remove(i).to_string_lossy().into_owned();
+    let start = match arg.strip_prefix("+/") {
+        Some("") => anyhow::bail!("`+/` needs a pattern: +/PATTERN opens at its first match"),
+        Some(pattern) => Start::Search(pattern.to_string()),
+        None => match arg[1..].parse::<usize>() {
+            Ok(n) if n > 0 => Start::Turn(n),
+            _ => anyhow::bail!(
+                "`{arg}`: give +N (open at the N-th turn) or +/PATTERN (at the first match); \
+                 a file whose name starts with + as ./{arg}"
+            ),
+        },
+    };
+    Ok(Some(start))
+}
+
+/// The file a command reads: the one given, else standard input when something is piped
+/// in, else (standard input a terminal) `None`.
+fn file_or_stdin(file: Option<PathBuf>) -> Option<PathBuf> {
+    file.or_else(|| (!std::io::stdin().is_terminal()).then(|| PathBuf::from("-")))
+}
+
+/// [`file_or_stdin`] for a printing command: with nothing to read, a usage error.
+fn needed_file(file: Option<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
+    file_or_stdin(file).ok_or_else(|| {
+        anyhow::anyhow!("{command}: give a FILE (or pipe text in, or `-` for standard input)")
+    })
+}
+
+/// The width printed text is wrapped at: `--width`, else `$COLUMNS`, else 80.
+fn print_width(given: Option<usize>) -> anyhow::Result<usize> {
+    let columns = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+    match given.or_else(columns).unwrap_or(80) {
+        0 => anyhow::bail!("--width must be at least 1"),
+        w => Ok(w),
+    }
+}
+
+fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
     let input = cli.input.clone();
+    if start.is_some() && cli.command.is_some() {
+        anyhow::bail!("+N and +/PATTERN say where the reader opens: give them without a command");
+    }
     if let Some(Command::Config { path, check }) = &cli.command {
         let check = check.as_ref().map(Option::as_deref);
         return config_command(*path, check, input.config.as_deref());
@@ -164,14 +221,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(input.config.as_deref())?;
     match cli.command {
         None => {
-            let popts = parse_options(&input, &config, cli.file.as_deref())?;
-            let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
+            let file = file_or_stdin(cli.file);
             let env = config::EnvInfo::from_env();
+            if !std::io::stdout().is_terminal() {
+                // `fangtan FILE | head`: the laid-out text, no full-screen reader.
+                let width = print_width(cli.width)?;
+                let (doc, name) = load(file.as_deref(), &input, &config)?;
+                let mut opts = fangtan::app::Options::from_config(&config, name, &env);
+                opts.times = config.reading.times && !cli.no_times;
+                return print(&fangtan::print::laid_out(doc, opts, width));
+            }
+            let popts = parse_options(&input, &config, file.as_deref())?;
+            let (opened, name) = open(file.as_deref(), &input, &config, &popts)?;
             let mut opts = fangtan::app::Options::from_config(&config, name, &env);
             // Standard input and the sample have no path, and so no bookmarks to resume.
-            opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
-            opts.resume = config.reading.resume && !cli.no_resume;
+            opts.path = file.clone().filter(|p| p.as_os_str() != "-");
+            // A position given on the command line wins over the saved one.
+            opts.resume = config.reading.resume && !cli.no_resume && start.is_none();
             opts.times = config.reading.times && !cli.no_times;
+            opts.start = start;
             match opened {
                 Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
                 Opened::Loading { first, size, loader } => {
@@ -184,17 +252,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Config { .. }) => {}
         Some(Command::Dump { file }) => {
-            let (doc, _) = load(file.as_deref(), &input, &config)?;
-            print(&dump::json(&doc))?;
+            let file = needed_file(file, "dump")?;
+            print(&dump::json(&load(Some(&file), &input, &config)?.0))?;
         }
         Some(Command::Outline { file }) => {
-            print(&dump::outline(&load(file.as_deref(), &input, &config)?.0))?
+            let file = needed_file(file, "outline")?;
+            print(&dump::outline(&load(Some(&file), &input, &config)?.0))?
         }
         Some(Command::Speakers { file }) => {
-            print(&dump::speakers(&load(file.as_deref(), &input, &config)?.0))?
+            let file = needed_file(file, "speakers")?;
+            print(&dump::speakers(&load(Some(&file), &input, &config)?.0))?
         }
         Some(Command::Quotes { file }) => {
-            print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?
+            let file = needed_file(file, "quotes")?;
+            print(&dump::quotes(&load(Some(&file), &input, &config)?.0))?
         }
         Some(Command::Bookmarks { file, all }) => {
             bookmarks_command(file.as_deref(), all, &input, &config)?
@@ -323,7 +394,8 @@ fn load(
     Ok(match path {
         Some(p) => {
             let doc = fangtan::load::read(p, input.encoding.as_deref(), &opts)?;
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let name =
+                p.file_name().filter(|n| *n != "-").map(|n| n.to_string_lossy().into_owned());
             (doc, name.unwrap_or_else(|| "stdin".into()))
         }
         None => (parse::parse(SAMPLE.to_string(), &opts), "sample.md".to_string()),

@@ -3,7 +3,9 @@
 
 use crate::support::{frame, keys};
 
-use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, update};
+use fangtan::app::{
+    App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, Start, update,
+};
 use fangtan::doc::Item;
 use fangtan::keymap::{Action, EditAction, HelpAction, ListAction};
 use fangtan::parse::{self, ParseOptions};
@@ -576,4 +578,27 @@ fn a_document_with_turns_has_no_parts() {
     let a = app();
     assert!(a.outline.parts.is_empty());
     assert!(a.outline.entries.iter().all(|e| !matches!(e.kind(), EntryKind::Part(_))));
+}
+
+#[test]
+fn a_starting_position_opens_at_the_nth_turn_or_the_first_match() {
+    let open = |start| {
+        let doc = parse::parse(fixture(), &ParseOptions::default());
+        let mut app = App::new(doc, Options { start: Some(start), ..Options::default() });
+        update(&mut app, Msg::Resize { width: 100, height: 30 });
+        app
+    };
+    let a = open(Start::Turn(3));
+    assert_eq!((top_turn(&a), top_speaker(&a).as_str()), (Some(2), "Ming"));
+    let a = open(Start::Turn(99));
+    assert_eq!(top_turn(&a), Some(a.doc.turns.len() - 1));
+    assert!(message(&a).contains("only 7 turns"), "{}", message(&a));
+    // The first match on top, and the search stays for `n`.
+    let mut a = open(Start::Search("lantern".into()));
+    assert!(screen_text(&a).starts_with("Thanks for having me"), "{}", screen_text(&a));
+    act(&mut a, Action::NextMatch);
+    assert_eq!(a.search.as_ref().and_then(|s| s.current), Some(1));
+    let a = open(Start::Search("不在文中".into()));
+    assert!(message(&a).contains("not found: 不在文中"));
+    assert_eq!(a.pos, fangtan::app::Pos::TOP);
 }
