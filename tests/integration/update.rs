@@ -602,3 +602,20 @@ fn a_starting_position_opens_at_the_nth_turn_or_the_first_match() {
     assert!(message(&a).contains("not found: 不在文中"));
     assert_eq!(a.pos, fangtan::app::Pos::TOP);
 }
+
+#[test]
+fn an_empty_outline_takes_no_width() {
+    // Paragraphs only: no section, no turn, nothing to list.
+    let doc = parse::parse("一段话。\n\n又一段话。\n".to_string(), &ParseOptions::default());
+    let mut a = App::new(doc, Options::default());
+    update(&mut a, Msg::Resize { width: 100, height: 30 });
+    assert!(a.outline.entries.is_empty());
+    assert!(!a.outline_shown());
+    assert_eq!(a.panes().reader.width, 100);
+    // Asking for it says why there is none, and the reading pane keeps the width.
+    for action in [Action::ToggleOutline, Action::SwitchPane] {
+        act(&mut a, action);
+        assert!(message(&a).contains("no outline"), "{}", message(&a));
+        assert_eq!((a.focus, a.panes().reader.width), (Focus::Reader, 100));
+    }
+}
