@@ -437,3 +437,93 @@ fn a_starting_position_is_for_the_reader_only_and_must_be_well_formed() {
     let o = run(&["+2", f]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn each_command_lists_only_its_own_options() {
+    let wrap = stdout_of(&["wrap", "--help"]);
+    assert!(wrap.contains("--width") && wrap.contains("--encoding"), "{wrap}");
+    for other in ["--no-resume", "--no-times", "--format", "--chapters"] {
+        assert!(!wrap.contains(other), "{other} on wrap: {wrap}");
+    }
+    let dump = stdout_of(&["dump", "--help"]);
+    assert!(dump.contains("--format") && dump.contains("[FILE]"), "{dump}");
+    assert!(!dump.contains("--no-resume") && !dump.contains("--export"), "{dump}");
+    assert!(dump.contains("Transcript to read"), "[FILE] described: {dump}");
+    // The input format and the bookmark export are two options.
+    let marks = stdout_of(&["bookmarks", "--help"]);
+    assert!(marks.contains("--export") && !marks.contains("webvtt"), "{marks}");
+    let config = stdout_of(&["config", "--help"]);
+    assert!(!config.contains("--encoding") && config.contains("--config"), "{config}");
+    let top = stdout_of(&["--help"]);
+    assert!(top.contains("--no-resume") && top.contains("Examples:"), "{top}");
+    for env in ["FANGTAN_DATA_DIR", "NO_COLOR", "XDG_CONFIG_HOME", "XDG_DATA_HOME"] {
+        assert!(top.contains(env), "{env}: {top}");
+    }
+    assert!(top.trim_end().ends_with("press ? for the keys."), "{top}");
+}
+
+#[test]
+fn a_mistyped_command_is_named_and_the_right_one_suggested() {
+    let sample = SAMPLE;
+    fails_with(
+        &run(&["speaker", sample]),
+        "`speaker`: no such file or command; did you mean `fangtan speakers`?",
+    );
+    fails_with(&run(&["--format", "json", "dumpp"]), "did you mean `fangtan dump`?");
+    fails_with(&run(&["Outline", sample]), "did you mean `fangtan outline`?");
+    // A file of that name is read, not corrected.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("speaker");
+    std::fs::write(&f, "**甲：**一\n\n**乙：**二\n").unwrap();
+    let o = fangtan().current_dir(dir.path()).args(["speaker"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A name far from every command is a missing file.
+    fails_with(&run(&["interview.md"]), "interview.md");
+}
+
+#[test]
+fn widths_of_zero_are_refused_and_one_turn_is_singular() {
+    fails_with(&run_stdin(&["wrap", "--width", "0"], b"text\n"), "--width must be at least 1");
+    let o = run_stdin(&["speakers"], b"A: hi\n\nB: yo\n\nA: x\n\nB: y\n\nC: z\n");
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("   1 turn ") && out.contains("   2 turns"), "{out}");
+    assert!(!out.contains("1 turns"), "{out}");
+}
+
+#[test]
+fn bookmarks_export_is_named_export_and_format_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.md");
+    std::fs::write(&f, "**甲：**一\n\n**乙：**二\n").unwrap();
+    let f = f.to_str().unwrap();
+    let data = dir.path().join("data");
+    let out = |args: &[&str]| {
+        let o = fangtan().args(args).env("FANGTAN_DATA_DIR", &data).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let json = out(&["bookmarks", f, "--export", "json"]);
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+    assert_eq!(out(&["bookmarks", f, "--format", "json"]), json);
+    assert!(!out(&["bookmarks", f]).trim_start().starts_with('{'));
+    // An input format is no export format (clap's usage message, status 2).
+    let o = run(&["bookmarks", f, "--export", "webvtt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("possible values: markdown, json"));
+}
+
+#[test]
+fn completions_and_a_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let s = stdout_of(&["completions", shell]);
+        assert!(s.contains("speakers") && s.contains("no-resume"), "{shell}: {s}");
+    }
+    let man = stdout_of(&["man"]);
+    assert!(man.contains(".TH fangtan 1") && man.contains("speakers"), "{man}");
+}
