@@ -1,5 +1,7 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
-//! exit status.
+//! exit status. `fangtan [+N | +/PATTERN] [FILE]` opens the reader (standard input when text
+//! is piped in; the bundled sample when nothing is given), or prints the laid-out text when
+//! standard output is not a terminal ([`fangtan::print`]); the commands print what they name.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
