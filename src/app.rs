@@ -29,6 +29,6 @@ pub use messages::{Effect, Indexed, Input, Mouse, Msg, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo, Outline};
 pub use routing::route;
 pub use search::{SEARCH_SLICE, SearchState};
-pub use state::{App, Focus, Index, Loading, Options, Overlay, View, size_text};
+pub use state::{App, Focus, Index, Loading, Options, Overlay, Start, View, size_text};
 pub use update::{WHEEL, update};
 pub use view::{Line, LineKey, LineKind, Pos};

@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod input;
 pub mod keymap;
 pub mod lineedit;
+pub mod print;
 pub mod reader;
 pub mod store;
 pub mod term;

@@ -1,13 +1,17 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
-//! exit status.
+//! exit status. `fangtan [+N | +/PATTERN] [FILE]` opens the reader (standard input when text
+//! is piped in; the bundled sample when nothing is given), or prints the laid-out text when
+//! standard output is not a terminal ([`fangtan::print`]); the commands print what they name.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use fangtan::app::Start;
 use fangtan::config::{self, Config};
 use fangtan::doc::{Document, Format};
 use fangtan::parse::{self, ParseOptions};
@@ -17,42 +21,117 @@ use fangtan::{dump, layout, source};
 /// The sample transcript bundled into the binary: `fangtan` with no file opens it.
 const SAMPLE: &str = include_str!("../assets/sample.md");
 
+/// What `fangtan --help` ends with: examples, the environment, where the keys are.
+const AFTER_HELP: &str = "\
+Examples:
+  fangtan talk.md                  read a transcript (q quits)
+  fangtan +/lantern talk.md        open at the first match of `lantern`
+  fangtan +12 talk.md              open at the 12th turn
+  cat talk.srt | fangtan           read standard input
+  fangtan talk.md | head -40       print the laid-out text instead (--width, $COLUMNS or 80)
+  fangtan speakers talk.md         who speaks, and how much
+  fangtan bookmarks talk.md --export json
+
+Environment:
+  FANGTAN_DATA_DIR   where bookmarks and reading positions are kept
+                     (default: $XDG_DATA_HOME/fangtan, else ~/.local/share/fangtan)
+  XDG_CONFIG_HOME    the configuration is $XDG_CONFIG_HOME/fangtan/config.toml
+                     (default: ~/.config/fangtan/config.toml)
+  XDG_DATA_HOME      see FANGTAN_DATA_DIR
+  NO_COLOR           no colours (bold and reverse remain)
+
+In the reader, press ? for the keys.";
+
+/// The FILE a command reads, described once.
+const FILE_HELP: &str = "Transcript to read: Markdown, plain text, WebVTT, SRT, JSON, HTML or \
+Word .docx, told by content (`-`, or text piped in: standard input)";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "fangtan",
     version,
-    about = "A terminal reader for interview and podcast transcripts"
+    about = "A terminal reader for interview and podcast transcripts",
+    after_help = AFTER_HELP
 )]
 struct Cli {
-    /// Transcript to read (`-` for standard input). Without one, the bundled sample opens.
+    /// Transcript to read: Markdown, plain text, WebVTT, SRT, JSON, HTML or Word .docx,
+    /// told by content (`-`, or text piped in: standard input). Without one, the bundled
+    /// sample opens. `+N` before it opens at the N-th turn, `+/PATTERN` at the first match.
+    #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
     /// Open at the top instead of where you stopped reading.
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_resume: bool,
     /// Hide the start times shown beside speakers.
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_times: bool,
+    /// Text width when the text is printed (standard output not a terminal). Default:
+    /// $COLUMNS, else 80.
+    #[arg(long, short, value_name = "N")]
+    width: Option<usize>,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
-#[derive(clap::Args, Debug, Clone)]
+/// How a document is read: for the reader and every command that reads one.
+#[derive(clap::Args, Debug, Clone, Default)]
 struct InputArgs {
     /// Force the input format instead of detecting it from the content.
-    #[arg(long, value_enum, global = true)]
+    #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// How a document is read, but for its format (`fangtan bookmarks`, where `--format`
+/// names the export).
+#[derive(clap::Args, Debug, Clone, Default)]
+struct ReadArgs {
     /// Force the text encoding (e.g. gb18030, utf-16le) instead of detecting it.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
-    /// Configuration file (default: $XDG_CONFIG_HOME/fangtan/config.toml).
-    #[arg(long, global = true, value_name = "PATH")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Chapters of the recording (Podcasting 2.0 chapters JSON), as sections of a timed
     /// transcript. Default: NAME.chapters.json beside the file, when there is one.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, value_name = "PATH")]
     chapters: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug, Clone, Default)]
+struct ConfigArg {
+    /// Configuration file (default: $XDG_CONFIG_HOME/fangtan/config.toml).
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// These, each unset one taken from `top` (given before the command's name:
+    /// `fangtan --format json dump FILE`).
+    fn or(self, top: &InputArgs) -> InputArgs {
+        InputArgs { format: self.format.or(top.format), read: self.read.or(&top.read) }
+    }
+}
+
+impl ReadArgs {
+    fn or(self, top: &ReadArgs) -> ReadArgs {
+        ReadArgs {
+            encoding: self.encoding.or_else(|| top.encoding.clone()),
+            config: ConfigArg { config: self.config.config.or_else(|| top.config.config.clone()) },
+            chapters: self.chapters.or_else(|| top.chapters.clone()),
+        }
+    }
+}
+
+/// A command that prints something about one document.
+#[derive(clap::Args, Debug)]
+struct Source {
+    #[arg(value_name = "FILE", help = FILE_HELP)]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -64,14 +143,14 @@ enum FormatArg {
     Html,
     /// A Word .docx file.
     Docx,
-    /// A JSON transcript (speech-to-text or podcast); for `fangtan bookmarks`: export as JSON.
+    /// A JSON transcript (speech-to-text or podcast).
     Json,
 }
 
 impl FormatArg {
     /// The input format it forces.
-    fn input(self) -> anyhow::Result<Format> {
-        Ok(match self {
+    fn input(self) -> Format {
+        match self {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Plain => Format::Plain,
             FormatArg::Webvtt => Format::Webvtt,
@@ -79,8 +158,16 @@ impl FormatArg {
             FormatArg::Html => Format::Html,
             FormatArg::Docx => Format::Docx,
             FormatArg::Json => Format::Json,
-        })
+        }
     }
+}
+
+/// How `fangtan bookmarks` prints.
+#[derive(ValueEnum, Debug, Clone, Copy, Default)]
+enum ExportArg {
+    #[default]
+    Markdown,
+    Json,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -92,13 +179,13 @@ enum AmbArg {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print the document tree as JSON.
-    Dump { file: Option<PathBuf> },
+    Dump(Source),
     /// Print sections and turns as an indented tree.
-    Outline { file: Option<PathBuf> },
+    Outline(Source),
     /// Print each speaker with turns and share of the spoken characters.
-    Speakers { file: Option<PathBuf> },
+    Speakers(Source),
     /// Print each highlighted quote with its speaker and section.
-    Quotes { file: Option<PathBuf> },
+    Quotes(Source),
     /// Print the default configuration, where fangtan looks for yours, or check a file.
     Config {
         /// Print where fangtan looks for a configuration file and which one it found.
@@ -107,32 +194,65 @@ enum Command {
         /// Validate a configuration file (default: the one fangtan would use) and exit.
         #[arg(long, value_name = "PATH", num_args = 0..=1)]
         check: Option<Option<PathBuf>>,
+        #[command(flatten)]
+        config: ConfigArg,
     },
-    /// Print a document's bookmarks (Markdown, or JSON with --format json), or with --all
+    /// Print a document's bookmarks (Markdown, or JSON with --export json), or with --all
     /// every document that has bookmarks.
     Bookmarks {
         /// The transcript whose bookmarks to print.
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        #[arg(value_name = "FILE", required_unless_present = "all", conflicts_with = "all")]
         file: Option<PathBuf>,
         /// List every document with bookmarks, most recently read first.
         #[arg(long)]
         all: bool,
+        /// How to print them (`--format` is another name for it).
+        #[arg(long, value_enum, alias = "format", value_name = "FORMAT")]
+        export: Option<ExportArg>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Wrap text the way the reading pane does: each input line is one paragraph.
     Wrap {
-        /// Row width in terminal cells.
+        /// Row width in terminal cells (at least 1).
         #[arg(long, short)]
         width: usize,
         /// How East Asian Ambiguous characters are counted.
         #[arg(long, value_enum, default_value = "narrow")]
         ambiguous_width: AmbArg,
+        /// Force the text encoding (e.g. gb18030, utf-16le) instead of detecting it.
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
+        /// Text to wrap (`-`, or none: standard input).
+        #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// Print a shell completion script.
+    ///
+    /// For bash: `fangtan completions bash > ~/.local/share/bash-completion/completions/fangtan`;
+    /// for zsh, into a file `_fangtan` in a folder of your `$fpath`; for fish:
+    /// `fangtan completions fish > ~/.config/fish/completions/fangtan.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    ///
+    /// Read it with `fangtan man | man -l -`, or install it as `fangtan.1` in a `man1` folder.
+    Man,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    // Before clap reads them: a mistyped command would be taken for a FILE, and the
+    // arguments after it refused, without a word about what was meant.
+    let start = take_start(&mut args).and_then(|start| match mistyped_command(&args) {
+        Some((typed, meant)) => {
+            anyhow::bail!("`{typed}`: no such file or command; did you mean `fangtan {meant}`?")
+        }
+        None => Ok(start),
+    });
+    match start.and_then(|start| run(Cli::parse_from(args), start)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One clear line: the chain joined, never a backtrace. A cause already spelled out
@@ -154,59 +274,205 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
-    let input = cli.input.clone();
-    if let Some(Command::Config { path, check }) = &cli.command {
-        let check = check.as_ref().map(Option::as_deref);
-        return config_command(*path, check, input.config.as_deref());
+/// Take a starting position out of the arguments, as `less` takes one: `+N` (the N-th
+/// turn) or `+/PATTERN` (the first match). Only the first argument starting with `+`
+/// (before a `--`) is one; a file whose name starts with `+` is given as `./+name`.
+fn take_start(args: &mut Vec<OsString>) -> anyhow::Result<Option<Start>> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let Some(i) = (1..end).find(|&i| args[i].to_string_lossy().starts_with('+')) else {
+        return Ok(None);
+    };
+    let arg = args.remove(i).to_string_lossy().into_owned();
+    let start = match arg.strip_prefix("+/") {
+        Some("") => anyhow::bail!("`+/` needs a pattern: +/PATTERN opens at its first match"),
+        Some(pattern) => Start::Search(pattern.to_string()),
+        None => match arg[1..].parse::<usize>() {
+            Ok(n) if n > 0 => Start::Turn(n),
+            _ => anyhow::bail!(
+                "`{arg}`: give +N (open at the N-th turn) or +/PATTERN (at the first match); \
+                 a file whose name starts with + as ./{arg}"
+            ),
+        },
+    };
+    Ok(Some(start))
+}
+
+/// The file a command reads: the one given, else standard input when something is piped
+/// in, else (standard input a terminal) `None`.
+fn file_or_stdin(file: Option<PathBuf>) -> Option<PathBuf> {
+    file.or_else(|| (!std::io::stdin().is_terminal()).then(|| PathBuf::from("-")))
+}
+
+/// [`file_or_stdin`] for a printing command: with nothing to read, a usage error.
+fn needed_file(file: Option<PathBuf>, command: &str) -> anyhow::Result<PathBuf> {
+    file_or_stdin(file).ok_or_else(|| {
+        anyhow::anyhow!("{command}: give a FILE (or pipe text in, or `-` for standard input)")
+    })
+}
+
+/// The width printed text is wrapped at: `--width`, else `$COLUMNS`, else 80.
+fn print_width(given: Option<usize>) -> anyhow::Result<usize> {
+    let columns = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok());
+    positive_width(given.or_else(columns).unwrap_or(80))
+}
+
+/// A width of at least one cell, or a usage error.
+fn positive_width(w: usize) -> anyhow::Result<usize> {
+    match w {
+        0 => anyhow::bail!("--width must be at least 1"),
+        w => Ok(w),
     }
-    // A bad configuration stops everything before the terminal is touched.
-    let config = Config::load(input.config.as_deref())?;
-    match cli.command {
-        None => {
-            let popts = parse_options(&input, &config, cli.file.as_deref())?;
-            let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
-            let env = config::EnvInfo::from_env();
-            let mut opts = fangtan::app::Options::from_config(&config, name, &env);
-            // Standard input and the sample have no path, and so no bookmarks to resume.
-            opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
-            opts.resume = config.reading.resume && !cli.no_resume;
-            opts.times = config.reading.times && !cli.no_times;
-            match opened {
-                Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
-                Opened::Loading { first, size, loader } => {
-                    fangtan::reader::run_loading(first, size, loader, opts).map_err(|e| {
-                        // A failed background read is the document's fault, not the terminal's.
-                        anyhow::anyhow!(e)
-                    })?
-                }
-            }
+}
+
+/// The first argument that would be the FILE, when it is no file but close to a command's
+/// name (`fangtan speaker FILE`): what was typed and the command meant.
+fn mistyped_command(args: &[OsString]) -> Option<(String, String)> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut rest = args.iter().skip(1).map(|a| a.to_string_lossy());
+    let first = loop {
+        let a = rest.next()?;
+        if a == "--" {
+            return None;
         }
-        Some(Command::Config { .. }) => {}
-        Some(Command::Dump { file }) => {
-            let (doc, _) = load(file.as_deref(), &input, &config)?;
-            print(&dump::json(&doc))?;
+        if !a.starts_with('-') || a == "-" {
+            break a;
         }
-        Some(Command::Outline { file }) => {
-            print(&dump::outline(&load(file.as_deref(), &input, &config)?.0))?
+        // An option's value is no FILE.
+        let takes_value = cmd.get_arguments().any(|arg| {
+            arg.get_action().takes_values()
+                && (arg.get_long().is_some_and(|l| a == format!("--{l}"))
+                    || arg.get_short().is_some_and(|c| a == format!("-{c}")))
+        });
+        if takes_value {
+            rest.next();
         }
-        Some(Command::Speakers { file }) => {
-            print(&dump::speakers(&load(file.as_deref(), &input, &config)?.0))?
+    };
+    let names: Vec<&str> = cmd.get_subcommands().map(clap::Command::get_name).collect();
+    if names.contains(&first.as_ref()) || Path::new(first.as_ref()).exists() {
+        return None;
+    }
+    let lower = first.to_lowercase();
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(&lower, n), *n))
+        .filter(|(d, n)| *d <= 2 && *d < n.len() / 2 + 1)
+        .min()
+        .map(|(_, n)| (first.to_string(), n.to_string()))
+}
+
+fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
+    if start.is_some() && cli.command.is_some() {
+        anyhow::bail!("+N and +/PATTERN say where the reader opens: give them without a command");
+    }
+    let top = cli.input.clone();
+    let Some(command) = cli.command else {
+        let config = Config::load(top.read.config.config.as_deref())?;
+        let flags = cli.flags();
+        return read(cli.file, &top, &config, &flags, start);
+    };
+    match command {
+        Command::Config { path, check, config } => {
+            let check = check.as_ref().map(Option::as_deref);
+            let explicit = config.config.or_else(|| top.read.config.config.clone());
+            config_command(path, check, explicit.as_deref())
         }
-        Some(Command::Quotes { file }) => {
-            print(&dump::quotes(&load(file.as_deref(), &input, &config)?.0))?
+        Command::Dump(src) => report(src, &top, "dump", dump::json),
+        Command::Outline(src) => report(src, &top, "outline", dump::outline),
+        Command::Speakers(src) => report(src, &top, "speakers", dump::speakers),
+        Command::Quotes(src) => report(src, &top, "quotes", dump::quotes),
+        Command::Bookmarks { file, all, export, read } => {
+            let read = read.or(&top.read);
+            let config = Config::load(read.config.config.as_deref())?;
+            bookmarks_command(file.as_deref(), all, export.unwrap_or_default(), read, &config)
         }
-        Some(Command::Bookmarks { file, all }) => {
-            bookmarks_command(file.as_deref(), all, &input, &config)?
-        }
-        Some(Command::Wrap { width, ambiguous_width, file }) => {
+        Command::Wrap { width, ambiguous_width, encoding, file } => {
+            // A bad configuration stops every command that is not about it.
+            Config::load(top.read.config.config.as_deref())?;
+            let width = positive_width(width)?;
             let path = file.unwrap_or_else(|| PathBuf::from("-"));
-            let text = source::read(&path, input.encoding.as_deref())?.text;
+            let encoding = encoding.or_else(|| top.read.encoding.clone());
+            let text = source::read(&path, encoding.as_deref())?.text;
             let amb = match ambiguous_width {
                 AmbArg::Narrow => AmbiguousWidth::Narrow,
                 AmbArg::Wide => AmbiguousWidth::Wide,
             };
-            print(&layout::wrap_text(&text, width, amb))?;
+            print(&layout::wrap_text(&text, width, amb))
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "fangtan", &mut out);
+            print(&String::from_utf8_lossy(&out))
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            print(&String::from_utf8_lossy(&out))
+        }
+    }
+}
+
+/// The reader's switches from the command line.
+struct Flags {
+    no_resume: bool,
+    no_times: bool,
+    width: Option<usize>,
+}
+
+impl Cli {
+    fn flags(&self) -> Flags {
+        Flags { no_resume: self.no_resume, no_times: self.no_times, width: self.width }
+    }
+}
+
+/// `fangtan dump|outline|speakers|quotes [FILE]`: what `f` prints of the document.
+fn report(
+    src: Source,
+    top: &InputArgs,
+    command: &str,
+    f: fn(&Document) -> String,
+) -> anyhow::Result<()> {
+    let input = src.input.or(top);
+    // A bad configuration stops everything, before any text is read.
+    let config = Config::load(input.read.config.config.as_deref())?;
+    let file = needed_file(src.file, command)?;
+    print(&f(&load(Some(&file), &input, &config)?.0))
+}
+
+/// `fangtan [FILE]`: the reader, or with standard output not a terminal the laid-out text.
+fn read(
+    file: Option<PathBuf>,
+    input: &InputArgs,
+    config: &Config,
+    flags: &Flags,
+    start: Option<Start>,
+) -> anyhow::Result<()> {
+    let file = file_or_stdin(file);
+    let env = config::EnvInfo::from_env();
+    if !std::io::stdout().is_terminal() {
+        // `fangtan FILE | head`: the laid-out text, no full-screen reader.
+        let width = print_width(flags.width)?;
+        let (doc, name) = load(file.as_deref(), input, config)?;
+        let mut opts = fangtan::app::Options::from_config(config, name, &env);
+        opts.times = config.reading.times && !flags.no_times;
+        return print(&fangtan::print::laid_out(doc, opts, width));
+    }
+    let popts = parse_options(input, config, file.as_deref())?;
+    let (opened, name) = open(file.as_deref(), input, config, &popts)?;
+    let mut opts = fangtan::app::Options::from_config(config, name, &env);
+    // Standard input and the sample have no path, and so no bookmarks to resume.
+    opts.path = file.clone().filter(|p| p.as_os_str() != "-");
+    // A position given on the command line wins over the saved one.
+    opts.resume = config.reading.resume && !flags.no_resume && start.is_none();
+    opts.times = config.reading.times && !flags.no_times;
+    opts.start = start;
+    match opened {
+        Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
+        Opened::Loading { first, size, loader } => {
+            fangtan::reader::run_loading(first, size, loader, opts).map_err(|e| {
+                // A failed background read is the document's fault, not the terminal's.
+                anyhow::anyhow!(e)
+            })?
         }
     }
     Ok(())
@@ -236,7 +502,7 @@ fn open(
     }
     if let Some(p) = file {
         let size = std::fs::metadata(p).ok().filter(|m| m.is_file()).map_or(0, |m| m.len());
-        let encoding = input.encoding.clone();
+        let encoding = input.read.encoding.clone();
         if size > fangtan::load::BIG
             && let Some(first) = fangtan::load::first_part(p, encoding.as_deref(), popts)?
         {
@@ -261,7 +527,7 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
     let mut head = Vec::new();
     let limit = fangtan::load::BIG + 1;
     std::io::stdin().lock().take(limit).read_to_end(&mut head).map_err(io)?;
-    let encoding = input.encoding.clone();
+    let encoding = input.read.encoding.clone();
     if head.len() as u64 == limit {
         let start = head.get(..fangtan::load::FIRST_PART).unwrap_or(&head).to_vec();
         let first = fangtan::load::first_part_of(start, name, encoding.as_deref(), popts)?;
@@ -279,7 +545,7 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
         // text is.
         std::io::stdin().lock().read_to_end(&mut head).map_err(io)?;
     }
-    let doc = fangtan::load::from_bytes(head, name, input.encoding.as_deref(), popts)?;
+    let doc = fangtan::load::from_bytes(head, name, input.read.encoding.as_deref(), popts)?;
     Ok(Opened::Whole(doc))
 }
 
@@ -292,8 +558,8 @@ fn parse_options(
     config: &Config,
     file: Option<&Path>,
 ) -> anyhow::Result<ParseOptions> {
-    let format = input.format.map(FormatArg::input).transpose()?;
-    let chapters = chapters(input.chapters.as_deref(), file)?;
+    let format = input.format.map(FormatArg::input);
+    let chapters = chapters(input.read.chapters.as_deref(), file)?;
     Ok(ParseOptions { format, chapters, ..config.parse_options() })
 }
 
@@ -322,19 +588,21 @@ fn load(
     let opts = parse_options(input, config, path)?;
     Ok(match path {
         Some(p) => {
-            let doc = fangtan::load::read(p, input.encoding.as_deref(), &opts)?;
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            let doc = fangtan::load::read(p, input.read.encoding.as_deref(), &opts)?;
+            let name =
+                p.file_name().filter(|n| *n != "-").map(|n| n.to_string_lossy().into_owned());
             (doc, name.unwrap_or_else(|| "stdin".into()))
         }
         None => (parse::parse(SAMPLE.to_string(), &opts), "sample.md".to_string()),
     })
 }
 
-/// `fangtan bookmarks FILE [--format markdown|json]`, `fangtan bookmarks --all`.
+/// `fangtan bookmarks FILE [--export markdown|json]`, `fangtan bookmarks --all`.
 fn bookmarks_command(
     file: Option<&Path>,
     all: bool,
-    input: &InputArgs,
+    export: ExportArg,
+    read: ReadArgs,
     config: &Config,
 ) -> anyhow::Result<()> {
     use fangtan::store::{self, DocId, Store};
@@ -349,13 +617,8 @@ fn bookmarks_command(
     let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
         anyhow::bail!("standard input keeps no bookmarks: give a FILE or --all");
     };
-    let json = match input.format {
-        None | Some(FormatArg::Markdown) => false,
-        Some(FormatArg::Json) => true,
-        Some(_) => anyhow::bail!("bookmarks are printed as markdown or json"),
-    };
-    // --format names the output here, so the document's own format is detected.
-    let read = InputArgs { format: None, ..input.clone() };
+    // The document's own format is detected: `--format` names the export here.
+    let read = InputArgs { format: None, read };
     let (doc, name) = load(Some(file), &read, config)?;
     let id = DocId::for_doc(file, &doc);
     let loaded = store.load(&id, &doc)?;
@@ -365,10 +628,9 @@ fn bookmarks_command(
     let title = doc.title.as_ref().map(|t| t.text.clone()).filter(|t| !t.is_empty());
     let title = title.unwrap_or(name);
     let marks = &loaded.marks.bookmarks;
-    if json {
-        print(&format!("{}\n", store::export_json(&title, &id.path, marks)))
-    } else {
-        print(&store::export_markdown(&title, &id.path, marks))
+    match export {
+        ExportArg::Json => print(&format!("{}\n", store::export_json(&title, &id.path, marks))),
+        ExportArg::Markdown => print(&store::export_markdown(&title, &id.path, marks)),
     }
 }
 

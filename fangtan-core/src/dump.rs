@@ -301,8 +301,10 @@ pub fn speakers(doc: &Document) -> String {
     let mut out = String::new();
     for (i, s) in doc.speakers.iter().enumerate() {
         let pad = name_w - str_width(s.display(), AmbiguousWidth::Narrow);
+        // `1 turn `: the percentages stay in one column.
+        let turns = if s.turn_count() == 1 { "turn " } else { "turns" };
         out.push_str(&format!(
-            "{}. {}{}  {:>4} turns  {:>5.1}%\n",
+            "{}. {}{}  {:>4} {turns}  {:>5.1}%\n",
             i + 1,
             s.display(),
             " ".repeat(pad),

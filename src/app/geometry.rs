@@ -41,8 +41,10 @@ pub struct Panes {
 }
 
 impl App {
+    /// The outline has a pane: shown by the user or by a wide screen, and not empty (a
+    /// document with no sections and no turns gives the reading pane the whole width).
     pub fn outline_shown(&self) -> bool {
-        self.outline.shown.unwrap_or(self.width >= NARROW)
+        !self.outline.entries.is_empty() && self.outline.shown.unwrap_or(self.width >= NARROW)
     }
 
     pub fn panes(&self) -> Panes {

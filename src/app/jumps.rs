@@ -7,8 +7,9 @@
 use crate::doc::SpeakerId;
 use crate::keymap::Action;
 
-use super::App;
+use super::state::Start;
 use super::view::{LineKey, Pos};
+use super::{App, SearchState};
 
 impl App {
     /// Move the reading position to `pos` and let the outline follow.
@@ -27,6 +28,41 @@ impl App {
         self.pos = if at.piece == 0 && at.idx <= near { start } else { self.step_up(target, 2).0 };
         self.last_target = Some(target);
         self.follow_outline();
+    }
+
+    /// Open at the command line's starting position ([`Start`]), if any: the N-th turn
+    /// (the last when there are fewer), or the first match of a search, which stays for
+    /// `n` and `N`. What cannot be found is said in the status line.
+    pub(super) fn go_to_start(&mut self) {
+        let Some(start) = self.opts.start.clone() else { return };
+        match start {
+            Start::Turn(n) => {
+                let count = self.doc.turns.len();
+                let Some(last) = count.checked_sub(1) else {
+                    return self.say("no turns: opened at the top");
+                };
+                let t = n.saturating_sub(1).min(last);
+                self.jump(Pos::item(self.doc.turns[t].item()));
+                if n > count {
+                    let s = if count == 1 { "" } else { "s" };
+                    self.say(format!("only {count} turn{s}: opened at the last"));
+                }
+            }
+            Start::Search(query) => {
+                let matches = crate::search::find_all(&self.doc, &query);
+                let Some(first) = matches.first().map(super::search::match_pos) else {
+                    return self.say(format!("not found: {query}"));
+                };
+                self.search = Some(SearchState {
+                    edit: crate::lineedit::LineEdit::with_text(&query)
+                        .with_ambiguous(self.opts.ambiguous),
+                    matches,
+                    current: Some(0),
+                    ..SearchState::default()
+                });
+                self.jump(first);
+            }
+        }
     }
 
     /// Where relative jumps count from: the last exact target, else the top line.

@@ -49,6 +49,17 @@ pub struct Options {
     pub paragraph_spacing: usize,
     /// Show images as one `[图片/image] URL` row each.
     pub show_images: bool,
+    /// Where to open, given on the command line; it wins over the saved position.
+    pub start: Option<Start>,
+}
+
+/// A starting position given on the command line, as `less +…` takes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// `+N`: the N-th turn (from 1).
+    Turn(usize),
+    /// `+/PATTERN`: the first match of a search, which stays for `n` and `N`.
+    Search(String),
 }
 
 impl Options {
@@ -70,6 +81,7 @@ impl Options {
             times: config.reading.times,
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
+            start: None,
         }
     }
 }
@@ -231,7 +243,7 @@ impl App {
             file_name: opts.file_name.clone(),
             text_hash: String::new(),
         };
-        App {
+        let mut app = App {
             doc,
             opts,
             title,
@@ -261,7 +273,9 @@ impl App {
             loading: None,
             search_slice: SEARCH_SLICE,
             laid: LineCache::default(),
-        }
+        };
+        app.go_to_start();
+        app
     }
 
     /// The first part of a big document is shown while the rest loads (`size`: the file's
@@ -293,6 +307,10 @@ impl App {
             // A reader who moved while it loaded (keys or mouse) stays where they are.
             let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
             self.restore(stored, resume);
+        }
+        if self.pos == Pos::TOP && loading.pending.is_none() {
+            // The starting position may lie past the first part.
+            self.go_to_start();
         }
         if !arrived.warnings.is_empty() {
             self.say(arrived.warnings.join("; "));

@@ -218,6 +218,9 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 app.say("speaker focus cleared");
             }
         }
+        Action::SwitchPane | Action::ToggleOutline if app.outline.entries.is_empty() => {
+            app.say("no outline: the document has no sections or turns");
+        }
         Action::SwitchPane => {
             if !app.outline_shown() {
                 app.outline.shown = Some(true);

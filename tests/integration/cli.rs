@@ -6,6 +6,8 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_fangtan");
+/// The transcript bundled into the binary.
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/sample.md");
 
 /// The binary with no configuration of the user's: its own data directory and a home
 /// without a config file.
@@ -134,7 +136,7 @@ fn the_config_in_xdg_config_home_is_found_checked_and_used() {
     let o = run_in_home(&["config", "--check"], &xdg, &home);
     assert_eq!(String::from_utf8_lossy(&o.stdout), format!("{}: ok\n", file.display()));
     // Used: the bundled sample's `Dr. Wu` is listed under the alias's name.
-    let o = run_in_home(&["speakers"], &xdg, &home);
+    let o = run_in_home(&["speakers", SAMPLE], &xdg, &home);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("吴博士") && !out.contains("Dr. Wu"), "{out}");
 }
@@ -156,8 +158,9 @@ fn stdin_and_format_override() {
 }
 
 #[test]
-fn the_bundled_sample_is_what_fangtan_opens_without_a_file() {
-    let o = run(&["dump"]);
+fn the_bundled_sample_is_a_transcript_of_three_speakers() {
+    // Bare `fangtan` in a terminal opens it (e2e_tmux); here its text is checked.
+    let o = run(&["dump", SAMPLE]);
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["format"], "markdown");
@@ -346,4 +349,181 @@ fn chapters_beside_a_json_transcript_become_its_sections() {
     std::fs::write(&other, "{\"chapters\": [{\"title\": \"no start\"}]}").unwrap();
     let o = run(&["dump", talk.to_str().unwrap(), "--chapters", other.to_str().unwrap()]);
     fails_with(&o, "not a chapters file");
+}
+
+/// A transcript for the printed-text tests: a title, metadata, a section, timed turns.
+const TIMED: &str = "WEBVTT\n\n00:00:12.000 --> 00:00:15.000\n<v Ann>hello there, this is a \
+sentence long enough to wrap at twenty cells.\n\n00:01:05.000 --> 00:01:09.000\n<v Bo>好的，\
+我们从头说起吧，今天天气很好。\n";
+
+fn printed_rows(out: &str) -> Vec<&str> {
+    out.lines().collect()
+}
+
+#[test]
+fn piped_text_is_read_without_a_dash_and_printed_laid_out() {
+    // `cat file | fangtan | cat`: no `-`, no full-screen reader.
+    let o = run_stdin(&["--width", "20"], TIMED.as_bytes());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(!out.contains('\u{1b}'), "no escape sequence: {out:?}");
+    let rows = printed_rows(&out);
+    let ann = rows.iter().position(|r| *r == "Ann  00:12").expect(&out);
+    assert_eq!(rows[ann + 1], "hello there, this is");
+    assert!(rows.contains(&"Bo  01:05"), "{out}");
+    for r in &rows {
+        let w = fangtan::width::str_width(r, fangtan::width::AmbiguousWidth::Narrow);
+        assert!(w <= 20, "row wider than 20: {r:?}");
+    }
+    assert!(out.contains("好的，"), "{out}");
+    // `--no-times` leaves the times out, as in the reader.
+    let o = run_stdin(&["--width", "20", "--no-times"], TIMED.as_bytes());
+    assert!(String::from_utf8(o.stdout).unwrap().lines().any(|r| r == "Ann"));
+}
+
+#[test]
+fn a_file_printed_to_a_pipe_has_title_metadata_sections_and_wraps_at_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("talk.md");
+    std::fs::write(
+        &f,
+        "# 山居对谈\n\n作者：测试编辑\n\n## 第一部分\n\n**阿青：**欢迎两位来到山里，我们一边走一边说话。\n\n\
+**老周：**谢谢。\n",
+    )
+    .unwrap();
+    let o = fangtan().arg(&f).env("COLUMNS", "16").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows = printed_rows(&out);
+    assert_eq!(rows[0], "山居对谈", "{out}");
+    assert_eq!(rows[1], "作者: 测试编辑", "{out}");
+    assert!(
+        rows.contains(&"第一部分") && rows.contains(&"阿青") && rows.contains(&"老周"),
+        "{out}"
+    );
+    // The speaker legend belongs to the reader's keys, not to paper.
+    assert!(!out.contains("jumps to"), "{out}");
+    // Wrapped at 16 cells, a closing mark never starting a row.
+    assert!(rows.contains(&"欢迎两位来到山") && rows.contains(&"里，我们一边走一"), "{out}");
+    // `| head`: a pipe closed early is no error.
+    let mut child =
+        fangtan().arg(&f).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+    fails_with(&fangtan().arg(&f).args(["--width", "0"]).output().unwrap(), "--width");
+}
+
+#[test]
+fn printing_commands_read_piped_text_without_a_dash() {
+    let o = run_stdin(&["speakers"], TIMED.as_bytes());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("Ann") && out.contains("Bo"), "{out}");
+    // Nothing piped in (an empty standard input) is an empty text, not the sample.
+    fails_with(&run(&["dump"]), "no text");
+}
+
+#[test]
+fn a_starting_position_is_for_the_reader_only_and_must_be_well_formed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.md");
+    std::fs::write(&f, "**甲：**一\n\n**乙：**二\n").unwrap();
+    let f = f.to_str().unwrap();
+    fails_with(&run(&["+x", f]), "+N");
+    fails_with(&run(&["+/", f]), "pattern");
+    fails_with(&run(&["dump", "+2", f]), "without a command");
+    // Printed, the whole text is printed whatever the starting position.
+    let o = run(&["+2", f]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn each_command_lists_only_its_own_options() {
+    let wrap = stdout_of(&["wrap", "--help"]);
+    assert!(wrap.contains("--width") && wrap.contains("--encoding"), "{wrap}");
+    for other in ["--no-resume", "--no-times", "--format", "--chapters"] {
+        assert!(!wrap.contains(other), "{other} on wrap: {wrap}");
+    }
+    let dump = stdout_of(&["dump", "--help"]);
+    assert!(dump.contains("--format") && dump.contains("[FILE]"), "{dump}");
+    assert!(!dump.contains("--no-resume") && !dump.contains("--export"), "{dump}");
+    assert!(dump.contains("Transcript to read"), "[FILE] described: {dump}");
+    // The input format and the bookmark export are two options.
+    let marks = stdout_of(&["bookmarks", "--help"]);
+    assert!(marks.contains("--export") && !marks.contains("webvtt"), "{marks}");
+    let config = stdout_of(&["config", "--help"]);
+    assert!(!config.contains("--encoding") && config.contains("--config"), "{config}");
+    let top = stdout_of(&["--help"]);
+    assert!(top.contains("--no-resume") && top.contains("Examples:"), "{top}");
+    for env in ["FANGTAN_DATA_DIR", "NO_COLOR", "XDG_CONFIG_HOME", "XDG_DATA_HOME"] {
+        assert!(top.contains(env), "{env}: {top}");
+    }
+    assert!(top.trim_end().ends_with("press ? for the keys."), "{top}");
+}
+
+#[test]
+fn a_mistyped_command_is_named_and_the_right_one_suggested() {
+    let sample = SAMPLE;
+    fails_with(
+        &run(&["speaker", sample]),
+        "`speaker`: no such file or command; did you mean `fangtan speakers`?",
+    );
+    fails_with(&run(&["--format", "json", "dumpp"]), "did you mean `fangtan dump`?");
+    fails_with(&run(&["Outline", sample]), "did you mean `fangtan outline`?");
+    // A file of that name is read, not corrected.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("speaker");
+    std::fs::write(&f, "**甲：**一\n\n**乙：**二\n").unwrap();
+    let o = fangtan().current_dir(dir.path()).args(["speaker"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A name far from every command is a missing file.
+    fails_with(&run(&["interview.md"]), "interview.md");
+}
+
+#[test]
+fn widths_of_zero_are_refused_and_one_turn_is_singular() {
+    fails_with(&run_stdin(&["wrap", "--width", "0"], b"text\n"), "--width must be at least 1");
+    let o = run_stdin(&["speakers"], b"A: hi\n\nB: yo\n\nA: x\n\nB: y\n\nC: z\n");
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("   1 turn ") && out.contains("   2 turns"), "{out}");
+    assert!(!out.contains("1 turns"), "{out}");
+}
+
+#[test]
+fn bookmarks_export_is_named_export_and_format_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.md");
+    std::fs::write(&f, "**甲：**一\n\n**乙：**二\n").unwrap();
+    let f = f.to_str().unwrap();
+    let data = dir.path().join("data");
+    let out = |args: &[&str]| {
+        let o = fangtan().args(args).env("FANGTAN_DATA_DIR", &data).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let json = out(&["bookmarks", f, "--export", "json"]);
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "{json}");
+    assert_eq!(out(&["bookmarks", f, "--format", "json"]), json);
+    assert!(!out(&["bookmarks", f]).trim_start().starts_with('{'));
+    // An input format is no export format (clap's usage message, status 2).
+    let o = run(&["bookmarks", f, "--export", "webvtt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("possible values: markdown, json"));
+}
+
+#[test]
+fn completions_and_a_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let s = stdout_of(&["completions", shell]);
+        assert!(s.contains("speakers") && s.contains("no-resume"), "{shell}: {s}");
+    }
+    let man = stdout_of(&["man"]);
+    assert!(man.contains(".TH fangtan 1") && man.contains("speakers"), "{man}");
 }

@@ -335,3 +335,60 @@ fn a_big_archive_resumes_where_the_reader_stopped() {
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn without_a_file_the_reader_opens_the_sample_and_printing_commands_ask_for_one() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::start("sample", 100, 30, &reader_command(&data, "", "true"));
+    t.wait("the sample", |s| s.contains("sample.md"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    // A terminal on standard input and no file: one line of usage, status 2.
+    let t = Tmux::start("nofile", 100, 30, &reader_command(&data, "dump", "true"));
+    let s = t.wait("the error", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=2") && s.contains("fangtan: dump: give a FILE"), "{s}");
+}
+
+#[test]
+fn a_position_on_the_command_line_wins_over_the_saved_one() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let data = dir.path().join("data");
+    // Read to the end: that position is saved.
+    let t = Tmux::start("start-save", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("the reader", |s| s.contains("夜航船对谈"));
+    t.keys(&["G"]);
+    t.wait("the end", |s| s.contains("Lantern 收尾"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    let top = |s: &str| reading_rows(s).first().cloned().unwrap_or_default();
+    // `+/PATTERN`: the first match on top, and `n` goes on to the next.
+    let args = format!("+/第6段 {}", file.display());
+    let t = Tmux::start("start-search", 100, 30, &reader_command(&data, &args, "true"));
+    let s = t.wait("the match on top", |s| top(s).contains("第6段"));
+    assert!(!s.contains("resumed"), "{s}");
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    // `+N`: the N-th turn's header on top.
+    let args = format!("+5 {}", file.display());
+    let t = Tmux::start("start-turn", 100, 30, &reader_command(&data, &args, "true"));
+    t.wait("turn 5 on top", |s| top(s).trim_start().starts_with("老周"));
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+    drop(t);
+    // Opened there and not moved, the saved position is still the one to resume at.
+    let t = Tmux::start("start-resume", 100, 30, &command(dir.path(), &file, "true"));
+    t.wait("resumed at the end", |s| s.contains("resumed") && s.contains("Lantern 收尾"));
+}

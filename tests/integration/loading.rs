@@ -368,7 +368,8 @@ fn a_huge_paragraph_is_laid_out_only_where_it_is_read_and_loses_nothing() {
     update(&mut app, Msg::Resize { width: 100, height: 30 });
     assert!(app.laid_out_pieces() <= 3, "{}", app.laid_out_pieces());
     act(&mut app, Action::Bottom);
-    assert!(screen(&app).contains("最后一句。"), "{}", screen(&app));
+    // (The rows' breaks depend on the width: the outline, empty here, takes none.)
+    assert!(screen(&app).replace('\n', "").contains("最后一句。"), "{}", screen(&app));
     assert!(app.laid_out_pieces() <= 6, "G lays out the end only: {}", app.laid_out_pieces());
     // Page through all of it: every character shows, in order.
     act(&mut app, Action::Top);

@@ -154,6 +154,9 @@ proptest! {
     fn plain_parse_drops_no_cjk_character(s in plainish()) {
         let doc = plain(&s);
         let mut shown: String = doc.speakers.iter().map(|s| s.name.as_str()).collect();
+        // The title and metadata at the top are shown too.
+        shown.extend(doc.title.iter().map(|t| t.text.as_str()));
+        shown.extend(doc.meta.iter().flat_map(|m| [m.key.as_str(), m.value.as_str()]));
         for b in all_blocks(&doc) {
             shown.push_str(b.text);
         }
@@ -230,4 +233,48 @@ fn a_key_point_note_is_not_a_speaker() {
     let doc = plain("主持人：欢迎。\n王芳：谢谢。\n重点：早上六点最多。\n主持人：有意思。\n");
     assert_eq!(speakers(&doc), vec!["主持人", "王芳"]);
     assert_eq!(turn_texts(&doc, 1), vec!["谢谢。", "重点：早上六点最多。"]);
+}
+
+fn meta(doc: &Document) -> Vec<(String, String)> {
+    doc.meta.iter().map(|m| (m.key.clone(), m.value.clone())).collect()
+}
+
+#[test]
+fn a_short_first_line_is_the_title_and_key_value_lines_under_it_are_metadata() {
+    let doc = plain(
+        "山居对谈\n\n作者：测试编辑\n日期：2024年3月\n\n阿青：欢迎两位来到山里。\n\n老周：谢谢。\n\n\
+         阿青：我们开始吧。\n\n老周：好的。\n",
+    );
+    assert_eq!(doc.title.as_ref().map(|t| t.text.as_str()), Some("山居对谈"));
+    let want = [("作者", "测试编辑"), ("日期", "2024年3月")];
+    assert_eq!(meta(&doc), want.map(|(k, v)| (k.to_string(), v.to_string())));
+    assert_eq!(turn_speakers(&doc), vec!["阿青", "老周", "阿青", "老周"]);
+    assert_eq!(turn_texts(&doc, 0), vec!["欢迎两位来到山里。"]);
+    // Without a title line, the metadata at the top all the same.
+    let doc = plain(
+        "Host: Ann Lee\nRecorded: 3 May\n\nAnn: Welcome.\n\nBo: Thanks.\n\nAnn: So.\n\nBo: Yes.\n",
+    );
+    assert!(doc.title.is_none());
+    assert_eq!(meta(&doc).len(), 2, "{:?}", meta(&doc));
+    assert_eq!(turn_speakers(&doc), vec!["Ann", "Bo", "Ann", "Bo"]);
+}
+
+#[test]
+fn a_conversation_from_the_first_line_stays_turns() {
+    // `Name: text` lines at the top whose names speak again are turns, not metadata.
+    let doc = plain("Ann: hello there\nBo: hi\n\nAnn: how are you\n\nBo: fine\n");
+    assert!(doc.meta.is_empty() && doc.title.is_none(), "{:?}", meta(&doc));
+    assert_eq!(turn_speakers(&doc), vec!["Ann", "Bo", "Ann", "Bo"]);
+    // A key that comes twice in the block is people talking.
+    let doc = plain("甲：你好\n乙：你好\n甲：再见\n");
+    assert!(doc.meta.is_empty(), "{:?}", meta(&doc));
+    // A first line that ends a sentence, or is a label, is no title.
+    let doc = plain("Welcome back to the show.\n\nKai: hi\n\nMia: hello\n\nKai: bye\n\nMia: bye\n");
+    assert!(doc.title.is_none());
+    let doc = plain("Kai: hi\n\nMia: hello\n\nKai: bye\n\nMia: bye\n");
+    assert!(doc.title.is_none());
+    assert_eq!(turn_speakers(&doc), vec!["Kai", "Mia", "Kai", "Mia"]);
+    // One line alone is the text, not a title over nothing.
+    let doc = plain("一句话\n");
+    assert!(doc.title.is_none());
 }

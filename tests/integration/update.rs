@@ -3,7 +3,9 @@
 
 use crate::support::{frame, keys};
 
-use fangtan::app::{App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, update};
+use fangtan::app::{
+    App, Effect, EntryKind, Focus, Input, LineKind, Mouse, Msg, Options, Start, update,
+};
 use fangtan::doc::Item;
 use fangtan::keymap::{Action, EditAction, HelpAction, ListAction};
 use fangtan::parse::{self, ParseOptions};
@@ -667,4 +669,44 @@ fn the_status_line_names_an_encoding_that_is_not_utf8() {
     let mut a = App::new(doc, opts);
     update(&mut a, Msg::Resize { width: 100, height: 30 });
     assert!(status(&a).contains("fixture.md │ Big5"), "{}", status(&a));
+}
+
+#[test]
+fn a_starting_position_opens_at_the_nth_turn_or_the_first_match() {
+    let open = |start| {
+        let doc = parse::parse(fixture(), &ParseOptions::default());
+        let mut app = App::new(doc, Options { start: Some(start), ..Options::default() });
+        update(&mut app, Msg::Resize { width: 100, height: 30 });
+        app
+    };
+    let a = open(Start::Turn(3));
+    assert_eq!((top_turn(&a), top_speaker(&a).as_str()), (Some(2), "Ming"));
+    let a = open(Start::Turn(99));
+    assert_eq!(top_turn(&a), Some(a.doc.turns.len() - 1));
+    assert!(message(&a).contains("only 7 turns"), "{}", message(&a));
+    // The first match on top, and the search stays for `n`.
+    let mut a = open(Start::Search("lantern".into()));
+    assert!(screen_text(&a).starts_with("Thanks for having me"), "{}", screen_text(&a));
+    act(&mut a, Action::NextMatch);
+    assert_eq!(a.search.as_ref().and_then(|s| s.current), Some(1));
+    let a = open(Start::Search("不在文中".into()));
+    assert!(message(&a).contains("not found: 不在文中"));
+    assert_eq!(a.pos, fangtan::app::Pos::TOP);
+}
+
+#[test]
+fn an_empty_outline_takes_no_width() {
+    // Paragraphs only: no section, no turn, nothing to list.
+    let doc = parse::parse("一段话。\n\n又一段话。\n".to_string(), &ParseOptions::default());
+    let mut a = App::new(doc, Options::default());
+    update(&mut a, Msg::Resize { width: 100, height: 30 });
+    assert!(a.outline.entries.is_empty());
+    assert!(!a.outline_shown());
+    assert_eq!(a.panes().reader.width, 100);
+    // Asking for it says why there is none, and the reading pane keeps the width.
+    for action in [Action::ToggleOutline, Action::SwitchPane] {
+        act(&mut a, action);
+        assert!(message(&a).contains("no outline"), "{}", message(&a));
+        assert_eq!((a.focus, a.panes().reader.width), (Focus::Reader, 100));
+    }
 }

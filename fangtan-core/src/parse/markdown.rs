@@ -429,7 +429,7 @@ impl<'t> Scanner<'t> {
 
 /// `key: value` lines of a metadata paragraph; the key may be bold (`**Date:** 14 March`,
 /// `**Date**: 14 March`), as web pages and documents write a header block.
-fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
+pub(super) fn meta_line(text: &str, r: &Range<usize>) -> Option<(String, String)> {
     let line = &text[r.clone()];
     if let Some(rest) = line.strip_prefix("**") {
         let close = rest.find("**")?;
@@ -649,7 +649,7 @@ struct Ctx {
 /// A paragraph of `key: value` lines with short values that end no sentence is metadata,
 /// even where its keys are speakers' names elsewhere (`Interviewer: Jane Doe`); but not
 /// where a key comes twice: that is people talking (`Mina: hi` / `Ravi: hello` / `Mina: ok`).
-fn meta_block(text: &str, lines: &[Range<usize>]) -> Option<Vec<(String, String)>> {
+pub(super) fn meta_block(text: &str, lines: &[Range<usize>]) -> Option<Vec<(String, String)>> {
     if lines.len() < 2 {
         return None;
     }

@@ -3,7 +3,10 @@
 //! ([`label::Decision`]), hard wraps joined as in Markdown. No markup: a `*` is a `*`; but
 //! what exports leave in text files is read as a person would: front matter at the top
 //! becomes metadata ([`super::frontmatter`]), character references are decoded and known
-//! HTML tags dropped, their text kept ([`super::html::plain_line`]).
+//! HTML tags dropped, their text kept ([`super::html::plain_line`]). At the top of a
+//! document ([`head`]), a short first line followed by a blank line is the title, and a
+//! paragraph of short `key：value` lines is metadata (one entry a line), by the Markdown
+//! parser's rule ([`super::markdown::meta_block`]), unless a key speaks later.
 
 use std::ops::Range;
 
@@ -37,12 +40,13 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 
 fn build(text: &str, b: &mut Builder) {
     let patterns = b.label_patterns().to_vec();
+    let from = if b.at_start() { head(text, b, &patterns) } else { 0 };
     // First pass: the labels of every shape (each line's found again in the second pass
     // rather than held for every line), and bounds on the turns and paragraphs to come.
     let mut tally = Tally::default();
     let (mut lines_used, mut starts, mut bare, mut before_labels) = (0, 0, 0, 0);
     let (mut prev_blank, mut prev_header) = (true, false);
-    for l in lines(text) {
+    for l in lines(text).filter(|l| l.start >= from) {
         let s = &text[l.clone()];
         let found = label::scan(s, &patterns);
         let header = found.as_ref().is_some_and(|lb| lb.shape == Shape::Header);
@@ -79,7 +83,7 @@ fn build(text: &str, b: &mut Builder) {
         para.clear();
     };
     let mut prev_blank = true;
-    for l in lines(text) {
+    for l in lines(text).filter(|l| l.start >= from) {
         let inner = !prev_blank;
         prev_blank = l.is_empty();
         if l.is_empty() {
@@ -109,6 +113,67 @@ fn build(text: &str, b: &mut Builder) {
         }
     }
     flush(&mut para, b, &mut pending_time);
+}
+
+/// The title and metadata at the top of the text, put in `b`; returns where the body
+/// begins. The title: a first line short enough for one, that is no label, ends no
+/// sentence and has a blank line after it (and text after that). The metadata: the next
+/// paragraph, when every line is a short `key：value` ([`meta_block`]: two lines at
+/// least, no key twice) and no key is a speaker's label later on: `Ann: hi` / `Bo: hello`
+/// opening a conversation stays its first turns.
+///
+/// [`meta_block`]: super::markdown::meta_block
+fn head(text: &str, b: &mut Builder, patterns: &[regex::Regex]) -> usize {
+    let mut paras: Vec<Vec<Range<usize>>> = vec![Vec::new()];
+    for l in lines(text) {
+        let Some(cur) = paras.last_mut() else { break };
+        if !l.is_empty() {
+            cur.push(l);
+        } else if !cur.is_empty() {
+            if paras.len() == 3 {
+                break;
+            }
+            paras.push(Vec::new());
+        }
+    }
+    let end = |p: &[Range<usize>]| p.last().map_or(0, |l| l.end);
+    let mut at = 0;
+    let mut from = 0;
+    if let [line] = paras[0].as_slice()
+        && paras.len() > 1
+        && !paras[1].is_empty()
+        && !b.has_title()
+        && is_title(&text[line.clone()], patterns)
+    {
+        let title = super::html::plain_line(&text[line.clone()]).trim().to_string();
+        b.set_title(title, line.clone());
+        at = 1;
+        from = end(&paras[0]);
+    }
+    let Some(block) = paras.get(at) else { return from };
+    let Some(metas) = super::markdown::meta_block(text, block) else { return from };
+    let after = end(block);
+    let speaks = |key: &str| {
+        lines(text).filter(|l| l.start > after).any(|l| {
+            let s = &text[l];
+            label::scan(s, patterns).is_some_and(|lb| s[lb.name].trim() == key)
+        })
+    };
+    if metas.iter().any(|(k, _)| speaks(k)) {
+        return from;
+    }
+    for ((k, v), l) in metas.into_iter().zip(block) {
+        b.push_meta(k, v, l.clone());
+    }
+    after
+}
+
+/// A line that can be a title: short, no label, no sentence's end.
+fn is_title(s: &str, patterns: &[regex::Regex]) -> bool {
+    !super::html::plain_line(s).trim().is_empty()
+        && s.chars().count() <= 60
+        && label::scan(s, patterns).is_none()
+        && !s.ends_with(['.', '?', '!', ',', ':', '。', '？', '！', '，', '：', '…', ';', '；'])
 }
 
 fn join_lines(text: &str, lines: &[Range<usize>]) -> Option<NewBlock> {
