@@ -710,3 +710,15 @@ fn an_empty_outline_takes_no_width() {
         assert_eq!((a.focus, a.panes().reader.width), (Focus::Reader, 100));
     }
 }
+
+#[test]
+fn speaker_focus_starts_at_the_speaker_under_the_cursor() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    assert_eq!(top_speaker(&a), "老周");
+    act(&mut a, Action::CycleSpeakerFocus);
+    let focused = a.focus_speaker.map(|s| a.doc.speaker_name(s).to_string());
+    assert_eq!(focused.as_deref(), Some("老周"), "{}", message(&a));
+    assert!(message(&a).contains("focus on 老周"), "{}", message(&a));
+}
