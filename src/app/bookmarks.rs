@@ -459,6 +459,12 @@ pub(super) fn step(app: &mut App, next: bool) {
 
 /// `y`: the passage as a citation, for the event loop to put on the clipboard.
 pub(super) fn copy(app: &mut App) -> Vec<Effect> {
+    // Right after a jump to a quote (`]`), the quote is what is copied.
+    if let Some(text) = landed_quote(app) {
+        let chars = text.chars().count();
+        app.say(format!("copied the quote as a citation ({chars} characters, OSC 52)"));
+        return vec![Effect::Copy(text)];
+    }
     let Some(at) = app.passage_anchor() else {
         app.say("no passage on screen to copy");
         return Vec::new();
@@ -475,6 +481,20 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The quote the last jump landed on, as a citation, while the reader has not moved since.
+fn landed_quote(app: &App) -> Option<String> {
+    let target = app.last_target?;
+    let doc = &app.doc;
+    let q = doc
+        .quotes
+        .iter()
+        .find(|q| Pos::text(doc.turns[q.turn].item(), q.block, q.range.start) == target)?;
+    let at = Anchor::at(doc, doc.turns[q.turn].item(), q.block);
+    let (speaker, section) = store::marks::context(doc, &at);
+    let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
+    Some(store::citation(doc.quote_text(q), speaker.as_deref(), section.as_deref(), title))
 }
 
 /// How a save went, as the event loop reports it. A failure leaves the changes counted

@@ -722,3 +722,20 @@ fn speaker_focus_starts_at_the_speaker_under_the_cursor() {
     assert_eq!(focused.as_deref(), Some("老周"), "{}", message(&a));
     assert!(message(&a).contains("focus on 老周"), "{}", message(&a));
 }
+
+#[test]
+fn y_right_after_a_quote_jump_copies_the_quote_and_elsewhere_the_paragraph() {
+    let mut a = app();
+    act(&mut a, Action::NextQuote);
+    let effects = act(&mut a, Action::CopyCitation);
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(text.starts_with("> 山里的时间走得慢\n"), "{text}");
+    assert!(text.contains("— 老周"), "{text}");
+    assert!(message(&a).starts_with("copied the quote"), "{}", message(&a));
+    // Moved since: the paragraph again.
+    act(&mut a, Action::LineDown);
+    let effects = act(&mut a, Action::CopyCitation);
+    let [Effect::Copy(text)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(!text.starts_with("> 山里的时间走得慢\n"), "{text}");
+    assert!(message(&a).starts_with("copied the passage"), "{}", message(&a));
+}
