@@ -79,6 +79,8 @@ pub struct ReadingOptions {
     pub resume: bool,
     /// Show a turn's start time beside its speaker.
     pub times: bool,
+    /// Capture the mouse (wheel, clicks); `false` leaves the terminal's selection alone.
+    pub mouse: bool,
 }
 
 /// The whole configuration, defaults and user file merged.
@@ -184,6 +186,7 @@ impl Config {
                 latin_words_per_minute: reading.latin_words_per_minute.get(),
                 resume: reading.resume,
                 times: reading.times,
+                mouse: reading.mouse,
             },
         })
     }

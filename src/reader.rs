@@ -47,7 +47,7 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     let mut store = open_store(&mut app);
     load_search_history(&mut app);
     let mut input = Tty::open()?;
-    let mut terminal = term::init()?;
+    let mut terminal = term::init(app.opts.mouse)?;
     let result = event_loop(&mut terminal, &mut input, &mut app, &mut store, None, &signals);
     finish(&mut app, store.as_ref(), result, &signals)
 }
@@ -79,7 +79,7 @@ pub fn run_loading(
     app.start_loading(size);
     load_search_history(&mut app);
     let mut input = Tty::open()?;
-    let mut terminal = term::init()?;
+    let mut terminal = term::init(app.opts.mouse)?;
     // The first screen goes out before the loader starts: on two cores its threads would
     // compete with it.
     let shown = terminal.size().and_then(|size| {

@@ -33,9 +33,15 @@ pub type Term = Terminal<LeanBackend<Stdout>>;
 
 /// Set while the terminal is in reader mode, so restore runs once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether the reader captures the mouse (`[reading] mouse`); kept for a resume after
+/// Ctrl-z.
+static MOUSE: AtomicBool = AtomicBool::new(true);
 
 /// Enter reader mode.
-pub fn init() -> io::Result<Term> {
+/// Enter reader mode; `mouse`: capture the mouse (wheel and clicks come to the reader,
+/// and the terminal's own selection needs Shift).
+pub fn init(mouse: bool) -> io::Result<Term> {
+    MOUSE.store(mouse, Ordering::SeqCst);
     enter()?;
     Terminal::new(LeanBackend::new(io::stdout()))
 }
@@ -44,13 +50,10 @@ fn enter() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     // Bracketed paste: a pasted note arrives whole, not as keys that would run commands.
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste,
-        cursor::Hide
-    )?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    if MOUSE.load(Ordering::SeqCst) {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
     Ok(())
 }
 

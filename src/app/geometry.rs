@@ -65,9 +65,9 @@ impl App {
         self.panes().outline.map(|a| usize::from(a.height)).unwrap_or(0)
     }
 
-    /// Rows the help overlay lists.
+    /// Rows the help overlay lists: every binding, a blank row and the mouse note (two).
     pub fn help_lines(&self) -> usize {
-        self.opts.keys.reader.bindings().len()
+        self.opts.keys.reader.bindings().len() + 3
     }
 
     /// Bookmarks the list shows at once.

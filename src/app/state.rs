@@ -45,6 +45,8 @@ pub struct Options {
     pub resume: bool,
     /// Show a turn's start time beside its speaker (`--no-times`, `[reading] times`).
     pub times: bool,
+    /// Capture the mouse (`[reading] mouse`).
+    pub mouse: bool,
     /// Blank rows between paragraphs.
     pub paragraph_spacing: usize,
     /// Show images as one `[图片/image] URL` row each.
@@ -79,6 +81,7 @@ impl Options {
             path: None,
             resume: config.reading.resume,
             times: config.reading.times,
+            mouse: config.reading.mouse,
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
             start: None,

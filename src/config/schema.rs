@@ -155,6 +155,7 @@ pub struct Reading {
     pub latin_words_per_minute: Int<1, 100_000>,
     pub resume: bool,
     pub times: bool,
+    pub mouse: bool,
 }
 
 /// How `ambiguous_width` is spelt (the type is the width module's).

@@ -23,17 +23,23 @@ pub(super) fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
     let right = a.x + a.width - 1;
     let bottom = a.y + a.height - 1;
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
-    for (i, (action, chords)) in
-        app.opts.keys.reader.bindings().iter().skip(app.help_top().unwrap_or(0)).enumerate()
-    {
+    let bindings = app.opts.keys.reader.bindings().iter().map(|(action, chords)| {
+        let keys = chords.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+        (keys, action.describe())
+    });
+    let mouse = match app.opts.mouse {
+        true => ["the wheel scrolls, a click jumps", "Shift-drag selects text"],
+        false => ["left to the terminal", "([reading] mouse = false)"],
+    };
+    let note = [(String::new(), ""), ("mouse".to_string(), mouse[0]), (String::new(), mouse[1])];
+    for (i, (keys, what)) in bindings.chain(note).skip(app.help_top().unwrap_or(0)).enumerate() {
         let y = a.y + 1 + i as u16;
         if y >= bottom {
             break;
         }
-        let keys = chords.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
         let keys = truncate(&keys, keys_w, amb);
         put(buf, a.x + 2, y, right, &keys, Style::default().fg(theme.quote), amb);
         let x = a.x.saturating_add(3 + keys_w as u16);
-        put(buf, x, y, right, action.describe(), Style::default(), amb);
+        put(buf, x, y, right, what, Style::default(), amb);
     }
 }

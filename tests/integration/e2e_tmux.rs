@@ -392,3 +392,30 @@ fn a_position_on_the_command_line_wins_over_the_saved_one() {
     let t = Tmux::start("start-resume", 100, 30, &command(dir.path(), &file, "true"));
     t.wait("resumed at the end", |s| s.contains("resumed") && s.contains("Lantern 收尾"));
 }
+
+#[test]
+fn mouse_false_leaves_the_mouse_to_the_terminal_and_help_says_how_to_select() {
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture(dir.path());
+    let config = dir.path().join("mouse.toml");
+    std::fs::write(&config, "[reading]\nmouse = false\n").unwrap();
+    for (name, args, captured) in [
+        ("mouse-on", format!("{}", file.display()), "1"),
+        ("mouse-off", format!("--config {} {}", config.display(), file.display()), "0"),
+    ] {
+        let t =
+            Tmux::start(name, 100, 60, &reader_command(&dir.path().join("data"), &args, "true"));
+        t.wait("the reader", |s| s.contains("夜航船对谈"));
+        let modes = t.modes();
+        assert_eq!(modes.split(' ').nth(1), Some(captured), "{name}: {modes}");
+        t.keys(&["?", "G"]);
+        let said = if captured == "1" { "Shift-drag selects text" } else { "left to the terminal" };
+        t.wait("help's last row", |s| s.contains(said));
+        t.keys(&["q", "q"]);
+        t.wait("quit", |s| s.contains("EXIT=0"));
+    }
+}
