@@ -180,9 +180,9 @@ pub fn first_part_of(
         Err(SourceError::NoText { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let refused =
-        |why: parse::json::Refusal| SourceError::Refused { path: name.into(), why: why.0 };
-    let mut doc = parse::try_parse_first_part(decoded.text, opts).map_err(refused)?;
+    // A first part that shows no transcript yet (JSON whose segments come after a long
+    // preamble) is no verdict: the whole file is read, and judged, instead.
+    let Ok(mut doc) = parse::try_parse_first_part(decoded.text, opts) else { return Ok(None) };
     doc.had_control_chars |= decoded.had_control_chars;
     doc.encoding = legacy(decoded.encoding);
     Ok(Some(doc))
@@ -349,10 +349,12 @@ fn read_parts(
         let cut = match cutter.as_mut() {
             _ if eof => buf.len(),
             Some(c) => c.scan(&buf).unwrap_or(0),
-            // JSON is read as a stream of parts: any character boundary will do, and
-            // after an ASCII byte is one.
+            // JSON is read as a stream of parts: any character boundary will do. After a
+            // line break or a comma is one in every encoding read (no multibyte character
+            // of Shift_JIS, Big5 or GB18030 holds those bytes; other ASCII bytes may be a
+            // character's second or fourth byte there).
             None if format == Some(Format::Json) => {
-                buf.iter().rposition(u8::is_ascii).map_or(0, |i| i + 1)
+                buf.iter().rposition(|&b| b == b'\n' || b == b',').map_or(0, |i| i + 1)
             }
             None => 0,
         };

@@ -378,7 +378,7 @@ pub fn search_history_path(data_dir: &Path) -> PathBuf {
 }
 
 /// The searches remembered in `data_dir`, oldest first. None yet, or a file that does not
-/// parse (a history is no one's work to lose; the next search rewrites it), is empty.
+/// parse, is empty (the next search moves such a file aside, see [`remember_search`]).
 pub fn load_search_history(data_dir: &Path) -> std::io::Result<Vec<String>> {
     match fs::read(search_history_path(data_dir)) {
         Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
@@ -390,11 +390,23 @@ pub fn load_search_history(data_dir: &Path) -> std::io::Result<Vec<String>> {
 /// Add `query` to the history in `data_dir` as its newest entry (an older copy of it
 /// goes), keeping the last [`SEARCH_HISTORY_LEN`]. Under the lock, re-reading the file,
 /// so two readers searching at once both keep their searches; replaced atomically.
+/// A history file that does not parse (damaged, or written by a newer fangtan) is moved
+/// aside (`search-history.json.corrupt-<ms>`), never written over.
 pub fn remember_search(data_dir: &Path, query: &str) -> std::io::Result<()> {
     let path = search_history_path(data_dir);
     fs::create_dir_all(data_dir)?;
     let _lock = lock_file(&path)?;
-    let mut list = load_search_history(data_dir)?;
+    let mut list = match fs::read(&path) {
+        Ok(bytes) => match serde_json::from_slice::<Vec<String>>(&bytes) {
+            Ok(list) => list,
+            Err(_) => {
+                move_aside(&path).map_err(|e| std::io::Error::other(e.to_string()))?;
+                Vec::new()
+            }
+        },
+        Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
     push_search(&mut list, query);
     write_atomic(data_dir, &path, &serde_json::to_vec(&list)?)
 }

@@ -356,3 +356,44 @@ fn turn_times_beside_speakers_are_shown_and_hidden_with_no_times() {
     let hidden = screen(false);
     assert!(hidden.contains("Speaker 1") && !hidden.contains("00:08"), "{hidden}");
 }
+
+#[test]
+fn what_real_exports_hold_beside_their_transcripts_is_no_refusal() {
+    // A transcript response with `"chapters": null` (its summary features turned off).
+    let doc = read(
+        r#"{"id": "t1", "chapters": null, "utterances": [{"speaker": "A", "start": 100, "end": 2500, "text": "Good evening from the pier."}, {"speaker": "B", "start": 2600, "end": 9000, "text": "Thanks, the gulls are loud tonight."}]}"#,
+    );
+    assert_eq!(turn_speakers(&doc), ["A", "B"]);
+    // A line break inside a text is a space, never a stand-in glyph.
+    let doc = read(
+        r#"{"events": [{"tStartMs": 0, "dDurationMs": 4000, "segs": [{"utf8": "first line\nsecond line"}]}]}"#,
+    );
+    assert_eq!(doc.item_blocks(0).first().unwrap().text, "first line second line");
+}
+
+#[test]
+fn a_stretch_no_one_is_named_for_is_not_given_to_the_last_speaker() {
+    let doc = read(
+        r#"{"segments": [
+            {"start": 0.0, "end": 2.0, "text": " Shall we begin?", "speaker": "SPEAKER_00"},
+            {"start": 2.5, "end": 4.0, "text": " (laughter)"},
+            {"start": 4.5, "end": 6.0, "text": " Yes, let us.", "speaker": "SPEAKER_01"}]}"#,
+    );
+    assert_eq!(turn_speakers(&doc), ["SPEAKER_00", "Unknown speaker", "SPEAKER_01"]);
+    assert_eq!(turn_texts(&doc, 1), ["(laughter)"]);
+}
+
+#[test]
+fn several_audio_channels_interleave_by_time() {
+    let doc = read(
+        r#"{"results": {"channels": [
+            {"alternatives": [{"transcript": "hello how are you", "words": [
+                {"word": "hello", "start": 0.0, "end": 0.4}, {"word": "how", "start": 2.0, "end": 2.2},
+                {"word": "are", "start": 2.3, "end": 2.4}, {"word": "you", "start": 2.5, "end": 2.8}]}]},
+            {"alternatives": [{"transcript": "hi there fine", "words": [
+                {"word": "hi", "start": 0.9, "end": 1.1}, {"word": "there", "start": 1.2, "end": 1.5},
+                {"word": "fine", "start": 3.5, "end": 3.9}]}]}]}}"#,
+    );
+    assert_eq!(turn_speakers(&doc), ["Channel 0", "Channel 1", "Channel 0", "Channel 1"]);
+    assert_eq!(turn_texts(&doc, 1), ["hi there"]);
+}

@@ -714,3 +714,38 @@ fn the_first_part_of_a_big_json_shows_its_first_turns() {
     let n = first.turns.len() - 1;
     assert_eq!(support::tree(&first)[..n], support::tree(&whole)[..n]);
 }
+
+#[test]
+fn a_big_json_whose_first_part_holds_no_segment_yet_is_read_whole_not_refused() {
+    let mut text = String::from("{\"metadata\": {\"notes\": [");
+    for i in 0..6000 {
+        text.push_str(&format!("\"note {i} about the recording session\","));
+    }
+    text.push_str("\"end\"]}, ");
+    text.push_str(&json_transcript(200)[1..]);
+    let opts = ParseOptions::default();
+    let bytes = text.as_bytes()[..fangtan::load::FIRST_PART].to_vec();
+    let first = fangtan::load::first_part_of(bytes, std::path::Path::new("talk.json"), None, &opts);
+    assert!(matches!(first, Ok(None)), "{first:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("talk.json");
+    std::fs::write(&path, &text).unwrap();
+    let doc = fangtan::load::whole_in_parts(&path, None, &opts, 5000, &mut |_| {}).unwrap();
+    assert_eq!(doc.turns.len(), parse::parse(text, &opts).turns.len());
+}
+
+#[test]
+fn json_in_shift_jis_read_in_parts_keeps_every_character() {
+    let mut segs = Vec::new();
+    for i in 0..300 {
+        let text = format!("第{i}話：ソフトウェアの表示、構造、予定を話した。");
+        let who = ["A", "B"][i % 2];
+        segs.push(
+            serde_json::json!({"speaker": who, "start": i * 3, "end": i * 3 + 2, "text": text}),
+        );
+    }
+    let text = serde_json::to_string_pretty(&serde_json::json!({"utterances": segs})).unwrap();
+    let (sjis, _, bad) = encoding_rs::SHIFT_JIS.encode(&text);
+    assert!(!bad);
+    assert_bytes_in_parts_match_whole("talk.json", &sjis, &[100, 333, 4000]);
+}

@@ -510,3 +510,23 @@ fn the_search_history_is_kept_per_user_newest_last_without_repeats_and_bounded()
     remember_search(&data, "again").unwrap();
     assert_eq!(load_search_history(&data).unwrap(), ["again"]);
 }
+
+#[test]
+fn a_search_history_that_does_not_parse_is_moved_aside_not_written_over() {
+    use fangtan::store::disk::search_history_path;
+    use fangtan::store::{load_search_history, remember_search};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let odd = "{\"version\": 9, \"searches\": [\"from a newer fangtan\"]}";
+    std::fs::write(search_history_path(&data), odd).unwrap();
+    remember_search(&data, "灯笼").unwrap();
+    assert_eq!(load_search_history(&data).unwrap(), ["灯笼"]);
+    let aside: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("search-history.json.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "moved aside");
+    assert_eq!(std::fs::read_to_string(aside[0].path()).unwrap(), odd);
+}

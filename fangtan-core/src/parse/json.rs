@@ -35,7 +35,8 @@
 //! word): then they are milliseconds.
 //!
 //! Parsing streams: segments go to the [`Builder`] as they are read, and nothing but the
-//! first [`DECIDE_AFTER`] is held. A JSON value of another shape is refused with its
+//! first [`DECIDE_AFTER`] is held (audio channels' words excepted: they are read, merged
+//! by time, at the end, only when the file has no segments). A JSON value of another shape is refused with its
 //! top-level keys named ([`Refusal`]).
 
 use std::fmt;
@@ -46,6 +47,9 @@ use super::Builder;
 use super::join::separator;
 use crate::doc::{BlockKind, NewBlock, PART_MS, TimeMark};
 use crate::source::safe_text;
+
+/// Who says a stretch the source names no one for, in a transcript that names people.
+pub const UNKNOWN: &str = "Unknown speaker";
 
 /// A pause this long between segments ends a paragraph.
 pub const PAUSE_MS: u64 = 2_000;
@@ -98,7 +102,7 @@ pub fn read<'de, R: serde_json::de::Read<'de>>(
     if !st.found {
         st.read_channels(b);
     }
-    if st.chapters {
+    if st.chapters && !st.found {
         return Err(Refusal(
             "JSON chapters, not a transcript: give them with --chapters beside the transcript"
                 .into(),
@@ -586,7 +590,8 @@ impl State {
         let (start, end) = (ms(seg.start), ms(seg.end));
         let speaker = seg.speaker().or_else(|| self.spans.speaker_at(seg.start));
         let raw = seg.take_text();
-        let text = safe_text(&raw, false);
+        // Line breaks inside the text are kept as whitespace, which joining collapses.
+        let text = safe_text(&raw, true);
         if text.trim().is_empty() {
             return;
         }
@@ -594,6 +599,12 @@ impl State {
             self.para.text.push_str(text.trim());
             return;
         }
+        // Once people are named, a stretch nobody is named for is no one's turn to take:
+        // it is said by an unknown speaker, not by whoever spoke before.
+        let speaker = match (speaker, &self.speaker) {
+            (None, Some(_)) => Some(UNKNOWN.to_string()),
+            (s, _) => s,
+        };
         if let Some(name) = speaker
             && self.speaker.as_deref() != Some(name.as_str())
         {
@@ -716,9 +727,10 @@ impl<'de> Visitor<'de> for Top<'_> {
                 "results" if !self.st.found => {
                     map.next_value_seed(Top { st: self.st, b: self.b })?;
                 }
+                // A chapters file's list (a transcript's own `"chapters": null` is not).
                 "chapters" => {
-                    self.st.chapters = true;
-                    map.next_value::<IgnoredAny>()?;
+                    let list = map.next_value::<Option<Vec<IgnoredAny>>>().unwrap_or_default();
+                    self.st.chapters |= list.is_some_and(|l| !l.is_empty());
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -786,25 +798,38 @@ impl<'de> Visitor<'de> for Channels<'_> {
 
 impl State {
     /// The channels' words, when the source had nothing better.
+    /// Several channels (one speaker each, or diarized within each) are merged by time:
+    /// their words interleave as they were said, and a speaker is named with its channel.
     fn read_channels(&mut self, b: &mut Builder) {
         let channels = std::mem::take(&mut self.channels);
         let several = channels.len() > 1;
+        let mut said: Vec<(f64, Segment)> = Vec::new();
         for (k, c) in channels.into_iter().enumerate() {
             let Some(best) = c.alternatives.into_iter().next() else { continue };
             let words = best.words.unwrap_or_default();
             if words.is_empty() {
                 let seg = Segment { text: best.transcript, ..Segment::default() };
-                self.segment(b, seg);
+                said.push((f64::INFINITY, seg));
                 continue;
             }
             for w in words {
-                let speaker =
-                    w.speaker.clone().or_else(|| several.then(|| Name(format!("Channel {k}"))));
+                let speaker = match (&w.speaker, several) {
+                    (Some(Name(n)), true) => Some(Name(format!("Channel {k} {n}"))),
+                    (Some(n), false) => Some(n.clone()),
+                    (None, true) => Some(Name(format!("Channel {k}"))),
+                    (None, false) => None,
+                };
                 let text = Some(w.text().to_string());
+                let at = w.start.map_or(f64::INFINITY, |t| t.value);
                 let seg =
                     Segment { speaker, start: w.start, end: w.end, text, ..Segment::default() };
-                self.segment(b, seg);
+                said.push((at, seg));
             }
+        }
+        // Stable: words of one channel keep their order.
+        said.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (_, seg) in said {
+            self.segment(b, seg);
         }
     }
 }
