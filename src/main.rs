@@ -370,10 +370,12 @@ fn bookmarks_command(
     let title = doc.title.as_ref().map(|t| t.text.clone()).filter(|t| !t.is_empty());
     let title = title.unwrap_or(name);
     let marks = &loaded.marks.bookmarks;
+    let offset = loaded.marks.listen.as_ref().map_or(0, |l| l.offset_ms);
+    let times = store::bookmark_times(&doc, marks, offset);
     if json {
-        print(&format!("{}\n", store::export_json(&title, &id.path, marks)))
+        print(&format!("{}\n", store::export_json(&title, &id.path, marks, &times)))
     } else {
-        print(&store::export_markdown(&title, &id.path, marks))
+        print(&store::export_markdown(&title, &id.path, marks, &times))
     }
 }
 

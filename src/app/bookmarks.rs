@@ -464,7 +464,7 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
-    match store::citation_at(&app.doc, &at, title) {
+    match store::citation_at(&app.doc, &at, title, None) {
         Some(text) => {
             let chars = text.chars().count();
             app.say(format!("copied the passage as a citation ({chars} characters, OSC 52)"));
