@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod input;
 pub mod keymap;
 pub mod lineedit;
+pub mod player;
 pub mod reader;
 pub mod store;
 pub mod term;
