@@ -13,7 +13,7 @@
 //!
 //! Public surface: [`Config`] ([`Config::load`], [`Config::builtin`],
 //! [`Config::from_user_text`], [`Config::check`]) and its parts ([`Speakers`],
-//! [`LayoutOptions`], [`ReadingOptions`], [`LabelPattern`]), [`ConfigError`],
+//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LabelPattern`]), [`ConfigError`],
 //! [`default_text`], [`readme_section`], the [`paths`] functions and the [`theme`] types.
 
 use std::collections::{BTreeMap, HashMap};
@@ -81,6 +81,15 @@ pub struct ReadingOptions {
     pub times: bool,
 }
 
+/// `[player]`: the media player listening drives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerOptions {
+    /// The program (mpv, or a path to it).
+    pub command: String,
+    /// Options passed after fangtan's own.
+    pub args: Vec<String>,
+}
+
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -90,6 +99,7 @@ pub struct Config {
     pub speakers: Speakers,
     pub layout: LayoutOptions,
     pub reading: ReadingOptions,
+    pub player: PlayerOptions,
 }
 
 impl PartialEq for Config {
@@ -99,6 +109,7 @@ impl PartialEq for Config {
             && self.speakers == other.speakers
             && self.layout == other.layout
             && self.reading == other.reading
+            && self.player == other.player
     }
 }
 
@@ -185,6 +196,7 @@ impl Config {
                 resume: reading.resume,
                 times: reading.times,
             },
+            player: validate::player(&file.player, &src)?,
         })
     }
 

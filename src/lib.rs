@@ -7,7 +7,7 @@
 //! bookmarks, are the terminal-free crate `fangtan_core`, re-exported here under the same
 //! names, as is [`timeline`] (when each paragraph is spoken). This crate is the edge: the
 //! app's state and [`keymap`]s ([`app`]), [`config`], [`ui`], the terminal ([`term`],
-//! [`input`], [`reader`]) and the disk ([`store`]).
+//! [`input`], [`reader`]), the disk ([`store`]) and the media player ([`player`]).
 
 pub use fangtan_core::{doc, dump, hash, layout, load, parse, search, source, timeline, width};
 

@@ -34,6 +34,13 @@ struct Cli {
     /// Hide the start times shown beside speakers.
     #[arg(long, global = true)]
     no_times: bool,
+    /// The recording to listen to (a file or URL mpv plays); remembered for the document.
+    #[arg(long, value_name = "PATH|URL")]
+    media: Option<String>,
+    /// Open at the passage spoken at this time of the recording (HH:MM:SS, MM:SS or
+    /// seconds).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -159,6 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(input.config.as_deref())?;
     match cli.command {
         None => {
+            let at_ms = cli.at.as_deref().map(at_time).transpose()?;
             let popts = parse_options(&input, &config, cli.file.as_deref())?;
             let (opened, name) = open(cli.file.as_deref(), &input, &config, &popts)?;
             let env = config::EnvInfo::from_env();
@@ -167,6 +175,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             opts.path = cli.file.clone().filter(|p| p.as_os_str() != "-");
             opts.resume = config.reading.resume && !cli.no_resume;
             opts.times = config.reading.times && !cli.no_times;
+            opts.media = cli.media.as_deref().map(media_target);
+            opts.media_beside = opts.path.as_deref().and_then(fangtan::player::beside);
+            opts.at_ms = at_ms;
             match opened {
                 Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
                 Opened::Loading { first, size, loader } => {
@@ -280,6 +291,24 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
     let mut doc = parse::try_parse(decoded.text, popts).map_err(refused)?;
     doc.had_control_chars = decoded.had_control_chars;
     Ok(Opened::Whole(doc))
+}
+
+/// `--at`: a time of the recording, in ms.
+fn at_time(s: &str) -> anyhow::Result<u64> {
+    fangtan::timeline::parse_clock(s).ok_or_else(|| {
+        let s = source::safe_text(s, false);
+        anyhow::anyhow!("--at \"{s}\" is not a time: write HH:MM:SS, MM:SS or seconds")
+    })
+}
+
+/// `--media`: a URL as given, a path made absolute (it is remembered for the document, and
+/// read from wherever fangtan is started next).
+fn media_target(given: &str) -> String {
+    if given.contains("://") {
+        return given.to_string();
+    }
+    let p = Path::new(given);
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).to_string_lossy().into_owned()
 }
 
 fn file_name(p: &Path) -> String {

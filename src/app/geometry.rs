@@ -65,7 +65,8 @@ impl App {
 
     /// Rows the help overlay lists.
     pub fn help_lines(&self) -> usize {
-        self.opts.keys.reader.bindings().len()
+        // The listening line and a blank, then the bindings.
+        self.opts.keys.reader.bindings().len() + 2
     }
 
     /// Bookmarks the list shows at once.

@@ -1,4 +1,5 @@
-//! The help overlay: every binding of the reading screen, scrolled. Drawn over the panes.
+//! The help overlay: which recording listening plays, then every binding of the reading
+//! screen, scrolled. Drawn over the panes.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -23,10 +24,20 @@ pub(super) fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
     let right = a.x + a.width - 1;
     let bottom = a.y + a.height - 1;
     let keys_w = usize::from(a.width / 3).clamp(8, 24);
-    for (i, (action, chords)) in
-        app.opts.keys.reader.bindings().iter().skip(app.help_top().unwrap_or(0)).enumerate()
-    {
+    let top = app.help_top().unwrap_or(0);
+    // First the recording listening plays (or why there is none), then the bindings.
+    let head = [Some(app.listening_line()), Some(String::new())];
+    for (i, line) in head.iter().flatten().skip(top).enumerate() {
         let y = a.y + 1 + i as u16;
+        if y < bottom {
+            put(buf, a.x + 2, y, right, line, Style::default().fg(theme.dim), amb);
+        }
+    }
+    let shift = head.len().saturating_sub(top);
+    for (i, (action, chords)) in
+        app.opts.keys.reader.bindings().iter().skip(top.saturating_sub(head.len())).enumerate()
+    {
+        let y = a.y + 1 + (i + shift) as u16;
         if y >= bottom {
             break;
         }

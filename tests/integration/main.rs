@@ -25,6 +25,7 @@ mod json;
 mod layout;
 mod layout_props;
 mod lineedit;
+mod listen;
 mod loading;
 mod parser_markdown;
 mod parser_plain;
