@@ -19,6 +19,7 @@ mod config_reader;
 mod draw_sizes;
 mod dump;
 mod e2e_bookmarks;
+mod e2e_listen;
 mod e2e_tmux;
 mod fuzz_twins;
 mod json;
