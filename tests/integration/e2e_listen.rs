@@ -85,6 +85,11 @@ impl Session {
     fn playing(&self, t: &Tmux) -> (String, f64) {
         t.wait("the reader at 00:02:03", |sc| sc.contains("opened at 00:02:03"));
         t.keys(&["p"]);
+        self.playing_again(t)
+    }
+
+    /// Once `p` was pressed: mpv's pid, and the first time it reports after its seek.
+    fn playing_again(&self, t: &Tmux) -> (String, f64) {
         let first = self.ask_until("time-pos", "passed 100 s", |v| time_pos(v) > 100.0);
         (t.child_of_reader(), time_pos(&first))
     }
@@ -216,4 +221,23 @@ fn a_suspended_reader_pauses_the_player_and_a_terminating_signal_stops_it() {
     Command::new("kill").args(["-HUP", &t.reader_pid()]).status().unwrap();
     t.wait("exit", |sc| sc.contains("EXIT=129"));
     assert!(gone(&player), "mpv {player} is still running after SIGHUP");
+}
+
+#[test]
+fn a_player_that_dies_mid_play_is_reported_and_the_next_p_starts_another() {
+    if !can_listen() {
+        return;
+    }
+    let s = Session::new();
+    let t = Tmux::start("listen-dies", 100, 30, &s.command("--at 00:02:03"));
+    let (player, _) = s.playing(&t);
+    Command::new("kill").args(["-KILL", &player]).status().unwrap();
+    let sc = t.wait("the player's end told", |sc| sc.contains("mpv exited"));
+    assert!(!sc.contains("▶ 00:"), "no clock once it is gone:\n{sc}");
+    t.keys(&["j", "k", "p"]);
+    let (again, first) = s.playing_again(&t);
+    assert_ne!(again, player);
+    assert!((first - 123.0).abs() < 0.3, "mpv started at {first}");
+    t.keys(&["q"]);
+    t.wait("exit", |sc| sc.contains("EXIT=0"));
 }
