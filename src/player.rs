@@ -7,7 +7,8 @@
 //! mpv is started as `COMMAND --idle=yes --no-video --no-terminal --input-ipc-client=fd://0
 //! ARGS…` (`[player]`) with one end of a socket pair as its standard input: the connection
 //! needs no socket file, and mpv exits as soon as the other end closes, so a reader that
-//! ends any way at all, even killed, leaves no player behind. A recording is played by
+//! ends any way at all, even killed, leaves no player behind. It starts with no signal
+//! blocked (the reader's SIGTSTP block is not passed on). A recording is played by
 //! `loadfile` and, once `file-loaded` comes, `seek ABS absolute+exact` (no start options to
 //! `loadfile`: mpv 0.38 changed its arguments).
 //!
@@ -18,15 +19,21 @@
 
 pub mod ipc;
 
+use std::ffi::CString;
 use std::io::Write;
-use std::os::fd::OwnedFd;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use nix::errno::Errno;
+use nix::spawn::{PosixSpawnAttr, PosixSpawnFileActions, PosixSpawnFlags, posix_spawnp};
+use nix::sys::signal::{SigSet, Signal};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
 use serde_json::{Map, Value, json};
 
 use self::ipc::{Client, Incoming, IpcError};
@@ -91,7 +98,7 @@ pub struct Players {
 
 /// A running mpv.
 struct Player {
-    child: Child,
+    child: Proc,
     client: Client,
     news: Receiver<Incoming>,
     /// The recording loaded (or being loaded).
@@ -249,24 +256,17 @@ impl Players {
         let broken =
             |e: std::io::Error| Failure::Broken(format!("could not start the player: {e}"));
         let (ours, theirs) = UnixStream::pair().map_err(broken)?;
-        let mut cmd = Command::new(&self.opts.command);
-        cmd.args(OWN_ARGS)
-            .args(&self.opts.args)
-            .stdin(Stdio::from(OwnedFd::from(theirs)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let spawned = cmd.spawn();
-        // The command holds the player's end of the connection: closed here, or the end of
-        // the connection would not be seen when the player exits.
-        drop(cmd);
+        let args = OWN_ARGS.iter().map(|a| a.to_string()).chain(self.opts.args.iter().cloned());
+        let spawned = Proc::spawn(&self.opts.command, args, &theirs);
+        // The player's end of the connection is closed here, or its end would not be seen
+        // when the player exits.
+        drop(theirs);
         let child = match spawned {
             Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Failure::Broken(not_found(&self.opts.command)));
-            }
+            Err(Errno::ENOENT) => return Err(Failure::Broken(not_found(&self.opts.command))),
             Err(e) => {
                 let name = crate::source::safe_text(&self.opts.command, false);
-                return Err(Failure::Broken(format!("could not start {name}: {e}")));
+                return Err(Failure::Broken(format!("could not start {name}: {}", e.desc())));
             }
         };
         RUNNING.store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
@@ -425,13 +425,13 @@ impl Player {
         let limit = Instant::now() + REAP_WAIT;
         loop {
             match self.child.try_wait() {
-                Ok(Some(status)) => {
+                Some(status) => {
                     return format!("mpv exited ({status}); check [player] command and args");
                 }
-                Ok(None) if Instant::now() < limit && matches!(e, IpcError::Closed) => {
+                None if Instant::now() < limit && matches!(e, IpcError::Closed) => {
                     std::thread::sleep(Duration::from_millis(10));
                 }
-                _ => return format!("mpv stopped: {e}"),
+                None => return format!("mpv stopped: {e}"),
             }
         }
     }
@@ -444,20 +444,95 @@ impl Player {
 }
 
 /// Wait up to `wait` for the child to exit, then kill it; reap it either way.
-fn reap(mut child: Child, wait: Duration) {
+fn reap(mut child: Proc, wait: Duration) {
     let limit = Instant::now() + wait;
-    while Instant::now() < limit {
-        match child.try_wait() {
-            Ok(Some(_)) | Err(_) => break,
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-        }
+    while Instant::now() < limit && child.try_wait().is_none() {
+        std::thread::sleep(Duration::from_millis(5));
     }
-    if matches!(child.try_wait(), Ok(None)) {
-        let _ = child.kill();
+    if child.try_wait().is_none() {
+        child.kill();
     }
-    let _ = child.wait();
+    child.wait();
     let pid = i32::try_from(child.id()).unwrap_or(0);
     let _ = RUNNING.compare_exchange(pid, 0, Ordering::SeqCst, Ordering::SeqCst);
+}
+
+/// The player's process. Started with `posix_spawnp` rather than std's `Command`, so that it
+/// begins with no signal blocked and SIGPIPE at its default: the reader blocks SIGTSTP in
+/// all its threads ([`crate::term::Signals`]), and `Command` would pass that on (a player
+/// that could not be stopped, nor its own children).
+struct Proc {
+    pid: Pid,
+    /// How it ended, once reaped.
+    ended: Option<String>,
+}
+
+impl Proc {
+    /// Start `command` (found on `PATH` unless it holds a `/`) with `args`, `stdin` as its
+    /// standard input and `/dev/null` as its output, in this process's environment.
+    fn spawn(
+        command: &str,
+        args: impl Iterator<Item = String>,
+        stdin: &impl AsRawFd,
+    ) -> Result<Proc, Errno> {
+        let c = |s: &[u8]| CString::new(s).map_err(|_| Errno::EINVAL);
+        let program = c(command.as_bytes())?;
+        let mut argv = vec![program.clone()];
+        for a in args {
+            argv.push(c(a.as_bytes())?);
+        }
+        let mut env = Vec::new();
+        for (k, v) in std::env::vars_os() {
+            env.push(c(&[k.as_bytes(), b"=", v.as_bytes()].concat())?);
+        }
+        let null = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .map_err(|e| e.raw_os_error().map_or(Errno::EIO, Errno::from_raw))?;
+        let mut files = PosixSpawnFileActions::init()?;
+        files.add_dup2(stdin.as_raw_fd(), 0)?;
+        files.add_dup2(null.as_raw_fd(), 1)?;
+        files.add_dup2(null.as_raw_fd(), 2)?;
+        let mut attr = PosixSpawnAttr::init()?;
+        attr.set_flags(
+            PosixSpawnFlags::POSIX_SPAWN_SETSIGMASK | PosixSpawnFlags::POSIX_SPAWN_SETSIGDEF,
+        )?;
+        attr.set_sigmask(&SigSet::empty())?;
+        let mut defaults = SigSet::empty();
+        defaults.add(Signal::SIGPIPE);
+        attr.set_sigdefault(&defaults)?;
+        let pid = posix_spawnp(&program, &files, &attr, &argv, &env)?;
+        Ok(Proc { pid, ended: None })
+    }
+
+    fn id(&self) -> u32 {
+        u32::try_from(self.pid.as_raw()).unwrap_or(0)
+    }
+
+    /// How it ended (`exit status: 1`), if it has: reaped then.
+    fn try_wait(&mut self) -> Option<String> {
+        if self.ended.is_none() {
+            self.ended = match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(_, code)) => Some(format!("exit status: {code}")),
+                Ok(WaitStatus::Signaled(_, sig, _)) => Some(format!("killed by {}", sig.as_str())),
+                Ok(_) => None,
+                Err(e) => Some(e.desc().to_string()),
+            };
+        }
+        self.ended.clone()
+    }
+
+    fn kill(&self) {
+        let _ = nix::sys::signal::kill(self.pid, Signal::SIGKILL);
+    }
+
+    /// Wait until it has ended, and reap it.
+    fn wait(&mut self) {
+        if self.ended.is_none() {
+            let _ = waitpid(self.pid, None);
+            self.ended = Some("ended".to_string());
+        }
+    }
 }
 
 /// What a failed command says, without the "refused" framing.
@@ -519,6 +594,25 @@ mod tests {
         assert!(why.starts_with("mpv exited") && why.contains("status: 1"), "{why}");
         assert_eq!(p.pid(), None, "reaped");
         assert!(p.take_news().is_empty());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn the_player_starts_with_no_signal_blocked_though_the_reader_blocks_sigtstp() {
+        // As in the reader, SIGTSTP is blocked in the thread that starts the player.
+        let mut tstp = SigSet::empty();
+        tstp.add(Signal::SIGTSTP);
+        tstp.thread_block().expect("block");
+        let (_ours, theirs) = UnixStream::pair().expect("pair");
+        let started = Proc::spawn("sleep", ["30".to_string()].into_iter(), &theirs);
+        tstp.thread_unblock().expect("unblock");
+        let mut child = started.expect("sleep starts");
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()));
+        child.kill();
+        child.wait();
+        let status = status.expect("its status");
+        let blocked = status.lines().find(|l| l.starts_with("SigBlk:")).unwrap_or_default();
+        assert_eq!(blocked.split_whitespace().nth(1), Some("0000000000000000"), "{blocked}");
     }
 
     #[test]

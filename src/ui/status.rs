@@ -1,5 +1,5 @@
-//! The status line: file, position, speaker, search state, loading and messages. Public
-//! surface: [`StatusLine`].
+//! The status line: file, position, speaker, search state, loading, listening (the
+//! player's clock, speed and offset) and messages. Public surface: [`StatusLine`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
