@@ -9,11 +9,13 @@
 //! The parts, by concern: [`messages`] (what comes in and goes out), [`state`] (the `App`),
 //! `update` (what each message does), `jumps`, [`search`], [`geometry`]
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
-//! [`bookmarks`] and [`stats`] (reading times).
+//! [`bookmarks`], [`listen`] (playing the recording, as data) and [`stats`] (reading
+//! times).
 
 pub mod bookmarks;
 pub mod geometry;
 mod jumps;
+pub mod listen;
 pub mod messages;
 pub mod outline;
 pub mod routing;
@@ -25,7 +27,8 @@ pub mod view;
 
 pub use bookmarks::{BookmarkList, NoteEditor, NoteTarget};
 pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area, panes};
-pub use messages::{Effect, Indexed, Input, Mouse, Msg, Saved};
+pub use listen::{Listening, Media, MediaSource, PlayState};
+pub use messages::{Effect, Indexed, Input, Mouse, Msg, PlayerCmd, PlayerEvent, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo, Outline};
 pub use routing::route;
 pub use search::{SEARCH_SLICE, SearchState};

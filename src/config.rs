@@ -13,7 +13,7 @@
 //!
 //! Public surface: [`Config`] ([`Config::load`], [`Config::builtin`],
 //! [`Config::from_user_text`], [`Config::check`]) and its parts ([`Speakers`],
-//! [`LayoutOptions`], [`ReadingOptions`], [`LabelPattern`]), [`ConfigError`],
+//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LabelPattern`]), [`ConfigError`],
 //! [`default_text`], [`readme_section`], the [`paths`] functions and the [`theme`] types.
 
 use std::collections::{BTreeMap, HashMap};
@@ -83,6 +83,15 @@ pub struct ReadingOptions {
     pub mouse: bool,
 }
 
+/// `[player]`: the media player listening drives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayerOptions {
+    /// The program (mpv, or a path to it).
+    pub command: String,
+    /// Options passed after fangtan's own.
+    pub args: Vec<String>,
+}
+
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -92,6 +101,7 @@ pub struct Config {
     pub speakers: Speakers,
     pub layout: LayoutOptions,
     pub reading: ReadingOptions,
+    pub player: PlayerOptions,
 }
 
 impl PartialEq for Config {
@@ -101,6 +111,7 @@ impl PartialEq for Config {
             && self.speakers == other.speakers
             && self.layout == other.layout
             && self.reading == other.reading
+            && self.player == other.player
     }
 }
 
@@ -188,6 +199,7 @@ impl Config {
                 times: reading.times,
                 mouse: reading.mouse,
             },
+            player: validate::player(&file.player, &src)?,
         })
     }
 

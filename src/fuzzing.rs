@@ -159,15 +159,17 @@ pub fn store_json(dir: &Path, bytes: &[u8]) {
     }
     for b in marks.bookmarks.iter().filter(|b| !b.orphaned) {
         check_anchor(&doc, &b.anchor, "a bookmark");
-        let _ = store::citation_at(&doc, &b.anchor, Some("title"));
+        let heard = store::Heard { at_ms: 754_000, url: Some("https://example.org/a.mp3") };
+        let _ = store::citation_at(&doc, &b.anchor, Some("title"), Some(heard));
     }
     if let Some(p) = &loaded.position {
         let _ = store::resume_text(&doc, p);
         let _ = marks.next_after(p);
         let _ = marks.prev_before(p);
     }
-    let _ = store::export_markdown("title", &id.path, &marks.bookmarks);
-    let _ = store::export_json("title", &id.path, &marks.bookmarks);
+    let times = store::bookmark_times(&doc, &marks.bookmarks, -1500);
+    let _ = store::export_markdown("title", &id.path, &marks.bookmarks, &times);
+    let _ = store::export_json("title", &id.path, &marks.bookmarks, &times);
 
     // A save (which re-reads and merges the same file) and a reload keep every bookmark.
     let mut saving = marks.clone();

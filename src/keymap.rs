@@ -148,6 +148,16 @@ actions! {
         NextBookmark => "next_bookmark", "next bookmark";
         PrevBookmark => "prev_bookmark", "previous bookmark";
         CopyCitation => "copy_citation", "copy the passage as a citation";
+        Play => "play", "play the recording from this passage; again pauses, resumes";
+        PlaySpan => "play_span", "play just this quote or paragraph, then stop";
+        StopPlaying => "stop_playing", "stop playing";
+        SeekBack => "seek_back", "back 5 seconds in the recording";
+        SeekForward => "seek_forward", "forward 5 seconds in the recording";
+        SpeedDown => "speed_down", "play slower (down to 0.5×)";
+        SpeedUp => "speed_up", "play faster (up to 3×)";
+        Follow => "follow", "follow the passage being spoken again";
+        OffsetLater => "offset_later", "the recording runs half a second later than the text";
+        OffsetEarlier => "offset_earlier", "the recording runs half a second earlier";
     }
 }
 

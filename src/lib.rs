@@ -5,10 +5,11 @@
 //! [`layout`] (rows for a width, lazily, cached) → [`ui`] (a frame).
 //! Those first stages, with [`width`], [`search`], [`load`], [`dump`] and the pure half of
 //! bookmarks, are the terminal-free crate `fangtan_core`, re-exported here under the same
-//! names. This crate is the edge: the app's state and [`keymap`]s ([`app`]), [`config`],
-//! [`ui`], the terminal ([`term`], [`input`], [`reader`]) and the disk ([`store`]).
+//! names, as is [`timeline`] (when each paragraph is spoken). This crate is the edge: the
+//! app's state and [`keymap`]s ([`app`]), [`config`], [`ui`], the terminal ([`term`],
+//! [`input`], [`reader`]), the disk ([`store`]) and the media player ([`player`]).
 
-pub use fangtan_core::{doc, dump, hash, layout, load, parse, search, source, width};
+pub use fangtan_core::{doc, dump, hash, layout, load, parse, search, source, timeline, width};
 
 pub mod app;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod input;
 pub mod keymap;
 pub mod lineedit;
 pub mod print;
+pub mod player;
 pub mod reader;
 pub mod store;
 pub mod term;

@@ -71,6 +71,13 @@ struct Cli {
     /// $COLUMNS, else 80.
     #[arg(long, short, value_name = "N")]
     width: Option<usize>,
+    /// The recording to listen to (a file or URL mpv plays); remembered for the document.
+    #[arg(long, value_name = "PATH|URL")]
+    media: Option<String>,
+    /// Open at the passage spoken at this time of the recording (HH:MM:SS, MM:SS or
+    /// seconds).
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -417,11 +424,19 @@ struct Flags {
     no_resume: bool,
     no_times: bool,
     width: Option<usize>,
+    media: Option<String>,
+    at: Option<String>,
 }
 
 impl Cli {
     fn flags(&self) -> Flags {
-        Flags { no_resume: self.no_resume, no_times: self.no_times, width: self.width }
+        Flags {
+            no_resume: self.no_resume,
+            no_times: self.no_times,
+            width: self.width,
+            media: self.media.clone(),
+            at: self.at.clone(),
+        }
     }
 }
 
@@ -457,6 +472,7 @@ fn read(
         opts.times = config.reading.times && !flags.no_times;
         return print(&fangtan::print::laid_out(doc, opts, width));
     }
+    let at_ms = flags.at.as_deref().map(at_time).transpose()?;
     let popts = parse_options(input, config, file.as_deref())?;
     let (opened, name) = open(file.as_deref(), input, config, &popts)?;
     let mut opts = fangtan::app::Options::from_config(config, name, &env);
@@ -466,6 +482,9 @@ fn read(
     opts.resume = config.reading.resume && !flags.no_resume && start.is_none();
     opts.times = config.reading.times && !flags.no_times;
     opts.start = start;
+    opts.media = flags.media.as_deref().map(media_target);
+    opts.media_beside = opts.path.as_deref().and_then(fangtan::player::beside);
+    opts.at_ms = at_ms;
     match opened {
         Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
         Opened::Loading { first, size, loader } => {
@@ -549,6 +568,24 @@ fn read_stdin(input: &InputArgs, popts: &ParseOptions) -> anyhow::Result<Opened>
     Ok(Opened::Whole(doc))
 }
 
+/// `--at`: a time of the recording, in ms.
+fn at_time(s: &str) -> anyhow::Result<u64> {
+    fangtan::timeline::parse_clock(s).ok_or_else(|| {
+        let s = source::safe_text(s, false);
+        anyhow::anyhow!("--at \"{s}\" is not a time: write HH:MM:SS, MM:SS or seconds")
+    })
+}
+
+/// `--media`: a URL as given, a path made absolute (it is remembered for the document, and
+/// read from wherever fangtan is started next).
+fn media_target(given: &str) -> String {
+    if given.contains("://") {
+        return given.to_string();
+    }
+    let p = Path::new(given);
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).to_string_lossy().into_owned()
+}
+
 fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".into())
 }
@@ -628,9 +665,13 @@ fn bookmarks_command(
     let title = doc.title.as_ref().map(|t| t.text.clone()).filter(|t| !t.is_empty());
     let title = title.unwrap_or(name);
     let marks = &loaded.marks.bookmarks;
+    let offset = loaded.marks.listen.as_ref().map_or(0, |l| l.offset_ms);
+    let times = store::bookmark_times(&doc, marks, offset);
     match export {
-        ExportArg::Json => print(&format!("{}\n", store::export_json(&title, &id.path, marks))),
-        ExportArg::Markdown => print(&store::export_markdown(&title, &id.path, marks)),
+        ExportArg::Json => {
+            print(&format!("{}\n", store::export_json(&title, &id.path, marks, &times)))
+        }
+        ExportArg::Markdown => print(&store::export_markdown(&title, &id.path, marks, &times)),
     }
 }
 

@@ -6,17 +6,20 @@
 //! result reach `update` as messages; background work (a search count, reading times)
 //! gets the time between keys as `Msg::Tick`.
 //! The event loop carries out `update`'s effects: it saves bookmarks and the reading
-//! position with [`Store`] (and reports how it went as `Msg::Saved`) and writes clipboard
-//! sequences. What `update` may not do itself comes in as messages: what the store held
-//! (`Msg::Restored`), the search history (`Msg::SearchHistory`; a search made comes back
-//! as `Effect::RememberSearch`), problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
+//! position with [`Store`] (and reports how it went as `Msg::Saved`), writes clipboard
+//! sequences, and drives the media player through [`Players`], whose news (wakes the
+//! input wait as signals do and) reaches `update` as `Msg::Player`. What `update` may not
+//! do itself comes in as messages: what the store held (`Msg::Restored`), the search
+//! history (`Msg::SearchHistory`; a search made comes back as `Effect::RememberSearch`),
+//! problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
 //! before each message that may stamp a bookmark or the reading position). Before each
 //! draw it tells `update` the terminal's size when that changed before its resize event
 //! came.
 //!
-//! Invariant: nothing typed or marked is lost without a word. Every way out (a quit, any
-//! terminating signal [`term::Signals`] catches, a terminal error) goes through one exit
-//! path that keeps a note being typed and saves; bookmark changes the store still cannot
+//! Invariant: nothing typed or marked is lost without a word, and no player is left
+//! running. Every way out (a quit, any terminating signal [`term::Signals`] catches, a
+//! terminal error) goes through one exit path that stops the player, keeps a note being
+//! typed and saves; bookmark changes the store still cannot
 //! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
 //! Bookmarks are kept for documents read from a file (`Options::path`). The bundled
@@ -35,21 +38,32 @@ use crate::app::{App, Effect, Index, Indexed, Mouse, Msg, Options, Saved, route,
 use crate::doc::Document;
 use crate::input::Tty;
 use crate::load::Progress;
+use crate::player::Players;
 use crate::store::{DocId, Loaded, Marks, Store};
-use crate::{term, ui};
+use crate::{player, term, ui};
 
 /// Run the reader until the user quits. Restores the terminal on every exit path.
 pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     term::install_panic_hook();
+    player::install_panic_hook();
     let signals = term::Signals::register()?;
+    let mut players = Players::new(opts.player.clone(), signals.waker().ok());
     let mut app = App::new(doc, opts);
     // Load before the terminal switches over, so a slow disk shows no blank screen.
-    let mut store = open_store(&mut app);
+    let store = open_store(&mut app);
     load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init(app.opts.mouse)?;
-    let result = event_loop(&mut terminal, &mut input, &mut app, &mut store, None, &signals);
-    finish(&mut app, store.as_ref(), result, &signals)
+    let mut edge = Edge { store, players: &mut players };
+    let result = event_loop(&mut terminal, &mut input, &mut app, &mut edge, None, &signals);
+    finish(&mut app, &mut edge, result, &signals)
+}
+
+/// What the event loop carries out effects with, besides the terminal: the bookmark store
+/// (once known) and the media player.
+struct Edge<'p> {
+    store: Option<Store>,
+    players: &'p mut Players,
 }
 
 /// Reads and parses the whole of a big document off the UI thread. It tells its stage
@@ -73,7 +87,9 @@ pub fn run_loading(
     opts: Options,
 ) -> std::io::Result<()> {
     term::install_panic_hook();
+    player::install_panic_hook();
     let signals = term::Signals::register()?;
+    let mut players = Players::new(opts.player.clone(), signals.waker().ok());
     let index_opts = opts.clone();
     let mut app = App::new(first, opts);
     app.start_loading(size);
@@ -106,25 +122,27 @@ pub fn run_loading(
             let _ = tx.send(Load::Done(done));
         })
     });
-    let mut store = None;
+    let mut edge = Edge { store: None, players: &mut players };
     let result = match spawned {
-        Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut store, Some(rx), &signals),
+        Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
         Err(e) => Err(e),
     };
-    finish(&mut app, store.as_ref(), result, &signals)
+    finish(&mut app, &mut edge, result, &signals)
 }
 
 /// Every way out of the reader ends here, whatever ended the event loop (a quit, a
-/// terminating signal, a terminal error): a note being typed is kept and what is not on
-/// disk yet is saved, a last time; the terminal is restored; bookmark changes the store
-/// still could not take go to a recovery file, told on stderr, and the exit status is not
-/// 0.
+/// terminating signal, a terminal error): the media player is stopped; a note being typed
+/// is kept and what is not on disk yet is saved, a last time; the terminal is restored;
+/// bookmark changes the store still could not take go to a recovery file, told on
+/// stderr, and the exit status is not 0.
 fn finish(
     app: &mut App,
-    store: Option<&Store>,
+    edge: &mut Edge<'_>,
     result: std::io::Result<()>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
+    edge.players.shutdown();
+    let store = edge.store.as_ref();
     for effect in stamped(app, Msg::Leave) {
         if effect == Effect::SaveMarks {
             save(app, store);
@@ -265,19 +283,26 @@ fn stamped(app: &mut App, msg: Msg) -> Vec<Effect> {
     update(app, msg)
 }
 
-/// Carry out `update`'s effects. True when the reader should stop.
+/// Carry out `update`'s effects (and those of what they bring: the player's answers).
+/// True when the reader should stop.
 fn apply(
     terminal: &mut term::Term,
     app: &mut App,
-    store: Option<&Store>,
+    edge: &mut Edge<'_>,
     effects: Vec<Effect>,
 ) -> std::io::Result<bool> {
-    for effect in effects {
+    let mut todo = std::collections::VecDeque::from(effects);
+    while let Some(effect) = todo.pop_front() {
         match effect {
             Effect::Quit => return Ok(true),
-            Effect::Suspend => suspend(terminal, app)?,
-            Effect::SaveMarks => save(app, store),
+            Effect::Suspend => suspend(terminal, app, edge.players)?,
+            Effect::SaveMarks => save(app, edge.store.as_ref()),
             Effect::RememberSearch(query) => remember_search(app, &query),
+            Effect::Player(cmd) => {
+                for news in edge.players.carry_out(cmd) {
+                    todo.extend(update(app, Msg::Player(news)));
+                }
+            }
             Effect::Copy(text) => {
                 let mut out = std::io::stdout().lock();
                 let wrote =
@@ -291,9 +316,10 @@ fn apply(
     Ok(false)
 }
 
-/// Stop until continued (Ctrl-Z, or SIGTSTP from outside), then redraw at the size the
-/// terminal has then.
-fn suspend(terminal: &mut term::Term, app: &mut App) -> std::io::Result<()> {
+/// Stop until continued (Ctrl-Z, or SIGTSTP from outside), the recording paused, then
+/// redraw at the size the terminal has then.
+fn suspend(terminal: &mut term::Term, app: &mut App, players: &mut Players) -> std::io::Result<()> {
+    players.pause();
     term::suspend(terminal)?;
     resized(terminal, app)
 }
@@ -304,11 +330,22 @@ fn resized(terminal: &mut term::Term, app: &mut App) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Take what the media player reported. True when the reader should stop.
+fn hear(terminal: &mut term::Term, app: &mut App, edge: &mut Edge<'_>) -> std::io::Result<bool> {
+    for news in edge.players.take_news() {
+        let effects = update(app, Msg::Player(news));
+        if apply(terminal, app, edge, effects)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Take what the loader thread sent. True when the reader should stop.
 fn receive(
     terminal: &mut term::Term,
     app: &mut App,
-    store: &mut Option<Store>,
+    edge: &mut Edge<'_>,
     rx: &mut Option<Receiver<Load>>,
 ) -> std::io::Result<bool> {
     while let Some(r) = rx.as_ref() {
@@ -327,9 +364,9 @@ fn receive(
             Load::Done(Ok(done)) => {
                 let (indexed, s) = *done;
                 *rx = None;
-                *store = s;
+                edge.store = s;
                 let effects = stamped(app, Msg::Indexed(Box::new(indexed)));
-                if apply(terminal, app, store.as_ref(), effects)? {
+                if apply(terminal, app, edge, effects)? {
                     return Ok(true);
                 }
             }
@@ -342,7 +379,7 @@ fn event_loop(
     terminal: &mut term::Term,
     input: &mut Tty,
     app: &mut App,
-    store: &mut Option<Store>,
+    edge: &mut Edge<'_>,
     mut rx: Option<Receiver<Load>>,
     signals: &term::Signals,
 ) -> std::io::Result<()> {
@@ -353,12 +390,12 @@ fn event_loop(
             return Ok(());
         }
         if signals.take_stop() {
-            suspend(terminal, app)?;
+            suspend(terminal, app, edge.players)?;
         }
         if signals.take_resize() {
             resized(terminal, app)?;
         }
-        if receive(terminal, app, store, &mut rx)? {
+        if receive(terminal, app, edge, &mut rx)? || hear(terminal, app, edge)? {
             return Ok(());
         }
         if app.dirty {
@@ -380,7 +417,7 @@ fn event_loop(
         };
         let Some(msg) = message(app, event) else { continue };
         let effects = stamped(app, msg);
-        if apply(terminal, app, store.as_ref(), effects)? {
+        if apply(terminal, app, edge, effects)? {
             return Ok(());
         }
     }

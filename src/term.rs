@@ -91,7 +91,8 @@ pub fn install_panic_hook() {
 pub const TERMINATING: [i32; 7] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
 
 /// What signals asked for, kept for the event loop: each only sets a flag and writes a
-/// byte to `wake`, which ends the loop's wait for input; the loop does the rest.
+/// byte to `wake`, which ends the loop's wait for input; the loop does the rest. Other
+/// threads with news for the loop write to it too ([`Signals::waker`]).
 pub struct Signals {
     /// The last terminating signal received, 0 if none.
     which: Arc<AtomicUsize>,
@@ -101,6 +102,8 @@ pub struct Signals {
     resized: Arc<AtomicBool>,
     /// Readable once a signal came.
     wake: UnixStream,
+    /// The other end of `wake`, for other news to end the wait ([`Signals::waker`]).
+    waker: UnixStream,
 }
 
 impl Signals {
@@ -127,13 +130,14 @@ impl Signals {
         // lets it through once the terminal is restored.
         tstp().thread_block()?;
         let asked = Arc::clone(&stop);
+        let stops = waker.try_clone()?;
         std::thread::Builder::new().name("fangtan-tstp".into()).spawn(move || {
             while tstp().wait().is_ok() {
                 asked.store(true, Ordering::SeqCst);
-                let _ = (&waker).write(&[0]);
+                let _ = (&stops).write(&[0]);
             }
         })?;
-        Ok(Signals { which, stop, resized, wake })
+        Ok(Signals { which, stop, resized, wake, waker })
     }
 
     /// The signal number to exit for, if one arrived.
@@ -157,6 +161,12 @@ impl Signals {
     /// Readable once a signal came: the input wait watches it.
     pub fn wake(&self) -> &UnixStream {
         &self.wake
+    }
+
+    /// A writer to [`Signals::wake`] (non-blocking): a byte written ends the input wait,
+    /// for news from another thread (the media player's).
+    pub fn waker(&self) -> io::Result<UnixStream> {
+        self.waker.try_clone()
     }
 }
 

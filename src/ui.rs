@@ -26,8 +26,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
 use crate::app::{
-    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, help_area, list_area, note_area,
-    panes,
+    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, PlayState, help_area, list_area,
+    note_area, panes,
 };
 use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};

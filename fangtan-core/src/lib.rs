@@ -7,7 +7,8 @@
 //! Big files go through [`load`]: the first screenful at once, the whole read, decoded and
 //! parsed a part at a time on a loader thread. Beside the pipeline: [`search`] over the
 //! tree, [`dump`] (the `fangtan dump` contract), [`store`] (bookmarks and the reading
-//! position as data, anchored across edits) and [`hash`].
+//! position as data, anchored across edits), [`timeline`] (when each paragraph is
+//! spoken, for listening) and [`hash`].
 //!
 //! Invariant, enforced by the compiler: this crate depends on no terminal crate, so
 //! nothing here can draw, read a key or touch the terminal; `tests/architecture.rs` in
@@ -22,4 +23,5 @@ pub mod parse;
 pub mod search;
 pub mod source;
 pub mod store;
+pub mod timeline;
 pub mod width;

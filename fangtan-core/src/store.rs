@@ -38,7 +38,8 @@
 //!       "speaker": "李明", "section": "第二部分",
 //!       "note": "", "created": 1764370000000, "updated": 1764370000000,
 //!       "orphaned": false } ],
-//!   "tombstones": [ { "id": "19ad0f3c2e1-3039-4d5e6f-1", "deleted": 1764370000000 } ]
+//!   "tombstones": [ { "id": "19ad0f3c2e1-3039-4d5e6f-1", "deleted": 1764370000000 } ],
+//!   "listen": { "media": "/abs/episode.mp3", "offset_ms": 1500, "saved": 1764370000000 }
 //! }
 //! ```
 //!
@@ -53,6 +54,13 @@
 //! * A deleted bookmark leaves a tombstone so a merge with another process's copy does not
 //!   bring it back. A bookmark whose `updated` is later than its tombstone's `deleted`
 //!   (undo) is alive.
+//! * `listen` (optional; `media` and `offset_ms` each left out when unset) is what the reader
+//!   remembers for listening: the recording given with `--media` and the offset between
+//!   the transcript's times and it, in ms. The later `saved` wins a merge. A build older
+//!   than listening reads such a file (no field is refused) but does not write `listen`
+//!   back; bookmarks, notes and the position are never at stake.
+//! * Fields this build does not know are kept as they are and written back, so a store
+//!   written by a newer build of the same version loses nothing through this one.
 //! * A file that does not parse is renamed to `NAME.corrupt-<ms>` and never overwritten.
 //! * A file with a higher `version` than this build knows is neither read nor written
 //!   (the binary crate's `StoreError::Newer`).
@@ -67,9 +75,10 @@ pub mod marks;
 
 pub use anchor::{Anchor, Fingerprint, Placement, fingerprint};
 pub use export::{
-    citation, citation_at, export_json, export_markdown, format_time, resume_text, summaries_text,
+    Heard, bookmark_times, citation, citation_at, export_json, export_markdown, format_time,
+    resume_text, summaries_text,
 };
-pub use marks::{Bookmark, Marks, Position, Toggled, Tombstone};
+pub use marks::{Bookmark, Listen, Marks, Position, Toggled, Tombstone};
 
 /// Version of the store file format written by this build.
 pub const FORMAT_VERSION: u32 = 1;

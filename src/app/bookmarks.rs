@@ -97,7 +97,10 @@ impl App {
         self.marks = loaded.marks;
         self.keep_marks = true;
         self.marks_changed();
+        self.restore_listen();
         let mut said = loaded.warnings;
+        // `--at` says where to open.
+        let resume = resume && self.opts.at_ms.is_none();
         if resume && let Some(a) = loaded.position {
             let pos = anchor_pos(&self.doc, &a);
             if pos != Pos::TOP {
@@ -110,6 +113,7 @@ impl App {
             let s = if orphans == 1 { "" } else { "s" };
             said.push(format!("{orphans} bookmark{s} not found in the edited text (see ')"));
         }
+        said.extend(self.open_at());
         if !said.is_empty() {
             self.say(said.join("; "));
         }
@@ -469,8 +473,11 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
         app.say("no passage on screen to copy");
         return Vec::new();
     };
+    let (when, url) = app.recording_time(at.item, at.block).unzip();
+    let url = url.flatten();
+    let heard = when.map(|at_ms| store::Heard { at_ms, url: url.as_deref() });
     let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
-    match store::citation_at(&app.doc, &at, title) {
+    match store::citation_at(&app.doc, &at, title, heard) {
         Some(text) => {
             let chars = text.chars().count();
             app.say(format!("copied the passage as a citation ({chars} characters, OSC 52)"));

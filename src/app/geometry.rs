@@ -67,7 +67,8 @@ impl App {
 
     /// Rows the help overlay lists: every binding, a blank row and the mouse note (two).
     pub fn help_lines(&self) -> usize {
-        self.opts.keys.reader.bindings().len() + 3
+        // The listening line and a blank, the bindings, a blank and the mouse note (two).
+        self.opts.keys.reader.bindings().len() + 5
     }
 
     /// Bookmarks the list shows at once.

@@ -2,9 +2,9 @@
 //!
 //! Public surface: [`Msg`] (every input: keys as each layer's actions or line-editor input,
 //! pastes, resizes, mouse, idle ticks, the clock, what the store held, the search history,
-//! loading and saving
-//! results, warnings, leaving), [`Effect`] (what the event loop must carry out), [`Input`],
-//! [`Mouse`], and the payloads [`Saved`] and [`Indexed`]. Data only: no behaviour lives
+//! loading and saving results, warnings, the media player's news, leaving), [`Effect`]
+//! (what the event loop must carry out), [`Input`], [`Mouse`], and the payloads [`Saved`],
+//! [`Indexed`], [`PlayerCmd`] and [`PlayerEvent`]. Data only: no behaviour lives
 //! here.
 
 use crate::keymap::{Action, EditAction, HelpAction, ListAction};
@@ -23,6 +23,45 @@ pub enum Effect {
     Copy(String),
     /// Add this query to the search history on disk (a search was made).
     RememberSearch(String),
+    /// Ask the media player for something (listening).
+    Player(PlayerCmd),
+}
+
+/// What listening asks of the media player. Times are the recording's, in ms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlayerCmd {
+    /// Play `media` (a path or URL) from `from_ms` at `speed` (hundredths), starting the
+    /// player or loading the recording first when needed.
+    Play {
+        media: String,
+        from_ms: u64,
+        speed: u32,
+    },
+    /// Pause (true) or resume (false).
+    Pause(bool),
+    /// Move by this many ms.
+    Seek(i64),
+    /// Play at this speed, in hundredths.
+    Speed(u32),
+    Stop,
+}
+
+/// What the media player told the reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlayerEvent {
+    /// The recording's time now, in ms.
+    Time(u64),
+    Paused(bool),
+    /// The recording's length, in ms.
+    Duration(u64),
+    /// The recording played to its end.
+    Ended,
+    /// The player could not do what was asked, or went away (not found, exited, stopped
+    /// answering): one line to tell. Playing has stopped.
+    Failed(String),
+    /// The player refused one request (a seek before the recording is loaded) and plays on
+    /// as it was: one line to tell.
+    Refused(String),
 }
 
 /// A key typed into a one-line editor (the search prompt, the note editor).
@@ -80,6 +119,8 @@ pub enum Msg {
     SearchHistory(Vec<String>),
     /// A problem at the edge to tell in the status line (no data directory, a failed copy).
     Warning(String),
+    /// News from the media player (listening).
+    Player(PlayerEvent),
     /// The reader is ending, however it ends (quit, a terminating signal, a terminal
     /// error): a note being typed is kept and the position remembered. Returns
     /// [`Effect::SaveMarks`] when something is not on disk yet.

@@ -51,6 +51,15 @@ pub struct Options {
     pub paragraph_spacing: usize,
     /// Show images as one `[图片/image] URL` row each.
     pub show_images: bool,
+    /// `--media`: the recording to listen to, a path or URL.
+    pub media: Option<String>,
+    /// A recording beside the transcript (same name, a media extension), found by the
+    /// edge.
+    pub media_beside: Option<String>,
+    /// `--at`: open at the passage spoken at this time of the recording (ms).
+    pub at_ms: Option<u64>,
+    /// `[player]`: the media player listening drives.
+    pub player: crate::config::PlayerOptions,
     /// Where to open, given on the command line; it wins over the saved position.
     pub start: Option<Start>,
 }
@@ -85,6 +94,10 @@ impl Options {
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
             start: None,
+            media: None,
+            media_beside: None,
+            at_ms: None,
+            player: config.player.clone(),
         }
     }
 }
@@ -225,6 +238,8 @@ pub struct App {
     pub loading: Option<Loading>,
     /// Bytes of text a search slice covers ([`SEARCH_SLICE`]; tests make it small).
     pub search_slice: usize,
+    /// Listening: what the media player is doing, and the reader's side of it.
+    pub listen: super::Listening,
     /// What is laid out, kept between messages.
     pub(super) laid: LineCache,
 }
@@ -275,10 +290,19 @@ impl App {
             now: 0,
             loading: None,
             search_slice: SEARCH_SLICE,
+            listen: super::Listening::default(),
             laid: LineCache::default(),
         };
         app.go_to_start();
-        app
+        app.opened()
+    }
+
+    /// Just made: open at `--at` when it was given.
+    fn opened(mut self) -> App {
+        if let Some(said) = self.open_at() {
+            self.say(said);
+        }
+        self
     }
 
     /// The first part of a big document is shown while the rest loads (`size`: the file's
@@ -295,6 +319,7 @@ impl App {
         let Index { doc, entries, items, stats } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
+        self.listen.forget_timeline();
         self.outline.replace(entries);
         self.items = items;
         self.stats = stats;
@@ -310,6 +335,8 @@ impl App {
             // A reader who moved while it loaded (keys or mouse) stays where they are.
             let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
             self.restore(stored, resume);
+        } else if let Some(said) = self.open_at() {
+            self.say(said);
         }
         if self.pos == Pos::TOP && loading.pending.is_none() {
             // The starting position may lie past the first part.

@@ -11,7 +11,7 @@ use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_ju
 use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
-use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks};
+use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen};
 
 /// Lines moved by one mouse wheel notch.
 pub const WHEEL: usize = 3;
@@ -19,6 +19,15 @@ pub const WHEEL: usize = 3;
 /// The one place state changes.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // What the reader does to the reading position stops following the spoken passage
+    // (but not the keys that start or resume following).
+    let by_reader = match &msg {
+        Msg::Action(Action::Follow | Action::Play | Action::PlaySpan) => false,
+        Msg::Action(_) | Msg::List(_) | Msg::Input(_) | Msg::Paste(_) | Msg::Mouse(_) => true,
+        Msg::Tick => true,
+        _ => false,
+    };
+    let before = app.pos;
     match msg {
         Msg::Clock(now) => {
             // Nothing on screen depends on it: no layout, no redraw.
@@ -37,6 +46,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 crate::store::push_search(&mut app.search_history, &q);
             }
             return effects;
+        }
+        Msg::Player(e) => {
+            let (visible, asked) = listen::heard(app, e);
+            if !visible {
+                return asked;
+            }
+            effects = asked;
         }
         Msg::Resize { width, height } => {
             app.width = width;
@@ -97,6 +113,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Some(Overlay::SearchPrompt) | None => mouse(app, m),
         },
     }
+    if by_reader && app.pos != before {
+        listen::moved_by_reader(app);
+    }
     app.prepare();
     app.dirty = true;
     effects
@@ -111,6 +130,11 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         }
         Action::Suspend => {
             let mut effects = bookmarks::before_leaving(app, false);
+            // The recording does not play on while the reader is stopped.
+            if app.listen.state == super::PlayState::Playing {
+                app.listen.state = super::PlayState::Paused;
+                effects.push(Effect::Player(super::PlayerCmd::Pause(true)));
+            }
             effects.push(Effect::Suspend);
             return effects;
         }
@@ -268,6 +292,16 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             bookmarks::step(app, a == Action::NextBookmark)
         }
         Action::CopyCitation => return bookmarks::copy(app),
+        Action::Play
+        | Action::PlaySpan
+        | Action::StopPlaying
+        | Action::SeekBack
+        | Action::SeekForward
+        | Action::SpeedDown
+        | Action::SpeedUp
+        | Action::Follow
+        | Action::OffsetLater
+        | Action::OffsetEarlier => return listen::act(app, a),
         Action::Quit | Action::ForceQuit | Action::Suspend => {}
     }
     Vec::new()

@@ -36,6 +36,7 @@ pub struct File {
     pub speakers: Speakers,
     pub layout: Layout,
     pub reading: Reading,
+    pub player: Player,
 }
 
 /// `[keys]`: the reading screen's bindings, and each overlay's in a table of its own
@@ -156,6 +157,14 @@ pub struct Reading {
     pub resume: bool,
     pub times: bool,
     pub mouse: bool,
+}
+
+/// `[player]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Player {
+    pub command: Spanned<String>,
+    pub args: Vec<String>,
 }
 
 /// How `ambiguous_width` is spelt (the type is the width module's).

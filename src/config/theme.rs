@@ -253,6 +253,9 @@ pub struct Palette<C> {
     pub match_fg: C,
     pub status_fg: C,
     pub status_bg: C,
+    /// While listening: the mark beside the passage being spoken, and its background.
+    pub spoken: C,
+    pub spoken_bg: C,
 }
 
 impl<C> Palette<C> {
@@ -275,6 +278,8 @@ impl<C> Palette<C> {
             match_fg: f(&self.match_fg)?,
             status_fg: f(&self.status_fg)?,
             status_bg: f(&self.status_bg)?,
+            spoken: f(&self.spoken)?,
+            spoken_bg: f(&self.spoken_bg)?,
         })
     }
 

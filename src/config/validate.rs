@@ -11,7 +11,7 @@
 //! and what was expected there; the shipped file's names are the valid ones.
 //!
 //! Public surface (to the config module): [`ConfigError`], [`LabelPattern`], [`Sources`],
-//! [`read`], [`theme`], [`colors`], [`labels`], [`suggest`], [`did_you_mean`].
+//! [`read`], [`theme`], [`colors`], [`labels`], [`player`], [`suggest`], [`did_you_mean`].
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -332,6 +332,16 @@ pub fn colors(
     src: &Sources<'_>,
 ) -> Result<BTreeMap<String, Color>, ConfigError> {
     c.iter().map(|(who, v)| Ok((who.clone(), color(src, v)?))).collect()
+}
+
+/// `[player]`, its command checked to name a program.
+pub fn player(p: &schema::Player, src: &Sources<'_>) -> Result<super::PlayerOptions, ConfigError> {
+    let command = p.command.get_ref().trim();
+    if command.is_empty() {
+        let msg = "command in [player]: expected the player program, like \"mpv\"";
+        return Err(src.error(p.command.span(), msg));
+    }
+    Ok(super::PlayerOptions { command: command.to_string(), args: p.args.clone() })
 }
 
 /// One `labels` entry: the pattern as written and its compiled, anchored form.

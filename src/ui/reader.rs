@@ -1,9 +1,13 @@
 //! The reading pane: the laid-out rows of the document around the reading position, each
 //! row's text styled at draw time from its byte ranges (speakers, quotes, matches,
-//! selection), with the gutter's marks. Public surface: [`ReaderPane`].
+//! selection), with the gutter's marks (the passage, bookmarks, and while listening the
+//! passage being spoken, with its background). Public surface: [`ReaderPane`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+
+/// The gutter's mark of the passage being spoken, while listening.
+pub const SPOKEN: &str = "▶";
 
 /// The reading pane as a ratatui widget.
 pub struct ReaderPane<'a> {
@@ -108,7 +112,15 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
             LineKind::Text { block, row, first } => {
                 let Some(it) = item else { continue };
                 let Some(b) = doc.item_blocks(it).get(*block) else { continue };
-                if on_passage(*block) {
+                if app.is_spoken(it, *block) {
+                    // Listening: the passage being spoken, marked in the gutter and behind
+                    // its text.
+                    put(buf, r.x, y, max_x, SPOKEN, Style::default().fg(theme.spoken), amb);
+                    if !theme.mono {
+                        let row = Area { x: x0, y, width: max_x.saturating_sub(x0), height: 1 };
+                        fill(buf, row, Style::default().bg(theme.spoken_bg));
+                    }
+                } else if on_passage(*block) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
                 // On the paragraph's first row, or the top row when that is scrolled off.
@@ -159,6 +171,9 @@ pub(super) fn draw_text_row(
     let amb = app.opts.ambiguous;
     let dim = Style::default().fg(theme.dim);
     let mut base = Style::default();
+    if app.is_spoken(item, bi) && !theme.mono {
+        base = base.bg(theme.spoken_bg);
+    }
     let mut x = x0;
     match &b.kind {
         BlockKind::ListItem { depth } => {
@@ -185,7 +200,7 @@ pub(super) fn draw_text_row(
             } else {
                 x = x.saturating_add(2);
             }
-            base = dim;
+            base = base.patch(dim);
         }
         _ => {}
     }

@@ -1,5 +1,6 @@
 //! The status line: file (and its encoding when not UTF-8), position, speaker, search
-//! state, loading and messages. Public surface: [`StatusLine`].
+//! state, loading, listening (the player's clock, speed and offset) and messages. Public
+//! surface: [`StatusLine`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -14,6 +15,33 @@ impl Widget for StatusLine<'_> {
     fn render(self, a: Rect, buf: &mut Buffer) {
         draw_status(buf, self.app, self.theme, area(a));
     }
+}
+
+/// While listening: `▶ 00:12:34 / 01:58:10 ×1.25`, the offset when it is not zero, and
+/// how to follow the spoken passage again once the reader scrolled away.
+fn listening(app: &App) -> Option<String> {
+    use crate::app::listen::{offset_text, speed_text};
+    use crate::timeline::clock;
+    let l = &app.listen;
+    let sign = match l.state {
+        PlayState::Stopped => return None,
+        PlayState::Playing => "▶",
+        PlayState::Paused => "⏸",
+    };
+    let mut s = format!("{sign} {}", clock(l.at_ms));
+    if let Some(d) = l.duration_ms {
+        s.push_str(&format!(" / {}", clock(d)));
+    }
+    s.push_str(&format!(" {}", speed_text(l.speed)));
+    if l.offset_ms != 0 {
+        s.push_str(&format!(" {}", offset_text(l.offset_ms)));
+    }
+    if !l.following
+        && let Some(k) = app.opts.keys.reader.hint(crate::keymap::Action::Follow)
+    {
+        s.push_str(&format!(" · {k} follows"));
+    }
+    Some(s)
 }
 
 pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
@@ -31,6 +59,7 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
     let end = a.x + a.width;
     // Right side: unsaved bookmark changes, focus, search count, position, time left.
     let mut right = Vec::new();
+    right.extend(listening(app));
     let unsaved = (app.unsaved > 0).then(|| format!("unsaved ✦{}", app.unsaved));
     right.extend(unsaved.clone());
     if app.focus == Focus::Outline {

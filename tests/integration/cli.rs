@@ -526,4 +526,26 @@ fn completions_and_a_man_page_are_printed() {
     }
     let man = stdout_of(&["man"]);
     assert!(man.contains(".TH fangtan 1") && man.contains("speakers"), "{man}");
+
+#[test]
+fn at_takes_a_time_of_the_recording_or_says_what_a_time_looks_like() {
+    let o = run(&["--at", "half past two", "x.md"]);
+    fails_with(&o, "write HH:MM:SS, MM:SS or seconds");
+}
+
+#[test]
+fn bookmarks_of_a_timed_transcript_are_printed_with_their_times() {
+    use fangtan::store::{Anchor, DocId, Marks, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("talk.md");
+    let text = crate::support::doc::timed_talk(5);
+    std::fs::write(&file, &text).unwrap();
+    let doc = fangtan::parse::parse(text, &Default::default());
+    let data = dir.path().join("data");
+    let mut marks = Marks::new(DocId::for_doc(&file, &doc));
+    marks.toggle(&doc, Anchor::at(&doc, doc.turns[1].item(), 0), 1);
+    Store::new(&data).save(&mut marks, &doc).unwrap();
+    let o = fangtan().env("FANGTAN_DATA_DIR", &data).args(["bookmarks"]).arg(&file).output();
+    let out = String::from_utf8(o.unwrap().stdout).unwrap();
+    assert!(out.contains("— Mara [00:02:03]"), "{out}");
 }

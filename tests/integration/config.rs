@@ -579,10 +579,10 @@ fn every_overlay_has_its_table_in_the_shipped_file_with_every_action_bound() {
 #[test]
 fn an_overlay_key_is_rebound_in_its_table_and_may_repeat_another_tables() {
     use fangtan::keymap::{HelpAction, ListAction};
-    let c = user("[keys]\nnext_turn = [\"x\"]\n\n[keys.list]\ndelete = [\"x\"]\n").unwrap();
-    assert_eq!(c.keys.list.lookup(KeyChord::ch('x')), Some(ListAction::Delete));
+    let c = user("[keys]\nnext_turn = [\"X\"]\n\n[keys.list]\ndelete = [\"X\"]\n").unwrap();
+    assert_eq!(c.keys.list.lookup(KeyChord::ch('X')), Some(ListAction::Delete));
     assert_eq!(c.keys.list.lookup(KeyChord::ch('d')), None, "d no longer deletes");
-    assert_eq!(c.keys.reader.lookup(KeyChord::ch('x')), Some(Action::NextTurn));
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('X')), Some(Action::NextTurn));
     assert_eq!(c.keys.list.keys_for(ListAction::Undo), &[KeyChord::ch('u')]);
     assert_eq!(c.keys.help, Config::default().keys.help, "other tables keep their defaults");
     let c = user("[keys.help_screen]\nclose = [\"<Esc>\"]\n").unwrap();

@@ -174,19 +174,21 @@ fn paragraph_spacing_and_show_images_change_the_reading_pane() {
     assert!(at(&t, "第二段") - at(&t, "第一段") < at(&b, "第二段") - at(&b, "第一段"));
 }
 
-/// A talk that uses every colour role: title, heading, speakers, a quote, code, a link.
+/// A talk that uses every colour role: title, heading, speakers, a quote, code, a link,
+/// and times to listen by.
 const RICH: &str = "# The lantern talk\n\n## Part one\n\n\
-**Host:** Welcome. **A line worth quoting.** Some `code` and a [link](https://example.org). \
-The lantern, and the lantern again.\n\n\
-**Guest:** Thanks. One more lantern.\n\n## Part two\n\n**Host:** Goodbye.\n";
+**Host (00:00:05):** Welcome. **A line worth quoting.** Some `code` and a \
+[link](https://example.org). The lantern, and the lantern again.\n\n\
+**Guest (00:00:09):** Thanks. One more lantern.\n\n## Part two\n\n**Host:** Goodbye.\n";
 
 /// `RICH` read with `cfg` at 120x30 in a true-colour terminal: the first screen, then on
 /// the second turn (the passage bar, the outline's selection), bookmarked, searched for
-/// "lantern".
+/// "lantern", and played (the spoken passage).
 fn rich_screens(cfg: &Config) -> [Buffer; 2] {
     let env = EnvInfo { colorterm: Some("truecolor".into()), ..EnvInfo::default() };
     let doc = parse::parse(RICH.to_string(), &cfg.parse_options());
-    let opts = Options::from_config(cfg, "rich.md".into(), &env);
+    let mut opts = Options::from_config(cfg, "rich.md".into(), &env);
+    opts.media = Some("/tmp/rich.wav".into());
     let mut app = App::new(doc, opts);
     let mut t = Terminal::new(TestBackend::new(120, 30)).unwrap();
     update(&mut app, Msg::Resize { width: 120, height: 30 });
@@ -196,6 +198,7 @@ fn rich_screens(cfg: &Config) -> [Buffer; 2] {
     update(&mut app, Msg::Action(Action::ToggleBookmark));
     update(&mut app, Msg::Action(Action::Search));
     keys::typed(&mut app, "lantern\n");
+    update(&mut app, Msg::Action(Action::Play));
     t.draw(|f| ui::draw(f, &app)).unwrap();
     [first, t.backend().buffer().clone()]
 }
@@ -229,6 +232,8 @@ fn every_theme_key_is_drawn() {
         "match_fg",
         "status_fg",
         "status_bg",
+        "spoken",
+        "spoken_bg",
     ];
     let mut text = "[theme]\nspeakers = [\"#0a0001\", \"#0a0002\"]\n".to_string();
     for (i, role) in roles.iter().enumerate() {

@@ -114,19 +114,6 @@ fn sane(s: &str) {
     assert!(words.contains(&"echo") && !words.contains(&"-echo"), "{s}");
 }
 
-/// A shell with job control running the reader, so a stop is real and `fg` brings the
-/// reader back: it says `STOPPED=` and the status once the reader stops, waits until the
-/// file `go` exists in `dir`, then continues the reader and says `EXIT=` and `stty -a`.
-fn job_control_command(dir: &Path, file: &Path) -> String {
-    format!(
-        "bash -c 'set -m; {} {BIN} {}; echo STOPPED=$?; \
-         while [ ! -e {go} ]; do sleep 0.1; done; fg; echo EXIT=$?; stty -a; sleep 60'",
-        support::isolated(&dir.join("data")),
-        file.display(),
-        go = dir.join("go").display(),
-    )
-}
-
 /// Stop the reader with `stop` after one move, check the terminal was handed back to the
 /// shell, continue it, and see it redrawn and quit cleanly.
 fn stops_and_resumes(name: &str, stop: impl Fn(&Tmux)) {
@@ -136,7 +123,8 @@ fn stops_and_resumes(name: &str, stop: impl Fn(&Tmux)) {
     }
     let dir = tempfile::tempdir().unwrap();
     let file = fixture(dir.path());
-    let t = Tmux::start(name, 100, 30, &job_control_command(dir.path(), &file));
+    let cmd = support::job_control_command(dir.path(), &file.display().to_string());
+    let t = Tmux::start(name, 100, 30, &cmd);
     t.wait("the reader", |s| s.contains("夜航船对谈"));
     t.keys(&["}"]);
     t.wait("first turn", |s| s.contains("night.md │ 上半场 │ 主持人阿青"));

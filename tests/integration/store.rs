@@ -305,12 +305,12 @@ fn bookmark_on_a_deleted_paragraph_is_kept_orphaned_and_exported() {
     let first = find(&edited, A0);
     assert_eq!(loaded.marks.next_after(&first).unwrap().id, kept);
 
-    let md = export_markdown("访谈", &edited_id.path, &loaded.marks.bookmarks);
+    let md = export_markdown("访谈", &edited_id.path, &loaded.marks.bookmarks, &[]);
     assert!(md.contains(&format!("> {H0}")), "{md}");
     assert!(md.contains("Not found in the current text"), "{md}");
     assert!(md.contains("**Note:** 这个问题问得好"), "{md}");
     let json: serde_json::Value =
-        serde_json::from_str(&export_json("访谈", &edited_id.path, &loaded.marks.bookmarks))
+        serde_json::from_str(&export_json("访谈", &edited_id.path, &loaded.marks.bookmarks, &[]))
             .unwrap();
     let marks = json["bookmarks"].as_array().unwrap();
     assert_eq!(marks.len(), 2);
@@ -329,13 +329,13 @@ fn markdown_export_quotes_each_passage_with_speaker_section_and_note() {
     let Some(Toggled::Added(id)) = m.toggle(&doc, find(&doc, A2), 1) else { panic!() };
     m.set_note(&id, "引用到文章里", 2);
     m.toggle(&doc, find(&doc, FOOT), 3);
-    let md = export_markdown("长谈", "/x/a.md", &m.bookmarks);
+    let md = export_markdown("长谈", "/x/a.md", &m.bookmarks, &[]);
     let expected = format!(
         "# 长谈\n\n`/x/a.md`\n\n> {A2}\n\n— 李明, 第二部分\n\n**Note:** 引用到文章里\n\n---\n\n> {FOOT}\n\n— 第二部分\n"
     );
     assert_eq!(md, expected);
     let json: serde_json::Value =
-        serde_json::from_str(&export_json("长谈", "/x/a.md", &m.bookmarks)).unwrap();
+        serde_json::from_str(&export_json("长谈", "/x/a.md", &m.bookmarks, &[])).unwrap();
     assert_eq!(json["title"], "长谈");
     assert_eq!(json["bookmarks"][0]["note"], "引用到文章里");
     assert_eq!(json["bookmarks"][0]["speaker"], "李明");
@@ -345,7 +345,7 @@ fn markdown_export_quotes_each_passage_with_speaker_section_and_note() {
 #[test]
 fn citation_names_speaker_section_and_title_and_travels_base64_encoded() {
     let doc = original();
-    let c = citation_at(&doc, &find(&doc, A0), Some("长谈")).unwrap();
+    let c = citation_at(&doc, &find(&doc, A0), Some("长谈"), None).unwrap();
     assert_eq!(c, format!("> {A0}\n\n— 李明, 第一部分, 长谈\n"));
     let seq = osc52(&c);
     let body = seq.strip_prefix("\x1b]52;c;").unwrap().strip_suffix('\x07').unwrap();
@@ -529,4 +529,115 @@ fn a_search_history_that_does_not_parse_is_moved_aside_not_written_over() {
         .collect();
     assert_eq!(aside.len(), 1, "moved aside");
     assert_eq!(std::fs::read_to_string(aside[0].path()).unwrap(), odd);
+
+/// The store file's shape as builds before listening read it: no `listen`, and no field
+/// refused (no `deny_unknown_fields`), exactly as `Marks` was.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct MarksBeforeListening {
+    version: u32,
+    doc: DocId,
+    #[serde(default)]
+    position: Option<fangtan::store::Position>,
+    #[serde(default)]
+    bookmarks: Vec<fangtan::store::Bookmark>,
+    #[serde(default)]
+    tombstones: Vec<fangtan::store::Tombstone>,
+}
+
+/// The original text written to `file`, its identity, and marks with one bookmark.
+fn one_bookmark(file: &Path) -> (Document, DocId, Marks) {
+    let doc = original();
+    std::fs::write(file, &doc.text).unwrap();
+    let id = id_for(file, &doc);
+    let mut marks = Marks::new(id.clone());
+    marks.toggle(&doc, find(&doc, A1), 10);
+    (doc, id, marks)
+}
+
+#[test]
+fn the_recording_and_offset_are_kept_with_the_bookmarks_and_merged_later_wins() {
+    use fangtan::store::Listen;
+    let (_t, store, file) = setup();
+    let (doc, id, mut ours) = one_bookmark(&file);
+    let listen = Listen { media: Some("/m/ep.mp3".into()), offset_ms: 1500, saved: 20 };
+    ours.listen = Some(listen.clone());
+    store.save(&mut ours, &doc).unwrap();
+    let text = std::fs::read_to_string(store.path_for(&id)).unwrap();
+    assert!(text.contains("\"offset_ms\": 1500"), "{text}");
+
+    // A build from before listening reads the file, bookmarks and all.
+    let old: MarksBeforeListening = serde_json::from_str(&text).unwrap();
+    assert_eq!(old.bookmarks.len(), 1);
+
+    // Another reader's older choice does not win; a later one does.
+    let mut theirs = Marks::new(id.clone());
+    theirs.listen = Some(Listen { media: None, offset_ms: -500, saved: 5 });
+    store.save(&mut theirs, &doc).unwrap();
+    assert_eq!(store.load(&id, &doc).unwrap().marks.listen, Some(listen));
+    theirs.listen = Some(Listen { media: None, offset_ms: -500, saved: 30 });
+    store.save(&mut theirs, &doc).unwrap();
+    let loaded = store.load(&id, &doc).unwrap().marks;
+    assert_eq!(loaded.listen.map(|l| l.offset_ms), Some(-500));
+    assert_eq!(loaded.bookmarks.len(), 1, "the bookmark is still there");
+
+    // Without a choice, nothing is written for it.
+    let mut plain = Marks::new(id_for(Path::new("/x/b.md"), &doc));
+    plain.toggle(&doc, find(&doc, A1), 1);
+    let json = serde_json::to_string(&plain).unwrap();
+    assert!(!json.contains("listen"), "{json}");
+}
+
+#[test]
+fn fields_of_a_newer_build_survive_a_save_by_this_one() {
+    let (_t, store, file) = setup();
+    let (doc, id, mut first) = one_bookmark(&file);
+    store.save(&mut first, &doc).unwrap();
+    // A newer build adds a field of its own.
+    let path = store.path_for(&id);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    json["highlights"] = serde_json::json!([{ "from": 3, "to": 9, "colour": "yellow" }]);
+    std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    // This build loads it, changes a bookmark, saves.
+    let mut loaded = store.load(&id, &doc).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    loaded.marks.toggle(&doc, find(&doc, A2), 20);
+    store.save(&mut loaded.marks, &doc).unwrap();
+    let after: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(after["highlights"], json["highlights"], "kept");
+    assert_eq!(after["bookmarks"].as_array().unwrap().len(), 2);
+    // A copy without the field (saved by a session that started before) keeps it too.
+    let mut stale = Marks::new(id.clone());
+    stale.toggle(&doc, find(&doc, A0), 30);
+    store.save(&mut stale, &doc).unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(last["highlights"], json["highlights"]);
+}
+
+#[test]
+fn the_export_says_when_each_passage_is_heard_in_the_recording() {
+    use fangtan::store::bookmark_times;
+    let text = crate::support::doc::timed_talk(6);
+    let doc = fangtan::parse::parse(text, &ParseOptions::default());
+    let mut m = Marks::new(id_for(Path::new("/x/talk.md"), &doc));
+    let at = |k: usize| Anchor::at(&doc, doc.turns[k].item(), 0);
+    m.toggle(&doc, at(1), 1);
+    m.toggle(&doc, at(3), 2);
+    let times = bookmark_times(&doc, &m.bookmarks, 1_500);
+    assert_eq!(times, vec![Some(124_500), Some(130_500)]);
+    let md = export_markdown("Harbour", "/x/talk.md", &m.bookmarks, &times);
+    assert!(md.contains("— Mara [00:02:04]\n"), "{md}");
+    assert!(md.contains("[00:02:10]"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&export_json("Harbour", "/x/talk.md", &m.bookmarks, &times)).unwrap();
+    assert_eq!(json["bookmarks"][0]["start_ms"], 124_500);
+    assert_eq!(json["bookmarks"][1]["time"], "00:02:10");
+    // An untimed transcript: no times, as before.
+    let plain = original();
+    let mut m = Marks::new(id_for(Path::new("/x/a.md"), &plain));
+    m.toggle(&plain, find(&plain, A1), 1);
+    assert_eq!(bookmark_times(&plain, &m.bookmarks, 0), vec![None]);
 }

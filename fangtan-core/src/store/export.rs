@@ -55,28 +55,59 @@ fn attribution(parts: &[Option<&str>]) -> Option<String> {
     (!parts.is_empty()).then(|| format!("— {}", parts.join(", ")))
 }
 
+/// Where a cited passage is in the recording: when it starts there (ms), and the
+/// recording's address when it is on the web.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heard<'a> {
+    pub at_ms: u64,
+    pub url: Option<&'a str>,
+}
+
+/// `— speaker, section [00:12:34]`: the attribution with the time, when there is one.
+fn attribution_at(parts: &[Option<&str>], at_ms: Option<u64>) -> Option<String> {
+    let time = at_ms.map(|t| format!("[{}]", crate::timeline::clock(t)));
+    match (attribution(parts), time) {
+        (Some(a), Some(t)) => Some(format!("{a} {t}")),
+        (None, Some(t)) => Some(format!("— {t}")),
+        (a, None) => a,
+    }
+}
+
 /// A citation: the passage as a block quote, then `— speaker, section, title` (missing
-/// parts left out).
+/// parts left out) with the passage's time in the recording (`[00:12:34]`) when `heard`
+/// says it, and below that a link to that moment (`URL#t=754`, a media fragment) when the
+/// recording is on the web.
 pub fn citation(
     passage: &str,
     speaker: Option<&str>,
     section: Option<&str>,
     title: Option<&str>,
+    heard: Option<Heard<'_>>,
 ) -> String {
     let mut out = quote_lines(passage);
-    if let Some(a) = attribution(&[speaker, section, title]) {
+    if let Some(a) = attribution_at(&[speaker, section, title], heard.map(|h| h.at_ms)) {
         out.push('\n');
         out.push_str(&a);
         out.push('\n');
+    }
+    if let Some(Heard { at_ms, url: Some(url) }) = heard {
+        let url = safe_text(url, false);
+        let base = url.split('#').next().unwrap_or(&url);
+        out.push_str(&format!("{base}#t={}\n", at_ms / 1000));
     }
     out
 }
 
 /// The citation of the paragraph at `at`, or `None` when `at` is not in `doc`.
-pub fn citation_at(doc: &Document, at: &Anchor, title: Option<&str>) -> Option<String> {
+pub fn citation_at(
+    doc: &Document,
+    at: &Anchor,
+    title: Option<&str>,
+    heard: Option<Heard<'_>>,
+) -> Option<String> {
     let text = at.text(doc)?;
     let (speaker, section) = context(doc, at);
-    Some(citation(text, speaker.as_deref(), section.as_deref(), title))
+    Some(citation(text, speaker.as_deref(), section.as_deref(), title, heard))
 }
 
 /// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
@@ -110,9 +141,15 @@ fn civil(ms: i64) -> [i64; 6] {
 }
 
 /// Bookmarks as Markdown, ready to paste into notes: a heading, then per bookmark the
-/// passage as a block quote, the speaker and section, and the note. Orphaned bookmarks
-/// are included and marked.
-pub fn export_markdown(title: &str, path: &str, marks: &[Bookmark]) -> String {
+/// passage as a block quote, the speaker and section with the time the passage is heard
+/// in the recording (`times`, one per bookmark, e.g. from [`bookmark_times`]; missing ones
+/// leave it out), and the note. Orphaned bookmarks are included and marked.
+pub fn export_markdown(
+    title: &str,
+    path: &str,
+    marks: &[Bookmark],
+    times: &[Option<u64>],
+) -> String {
     let mut out = format!("# {}\n\n", safe_text(title, false));
     if !path.is_empty() {
         out.push_str(&format!("`{}`\n\n", safe_text(path, false).replace('`', "'")));
@@ -129,7 +166,8 @@ pub fn export_markdown(title: &str, path: &str, marks: &[Bookmark]) -> String {
             out.push_str("*Not found in the current text; the passage as it was saved:*\n\n");
         }
         out.push_str(&quote_lines(&b.passage));
-        if let Some(a) = attribution(&[b.speaker.as_deref(), b.section.as_deref()]) {
+        let at = times.get(i).copied().flatten();
+        if let Some(a) = attribution_at(&[b.speaker.as_deref(), b.section.as_deref()], at) {
             out.push('\n');
             out.push_str(&a);
             out.push('\n');
@@ -161,18 +199,24 @@ struct JsonMark<'a> {
     item: usize,
     block: usize,
     turn: Option<usize>,
+    /// When the passage is heard in the recording: ms, and `HH:MM:SS`.
+    start_ms: Option<u64>,
+    time: Option<String>,
 }
 
 /// Bookmarks as JSON: `{ "title", "path", "bookmarks": [{ "passage", "speaker", "section",
-/// "note", "created", "updated", "orphaned", "item", "block", "turn" }] }`. The strings
-/// are kept whole; control and bidi characters in them are `\uXXXX` escapes.
-pub fn export_json(title: &str, path: &str, marks: &[Bookmark]) -> String {
+/// "note", "created", "updated", "orphaned", "item", "block", "turn", "start_ms", "time"
+/// }] }` (`start_ms` and `time`, when the passage is heard in the recording, from `times`;
+/// else null). The strings are kept whole; control and bidi characters in them are
+/// `\uXXXX` escapes.
+pub fn export_json(title: &str, path: &str, marks: &[Bookmark], times: &[Option<u64>]) -> String {
     let e = JsonExport {
         title,
         path,
         bookmarks: marks
             .iter()
-            .map(|b| JsonMark {
+            .zip(times.iter().copied().chain(std::iter::repeat(None)))
+            .map(|(b, at)| JsonMark {
                 passage: &b.passage,
                 speaker: b.speaker.as_deref(),
                 section: b.section.as_deref(),
@@ -183,11 +227,28 @@ pub fn export_json(title: &str, path: &str, marks: &[Bookmark]) -> String {
                 item: b.anchor.item,
                 block: b.anchor.block,
                 turn: b.anchor.turn,
+                start_ms: at,
+                time: at.map(crate::timeline::clock),
             })
             .collect(),
     };
     // Serializing plain strings and numbers cannot fail.
     escape_controls(serde_json::to_string_pretty(&e).unwrap_or_default())
+}
+
+/// When each bookmark's passage is heard in the recording: the transcript's time of the
+/// passage (the timed stretch holding the bookmark's place) moved by `offset_ms`; `None`
+/// for an orphaned bookmark or an untimed passage.
+pub fn bookmark_times(doc: &Document, marks: &[Bookmark], offset_ms: i64) -> Vec<Option<u64>> {
+    let timeline = crate::timeline::Timeline::new(doc);
+    marks
+        .iter()
+        .map(|b| {
+            let a = &b.anchor;
+            let t = timeline.start_at(doc, a.item, a.block, a.offset).filter(|_| !b.orphaned)?;
+            u64::try_from(i64::try_from(t).ok()?.saturating_add(offset_ms)).ok()
+        })
+        .collect()
 }
 
 /// The line the reader shows after restoring the position: `resumed at 李明, 第二部分 (40%)`.

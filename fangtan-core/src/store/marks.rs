@@ -47,6 +47,25 @@ pub struct Position {
     pub saved: i64,
 }
 
+/// What the reader remembers for listening to a document: the recording chosen for it
+/// (`--media`) and the offset between the transcript and that recording.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Listen {
+    /// The recording given with `--media` for this document: a path or a URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<String>,
+    /// Milliseconds the recording runs later than the transcript's times (negative:
+    /// earlier); ads inserted into an episode make it drift.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset_ms: i64,
+    /// When it was last changed (ms): of two copies, the later wins a merge.
+    pub saved: i64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
+}
+
 /// What [`Marks::toggle`] did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Toggled {
@@ -69,6 +88,13 @@ pub struct Marks {
     pub bookmarks: Vec<Bookmark>,
     #[serde(default)]
     pub tombstones: Vec<Tombstone>,
+    /// The recording and offset for listening, once either was set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listen: Option<Listen>,
+    /// Fields this build does not know (a newer fangtan's), kept as they were and written
+    /// back, so a save by this build loses nothing another wrote.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
     /// Deleted bookmarks, most recent last, for undo. Session only.
     #[serde(skip)]
     undo: Vec<Bookmark>,
@@ -127,6 +153,8 @@ impl Marks {
             position: None,
             bookmarks: Vec::new(),
             tombstones: Vec::new(),
+            listen: None,
+            other: serde_json::Map::new(),
             undo: Vec::new(),
         }
     }
@@ -301,6 +329,14 @@ impl Marks {
             && self.position.as_ref().is_none_or(|m| p.saved > m.saved)
         {
             self.position = Some(p.clone());
+        }
+        if let Some(l) = &theirs.listen
+            && self.listen.as_ref().is_none_or(|m| l.saved > m.saved)
+        {
+            self.listen = Some(l.clone());
+        }
+        for (k, v) in &theirs.other {
+            self.other.entry(k.clone()).or_insert_with(|| v.clone());
         }
         self.sort();
     }

@@ -62,3 +62,20 @@ pub fn tree(doc: &Document) -> Vec<String> {
     }
     out
 }
+
+/// A timed talk for listening: turns by two speakers, each with its start time in the
+/// label and a bold quote. Passage 0 starts at 00:01:50, passage 1 at 00:02:03 and each
+/// later one 3 s after the one before (passage `k` at 123 + 3(k-1) s), `n` passages in all.
+pub fn timed_talk(n: usize) -> String {
+    let mut s = String::from("# Harbour night shift\n\n");
+    for k in 0..n {
+        let t = if k == 0 { 110 } else { 123 + 3 * (k - 1) };
+        let at = format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
+        let who = if k % 2 == 0 { "Ines" } else { "Mara" };
+        s.push_str(&format!(
+            "**{who} ({at}):** Passage number {k} at {at}, about the **night cranes {k}** \
+             and the quay.\n\n"
+        ));
+    }
+    s
+}

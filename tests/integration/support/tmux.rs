@@ -17,6 +17,14 @@ pub fn have_tmux() -> bool {
     found
 }
 
+/// Whether mpv is there for the listening tests; like [`have_tmux`], a missing mpv fails
+/// under CI instead of passing unseen.
+pub fn have_mpv() -> bool {
+    let found = Command::new("mpv").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(found || std::env::var_os("CI").is_none(), "mpv is needed for the listening tests");
+    found
+}
+
 /// A tmux server of our own (its own socket), killed on drop.
 pub struct Tmux {
     socket: String,
@@ -117,20 +125,31 @@ impl Tmux {
 }
 
 impl Tmux {
+    /// The process id of the reader's child (the media player), once it has one.
+    pub fn child_of_reader(&self) -> String {
+        child_of(&self.reader_pid(), "the reader started no child")
+    }
+
     /// The reader's process id: the child of the pane's shell.
     pub fn reader_pid(&self) -> String {
         let out = self.tmux(&["display-message", "-p", "-t", "t", "#{pane_pid}"]);
         let sh = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        let end = Instant::now() + DEADLINE;
-        loop {
-            let o = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
-            let pid = String::from_utf8_lossy(&o.stdout).trim().to_string();
-            if !pid.is_empty() {
-                return pid;
-            }
-            assert!(Instant::now() < end, "no reader process");
-            std::thread::sleep(Duration::from_millis(50));
+        child_of(&sh, "no reader process")
+    }
+}
+
+/// The process id of `parent`'s child, once it has one; panics with `missing` at the
+/// deadline.
+fn child_of(parent: &str, missing: &str) -> String {
+    let end = Instant::now() + DEADLINE;
+    loop {
+        let o = Command::new("pgrep").args(["-P", parent]).output().unwrap();
+        let pid = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        if !pid.is_empty() {
+            return pid;
         }
+        assert!(Instant::now() < end, "{missing}");
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -188,6 +207,19 @@ pub fn reader_command(data: &Path, args: &str, tail: &str) -> String {
 /// over the isolated defaults).
 pub fn reader_command_with(data: &Path, env: &str, args: &str, tail: &str) -> String {
     format!("sh -c '{} {env} {BIN} {args}; echo EXIT=$?; {tail}; sleep 60'", isolated(data))
+}
+
+/// A shell with job control running the reader with `args`, so a stop is real and `fg`
+/// brings the reader back: it says `STOPPED=` and the status once the reader stops, waits
+/// until the file `go` exists in `dir`, then continues the reader and says `EXIT=` and
+/// `stty -a`.
+pub fn job_control_command(dir: &Path, args: &str) -> String {
+    format!(
+        "bash -c 'set -m; {} {BIN} {args}; echo STOPPED=$?; \
+         while [ ! -e {go} ]; do sleep 0.1; done; fg; echo EXIT=$?; stty -a; sleep 60'",
+        isolated(&dir.join("data")),
+        go = dir.join("go").display(),
+    )
 }
 
 /// The reading pane's rows: right of the outline divider when the outline is shown, without
