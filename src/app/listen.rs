@@ -2,11 +2,12 @@
 //! doing (as data), what the listening keys ask of the player and what its news changes.
 //!
 //! Public surface: [`Listening`] (the state, `App::listen`), [`PlayState`], [`Media`] and
-//! [`MediaSource`] (which recording, found how), the constants [`SEEK_MS`], [`OFFSET_STEP_MS`],
-//! [`SPEEDS`], [`MEDIA_KEYS`], [`MEDIA_EXTENSIONS`] and [`NO_PLAYER`], and the `App`
-//! methods drawing reads (`media`, `listening_line`, `is_spoken`).
+//! [`MediaSource`] (which recording, found how), the constants [`SEEK_MS`],
+//! [`OFFSET_STEP_MS`], [`SPEEDS`], [`MEDIA_KEYS`], [`MEDIA_EXTENSIONS`] and [`NO_PLAYER`],
+//! the texts [`speed_text`] and [`offset_text`], and the `App` methods drawing reads
+//! (`media`, `has_times`, `listening_line`, `is_spoken`).
 //!
-//! `update` sends listening keys here ([`act`]) and the player's news ([`heard`]); both
+//! `update` sends listening keys here (`act`) and the player's news (`heard`); both
 //! return [`Effect::Player`] commands for the edge, which runs mpv and sends back
 //! [`Msg::Player`](super::Msg::Player). Times the player knows are the recording's; the
 //! transcript's are those minus the offset. Nothing here waits for the player: what it
