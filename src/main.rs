@@ -462,6 +462,8 @@ fn read(
     flags: &Flags,
     start: Option<Start>,
 ) -> anyhow::Result<()> {
+    // A time that is no time is an error whatever else is wrong.
+    let at_ms = flags.at.as_deref().map(at_time).transpose()?;
     let file = file_or_stdin(file);
     let env = config::EnvInfo::from_env();
     if !std::io::stdout().is_terminal() {
@@ -472,7 +474,6 @@ fn read(
         opts.times = config.reading.times && !flags.no_times;
         return print(&fangtan::print::laid_out(doc, opts, width));
     }
-    let at_ms = flags.at.as_deref().map(at_time).transpose()?;
     let popts = parse_options(input, config, file.as_deref())?;
     let (opened, name) = open(file.as_deref(), input, config, &popts)?;
     let mut opts = fangtan::app::Options::from_config(config, name, &env);

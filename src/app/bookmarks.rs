@@ -490,18 +490,24 @@ pub(super) fn copy(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// The quote the last jump landed on, as a citation, while the reader has not moved since.
-fn landed_quote(app: &App) -> Option<String> {
+/// The quote the last jump landed on, as a citation (with its paragraph's time in a timed
+/// transcript), while the reader has not moved since.
+fn landed_quote(app: &mut App) -> Option<String> {
     let target = app.last_target?;
     let doc = &app.doc;
     let q = doc
         .quotes
         .iter()
-        .find(|q| Pos::text(doc.turns[q.turn].item(), q.block, q.range.start) == target)?;
-    let at = Anchor::at(doc, doc.turns[q.turn].item(), q.block);
-    let (speaker, section) = store::marks::context(doc, &at);
+        .position(|q| Pos::text(doc.turns[q.turn].item(), q.block, q.range.start) == target)?;
+    let (item, block) = (doc.turns[doc.quotes[q].turn].item(), doc.quotes[q].block);
+    let (when, url) = app.recording_time(item, block).unzip();
+    let url = url.flatten();
+    let heard = when.map(|at_ms| store::Heard { at_ms, url: url.as_deref() });
+    let doc = &app.doc;
+    let (speaker, section) = store::marks::context(doc, &Anchor::at(doc, item, block));
     let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
-    Some(store::citation(doc.quote_text(q), speaker.as_deref(), section.as_deref(), title))
+    let quote = doc.quote_text(&doc.quotes[q]);
+    Some(store::citation(quote, speaker.as_deref(), section.as_deref(), title, heard))
 }
 
 /// How a save went, as the event loop reports it. A failure leaves the changes counted

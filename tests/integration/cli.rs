@@ -526,6 +526,7 @@ fn completions_and_a_man_page_are_printed() {
     }
     let man = stdout_of(&["man"]);
     assert!(man.contains(".TH fangtan 1") && man.contains("speakers"), "{man}");
+}
 
 #[test]
 fn at_takes_a_time_of_the_recording_or_says_what_a_time_looks_like() {

@@ -529,6 +529,7 @@ fn a_search_history_that_does_not_parse_is_moved_aside_not_written_over() {
         .collect();
     assert_eq!(aside.len(), 1, "moved aside");
     assert_eq!(std::fs::read_to_string(aside[0].path()).unwrap(), odd);
+}
 
 /// The store file's shape as builds before listening read it: no `listen`, and no field
 /// refused (no `deny_unknown_fields`), exactly as `Marks` was.
