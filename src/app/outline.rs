@@ -165,6 +165,9 @@ pub struct Outline {
     pub top: usize,
     /// The user's choice to show or hide it; `None` follows the screen width.
     pub shown: Option<bool>,
+    /// The reading position moved: select the passage's row once the screen is laid out
+    /// (the passage is known only then).
+    pub follow: bool,
 }
 
 impl Outline {
@@ -213,8 +216,15 @@ impl Outline {
 }
 
 impl App {
-    /// Select the outline row of the current entry (or its nearest visible ancestor).
+    /// Let the outline follow the reading position: its row is selected when the screen
+    /// is next laid out ([`App::prepare`]), where the passage under the cursor is known.
     pub(super) fn follow_outline(&mut self) {
+        self.outline.follow = true;
+    }
+
+    /// Select the outline row of the current entry (or its nearest visible ancestor, when
+    /// a fold hides it), scrolled into view: the `›` always stands on a row that is shown.
+    pub(super) fn sync_outline(&mut self) {
         let Some(mut e) = self.current_entry() else {
             self.outline.sel = 0;
             self.reveal_outline();

@@ -62,6 +62,9 @@ pub struct Options {
     pub player: crate::config::PlayerOptions,
     /// Where to open, given on the command line; it wins over the saved position.
     pub start: Option<Start>,
+    /// The time zone bookmark dates are shown in: UTC unless the terminal edge loads the
+    /// system's (`TZ`, `/etc/localtime`).
+    pub tz: jiff::tz::TimeZone,
 }
 
 /// A starting position given on the command line, as `less +…` takes one.
@@ -98,6 +101,7 @@ impl Options {
             media_beside: None,
             at_ms: None,
             player: config.player.clone(),
+            tz: jiff::tz::TimeZone::UTC,
         }
     }
 }
@@ -197,6 +201,8 @@ pub struct App {
     pub outline: Outline,
     pub items: Vec<ItemInfo>,
     pub focus_speaker: Option<SpeakerId>,
+    /// The speaker `s` focused first: the cycle ends after going round to it.
+    pub focus_first: SpeakerId,
     pub search: Option<SearchState>,
     /// Searches made, oldest first: the data directory's ([`Msg::SearchHistory`]) and this
     /// session's.
@@ -272,6 +278,7 @@ impl App {
             outline: Outline::new(entries),
             items,
             focus_speaker: None,
+            focus_first: 0,
             search: None,
             search_history: Vec::new(),
             overlay: None,
@@ -400,21 +407,38 @@ impl App {
         self.pos.body_item()
     }
 
-    /// The turn at the top of the reading pane.
+    /// The body item of the passage under the cursor (the first paragraph on screen, the
+    /// one `m`, `y` and `p` act on), else the item at the top of the reading pane. What
+    /// the status line, the outline's `›` and `.`/`,` name is this passage, so they never
+    /// disagree with what a key would act on (under speaker focus the top row can be
+    /// another speaker's folded turn).
+    pub fn passage_item(&self) -> Option<usize> {
+        self.view.passage.map(|(item, _)| item).or_else(|| self.current_item())
+    }
+
+    /// The turn of the passage under the cursor.
     pub fn current_turn(&self) -> Option<usize> {
-        match self.current_item().and_then(|i| self.doc.items.get(i)) {
+        match self.passage_item().and_then(|i| self.doc.items.get(i)) {
             Some(Item::Turn(t)) => Some(*t as usize),
             _ => None,
         }
     }
 
+    /// The section of the passage under the cursor.
     pub fn current_section(&self) -> Option<usize> {
-        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::section)
+        self.passage_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::section)
     }
 
-    /// The outline entry standing for the reading position.
+    /// The outline entry standing for the passage under the cursor; a section heading at
+    /// the top of the pane stands for its section (where `)` lands, and where Enter on the
+    /// outline folds).
     pub fn current_entry(&self) -> Option<usize> {
-        self.current_item().and_then(|i| self.items.get(i)).and_then(ItemInfo::entry)
+        let top = self
+            .current_item()
+            .filter(|&i| matches!(self.doc.items.get(i), Some(Item::Heading(_))));
+        top.or_else(|| self.passage_item())
+            .and_then(|i| self.items.get(i))
+            .and_then(ItemInfo::entry)
     }
 
     /// Open an overlay in place of the one open (a search prompt it replaces ends as

@@ -223,14 +223,15 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         Action::CycleSpeakerFocus => {
             let n = app.doc.speakers.len();
             // The first press focuses the speaker of the passage under the cursor (the one
-            // `m` and `y` act on), else the first speaker.
-            let here = app.view.passage.and_then(|(item, _)| match app.doc.items.get(item) {
-                Some(crate::doc::Item::Turn(t)) => app.doc.turns.get(*t as usize),
-                _ => None,
-            });
+            // `m` and `y` act on), else the first speaker; each next press the next one,
+            // round the list, and focus clears after the last before that first one.
+            let here = app.current_turn().map_or(0, |t| app.doc.turns[t].speaker());
             app.focus_speaker = match app.focus_speaker {
-                None if n > 0 => Some(here.map_or(0, |t| t.speaker())),
-                Some(s) if s + 1 < n => Some(s + 1),
+                None if n > 0 => {
+                    app.focus_first = here;
+                    Some(here)
+                }
+                Some(s) if (s + 1) % n.max(1) != app.focus_first => Some((s + 1) % n),
                 _ => None,
             };
             app.invalidate_all();

@@ -522,5 +522,8 @@ impl App {
         let max_top = self.outline.rows.len().saturating_sub(self.outline_height());
         self.outline.top = self.outline.top.min(max_top);
         self.view = View { lines, passage, at_end };
+        if std::mem::take(&mut self.outline.follow) {
+            self.sync_outline();
+        }
     }
 }

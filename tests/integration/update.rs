@@ -739,3 +739,57 @@ fn y_right_after_a_quote_jump_copies_the_quote_and_elsewhere_the_paragraph() {
     assert!(!text.starts_with("> 山里的时间走得慢\n"), "{text}");
     assert!(message(&a).starts_with("copied the passage"), "{}", message(&a));
 }
+
+/// Two speakers taking turns, short turns, so speaker focus folds every other one.
+fn alternating() -> App {
+    let mut text = String::from("# 轮流\n\n");
+    for i in 0..30 {
+        text.push_str(&format!("**甲：**第{i}段，甲说了一句比较短的话。\n\n"));
+        text.push_str(&format!("**乙：**第{i}段，乙回答了一句。\n\n"));
+    }
+    let doc = parse::parse(text, &ParseOptions::default());
+    let opts = Options { file_name: "alt.md".into(), ..Options::default() };
+    let mut app = App::new(doc, opts);
+    update(&mut app, Msg::Resize { width: 100, height: 12 });
+    app
+}
+
+#[test]
+fn under_speaker_focus_the_status_and_outline_name_the_passage_keys_act_on() {
+    let mut a = alternating();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::CycleSpeakerFocus);
+    assert!(a.message.as_deref().unwrap_or("").contains("focus on 乙"), "{:?}", a.message);
+    for step in 0..12 {
+        // (A key also takes the message away.)
+        act(&mut a, Action::LineDown);
+        let screen = frame::render(&a);
+        let (item, _) = a.view.passage.expect("a passage on screen");
+        let Some(Item::Turn(t)) = a.doc.items.get(item) else { panic!("a turn") };
+        assert_eq!(a.doc.speaker_name(a.doc.turns[*t as usize].speaker()), "乙", "step {step}");
+        let status = screen.lines().last().unwrap_or("");
+        let left = status.split("focus").next().unwrap_or("");
+        assert!(left.contains("│ 乙") && !left.contains('甲'), "step {step}: {status}\n{screen}");
+        // The outline's `›` is on a row that is shown, and that row is the passage's turn.
+        let cursor = screen.lines().find(|l| l.starts_with('›'));
+        let cursor = cursor.unwrap_or_else(|| panic!("step {step}: no › shown\n{screen}"));
+        let want = format!("乙 第{}段", t / 2);
+        assert!(cursor.contains(&want), "step {step}: {cursor} is not {want}\n{screen}");
+    }
+}
+
+#[test]
+fn speaker_focus_goes_round_every_speaker_from_the_one_under_the_cursor() {
+    let mut a = app();
+    // The second turn is 老周's (speakers: 主持人阿青, 老周, Ming).
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        act(&mut a, Action::CycleSpeakerFocus);
+        seen.push(a.focus_speaker.map(|s| a.doc.speaker_name(s).to_string()));
+    }
+    let names: Vec<Option<&str>> = seen.iter().map(Option::as_deref).collect();
+    assert_eq!(names, [Some("老周"), Some("Ming"), Some("主持人阿青"), None]);
+}
