@@ -163,7 +163,7 @@ pub fn store_json(dir: &Path, bytes: &[u8]) {
         let _ = store::citation_at(&doc, &b.anchor, Some("title"), Some(heard));
     }
     if let Some(p) = &loaded.position {
-        let _ = store::resume_text(&doc, p);
+        let _ = store::resume_text(&doc, p, 50);
         let _ = marks.next_after(p);
         let _ = marks.prev_before(p);
     }

@@ -486,6 +486,7 @@ fn read(
     opts.media = flags.media.as_deref().map(media_target);
     opts.media_beside = opts.path.as_deref().and_then(fangtan::player::beside);
     opts.at_ms = at_ms;
+    opts.tz = jiff::tz::TimeZone::system();
     match opened {
         Opened::Whole(doc) => fangtan::reader::run(doc, opts).context("terminal")?,
         Opened::Loading { first, size, loader } => {
@@ -650,7 +651,7 @@ fn bookmarks_command(
         if list.is_empty() {
             return print(&format!("no bookmarks in {}\n", store.dir().display()));
         }
-        return print(&store::summaries_text(&list));
+        return print(&store::summaries_text(&list, &jiff::tz::TimeZone::system()));
     }
     let Some(file) = file.filter(|f| f.as_os_str() != "-") else {
         anyhow::bail!("standard input keeps no bookmarks: give a FILE or --all");

@@ -101,11 +101,12 @@ impl App {
         let mut said = loaded.warnings;
         // `--at` says where to open.
         let resume = resume && self.opts.at_ms.is_none();
+        let mut resumed = None;
         if resume && let Some(a) = loaded.position {
             let pos = anchor_pos(&self.doc, &a);
             if pos != Pos::TOP {
                 self.jump(pos);
-                said.insert(0, store::resume_text(&self.doc, &a));
+                resumed = Some(a);
             }
         }
         let orphans = self.marks.orphaned().count();
@@ -114,10 +115,14 @@ impl App {
             said.push(format!("{orphans} bookmark{s} not found in the edited text (see ')"));
         }
         said.extend(self.open_at());
+        self.prepare();
+        if let Some(a) = resumed {
+            // Said once the screen is laid out: the status line's own percentage.
+            said.insert(0, store::resume_text(&self.doc, &a, self.progress().percent));
+        }
         if !said.is_empty() {
             self.say(said.join("; "));
         }
-        self.prepare();
         self.opened_without_resume =
             (!self.opts.resume && loaded.position.is_some()).then_some(self.pos);
         self.dirty = true;

@@ -3,9 +3,10 @@
 //! once for a small document, a slice at a time between keys for a big one.
 //!
 //! Public surface: [`Stats`] (minutes before a position, the total, counting a slice at a
-//! time) and [`format_left`].
+//! time), [`Progress`] (the one percentage the status line and the resume message both
+//! show, from [`App::progress`]) and [`format_left`].
 
-use super::Options;
+use super::{App, Options};
 use crate::doc::Document;
 
 #[derive(Debug, Clone, Default)]
@@ -152,6 +153,38 @@ impl Stats {
             _ => 0.0,
         };
         base + within
+    }
+}
+
+/// How far through the document the reader is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Of the reading time before the passage under the cursor (100 only at the end);
+    /// while reading times are still being counted, of the items before the top line.
+    pub percent: u32,
+    /// Minutes of reading left, once every item is counted.
+    pub left: Option<f64>,
+}
+
+impl App {
+    /// The reader's progress: the status line's percentage, and the one every message
+    /// naming a percentage uses (the resume message), so the two never disagree.
+    pub fn progress(&self) -> Progress {
+        if !self.stats.complete(&self.doc) {
+            let share = self.pos.vi * 100 / self.view_len().max(1);
+            let percent = if self.view.at_end { 100 } else { share.min(99) as u32 };
+            return Progress { percent, left: None };
+        }
+        let total = self.stats.total();
+        if self.view.at_end || total <= 0.0 {
+            return Progress { percent: 100, left: Some(0.0) };
+        }
+        let block =
+            self.view.passage.filter(|(it, _)| Some(*it) == self.pos.body_item()).map(|(_, b)| b);
+        let offset = if self.pos.key.kind == 1 { self.pos.key.offset } else { 0 };
+        let before = self.stats.before(&self.doc, self.pos.vi, block, offset);
+        let percent = (before / total * 100.0).floor().clamp(0.0, 99.0) as u32;
+        Progress { percent, left: Some(total - before) }
     }
 }
 

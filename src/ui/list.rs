@@ -42,7 +42,7 @@ pub(super) fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
             put(buf, inner.x - 1, y, end, "›", bg.fg(theme.cursor), amb);
         }
         // Heading: speaker · section, the date at the right.
-        let date = crate::store::format_time(b.updated);
+        let date = crate::store::format_time(b.updated, &app.opts.tz);
         let date_w = str_width(&date, amb);
         let mut head: Vec<&str> = Vec::new();
         if let Some(s) = b.speaker.as_deref() {

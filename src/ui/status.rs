@@ -77,15 +77,7 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
             None => right.push(format!("/{} 0/0", s.query())),
         }
     }
-    let block = app.view.passage.filter(|(it, _)| Some(*it) == app.pos.body_item()).map(|(_, b)| b);
-    let total = app.stats.total();
-    let offset = if app.pos.key.kind == 1 { app.pos.key.offset } else { 0 };
-    let before = app.stats.before(doc, app.pos.vi, block, offset);
-    let (pct, left) = if app.view.at_end || total <= 0.0 {
-        (100, 0.0)
-    } else {
-        ((before / total * 100.0).floor().min(99.0) as u32, total - before)
-    };
+    let progress = app.progress();
     if let Some(l) = &app.loading {
         // The first part's percentages would mislead: say what is happening instead.
         let size = crate::app::size_text(l.bytes);
@@ -102,13 +94,10 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         } else {
             right.push(format!("indexing {size}: {}…", l.stage));
         }
-    } else if !app.stats.complete(doc) {
-        // Reading times are still being counted: the share of items read meanwhile.
-        let share = app.pos.vi * 100 / app.view_len().max(1);
-        right.push(format!("{}%", if app.view.at_end { 100 } else { share.min(99) }));
     } else {
-        right.push(format!("{pct}%"));
-        if a.width >= 60 {
+        // While reading times are still being counted, the share of items read meanwhile.
+        right.push(format!("{}%", progress.percent));
+        if let Some(left) = progress.left.filter(|_| a.width >= 60) {
             right.push(format_left(left));
         }
     }

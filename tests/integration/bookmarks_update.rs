@@ -343,6 +343,12 @@ fn reopening_resumes_where_the_reader_stopped() {
     let b = stored(&file, &data, true);
     assert_eq!(top_line(&b), top, "same line on top");
     assert!(message(&b).starts_with("resumed at 主持人阿青, 深谈"), "{}", message(&b));
+    // The message's percentage is the status line's, not a count of paragraphs.
+    let pct = message(&b).rsplit_once('(').map(|(_, p)| p.trim_end_matches(')').to_string());
+    let pct = pct.expect("a percentage in the resume message");
+    let status = status_line(&b);
+    let shown = status.split_whitespace().rfind(|w| w.ends_with('%') && !w.starts_with('('));
+    assert_eq!(shown, Some(pct.as_str()), "{} / {status}", message(&b));
     assert_eq!(b.marks.bookmarks.len(), 1);
     assert_eq!(b.marks.bookmarks[0].anchor, a.marks.bookmarks[0].anchor);
     let (item, block) = b.view.passage.unwrap();

@@ -117,6 +117,28 @@ fn bookmark_with_a_chinese_note_survives_a_restart() {
         .unwrap();
     let all = String::from_utf8(out.stdout).unwrap();
     assert!(all.starts_with("1 bookmark, last read ") && all.contains("ferry.md"), "{all}");
+
+    // Dates are the reader's local time: the same moment in two zones, eight hours apart.
+    let last_read = |tz: &str| {
+        let out = Command::new(BIN)
+            .args(["bookmarks", "--all"])
+            .env("FANGTAN_DATA_DIR", &data)
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        let all = String::from_utf8(out.stdout).unwrap();
+        let when = all.trim_start_matches("1 bookmark, last read ");
+        let (date, rest) = when.split_once(' ').expect("a date");
+        let (clock, rest) = rest.split_once(' ').expect("a time");
+        let zone = rest.split_whitespace().next().unwrap_or("").to_string();
+        let hour: i64 = clock[..2].parse().expect("an hour");
+        (date.to_string(), hour, zone)
+    };
+    let (utc_date, utc_hour, utc) = last_read("UTC0");
+    let (cst_date, cst_hour, cst) = last_read("CST-8");
+    assert_eq!((utc.as_str(), cst.as_str()), ("UTC", "CST"));
+    let shift = (cst_hour - utc_hour).rem_euclid(24);
+    assert_eq!(shift, 8, "{utc_date} {utc_hour} / {cst_date} {cst_hour}");
 }
 
 #[test]

@@ -176,8 +176,8 @@ fn reading_position_is_restored_on_reopen() {
     let loaded = store.load(&id, &doc).unwrap();
     assert_eq!(loaded.position, Some(at));
     assert!(!loaded.edited);
-    let msg = resume_text(&doc, &at);
-    assert!(msg.starts_with("resumed at 主持人, 第一部分"), "{msg}");
+    let msg = resume_text(&doc, &at, 40);
+    assert_eq!(msg, "resumed at 主持人, 第一部分 (40%)");
 }
 
 #[test]
@@ -395,7 +395,7 @@ fn list_all_counts_bookmarks_per_document() {
     store.save(&mut m3, &doc).unwrap();
 
     let all = list_all(store.dir()).unwrap();
-    let text = fangtan::store::summaries_text(&all);
+    let text = fangtan::store::summaries_text(&all, &jiff::tz::TimeZone::UTC);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[0].starts_with("2 bookmarks, last read 2025-11-28 22:46 UTC  /"), "{text}");
@@ -407,9 +407,17 @@ fn list_all_counts_bookmarks_per_document() {
     assert_eq!(all[0].last_read, Some(1_764_370_000_000));
     assert_eq!(all[1].file_name, "two.md");
     assert_eq!(all[1].bookmarks, 1);
-    assert_eq!(fangtan::store::format_time(1_764_370_000_000), "2025-11-28 22:46 UTC");
-    assert_eq!(fangtan::store::format_time(0), "1970-01-01 00:00 UTC");
-    assert_eq!(fangtan::store::format_time(951_782_400_000), "2000-02-29 00:00 UTC");
+    let utc = jiff::tz::TimeZone::UTC;
+    assert_eq!(fangtan::store::format_time(1_764_370_000_000, &utc), "2025-11-28 22:46 UTC");
+    assert_eq!(fangtan::store::format_time(0, &utc), "1970-01-01 00:00 UTC");
+    assert_eq!(fangtan::store::format_time(951_782_400_000, &utc), "2000-02-29 00:00 UTC");
+    // In the reader's own zone: a POSIX `TZ` as a user might set it, and a named zone
+    // whose summer time changes the abbreviation (from jiff's rules, not our arithmetic).
+    let shanghai = jiff::tz::TimeZone::posix("CST-8").expect("a POSIX zone");
+    assert_eq!(fangtan::store::format_time(1_764_370_000_000, &shanghai), "2025-11-29 06:46 CST");
+    let berlin = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").expect("a POSIX zone");
+    assert_eq!(fangtan::store::format_time(1_751_371_200_000, &berlin), "2025-07-01 14:00 CEST");
+    assert_eq!(fangtan::store::format_time(-1, &utc), "1969-12-31 23:59 UTC");
     assert!(list_all(&t.path().join("missing")).unwrap().is_empty());
 }
 

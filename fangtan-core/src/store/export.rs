@@ -9,6 +9,8 @@ use super::anchor::Anchor;
 use super::marks::{Bookmark, context};
 use crate::doc::Document;
 use crate::source::{safe_char, safe_text};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 /// Serialized JSON with every character the reader would not show raw written as a
 /// `\uXXXX` escape. serde_json escapes C0 controls itself; DEL, C1 and bidi controls it
@@ -110,34 +112,18 @@ pub fn citation_at(
     Some(citation(text, speaker.as_deref(), section.as_deref(), title, heard))
 }
 
-/// A time (ms since the epoch) as `YYYY-MM-DD HH:MM UTC`.
-pub fn format_time(ms: i64) -> String {
-    let [y, m, d, h, min, _] = civil(ms);
-    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+/// A time (ms since the epoch) as `YYYY-MM-DD HH:MM ZONE` in time zone `tz`, the zone
+/// named by its abbreviation (`UTC`, `CST`) or, where it has none, its offset (`+08`).
+/// A time out of range shows as the epoch's.
+pub fn format_time(ms: i64, tz: &TimeZone) -> String {
+    let at = Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH);
+    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
 /// A time (ms since the epoch) for a file name: `YYYYMMDD-HHMMSS` (UTC).
 pub fn file_stamp(ms: i64) -> String {
-    let [y, m, d, h, min, s] = civil(ms);
-    format!("{y:04}{m:02}{d:02}-{h:02}{min:02}{s:02}")
-}
-
-/// Year, month, day, hour, minute, second (UTC) of a time in ms since the epoch.
-fn civil(ms: i64) -> [i64; 6] {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (proleptic Gregorian), after H. Hinnant.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    [y, m, d, rem / 3600, rem % 3600 / 60, rem % 60]
+    let at = Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH);
+    at.strftime("%Y%m%d-%H%M%S").to_string()
 }
 
 /// Bookmarks as Markdown, ready to paste into notes: a heading, then per bookmark the
@@ -252,9 +238,8 @@ pub fn bookmark_times(doc: &Document, marks: &[Bookmark], offset_ms: i64) -> Vec
 }
 
 /// The line the reader shows after restoring the position: `resumed at 李明, 第二部分 (40%)`.
-pub fn resume_text(doc: &Document, at: &Anchor) -> String {
+pub fn resume_text(doc: &Document, at: &Anchor, pct: u32) -> String {
     let (speaker, section) = context(doc, at);
-    let pct = (at.item * 100).checked_div(doc.items.len()).unwrap_or(0);
     match attribution(&[speaker.as_deref(), section.as_deref()]) {
         Some(a) => format!("resumed at {} ({pct}%)", a.trim_start_matches("— ")),
         None => format!("resumed at paragraph {} ({pct}%)", at.item + 1),
@@ -263,7 +248,7 @@ pub fn resume_text(doc: &Document, at: &Anchor) -> String {
 
 /// The `fangtan bookmarks --all` listing: one line per document, most recent first, e.g.
 /// `3 bookmarks (1 orphaned), last read 2025-11-28 22:46 UTC  /home/me/访谈.md`.
-pub fn summaries_text(list: &[super::DocSummary]) -> String {
+pub fn summaries_text(list: &[super::DocSummary], tz: &TimeZone) -> String {
     let mut out = String::new();
     for s in list {
         let plural = if s.bookmarks == 1 { "" } else { "s" };
@@ -272,7 +257,7 @@ pub fn summaries_text(list: &[super::DocSummary]) -> String {
             out.push_str(&format!(" ({} orphaned)", s.orphaned));
         }
         match s.last_read {
-            Some(t) => out.push_str(&format!(", last read {}", format_time(t))),
+            Some(t) => out.push_str(&format!(", last read {}", format_time(t, tz))),
             None => out.push_str(", never read to a position"),
         }
         out.push_str("  ");
