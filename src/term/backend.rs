@@ -15,6 +15,14 @@
 //! are written before the symbol, which then covers them on every terminal that draws it
 //! wide. Nothing reaches the terminal before [`Backend::flush`], so a frame cut short by an
 //! error or a panic is never half-written; a failed write still tries to end the update.
+//!
+//! Hyperlinks: ratatui's cells carry no link, so the frame's links come beside it
+//! ([`LeanBackend::hyperlinks`]): after each frame, every link's cells are written again
+//! between an OSC 8 open (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), all
+//! of them each frame, so no cell keeps a link the diff did not resend, nor loses one it
+//! did. Only `http`, `https` and `mailto` targets go out, as printable ASCII (anything else
+//! percent-encoded) of at most [`MAX_URL`] bytes ([`sanitize_url`]): a document's target
+//! can never end the sequence or start another.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -22,13 +30,42 @@ use std::io::{self, Write};
 use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
 use crossterm::style::Colored;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use crossterm::terminal::{BeginSynchronizedUpdate, Clear, EndSynchronizedUpdate};
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
-use ratatui::buffer::{Cell, CellDiffOption, CellWidth};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
 use crate::width::{AmbiguousWidth, grapheme_width};
+
+/// The longest link target sent as a hyperlink; a longer one is only shown.
+pub const MAX_URL: usize = 2048;
+
+/// Bytes a target sent to the terminal has percent-encoded: controls, space, and (by
+/// `utf8_percent_encode`) every byte outside ASCII.
+const UNSAFE: &AsciiSet = &CONTROLS.add(b' ');
+
+/// A link target as the terminal may be sent it: `http`, `https` or `mailto` only, made
+/// printable ASCII (controls, spaces and non-ASCII percent-encoded), at most [`MAX_URL`]
+/// bytes; `None` for anything else.
+pub fn sanitize_url(url: &str) -> Option<String> {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if !["http://", "https://", "mailto:"].iter().any(|p| head.starts_with(p)) {
+        return None;
+    }
+    let clean = utf8_percent_encode(url, UNSAFE).to_string();
+    (clean.len() <= MAX_URL).then_some(clean)
+}
+
+/// A run of cells of the frame just drawn that shows a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hyperlink<'a> {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub url: &'a str,
+}
 
 /// A ratatui backend writing lean frames to `out` (see the module doc).
 #[derive(Debug)]
@@ -104,6 +141,33 @@ impl<W: Write> LeanBackend<W> {
 
     pub fn writer_mut(&mut self) -> &mut W {
         &mut self.out
+    }
+
+    /// Make `links` clickable: write their cells of `buf` (the frame just drawn) again,
+    /// each link between an OSC 8 open and close, in one synchronized write. A link whose
+    /// target [`sanitize_url`] refuses is left as drawn.
+    pub fn hyperlinks(&mut self, buf: &Buffer, links: &[Hyperlink<'_>]) -> io::Result<()> {
+        let mut any = false;
+        for l in links {
+            let Some(url) = sanitize_url(l.url) else { continue };
+            self.begin();
+            any = true;
+            let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
+            let mut x = l.x;
+            let end = l.x.saturating_add(l.width).min(buf.area.right());
+            while x < end {
+                let Some(cell) = buf.cell((x, l.y)) else { break };
+                self.print(x, l.y, cell);
+                // The cells a wide symbol covers are not written over it.
+                x = x.saturating_add(cell.cell_width().max(1));
+            }
+            self.frame.extend_from_slice(b"\x1b]8;;\x1b\\");
+        }
+        if !any {
+            return Ok(());
+        }
+        self.pen_to(Pen::default());
+        self.send()
     }
 
     /// Open a synchronized update at the first output of a frame.
