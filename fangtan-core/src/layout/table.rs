@@ -20,7 +20,7 @@ use crate::width::{AmbiguousWidth, str_width};
 pub const GAP: usize = 3;
 
 /// The narrowest a column is made before the table is stacked instead.
-pub const MIN_COLUMN: usize = 3;
+pub const MIN_COLUMN: usize = 6;
 
 /// One cell's part on a screen line: the column it starts at, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
