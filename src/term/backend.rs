@@ -569,6 +569,47 @@ mod tests {
     }
 
     #[test]
+    fn only_web_and_mail_targets_are_sent_and_always_as_printable_ascii() {
+        assert_eq!(sanitize_url("https://x.org/a?b=1"), Some("https://x.org/a?b=1".into()));
+        assert_eq!(sanitize_url("MAILTO:a@b.c"), Some("MAILTO:a@b.c".into()));
+        assert_eq!(sanitize_url("http://例子.cn/路 径"), Some(
+            "http://%E4%BE%8B%E5%AD%90.cn/%E8%B7%AF%20%E5%BE%84".into()
+        ));
+        // An escape or a bell inside would end the sequence early: encoded, never sent.
+        let sent = sanitize_url("https://x.org/\u{1b}]8;;evil\u{7}\u{1b}\\").expect("web");
+        assert!(sent.bytes().all(|b| (0x21..0x7f).contains(&b)), "{sent}");
+        for refused in ["javascript:alert(1)", "file:///etc/passwd", "/relative", "", "data:x"] {
+            assert_eq!(sanitize_url(refused), None, "{refused}");
+        }
+        assert_eq!(sanitize_url(&format!("https://x.org/{}", "a".repeat(MAX_URL))), None);
+    }
+
+    #[test]
+    fn a_link_is_its_cells_again_between_an_osc_8_open_and_close() {
+        let next = page(20, 2, &[(0, "看 链接 好", Style::default())]);
+        let mut b = LeanBackend::new(Vec::new());
+        b.draw(blank(20, 2).diff_iter(&next)).expect("drawn");
+        b.flush().expect("flushed");
+        let drawn = b.out.len();
+        let link = Hyperlink { x: 3, y: 0, width: 4, url: "https://x.org/链" };
+        let refused = Hyperlink { x: 0, y: 0, width: 2, url: "javascript:x" };
+        b.hyperlinks(&next, &[link, refused]).expect("written");
+        let sent = String::from_utf8(b.out[drawn..].to_vec()).expect("utf-8");
+        let open = "\x1b]8;;https://x.org/%E9%93%BE\x1b\\";
+        let close = "\x1b]8;;\x1b\\";
+        let inner = sent.split(open).nth(1).and_then(|s| s.split(close).next());
+        assert_eq!(inner.map(|s| s.contains("链接")), Some(true), "{sent:?}");
+        assert_eq!(sent.matches("\x1b]8;;").count(), 2, "one link: {sent:?}");
+        assert!(!sent.contains("javascript"));
+        // The screen is the frame's, unchanged.
+        assert_shows(&b.out, &next);
+        // No links, nothing written.
+        let before = b.out.len();
+        b.hyperlinks(&next, &[]).expect("nothing");
+        assert_eq!(b.out.len(), before);
+    }
+
+    #[test]
     fn a_row_of_chinese_goes_out_without_a_move_between_characters() {
         let next = page(20, 2, &[(2, "中文，你好ab한국", Style::default())]);
         let bytes = lean(&blank(20, 2), &next);
