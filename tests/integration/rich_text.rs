@@ -179,3 +179,31 @@ fn a_piped_table_prints_aligned() {
     assert!(text.contains("张三丰 │  120 │"), "{text}");
     assert!(!text.contains('\u{1b}'), "no escape sequence on a pipe");
 }
+
+/// In a real terminal: the table is aligned, the long metadata value wraps, and the OSC 8
+/// hyperlinks written after each frame leave no trace on a terminal that ignores them
+/// (tmux before 3.4) or takes them.
+#[test]
+fn in_tmux_tables_wrap_and_hyperlinks_leave_no_trace() {
+    use crate::support::tmux::{Tmux, have_tmux, reader_command};
+    if !have_tmux() {
+        eprintln!("skipped: tmux not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rich.md");
+    std::fs::write(&file, RICH).unwrap();
+    let cmd = reader_command(&dir.path().join("data"), &file.display().to_string(), "true");
+    let t = Tmux::start("rich", 120, 50, &cmd);
+    let s = t.wait("the reader", |s| s.contains("数据来自"));
+    assert!(s.contains("张三丰 │  120 │"), "{s}");
+    assert!(s.contains("interview.html"), "the metadata value wraps: {s}");
+    assert!(s.contains("narrow-pane.png"), "the image line wraps: {s}");
+    assert!(!s.contains("8;;") && !s.contains('\u{fffd}'), "{s}");
+    // Scrolling redraws the links again, still without a trace.
+    t.keys(&["j", "j", "k"]);
+    let s = t.wait("scrolled", |s| s.contains("数据来自"));
+    assert!(!s.contains("8;;"), "{s}");
+    t.keys(&["q"]);
+    t.wait("exit", |s| s.contains("EXIT=0"));
+}
