@@ -30,8 +30,8 @@ use std::io::{self, Write};
 use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
 use crossterm::style::Colored;
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use crossterm::terminal::{BeginSynchronizedUpdate, Clear, EndSynchronizedUpdate};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Size};
@@ -572,9 +572,10 @@ mod tests {
     fn only_web_and_mail_targets_are_sent_and_always_as_printable_ascii() {
         assert_eq!(sanitize_url("https://x.org/a?b=1"), Some("https://x.org/a?b=1".into()));
         assert_eq!(sanitize_url("MAILTO:a@b.c"), Some("MAILTO:a@b.c".into()));
-        assert_eq!(sanitize_url("http://例子.cn/路 径"), Some(
-            "http://%E4%BE%8B%E5%AD%90.cn/%E8%B7%AF%20%E5%BE%84".into()
-        ));
+        assert_eq!(
+            sanitize_url("http://例子.cn/路 径"),
+            Some("http://%E4%BE%8B%E5%AD%90.cn/%E8%B7%AF%20%E5%BE%84".into())
+        );
         // An escape or a bell inside would end the sequence early: encoded, never sent.
         let sent = sanitize_url("https://x.org/\u{1b}]8;;evil\u{7}\u{1b}\\").expect("web");
         assert!(sent.bytes().all(|b| (0x21..0x7f).contains(&b)), "{sent}");

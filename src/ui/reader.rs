@@ -109,7 +109,8 @@ pub(super) fn draw_reader(
                 if let Some(m) = doc.meta.get(*meta) {
                     let line = meta_line(m);
                     let key = (m.key.len() + 2).clamp(row.start, row.end);
-                    let x = put(buf, x0, y, max_x, line.get(row.start..key).unwrap_or(""), dim, amb);
+                    let x =
+                        put(buf, x0, y, max_x, line.get(row.start..key).unwrap_or(""), dim, amb);
                     let value = line.get(key..row.end).unwrap_or("");
                     put(buf, x, y, max_x, value, Style::default(), amb);
                 }
@@ -162,7 +163,7 @@ pub(super) fn draw_reader(
                     let first = doc.turn_blocks(*t).first().map_or("", |b| b.text);
                     let x = x.saturating_add(2);
                     let room = usize::from(max_x.saturating_sub(x));
-                    put(buf, x, y, max_x, &truncate(first, room, amb), dim, amb);
+                    put(buf, x, y, max_x, &first_words(first, room, amb), dim, amb);
                 }
             }
             LineKind::Text { block, row, first } => {

@@ -1242,7 +1242,8 @@ fn a_header_block_of_bold_keys_under_the_title_is_metadata() {
 
 #[test]
 fn a_gfm_table_is_one_block_of_tab_separated_rows() {
-    let doc = md("# T\n\n| 名字 | **Age** |\n|:---|---:|\n| 张三 | 12 |\n| Bo \\| Al | 7 |\n\nAfter.\n");
+    let doc =
+        md("# T\n\n| 名字 | **Age** |\n|:---|---:|\n| 张三 | 12 |\n| Bo \\| Al | 7 |\n\nAfter.\n");
     let blocks = loose_blocks(&doc);
     assert_eq!(blocks[0].kind, BlockKind::Table);
     assert_eq!(blocks[0].text, "名字\tAge\n张三\t12\nBo | Al\t7");

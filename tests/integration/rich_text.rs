@@ -141,7 +141,8 @@ fn no_links_are_offered_while_an_overlay_covers_the_pane() {
 
 #[test]
 fn search_finds_text_in_tables_links_and_footnotes() {
-    for (query, want) in [("武当山", 1), ("article?id", 1), ("2024 年的调查", 1), ("删掉", 1)] {
+    for (query, want) in [("武当山", 1), ("article?id", 1), ("2024 年的调查", 1), ("删掉", 1)]
+    {
         let mut app = open(60, 20);
         keys::typed(&mut app, &format!("/{query}\n"));
         while app.search.as_ref().is_some_and(|s| s.scan.is_some()) {

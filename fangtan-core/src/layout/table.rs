@@ -65,6 +65,20 @@ impl TableLayout {
     }
 }
 
+/// Line keys: each the byte its line stands for, but past the key before.
+#[derive(Default)]
+struct Keys {
+    next: usize,
+}
+
+impl Keys {
+    fn at(&mut self, at: usize) -> usize {
+        let k = at.max(self.next);
+        self.next = k + 1;
+        k
+    }
+}
+
 /// The rows of a table's text, each its cells, as byte ranges; every row has `columns`
 /// cells (missing ones empty).
 fn rows(text: &str, columns: usize) -> Vec<Vec<Range<usize>>> {
@@ -106,12 +120,7 @@ pub fn table(text: &str, aligns: &str, width: usize, amb: AmbiguousWidth) -> Tab
     }
     let total = x - GAP;
     let mut lines = Vec::new();
-    let mut next_key = 0;
-    let mut key = |at: usize| {
-        let k = at.max(next_key);
-        next_key = k + 1;
-        k
-    };
+    let mut keys = Keys::default();
     for (r, row) in rows.iter().enumerate() {
         let wrapped: Vec<Vec<super::Row>> = row
             .iter()
@@ -139,10 +148,10 @@ pub fn table(text: &str, aligns: &str, width: usize, amb: AmbiguousWidth) -> Tab
                     range: base + line.range.start..base + line.range.end,
                 });
             }
-            lines.push(TableLine::Cells { key: key(start + k), head: r == 0, cells });
+            lines.push(TableLine::Cells { key: keys.at(start + k), head: r == 0, cells });
         }
         if r == 0 {
-            lines.push(TableLine::Rule { key: key(start + height) });
+            lines.push(TableLine::Rule { key: keys.at(start + height) });
         }
     }
     TableLayout { lines, columns, width: total }
@@ -185,16 +194,11 @@ fn stacked(
     amb: AmbiguousWidth,
 ) -> TableLayout {
     let mut lines = Vec::new();
-    let mut next_key = 0;
-    let mut key = |at: usize| {
-        let k = at.max(next_key);
-        next_key = k + 1;
-        k
-    };
+    let mut keys = Keys::default();
     for (r, row) in rows.iter().enumerate() {
         if r > 0 {
             let at = row.first().map_or(0, |c| c.start);
-            lines.push(TableLine::Rule { key: key(at.saturating_sub(1)) });
+            lines.push(TableLine::Rule { key: keys.at(at.saturating_sub(1)) });
         }
         for cell in row {
             for line in super::layout(&text[cell.clone()], width, amb) {
@@ -204,7 +208,7 @@ fn stacked(
                     true => Vec::new(),
                     false => vec![Placed { x: 0, range }],
                 };
-                lines.push(TableLine::Cells { key: key(at), head: r == 0, cells });
+                lines.push(TableLine::Cells { key: keys.at(at), head: r == 0, cells });
             }
         }
     }

@@ -1098,7 +1098,8 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize, urls: 
                 if let Some(url) = url.filter(|u| urls && links.is_empty() && !u.is_empty()) {
                     let shown = out.text.get(from..).unwrap_or("");
                     if !says_url(shown, url) {
-                        let st = Style(cur(&stack, &links).0.0 & !Style::STRONG.0).union(Style::URL);
+                        let st =
+                            Style(cur(&stack, &links).0.0 & !Style::STRONG.0).union(Style::URL);
                         emit(&mut out, " <", st, Some(url), None, &mut pending_break);
                         emit(&mut out, url, st, Some(url), None, &mut pending_break);
                         emit(&mut out, ">", st, Some(url), None, &mut pending_break);
@@ -1147,10 +1148,8 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize, urls: 
 fn says_url(shown: &str, url: &str) -> bool {
     let bare = |s: &str| {
         let s = s.trim();
-        let s = ["https://", "http://", "mailto:"]
-            .iter()
-            .find_map(|p| s.strip_prefix(p))
-            .unwrap_or(s);
+        let s =
+            ["https://", "http://", "mailto:"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
         s.trim_end_matches('/').to_string()
     };
     bare(shown) == bare(url)
