@@ -10,8 +10,9 @@
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
 //! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
 //! `list`, `note`), drawn over the panes in the order the app's one overlay says; `theme`
-//! holds the colours. Public surface: [`draw`], [`draw_buffer`], the panes, [`Theme`],
-//! [`put`] and [`MARK`].
+//! holds the colours. Public surface: [`draw`], [`draw_linked`] (which also lists the
+//! links on screen, [`Link`], for the terminal edge's OSC 8), [`draw_buffer`], the panes,
+//! [`Theme`], [`put`] and [`MARK`].
 
 use std::num::NonZeroU16;
 use std::ops::Range;
