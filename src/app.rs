@@ -34,4 +34,4 @@ pub use routing::route;
 pub use search::{SEARCH_SLICE, SearchState};
 pub use state::{App, Focus, Index, Loading, Options, Overlay, Start, View, size_text};
 pub use update::{WHEEL, update};
-pub use view::{Line, LineKey, LineKind, Pos};
+pub use view::{IMAGE_PREFIX, Line, LineKey, LineKind, Pos, image_line, meta_line};

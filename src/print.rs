@@ -6,7 +6,10 @@
 //! indents and list markers) and drawn by the reading pane ([`ReaderPane`]) into an
 //! off-screen buffer a page at a time; each row's cells become a line of text. The speaker
 //! legend (its keys are the reader's) and the gutter are left out. Every character went
-//! through [`crate::ui::put`], so no control character of the document is printed.
+//! through [`crate::ui::put`], so no control character of the document is printed. What
+//! the reader shows with styles alone is printed as its text: tables are aligned rows as
+//! on screen, struck text is plain (without its `~~`), a footnote mark is `[1]`, a link's
+//! target follows its text; there is no hyperlink (OSC 8 is for the terminal only).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

@@ -14,7 +14,8 @@
 //! problems to tell (`Msg::Warning`), and the clock (`Msg::Clock`, sent
 //! before each message that may stamp a bookmark or the reading position). Before each
 //! draw it tells `update` the terminal's size when that changed before its resize event
-//! came.
+//! came; after each it has the backend make the frame's links clickable (OSC 8), unless
+//! `Options::hyperlinks` is off.
 //!
 //! Invariant: nothing typed or marked is lost without a word, and no player is left
 //! running. Every way out (a quit, any terminating signal [`term::Signals`] catches, a
@@ -40,6 +41,7 @@ use crate::input::Tty;
 use crate::load::Progress;
 use crate::player::Players;
 use crate::store::{DocId, Loaded, Marks, Store};
+use crate::term::backend::Hyperlink;
 use crate::{player, term, ui};
 
 /// Run the reader until the user quits. Restores the terminal on every exit path.
@@ -100,7 +102,7 @@ pub fn run_loading(
     // compete with it.
     let shown = terminal.size().and_then(|size| {
         update(&mut app, Msg::Resize { width: size.width, height: size.height });
-        terminal.draw(|f| ui::draw(f, &app)).map(|_| ())
+        draw(&mut terminal, &app)
     });
     let (tx, rx) = mpsc::channel();
     let spawned = shown.and_then(|()| {
@@ -318,6 +320,19 @@ fn apply(
 
 /// Stop until continued (Ctrl-Z, or SIGTSTP from outside), the recording paused, then
 /// redraw at the size the terminal has then.
+/// Draw a frame, then write its links as hyperlinks (where they are on).
+fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
+    let mut links = Vec::new();
+    let frame = terminal.draw(|f| links = ui::draw_linked(f, app))?;
+    if !app.opts.hyperlinks || links.is_empty() {
+        return Ok(());
+    }
+    let buf = frame.buffer.clone();
+    let links: Vec<Hyperlink<'_>> =
+        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: &l.url }).collect();
+    terminal.backend_mut().hyperlinks(&buf, &links)
+}
+
 fn suspend(terminal: &mut term::Term, app: &mut App, players: &mut Players) -> std::io::Result<()> {
     players.pause();
     term::suspend(terminal)?;
@@ -406,7 +421,7 @@ fn event_loop(
             if (size.width, size.height) != (app.width, app.height) {
                 update(app, Msg::Resize { width: size.width, height: size.height });
             }
-            terminal.draw(|f| ui::draw(f, app))?;
+            draw(terminal, app)?;
             app.dirty = false;
         }
         let Some(event) = input.next(idle_wait(app.busy(), rx.is_some()), signals.wake())? else {

@@ -10,8 +10,9 @@
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
 //! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
 //! `list`, `note`), drawn over the panes in the order the app's one overlay says; `theme`
-//! holds the colours. Public surface: [`draw`], [`draw_buffer`], the panes, [`Theme`],
-//! [`put`] and [`MARK`].
+//! holds the colours. Public surface: [`draw`], [`draw_linked`] (which also lists the
+//! links on screen, [`Link`], for the terminal edge's OSC 8), [`draw_buffer`], the panes,
+//! [`Theme`], [`put`] and [`MARK`].
 
 use std::num::NonZeroU16;
 use std::ops::Range;
@@ -26,8 +27,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
 use crate::app::{
-    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, PlayState, help_area, list_area,
-    note_area, panes,
+    App, Area, EntryKind, Focus, GUTTER, IMAGE_PREFIX, LineKind, Overlay, Panes, PlayState,
+    help_area, image_line, list_area, meta_line, note_area, panes,
 };
 use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};
@@ -50,7 +51,7 @@ use help::draw_help;
 use list::draw_bookmark_list;
 use note::{draw_note, note_cursor, note_hints};
 pub use outline::OutlinePane;
-pub use reader::ReaderPane;
+pub use reader::{Link, ReaderPane};
 pub use status::StatusLine;
 pub use theme::Theme;
 use theme::{inline_style, speaker_style};
@@ -73,24 +74,33 @@ fn screen_panes(app: &App, screen: Rect) -> Panes {
 }
 /// Draw the whole screen, at the frame's size.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    draw_linked(frame, app);
+}
+/// [`draw`], and list the links on screen for the terminal edge to make clickable (none
+/// while an overlay is open: it may cover them).
+pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
     let theme = Theme::of(app);
     let screen = frame.area();
-    draw_buffer(frame.buffer_mut(), app, &theme);
+    let links = draw_buffer_linked(frame.buffer_mut(), app, &theme);
     // The terminal cursor sits in the note being typed, where an input method puts its
     // candidate window.
     if let Some((x, y)) = note_cursor(app, screen) {
         frame.set_cursor_position((x, y));
     }
+    links
 }
 /// Draw into a buffer, at the buffer's size (what [`draw`] does; benches and tests call it
 /// directly). Any size is drawn, one smaller than the app's state included: rows and
 /// overlays that do not fit are cut.
 pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
+    draw_buffer_linked(buf, app, theme);
+}
+fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
     if buf.area.width == 0 || buf.area.height == 0 {
-        return;
+        return Vec::new();
     }
     let panes = screen_panes(app, buf.area);
-    ReaderPane { app, theme }.render(rect(panes.reader), buf);
+    let mut links = reader::draw_reader_linked(buf, app, theme, rect(panes.reader));
     if let Some(o) = panes.outline {
         OutlinePane { app, theme, overlay: panes.overlay }.render(rect(o), buf);
     }
@@ -101,6 +111,10 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
         Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
         Some(Overlay::SearchPrompt) | None => {}
     }
+    if !matches!(app.overlay, Some(Overlay::SearchPrompt) | None) {
+        links.clear();
+    }
+    links
 }
 
 fn rect(a: Area) -> Rect {

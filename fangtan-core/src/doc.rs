@@ -351,6 +351,13 @@ pub enum BlockKind {
     /// A side note shown dim: the `<summary>` of an HTML `<details>` (whose content is
     /// read as ordinary text, shown expanded).
     Aside,
+    /// A GFM table: its text is the cells' display text, tab-separated, one row a line,
+    /// the header row first; the column alignments are
+    /// [`Block::aligns`]. Laid out by [`crate::layout::table`].
+    Table,
+    /// A footnote definition (`[^1]: text`), shown where it stands as a dim note; its
+    /// marker (`[1]`) is [`Block::marker`].
+    Footnote,
 }
 
 /// A paragraph-like unit, as stored: spans into the document's arenas.
@@ -359,7 +366,7 @@ struct StoredBlock {
     kind: BlockKind,
     /// `text.start` indexes `own` instead of spanning `display`.
     own: bool,
-    /// The list marker or image target, in `display`.
+    /// The list or footnote marker, image target or table alignments, in `display`.
     aside: Span,
     text: Span,
     /// Indices into `runs`.
@@ -391,10 +398,19 @@ pub struct Block<'a> {
 }
 
 impl<'a> Block<'a> {
-    /// A list item's marker (`•`, `3.`); empty for other blocks.
+    /// A list item's marker (`•`, `3.`) or a footnote's (`[1]`); empty for other blocks.
     pub fn marker(&self) -> &'a str {
         match self.kind {
-            BlockKind::ListItem { .. } => self.aside,
+            BlockKind::ListItem { .. } | BlockKind::Footnote => self.aside,
+            _ => "",
+        }
+    }
+
+    /// A table's column alignments, one byte a column: `l`, `c`, `r`, or `-` (none given);
+    /// empty for other blocks.
+    pub fn aligns(&self) -> &'a str {
+        match self.kind {
+            BlockKind::Table => self.aside,
             _ => "",
         }
     }
@@ -412,7 +428,7 @@ impl<'a> Block<'a> {
 #[derive(Debug, Clone)]
 pub struct NewBlock {
     pub kind: BlockKind,
-    /// The list marker or image target.
+    /// The list or footnote marker, image target or table column alignments.
     pub aside: String,
     pub text: String,
     pub runs: Vec<Run>,
@@ -497,6 +513,12 @@ impl Style {
     pub const CODE: Style = Style(4);
     pub const LINK: Style = Style(8);
     pub const IMAGE: Style = Style(16);
+    /// `~~struck through~~`.
+    pub const STRIKE: Style = Style(32);
+    /// A footnote reference, shown as `[1]`.
+    pub const NOTE: Style = Style(64);
+    /// A link's target, shown after its text (` <https://…>`).
+    pub const URL: Style = Style(128);
 
     pub fn contains(self, other: Style) -> bool {
         self.0 & other.0 == other.0

@@ -106,6 +106,8 @@ fn kind_name(kind: BlockKind) -> &'static str {
         BlockKind::Rule => "rule",
         BlockKind::Subheading => "subheading",
         BlockKind::Aside => "aside",
+        BlockKind::Table => "table",
+        BlockKind::Footnote => "footnote",
     }
 }
 

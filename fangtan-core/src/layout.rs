@@ -9,10 +9,11 @@
 //! Rows are filled greedily: a row takes every break-delimited segment that fits
 //! ([`breaks`] says where a row may end, [`measure`] how wide a segment is). A segment wider
 //! than a whole row is cut between grapheme clusters, backing off a little rather than start
-//! the next row with a closing mark.
+//! the next row with a closing mark. Tables are laid out by [`table`].
 
 mod breaks;
 mod measure;
+pub mod table;
 
 use std::ops::Range;
 

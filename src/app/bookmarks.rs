@@ -75,7 +75,10 @@ impl App {
             LineKind::Text { block, row, .. } => {
                 Some(Anchor { offset: row.start, ..Anchor::at(&self.doc, item, *block) })
             }
-            LineKind::Image(b) | LineKind::Rule(b) => Some(Anchor::at(&self.doc, item, *b)),
+            LineKind::Image { block: b, .. }
+            | LineKind::Rule(b)
+            | LineKind::TableRow { block: b, .. }
+            | LineKind::TableRule { block: b, .. } => Some(Anchor::at(&self.doc, item, *b)),
             _ => self.passage_anchor(),
         }
     }

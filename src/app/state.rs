@@ -49,8 +49,11 @@ pub struct Options {
     pub mouse: bool,
     /// Blank rows between paragraphs.
     pub paragraph_spacing: usize,
-    /// Show images as one `[图片/image] URL` row each.
+    /// Show images as `[图片/image] URL` rows.
     pub show_images: bool,
+    /// Write links as OSC 8 hyperlinks (`[layout] hyperlinks`, and a terminal that
+    /// takes them: see [`EnvInfo::hyperlinks`]).
+    pub hyperlinks: bool,
     /// `--media`: the recording to listen to, a path or URL.
     pub media: Option<String>,
     /// A recording beside the transcript (same name, a media extension), found by the
@@ -96,6 +99,7 @@ impl Options {
             mouse: config.reading.mouse,
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
+            hyperlinks: config.layout.hyperlinks && env.hyperlinks(),
             start: None,
             media: None,
             media_beside: None,

@@ -2,7 +2,11 @@
 //! laid out lazily (only items that are drawn or scrolled over) and cached until the width
 //! or the speaker focus changes.
 //!
+//! Metadata, image lines and tables are laid out like paragraphs (wrapped, never cut at the
+//! pane's edge); a table's lines come from [`crate::layout::table`].
+//!
 //! Public surface: [`Pos`] (the reading position), [`Line`], [`LineKey`], [`LineKind`],
+//! [`image_line`], [`meta_line`],
 //! [`Cursor`], [`LineCache`], [`block_indent`], [`LEGEND_MAX`], and the `App` methods that
 //! walk the lines (`locate`, `step_down`, `step_up`, `end_top`, `scroll_down`, `scroll_up`,
 //! `piece_lines`) and `prepare`, which lays out what is on screen after every message.
@@ -78,7 +82,11 @@ pub enum LineKind {
     Blank,
     /// A row of the document title (a byte range of it).
     Title(Range<usize>),
-    Meta(usize),
+    /// A row of metadata entry `meta`: a byte range of its [`meta_line`].
+    Meta {
+        meta: usize,
+        row: Range<usize>,
+    },
     LegendHead,
     Legend(SpeakerId),
     /// Speakers past the legend's first [`LEGEND_MAX`], counted on one line.
@@ -100,8 +108,41 @@ pub enum LineKind {
         row: Range<usize>,
         first: bool,
     },
-    Image(usize),
+    /// A row of an image block's line: a byte range of its [`image_line`].
+    Image {
+        block: usize,
+        row: Range<usize>,
+    },
     Rule(usize),
+    /// A line of a table block: its cells' byte ranges at their columns, and the columns
+    /// of the `│` between columns (see [`crate::layout::table`]).
+    TableRow {
+        block: usize,
+        head: bool,
+        cells: Vec<layout::table::Placed>,
+        bars: Vec<usize>,
+    },
+    /// The rule under a table's header (or between its stacked rows).
+    TableRule {
+        block: usize,
+        bars: Vec<usize>,
+        width: usize,
+    },
+}
+
+/// What an image shows before its target.
+pub const IMAGE_PREFIX: &str = "[图片/image] ";
+
+/// The line an image block shows: [`IMAGE_PREFIX`] and its target, wrapped like a
+/// paragraph (a URL breaks anywhere).
+pub fn image_line(url: &str) -> String {
+    format!("{IMAGE_PREFIX}{url}")
+}
+
+/// The line a metadata entry shows, `key: value`, wrapped like a paragraph; the key and
+/// the colon take the first `key.len() + 2` bytes.
+pub fn meta_line(m: &crate::doc::Meta) -> String {
+    format!("{}: {}", m.key, m.value)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +155,7 @@ pub struct Line {
 pub fn block_indent(b: &Block, amb: crate::width::AmbiguousWidth) -> usize {
     match b.kind {
         BlockKind::ListItem { depth } => 2 * usize::from(depth) + str_width(b.marker(), amb) + 1,
+        BlockKind::Footnote => str_width(b.marker(), amb) + 1,
         BlockKind::BlockQuote | BlockKind::Code | BlockKind::Aside => 2,
         _ => 0,
     }
@@ -166,7 +208,9 @@ impl App {
         }
         let mut cuts = Vec::new();
         for (b, block) in self.doc.item_blocks(item).iter().enumerate() {
-            if block.text.len() >= 2 * layout::PIECE && !matches!(block.kind, BlockKind::Image) {
+            if block.text.len() >= 2 * layout::PIECE
+                && !matches!(block.kind, BlockKind::Image | BlockKind::Table)
+            {
                 let ps = layout::pieces(block.text, layout::PIECE);
                 cuts.extend(ps.iter().skip(1).map(|r| LineKey::text(b, r.start)));
             }
@@ -222,8 +266,10 @@ impl App {
             for row in layout::layout(&self.title, tw, amb) {
                 lead(&mut out, LineKind::Title(row.range));
             }
-            for i in 0..self.doc.meta.len() {
-                lead(&mut out, LineKind::Meta(i));
+            for (i, m) in self.doc.meta.iter().enumerate() {
+                for row in layout::layout(&meta_line(m), tw, amb) {
+                    lead(&mut out, LineKind::Meta { meta: i, row: row.range });
+                }
             }
             lead(&mut out, LineKind::Blank);
             if !self.doc.speakers.is_empty() {
@@ -301,12 +347,31 @@ impl App {
                 // With images hidden (`[layout] show_images = false`) an image takes no room.
                 BlockKind::Image if !self.opts.show_images => continue,
                 BlockKind::Image if inside(LineKey::text(b, 0)) => {
-                    out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Image(b) })
+                    for row in layout::layout(&image_line(block.url()), tw, amb) {
+                        let key = LineKey::text(b, row.range.start);
+                        out.push(Line { key, kind: LineKind::Image { block: b, row: row.range } });
+                    }
+                }
+                BlockKind::Table if inside(LineKey::text(b, 0)) => {
+                    let t = layout::table::table(block.text, block.aligns(), tw, amb);
+                    let bars = t.bars();
+                    for l in t.lines {
+                        let key = LineKey::text(b, l.key());
+                        let kind = match l {
+                            layout::table::TableLine::Cells { head, cells, .. } => {
+                                LineKind::TableRow { block: b, head, cells, bars: bars.clone() }
+                            }
+                            layout::table::TableLine::Rule { .. } => {
+                                LineKind::TableRule { block: b, bars: bars.clone(), width: t.width }
+                            }
+                        };
+                        out.push(Line { key, kind });
+                    }
                 }
                 BlockKind::Rule if inside(LineKey::text(b, 0)) => {
                     out.push(Line { key: LineKey::text(b, 0), kind: LineKind::Rule(b) })
                 }
-                BlockKind::Image | BlockKind::Rule => {}
+                BlockKind::Image | BlockKind::Rule | BlockKind::Table => {}
                 _ => {
                     let indent = block_indent(&block, amb);
                     let w = tw.saturating_sub(indent).max(1);
@@ -510,9 +575,11 @@ impl App {
             at_end = moved < h;
         }
         let passage = lines.iter().find_map(|(vi, l)| match l.kind {
-            LineKind::Text { block, .. } | LineKind::Image(block) | LineKind::Rule(block) => {
-                Some((vi - 1, block))
-            }
+            LineKind::Text { block, .. }
+            | LineKind::Image { block, .. }
+            | LineKind::Rule(block)
+            | LineKind::TableRow { block, .. }
+            | LineKind::TableRule { block, .. } => Some((vi - 1, block)),
             _ => None,
         });
         let help_max = self.help_lines().saturating_sub(self.help_height());

@@ -196,6 +196,13 @@ impl EnvInfo {
         EnvInfo { no_color: var("NO_COLOR"), colorterm: var("COLORTERM"), term: var("TERM") }
     }
 
+    /// Whether the terminal may be sent OSC 8 hyperlinks: any but the Linux console and a
+    /// dumb terminal (terminals that do not know the sequence ignore it).
+    pub fn hyperlinks(&self) -> bool {
+        let term = self.term.as_deref().unwrap_or("").to_ascii_lowercase();
+        !matches!(term.as_str(), "dumb" | "linux")
+    }
+
     /// `NO_COLOR` (any non-empty value, per no-color.org) or `TERM=dumb` → none;
     /// `COLORTERM` truecolor/24bit → RGB; `TERM` naming 256color → 256; else 16.
     pub fn depth(&self) -> ColorDepth {

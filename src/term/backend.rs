@@ -15,6 +15,14 @@
 //! are written before the symbol, which then covers them on every terminal that draws it
 //! wide. Nothing reaches the terminal before [`Backend::flush`], so a frame cut short by an
 //! error or a panic is never half-written; a failed write still tries to end the update.
+//!
+//! Hyperlinks: ratatui's cells carry no link, so the frame's links come beside it
+//! ([`LeanBackend::hyperlinks`]): after each frame, every link's cells are written again
+//! between an OSC 8 open (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), all
+//! of them each frame, so no cell keeps a link the diff did not resend, nor loses one it
+//! did. Only `http`, `https` and `mailto` targets go out, as printable ASCII (anything else
+//! percent-encoded) of at most [`MAX_URL`] bytes ([`sanitize_url`]): a document's target
+//! can never end the sequence or start another.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -23,12 +31,41 @@ use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
 use crossterm::style::Colored;
 use crossterm::terminal::{BeginSynchronizedUpdate, Clear, EndSynchronizedUpdate};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use ratatui::backend::{Backend, ClearType, IntoCrossterm, WindowSize};
-use ratatui::buffer::{Cell, CellDiffOption, CellWidth};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
 use crate::width::{AmbiguousWidth, grapheme_width};
+
+/// The longest link target sent as a hyperlink; a longer one is only shown.
+pub const MAX_URL: usize = 2048;
+
+/// Bytes a target sent to the terminal has percent-encoded: controls, space, and (by
+/// `utf8_percent_encode`) every byte outside ASCII.
+const UNSAFE: &AsciiSet = &CONTROLS.add(b' ');
+
+/// A link target as the terminal may be sent it: `http`, `https` or `mailto` only, made
+/// printable ASCII (controls, spaces and non-ASCII percent-encoded), at most [`MAX_URL`]
+/// bytes; `None` for anything else.
+pub fn sanitize_url(url: &str) -> Option<String> {
+    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if !["http://", "https://", "mailto:"].iter().any(|p| head.starts_with(p)) {
+        return None;
+    }
+    let clean = utf8_percent_encode(url, UNSAFE).to_string();
+    (clean.len() <= MAX_URL).then_some(clean)
+}
+
+/// A run of cells of the frame just drawn that shows a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hyperlink<'a> {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub url: &'a str,
+}
 
 /// A ratatui backend writing lean frames to `out` (see the module doc).
 #[derive(Debug)]
@@ -104,6 +141,33 @@ impl<W: Write> LeanBackend<W> {
 
     pub fn writer_mut(&mut self) -> &mut W {
         &mut self.out
+    }
+
+    /// Make `links` clickable: write their cells of `buf` (the frame just drawn) again,
+    /// each link between an OSC 8 open and close, in one synchronized write. A link whose
+    /// target [`sanitize_url`] refuses is left as drawn.
+    pub fn hyperlinks(&mut self, buf: &Buffer, links: &[Hyperlink<'_>]) -> io::Result<()> {
+        let mut any = false;
+        for l in links {
+            let Some(url) = sanitize_url(l.url) else { continue };
+            self.begin();
+            any = true;
+            let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
+            let mut x = l.x;
+            let end = l.x.saturating_add(l.width).min(buf.area.right());
+            while x < end {
+                let Some(cell) = buf.cell((x, l.y)) else { break };
+                self.print(x, l.y, cell);
+                // The cells a wide symbol covers are not written over it.
+                x = x.saturating_add(cell.cell_width().max(1));
+            }
+            self.frame.extend_from_slice(b"\x1b]8;;\x1b\\");
+        }
+        if !any {
+            return Ok(());
+        }
+        self.pen_to(Pen::default());
+        self.send()
     }
 
     /// Open a synchronized update at the first output of a frame.
@@ -502,6 +566,48 @@ mod tests {
             put(&mut b, *x, y as u16, w, text, *style, AmbiguousWidth::Narrow);
         }
         b
+    }
+
+    #[test]
+    fn only_web_and_mail_targets_are_sent_and_always_as_printable_ascii() {
+        assert_eq!(sanitize_url("https://x.org/a?b=1"), Some("https://x.org/a?b=1".into()));
+        assert_eq!(sanitize_url("MAILTO:a@b.c"), Some("MAILTO:a@b.c".into()));
+        assert_eq!(
+            sanitize_url("http://例子.cn/路 径"),
+            Some("http://%E4%BE%8B%E5%AD%90.cn/%E8%B7%AF%20%E5%BE%84".into())
+        );
+        // An escape or a bell inside would end the sequence early: encoded, never sent.
+        let sent = sanitize_url("https://x.org/\u{1b}]8;;evil\u{7}\u{1b}\\").expect("web");
+        assert!(sent.bytes().all(|b| (0x21..0x7f).contains(&b)), "{sent}");
+        for refused in ["javascript:alert(1)", "file:///etc/passwd", "/relative", "", "data:x"] {
+            assert_eq!(sanitize_url(refused), None, "{refused}");
+        }
+        assert_eq!(sanitize_url(&format!("https://x.org/{}", "a".repeat(MAX_URL))), None);
+    }
+
+    #[test]
+    fn a_link_is_its_cells_again_between_an_osc_8_open_and_close() {
+        let next = page(20, 2, &[(0, "看 链接 好", Style::default())]);
+        let mut b = LeanBackend::new(Vec::new());
+        b.draw(blank(20, 2).diff_iter(&next)).expect("drawn");
+        b.flush().expect("flushed");
+        let drawn = b.out.len();
+        let link = Hyperlink { x: 3, y: 0, width: 4, url: "https://x.org/链" };
+        let refused = Hyperlink { x: 0, y: 0, width: 2, url: "javascript:x" };
+        b.hyperlinks(&next, &[link, refused]).expect("written");
+        let sent = String::from_utf8(b.out[drawn..].to_vec()).expect("utf-8");
+        let open = "\x1b]8;;https://x.org/%E9%93%BE\x1b\\";
+        let close = "\x1b]8;;\x1b\\";
+        let inner = sent.split(open).nth(1).and_then(|s| s.split(close).next());
+        assert_eq!(inner.map(|s| s.contains("链接")), Some(true), "{sent:?}");
+        assert_eq!(sent.matches("\x1b]8;;").count(), 2, "one link: {sent:?}");
+        assert!(!sent.contains("javascript"));
+        // The screen is the frame's, unchanged.
+        assert_shows(&b.out, &next);
+        // No links, nothing written.
+        let before = b.out.len();
+        b.hyperlinks(&next, &[]).expect("nothing");
+        assert_eq!(b.out.len(), before);
     }
 
     #[test]

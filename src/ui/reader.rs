@@ -1,7 +1,12 @@
 //! The reading pane: the laid-out rows of the document around the reading position, each
 //! row's text styled at draw time from its byte ranges (speakers, quotes, matches,
 //! selection), with the gutter's marks (the passage, bookmarks, and while listening the
-//! passage being spoken, with its background). Public surface: [`ReaderPane`].
+//! passage being spoken, with its background). Metadata, image lines and tables come laid
+//! out (wrapped, never cut at the edge); struck text is drawn crossed out, a footnote's
+//! mark and a link's target dim. Where links are drawn, the cells they cover are listed
+//! ([`Link`]) for the terminal edge to make clickable (OSC 8): only `http`, `https` and
+//! `mailto` targets, and none while an overlay covers the pane. Public surface:
+//! [`ReaderPane`], [`Link`], [`draw_reader_linked`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -17,8 +22,51 @@ pub struct ReaderPane<'a> {
 
 impl Widget for ReaderPane<'_> {
     fn render(self, a: Rect, buf: &mut Buffer) {
-        draw_reader(buf, self.app, self.theme, area(a));
+        draw_reader(buf, self.app, self.theme, area(a), &mut Vec::new());
     }
+}
+
+/// Cells `x..x + width` of row `y` show a link to `url` (a target [`Link::safe`] let
+/// through).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub url: String,
+}
+
+impl Link {
+    /// Whether a target may be offered to the terminal as a hyperlink: `http`, `https`
+    /// or `mailto` (any other scheme, a relative path, is only shown).
+    pub fn safe(url: &str) -> bool {
+        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+    }
+
+    /// Add the cells `x..end` of row `y` as a link to `url`, joined to the last link when
+    /// they continue it.
+    fn add(links: &mut Vec<Link>, (x, end, y): (u16, u16, u16), url: &str) {
+        if end <= x || !Link::safe(url) {
+            return;
+        }
+        if let Some(last) = links.last_mut()
+            && last.y == y
+            && last.x + last.width == x
+            && last.url == url
+        {
+            last.width = end - last.x;
+            return;
+        }
+        links.push(Link { x, y, width: end - x, url: url.to_string() });
+    }
+}
+
+/// Draw the reading pane into `buf` at `a`, and list the links drawn.
+pub fn draw_reader_linked(buf: &mut Buffer, app: &App, theme: &Theme, a: Rect) -> Vec<Link> {
+    let mut links = Vec::new();
+    draw_reader(buf, app, theme, area(a), &mut links);
+    links
 }
 
 pub(super) fn timestamp(ms: u64) -> String {
@@ -29,7 +77,13 @@ pub(super) fn timestamp(ms: u64) -> String {
         format!("{:02}:{:02}", s / 60, s % 60)
     }
 }
-pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
+pub(super) fn draw_reader(
+    buf: &mut Buffer,
+    app: &App,
+    theme: &Theme,
+    r: Area,
+    links: &mut Vec<Link>,
+) {
     let amb = app.opts.ambiguous;
     let doc = &app.doc;
     let tw = app.text_width() as u16;
@@ -51,11 +105,14 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 let s = Style::default().fg(theme.title).add_modifier(Modifier::BOLD);
                 put(buf, x0, y, max_x, app.title.get(range.clone()).unwrap_or(""), s, amb);
             }
-            LineKind::Meta(m) => {
-                if let Some(m) = doc.meta.get(*m) {
-                    let x = put(buf, x0, y, max_x, &m.key, dim, amb);
-                    let x = put(buf, x, y, max_x, ": ", dim, amb);
-                    put(buf, x, y, max_x, &m.value, Style::default(), amb);
+            LineKind::Meta { meta, row } => {
+                if let Some(m) = doc.meta.get(*meta) {
+                    let line = meta_line(m);
+                    let key = (m.key.len() + 2).clamp(row.start, row.end);
+                    let x =
+                        put(buf, x0, y, max_x, line.get(row.start..key).unwrap_or(""), dim, amb);
+                    let value = line.get(key..row.end).unwrap_or("");
+                    put(buf, x, y, max_x, value, Style::default(), amb);
                 }
             }
             LineKind::LegendHead => {
@@ -106,7 +163,7 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     let first = doc.turn_blocks(*t).first().map_or("", |b| b.text);
                     let x = x.saturating_add(2);
                     let room = usize::from(max_x.saturating_sub(x));
-                    put(buf, x, y, max_x, &truncate(first, room, amb), dim, amb);
+                    put(buf, x, y, max_x, &first_words(first, room, amb), dim, amb);
                 }
             }
             LineKind::Text { block, row, first } => {
@@ -133,21 +190,56 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                     theme,
                     (x0, y, max_x),
                     (it, *block, &b),
-                    row.clone(),
-                    *first,
+                    (row.clone(), *first),
+                    links,
                 );
             }
-            LineKind::Image(block) => {
+            LineKind::Image { block, row } => {
                 let Some(it) = item else { continue };
                 if on_passage(*block) {
                     put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
                 }
-                if app.is_marked(it, *block) {
+                if (row.start == 0 || i == 0) && app.is_marked(it, *block) {
                     put(buf, mark_x, y, max_x, MARK, mark_style, amb);
                 }
                 let url = doc.item_blocks(it).get(*block).map_or("", |b| b.url());
-                let x = put(buf, x0, y, max_x, "[图片/image] ", dim, amb);
-                put(buf, x, y, max_x, url, Style::default().fg(theme.link), amb);
+                let line = image_line(url);
+                let cut = IMAGE_PREFIX.len().clamp(row.start, row.end);
+                let x = put(buf, x0, y, max_x, line.get(row.start..cut).unwrap_or(""), dim, amb);
+                let shown = line.get(cut..row.end).unwrap_or("");
+                let end = put(buf, x, y, max_x, shown, Style::default().fg(theme.link), amb);
+                Link::add(links, (x, end, y), url);
+            }
+            LineKind::TableRow { block, head, cells, bars } => {
+                let Some(it) = item else { continue };
+                let Some(b) = doc.item_blocks(it).get(*block) else { continue };
+                if on_passage(*block) {
+                    put(buf, r.x, y, max_x, "▎", Style::default().fg(theme.cursor), amb);
+                }
+                if (line.key.offset == 0 || i == 0) && app.is_marked(it, *block) {
+                    put(buf, mark_x, y, max_x, MARK, mark_style, amb);
+                }
+                for &bar in bars {
+                    put(buf, x0.saturating_add(bar as u16), y, max_x, "│", dim, amb);
+                }
+                let base = match head {
+                    true => Style::default().add_modifier(Modifier::BOLD),
+                    false => Style::default(),
+                };
+                for c in cells {
+                    let x = x0.saturating_add(c.x as u16);
+                    let span = (it, *block, &b);
+                    draw_runs(buf, app, theme, (x, y, max_x), span, c.range.clone(), base, links);
+                }
+            }
+            LineKind::TableRule { bars, width, .. } => {
+                let mut rule: Vec<&str> = vec!["─"; *width];
+                for &bar in bars {
+                    if let Some(c) = rule.get_mut(bar) {
+                        *c = "┼";
+                    }
+                }
+                put(buf, x0, y, max_x, &rule.concat(), dim, amb);
             }
             LineKind::Rule(block) => {
                 if item.is_some_and(|it| app.is_marked(it, *block)) {
@@ -165,8 +257,8 @@ pub(super) fn draw_text_row(
     theme: &Theme,
     (x0, y, max_x): (u16, u16, u16),
     (item, bi, b): (usize, usize, &Block),
-    row: Range<usize>,
-    first: bool,
+    (row, first): (Range<usize>, bool),
+    links: &mut Vec<Link>,
 ) {
     let amb = app.opts.ambiguous;
     let dim = Style::default().fg(theme.dim);
@@ -194,6 +286,15 @@ pub(super) fn draw_text_row(
             base = base.fg(theme.code);
         }
         BlockKind::Subheading => base = base.add_modifier(Modifier::BOLD),
+        BlockKind::Footnote => {
+            let marker = b.marker();
+            if first {
+                x = put(buf, x, y, max_x, marker, dim, amb).saturating_add(1);
+            } else {
+                x = x.saturating_add(str_width(marker, amb) as u16 + 1);
+            }
+            base = base.patch(dim);
+        }
         BlockKind::Aside => {
             if first {
                 x = put(buf, x, y, max_x, "▸ ", dim, amb);
@@ -204,6 +305,24 @@ pub(super) fn draw_text_row(
         }
         _ => {}
     }
+    draw_runs(buf, app, theme, (x, y, max_x), (item, bi, b), row, base, links);
+}
+
+/// Draw bytes `row` of block `b` from column `x`, styled by its runs and the search's
+/// matches over `base`; returns the next column. Links drawn are added to `links`.
+#[allow(clippy::too_many_arguments)]
+fn draw_runs(
+    buf: &mut Buffer,
+    app: &App,
+    theme: &Theme,
+    (x, y, max_x): (u16, u16, u16),
+    (item, bi, b): (usize, usize, &Block),
+    row: Range<usize>,
+    base: Style,
+    links: &mut Vec<Link>,
+) -> u16 {
+    let amb = app.opts.ambiguous;
+    let mut x = x;
     // Cut the row where a style run or a search match starts or ends.
     let (matches, current) = match &app.search {
         Some(s) => {
@@ -232,7 +351,8 @@ pub(super) fn draw_text_row(
     for w in cuts.windows(2) {
         let (a, z) = (w[0], w[1]);
         let mut st = base;
-        if let Some(r) = runs.iter().find(|r| r.range.start <= a && a < r.range.end) {
+        let run = runs.iter().find(|r| r.range.start <= a && a < r.range.end);
+        if let Some(r) = run {
             st = st.patch(inline_style(theme, r.style, r.quote.is_some()));
         }
         if let Some(k) = matches_here
@@ -250,6 +370,11 @@ pub(super) fn draw_text_row(
                 st = st.bg(bg).fg(theme.match_fg);
             }
         }
+        let from = x;
         x = put(buf, x, y, max_x, &b.text[a..z], st, amb);
+        if let Some(url) = run.and_then(|r| r.url.as_deref()) {
+            Link::add(links, (from, x, y), url);
+        }
     }
+    x
 }

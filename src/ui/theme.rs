@@ -92,6 +92,13 @@ pub(super) fn inline_style(theme: &Theme, s: Inline, quote: bool) -> Style {
     if s.contains(Inline::LINK) {
         st = st.fg(theme.link).add_modifier(Modifier::UNDERLINED);
     }
+    if s.contains(Inline::STRIKE) {
+        st = st.add_modifier(Modifier::CROSSED_OUT);
+    }
+    // A footnote's mark and a link's target, shown after its text: dim.
+    if s.contains(Inline::NOTE) || s.contains(Inline::URL) {
+        st = st.fg(theme.dim);
+    }
     if quote {
         st = st.fg(theme.quote).add_modifier(Modifier::BOLD);
     }

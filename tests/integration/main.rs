@@ -31,6 +31,7 @@ mod loading;
 mod parser_markdown;
 mod parser_plain;
 mod readme;
+mod rich_text;
 mod source;
 mod store;
 mod store_durability;

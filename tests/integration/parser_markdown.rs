@@ -385,7 +385,7 @@ fn hard_wraps_join_without_space_between_cjk_and_with_one_space_otherwise() {
             "He said “yes”.",
             "她说我们想让一个人读完，对。",
             "看这个强调文字。",
-            "请看这篇文章里的说法，还有code 之后。",
+            "请看这篇文章 <https://example.org/a> 里的说法，还有code 之后。",
         ]
     );
     assert_eq!(quotes(&doc), vec!["云优先", "整整一年", "很难", "我们想让一个人读完"]);
@@ -417,7 +417,8 @@ fn block_kinds_and_plain_text() {
     );
     assert_eq!(blocks[6].url(), "https://example.org/cover.png");
     let para = &blocks[0];
-    assert_eq!(para.text, "段落里有链接和代码。");
+    // A link keeps its target, shown after its text.
+    assert_eq!(para.text, "段落里有链接 <https://example.org/x>和代码。");
     let link = para.runs.iter().find(|r| r.style.contains(Style::LINK)).unwrap();
     assert_eq!(&para.text[link.range.clone()], "链接");
     assert_eq!(link.url.as_deref(), Some("https://example.org/x"));
@@ -941,7 +942,8 @@ fn deeply_nested_links_do_not_overflow_the_stack() {
     let text = format!("x {}a{}\n", "[".repeat(depth), "](u)".repeat(depth));
     let doc = md(&text);
     let shown: Vec<&str> = all_blocks(&doc).iter().map(|b| b.text).collect();
-    assert_eq!(shown, ["x a"]);
+    // Only the outermost link shows its target.
+    assert_eq!(shown, ["x a <u>"]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1236,4 +1238,38 @@ fn a_header_block_of_bold_keys_under_the_title_is_metadata() {
     let talk = "# Notes\n\n**Mina:** I think we should start.\n**Ravi:** Agreed, let us begin.\n";
     let doc = parse_as(Format::Markdown, talk);
     assert!(doc.meta.is_empty() && speakers(&doc)[0] == "Mina");
+}
+
+#[test]
+fn a_gfm_table_is_one_block_of_tab_separated_rows() {
+    let doc =
+        md("# T\n\n| 名字 | **Age** |\n|:---|---:|\n| 张三 | 12 |\n| Bo \\| Al | 7 |\n\nAfter.\n");
+    let blocks = loose_blocks(&doc);
+    assert_eq!(blocks[0].kind, BlockKind::Table);
+    assert_eq!(blocks[0].text, "名字\tAge\n张三\t12\nBo | Al\t7");
+    assert_eq!(blocks[0].aligns(), "lr");
+    assert!(blocks[0].runs.iter().any(|r| r.style.contains(Style::STRONG)));
+    assert_eq!(blocks[1].text, "After.");
+    // A pipe in a paragraph without a delimiter row is text.
+    let doc = md("# T\n\na | b\nc | d\n");
+    assert_eq!(loose_blocks(&doc)[0].kind, BlockKind::Paragraph);
+}
+
+#[test]
+fn footnotes_are_notes_not_speakers() {
+    let src = "# T\n\n**甲：** 我说过[^1]。\n\n**乙：** 对。\n\n[^1]: 见 2019 年的采访。\n";
+    let doc = md(src);
+    assert_eq!(speakers(&doc), ["甲", "乙"]);
+    assert_eq!(first_texts(&doc)[0], "我说过[1]。");
+    let note = all_blocks(&doc).into_iter().find(|b| b.kind == BlockKind::Footnote);
+    let note = note.expect("a footnote block");
+    assert_eq!((note.marker(), note.text), ("[1]", "见 2019 年的采访。"));
+}
+
+#[test]
+fn strike_and_links_in_a_turn() {
+    let doc = md("# T\n\n**甲：** ~~旧的~~新的，见[这里](https://x.org/p)。\n\n**乙：** 好。\n");
+    assert_eq!(first_texts(&doc)[0], "旧的新的，见这里 <https://x.org/p>。");
+    let b = doc.turn_blocks(0).first().expect("block");
+    assert!(b.runs.iter().any(|r| r.style == Style::STRIKE && &b.text[r.range.clone()] == "旧的"));
 }

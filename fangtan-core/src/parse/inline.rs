@@ -1,4 +1,6 @@
-//! Inline Markdown inside one block: emphasis, code, links, images, escapes, character
+//! Inline Markdown inside one block: emphasis, GFM `~~strikethrough~~`, code, links (their
+//! target kept after their text, ` <https://…>`, in a block's text), footnote references
+//! (`[^1]`, shown `[1]`), images, escapes, character
 //! references (decoded by [`super::entity`]), raw HTML (known tags and comments dropped,
 //! their text kept, `<br>` a line break: see [`super::html`]), and the joining of
 //! hard-wrapped lines.
@@ -47,14 +49,30 @@ const CAN_OPEN: u32 = 1 << 29;
 const CAN_CLOSE: u32 = 1 << 28;
 const ACTIVE: u32 = 1 << 27;
 const MOD3_SHIFT: u32 = 25;
-const LEN_MASK: u32 = (1 << MOD3_SHIFT) - 1;
+/// A `~~` run (strikethrough) rather than `*` or `_`.
+const TILDE: u32 = 1 << 24;
+const LEN_MASK: u32 = TILDE - 1;
 
 impl Tok {
     fn is_delim(self) -> bool {
         self.x & EXTRA == 0
     }
     fn ch(self) -> u8 {
-        if self.x & STAR != 0 { b'*' } else { b'_' }
+        if self.x & TILDE != 0 {
+            b'~'
+        } else if self.x & STAR != 0 {
+            b'*'
+        } else {
+            b'_'
+        }
+    }
+    /// Index of the delimiter's character: `_`, `*`, `~`.
+    fn kind(self) -> usize {
+        match self.ch() {
+            b'_' => 0,
+            b'*' => 1,
+            _ => 2,
+        }
     }
     fn has(self, flag: u32) -> bool {
         self.is_delim() && self.x & flag != 0
@@ -107,6 +125,11 @@ enum Extra {
     /// A character reference, decoded.
     Entity {
         decoded: super::entity::Decoded,
+        resume: u32,
+    },
+    /// A footnote reference `[^label]`: `label` is shown as `[label]`.
+    Note {
+        label: Range<u32>,
         resume: u32,
     },
 }
@@ -167,6 +190,17 @@ impl Scratch {
 /// Parse the inline content of a block whose lines are the given source ranges (each
 /// already stripped of block markers and surrounding whitespace).
 pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
+    parse_as(src, lines, false)
+}
+
+/// [`parse`] for a block's text: a link's target follows its text (` <https://…>`, styled
+/// [`Style::URL`]) unless the text already says it, so the reader shows where a link goes.
+/// (Headings and titles are parsed without: an outline row of URLs helps no one.)
+pub fn parse_block(src: &str, lines: &[Range<usize>]) -> Inline {
+    parse_as(src, lines, true)
+}
+
+fn parse_as(src: &str, lines: &[Range<usize>], urls: bool) -> Inline {
     // A one-line block without markup or ASCII space (a short turn: `对。`, `Right.`) comes
     // out as it went in: no tokens, no runs, no joins, no space to drop before a pause mark.
     // Only the leading trim of `finish` can apply.
@@ -185,13 +219,13 @@ pub fn parse(src: &str, lines: &[Range<usize>]) -> Inline {
         static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
     }
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => parse_into(src, lines, &mut scratch),
+        Ok(mut scratch) => parse_into(src, lines, &mut scratch, urls),
         // Not reachable today (parsing does not re-enter itself), but never panic over it.
-        Err(_) => parse_into(src, lines, &mut Scratch::default()),
+        Err(_) => parse_into(src, lines, &mut Scratch::default(), urls),
     })
 }
 
-fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
+fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch, urls: bool) -> Inline {
     s.clear();
     // One token per byte that may start markup, and a break per line, at the most: room
     // for that is reserved once (pages never written are never resident), so a huge
@@ -217,7 +251,7 @@ fn parse_into(src: &str, lines: &[Range<usize>], s: &mut Scratch) -> Inline {
     drop_empty_emphasis(src, lines, &mut s.toks, &s.extras);
     // The display text is about as long as the source lines: size it once.
     let cap = lines.iter().map(|l| l.len() + 1).sum();
-    let inline = render(src, lines, s, cap);
+    let inline = render(src, lines, s, cap, urls);
     s.clear();
     s.trim();
     inline
@@ -397,19 +431,24 @@ fn tokenize(
                 push_extra(toks, extras, u(i), Extra::Escape);
                 i += 2;
             }
-            c @ (b'*' | b'_') => {
+            c @ (b'*' | b'_' | b'~') => {
                 let mut j = i;
                 while j < end && b[j] == c {
                     j += 1;
                 }
                 let n = j - i;
+                // GFM strikethrough: a run of exactly two tildes; any other is text.
+                if c == b'~' && n != 2 {
+                    i = j;
+                    continue;
+                }
                 let prev = if i > seg_start { src[..i].chars().next_back() } else { None };
                 let next = if j < end { src[j..].chars().next() } else { None };
                 let left = !is_ws(next)
                     && (!is_punct(next) || is_ws(prev) || is_punct(prev) || is_cjk(prev));
                 let right = !is_ws(prev)
                     && (!is_punct(prev) || is_ws(next) || is_punct(next) || is_cjk(next));
-                let (can_open, can_close) = if c == b'*' {
+                let (can_open, can_close) = if c != b'_' {
                     (left, right)
                 } else {
                     (left && (!right || is_punct(prev)), right && (!left || is_punct(next)))
@@ -420,6 +459,9 @@ fn tokenize(
                     let mut x = ACTIVE | (u(n % 3) << MOD3_SHIFT) | u(n);
                     if c == b'*' {
                         x |= STAR;
+                    }
+                    if c == b'~' {
+                        x |= TILDE;
                     }
                     if can_open {
                         x |= CAN_OPEN;
@@ -470,7 +512,17 @@ fn tokenize(
                     outer.push(Level { start: u(seg_start), end: u(end), after: u(after) });
                     (i, seg_start, end) = (text.start, text.start, text.end);
                 }
-                None => i += 1,
+                None => match note_at(src, i, end) {
+                    Some(label) => {
+                        let note = Extra::Note {
+                            label: u(label.start)..u(label.end),
+                            resume: u(label.end + 1),
+                        };
+                        push_extra(toks, extras, u(i), note);
+                        i = label.end + 1;
+                    }
+                    None => i += 1,
+                },
             },
             b'<' => match autolink_at(src, i, end) {
                 Some((url, after)) => {
@@ -516,13 +568,19 @@ fn is_special(c: u8) -> bool {
         | (c == b'[')
         | (c == b'<')
         | (c == b'&')
+        | (c == b'~')
 }
 
 /// [`is_special`] or one of `]` and `^`: fewer comparisons (`[`, `\\`, `]`, `^`, `_` and
 /// `` ` `` are one range), for the tests that run on every byte.
 #[inline(always)]
 fn may_be_special(c: u8) -> bool {
-    (c.wrapping_sub(b'[') <= b'`' - b'[') | (c == b'*') | (c == b'!') | (c == b'<') | (c == b'&')
+    (c.wrapping_sub(b'[') <= b'`' - b'[')
+        | (c == b'*')
+        | (c == b'!')
+        | (c == b'<')
+        | (c == b'&')
+        | (c == b'~')
 }
 
 /// The first byte in `b[from..end]` that can begin markup, or `end`. Every byte of every
@@ -583,6 +641,21 @@ fn url_in(src: &str, dest: Range<usize>) -> Range<usize> {
     start..start + inner.trim_end_matches(['<', '>']).len()
 }
 
+/// A footnote reference `[^label]` starting at `i` (the `[`), closed before `end`: the
+/// label's range. A label is 1 to 32 bytes with no space or bracket.
+pub(crate) fn note_at(src: &str, i: usize, end: usize) -> Option<Range<usize>> {
+    let b = src.as_bytes();
+    if b.get(i + 1) != Some(&b'^') {
+        return None;
+    }
+    let from = i + 2;
+    let limit = end.min(from + 33);
+    let close = from + b.get(from..limit)?.iter().position(|&c| c == b']')?;
+    let label = &src[from..close];
+    let fine = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[');
+    fine.then_some(from..close)
+}
+
 /// `<https://…>` or `<mailto:…>` starting at `i`: (url range, offset after `>`). Only the
 /// bytes up to the next `>`, `<` or space are read, so a run of `<` costs its length.
 fn autolink_at(src: &str, i: usize, end: usize) -> Option<(Range<usize>, usize)> {
@@ -632,7 +705,7 @@ impl Emphasis {
 
     fn process(&mut self, toks: &mut [Tok]) {
         // openers_bottom, by (char is '*', closer can open, orig % 3).
-        let mut bottom = [[[0usize; 3]; 2]; 2];
+        let mut bottom = [[[0usize; 3]; 2]; 3];
         let mut c = 0;
         while c < toks.len() {
             let t = toks[c];
@@ -640,8 +713,7 @@ impl Emphasis {
                 c += 1;
                 continue;
             }
-            let star = t.ch() == b'*';
-            let bi = (usize::from(star), usize::from(t.has(CAN_OPEN)), t.mod3() as usize);
+            let bi = (t.kind(), usize::from(t.has(CAN_OPEN)), t.mod3() as usize);
             let floor = bottom[bi.0][bi.1][bi.2];
             let mut found = None;
             let mut o = c;
@@ -656,7 +728,9 @@ impl Emphasis {
                 {
                     continue;
                 }
-                let odd = (d.has(CAN_CLOSE) || t.has(CAN_OPEN))
+                // (Tilde runs are all two long: the rule of three is for `*` and `_`.)
+                let odd = t.ch() != b'~'
+                    && (d.has(CAN_CLOSE) || t.has(CAN_OPEN))
                     && (d.mod3() + t.mod3()).is_multiple_of(3)
                     && !(d.mod3() == 0 && t.mod3() == 0);
                 if !odd {
@@ -892,7 +966,7 @@ impl Stack {
     }
 }
 
-fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inline {
+fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize, urls: bool) -> Inline {
     let mut runs = std::mem::take(&mut s.runs);
     runs.clear();
     let mut out = Out { text: String::with_capacity(cap), runs };
@@ -903,7 +977,11 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
     let matches = &s.emph.matches;
     let (mut styles, mut closes, mut opens) = std::mem::take(&mut s.order);
     styles.clear();
-    styles.extend(matches.iter().map(|m| if m.n == 2 { Style::STRONG } else { Style::EMPHASIS }));
+    styles.extend(matches.iter().map(|m| match s.toks[m.opener as usize].ch() {
+        b'~' => Style::STRIKE,
+        _ if m.n == 2 => Style::STRONG,
+        _ => Style::EMPHASIS,
+    }));
     // Emphasis closed at each token, innermost (made first) first, and opened, outermost
     // (made last) first.
     closes.clear();
@@ -916,6 +994,8 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
     let mut stack = Stack::default();
     // The open links' targets, as source ranges: a String only where a run needs one.
     let mut links: Vec<&str> = Vec::new();
+    // Where each open link's text began in the output, to tell whether it shows its target.
+    let mut link_starts: Vec<usize> = Vec::new();
     let mut pending_break = false;
     let cur = |stack: &Stack, links: &[&str]| -> (Style, Option<usize>) {
         let (s, group) = stack.top();
@@ -967,11 +1047,12 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
                 const STARS: &str = "****************";
                 const LINES: &str = "________________";
                 let long;
-                let lit = match (t.ch() == b'*', t.len() <= STARS.len()) {
-                    (true, true) => &STARS[..t.len()],
-                    (false, true) => &LINES[..t.len()],
-                    (star, false) => {
-                        long = if star { "*" } else { "_" }.repeat(t.len());
+                let lit = match (t.ch(), t.len() <= STARS.len()) {
+                    (b'*', true) => &STARS[..t.len()],
+                    (b'~', _) => &"~~"[..t.len().min(2)],
+                    (_, true) => &LINES[..t.len()],
+                    (c, false) => {
+                        long = char::from(c).to_string().repeat(t.len());
                         long.as_str()
                     }
                 };
@@ -1008,10 +1089,30 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
             }
             Extra::LinkStart { url, resume } => {
                 links.push(&src[url.start as usize..url.end as usize]);
+                link_starts.push(out.text.len());
                 *resume as usize
             }
             Extra::LinkEnd { resume } => {
-                links.pop();
+                let url = links.pop();
+                let from = link_starts.pop().unwrap_or(out.text.len());
+                if let Some(url) = url.filter(|u| urls && links.is_empty() && !u.is_empty()) {
+                    let shown = out.text.get(from..).unwrap_or("");
+                    if !says_url(shown, url) {
+                        let st =
+                            Style(cur(&stack, &links).0.0 & !Style::STRONG.0).union(Style::URL);
+                        emit(&mut out, " <", st, Some(url), None, &mut pending_break);
+                        emit(&mut out, url, st, Some(url), None, &mut pending_break);
+                        emit(&mut out, ">", st, Some(url), None, &mut pending_break);
+                    }
+                }
+                *resume as usize
+            }
+            Extra::Note { label, resume } => {
+                let label = &src[label.start as usize..label.end as usize];
+                let st = st.union(Style::NOTE);
+                emit(&mut out, "[", st, links.last().copied(), g, &mut pending_break);
+                emit(&mut out, label, st, links.last().copied(), g, &mut pending_break);
+                emit(&mut out, "]", st, links.last().copied(), g, &mut pending_break);
                 *resume as usize
             }
             Extra::Skip { resume, brk } => {
@@ -1040,6 +1141,18 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize) -> Inl
     }
     s.order = (styles, closes, opens);
     finish(out, &mut s.runs)
+}
+
+/// Does a link's shown text already say where it goes (an autolink, `[https://x](https://x)`,
+/// `[x.org](https://x.org)`, `[a@b.c](mailto:a@b.c)`)?
+fn says_url(shown: &str, url: &str) -> bool {
+    let bare = |s: &str| {
+        let s = s.trim();
+        let s =
+            ["https://", "http://", "mailto:"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
+        s.trim_end_matches('/').to_string()
+    };
+    bare(shown) == bare(url)
 }
 
 /// Trim the block's outer whitespace and drop strong emphasis that holds only whitespace.
@@ -1170,13 +1283,51 @@ mod tests {
             let range = 0..s.len();
             let line = std::slice::from_ref(&range);
             let fast = parse(s, line);
-            let slow = parse_into(s, line, &mut Scratch::default());
+            let slow = parse_into(s, line, &mut Scratch::default(), false);
             assert_eq!(fast, slow, "{s:?}");
         }
         // Markup or a space (a pause mark after it is dropped) takes the long way.
         for s in ["a_b", "好 ，", "**好**", "[链接](x)"] {
             assert!(!plain_line(s), "{s:?}");
         }
+    }
+
+    /// The text of a block and its (text, style) runs.
+    fn styled(s: &str) -> (String, Vec<(String, Style)>) {
+        let r = parse_block(s, &lines(s));
+        let runs = r.runs.iter().map(|x| (r.text[x.range.clone()].to_string(), x.style)).collect();
+        (r.text, runs)
+    }
+
+    #[test]
+    fn strikethrough_is_a_style_not_tildes() {
+        let (t, runs) = styled("这个~~删掉~~了 and ~~gone~~");
+        assert_eq!(t, "这个删掉了 and gone");
+        assert_eq!(runs, [("删掉".into(), Style::STRIKE), ("gone".into(), Style::STRIKE)]);
+        // One tilde, three, or a lone pair stay text.
+        assert_eq!(styled("~1 ~~~ x~~").0, "~1 ~~~ x~~");
+    }
+
+    #[test]
+    fn footnote_references_show_their_label() {
+        let (t, runs) = styled("见注释[^1]和[^note]。");
+        assert_eq!(t, "见注释[1]和[note]。");
+        assert_eq!(runs[0], ("[1]".into(), Style::NOTE));
+        // Not a reference: a space in it, or a link.
+        assert_eq!(styled("[^a b] x").0, "[^a b] x");
+    }
+
+    #[test]
+    fn a_link_keeps_its_target_after_its_text() {
+        let (t, runs) = styled("看[这篇文章](https://example.com/a_b)吧");
+        assert_eq!(t, "看这篇文章 <https://example.com/a_b>吧");
+        assert_eq!(runs[0], ("这篇文章".into(), Style::LINK));
+        assert_eq!(runs[1], (" <https://example.com/a_b>".into(), Style::URL));
+        // Text that already says where it goes is not repeated.
+        assert_eq!(styled("<https://x.org/>").0, "https://x.org/");
+        assert_eq!(styled("[x.org](https://x.org)").0, "x.org");
+        // Titles and headings keep only the text.
+        assert_eq!(bold("see [链接](http://x.y/a_b) now").0, "see 链接 now");
     }
 
     #[test]

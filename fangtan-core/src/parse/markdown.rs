@@ -5,13 +5,16 @@
 //! HTML blocks: comments and scripts skipped, other blocks read by [`super::html`] for
 //! their text, as paragraphs and `<summary>` asides); speaker labels are taken off the
 //! start of top-level paragraphs *before* inline parsing, so `**Name：****quote**` is a
-//! label and then a quote; inline markup is handled by [`super::inline`].
+//! label and then a quote; inline markup is handled by [`super::inline`]. GFM tables
+//! (a row of `|` cells over a `|---|:--:|` delimiter row) become one table block, its
+//! cells' text tab-separated, a row a line; a footnote definition (`[^1]: text`) is a note
+//! block where it stands, never a speaker's turn.
 
 use std::ops::Range;
 
 use super::label::{self, Decision, Label, Shape, Tally};
 use super::{Builder, html, inline};
-use crate::doc::{BlockKind, NewBlock};
+use crate::doc::{BlockKind, NewBlock, Run};
 
 /// Headings, emphasis, images or raw HTML blocks mark a text as Markdown.
 pub fn looks_like_markdown(text: &str) -> bool {
@@ -67,6 +70,15 @@ enum Raw {
     },
     /// The text of an HTML `<summary>`.
     Summary,
+    /// A GFM table: `lines` are its rows (the delimiter row left out), each cut into cells
+    /// by [`cells`].
+    Table {
+        aligns: String,
+    },
+    /// A footnote definition: `lines` are its text.
+    Footnote {
+        marker: String,
+    },
 }
 
 /// The line starting at byte `pos`, without its newline, and where the next one starts.
@@ -202,6 +214,7 @@ fn interrupts(t: &str, col: usize) -> bool {
         return false;
     }
     atx_heading(t).is_some()
+        || footnote_def(t).is_some()
         || t.starts_with('>')
         || fence(t).is_some()
         || is_rule(t)
@@ -214,7 +227,10 @@ fn interrupts(t: &str, col: usize) -> bool {
 /// with none of them, and then no other test is needed.
 fn may_start_block(t: &str) -> bool {
     t.as_bytes().first().is_some_and(|b| {
-        matches!(b, b'#' | b'>' | b'`' | b'~' | b'*' | b'-' | b'_' | b'<' | b'+' | b'0'..=b'9')
+        matches!(
+            b,
+            b'#' | b'>' | b'`' | b'~' | b'*' | b'-' | b'_' | b'<' | b'+' | b'[' | b'0'..=b'9'
+        )
     })
 }
 
@@ -229,6 +245,77 @@ pub(crate) fn trimmed(text: &str, r: &Range<usize>) -> Range<usize> {
     }
     let lead = s.len() - s.trim_start().len();
     r.start + lead..r.start + s.trim_end().len().max(lead)
+}
+
+/// A footnote definition's start, `[^label]:`: the marker as shown (`[label]`) and the
+/// bytes it takes.
+fn footnote_def(t: &str) -> Option<(String, usize)> {
+    let label = inline::note_at(t, 0, t.len())?;
+    let after = label.end + 1;
+    t[after..].starts_with(':').then(|| (format!("[{}]", &t[label]), after + 1))
+}
+
+/// The cells of a table row: split at each `|` not escaped, an outer pipe at either end
+/// dropped, each cell trimmed. Ranges into `text`.
+fn cells(text: &str, row: &Range<usize>) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut i) = (row.start, row.start);
+    while i < row.end {
+        match b[i] {
+            b'\\' => i += 1,
+            b'|' => {
+                out.push(start..i);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(start..row.end);
+    let blank = |r: &Range<usize>| text[r.clone()].trim().is_empty();
+    if text[row.clone()].trim_start().starts_with('|') && out.first().is_some_and(blank) {
+        out.remove(0);
+    }
+    if text[row.clone()].trim_end().ends_with('|') && out.len() > 1 && out.last().is_some_and(blank)
+    {
+        out.pop();
+    }
+    out.iter().map(|r| trimmed(text, r)).collect()
+}
+
+/// A delimiter row (`|---|:--:|--:|`): each cell's alignment (`l`, `c`, `r`, `-`).
+fn delimiter_row(text: &str, row: &Range<usize>) -> Option<String> {
+    if !text[row.clone()].contains(['|', '-']) {
+        return None;
+    }
+    cells(text, row)
+        .iter()
+        .map(|r| {
+            let c = &text[r.clone()];
+            let inner = c.trim_start_matches(':').trim_end_matches(':');
+            if inner.is_empty() || !inner.bytes().all(|b| b == b'-') {
+                return None;
+            }
+            Some(match (c.starts_with(':'), c.ends_with(':')) {
+                (true, true) => 'c',
+                (true, false) => 'l',
+                (false, true) => 'r',
+                (false, false) => '-',
+            })
+        })
+        .collect()
+}
+
+/// A table starting at the line `lr` (its header), whose next line starts at `next`: the
+/// alignments, if the next line is a delimiter row with as many cells.
+fn table_start(text: &str, lr: &Range<usize>, next: usize) -> Option<(String, usize)> {
+    if !text[lr.clone()].contains('|') {
+        return None;
+    }
+    let (dr, after) = line_at(text, next)?;
+    let aligns = delimiter_row(text, &trimmed(text, &dr))?;
+    (aligns.len() == cells(text, lr).len()).then_some((aligns, after))
 }
 
 /// The lines that continue a paragraph or list item from the line at `pos`: up to a blank
@@ -368,6 +455,35 @@ impl<'t> Scanner<'t> {
                     return Some(q);
                 }
                 continue;
+            }
+            if col < 4
+                && let Some((aligns, mut pos)) = table_start(text, &trimmed(text, &lr), next)
+            {
+                // A GFM table: its header row, then rows up to a blank line, a line
+                // without a pipe, or the start of another block.
+                self.end_list();
+                lines.push(trimmed(text, &lr));
+                while let Some((r, nx)) = line_at(text, pos) {
+                    let l = &text[r.clone()];
+                    let (c, o) = indent(l);
+                    if is_blank(l) || !l.contains('|') || interrupts(&l[o..], c) {
+                        break;
+                    }
+                    lines.push(trimmed(text, &r));
+                    pos = nx;
+                }
+                self.pos = pos;
+                return Some(Raw::Table { aligns });
+            }
+            if special
+                && col < 4
+                && let Some((marker, mlen)) = footnote_def(t)
+            {
+                self.end_list();
+                lines.push(trimmed(text, &(tstart + mlen..lr.end)));
+                self.pos = continuation(text, next, false, lines);
+                lines.retain(|r| !r.is_empty());
+                return Some(Raw::Footnote { marker });
             }
             if special && let Some((marker, mlen)) = list_marker(t) {
                 while self.list_indents.last().is_some_and(|&c| c > col) {
@@ -523,8 +639,46 @@ fn survey(text: &str, patterns: &[regex::Regex]) -> Survey {
     Survey { tally, turns, items }
 }
 
+/// A table's block: each cell's inline text (tabs made spaces), cells joined by tabs, rows
+/// by newlines, every row as many cells as the header.
+fn table_block(text: &str, aligns: String, lines: &[Range<usize>]) -> NewBlock {
+    let columns = aligns.len();
+    let mut out = NewBlock::new(BlockKind::Table, String::new(), 0..0);
+    let mut group_base = 0;
+    for (k, row) in lines.iter().enumerate() {
+        if k > 0 {
+            out.text.push('\n');
+        }
+        let mut cs = cells(text, row);
+        cs.resize(columns, row.end..row.end);
+        for (c, cell) in cs.iter().enumerate() {
+            if c > 0 {
+                out.text.push('\t');
+            }
+            let inl = inline::parse_block(text, std::slice::from_ref(cell));
+            let at = out.text.len();
+            out.text.push_str(&inl.text.replace(['\t', '\n'], " "));
+            // Quote groups are numbered from 0 in each cell: number them on across cells,
+            // so two bold cells are two quotes.
+            let groups = inl.runs.iter().filter_map(|r| r.quote).max().map_or(0, |g| g + 1);
+            out.runs.extend(inl.runs.into_iter().map(|r| Run {
+                range: r.range.start + at..r.range.end + at,
+                quote: r.quote.map(|g| g + group_base),
+                ..r
+            }));
+            group_base += groups;
+        }
+    }
+    out.src = match (lines.first(), lines.last()) {
+        (Some(a), Some(z)) => a.start..z.end,
+        _ => 0..0,
+    };
+    out.aside = aligns;
+    out
+}
+
 fn block(text: &str, kind: BlockKind, lines: &[Range<usize>]) -> Option<NewBlock> {
-    let inl = inline::parse(text, lines);
+    let inl = inline::parse_block(text, lines);
     let src = match (lines.first(), lines.last()) {
         (Some(a), Some(b)) => a.start..b.end,
         _ => 0..0,
@@ -617,6 +771,12 @@ fn build(text: &str, b: &mut Builder) {
             Raw::Quote => {
                 if let Some(bl) = block(text, BlockKind::BlockQuote, &lines) {
                     b.block(bl);
+                }
+            }
+            Raw::Table { aligns } => b.block(table_block(text, aligns, &lines)),
+            Raw::Footnote { marker } => {
+                if let Some(bl) = block(text, BlockKind::Footnote, &lines) {
+                    b.block(NewBlock { aside: marker, ..bl });
                 }
             }
             Raw::Item { depth, marker } => {
