@@ -9,7 +9,7 @@
 //!
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
 //! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
-//! `list`, `note`), drawn over the panes in the order the app's one overlay says; `theme`
+//! `list`, `note`, `quotes`, `talk`), drawn over the panes in the order the app's one overlay says; `theme`
 //! holds the colours. Public surface: [`draw`], [`draw_buffer`], the panes, [`Theme`],
 //! [`put`] and [`MARK`].
 
@@ -26,12 +26,12 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
 use crate::app::{
-    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, PlayState, help_area, list_area,
-    note_area, panes,
+    App, Area, EntryKind, Focus, GUTTER, LineKind, Overlay, Panes, PlayState, QUOTE_ROWS,
+    help_area, list_area, note_area, panes, quotes_area, talk_area,
 };
 use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};
-use crate::keymap::{EditAction, HelpAction, ListAction};
+use crate::keymap::{EditAction, HelpAction, ListAction, QuoteAction, TalkAction};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
 mod cells;
@@ -39,8 +39,10 @@ mod help;
 mod list;
 mod note;
 mod outline;
+mod quotes;
 mod reader;
 mod status;
+mod talk;
 mod theme;
 
 #[allow(clippy::wildcard_imports)]
@@ -49,6 +51,8 @@ pub use cells::{MARK, put};
 use help::draw_help;
 use list::draw_bookmark_list;
 use note::{draw_note, note_cursor, note_hints};
+use quotes::{draw_quotes, quotes_cursor};
+use talk::draw_talk;
 pub use outline::OutlinePane;
 pub use reader::ReaderPane;
 pub use status::StatusLine;
@@ -76,9 +80,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let theme = Theme::of(app);
     let screen = frame.area();
     draw_buffer(frame.buffer_mut(), app, &theme);
-    // The terminal cursor sits in the note being typed, where an input method puts its
-    // candidate window.
-    if let Some((x, y)) = note_cursor(app, screen) {
+    // The terminal cursor sits in the note or filter being typed, where an input method
+    // puts its candidate window.
+    if let Some((x, y)) = note_cursor(app, screen).or_else(|| quotes_cursor(app, screen)) {
         frame.set_cursor_position((x, y));
     }
 }
@@ -99,6 +103,8 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
         Some(Overlay::Help { .. }) => draw_help(buf, app, theme),
         Some(Overlay::BookmarkList(_)) => draw_bookmark_list(buf, app, theme),
         Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
+        Some(Overlay::Quotes(_)) => draw_quotes(buf, app, theme),
+        Some(Overlay::Talk(_)) => draw_talk(buf, app, theme),
         Some(Overlay::SearchPrompt) | None => {}
     }
 }
