@@ -51,11 +51,11 @@ pub use cells::{MARK, put};
 use help::draw_help;
 use list::draw_bookmark_list;
 use note::{draw_note, note_cursor, note_hints};
-use quotes::{draw_quotes, quotes_cursor};
-use talk::draw_talk;
 pub use outline::OutlinePane;
+use quotes::{draw_quotes, quotes_cursor};
 pub use reader::ReaderPane;
 pub use status::StatusLine;
+use talk::draw_talk;
 pub use theme::Theme;
 use theme::{inline_style, speaker_style};
 

@@ -298,7 +298,8 @@ pub fn speakers(doc: &Document) -> String {
         let pad = name_w - str_width(s.display(), AmbiguousWidth::Narrow);
         // `1 turn `: the percentages stay in one column.
         let turns = if t.turns == 1 { "turn " } else { "turns" };
-        let time = format!("{}{}", if t.estimated_turns > 0 { "~" } else { "" }, duration(t.seconds));
+        let time =
+            format!("{}{}", if t.estimated_turns > 0 { "~" } else { "" }, duration(t.seconds));
         out.push_str(&format!(
             "{}. {}{}  {:>4} {turns}  {:>5.1}%  {time:>8}",
             t.speaker + 1,

@@ -38,14 +38,24 @@ impl Fuzzy {
         let atoms = query
             .split_whitespace()
             .map(|w| {
-                let atom =
-                    Atom::new(w, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy, false);
+                let atom = Atom::new(
+                    w,
+                    CaseMatching::Ignore,
+                    Normalization::Smart,
+                    AtomKind::Fuzzy,
+                    false,
+                );
                 let n = w.chars().count();
                 let cjk = w.chars().any(is_cjk).then_some(n * 2 + 2);
                 (atom, cjk)
             })
             .collect();
-        Fuzzy { matcher: Matcher::new(Config::DEFAULT), atoms, buf: Vec::new(), indices: Vec::new() }
+        Fuzzy {
+            matcher: Matcher::new(Config::DEFAULT),
+            atoms,
+            buf: Vec::new(),
+            indices: Vec::new(),
+        }
     }
 
     /// The query has no words: everything matches.

@@ -182,8 +182,7 @@ fn jump(app: &mut App) {
 
 /// `y`: the selected quote as a citation, for the event loop to put on the clipboard.
 fn copy(app: &mut App) -> Vec<Effect> {
-    let Some(text) = selected(app).and_then(|q| super::bookmarks::quote_citation(app, q))
-    else {
+    let Some(text) = selected(app).and_then(|q| super::bookmarks::quote_citation(app, q)) else {
         app.say("no quote selected");
         return Vec::new();
     };

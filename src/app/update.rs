@@ -11,7 +11,9 @@ use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_ju
 use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
-use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, quotes, talk};
+use super::{
+    App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, quotes, talk,
+};
 
 /// Lines moved by one mouse wheel notch.
 pub const WHEEL: usize = 3;

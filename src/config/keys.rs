@@ -21,8 +21,8 @@ use super::schema::{self, Bindings, KeyList, LAYERS};
 use super::validate::{ConfigError, Sources, did_you_mean, suggest};
 use crate::keymap::{
     Action, Actions, EDIT_NEEDED, EditAction, HELP_NEEDED, HelpAction, KeyChord, KeyParseError,
-    Keymap, Keys, LIST_NEEDED, ListAction, NEEDED, Needed, QUOTES_NEEDED, QuoteAction,
-    TALK_NEEDED, TalkAction, key_names,
+    Keymap, Keys, LIST_NEEDED, ListAction, NEEDED, Needed, QUOTES_NEEDED, QuoteAction, TALK_NEEDED,
+    TalkAction, key_names,
 };
 
 /// What each overlay's table binds, and the reader action whose name a user may reach for

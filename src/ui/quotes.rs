@@ -45,7 +45,9 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
     let dim = Style::default().fg(theme.dim);
     let w = usize::from(inner.width);
     // The filter line: the prompt, then what is typed (a field while typing).
-    put(buf, inner.x, inner.y, end, "/", Style::default().fg(theme.quote), amb);
+    if l.typing || !l.filter.text().is_empty() {
+        put(buf, inner.x, inner.y, end, "/", Style::default().fg(theme.quote), amb);
+    }
     if l.typing {
         let field = Style::default().bg(theme.outline_selection);
         let (text, col) = l.filter.visible(fw);
@@ -58,8 +60,8 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
             cell.set_style(field.add_modifier(Modifier::REVERSED));
         }
     } else if l.filter.text().is_empty() {
-        let how = k.hint(QuoteAction::Filter).map(|f| format!("{f} filters (fuzzy)"));
-        put(buf, fx, inner.y, end, how.as_deref().unwrap_or(""), dim, amb);
+        let how = k.hint(QuoteAction::Filter).map(|f| format!("{f} filters as you type (fuzzy)"));
+        put(buf, inner.x, inner.y, end, how.as_deref().unwrap_or(""), dim, amb);
     } else {
         put(buf, fx, inner.y, end, &truncate(l.filter.text(), fw, amb), Style::default(), amb);
     }
@@ -86,7 +88,13 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
             fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: h }, bg);
             put(buf, inner.x - 1, y, end, "›", bg.fg(theme.cursor), amb);
         }
-        let text = first_words(&format!("“{}”", doc.quote_text(quote)), w.saturating_sub(2), amb);
+        let words = doc.quote_text(quote);
+        // Quote marks, unless the quote brings its own.
+        let marked = match words.starts_with(['“', '"', '「', '『', '‘']) {
+            true => words.to_string(),
+            false => format!("“{words}”"),
+        };
+        let text = first_words(&marked, w.saturating_sub(2), amb);
         put(buf, inner.x + 1, y, end, &text, bg.fg(theme.quote).add_modifier(Modifier::BOLD), amb);
         // Who, where, when.
         let id = turn.speaker();
@@ -97,9 +105,9 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
         let when = doc.turn_block_start(quote.turn, quote.block).or(turn.start_ms());
         rest.extend(when.map(crate::timeline::clock));
         if !rest.is_empty() {
-            let room = usize::from(end.saturating_sub(x));
-            let more = first_words(&format!(" · {}", rest.join(" · ")), room, amb);
-            put(buf, x, y + 1, end, &more, bg.fg(theme.dim), amb);
+            let room = usize::from(end.saturating_sub(x + 1));
+            let more = first_words(&format!("· {}", rest.join(" · ")), room, amb);
+            put(buf, x + 1, y + 1, end, &more, bg.fg(theme.dim), amb);
         }
     }
     let keys = match l.typing {
@@ -108,7 +116,10 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
             hints(
                 "typing",
                 &[
-                    (either(s.hint(EditAction::HistoryNext), s.hint(EditAction::HistoryPrev)), "select"),
+                    (
+                        either(s.hint(EditAction::HistoryNext), s.hint(EditAction::HistoryPrev)),
+                        "select",
+                    ),
                     (s.hint(EditAction::Submit), "jumps"),
                     (s.hint(EditAction::Cancel), "stops typing"),
                 ],

@@ -51,7 +51,8 @@ pub(super) fn draw_talk(buf: &mut Buffer, app: &App, theme: &Theme) {
     let talk = &p.talk;
     let doc = &app.doc;
     // Columns: name, bar, then the numbers (left out where the box is too narrow).
-    let widest = p.order.iter().map(|&i| str_width(doc.speaker_name(talk.speakers[i].speaker), amb));
+    let widest =
+        p.order.iter().map(|&i| str_width(doc.speaker_name(talk.speakers[i].speaker), amb));
     let name_w = widest.max().unwrap_or(0).clamp(4, (w / 4).max(4));
     let stats = w >= name_w + 1 + 8 + STATS_W;
     let stats_w = if stats { STATS_W } else { 7 };
@@ -77,11 +78,14 @@ pub(super) fn draw_talk(buf: &mut Buffer, app: &App, theme: &Theme) {
         let name = truncate(doc.speaker_name(s.speaker), name_w, amb);
         put(buf, inner.x, y, end, &name, speaker_style(theme, s.speaker), amb);
         let colour = Style::default().fg(theme.speaker(s.speaker));
-        put(buf, bar_x, y, num_x, &bar(s.share / max * bar_w as f64), colour, amb);
+        // A block is two cells where ambiguous characters are wide.
+        let cells = (s.share / max * bar_w as f64) / str_width("█", amb).max(1) as f64;
+        put(buf, bar_x, y, num_x, &bar(cells), colour, amb);
         let mut nums = format!("{:>5.1}%", s.share);
         if stats {
             let est = s.estimated_turns > 0;
-            let pace = s.pace().map_or("–".to_string(), |p| format!("{:.0} {}", p.per_minute, p.unit()));
+            let pace =
+                s.pace().map_or("–".to_string(), |p| format!("{:.0} {}", p.per_minute, p.unit()));
             nums.push_str(&format!(
                 " {:>6} {:>8} {:>7} {:>9}",
                 s.turns,
