@@ -80,14 +80,8 @@ pub(super) fn draw_quotes(buf: &mut Buffer, app: &App, theme: &Theme) {
         }
         let Some(quote) = doc.quotes.get(q as usize) else { continue };
         let turn = &doc.turns[quote.turn];
-        let selected = i == l.sel;
-        let bg =
-            if selected { Style::default().bg(theme.outline_selection) } else { Style::default() };
-        if selected {
-            let h = (QUOTE_ROWS as u16).min(hint_y - y);
-            fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: h }, bg);
-            put(buf, inner.x - 1, y, end, "›", bg.fg(theme.cursor), amb);
-        }
+        let rows = (QUOTE_ROWS as u16).min(hint_y - y);
+        let bg = entry_background(buf, inner, y, rows, i == l.sel, theme, amb);
         let words = doc.quote_text(quote);
         // Quote marks, unless the quote brings its own.
         let marked = match words.starts_with(['“', '"', '「', '『', '‘']) {

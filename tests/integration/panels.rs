@@ -30,6 +30,16 @@ fn sample(w: u16, h: u16) -> App {
     frame::app(w, h)
 }
 
+/// The bundled sample and the eight-speaker panel, each at 120x40 and 80x24.
+fn snapshot_apps() -> [(&'static str, App); 4] {
+    [
+        ("sample_120x40", sample(120, 40)),
+        ("sample_80x24", sample(80, 24)),
+        ("panel8_120x40", open(PANEL, 120, 40)),
+        ("panel8_80x24", open(PANEL, 80, 24)),
+    ]
+}
+
 /// Every quote listed, in order, by its text.
 fn listed(app: &App) -> Vec<String> {
     let l = app.quote_index().expect("the quote index is open");
@@ -38,12 +48,7 @@ fn listed(app: &App) -> Vec<String> {
 
 #[test]
 fn talk_share_frames() {
-    for (name, mut a) in [
-        ("sample_120x40", sample(120, 40)),
-        ("sample_80x24", sample(80, 24)),
-        ("panel8_120x40", open(PANEL, 120, 40)),
-        ("panel8_80x24", open(PANEL, 80, 24)),
-    ] {
+    for (name, mut a) in snapshot_apps() {
         typed(&mut a, "i");
         let s = render(&a);
         assert!(s.contains("Talk share"), "{s}");
@@ -145,12 +150,7 @@ fn speakers_json_has_times_and_paces_of_a_timed_panel() {
 
 #[test]
 fn quote_index_frames() {
-    for (name, mut a) in [
-        ("sample_120x40", sample(120, 40)),
-        ("sample_80x24", sample(80, 24)),
-        ("panel8_120x40", open(PANEL, 120, 40)),
-        ("panel8_80x24", open(PANEL, 80, 24)),
-    ] {
+    for (name, mut a) in snapshot_apps() {
         typed(&mut a, "\"");
         let s = render(&a);
         assert!(s.contains("Quotes"), "{s}");
