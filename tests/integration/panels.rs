@@ -296,3 +296,30 @@ fn both_overlays_in_a_real_terminal() {
     t.keys(&["q"]);
     t.wait("the reader quit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn many_speakers_scroll_in_the_panel() {
+    let text: String =
+        (1..=40).map(|i| format!("**Guest{i:02}:** word {}\n\n", "x ".repeat(i))).collect();
+    let doc = parse::parse(text, &ParseOptions::default());
+    let mut a = App::new(doc, Options::default());
+    update(&mut a, Msg::Resize { width: 80, height: 24 });
+    typed(&mut a, "i");
+    let s = render(&a);
+    // Largest share first: the one who said most.
+    assert!(s.contains("Guest40") && !s.contains("Guest01"), "{s}");
+    typed(&mut a, "G");
+    let s = render(&a);
+    assert!(s.contains("Guest01") && !s.contains("Guest40"), "{s}");
+    typed(&mut a, "k");
+    assert!(render(&a).contains("Guest02"));
+    typed(&mut a, "g");
+    assert_eq!(a.talk_panel().map(|p| p.top), Some(0));
+    // A document without speakers has nothing to share.
+    let mut b =
+        App::new(parse::parse("just text\n".into(), &ParseOptions::default()), Options::default());
+    update(&mut b, Msg::Resize { width: 80, height: 24 });
+    typed(&mut b, "i");
+    assert!(b.overlay.is_none());
+    assert_eq!(b.message.as_deref(), Some("no speakers: the document has no turns"));
+}
