@@ -320,6 +320,24 @@ mod tests {
     }
 
     #[test]
+    fn timed_turns_share_their_spoken_time() {
+        let vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Hello there friend.\n\n\
+                   00:00:04.000 --> 00:00:10.000\n<v Bo>你好，很高兴见到你。\n";
+        let doc = crate::parse::parse(vtt.to_string(), &crate::parse::ParseOptions::default());
+        let talk = Talk::of(&doc);
+        assert_eq!(talk.basis, Basis::Time, "{talk:?}");
+        let shares: Vec<f64> = talk.speakers.iter().map(|s| s.share.round()).collect();
+        assert_eq!(shares, vec![33.0, 67.0]);
+        let ann = &talk.speakers[0];
+        assert_eq!((ann.seconds, ann.counts.words), (3.0, 3));
+        // Three words in three seconds.
+        assert_eq!(ann.pace().map(|p| (p.per_minute.round(), p.cjk)), Some((60.0, false)));
+        let bo = &talk.speakers[1];
+        assert_eq!(bo.counts.cjk, 8);
+        assert_eq!(bo.pace().map(|p| (p.per_minute.round(), p.cjk)), Some((80.0, true)));
+    }
+
+    #[test]
     fn durations_read_as_clocks() {
         assert_eq!(duration(65.4), "1:05");
         assert_eq!(duration(3725.0), "1:02:05");
