@@ -9,8 +9,9 @@
 //! The parts, by concern: [`messages`] (what comes in and goes out), [`state`] (the `App`),
 //! `update` (what each message does), `jumps`, [`search`], [`geometry`]
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
-//! [`bookmarks`], [`listen`] (playing the recording, as data) and [`stats`] (reading
-//! times).
+//! [`bookmarks`], [`listen`] (playing the recording, as data), [`stats`] (reading
+//! times), and two overlays of their own: [`quotes`] (the quote index) and [`talk`] (the
+//! talk-share panel).
 
 pub mod bookmarks;
 pub mod geometry;
@@ -18,10 +19,12 @@ mod jumps;
 pub mod listen;
 pub mod messages;
 pub mod outline;
+pub mod quotes;
 pub mod routing;
 pub mod search;
 pub mod state;
 pub mod stats;
+pub mod talk;
 mod update;
 pub mod view;
 
@@ -30,8 +33,10 @@ pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area,
 pub use listen::{Listening, Media, MediaSource, PlayState};
 pub use messages::{Effect, Indexed, Input, Mouse, Msg, PlayerCmd, PlayerEvent, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo, Outline};
+pub use quotes::{QUOTE_ROWS, QuoteIndex, quotes_area};
 pub use routing::route;
 pub use search::{SEARCH_SLICE, SearchState};
 pub use state::{App, Focus, Index, Loading, Options, Overlay, Start, View, size_text};
+pub use talk::{TalkPanel, talk_area};
 pub use update::{WHEEL, update};
 pub use view::{IMAGE_PREFIX, Line, LineKey, LineKind, Pos, image_line, meta_line};

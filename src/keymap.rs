@@ -2,7 +2,8 @@
 //!
 //! The terminal layer turns its key events into [`KeyChord`]s; `app::route` looks a chord
 //! up in the table of the layer that is open ([`Keys`]: the reading screen's [`Action`]s,
-//! the bookmark list's [`ListAction`]s, the help screen's [`HelpAction`]s, the line
+//! the bookmark list's [`ListAction`]s, the quote index's [`QuoteAction`]s, the talk-share
+//! panel's [`TalkAction`]s, the help screen's [`HelpAction`]s, the line
 //! editors' [`EditAction`]s), and `app::update` acts. Each layer's actions, their config
 //! names and their help lines come from one list (`actions!`). Pure: no terminal types
 //! here, so config validation and tests need no terminal.
@@ -10,7 +11,7 @@
 //! Public surface: the action enums and the [`Actions`] trait they share, [`KeyChord`]
 //! (with its config syntax, [`KeyParseError`] and [`key_names`]), [`Keymap`] (one layer's
 //! lookup), [`Keys`] (every layer's) and what each layer cannot do without ([`NEEDED`],
-//! [`LIST_NEEDED`], [`HELP_NEEDED`], [`EDIT_NEEDED`]). The default bindings are the shipped
+//! [`LIST_NEEDED`], [`QUOTES_NEEDED`], [`TALK_NEEDED`], [`HELP_NEEDED`], [`EDIT_NEEDED`]). The default bindings are the shipped
 //! `config.toml`'s: `Keys::default()` is built there, in `config`; none is written here.
 
 use std::collections::HashMap;
@@ -126,6 +127,7 @@ actions! {
         }
         NextQuote => "next_quote", "next quote";
         PrevQuote => "prev_quote", "previous quote";
+        QuoteIndex => "quote_index", "list every quote, filter as you type";
         NextSection => "next_section", "next section";
         PrevSection => "prev_section", "previous section";
         Search => "search", "search";
@@ -133,6 +135,7 @@ actions! {
         PrevMatch => "prev_match", "previous match";
         CycleSpeakerFocus => "cycle_speaker_focus", "focus on one speaker (cycles)";
         ClearSpeakerFocus => "clear_speaker_focus", "clear speaker focus";
+        TalkShare => "talk_share", "who talks how much: turns, share, longest turn, pace";
         SwitchPane => "switch_pane", "switch between outline and reader";
         ToggleOutline => "toggle_outline", "show or hide the outline";
         Help => "help", "this help";
@@ -183,6 +186,36 @@ actions! {
         Delete => "delete", "delete the selected bookmark";
         Undo => "undo", "bring back the last deleted bookmark";
         Edit => "edit", "edit the selected bookmark's note";
+    }
+}
+
+actions! {
+    /// Keys of the quote index (`[keys.quotes]`). Its filter line, while typing, takes the
+    /// search prompt's keys (`[keys.search_prompt]`).
+    pub enum QuoteAction {
+        Down => "down", "select the next quote";
+        Up => "up", "select the previous quote";
+        PageDown => "page_down", "down one page of quotes";
+        PageUp => "page_up", "up one page of quotes";
+        Top => "top", "select the first quote";
+        Bottom => "bottom", "select the last quote";
+        Open => "open", "jump to the selected quote";
+        Copy => "copy", "copy the selected quote as a citation";
+        Filter => "filter", "type to filter the quotes (fuzzy; Esc stops typing)";
+        Close => "close", "close the quote index";
+    }
+}
+
+actions! {
+    /// Keys of the talk-share panel (`[keys.talk]`).
+    pub enum TalkAction {
+        Close => "close", "close the panel";
+        Down => "down", "scroll down one speaker";
+        Up => "up", "scroll up one speaker";
+        PageDown => "page_down", "scroll down one page";
+        PageUp => "page_up", "scroll up one page";
+        Top => "top", "go to the top";
+        Bottom => "bottom", "go to the end";
     }
 }
 
@@ -491,6 +524,13 @@ pub const NEEDED: Needed<Action> = &[(&[Action::Quit, Action::ForceQuit], "quit"
 /// whose passage is gone from the text.)
 pub const LIST_NEEDED: Needed<ListAction> = &[(&[ListAction::Close], "close")];
 
+/// The quote index's: its close key. (`open` leaves it too, but not when no quote is
+/// listed.)
+pub const QUOTES_NEEDED: Needed<QuoteAction> = &[(&[QuoteAction::Close], "close")];
+
+/// The talk-share panel's: its close key.
+pub const TALK_NEEDED: Needed<TalkAction> = &[(&[TalkAction::Close], "close")];
+
 /// The help screen's: its close key (nothing else leaves it but quitting).
 pub const HELP_NEEDED: Needed<HelpAction> = &[(&[HelpAction::Close], "close")];
 
@@ -555,6 +595,10 @@ pub struct Keys {
     pub list: Keymap<ListAction>,
     /// `[keys.help_screen]`: the help screen.
     pub help: Keymap<HelpAction>,
+    /// `[keys.quotes]`: the quote index.
+    pub quotes: Keymap<QuoteAction>,
+    /// `[keys.talk]`: the talk-share panel.
+    pub talk: Keymap<TalkAction>,
     /// `[keys.note]`: the note editor's keys that are not text.
     pub note: Keymap<EditAction>,
     /// `[keys.search_prompt]`: the search prompt's keys that are not text.

@@ -5,11 +5,14 @@
 //! [`layout`] (rows for a width, lazily, cached) → [`ui`] (a frame).
 //! Those first stages, with [`width`], [`search`], [`load`], [`dump`] and the pure half of
 //! bookmarks, are the terminal-free crate `fangtan_core`, re-exported here under the same
-//! names, as is [`timeline`] (when each paragraph is spoken). This crate is the edge: the
+//! names, as are [`timeline`] (when each paragraph is spoken), [`talk`] (who talks how
+//! much) and [`fuzzy`] (the fuzzy matcher). This crate is the edge: the
 //! app's state and [`keymap`]s ([`app`]), [`config`], [`ui`], the terminal ([`term`],
 //! [`input`], [`reader`]), the disk ([`store`]) and the media player ([`player`]).
 
-pub use fangtan_core::{doc, dump, hash, layout, load, parse, search, source, timeline, width};
+pub use fangtan_core::{
+    doc, dump, fuzzy, hash, layout, load, parse, search, source, talk, timeline, width,
+};
 
 pub mod app;
 pub mod config;

@@ -9,10 +9,10 @@
 //!
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
 //! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
-//! `list`, `note`), drawn over the panes in the order the app's one overlay says; `theme`
-//! holds the colours. Public surface: [`draw`], [`draw_linked`] (which also lists the
-//! links on screen, [`Link`], for the terminal edge's OSC 8), [`draw_buffer`], the panes,
-//! [`Theme`], [`put`] and [`MARK`].
+//! `list`, `note`, `quotes`, `talk`), drawn over the panes in the order the app's one
+//! overlay says; `theme` holds the colours. Public surface: [`draw`], [`draw_linked`]
+//! (which also lists the links on screen, [`Link`], for the terminal edge's OSC 8),
+//! [`draw_buffer`], the panes, [`Theme`], [`put`] and [`MARK`].
 
 use std::num::NonZeroU16;
 use std::ops::Range;
@@ -28,11 +28,12 @@ use crate::app::bookmarks::ENTRY_ROWS;
 use crate::app::stats::format_left;
 use crate::app::{
     App, Area, EntryKind, Focus, GUTTER, IMAGE_PREFIX, LineKind, Overlay, Panes, PlayState,
-    help_area, image_line, list_area, meta_line, note_area, panes,
+    QUOTE_ROWS, help_area, image_line, list_area, meta_line, note_area, panes, quotes_area,
+    talk_area,
 };
 use crate::config::{ColorDepth, Palette, ResolvedTheme};
 use crate::doc::{Block, BlockKind, Style as Inline};
-use crate::keymap::{EditAction, HelpAction, ListAction};
+use crate::keymap::{EditAction, HelpAction, ListAction, QuoteAction, TalkAction};
 use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, truncate};
 
 mod cells;
@@ -40,8 +41,10 @@ mod help;
 mod list;
 mod note;
 mod outline;
+mod quotes;
 mod reader;
 mod status;
+mod talk;
 mod theme;
 
 #[allow(clippy::wildcard_imports)]
@@ -51,8 +54,10 @@ use help::draw_help;
 use list::draw_bookmark_list;
 use note::{draw_note, note_cursor, note_hints};
 pub use outline::OutlinePane;
+use quotes::{draw_quotes, quotes_cursor};
 pub use reader::{Link, ReaderPane};
 pub use status::StatusLine;
+use talk::draw_talk;
 pub use theme::Theme;
 use theme::{inline_style, speaker_style};
 
@@ -82,9 +87,9 @@ pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
     let theme = Theme::of(app);
     let screen = frame.area();
     let links = draw_buffer_linked(frame.buffer_mut(), app, &theme);
-    // The terminal cursor sits in the note being typed, where an input method puts its
-    // candidate window.
-    if let Some((x, y)) = note_cursor(app, screen) {
+    // The terminal cursor sits in the note or filter being typed, where an input method
+    // puts its candidate window.
+    if let Some((x, y)) = note_cursor(app, screen).or_else(|| quotes_cursor(app, screen)) {
         frame.set_cursor_position((x, y));
     }
     links
@@ -109,6 +114,8 @@ fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
         Some(Overlay::Help { .. }) => draw_help(buf, app, theme),
         Some(Overlay::BookmarkList(_)) => draw_bookmark_list(buf, app, theme),
         Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
+        Some(Overlay::Quotes(_)) => draw_quotes(buf, app, theme),
+        Some(Overlay::Talk(_)) => draw_talk(buf, app, theme),
         Some(Overlay::SearchPrompt) | None => {}
     }
     if !matches!(app.overlay, Some(Overlay::SearchPrompt) | None) {

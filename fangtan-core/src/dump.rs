@@ -1,7 +1,8 @@
 //! Text and JSON views of a document, for `fangtan dump`, `outline`, `speakers`, `quotes`.
+//! `speakers` prints the numbers of [`crate::talk`], the reader's talk-share panel's.
 //!
-//! The `dump` JSON is a contract read by other tools (documented in the README): fields
-//! keep their names; new fields may be added.
+//! The `dump` JSON and the `speakers` JSON are contracts read by other tools (documented
+//! in the README): fields keep their names; new fields may be added.
 //!
 //! Nothing the reader shows is lost from `dump`, and nothing is told twice: the title,
 //! `meta`, section titles, the turns' `paragraphs` and the top-level `paragraphs` (every
@@ -13,6 +14,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
 use crate::doc::{BlockKind, Document, Item, TimeMark, narrow};
+use crate::talk::{CJK_PER_SECOND, Talk, WORDS_PER_SECOND, duration};
 use crate::width::{AmbiguousWidth, first_words, str_width};
 
 #[derive(Serialize)]
@@ -283,17 +285,10 @@ pub fn outline(doc: &Document) -> String {
     out
 }
 
-/// Characters spoken, for the share column: letters, digits and CJK, not spaces or marks.
-fn spoken_chars(doc: &Document, t: usize) -> usize {
-    doc.turn_blocks(t).iter().map(|b| b.text.chars().filter(|c| c.is_alphanumeric()).count()).sum()
-}
-
-/// `fangtan speakers`: name, turns, share of the spoken characters.
+/// `fangtan speakers`: name, turns, share of the talk ([`Talk`]), time spoken (`~` when
+/// estimated), and the pace where the transcript has times.
 pub fn speakers(doc: &Document) -> String {
-    let per: Vec<usize> = (0..doc.speakers.len())
-        .map(|i| doc.turns_of(i).iter().map(|&t| spoken_chars(doc, t as usize)).sum())
-        .collect();
-    let total: usize = per.iter().sum::<usize>().max(1);
+    let talk = Talk::of(doc);
     let name_w = doc
         .speakers
         .iter()
@@ -301,20 +296,104 @@ pub fn speakers(doc: &Document) -> String {
         .max()
         .unwrap_or(0);
     let mut out = String::new();
-    for (i, s) in doc.speakers.iter().enumerate() {
+    for (t, s) in talk.speakers.iter().zip(&doc.speakers) {
         let pad = name_w - str_width(s.display(), AmbiguousWidth::Narrow);
         // `1 turn `: the percentages stay in one column.
-        let turns = if s.turn_count() == 1 { "turn " } else { "turns" };
+        let turns = if t.turns == 1 { "turn " } else { "turns" };
+        let time =
+            format!("{}{}", if t.estimated_turns > 0 { "~" } else { "" }, duration(t.seconds));
         out.push_str(&format!(
-            "{}. {}{}  {:>4} {turns}  {:>5.1}%\n",
-            i + 1,
+            "{}. {}{}  {:>4} {turns}  {:>5.1}%  {time:>8}",
+            t.speaker + 1,
             s.display(),
             " ".repeat(pad),
-            s.turn_count(),
-            per[i] as f64 * 100.0 / total as f64
+            t.turns,
+            t.share,
         ));
+        if let Some(p) = t.pace() {
+            out.push_str(&format!("  {:>4.0} {}", p.per_minute, p.unit()));
+        }
+        out.push('\n');
     }
     out
+}
+
+#[derive(Serialize)]
+struct SpeakersJson<'a> {
+    basis: &'static str,
+    rule: String,
+    rates: Rates,
+    total_seconds: f64,
+    timed_turns: usize,
+    estimated_turns: usize,
+    speakers: Vec<SpeakerJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Rates {
+    cjk_chars_per_second: f64,
+    words_per_second: f64,
+}
+
+#[derive(Serialize)]
+struct SpeakerJson<'a> {
+    name: &'a str,
+    display: &'a str,
+    turns: usize,
+    share: f64,
+    seconds: f64,
+    estimated_turns: usize,
+    longest_turn_seconds: f64,
+    average_turn_seconds: f64,
+    cjk_chars: usize,
+    words: usize,
+    per_minute: Option<f64>,
+    per_minute_unit: Option<&'static str>,
+}
+
+/// Rounded for print: a tenth of a second, a hundredth of a percent.
+fn round(x: f64, places: i32) -> f64 {
+    let k = 10f64.powi(places);
+    (x * k).round() / k
+}
+
+/// `fangtan speakers --output json`: the same numbers as the text, as JSON (documented in
+/// the README).
+pub fn speakers_json(doc: &Document) -> String {
+    let talk = Talk::of(doc);
+    let d = SpeakersJson {
+        basis: talk.basis.name(),
+        rule: talk.rule(),
+        rates: Rates { cjk_chars_per_second: CJK_PER_SECOND, words_per_second: WORDS_PER_SECOND },
+        total_seconds: round(talk.total_seconds, 1),
+        timed_turns: talk.timed_turns,
+        estimated_turns: talk.estimated_turns,
+        speakers: talk
+            .speakers
+            .iter()
+            .zip(&doc.speakers)
+            .map(|(t, s)| {
+                let pace = t.pace();
+                SpeakerJson {
+                    name: &s.name,
+                    display: s.display(),
+                    turns: t.turns,
+                    share: round(t.share, 2),
+                    seconds: round(t.seconds, 1),
+                    estimated_turns: t.estimated_turns,
+                    longest_turn_seconds: round(t.longest, 1),
+                    average_turn_seconds: round(t.average(), 1),
+                    cjk_chars: t.counts.cjk,
+                    words: t.counts.words,
+                    per_minute: pace.map(|p| round(p.per_minute, 1)),
+                    per_minute_unit: pace.map(|p| if p.cjk { "cjk_chars" } else { "words" }),
+                }
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&d).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
 }
 
 /// `fangtan quotes`: each quote with its speaker and section.

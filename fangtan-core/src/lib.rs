@@ -8,7 +8,8 @@
 //! parsed a part at a time on a loader thread. Beside the pipeline: [`search`] over the
 //! tree, [`dump`] (the `fangtan dump` contract), [`store`] (bookmarks and the reading
 //! position as data, anchored across edits), [`timeline`] (when each paragraph is
-//! spoken, for listening) and [`hash`].
+//! spoken, for listening), [`talk`] (who talks how much), [`fuzzy`] (the one fuzzy
+//! matcher) and [`hash`].
 //!
 //! Invariant, enforced by the compiler: this crate depends on no terminal crate, so
 //! nothing here can draw, read a key or touch the terminal; `tests/architecture.rs` in
@@ -16,6 +17,7 @@
 
 pub mod doc;
 pub mod dump;
+pub mod fuzzy;
 pub mod hash;
 pub mod layout;
 pub mod load;
@@ -23,5 +25,6 @@ pub mod parse;
 pub mod search;
 pub mod source;
 pub mod store;
+pub mod talk;
 pub mod timeline;
 pub mod width;

@@ -507,15 +507,24 @@ fn landed_quote(app: &mut App) -> Option<String> {
         .quotes
         .iter()
         .position(|q| Pos::text(doc.turns[q.turn].item(), q.block, q.range.start) == target)?;
-    let (item, block) = (doc.turns[doc.quotes[q].turn].item(), doc.quotes[q].block);
+    quote_citation(app, q)
+}
+
+/// Quote `q` (an index into `Document::quotes`) as a citation: its words, speaker, section
+/// and title, and its paragraph's time in a timed transcript. What `y` copies after a jump
+/// to a quote, and from the quote index.
+pub(super) fn quote_citation(app: &mut App, q: usize) -> Option<String> {
+    let quote = app.doc.quotes.get(q)?;
+    let (item, block) = (app.doc.turns.get(quote.turn)?.item(), quote.block);
     let (when, url) = app.recording_time(item, block).unzip();
     let url = url.flatten();
     let heard = when.map(|at_ms| store::Heard { at_ms, url: url.as_deref() });
     let doc = &app.doc;
+    let quote = doc.quotes.get(q)?;
     let (speaker, section) = store::marks::context(doc, &Anchor::at(doc, item, block));
     let title = Some(app.title.as_str()).filter(|t| !t.is_empty());
-    let quote = doc.quote_text(&doc.quotes[q]);
-    Some(store::citation(quote, speaker.as_deref(), section.as_deref(), title, heard))
+    let words = doc.quote_text(quote);
+    Some(store::citation(words, speaker.as_deref(), section.as_deref(), title, heard))
 }
 
 /// How a save went, as the event loop reports it. A failure leaves the changes counted

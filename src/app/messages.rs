@@ -7,7 +7,7 @@
 //! [`Indexed`], [`PlayerCmd`] and [`PlayerEvent`]. Data only: no behaviour lives
 //! here.
 
-use crate::keymap::{Action, EditAction, HelpAction, ListAction};
+use crate::keymap::{Action, EditAction, HelpAction, ListAction, QuoteAction, TalkAction};
 use crate::store::Marks;
 
 use super::Index;
@@ -64,7 +64,8 @@ pub enum PlayerEvent {
     Refused(String),
 }
 
-/// A key typed into a one-line editor (the search prompt, the note editor).
+/// A key typed into a one-line editor (the search prompt, the note editor, the quote
+/// index's filter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     /// A character: text.
@@ -90,6 +91,10 @@ pub enum Msg {
     List(ListAction),
     /// A key of the help screen (`[keys.help_screen]`).
     Help(HelpAction),
+    /// A key of the quote index (`[keys.quotes]`), when not typing its filter.
+    Quotes(QuoteAction),
+    /// A key of the talk-share panel (`[keys.talk]`).
+    Talk(TalkAction),
     /// A key typed into the open line editor.
     Input(Input),
     /// Text pasted (bracketed paste) or committed by an input method, whole.

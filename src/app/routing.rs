@@ -9,7 +9,8 @@
 //! a line editor (a character without Ctrl or Alt), else a [global](crate::keymap::Action::is_global)
 //! reader action (quit, force quit, suspend), else nothing; the search prompt also leaves
 //! the reader's other keys to the reader (PageUp/PageDown scroll while typing; Up/Down
-//! are its history).
+//! are its history). The quote index's filter, while typed, takes the search prompt's
+//! table too, then the index's own.
 
 use crate::keymap::{EditAction, Key, KeyChord, Keymap};
 
@@ -27,6 +28,13 @@ pub fn route(app: &App, chord: KeyChord) -> Option<Msg> {
         Some(Overlay::BookmarkList(_)) => keys.list.lookup(chord).map(Msg::List).or_else(global),
         Some(Overlay::NoteEditor(_)) => edit(&keys.note, chord).or_else(global),
         Some(Overlay::SearchPrompt) => edit(&keys.search, chord).or_else(reader),
+        // Typing a filter: the search prompt's keys, then the index's for keys that are no
+        // text (PageDown).
+        Some(Overlay::Quotes(ref q)) if q.typing => edit(&keys.search, chord)
+            .or_else(|| keys.quotes.lookup(chord).map(Msg::Quotes))
+            .or_else(global),
+        Some(Overlay::Quotes(_)) => keys.quotes.lookup(chord).map(Msg::Quotes).or_else(global),
+        Some(Overlay::Talk(_)) => keys.talk.lookup(chord).map(Msg::Talk).or_else(global),
     }
 }
 

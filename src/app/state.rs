@@ -191,6 +191,10 @@ pub enum Overlay {
     /// The search prompt in the status line: keys are text of the query
     /// ([`App::search`] holds it and the matches).
     SearchPrompt,
+    /// The quote index: every quote, filtered as you type.
+    Quotes(super::QuoteIndex),
+    /// The talk-share panel: who talks how much.
+    Talk(super::TalkPanel),
 }
 
 pub struct App {

@@ -1,5 +1,6 @@
 //! Reading progress: how much text lies before each body item, measured in minutes of
-//! reading (CJK characters and Latin words at their own speeds), counted once at load: at
+//! reading (CJK characters and Latin words at their own speeds, counted as
+//! [`crate::talk::count_from`] counts them for talk shares), counted once at load: at
 //! once for a small document, a slice at a time between keys for a big one.
 //!
 //! Public surface: [`Stats`] (minutes before a position, the total, counting a slice at a
@@ -8,6 +9,7 @@
 
 use super::{App, Options};
 use crate::doc::Document;
+use crate::talk::count_from;
 
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
@@ -30,44 +32,6 @@ struct Partial {
     offset: usize,
     minutes: f64,
     in_word: bool,
-}
-
-/// Ideographs, kana, hangul and fullwidth forms count one by one.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-}
-
-/// (CJK chars, Latin words) in a text that may continue one counted before (`in_word`: it
-/// ended inside a word); also says whether this one ends inside a word.
-fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
-    let (mut cjk, mut words, mut in_word) = (0, 0, in_word);
-    for c in text.chars() {
-        if c.is_ascii() {
-            // Most of a mixed text: decided without the Unicode tables.
-            if c.is_ascii_alphanumeric() {
-                words += usize::from(!in_word);
-                in_word = true;
-            } else {
-                in_word = false;
-            }
-        } else if is_cjk(c) {
-            cjk += 1;
-            in_word = false;
-        } else if matches!(c as u32, 0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE30..=0xFE4F) {
-            // Punctuation and symbols (，。“” — ……): common in CJK text, never a word.
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-    (cjk, words, in_word)
 }
 
 impl Stats {

@@ -11,7 +11,9 @@ use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_ju
 use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
-use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen};
+use super::{
+    App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, quotes, talk,
+};
 
 /// Lines moved by one mouse wheel notch.
 pub const WHEEL: usize = 3;
@@ -63,6 +65,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.prepare();
             app.reveal_outline();
             app.reveal_list();
+            app.reveal_quote();
         }
         Msg::Action(a) => {
             app.message = None;
@@ -76,18 +79,30 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.message = None;
             help_key(app, a);
         }
+        Msg::Quotes(a) => {
+            app.message = None;
+            effects = quotes::key(app, a);
+        }
+        Msg::Talk(a) => {
+            app.message = None;
+            talk::key(app, a);
+        }
         Msg::Input(i) => {
             app.message = None;
             effects = match app.overlay {
                 Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
                 Some(Overlay::SearchPrompt) => input(app, i),
-                Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => Vec::new(),
+                Some(Overlay::Quotes(_)) => quotes::input(app, i),
+                Some(Overlay::BookmarkList(_) | Overlay::Help { .. } | Overlay::Talk(_)) | None => {
+                    Vec::new()
+                }
             };
         }
         Msg::Paste(text) => match app.overlay {
             Some(Overlay::NoteEditor(_)) => bookmarks::note_paste(app, &text),
             Some(Overlay::SearchPrompt) => paste_search(app, &text),
-            Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => {}
+            Some(Overlay::Quotes(_)) => quotes::paste(app, &text),
+            Some(Overlay::BookmarkList(_) | Overlay::Help { .. } | Overlay::Talk(_)) | None => {}
         },
         Msg::Tick => {
             let counted =
@@ -108,7 +123,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Leave => effects = bookmarks::leaving(app),
         Msg::Mouse(m) => match app.overlay {
             // The boxes are modal: the mouse does not reach the reader under them.
-            Some(Overlay::NoteEditor(_) | Overlay::BookmarkList(_)) => {}
+            Some(
+                Overlay::NoteEditor(_)
+                | Overlay::BookmarkList(_)
+                | Overlay::Quotes(_)
+                | Overlay::Talk(_),
+            ) => {}
             Some(Overlay::Help { .. }) => help_mouse(app, m),
             Some(Overlay::SearchPrompt) | None => mouse(app, m),
         },
@@ -157,9 +177,23 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
         app.say("bookmarks open once the document is read: waiting");
         return Vec::new();
     }
+    if let Some(l) = app.loading.as_mut()
+        && matches!(a, Action::QuoteIndex | Action::TalkShare)
+    {
+        // Quotes and shares are the whole document's.
+        l.pending = Some((a, app.pos));
+        app.say("opens once the whole document is read: waiting");
+        return Vec::new();
+    }
     if matches!(
         app.overlay,
-        Some(Overlay::NoteEditor(_) | Overlay::BookmarkList(_) | Overlay::Help { .. })
+        Some(
+            Overlay::NoteEditor(_)
+                | Overlay::BookmarkList(_)
+                | Overlay::Help { .. }
+                | Overlay::Quotes(_)
+                | Overlay::Talk(_)
+        )
     ) {
         // The boxes take their own keys ([`route`](super::route)): reader actions do not
         // reach the reader under them.
@@ -208,6 +242,8 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let found = quote_jump(app, a == Action::NextQuote);
             missed(app, a, found);
         }
+        Action::QuoteIndex => quotes::open(app),
+        Action::TalkShare => talk::open(app),
         Action::NextSection | Action::PrevSection => {
             let found = section_jump(app, a == Action::NextSection);
             missed(app, a, found);

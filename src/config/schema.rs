@@ -52,6 +52,10 @@ pub struct Keys {
     pub list: Bindings,
     /// `[keys.help_screen]`, the help screen's.
     pub help_screen: Bindings,
+    /// `[keys.quotes]`, the quote index's.
+    pub quotes: Bindings,
+    /// `[keys.talk]`, the talk-share panel's.
+    pub talk: Bindings,
     /// `[keys.note]`, the note editor's.
     pub note: Bindings,
     /// `[keys.search_prompt]`, the search prompt's.
@@ -62,7 +66,7 @@ pub struct Keys {
 pub type Bindings = BTreeMap<Spanned<String>, Spanned<KeyList>>;
 
 /// The names of the overlays' tables in `[keys]`, as [`Keys`] has them.
-pub const LAYERS: [&str; 4] = ["list", "help_screen", "note", "search_prompt"];
+pub const LAYERS: [&str; 6] = ["list", "help_screen", "note", "search_prompt", "quotes", "talk"];
 
 impl Keys {
     /// The table of a layer named in [`LAYERS`].
@@ -72,6 +76,8 @@ impl Keys {
             "help_screen" => Some(&mut self.help_screen),
             "note" => Some(&mut self.note),
             "search_prompt" => Some(&mut self.search_prompt),
+            "quotes" => Some(&mut self.quotes),
+            "talk" => Some(&mut self.talk),
             _ => None,
         }
     }

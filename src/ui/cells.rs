@@ -119,6 +119,25 @@ pub(super) fn hints(head: &str, parts: &[(Option<String>, &str)]) -> String {
         Some(head.to_string()).filter(|h| !h.is_empty()).into_iter().chain(bound).collect();
     all.join(" · ")
 }
+/// The background of a list entry taking `rows` rows from row `y` of a list drawn in
+/// `inner`: the selection's colour, with the `›` arrow left of it, when it is `selected`.
+pub(super) fn entry_background(
+    buf: &mut Buffer,
+    inner: Area,
+    y: u16,
+    rows: u16,
+    selected: bool,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Style {
+    if !selected {
+        return Style::default();
+    }
+    let bg = Style::default().bg(theme.outline_selection);
+    fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: rows }, bg);
+    put(buf, inner.x - 1, y, inner.x + inner.width, "›", bg.fg(theme.cursor), amb);
+    bg
+}
 /// Two keys as one hint (`j/k`), or whichever is bound.
 pub(super) fn either(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {

@@ -33,14 +33,8 @@ pub(super) fn draw_bookmark_list(buf: &mut Buffer, app: &App, theme: &Theme) {
         if y + 1 >= hint_y {
             break;
         }
-        let selected = i == list.sel;
-        let bg =
-            if selected { Style::default().bg(theme.outline_selection) } else { Style::default() };
-        if selected {
-            let h = (ENTRY_ROWS as u16).min(hint_y - y);
-            fill(buf, Area { x: inner.x - 1, y, width: inner.width + 1, height: h }, bg);
-            put(buf, inner.x - 1, y, end, "›", bg.fg(theme.cursor), amb);
-        }
+        let rows = (ENTRY_ROWS as u16).min(hint_y - y);
+        let bg = entry_background(buf, inner, y, rows, i == list.sel, theme, amb);
         // Heading: speaker · section, the date at the right.
         let date = crate::store::format_time(b.updated, &app.opts.tz);
         let date_w = str_width(&date, amb);

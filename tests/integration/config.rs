@@ -277,6 +277,15 @@ fn every_overlay_keeps_a_way_out() {
     assert!(err("[keys.search_prompt]\nsubmit = []\ncancel = []\n").starts_with(
         "test.toml:3:1: no key is left to leave the search prompt: bind \"cancel\" or \"submit\""
     ));
+    assert_eq!(
+        err("[keys.quotes]\nclose = []\n"),
+        "test.toml:2:1: no key is left to close the quote index: bind \"close\" in [keys.quotes]"
+    );
+    assert_eq!(
+        err("[keys.talk]\nclose = []\n"),
+        "test.toml:2:1: no key is left to close the talk-share panel: bind \"close\" in \
+         [keys.talk]"
+    );
     let c = user("[keys.note]\ncancel = []\n[keys.search_prompt]\nsubmit = []\n").unwrap();
     assert!(c.keys.note.keys_for(EditAction::Cancel).is_empty());
     assert_eq!(c.keys.search.keys_for(EditAction::Cancel), &[k("<Esc>")]);

@@ -53,9 +53,12 @@ enum Scene {
     SearchPrompt,
     SearchResults,
     Message,
+    Quotes,
+    QuotesFiltered,
+    Talk,
 }
 
-const SCENES: [Scene; 10] = [
+const SCENES: [Scene; 13] = [
     Scene::Reader,
     Scene::Help,
     Scene::Outline,
@@ -66,6 +69,9 @@ const SCENES: [Scene; 10] = [
     Scene::SearchPrompt,
     Scene::SearchResults,
     Scene::Message,
+    Scene::Quotes,
+    Scene::QuotesFiltered,
+    Scene::Talk,
 ];
 
 /// Some typed text: wide CJK characters, a combining mark, an emoji.
@@ -109,13 +115,22 @@ fn scene(src: Source, scene: Scene, (w, h): (u16, u16)) -> App {
             act(&mut a, &[Action::NextMatch]);
         }
         Scene::Message => act(&mut a, &[Action::NextBookmark]),
+        Scene::Quotes => {
+            act(&mut a, &[Action::QuoteIndex]);
+            press(&mut a, &["j"]);
+        }
+        Scene::QuotesFiltered => {
+            act(&mut a, &[Action::QuoteIndex]);
+            typed(&mut a, "/终端 a");
+        }
+        Scene::Talk => act(&mut a, &[Action::TalkShare]),
     }
     update(&mut a, Msg::Resize { width: w, height: h });
     a
 }
 
 /// Draw `app` into a buffer of `area` and, when it has room, through a terminal of its
-/// size; the note editor's cursor must be on the screen.
+/// size; the cursor of the note editor or the quote filter must be on the screen.
 fn draw_at(app: &App, area: Rect) {
     let mut buf = Buffer::empty(area);
     ui::draw_buffer(&mut buf, app, &ui::Theme::of(app));
@@ -124,7 +139,8 @@ fn draw_at(app: &App, area: Rect) {
     }
     let mut t = Terminal::new(TestBackend::new(area.width, area.height)).expect("a terminal");
     t.draw(|f| ui::draw(f, app)).expect("drawn");
-    if app.note().is_some() && area.width >= 12 && area.height >= 5 {
+    let typing = app.note().is_some() || app.quote_index().is_some_and(|l| l.typing);
+    if typing && area.width >= 12 && area.height >= 5 {
         let c = t.get_cursor_position().expect("a cursor");
         assert!(c.x < area.width && c.y < area.height, "cursor {c:?} off a {area:?} screen");
     }

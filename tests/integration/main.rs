@@ -28,6 +28,7 @@ mod layout_props;
 mod lineedit;
 mod listen;
 mod loading;
+mod panels;
 mod parser_markdown;
 mod parser_plain;
 mod readme;
