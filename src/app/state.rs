@@ -283,7 +283,7 @@ impl App {
             height: 0,
             pos: Pos::TOP,
             focus: Focus::Reader,
-            outline: Outline::new(entries),
+            outline: Outline { follow: true, ..Outline::new(entries) },
             items,
             focus_speaker: None,
             focus_first: 0,
