@@ -202,11 +202,17 @@ enum Command {
     /// typical speaking rates (CJK 4 characters a second, other text 2.75 words a
     /// second), so a language is not counted as talking more for using more characters.
     Speakers {
+        #[arg(value_name = "FILE", help = FILE_HELP)]
+        file: Option<PathBuf>,
+        /// How to print them: a table (text) or JSON (`--output` is another name for it).
+        #[arg(long, value_enum, default_value = "text", alias = "output", value_name = "HOW")]
+        format: OutputArg,
+        /// Force the input format instead of detecting it from the content (`--format`
+        /// names the output here).
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        input_format: Option<FormatArg>,
         #[command(flatten)]
-        src: Source,
-        /// How to print them: a table (text) or JSON (`--format` names the input's format).
-        #[arg(long, value_enum, default_value = "text", value_name = "HOW")]
-        output: OutputArg,
+        read: ReadArgs,
     },
     /// Print each highlighted quote with its speaker and section.
     Quotes(Source),
@@ -402,8 +408,9 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
         }
         Command::Dump(src) => report(src, &top, "dump", dump::json),
         Command::Outline(src) => report(src, &top, "outline", dump::outline),
-        Command::Speakers { src, output } => {
-            let f = match output {
+        Command::Speakers { file, format, input_format, read } => {
+            let src = Source { file, input: InputArgs { format: input_format, read } };
+            let f = match format {
                 OutputArg::Text => dump::speakers,
                 OutputArg::Json => dump::speakers_json,
             };

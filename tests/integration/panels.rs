@@ -115,7 +115,7 @@ fn a_chinese_and_an_english_speaker_saying_the_same_get_about_the_same_share() {
     // The same numbers as the panel, to the printed tenth.
     assert_eq!(format!("{:.1}", shares[0]), format!("{:.1}", pct[0]), "{text}");
 
-    let json = cli_shares(&["speakers", "--output", "json", BILINGUAL]);
+    let json = cli_shares(&["speakers", "--format", "json", BILINGUAL]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["basis"], "estimate");
     let s = v["speakers"].as_array().unwrap();
