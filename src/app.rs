@@ -9,8 +9,8 @@
 //! The parts, by concern: [`messages`] (what comes in and goes out), [`state`] (the `App`),
 //! `update` (what each message does), `jumps`, [`search`], [`geometry`]
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
-//! [`bookmarks`], [`listen`] (playing the recording, as data) and [`stats`] (reading
-//! times).
+//! [`bookmarks`], [`listen`] (playing the recording, as data), [`stats`] (reading
+//! times) and [`strip`] (the timeline strip beside the text).
 
 pub mod bookmarks;
 pub mod geometry;
@@ -22,11 +22,12 @@ pub mod routing;
 pub mod search;
 pub mod state;
 pub mod stats;
+pub mod strip;
 mod update;
 pub mod view;
 
 pub use bookmarks::{BookmarkList, NoteEditor, NoteTarget};
-pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area, panes};
+pub use geometry::{Area, GUTTER, NARROW, Panes, STRIP, help_area, list_area, note_area, panes};
 pub use listen::{Listening, Media, MediaSource, PlayState};
 pub use messages::{Effect, Indexed, Input, Mouse, Msg, PlayerCmd, PlayerEvent, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo, Outline};

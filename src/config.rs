@@ -68,6 +68,8 @@ pub struct LayoutOptions {
     /// Blank rows between paragraphs.
     pub paragraph_spacing: usize,
     pub show_images: bool,
+    /// Open with the timeline strip shown.
+    pub timeline: bool,
 }
 
 /// `[reading]`.
@@ -191,6 +193,7 @@ impl Config {
                 ambiguous_width: layout.ambiguous_width,
                 paragraph_spacing: layout.paragraph_spacing.get(),
                 show_images: layout.show_images,
+                timeline: layout.timeline,
             },
             reading: ReadingOptions {
                 cjk_chars_per_minute: reading.cjk_chars_per_minute.get(),

@@ -8,7 +8,7 @@
 //! Every colour drawn is the resolved configuration's ([`Theme`]); none is written here.
 //!
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
-//! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
+//! [`StripPane`], [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
 //! `list`, `note`), drawn over the panes in the order the app's one overlay says; `theme`
 //! holds the colours. Public surface: [`draw`], [`draw_buffer`], the panes, [`Theme`],
 //! [`put`] and [`MARK`].
@@ -41,6 +41,7 @@ mod note;
 mod outline;
 mod reader;
 mod status;
+mod strip;
 mod theme;
 
 #[allow(clippy::wildcard_imports)]
@@ -52,6 +53,7 @@ use note::{draw_note, note_cursor, note_hints};
 pub use outline::OutlinePane;
 pub use reader::ReaderPane;
 pub use status::StatusLine;
+pub use strip::StripPane;
 pub use theme::Theme;
 use theme::{inline_style, speaker_style};
 
@@ -63,9 +65,10 @@ fn place(screen: Rect, a: Area) -> Area {
 /// the app last heard of: a key can arrive before the event telling of a shrunk terminal,
 /// and the old size would put the panes and overlays off the screen.
 fn screen_panes(app: &App, screen: Rect) -> Panes {
-    let p = panes(screen.width, screen.height, app.outline_shown(), &app.opts);
+    let p = panes(screen.width, screen.height, app.outline_shown(), app.strip.shown, &app.opts);
     Panes {
         outline: p.outline.map(|a| place(screen, a)),
+        strip: p.strip.map(|a| place(screen, a)),
         reader: place(screen, p.reader),
         status: place(screen, p.status),
         ..p
@@ -91,6 +94,9 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
     }
     let panes = screen_panes(app, buf.area);
     ReaderPane { app, theme }.render(rect(panes.reader), buf);
+    if let Some(s) = panes.strip {
+        StripPane { app, theme }.render(rect(s), buf);
+    }
     if let Some(o) = panes.outline {
         OutlinePane { app, theme, overlay: panes.overlay }.render(rect(o), buf);
     }
@@ -99,7 +105,7 @@ pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
         Some(Overlay::Help { .. }) => draw_help(buf, app, theme),
         Some(Overlay::BookmarkList(_)) => draw_bookmark_list(buf, app, theme),
         Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
-        Some(Overlay::SearchPrompt) | None => {}
+        Some(Overlay::SearchPrompt | Overlay::GoTo(_)) | None => {}
     }
 }
 

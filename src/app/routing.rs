@@ -27,6 +27,8 @@ pub fn route(app: &App, chord: KeyChord) -> Option<Msg> {
         Some(Overlay::BookmarkList(_)) => keys.list.lookup(chord).map(Msg::List).or_else(global),
         Some(Overlay::NoteEditor(_)) => edit(&keys.note, chord).or_else(global),
         Some(Overlay::SearchPrompt) => edit(&keys.search, chord).or_else(reader),
+        // The go-to prompt edits as the note editor does.
+        Some(Overlay::GoTo(_)) => edit(&keys.note, chord).or_else(global),
     }
 }
 

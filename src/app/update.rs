@@ -11,7 +11,7 @@ use super::jumps::{miss, missed, quote_jump, section_jump, speaker_jump, turn_ju
 use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
-use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen};
+use super::{App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, strip};
 
 /// Lines moved by one mouse wheel notch.
 pub const WHEEL: usize = 3;
@@ -81,12 +81,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             effects = match app.overlay {
                 Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
                 Some(Overlay::SearchPrompt) => input(app, i),
+                Some(Overlay::GoTo(_)) => strip::go_to_input(app, i),
                 Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => Vec::new(),
             };
         }
         Msg::Paste(text) => match app.overlay {
             Some(Overlay::NoteEditor(_)) => bookmarks::note_paste(app, &text),
             Some(Overlay::SearchPrompt) => paste_search(app, &text),
+            Some(Overlay::GoTo(_)) => strip::go_to_paste(app, &text),
             Some(Overlay::BookmarkList(_) | Overlay::Help { .. }) | None => {}
         },
         Msg::Tick => {
@@ -110,7 +112,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             // The boxes are modal: the mouse does not reach the reader under them.
             Some(Overlay::NoteEditor(_) | Overlay::BookmarkList(_)) => {}
             Some(Overlay::Help { .. }) => help_mouse(app, m),
-            Some(Overlay::SearchPrompt) | None => mouse(app, m),
+            Some(Overlay::SearchPrompt | Overlay::GoTo(_)) | None => mouse(app, m),
         },
     }
     if by_reader && app.pos != before {
@@ -273,6 +275,8 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             app.follow_outline();
         }
+        Action::ToggleTimeline => strip::toggle(app),
+        Action::GoToPercent => strip::open_go_to(app),
         Action::Help => app.open(Overlay::Help { top: 0 }),
         Action::Cancel => {
             if app.outline_shown() && app.panes().overlay {
@@ -411,6 +415,8 @@ pub(super) fn mouse(app: &mut App, m: Mouse) {
                 if r < app.outline.rows.len() {
                     select_row(app, r);
                 }
+            } else if let Some(a) = panes.strip.filter(|a| a.contains(col, row)) {
+                strip::click(app, usize::from(row - a.y));
             } else if panes.reader.contains(col, row) {
                 if panes.overlay {
                     app.outline.shown = Some(false);

@@ -522,5 +522,6 @@ impl App {
         let max_top = self.outline.rows.len().saturating_sub(self.outline_height());
         self.outline.top = self.outline.top.min(max_top);
         self.view = View { lines, passage, at_end };
+        self.prepare_strip();
     }
 }

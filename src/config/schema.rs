@@ -146,6 +146,7 @@ pub struct Layout {
     pub ambiguous_width: AmbiguousWidth,
     pub paragraph_spacing: Int<0, 5>,
     pub show_images: bool,
+    pub timeline: bool,
 }
 
 /// `[reading]`.

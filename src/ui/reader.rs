@@ -1,7 +1,8 @@
 //! The reading pane: the laid-out rows of the document around the reading position, each
 //! row's text styled at draw time from its byte ranges (speakers, quotes, matches,
 //! selection), with the gutter's marks (the passage, bookmarks, and while listening the
-//! passage being spoken, with its background). Public surface: [`ReaderPane`].
+//! passage being spoken, with its background). With the timeline strip shown, the header's
+//! speaker legend gives each speaker's colour as a swatch. Public surface: [`ReaderPane`].
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -64,6 +65,11 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
             LineKind::Legend(s) => {
                 let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
                 let x = put(buf, x0.saturating_add(1), y, max_x, &n, dim, amb);
+                // With the timeline strip shown, the legend gives its colours.
+                let x = match app.strip.cells.is_empty() {
+                    true => x,
+                    false => put(buf, x, y, max_x, "█ ", speaker_style(theme, *s), amb),
+                };
                 let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
                 let count = doc.speakers.get(*s).map(|s| s.turn_count()).unwrap_or(0);
                 let turns =

@@ -34,6 +34,7 @@ mod readme;
 mod source;
 mod store;
 mod store_durability;
+mod strip;
 mod subtitles;
 mod transcripts;
 mod ui_snapshots;
