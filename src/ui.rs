@@ -1,7 +1,8 @@
 //! Stage 4, the last step: the [`App`] state drawn into a ratatui frame. Drawing only reads
 //! state (`update` has already laid out what is on screen). Every character goes through
 //! [`put`], which measures with [`crate::width`], clips to the pane and never writes a
-//! control character, so no document byte reaches the terminal as an escape sequence.
+//! control character, so no document byte reaches the terminal as an escape sequence (the
+//! timeline strip's glyphs, the program's own and one cell each, are set directly).
 //! Panes and overlays are placed on the frame's own area, never at the size the app last
 //! heard of (a key can come before the event telling of a resize), and every cell is
 //! written through a bounds check, so a frame of any size is drawn without a panic.

@@ -554,6 +554,16 @@ impl Document {
         Blocks { doc: self, stored }
     }
 
+    /// Bytes of a body item's text (its blocks' texts end to end), without looking at them.
+    pub fn item_text_len(&self, item: usize) -> usize {
+        let stored = match self.items.get(item) {
+            Some(Item::Turn(t)) => self.turn_blocks(*t as usize).stored,
+            Some(&Item::Block(b)) => self.blocks.get(b as usize..b as usize + 1).unwrap_or(&[]),
+            _ => &[],
+        };
+        stored.iter().map(|b| b.text_len(&self.own)).sum()
+    }
+
     /// The blocks of a turn.
     pub fn turn_blocks(&self, turn: usize) -> Blocks<'_> {
         let stored = match self.turns.get(turn) {

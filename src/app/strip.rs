@@ -18,7 +18,6 @@
 //!
 //! Public surface: [`Weights`], [`Cell`], [`Strip`], [`cells`], [`cell_of`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::doc::{Document, Item, SpeakerId};
@@ -39,11 +38,6 @@ pub struct Weights {
     timed: bool,
 }
 
-/// Bytes of an item's text (its blocks, end to end).
-fn item_bytes(doc: &Document, item: usize) -> u64 {
-    doc.item_blocks(item).iter().map(|b| b.text.len() as u64).sum()
-}
-
 /// When a body item starts, if the transcript says: a turn's time, or a paragraph's own.
 fn item_start(doc: &Document, item: usize) -> Option<u64> {
     match doc.items.get(item)? {
@@ -62,52 +56,58 @@ fn item_end(doc: &Document, item: usize) -> Option<u64> {
 }
 
 impl Weights {
-    /// Weigh every body item of `doc` (one pass over the items; no text is scanned).
+    /// Weigh every body item of `doc`: two passes over the items (no text is scanned),
+    /// holding one number an item.
     pub fn build(doc: &Document) -> Weights {
         let n = doc.items.len();
-        let bytes: Vec<u64> = (0..n)
-            .map(|i| match doc.items[i] {
-                Item::Heading(_) => 0,
-                _ => item_bytes(doc, i),
-            })
-            .collect();
-        let starts: Vec<Option<u64>> = (0..n).map(|i| item_start(doc, i)).collect();
-        // Each item with text: how long it is spoken, when the times say.
-        let mut spoken: Vec<Option<u64>> = vec![None; n];
-        let mut next: Option<usize> = None;
-        for i in (0..n).rev() {
-            if bytes[i] == 0 {
+        let bytes = |i: usize| match doc.items.get(i) {
+            Some(Item::Heading(_)) | None => 0,
+            Some(_) => doc.item_text_len(i) as u64,
+        };
+        // First each item's spoken time where the times say (else UNKNOWN), in the place
+        // its prefix sum takes below.
+        const UNKNOWN: u64 = u64::MAX;
+        let mut prefix = vec![UNKNOWN; n + 1];
+        let (mut timed_count, mut texts, mut ms, mut timed_bytes) = (0usize, 0usize, 0u64, 0u64);
+        // The text item before, with its start and bytes.
+        let mut prev: Option<(usize, Option<u64>, u64)> = None;
+        let mut settle = |p: Option<(usize, Option<u64>, u64)>, next: Option<u64>| {
+            let Some((p, Some(s), b)) = p else { return };
+            let end = next.filter(|&e| e > s).or_else(|| item_end(doc, p).filter(|&e| e > s));
+            if let Some(e) = end {
+                prefix[p] = e - s;
+                timed_count += 1;
+                ms += e - s;
+                timed_bytes += b;
+            }
+        };
+        for i in 0..n {
+            let b = bytes(i);
+            if b == 0 {
                 continue;
             }
-            let later = next.and_then(|j| starts[j]);
-            spoken[i] = match (starts[i], later) {
-                (Some(s), Some(e)) if e > s => Some(e - s),
-                (Some(s), _) => item_end(doc, i).filter(|&e| e > s).map(|e| e - s),
-                _ => None,
-            };
-            next = Some(i);
+            texts += 1;
+            let start = item_start(doc, i);
+            settle(prev, start);
+            prev = Some((i, start, b));
         }
-        let timed_count = spoken.iter().filter(|d| d.is_some()).count();
-        let texts = bytes.iter().filter(|&&b| b > 0).count();
+        settle(prev, None);
         // Times for most passages: weigh in milliseconds.
         let timed = timed_count > 0 && timed_count * 2 >= texts;
-        let (ms, by): (u64, u64) = spoken
-            .iter()
-            .zip(&bytes)
-            .filter_map(|(d, b)| d.map(|d| (d, *b)))
-            .fold((0, 0), |(m, b), (d, x)| (m + d, b + x));
-        let rate = if by > 0 { ms as f64 / by as f64 } else { 1.0 };
-        let mut prefix = Vec::with_capacity(n + 1);
+        let rate = if timed_bytes > 0 { ms as f64 / timed_bytes as f64 } else { 1.0 };
+        // Then the weights, summed in place.
         let mut sum = 0u64;
-        prefix.push(0);
+        let mut cur = std::mem::replace(&mut prefix[0], 0);
         for i in 0..n {
-            let w = match (timed, spoken[i]) {
-                (false, _) => bytes[i],
-                (true, Some(d)) => d,
-                (true, None) => (bytes[i] as f64 * rate).round() as u64,
+            let next = prefix[i + 1];
+            let w = match (timed, cur) {
+                (false, _) => bytes(i),
+                (true, UNKNOWN) => (bytes(i) as f64 * rate).round() as u64,
+                (true, d) => d,
             };
             sum = sum.saturating_add(w);
-            prefix.push(sum);
+            prefix[i + 1] = sum;
+            cur = next;
         }
         Weights { prefix, timed }
     }
@@ -143,25 +143,28 @@ impl Weights {
         if total == 0 {
             return start;
         }
-        start + (u128::from(w) * u128::from(before) / u128::from(total)) as u64
+        start + mul_div(w, before, total)
     }
 
-    /// The position at weight `c`: the item holding it, and inside the item the text at
-    /// the same share (a char boundary, at or before it).
+    /// The position at weight `c`: the top of the document at 0, else the item holding it
+    /// and inside the item the text at the same share (a char boundary, at or before it).
     pub fn pos_at(&self, doc: &Document, c: u64) -> Pos {
         let n = doc.items.len();
-        if n == 0 {
+        if n == 0 || c == 0 {
             return Pos::TOP;
         }
-        // The last item starting at or before `c` that has weight there.
-        let item = self.prefix.partition_point(|&p| p <= c).saturating_sub(1).min(n - 1);
+        // The item whose weight holds `c`, or a weightless one (a heading) just before it.
+        let mut item = self.prefix.get(1..).unwrap_or(&[]).partition_point(|&p| p <= c).min(n - 1);
+        while item > 0 && self.prefix.get(item) == Some(&c) && self.item(item - 1).1 == 0 {
+            item -= 1;
+        }
         let (start, w) = self.item(item);
         let blocks = doc.item_blocks(item);
         let total: u64 = blocks.iter().map(|b| b.text.len() as u64).sum();
         if w == 0 || total == 0 || c <= start {
             return Pos::item(item);
         }
-        let mut want = (u128::from(c - start) * u128::from(total) / u128::from(w)) as u64;
+        let mut want = mul_div(c - start, total, w);
         for (b, block) in blocks.iter().enumerate() {
             let len = block.text.len() as u64;
             if want < len || b + 1 == blocks.len() {
@@ -187,10 +190,22 @@ pub struct Cell {
     pub range: Range<u64>,
     /// Who holds most of it (`None`: nobody, or text outside turns).
     pub speaker: Option<SpeakerId>,
+    /// Who talks in it at all, a bit a speaker (the first 64): speaker focus lights the
+    /// rows where the focused speaker talks, though another holds most of them.
+    pub present: u64,
     /// A quote begins in it.
     pub quote: bool,
     /// A bookmarked passage begins in it.
     pub bookmark: bool,
+}
+
+/// `a * b / c`, in 64 bits when the product fits (it nearly always does: 128-bit division
+/// is slow, and the strip divides once a cell and once a quote).
+fn mul_div(a: u64, b: u64, c: u64) -> u64 {
+    match a.checked_mul(b) {
+        Some(p) => p / c.max(1),
+        None => (u128::from(a) * u128::from(b) / u128::from(c.max(1))) as u64,
+    }
 }
 
 /// The cell holding weight `c` of `total`, on a strip of `h` cells: the last whose slice
@@ -199,18 +214,23 @@ pub fn cell_of(total: u64, h: usize, c: u64) -> usize {
     if total == 0 || h == 0 {
         return 0;
     }
-    let c = u128::from(c.min(total - 1));
-    let k = ((c + 1) * h as u128).div_ceil(u128::from(total)) - 1;
-    (k as usize).min(h - 1)
+    let c = c.min(total - 1);
+    // The last k with floor(total * k / h) <= c: k < (c + 1) * h / total.
+    let k = match (c + 1).checked_mul(h as u64) {
+        Some(p) => p.div_ceil(total),
+        None => ((u128::from(c) + 1) * h as u128).div_ceil(u128::from(total)) as u64,
+    };
+    (k.saturating_sub(1) as usize).min(h - 1)
 }
 
 /// Where cell `k` of `h` begins.
 fn boundary(total: u64, h: usize, k: usize) -> u64 {
-    (u128::from(total) * k as u128 / h.max(1) as u128) as u64
+    mul_div(total, k as u64, h as u64)
 }
 
 /// The strip of a document at `h` rows: each cell its slice and who holds most of it, and
-/// where quotes begin. One pass over the items and the quotes.
+/// where quotes begin. One pass over the items (no division an item) and one over the
+/// quotes.
 pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
     let total = weights.total();
     let mut cells: Vec<Cell> = (0..h)
@@ -222,34 +242,33 @@ pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
     if h == 0 || total == 0 {
         return cells;
     }
-    let mut cur = 0;
-    let mut tally: HashMap<Option<SpeakerId>, u64> = HashMap::new();
-    let settle = |cells: &mut Vec<Cell>, k: usize, tally: &mut HashMap<Option<SpeakerId>, u64>| {
-        // Most weight wins; a tie goes to the speaker who came first.
-        let best = tally.drain().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let (Some(c), Some((s, _))) = (cells.get_mut(k), best) {
-            c.speaker = s;
-        }
-    };
+    // Weight per speaker in the cell being filled (index 0: nobody), and who has some.
+    let mut tally = vec![0u64; doc.speakers.len() + 1];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut k = 0;
     for (i, item) in doc.items.iter().enumerate() {
         let (mut a, w) = weights.item(i);
         let end = a + w;
-        let speaker = match item {
-            Item::Turn(t) => doc.turns.get(*t as usize).map(|t| t.speaker()),
-            _ => None,
+        let who = match item {
+            Item::Turn(t) => doc.turns.get(*t as usize).map_or(0, |t| t.speaker() + 1),
+            _ => 0,
         };
         while a < end {
-            let k = cell_of(total, h, a);
-            let take = end.min(boundary(total, h, k + 1)).max(a + 1) - a;
-            if k != cur {
-                settle(&mut cells, cur, &mut tally);
-                cur = k;
+            // The cells are in order, and so are the items: move to the cell holding `a`.
+            while cells[k].range.end <= a && k + 1 < h {
+                settle(&mut cells[k], &mut tally, &mut touched);
+                k += 1;
             }
-            *tally.entry(speaker).or_default() += take;
+            let take = end.min(cells[k].range.end).max(a + 1) - a;
+            let Some(t) = tally.get_mut(who) else { break };
+            if *t == 0 {
+                touched.push(who);
+            }
+            *t += take;
             a += take;
         }
     }
-    settle(&mut cells, cur, &mut tally);
+    settle(&mut cells[k], &mut tally, &mut touched);
     for q in &doc.quotes {
         let Some(turn) = doc.turns.get(q.turn) else { continue };
         let c = weights.at(doc, Pos::text(turn.item(), q.block, q.range.start));
@@ -258,6 +277,34 @@ pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
         }
     }
     cells
+}
+
+/// Give a cell the speaker with most weight in it (a tie to the one who came first), and
+/// empty the tally.
+fn settle(cell: &mut Cell, tally: &mut [u64], touched: &mut Vec<usize>) {
+    touched.sort_unstable();
+    let mut best: Option<(usize, u64)> = None;
+    for &who in touched.iter() {
+        let w = std::mem::take(&mut tally[who]);
+        if best.is_none_or(|(_, b)| w > b) {
+            best = Some((who, w));
+        }
+    }
+    cell.present = touched
+        .iter()
+        .filter_map(|&who| who.checked_sub(1))
+        .filter(|&s| s < 64)
+        .fold(0, |m, s| m | 1 << s);
+    touched.clear();
+    cell.speaker = best.and_then(|(who, _)| who.checked_sub(1));
+}
+
+impl Cell {
+    /// Whether speaker `s` talks in this cell's slice (for speakers past the 64th: holds
+    /// most of it).
+    pub fn has(&self, s: SpeakerId) -> bool {
+        self.speaker == Some(s) || (s < 64 && self.present & (1 << s) != 0)
+    }
 }
 
 /// The strip as the reader keeps it: shown or not, its cells at the pane's height, and
@@ -278,11 +325,6 @@ pub struct Strip {
 impl Strip {
     pub fn new(weights: Weights, shown: bool) -> Strip {
         Strip { shown, weights, ..Strip::default() }
-    }
-
-    /// The cell holding weight `c`.
-    pub fn cell_of(&self, c: u64) -> usize {
-        cell_of(self.weights.total(), self.cells.len(), c)
     }
 }
 
@@ -425,7 +467,7 @@ impl App {
 
 /// The weight `percent` of the way through `total`.
 pub fn percent_weight(total: u64, percent: u64) -> u64 {
-    (u128::from(total) * u128::from(percent.min(100)) / 100) as u64
+    mul_div(total, percent.min(100), 100)
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ pub(super) fn draw_reader(buf: &mut Buffer, app: &App, theme: &Theme, r: Area) {
                 // With the timeline strip shown, the legend gives its colours.
                 let x = match app.strip.cells.is_empty() {
                     true => x,
-                    false => put(buf, x, y, max_x, "█ ", speaker_style(theme, *s), amb),
+                    false => put(buf, x, y, max_x, "▐ ", speaker_style(theme, *s), amb),
                 };
                 let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
                 let count = doc.speakers.get(*s).map(|s| s.turn_count()).unwrap_or(0);

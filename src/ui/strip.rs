@@ -1,16 +1,23 @@
 //! The timeline strip: the cells `App::prepare` cut and marked, drawn at the reading pane's
-//! right edge, one row a cell. Its first column shows the reading position (`▶`) and the
-//! rows on screen (`┃`); its second the speaker who talks most in the row's slice (a block
-//! in their colour; their number without colour), a quote (`"`) or a bookmark (`•`) on
-//! the speaker's colour. With speaker focus the focused speaker's rows stay bright and the
-//! others dim. Drawing only reads: nothing is counted here. Public surface: [`StripPane`].
+//! right edge, one row a cell. Its first column shows the reading position ([`HERE`]) and
+//! the rest of the rows on screen ([`WINDOW`]); its second the speaker who talks most in
+//! the row's slice ([`SPEAKER`] in their colour; their number without colour), a quote
+//! (`❝`, as the outline marks one) or a bookmark ([`MARK`], as the gutter does) on the
+//! speaker's colour. With speaker focus the rows where the focused speaker talks are
+//! theirs and bright (though another holds most of them), the others dim ([`DIMMED`]). Every glyph is one cell whatever the ambiguous-width setting
+//! (none is East Asian Ambiguous). Drawing only reads: nothing is counted here.
+//! Public surface: [`StripPane`] and the glyphs.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
-/// Marks of the strip's first column: the reading position, the rest of what is on screen.
-pub const HERE: &str = "▶";
-pub const WINDOW: &str = "┃";
+pub const HERE: &str = "▸";
+pub const WINDOW: &str = "╏";
+pub const SPEAKER: &str = "▐";
+pub const DIMMED: &str = "░";
+/// A slice nobody holds (text outside turns).
+pub const NOBODY: &str = "╎";
+pub const QUOTE: &str = "❝";
 
 /// The timeline strip as a ratatui widget.
 pub struct StripPane<'a> {
@@ -25,9 +32,10 @@ impl Widget for StripPane<'_> {
 }
 
 fn draw_strip(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
-    let amb = app.opts.ambiguous;
     let strip = &app.strip;
-    let end = a.x.saturating_add(a.width);
+    if a.width < 2 {
+        return;
+    }
     let cursor = Style::default().fg(theme.cursor);
     let dim = Style::default().fg(theme.dim);
     for (k, cell) in strip.cells.iter().enumerate().take(usize::from(a.height)) {
@@ -37,36 +45,43 @@ fn draw_strip(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
             _ if strip.window.contains(&k) => WINDOW,
             _ => " ",
         };
-        let x = put(buf, a.x, y, end, mark, cursor, amb);
-        let lit = |s: usize| app.focus_speaker.is_none_or(|f| f == s);
-        let glyph = match (cell.bookmark, cell.quote) {
-            (true, _) => Some("•"),
-            (false, true) => Some("\""),
+        glyph(buf, a.x, y, mark, cursor);
+        let marked = match (cell.bookmark, cell.quote) {
+            (true, _) => Some(MARK),
+            (false, true) => Some(QUOTE),
             _ => None,
         };
-        let (text, style) = match cell.speaker {
-            Some(s) if !lit(s) => (glyph.unwrap_or("░"), dim),
+        // With speaker focus, a row where the focused speaker talks is theirs, bright; the
+        // others' rows are dim.
+        let shade = match (app.focus_speaker, cell.speaker) {
+            (Some(f), _) if cell.has(f) => Some(f),
+            (Some(_), Some(_)) => None,
+            (_, Some(s)) => Some(s),
+            (_, None) => {
+                glyph(buf, a.x + 1, y, marked.unwrap_or(NOBODY), dim);
+                continue;
+            }
+        };
+        let (text, style) = match shade {
+            None => (marked.unwrap_or(DIMMED), dim),
             Some(s) if theme.mono => {
                 // No colour: the speaker's number (as the 1-9 keys count), reversed in focus.
-                let n = if s < 9 { char::from(b'1' + s as u8).to_string() } else { "·".into() };
+                const DIGITS: [&str; 9] = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
                 let st = match app.focus_speaker {
                     Some(_) => Style::default().add_modifier(Modifier::REVERSED),
                     None => Style::default(),
                 };
-                let text = glyph.map_or(n, str::to_string);
-                put(buf, x, y, end, &text, st, amb);
-                continue;
+                (marked.unwrap_or(DIGITS.get(s).copied().unwrap_or(SPEAKER)), st)
             }
-            Some(s) => match glyph {
+            Some(s) => match marked {
                 Some(g) => (g, Style::default().fg(theme.status_fg).bg(theme.speaker(s))),
-                None => ("█", Style::default().fg(theme.speaker(s))),
+                None => (SPEAKER, Style::default().fg(theme.speaker(s))),
             },
-            None => (glyph.unwrap_or("│"), dim),
         };
-        let style = match app.focus_speaker {
-            Some(f) if cell.speaker == Some(f) => style.add_modifier(Modifier::BOLD),
+        let style = match (app.focus_speaker, shade) {
+            (Some(_), Some(_)) => style.add_modifier(Modifier::BOLD),
             _ => style,
         };
-        put(buf, x, y, end, text, style, amb);
+        glyph(buf, a.x + 1, y, text, style);
     }
 }

@@ -6,8 +6,10 @@
 use fangtan::app::strip::{Weights, cell_of};
 use fangtan::app::{App, Mouse, Msg, Options, Pos, update};
 use fangtan::parse::{self, ParseOptions};
+use fangtan::width::AmbiguousWidth;
 use proptest::prelude::*;
 
+use crate::support::doc::timed_talk;
 use crate::support::frame::{SAMPLE, render};
 use crate::support::keys;
 use crate::support::tmux::{Tmux, have_tmux, reader_command};
@@ -56,14 +58,17 @@ fn speaker_focus_lights_the_speakers_rows_and_dims_the_others() {
     let cols = strip_columns(&app);
     for (cell, col) in app.strip.cells.iter().zip(&cols) {
         let glyph = col.chars().nth(1).unwrap();
+        // A row where the focused speaker talks at all is theirs; the others' are dim.
         match cell.speaker {
-            Some(s) if s == focus => assert!(glyph != '░', "{col:?} {cell:?}"),
-            Some(_) => assert!(glyph == '░' || glyph == '•' || glyph == '"', "{col:?} {cell:?}"),
+            _ if cell.has(focus) => assert!(glyph != '░', "{col:?} {cell:?}"),
+            Some(_) => assert!(glyph == '░' || glyph == '✦' || glyph == '❝', "{col:?} {cell:?}"),
             None => {}
         }
     }
     assert!(cols.iter().any(|c| c.ends_with('░')), "others are dimmed: {cols:?}");
-    assert!(cols.iter().any(|c| c.ends_with('█')), "the speaker stays bright: {cols:?}");
+    let lit = cols.iter().filter(|c| c.ends_with('▐')).count();
+    let held = app.strip.cells.iter().filter(|c| c.speaker == Some(focus)).count();
+    assert!(lit > held, "rows where the moderator asks are lit ({lit}), not only hers ({held})");
 }
 
 #[test]
@@ -78,7 +83,21 @@ fn eight_speakers_get_eight_colours() {
     let held: std::collections::HashSet<_> =
         app.strip.cells.iter().filter_map(|c| c.speaker).collect();
     assert!(held.len() >= 6, "{held:?}");
-    assert!(render(&app).contains("1 █ 林岚"), "{}", render(&app));
+    assert!(render(&app).contains("1 ▐ 林岚"), "{}", render(&app));
+}
+
+#[test]
+fn the_strip_keeps_its_two_columns_at_either_ambiguous_width() {
+    for amb in [AmbiguousWidth::Narrow, AmbiguousWidth::Wide] {
+        let doc = parse::parse(PANEL.to_string(), &ParseOptions::default());
+        let opts = Options { timeline: true, ambiguous: amb, ..Options::default() };
+        let mut app = App::new(doc, opts);
+        update(&mut app, Msg::Resize { width: 80, height: 24 });
+        let cols = strip_columns(&app);
+        assert_eq!(cols.len(), 23);
+        assert!(cols[0].starts_with('▸') && cols[1].starts_with('╏'), "{amb:?} {cols:?}");
+        assert!(cols.iter().all(|c| c.chars().count() == 2), "{amb:?} {cols:?}");
+    }
 }
 
 #[test]
@@ -148,7 +167,7 @@ fn percent_and_a_click_jump_there() {
             here == usize::from(row) || (app.pos == end && here <= usize::from(row)),
             "row {row}: here {here}"
         );
-        assert_eq!(strip_columns(&app)[here].chars().next(), Some('▶'));
+        assert_eq!(strip_columns(&app)[here].chars().next(), Some('▸'));
     }
 }
 
@@ -212,8 +231,8 @@ proptest! {
         prop_assert_eq!(app.strip.here, here);
         prop_assert!(app.strip.window.contains(&here));
         let cols = strip_columns(&app);
-        prop_assert_eq!(cols[here].chars().next(), Some('▶'));
-        prop_assert_eq!(cols.iter().filter(|c| c.starts_with('▶')).count(), 1);
+        prop_assert_eq!(cols[here].chars().next(), Some('▸'));
+        prop_assert_eq!(cols.iter().filter(|c| c.starts_with('▸')).count(), 1);
         // At the end of the document the window reaches the last cell.
         if app.view.at_end {
             prop_assert_eq!(app.strip.window.end, cells.len());
@@ -228,29 +247,30 @@ fn in_a_terminal_t_shows_the_strip_and_a_click_jumps() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("panel.md");
-    std::fs::write(&file, PANEL).unwrap();
+    let file = dir.path().join("talk.md");
+    std::fs::write(&file, timed_talk(200)).unwrap();
     let cmd = reader_command(&dir.path().join("data"), &file.display().to_string(), "true");
     let t = Tmux::start("strip", 100, 30, &cmd);
+    // The last two columns of a row: the strip's, once it is shown.
     let right = |s: &str, row: usize| -> String {
-        let line = s.lines().nth(row).unwrap_or("");
-        let chars: Vec<char> = line.chars().collect();
-        chars.iter().rev().take(2).rev().collect()
+        let chars: Vec<char> = s.lines().nth(row).unwrap_or("").chars().collect();
+        chars[chars.len().saturating_sub(2)..].iter().collect()
     };
-    t.wait("the reader", |s| s.contains("河口城市论坛"));
-    let s = t.keys_until(&["t"], "the strip", |s| right(s, 0).starts_with('▶'));
-    assert!(right(&s, 1).starts_with('┃'), "{s}");
+    let marker = |s: &str| (0..29).filter(|&r| right(s, r).starts_with('▸')).collect::<Vec<_>>();
+    t.wait("the reader", |s| s.contains("Harbour night shift"));
+    assert!(marker(&t.screen()).is_empty());
+    t.keys(&["t"]);
+    let s = t.wait("the strip", |s| marker(s) == [0]);
+    assert!(right(&s, 1).starts_with('╏'), "{s}");
     // A click on the strip's row 20 (SGR mouse, 1-based) moves the marker there.
     t.bytes(b"\x1b[<0;100;21M\x1b[<0;100;21m");
-    let s = t.wait("the jump", |s| right(s, 20).starts_with('▶'));
-    assert!(!right(&s, 0).starts_with('▶'), "{s}");
-    // 10% goes back near the top.
+    t.wait("the jump", |s| marker(s) == [20]);
+    // 10% goes back near the top: the cell a tenth of the way down.
     t.keys(&["%", "1", "0", "Enter"]);
-    let s = t.wait("10%", |s| (1..5).any(|r| right(s, r).starts_with('▶')));
-    assert!(!right(&s, 20).starts_with('▶'), "{s}");
+    t.wait("10%", |s| marker(s) == [2]);
     // t again gives the columns back to the text.
     t.keys(&["t"]);
-    t.wait("no strip", |s| !s.lines().any(|l| l.contains('▶')));
+    t.wait("no strip", |s| marker(s).is_empty() && !s.contains('╏'));
     t.keys(&["q"]);
     t.wait("exit", |s| s.contains("EXIT=0"));
 }
