@@ -56,60 +56,60 @@ fn item_end(doc: &Document, item: usize) -> Option<u64> {
 }
 
 impl Weights {
-    /// Weigh every body item of `doc`: two passes over the items (no text is scanned),
-    /// holding one number an item.
+    /// Weigh every body item of `doc`: its blocks' lengths are read once (no text is
+    /// scanned), and the sums are made in place.
     pub fn build(doc: &Document) -> Weights {
         let n = doc.items.len();
-        let bytes = |i: usize| match doc.items.get(i) {
-            Some(Item::Heading(_)) | None => 0,
-            Some(_) => doc.item_text_len(i) as u64,
-        };
-        // First each item's spoken time where the times say (else UNKNOWN), in the place
-        // its prefix sum takes below.
-        const UNKNOWN: u64 = u64::MAX;
-        let mut prefix = vec![UNKNOWN; n + 1];
+        // First each item's bytes, in the place its prefix sum takes below.
+        let mut prefix = Vec::with_capacity(n + 1);
+        prefix.push(0);
+        // Spoken times, where the times say (only for a document with some).
+        let mut spoken: Option<Vec<Option<u64>>> = None;
         let (mut timed_count, mut texts, mut ms, mut timed_bytes) = (0usize, 0usize, 0u64, 0u64);
         // The text item before, with its start and bytes.
-        let mut prev: Option<(usize, Option<u64>, u64)> = None;
-        let mut settle = |p: Option<(usize, Option<u64>, u64)>, next: Option<u64>| {
-            let Some((p, Some(s), b)) = p else { return };
-            let end = next.filter(|&e| e > s).or_else(|| item_end(doc, p).filter(|&e| e > s));
-            if let Some(e) = end {
-                prefix[p] = e - s;
-                timed_count += 1;
-                ms += e - s;
-                timed_bytes += b;
-            }
-        };
+        let mut prev: Option<(usize, u64, u64)> = None;
         for i in 0..n {
-            let b = bytes(i);
+            let b = match doc.items.get(i) {
+                Some(Item::Heading(_)) | None => 0,
+                Some(_) => doc.item_text_len(i) as u64,
+            };
+            prefix.push(b);
             if b == 0 {
                 continue;
             }
             texts += 1;
             let start = item_start(doc, i);
-            settle(prev, start);
-            prev = Some((i, start, b));
+            if let Some((p, s, pb)) = prev.take() {
+                let end = start.filter(|&e| e > s).or_else(|| item_end(doc, p).filter(|&e| e > s));
+                if let Some(e) = end {
+                    spoken.get_or_insert_with(|| vec![None; n])[p] = Some(e - s);
+                    (timed_count, ms, timed_bytes) =
+                        (timed_count + 1, ms + (e - s), timed_bytes + pb);
+                }
+            }
+            prev = start.map(|s| (i, s, b));
         }
-        settle(prev, None);
-        // Times for most passages: weigh in milliseconds.
-        let timed = timed_count > 0 && timed_count * 2 >= texts;
+        if let Some((p, s, pb)) = prev
+            && let Some(e) = item_end(doc, p).filter(|&e| e > s)
+        {
+            spoken.get_or_insert_with(|| vec![None; n])[p] = Some(e - s);
+            (timed_count, ms, timed_bytes) = (timed_count + 1, ms + (e - s), timed_bytes + pb);
+        }
+        // Times for most passages: weigh in milliseconds, the rest at the document's rate.
+        let spoken = spoken.filter(|_| timed_count * 2 >= texts);
         let rate = if timed_bytes > 0 { ms as f64 / timed_bytes as f64 } else { 1.0 };
-        // Then the weights, summed in place.
         let mut sum = 0u64;
-        let mut cur = std::mem::replace(&mut prefix[0], 0);
         for i in 0..n {
-            let next = prefix[i + 1];
-            let w = match (timed, cur) {
-                (false, _) => bytes(i),
-                (true, UNKNOWN) => (bytes(i) as f64 * rate).round() as u64,
-                (true, d) => d,
+            let b = prefix[i + 1];
+            let w = match spoken.as_ref().map(|d| d[i]) {
+                None => b,
+                Some(Some(d)) => d,
+                Some(None) => (b as f64 * rate).round() as u64,
             };
             sum = sum.saturating_add(w);
             prefix[i + 1] = sum;
-            cur = next;
         }
-        Weights { prefix, timed }
+        Weights { prefix, timed: spoken.is_some() }
     }
 
     pub fn total(&self) -> u64 {
