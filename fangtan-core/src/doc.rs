@@ -556,12 +556,13 @@ impl Document {
 
     /// Bytes of a body item's text (its blocks' texts end to end), without looking at them.
     pub fn item_text_len(&self, item: usize) -> usize {
-        let stored = match self.items.get(item) {
-            Some(Item::Turn(t)) => self.turn_blocks(*t as usize).stored,
-            Some(&Item::Block(b)) => self.blocks.get(b as usize..b as usize + 1).unwrap_or(&[]),
-            _ => &[],
-        };
-        stored.iter().map(|b| b.text_len(&self.own)).sum()
+        self.item_text_before(item, usize::MAX)
+    }
+
+    /// Bytes of the texts of a body item's blocks before block `block`.
+    pub fn item_text_before(&self, item: usize, block: usize) -> usize {
+        let stored = self.item_blocks(item).stored;
+        stored.iter().take(block).map(|b| b.text_len(&self.own)).sum()
     }
 
     /// The blocks of a turn.

@@ -5,11 +5,11 @@
 //! the same.
 //!
 //! Each layer has its own table ([`Keys`](crate::keymap::Keys)): the reading screen's
-//! `[keys]`, and one per overlay. Over an overlay a key its table leaves unbound is text in
-//! a line editor (a character without Ctrl or Alt), else a [global](crate::keymap::Action::is_global)
-//! reader action (quit, force quit, suspend), else nothing; the search prompt also leaves
-//! the reader's other keys to the reader (PageUp/PageDown scroll while typing; Up/Down
-//! are its history).
+//! `[keys]`, and one per overlay (the go-to prompt edits with the note editor's). Over an
+//! overlay a key its table leaves unbound is text in a line editor (a character without
+//! Ctrl or Alt), else a [global](crate::keymap::Action::is_global) reader action (quit,
+//! force quit, suspend), else nothing; the search prompt also leaves the reader's other
+//! keys to the reader (PageUp/PageDown scroll while typing; Up/Down are its history).
 
 use crate::keymap::{EditAction, Key, KeyChord, Keymap};
 

@@ -134,10 +134,9 @@ impl Weights {
         let Some(item) = pos.body_item() else { return 0 };
         let (start, w) = self.item(item);
         let Some(block) = pos.key.block() else { return start };
-        let blocks = doc.item_blocks(item);
-        let total: u64 = blocks.iter().map(|b| b.text.len() as u64).sum();
-        let mut before: u64 = blocks.iter().take(block).map(|b| b.text.len() as u64).sum();
-        let len = blocks.get(block).map_or(0, |b| b.text.len()) as u64;
+        let total = doc.item_text_len(item) as u64;
+        let mut before = doc.item_text_before(item, block) as u64;
+        let len = doc.item_text_before(item, block + 1) as u64 - before;
         // A gap row (kind 2) lies after its block's text.
         before += if pos.key.kind == 2 { len } else { (pos.key.offset as u64).min(len) };
         if total == 0 {

@@ -1,5 +1,5 @@
 //! The status line: file (and its encoding when not UTF-8), position, speaker, search
-//! state, loading, listening (the player's clock, speed and offset) and messages. Public
+//! state and the go-to prompt, loading, listening (the player's clock, speed and offset) and messages. Public
 //! surface: [`StatusLine`].
 
 #[allow(clippy::wildcard_imports)]
