@@ -63,8 +63,8 @@ impl Weights {
         // First each item's bytes, in the place its prefix sum takes below.
         let mut prefix = Vec::with_capacity(n + 1);
         prefix.push(0);
-        // Spoken times, where the times say (only for a document with some).
-        let mut spoken: Option<Vec<Option<u64>>> = None;
+        // Spoken times, where the times say: (item, milliseconds), in order.
+        let mut spoken: Vec<(usize, u64)> = Vec::new();
         let (mut timed_count, mut texts, mut ms, mut timed_bytes) = (0usize, 0usize, 0u64, 0u64);
         // The text item before, with its start and bytes.
         let mut prev: Option<(usize, u64, u64)> = None;
@@ -82,7 +82,7 @@ impl Weights {
             if let Some((p, s, pb)) = prev.take() {
                 let end = start.filter(|&e| e > s).or_else(|| item_end(doc, p).filter(|&e| e > s));
                 if let Some(e) = end {
-                    spoken.get_or_insert_with(|| vec![None; n])[p] = Some(e - s);
+                    spoken.push((p, e - s));
                     (timed_count, ms, timed_bytes) =
                         (timed_count + 1, ms + (e - s), timed_bytes + pb);
                 }
@@ -92,24 +92,26 @@ impl Weights {
         if let Some((p, s, pb)) = prev
             && let Some(e) = item_end(doc, p).filter(|&e| e > s)
         {
-            spoken.get_or_insert_with(|| vec![None; n])[p] = Some(e - s);
+            spoken.push((p, e - s));
             (timed_count, ms, timed_bytes) = (timed_count + 1, ms + (e - s), timed_bytes + pb);
         }
         // Times for most passages: weigh in milliseconds, the rest at the document's rate.
-        let spoken = spoken.filter(|_| timed_count * 2 >= texts);
+        let timed = timed_count > 0 && timed_count * 2 >= texts;
         let rate = if timed_bytes > 0 { ms as f64 / timed_bytes as f64 } else { 1.0 };
         let mut sum = 0u64;
+        let mut spoken = spoken.into_iter().peekable();
         for i in 0..n {
             let b = prefix[i + 1];
-            let w = match spoken.as_ref().map(|d| d[i]) {
-                None => b,
-                Some(Some(d)) => d,
-                Some(None) => (b as f64 * rate).round() as u64,
+            let said = spoken.next_if(|&(item, _)| item == i).map(|(_, d)| d);
+            let w = match (timed, said) {
+                (false, _) => b,
+                (true, Some(d)) => d,
+                (true, None) => (b as f64 * rate).round() as u64,
             };
             sum = sum.saturating_add(w);
             prefix[i + 1] = sum;
         }
-        Weights { prefix, timed: spoken.is_some() }
+        Weights { prefix, timed }
     }
 
     pub fn total(&self) -> u64 {
