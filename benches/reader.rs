@@ -2,12 +2,15 @@
 //! a frame written for the terminal (ratatui's crossterm backend, which fangtan used before,
 //! against `term::backend::LeanBackend`: a whole screen, and a page down).
 //! The document is the bundled sample (or `FANGTAN_BENCH_FILE`) repeated to about 8 MB.
+//! The timeline strip: a frame and a line's scroll with it and without, and what it costs
+//! to build (its weights and cells) beside the outline.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fangtan::app::{App, Msg, Options, Pos, update};
+use fangtan::app::strip::{Weights, cells};
+use fangtan::app::{App, Msg, Options, Pos, outline, update};
 use fangtan::keymap::Action;
 use fangtan::parse::{self, ParseOptions};
 use fangtan::term::backend::LeanBackend;
@@ -133,9 +136,47 @@ fn write_frames(c: &mut Criterion) {
     }
 }
 
+/// The timeline strip: the same frame and the same scroll with it and without; its
+/// weights and cells for the whole document beside the outline's build.
+fn strip(c: &mut Criterion) {
+    let mut app = big_app();
+    go_deep(&mut app);
+    let theme = ui::Theme::of(&app);
+    let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
+    for on in [false, true] {
+        if app.strip.shown != on {
+            update(&mut app, Msg::Action(Action::ToggleTimeline));
+        }
+        let with = if on { "with the strip" } else { "without the strip" };
+        c.bench_function(&format!("draw 120x40 frame deep in 8 MB, {with}"), |b| {
+            b.iter(|| {
+                buf.reset();
+                ui::draw_buffer(&mut buf, black_box(&app), &theme);
+            })
+        });
+        c.bench_function(&format!("scroll a line and draw, {with}"), |b| {
+            let mut down = true;
+            b.iter(|| {
+                let a = if down { Action::LineDown } else { Action::LineUp };
+                down = !down;
+                update(&mut app, Msg::Action(a));
+                buf.reset();
+                ui::draw_buffer(&mut buf, black_box(&app), &theme);
+            })
+        });
+    }
+    c.bench_function("outline of 8 MB", |b| b.iter(|| outline::build(black_box(&app.doc))));
+    c.bench_function("strip of 8 MB (weights and 39 cells)", |b| {
+        b.iter(|| {
+            let w = Weights::build(black_box(&app.doc));
+            cells(&app.doc, &w, 39)
+        })
+    });
+}
+
 criterion_group! {
     name = reader;
     config = Criterion::default().sample_size(30);
-    targets = benches, write_frames
+    targets = benches, write_frames, strip
 }
 criterion_main!(reader);

@@ -10,8 +10,8 @@
 //! `update` (what each message does), `jumps`, [`search`], [`geometry`]
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
 //! [`bookmarks`], [`listen`] (playing the recording, as data), [`stats`] (reading
-//! times), and two overlays of their own: [`quotes`] (the quote index) and [`talk`] (the
-//! talk-share panel).
+//! times), [`strip`] (the timeline strip beside the text), and two overlays of their
+//! own: [`quotes`] (the quote index) and [`talk`] (the talk-share panel).
 
 pub mod bookmarks;
 pub mod geometry;
@@ -24,12 +24,13 @@ pub mod routing;
 pub mod search;
 pub mod state;
 pub mod stats;
+pub mod strip;
 pub mod talk;
 mod update;
 pub mod view;
 
 pub use bookmarks::{BookmarkList, NoteEditor, NoteTarget};
-pub use geometry::{Area, GUTTER, NARROW, Panes, help_area, list_area, note_area, panes};
+pub use geometry::{Area, GUTTER, NARROW, Panes, STRIP, help_area, list_area, note_area, panes};
 pub use listen::{Listening, Media, MediaSource, PlayState};
 pub use messages::{Effect, Indexed, Input, Mouse, Msg, PlayerCmd, PlayerEvent, Saved};
 pub use outline::{Entry, EntryKind, ItemInfo, Outline};

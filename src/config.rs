@@ -70,6 +70,8 @@ pub struct LayoutOptions {
     pub show_images: bool,
     /// Links as OSC 8 hyperlinks.
     pub hyperlinks: bool,
+    /// Open with the timeline strip shown.
+    pub timeline: bool,
 }
 
 /// `[reading]`.
@@ -194,6 +196,7 @@ impl Config {
                 paragraph_spacing: layout.paragraph_spacing.get(),
                 show_images: layout.show_images,
                 hyperlinks: layout.hyperlinks,
+                timeline: layout.timeline,
             },
             reading: ReadingOptions {
                 cjk_chars_per_minute: reading.cjk_chars_per_minute.get(),

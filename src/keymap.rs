@@ -138,6 +138,8 @@ actions! {
         TalkShare => "talk_share", "who talks how much: turns, share, longest turn, pace";
         SwitchPane => "switch_pane", "switch between outline and reader";
         ToggleOutline => "toggle_outline", "show or hide the outline";
+        ToggleTimeline => "toggle_timeline", "show or hide the timeline strip";
+        GoToPercent => "go_to_percent", "go to N% of the way through (type N)";
         Help => "help", "this help";
         /// Close an overlay, clear search; never quits.
         Cancel => "cancel", "close overlay, clear search";

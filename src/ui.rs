@@ -1,14 +1,15 @@
 //! Stage 4, the last step: the [`App`] state drawn into a ratatui frame. Drawing only reads
 //! state (`update` has already laid out what is on screen). Every character goes through
 //! [`put`], which measures with [`crate::width`], clips to the pane and never writes a
-//! control character, so no document byte reaches the terminal as an escape sequence.
+//! control character, so no document byte reaches the terminal as an escape sequence (the
+//! timeline strip's glyphs, the program's own and one cell each, are set directly).
 //! Panes and overlays are placed on the frame's own area, never at the size the app last
 //! heard of (a key can come before the event telling of a resize), and every cell is
 //! written through a bounds check, so a frame of any size is drawn without a panic.
 //! Every colour drawn is the resolved configuration's ([`Theme`]); none is written here.
 //!
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
-//! [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
+//! [`StripPane`], [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
 //! `list`, `note`, `quotes`, `talk`), drawn over the panes in the order the app's one
 //! overlay says; `theme` holds the colours. Public surface: [`draw`], [`draw_linked`]
 //! (which also lists the links on screen, [`Link`], for the terminal edge's OSC 8),
@@ -44,6 +45,7 @@ mod outline;
 mod quotes;
 mod reader;
 mod status;
+mod strip;
 mod talk;
 mod theme;
 
@@ -57,6 +59,7 @@ pub use outline::OutlinePane;
 use quotes::{draw_quotes, quotes_cursor};
 pub use reader::{Link, ReaderPane};
 pub use status::StatusLine;
+pub use strip::StripPane;
 use talk::draw_talk;
 pub use theme::Theme;
 use theme::{inline_style, speaker_style};
@@ -69,9 +72,10 @@ fn place(screen: Rect, a: Area) -> Area {
 /// the app last heard of: a key can arrive before the event telling of a shrunk terminal,
 /// and the old size would put the panes and overlays off the screen.
 fn screen_panes(app: &App, screen: Rect) -> Panes {
-    let p = panes(screen.width, screen.height, app.outline_shown(), &app.opts);
+    let p = panes(screen.width, screen.height, app.outline_shown(), app.strip.shown, &app.opts);
     Panes {
         outline: p.outline.map(|a| place(screen, a)),
+        strip: p.strip.map(|a| place(screen, a)),
         reader: place(screen, p.reader),
         status: place(screen, p.status),
         ..p
@@ -106,6 +110,9 @@ fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
     }
     let panes = screen_panes(app, buf.area);
     let mut links = reader::draw_reader_linked(buf, app, theme, rect(panes.reader));
+    if let Some(s) = panes.strip {
+        StripPane { app, theme }.render(rect(s), buf);
+    }
     if let Some(o) = panes.outline {
         OutlinePane { app, theme, overlay: panes.overlay }.render(rect(o), buf);
     }
@@ -116,7 +123,7 @@ fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
         Some(Overlay::NoteEditor(_)) => draw_note(buf, app, theme),
         Some(Overlay::Quotes(_)) => draw_quotes(buf, app, theme),
         Some(Overlay::Talk(_)) => draw_talk(buf, app, theme),
-        Some(Overlay::SearchPrompt) | None => {}
+        Some(Overlay::SearchPrompt | Overlay::GoTo(_)) | None => {}
     }
     if !matches!(app.overlay, Some(Overlay::SearchPrompt) | None) {
         links.clear();

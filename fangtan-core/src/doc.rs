@@ -576,6 +576,17 @@ impl Document {
         Blocks { doc: self, stored }
     }
 
+    /// Bytes of a body item's text (its blocks' texts end to end), without looking at them.
+    pub fn item_text_len(&self, item: usize) -> usize {
+        self.item_text_before(item, usize::MAX)
+    }
+
+    /// Bytes of the texts of a body item's blocks before block `block`.
+    pub fn item_text_before(&self, item: usize, block: usize) -> usize {
+        let stored = self.item_blocks(item).stored;
+        stored.iter().take(block).map(|b| b.text_len(&self.own)).sum()
+    }
+
     /// The blocks of a turn.
     pub fn turn_blocks(&self, turn: usize) -> Blocks<'_> {
         let stored = match self.turns.get(turn) {

@@ -1,9 +1,11 @@
 //! Where things go on the screen, terminal-independent.
 //!
-//! Public surface: [`Area`] (a rectangle), [`Panes`] and [`panes`] (the outline, reading pane
-//! and status line for a screen size), the overlays' boxes ([`help_area`], [`list_area`],
-//! [`note_area`]), the constants [`NARROW`] and [`GUTTER`], and the `App` methods that
-//! measure its panes (text width, pane heights, help and list pages).
+//! Public surface: [`Area`] (a rectangle), [`Panes`] and [`panes`] (the outline, reading pane,
+//! timeline strip and status line for a screen size), the overlays' boxes ([`help_area`],
+//! [`list_area`], [`note_area`]), the constants [`NARROW`], [`GUTTER`] and [`STRIP`], and the
+//! `App` methods that measure its panes (text width, pane heights, help and list pages).
+//! The strip's columns are taken from the reading pane, so the text's width and the
+//! mouse's map both leave them out.
 
 use super::bookmarks::ENTRY_ROWS;
 use super::{App, Options};
@@ -13,6 +15,12 @@ pub const NARROW: u16 = 70;
 
 /// Cells left of the text: passage cursor, bookmark mark.
 pub const GUTTER: u16 = 2;
+
+/// Columns of the timeline strip: the reading position and window, then the speaker cell.
+pub const STRIP: u16 = 2;
+
+/// The narrowest reading pane that gives columns to the strip.
+const STRIP_MIN_READER: u16 = 24;
 
 /// A screen rectangle (terminal-independent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,6 +45,8 @@ pub struct Panes {
     /// The outline floats over the reading pane (narrow screens).
     pub overlay: bool,
     pub reader: Area,
+    /// The timeline strip, when shown: at the reading pane's right edge, outside it.
+    pub strip: Option<Area>,
     pub status: Area,
 }
 
@@ -48,7 +58,7 @@ impl App {
     }
 
     pub fn panes(&self) -> Panes {
-        panes(self.width, self.height, self.outline_shown(), &self.opts)
+        panes(self.width, self.height, self.outline_shown(), self.strip.shown, &self.opts)
     }
 
     /// Width of the reading text column, in cells.
@@ -65,10 +75,12 @@ impl App {
         self.panes().outline.map(|a| usize::from(a.height)).unwrap_or(0)
     }
 
-    /// Rows the help overlay lists: every binding, a blank row and the mouse note (two).
+    /// Rows the help overlay lists: every binding, a blank row, the mouse note (two) and
+    /// the timeline strip's key (two).
     pub fn help_lines(&self) -> usize {
-        // The listening line and a blank, the bindings, a blank and the mouse note (two).
-        self.opts.keys.reader.bindings().len() + 5
+        // The listening line and a blank, the bindings, a blank, the mouse note and the
+        // strip's key (two each).
+        self.opts.keys.reader.bindings().len() + 7
     }
 
     /// Bookmarks the list shows at once.
@@ -84,24 +96,35 @@ impl App {
     }
 }
 
-/// Geometry of the panes for a screen size.
-pub fn panes(width: u16, height: u16, outline_shown: bool, opts: &Options) -> Panes {
+/// Geometry of the panes for a screen size, with the timeline strip (when `strip` and the
+/// reading pane is wide enough) cut from the reading pane's right edge.
+pub fn panes(width: u16, height: u16, outline_shown: bool, strip: bool, opts: &Options) -> Panes {
+    let mut p = text_panes(width, height, outline_shown, opts);
+    if strip && p.reader.width >= STRIP_MIN_READER {
+        p.reader.width -= STRIP;
+        p.strip = Some(Area { x: p.reader.x + p.reader.width, width: STRIP, ..p.reader });
+    }
+    p
+}
+
+/// The panes without the strip.
+fn text_panes(width: u16, height: u16, outline_shown: bool, opts: &Options) -> Panes {
     let body_h = height.saturating_sub(1);
     let status = Area { x: 0, y: body_h, width, height: height.min(1) };
     let full = Area { x: 0, y: 0, width, height: body_h };
     if !outline_shown || width == 0 {
-        return Panes { outline: None, overlay: false, reader: full, status };
+        return Panes { outline: None, overlay: false, reader: full, strip: None, status };
     }
     let pct = u32::from(width) * u32::from(opts.outline_percent.min(100)) / 100;
     let ow = (pct as u16).min(opts.outline_max).max(12).min(width);
     if width < NARROW {
         let ow = ow.max(width * 3 / 4).min(width);
         let outline = Area { x: 0, y: 0, width: ow, height: body_h };
-        return Panes { outline: Some(outline), overlay: true, reader: full, status };
+        return Panes { outline: Some(outline), overlay: true, reader: full, strip: None, status };
     }
     let outline = Area { x: 0, y: 0, width: ow, height: body_h };
     let reader = Area { x: ow, y: 0, width: width - ow, height: body_h };
-    Panes { outline: Some(outline), overlay: false, reader, status }
+    Panes { outline: Some(outline), overlay: false, reader, strip: None, status }
 }
 
 /// Where the help overlay goes.

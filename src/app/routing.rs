@@ -5,7 +5,7 @@
 //! the same.
 //!
 //! Each layer has its own table ([`Keys`](crate::keymap::Keys)): the reading screen's
-//! `[keys]`, and one per overlay. Over an overlay a key its table leaves unbound is text in
+//! `[keys]`, and one per overlay (the go-to prompt edits with the note editor's). Over an overlay a key its table leaves unbound is text in
 //! a line editor (a character without Ctrl or Alt), else a [global](crate::keymap::Action::is_global)
 //! reader action (quit, force quit, suspend), else nothing; the search prompt also leaves
 //! the reader's other keys to the reader (PageUp/PageDown scroll while typing; Up/Down
@@ -35,6 +35,8 @@ pub fn route(app: &App, chord: KeyChord) -> Option<Msg> {
             .or_else(global),
         Some(Overlay::Quotes(_)) => keys.quotes.lookup(chord).map(Msg::Quotes).or_else(global),
         Some(Overlay::Talk(_)) => keys.talk.lookup(chord).map(Msg::Talk).or_else(global),
+        // The go-to prompt edits as the note editor does.
+        Some(Overlay::GoTo(_)) => edit(&keys.note, chord).or_else(global),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::store::Marks;
 use super::outline::{self, Entry, ItemInfo, Outline};
 use super::search::{SEARCH_SLICE, SearchState, refresh_search};
 use super::view::{Line, LineCache, Pos};
-use super::{BookmarkList, Effect, Indexed, NoteEditor, stats};
+use super::{BookmarkList, Effect, Indexed, NoteEditor, stats, strip};
 
 /// Everything the reader needs besides the document, from the configuration and the
 /// command line.
@@ -54,6 +54,8 @@ pub struct Options {
     /// Write links as OSC 8 hyperlinks (`[layout] hyperlinks`, and a terminal that
     /// takes them: see [`EnvInfo::hyperlinks`]).
     pub hyperlinks: bool,
+    /// Open with the timeline strip beside the text (`[layout] timeline`; `t` toggles it).
+    pub timeline: bool,
     /// `--media`: the recording to listen to, a path or URL.
     pub media: Option<String>,
     /// A recording beside the transcript (same name, a media extension), found by the
@@ -100,6 +102,7 @@ impl Options {
             paragraph_spacing: config.layout.paragraph_spacing,
             show_images: config.layout.show_images,
             hyperlinks: config.layout.hyperlinks && env.hyperlinks(),
+            timeline: config.layout.timeline,
             start: None,
             media: None,
             media_beside: None,
@@ -127,13 +130,16 @@ pub struct Index {
     pub entries: Vec<Entry>,
     pub items: Vec<ItemInfo>,
     pub stats: stats::Stats,
+    /// Where each item lies on the timeline strip.
+    pub weights: strip::Weights,
 }
 
 impl Index {
     pub fn build(doc: Document, opts: &Options) -> Index {
         let (entries, items) = outline::build(&doc);
         let stats = stats::Stats::new(&doc, opts);
-        Index { doc, entries, items, stats }
+        let weights = strip::Weights::build(&doc);
+        Index { doc, entries, items, stats, weights }
     }
 
     /// The outline and lookups only: reading-time counts are left to the reader, which
@@ -141,7 +147,8 @@ impl Index {
     pub fn build_lookups(doc: Document, opts: &Options) -> Index {
         let (entries, items) = outline::build(&doc);
         let stats = stats::Stats::pending(&doc, opts);
-        Index { doc, entries, items, stats }
+        let weights = strip::Weights::build(&doc);
+        Index { doc, entries, items, stats, weights }
     }
 }
 
@@ -195,6 +202,9 @@ pub enum Overlay {
     Quotes(super::QuoteIndex),
     /// The talk-share panel: who talks how much.
     Talk(super::TalkPanel),
+    /// The go-to prompt in the status line: a percentage of the way through the document
+    /// (of its spoken time when it has times), as the timeline strip measures it.
+    GoTo(crate::lineedit::LineEdit),
 }
 
 pub struct App {
@@ -254,6 +264,8 @@ pub struct App {
     pub search_slice: usize,
     /// Listening: what the media player is doing, and the reader's side of it.
     pub listen: super::Listening,
+    /// The timeline strip beside the reading pane.
+    pub strip: strip::Strip,
     /// What is laid out, kept between messages.
     pub(super) laid: LineCache,
 }
@@ -266,8 +278,9 @@ impl App {
 
     /// An app over a document whose index is already built.
     pub fn from_index(index: Index, opts: Options) -> App {
-        let Index { doc, entries, items, stats } = index;
+        let Index { doc, entries, items, stats, weights } = index;
         let title = title_of(&doc, &opts);
+        let timeline = opts.timeline;
         // Marks kept only for the session need no identity; a store gives the real one
         // (`restore`), so the text is not hashed here.
         let id = crate::store::DocId {
@@ -306,6 +319,7 @@ impl App {
             loading: None,
             search_slice: SEARCH_SLICE,
             listen: super::Listening::default(),
+            strip: strip::Strip::new(weights, timeline),
             laid: LineCache::default(),
         };
         app.go_to_start();
@@ -331,13 +345,14 @@ impl App {
     /// happens now.
     pub(super) fn take_index(&mut self, arrived: Indexed) -> Vec<Effect> {
         let loading = self.loading.take().unwrap_or_default();
-        let Index { doc, entries, items, stats } = arrived.index;
+        let Index { doc, entries, items, stats, weights } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
         self.listen.forget_timeline();
         self.outline.replace(entries);
         self.items = items;
         self.stats = stats;
+        self.strip = strip::Strip::new(weights, self.strip.shown);
         self.invalidate_all();
         if self.pos.vi >= self.view_len() {
             self.pos = Pos::TOP;

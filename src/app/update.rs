@@ -12,7 +12,7 @@ use super::outline::{outline_act, select_row};
 use super::search::{SearchState, input, match_step, paste_search, search_slice};
 use super::view::Pos;
 use super::{
-    App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, quotes, talk,
+    App, Effect, Focus, Input, Mouse, Msg, NARROW, Overlay, bookmarks, listen, quotes, strip, talk,
 };
 
 /// Lines moved by one mouse wheel notch.
@@ -93,6 +93,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Some(Overlay::NoteEditor(_)) => bookmarks::note_input(app, i),
                 Some(Overlay::SearchPrompt) => input(app, i),
                 Some(Overlay::Quotes(_)) => quotes::input(app, i),
+                Some(Overlay::GoTo(_)) => strip::go_to_input(app, i),
                 Some(Overlay::BookmarkList(_) | Overlay::Help { .. } | Overlay::Talk(_)) | None => {
                     Vec::new()
                 }
@@ -102,6 +103,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Some(Overlay::NoteEditor(_)) => bookmarks::note_paste(app, &text),
             Some(Overlay::SearchPrompt) => paste_search(app, &text),
             Some(Overlay::Quotes(_)) => quotes::paste(app, &text),
+            Some(Overlay::GoTo(_)) => strip::go_to_paste(app, &text),
             Some(Overlay::BookmarkList(_) | Overlay::Help { .. } | Overlay::Talk(_)) | None => {}
         },
         Msg::Tick => {
@@ -130,7 +132,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 | Overlay::Talk(_),
             ) => {}
             Some(Overlay::Help { .. }) => help_mouse(app, m),
-            Some(Overlay::SearchPrompt) | None => mouse(app, m),
+            Some(Overlay::SearchPrompt | Overlay::GoTo(_)) | None => mouse(app, m),
         },
     }
     if by_reader && app.pos != before {
@@ -310,6 +312,8 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             }
             app.follow_outline();
         }
+        Action::ToggleTimeline => strip::toggle(app),
+        Action::GoToPercent => strip::open_go_to(app),
         Action::Help => app.open(Overlay::Help { top: 0 }),
         Action::Cancel => {
             if app.outline_shown() && app.panes().overlay {
@@ -448,6 +452,8 @@ pub(super) fn mouse(app: &mut App, m: Mouse) {
                 if r < app.outline.rows.len() {
                     select_row(app, r);
                 }
+            } else if let Some(a) = panes.strip.filter(|a| a.contains(col, row)) {
+                strip::click(app, usize::from(row - a.y));
             } else if panes.reader.contains(col, row) {
                 if panes.overlay {
                     app.outline.shown = Some(false);

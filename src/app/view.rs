@@ -592,5 +592,6 @@ impl App {
         if std::mem::take(&mut self.outline.follow) {
             self.sync_outline();
         }
+        self.prepare_strip();
     }
 }

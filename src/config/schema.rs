@@ -153,6 +153,7 @@ pub struct Layout {
     pub paragraph_spacing: Int<0, 5>,
     pub show_images: bool,
     pub hyperlinks: bool,
+    pub timeline: bool,
 }
 
 /// `[reading]`.

@@ -1,5 +1,6 @@
 //! The cell primitives every pane draws with: [`put`] (measured with `crate::width`,
-//! clipped to its area, never a control character), `fill`, `framed` boxes and key hints.
+//! clipped to its area, never a control character), `glyph` (one of the program's own
+//! one-cell glyphs), `fill`, `framed` boxes and key hints.
 //! Public surface: [`put`], [`MARK`].
 
 #[allow(clippy::wildcard_imports)]
@@ -51,6 +52,15 @@ pub fn put(
         x += w;
     }
     x
+}
+/// Write one of the program's own one-cell glyphs (never document text; none East Asian
+/// Ambiguous, so one cell at either ambiguous width) at (x, y), if it is on the buffer:
+/// [`put`] without the measuring, for the timeline strip's every row on every frame.
+pub(super) fn glyph(buf: &mut Buffer, x: u16, y: u16, g: &'static str, style: Style) {
+    debug_assert!(grapheme_width(g, AmbiguousWidth::Wide) == 1 && !g.contains(char::is_control));
+    if let Some(cell) = buf.cell_mut((x, y)) {
+        cell.set_symbol(g).set_style(style);
+    }
 }
 /// Fill a rectangle with blanks of a style. A wide glyph straddling its left edge is
 /// blanked too, or the terminal would draw it over the rectangle's first column.

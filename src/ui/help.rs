@@ -1,5 +1,5 @@
 //! The help overlay: which recording listening plays, then every binding of the reading
-//! screen, scrolled. Drawn over the panes.
+//! screen, what the mouse does and the timeline strip's key, scrolled. Drawn over the panes.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -39,6 +39,8 @@ pub(super) fn draw_help(buf: &mut Buffer, app: &App, theme: &Theme) {
         (Some(String::new()), String::new()),
         (Some("mouse".to_string()), mouse[0].to_string()),
         (Some(String::new()), mouse[1].to_string()),
+        (Some("timeline".to_string()), "▐ who talks most · ❝ quote · ✦ bookmark".to_string()),
+        (Some(String::new()), "▸ you are here · ╏ on screen".to_string()),
     ];
     let rows = head.into_iter().chain(bindings).chain(note);
     for (i, (keys, what)) in rows.skip(app.help_top().unwrap_or(0)).enumerate() {

@@ -5,7 +5,8 @@
 //! out (wrapped, never cut at the edge); struck text is drawn crossed out, a footnote's
 //! mark and a link's target dim. Where links are drawn, the cells they cover are listed
 //! ([`Link`]) for the terminal edge to make clickable (OSC 8): only `http`, `https` and
-//! `mailto` targets, and none while an overlay covers the pane. Public surface:
+//! `mailto` targets, and none while an overlay covers the pane. With the timeline strip
+//! shown, the header's speaker legend gives each speaker's colour as a swatch. Public surface:
 //! [`ReaderPane`], [`Link`], [`draw_reader_linked`].
 
 #[allow(clippy::wildcard_imports)]
@@ -121,6 +122,11 @@ pub(super) fn draw_reader(
             LineKind::Legend(s) => {
                 let n = if *s < 9 { format!("{} ", s + 1) } else { "  ".to_string() };
                 let x = put(buf, x0.saturating_add(1), y, max_x, &n, dim, amb);
+                // With the timeline strip shown, the legend gives its colours.
+                let x = match app.strip.cells.is_empty() {
+                    true => x,
+                    false => put(buf, x, y, max_x, "▐ ", speaker_style(theme, *s), amb),
+                };
                 let x = put(buf, x, y, max_x, doc.speaker_name(*s), speaker_style(theme, *s), amb);
                 let count = doc.speakers.get(*s).map(|s| s.turn_count()).unwrap_or(0);
                 let turns =

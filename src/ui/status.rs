@@ -1,5 +1,5 @@
 //! The status line: file (and its encoding when not UTF-8), position, speaker, search
-//! state, loading, listening (the player's clock, speed and offset) and messages. Public
+//! state and the go-to prompt, loading, listening (the player's clock, speed and offset) and messages. Public
 //! surface: [`StatusLine`].
 
 #[allow(clippy::wildcard_imports)]
@@ -113,6 +113,9 @@ pub(super) fn draw_status(buf: &mut Buffer, app: &App, theme: &Theme, a: Area) {
         };
         let (before, after) = s.query().split_at(s.edit.cursor());
         format!(" /{before}▏{after}{count}")
+    } else if let Some(e) = app.go_to_prompt() {
+        let (before, after) = e.text().split_at(e.cursor());
+        format!(" go to {before}▏{after}% of the way (Enter goes, Esc stays)")
     } else if let Some(m) = &app.message {
         format!(" {m}")
     } else if app.note().is_some() {

@@ -207,9 +207,9 @@ fn an_empty_user_file_is_the_defaults() {
 
 #[test]
 fn a_user_binding_replaces_only_that_actions_keys() {
-    let c = user("[keys]\nnext_turn = [\"t\"]\n").unwrap();
-    assert_eq!(c.keys.reader.keys_for(Action::NextTurn), &[KeyChord::ch('t')]);
-    assert_eq!(c.keys.reader.lookup(KeyChord::ch('t')), Some(Action::NextTurn));
+    let c = user("[keys]\nnext_turn = [\"z\"]\n").unwrap();
+    assert_eq!(c.keys.reader.keys_for(Action::NextTurn), &[KeyChord::ch('z')]);
+    assert_eq!(c.keys.reader.lookup(KeyChord::ch('z')), Some(Action::NextTurn));
     assert_eq!(c.keys.reader.lookup(KeyChord::ch('}')), None);
     assert_eq!(c.keys.reader.keys_for(Action::PrevTurn), &[KeyChord::ch('{')]);
     for &a in Action::ALL.iter().filter(|&&a| a != Action::NextTurn) {
@@ -238,10 +238,10 @@ fn an_empty_list_unbinds_an_action() {
 fn binding_a_key_of_another_action_names_both() {
     let e = err("[keys]\nnext_turn = [\"j\"]\n");
     assert!(e.contains("\"line_down\"") && e.contains("\"next_turn\""), "{e}");
-    let e = err("[keys]\nnext_turn = [\"t\"]\nprev_turn = [\"t\"]\n");
+    let e = err("[keys]\nnext_turn = [\"z\"]\nprev_turn = [\"z\"]\n");
     assert_eq!(
         e,
-        "test.toml:3:14: key \"t\" is bound to both \"next_turn\" and \"prev_turn\" in [keys]"
+        "test.toml:3:14: key \"z\" is bound to both \"next_turn\" and \"prev_turn\" in [keys]"
     );
 }
 

@@ -36,6 +36,7 @@ mod rich_text;
 mod source;
 mod store;
 mod store_durability;
+mod strip;
 mod subtitles;
 mod transcripts;
 mod ui_snapshots;
