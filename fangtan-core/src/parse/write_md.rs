@@ -511,6 +511,9 @@ fn escape(out: &mut String, line: &str, marks: &[(usize, &str)]) {
             b'&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'#'),
             b'!' => next == Some(b'['),
             b']' => next == Some(b'('),
+            // `~~` would strike text through, `[^` start a footnote.
+            b'~' if next == Some(b'~') => true,
+            b'[' => next == Some(b'^'),
             b'#' | b'>' | b'-' | b'+' | b'~' | b'=' | b'|' if i == 0 => true,
             b'.' | b')' => ordered == Some(i),
             _ => false,
@@ -528,7 +531,7 @@ fn escape(out: &mut String, line: &str, marks: &[(usize, &str)]) {
 /// The bytes [`escape`] may put a backslash before.
 const MAY_ESCAPE: [bool; 256] = {
     let mut t = [false; 256];
-    let set = b"\\*`_<&!]#>-+~=|.)";
+    let set = b"\\*`_<&!]#>-+~=|.)[";
     let mut i = 0;
     while i < set.len() {
         t[set[i] as usize] = true;
