@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("reanchor 50 marks in 5000 paragraphs", |b| {
         b.iter(|| {
             let mut m = marks.clone();
-            m.reanchor(&edited_doc, &id);
+            m.reanchor(&edited_doc, &id, false);
             m
         })
     });

@@ -125,7 +125,7 @@ impl Store {
         // Not known: a paragraph that moved is taken for an edit.
         let edited = same.map_or(stale, |same| !same);
         let position = match edited || stale {
-            true => marks.reanchor(doc, id),
+            true => marks.reanchor(doc, id, same == Some(true)),
             false => marks.position_in(doc),
         };
         marks.doc = id.clone();
@@ -157,7 +157,7 @@ impl Store {
                 );
                 if same != Some(true) {
                     let id = marks.doc.clone();
-                    theirs.reanchor(doc, &id);
+                    theirs.reanchor(doc, &id, false);
                 }
                 marks.merge(&theirs);
             }

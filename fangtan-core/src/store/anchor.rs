@@ -100,6 +100,8 @@ const MIN_FUZZY_CHARS: usize = 12;
 /// The fingerprints of every paragraph of a document, computed once for re-anchoring.
 pub struct Paragraphs {
     entries: Vec<Entry>,
+    /// See [`Paragraphs::same_text`].
+    same_text: bool,
 }
 
 struct Entry {
@@ -200,7 +202,16 @@ impl Paragraphs {
                 entries.push(Entry::new(Anchor::at(doc, item, bi), &fingerprint(block.text)));
             }
         }
-        Paragraphs { entries }
+        Paragraphs { entries, same_text: false }
+    }
+
+    /// The file's text is the one the anchors were saved against, and only this build
+    /// reads it into other paragraph text (a parser that learned links, footnotes or
+    /// tables): a paragraph still at its old place and beginning as it did is the same
+    /// paragraph, however its end now reads.
+    pub fn same_text(mut self, same: bool) -> Paragraphs {
+        self.same_text = same;
+        self
     }
 
     /// Where `old` (fingerprinted `fp`) belongs in `doc`, the document this was built from.
@@ -213,6 +224,9 @@ impl Paragraphs {
             self.entries.iter().filter(|e| e.hash == fp.hash).min_by_key(|e| distance(&e.anchor));
         if let Some(e) = exact {
             return Placement::Exact(with_offset(doc, e.anchor, old.offset));
+        }
+        if self.same_text && old.text(doc).is_some_and(|text| same_start(&fp.head, text)) {
+            return Placement::Exact(with_offset(doc, *old, old.offset));
         }
         if fp.chars < MIN_FUZZY_CHARS {
             return Placement::Orphaned;
@@ -247,6 +261,25 @@ impl Paragraphs {
             None => Placement::Orphaned,
         }
     }
+}
+
+/// Whether a paragraph's text `now` begins as one whose first characters were `head`,
+/// but for what a parser adds or takes away: a link's target put in (`head` is found, in
+/// order, among `now`'s first characters) or markup taken out (`~~`, `[^1]`: `now`'s
+/// first characters are found, in order, in `head`).
+fn same_start(head: &str, now: &str) -> bool {
+    let n = head.chars().count();
+    // A few characters are found in order in too many paragraphs to tell anything.
+    if n < MIN_FUZZY_CHARS {
+        return false;
+    }
+    // Found in order within a bounded stretch, so a huge paragraph costs no more than a
+    // long link does.
+    fn within(mut needle: impl Iterator<Item = char>, hay: &str, room: usize) -> bool {
+        let mut hay = hay.chars().take(room);
+        needle.all(|c| hay.any(|h| h == c))
+    }
+    within(head.chars(), now, n + 512) || within(now.chars().take(n - n / 4), head, n)
 }
 
 /// `a` with `offset` clamped into its block and moved back to a char boundary.

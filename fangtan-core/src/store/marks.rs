@@ -262,9 +262,11 @@ impl Marks {
 
     /// Re-anchor everything against `doc` (whose identity is `id`) after the text changed.
     /// Bookmarks that cannot be placed are kept, marked orphaned, with their passage.
-    /// Returns the restored position, if it could be placed.
-    pub fn reanchor(&mut self, doc: &Document, id: &DocId) -> Option<Anchor> {
-        let paragraphs = Paragraphs::new(doc);
+    /// Returns the restored position, if it could be placed. `same_text`: the file is the
+    /// one the anchors were saved against, read by a build that parses it otherwise
+    /// ([`Paragraphs::same_text`]).
+    pub fn reanchor(&mut self, doc: &Document, id: &DocId, same_text: bool) -> Option<Anchor> {
+        let paragraphs = Paragraphs::new(doc).same_text(same_text);
         for b in &mut self.bookmarks {
             match paragraphs.place(doc, &b.anchor, &b.fingerprint) {
                 Placement::Exact(a) | Placement::Fuzzy(a) => {
