@@ -166,6 +166,10 @@ pub struct Loading {
     /// document is indexed, if the reader is still there (a bookmark asked for one
     /// passage must not land on another).
     pub pending: Option<(Action, Pos)>,
+    /// An overlay of the whole document asked for meanwhile (the quote index, the talk
+    /// shares): opened once the document is indexed, after the saved or asked-for
+    /// position is restored. Asking for it does not move the reader.
+    pub overlay: Option<Action>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -362,7 +366,8 @@ impl App {
             self.focus_speaker = None;
         }
         if let Some(stored) = arrived.stored {
-            // A reader who moved while it loaded (keys or mouse) stays where they are.
+            // A reader who moved while it loaded (keys or mouse) stays where they are; an
+            // overlay asked for meanwhile is no move ([`Loading::overlay`]).
             let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
             self.restore(stored, resume);
         } else if let Some(said) = self.open_at() {
@@ -385,14 +390,18 @@ impl App {
         }
         refresh_search(self);
         self.follow_outline();
-        match loading.pending {
+        let mut effects = match loading.pending {
             Some((a, at)) if at == self.pos => super::update::act(self, a),
             Some(_) => {
                 self.say("the reading position moved while the document loaded: not done");
                 Vec::new()
             }
             None => Vec::new(),
+        };
+        if let Some(a) = loading.overlay {
+            effects.extend(super::update::act(self, a));
         }
+        effects
     }
 
     /// Background work is waiting for idle time: a search still counting, or reading

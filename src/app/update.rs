@@ -182,8 +182,9 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     if let Some(l) = app.loading.as_mut()
         && matches!(a, Action::QuoteIndex | Action::TalkShare)
     {
-        // Quotes and shares are the whole document's.
-        l.pending = Some((a, app.pos));
+        // Quotes and shares are the whole document's. They open wherever the reader is
+        // then: asking for them is no move (the saved position is still restored).
+        l.overlay = Some(a);
         app.say("opens once the whole document is read: waiting");
         return Vec::new();
     }
