@@ -9,13 +9,16 @@
 //! language talk more than another that says the same. Measured and estimated seconds add
 //! up, so a transcript timed only in part still gets one share.
 //!
-//! The counting of text ([`count_from`]) is the one the reader's time-left estimate uses
-//! too, at reading speeds instead of speaking ones.
+//! The counting of text ([`count_said`]: [`count_from`] leaving out link targets and
+//! footnote marks, which are read, not said) is the one the reader's time-left estimate
+//! uses too, at reading speeds instead of speaking ones.
 //!
 //! Invariant: shares add up to 100 % (when anything is said); no speaker or turn outside
 //! the document is read; nothing here panics on a turn without blocks or times.
 
-use crate::doc::{Document, SpeakerId};
+use std::ops::Range;
+
+use crate::doc::{Document, Run, SpeakerId, Style};
 
 /// Estimated speaking rate of CJK text: 4 characters a second (240 a minute). Mandarin
 /// interviews and broadcasts run at about 220-280 characters (syllables) a minute.
@@ -76,6 +79,46 @@ pub fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
     (cjk, words, in_word)
 }
 
+/// Whether a run is left out of counting: a link's target shown after its text and a
+/// footnote mark are there to be read, not said.
+fn unsaid(r: &Run) -> bool {
+    r.style.contains(Style::URL) || r.style.contains(Style::NOTE)
+}
+
+/// [`count_from`] over `text[range]` (on character boundaries) of a block whose inline
+/// runs are `runs`, leaving out what no one says ([`Style::URL`] and [`Style::NOTE`]
+/// runs); a left-out run ends a word.
+pub fn count_said(
+    text: &str,
+    runs: &[Run],
+    range: Range<usize>,
+    in_word: bool,
+) -> (usize, usize, bool) {
+    let (mut cjk, mut words, mut in_word) = (0, 0, in_word);
+    let mut at = range.start;
+    let mut count = |piece: Range<usize>, in_word: bool| {
+        let (c, w, i) = count_from(text.get(piece).unwrap_or(""), in_word);
+        cjk += c;
+        words += w;
+        i
+    };
+    for r in runs.iter().filter(|r| unsaid(r)) {
+        if r.range.end <= at {
+            continue;
+        }
+        if r.range.start >= range.end {
+            break;
+        }
+        count(at..r.range.start.max(at), in_word);
+        in_word = false;
+        at = r.range.end.min(range.end);
+    }
+    if at < range.end {
+        in_word = count(at..range.end, in_word);
+    }
+    (cjk, words, in_word)
+}
+
 /// CJK characters and words of a text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -99,7 +142,7 @@ impl Counts {
 fn turn_counts(doc: &Document, t: usize) -> Counts {
     let mut c = Counts::default();
     for b in doc.turn_blocks(t).iter() {
-        let (cjk, words, _) = count_from(b.text, false);
+        let (cjk, words, _) = count_said(b.text, b.runs, 0..b.text.len(), false);
         c.add(Counts { cjk, words });
     }
     c
@@ -317,6 +360,27 @@ mod tests {
         assert_eq!(count_from("don’t stop, 好吗？", false), (2, 2, false));
         // A text that continues a word counted before does not start another.
         assert_eq!(count_from("ing on", true), (0, 1, true));
+    }
+
+    #[test]
+    fn link_targets_and_footnote_marks_are_not_said() {
+        let parse = |md: &str| {
+            let doc = crate::parse::parse(md.to_string(), &crate::parse::ParseOptions::default());
+            let talk = Talk::of(&doc);
+            talk.speakers.iter().map(|s| (s.counts, s.share.round())).collect::<Vec<_>>()
+        };
+        let plain = "**Ann:** I read this piece today.\n\n**Bo:** I read that piece today.\n";
+        let linked = "[^1]: A note.\n\n\
+                      **Ann:** I read [this piece](https://example.com/a/long/path/of/many/words\
+                      /that/no/one/says/aloud?and=a&query=too) today[^1].\n\n\
+                      **Bo:** I read that piece today.\n";
+        let (p, l) = (parse(plain), parse(linked));
+        assert_eq!(l[0].0, Counts { cjk: 0, words: 5 }, "{l:?}");
+        assert_eq!(l, p);
+        // A word is not continued across a left-out run, nor counted in a slice of one.
+        let note = Run { range: 2..5, style: Style::NOTE, url: None, quote: None };
+        assert_eq!(count_said("ab[1]cd", std::slice::from_ref(&note), 0..7, false), (0, 2, true));
+        assert_eq!(count_said("ab[1]cd", std::slice::from_ref(&note), 3..7, true), (0, 1, true));
     }
 
     #[test]

@@ -793,3 +793,18 @@ fn speaker_focus_goes_round_every_speaker_from_the_one_under_the_cursor() {
     let names: Vec<Option<&str>> = seen.iter().map(Option::as_deref).collect();
     assert_eq!(names, [Some("老周"), Some("Ming"), Some("主持人阿青"), None]);
 }
+
+#[test]
+fn a_link_target_adds_no_reading_time() {
+    let minutes = |md: &str| {
+        let a =
+            App::new(parse::parse(md.to_string(), &ParseOptions::default()), Options::default());
+        a.stats.total()
+    };
+    let plain = minutes("**Ann:** I read this piece today.\n");
+    let linked = minutes(
+        "**Ann:** I read [this piece](https://example.com/a/long/path\
+         /of/many/words/no/one/reads/aloud) today.\n",
+    );
+    assert!(plain > 0.0 && (linked - plain).abs() < 1e-9, "{linked} {plain}");
+}
