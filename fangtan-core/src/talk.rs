@@ -2,12 +2,13 @@
 //! `fangtan speakers` read the same [`Talk`], built from the tree ([`Talk::of`]).
 //!
 //! A turn's length is **spoken time** when the transcript says it: from the turn's start to
-//! its end, or to the next turn's start, or the sum of its paragraphs' timed stretches.
-//! A turn without times is given an **estimate** in the same unit, seconds, at typical
-//! speaking rates ([`CJK_PER_SECOND`], [`WORDS_PER_SECOND`]): a CJK character and a Latin
-//! word are different units, and counting characters (or bytes, or words) makes one
-//! language talk more than another that says the same. Measured and estimated seconds add
-//! up, so a transcript timed only in part still gets one share.
+//! its end, or to the next turn's start, or to the last time its own paragraphs give, or
+//! the sum of its paragraphs' timed stretches. A turn without times, or with only a start
+//! (often the last one: the rule counts those apart), is given an **estimate** in the same
+//! unit, seconds, at typical speaking rates ([`CJK_PER_SECOND`], [`WORDS_PER_SECOND`]): a
+//! CJK character and a Latin word are different units, and counting characters (or bytes,
+//! or words) makes one language talk more than another that says the same. Measured and
+//! estimated seconds add up, so a transcript timed only in part still gets one share.
 //!
 //! The counting of text ([`count_said`]: [`count_from`] leaving out link targets and
 //! footnote marks, which are read, not said) is the one the reader's time-left estimate
@@ -149,20 +150,24 @@ fn turn_counts(doc: &Document, t: usize) -> Counts {
 }
 
 /// How long turn `t` is spoken, when the transcript says: start to end, start to the next
-/// turn's start, else its paragraphs' timed stretches added up.
+/// turn's start, start to the last time its own paragraphs' timed stretches give (the
+/// last turn of a transcript timed by turn starts and paragraph stretches), else its
+/// paragraphs' timed stretches added up.
 pub fn turn_ms(doc: &Document, t: usize) -> Option<u64> {
     let turn = doc.turns.get(t)?;
+    let item = turn.item();
+    let marks = || (0..doc.turn_blocks(t).len()).flat_map(move |k| doc.block_times(item, k));
     if let Some(s) = turn.start_ms() {
-        let end = turn.end_ms().or_else(|| doc.turns.get(t + 1)?.start_ms());
+        let end = turn
+            .end_ms()
+            .or_else(|| doc.turns.get(t + 1)?.start_ms())
+            .or_else(|| marks().filter_map(|m| m.end_ms()).max());
         if let Some(e) = end.filter(|&e| e > s) {
             return Some(e - s);
         }
     }
-    let item = turn.item();
-    let stretches: u64 = (0..doc.turn_blocks(t).len())
-        .flat_map(|k| doc.block_times(item, k))
-        .filter_map(|m| Some(m.end_ms()?.saturating_sub(m.start_ms()?)))
-        .sum();
+    let stretches: u64 =
+        marks().filter_map(|m| Some(m.end_ms()?.saturating_sub(m.start_ms()?))).sum();
     (stretches > 0).then_some(stretches)
 }
 
@@ -263,6 +268,9 @@ pub struct Talk {
     pub basis: Basis,
     pub timed_turns: usize,
     pub estimated_turns: usize,
+    /// Of the estimated turns, those with a start time but no end (the transcript times
+    /// turn starts, and nothing follows the last).
+    pub unended_turns: usize,
 }
 
 impl Talk {
@@ -283,7 +291,7 @@ impl Talk {
                 estimated_turns: 0,
             })
             .collect();
-        let (mut timed_turns, mut estimated_turns) = (0, 0);
+        let (mut timed_turns, mut estimated_turns, mut unended_turns) = (0, 0, 0);
         for (t, turn) in doc.turns.iter().enumerate() {
             let Some(s) = speakers.get_mut(turn.speaker()) else { continue };
             let counts = turn_counts(doc, t);
@@ -298,6 +306,7 @@ impl Talk {
                 }
                 None => {
                     estimated_turns += 1;
+                    unended_turns += usize::from(turn.start_ms().is_some());
                     s.estimated_turns += 1;
                     counts.seconds()
                 }
@@ -322,7 +331,7 @@ impl Talk {
             (_, 0) => Basis::Time,
             _ => Basis::Mixed,
         };
-        Talk { speakers, total_seconds, basis, timed_turns, estimated_turns }
+        Talk { speakers, total_seconds, basis, timed_turns, estimated_turns, unended_turns }
     }
 
     /// The rule the shares follow, in a line: what the panel's footer and `fangtan
@@ -332,9 +341,14 @@ impl Talk {
             Basis::Time => "share of spoken time, from the transcript's times".to_string(),
             Basis::Estimate => format!("share of estimated speaking time: {RULE}"),
             Basis::Mixed => {
-                let n = self.estimated_turns;
-                let s = if n == 1 { "" } else { "s" };
-                format!("share of spoken time; {n} turn{s} without times estimated at {RULE}")
+                let turns = |n: usize, what: &str| {
+                    let s = if n == 1 { "" } else { "s" };
+                    (n > 0).then(|| format!("{n} turn{s} without {what}"))
+                };
+                let untimed = turns(self.estimated_turns - self.unended_turns, "times");
+                let unended = turns(self.unended_turns, "an end time");
+                let which: Vec<String> = untimed.into_iter().chain(unended).collect();
+                format!("share of spoken time; {} estimated at {RULE}", which.join(" and "))
             }
         }
     }
@@ -399,6 +413,17 @@ mod tests {
         let bo = &talk.speakers[1];
         assert_eq!(bo.counts.cjk, 8);
         assert_eq!(bo.pace().map(|p| (p.per_minute.round(), p.cjk)), Some((80.0, true)));
+    }
+
+    #[test]
+    fn a_last_turn_with_only_a_start_is_said_to_lack_an_end_time() {
+        let md = "**Ann (00:00:01):** Hello there friend.\n\n**Bo (00:00:04):** 你好。\n";
+        let doc = crate::parse::parse(md.to_string(), &crate::parse::ParseOptions::default());
+        let talk = Talk::of(&doc);
+        assert_eq!((talk.basis, talk.estimated_turns, talk.unended_turns), (Basis::Mixed, 1, 1));
+        let rule = talk.rule();
+        assert!(rule.contains("1 turn without an end time estimated"), "{rule}");
+        assert!(!rule.contains("without times"), "{rule}");
     }
 
     #[test]
