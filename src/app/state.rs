@@ -223,8 +223,10 @@ pub struct App {
     pub outline: Outline,
     pub items: Vec<ItemInfo>,
     pub focus_speaker: Option<SpeakerId>,
-    /// The speaker `s` focused first: the cycle ends after going round to it.
-    pub focus_first: SpeakerId,
+    /// The `s` cycle: the speaker it focused first (it ends after going round to it) and
+    /// the one it focused last. It holds only while `focus_speaker` is that last one:
+    /// focus set or cleared another way starts a new cycle.
+    pub focus_cycle: Option<(SpeakerId, SpeakerId)>,
     pub search: Option<SearchState>,
     /// Searches made, oldest first: the data directory's ([`Msg::SearchHistory`]) and this
     /// session's.
@@ -303,7 +305,7 @@ impl App {
             outline: Outline { follow: true, ..Outline::new(entries) },
             items,
             focus_speaker: None,
-            focus_first: 0,
+            focus_cycle: None,
             search: None,
             search_history: Vec::new(),
             overlay: None,

@@ -263,16 +263,20 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let n = app.doc.speakers.len();
             // The first press focuses the speaker of the passage under the cursor (the one
             // `m` and `y` act on), else the first speaker; each next press the next one,
-            // round the list, and focus clears after the last before that first one.
+            // round the list, and focus clears after the last before that first one. Focus
+            // set another way starts the round at its speaker.
             let here = app.current_turn().map_or(0, |t| app.doc.turns[t].speaker());
+            let first = match (app.focus_speaker, app.focus_cycle) {
+                (Some(s), Some((first, last))) if s == last => first,
+                (Some(s), _) => s,
+                (None, _) => here,
+            };
             app.focus_speaker = match app.focus_speaker {
-                None if n > 0 => {
-                    app.focus_first = here;
-                    Some(here)
-                }
-                Some(s) if (s + 1) % n.max(1) != app.focus_first => Some((s + 1) % n),
+                None if n > 0 => Some(here),
+                Some(s) if (s + 1) % n.max(1) != first => Some((s + 1) % n),
                 _ => None,
             };
+            app.focus_cycle = app.focus_speaker.map(|s| (first, s));
             app.invalidate_all();
             match app.focus_speaker {
                 Some(s) => {
