@@ -272,6 +272,9 @@ pub struct App {
     pub listen: super::Listening,
     /// The timeline strip beside the reading pane.
     pub strip: strip::Strip,
+    /// The talk shares, counted the first time the panel (`i`) opens and reused after:
+    /// forgotten when the whole of a big document replaces its first part.
+    pub talk: Option<std::sync::Arc<crate::talk::Talk>>,
     /// What is laid out, kept between messages.
     pub(super) laid: LineCache,
 }
@@ -326,6 +329,7 @@ impl App {
             search_slice: SEARCH_SLICE,
             listen: super::Listening::default(),
             strip: strip::Strip::new(weights, timeline),
+            talk: None,
             laid: LineCache::default(),
         };
         app.go_to_start();
@@ -354,6 +358,7 @@ impl App {
         let Index { doc, entries, items, stats, weights } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
+        self.talk = None;
         self.listen.forget_timeline();
         self.outline.replace(entries);
         self.items = items;

@@ -66,6 +66,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.reveal_outline();
             app.reveal_list();
             app.reveal_quote();
+            talk::fit(app);
         }
         Msg::Action(a) => {
             app.message = None;
