@@ -34,9 +34,12 @@ pub const WORDS_PER_SECOND: f64 = 2.75;
 /// The estimate's rule, as the panel's footer and `fangtan speakers` state it.
 pub const RULE: &str = "CJK 4 characters/s (240/min), other text 2.75 words/s (165/min)";
 
-/// Ideographs, kana, hangul and fullwidth letters and digits count one by one (fullwidth
-/// punctuation, `，` `？` `：`, is said by no one).
-pub fn is_cjk(c: char) -> bool {
+/// A character said as one syllable, so counted one by one rather than in words:
+/// ideographs, kana, hangul and fullwidth letters and digits (fullwidth punctuation, `，`
+/// `？` `：`, is said by no one). Not [`crate::search::is_unspaced_script`] (what is written
+/// without spaces between words: Korean is spaced, yet said a syllable a block) nor the
+/// inline parser's test for CJK-friendly emphasis (any wide character, punctuation too).
+pub fn is_cjk_syllable(c: char) -> bool {
     match c as u32 {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => true,
         0xF900..=0xFAFF | 0x20000..=0x3FFFF => true,
@@ -60,7 +63,7 @@ pub fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
             } else if c != '\'' {
                 in_word = false;
             }
-        } else if is_cjk(c) {
+        } else if is_cjk_syllable(c) {
             cjk += 1;
             in_word = false;
         } else if c == '\u{2019}' {
@@ -363,6 +366,12 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A length as [`duration`] writes it, after `~` when it is estimated: how the panel and
+/// `fangtan speakers` show a length.
+pub fn length(seconds: f64, estimated: bool) -> String {
+    format!("{}{}", if estimated { "~" } else { "" }, duration(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,5 +440,6 @@ mod tests {
         assert_eq!(duration(65.4), "1:05");
         assert_eq!(duration(3725.0), "1:02:05");
         assert_eq!(duration(-3.0), "0:00");
+        assert_eq!((length(65.4, true), length(65.4, false)), ("~1:05".into(), "1:05".into()));
     }
 }

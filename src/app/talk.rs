@@ -31,12 +31,9 @@ pub struct TalkPanel {
 
 /// Where the panel draws: up to 100 columns wide, as tall as its speakers need.
 pub fn talk_area(width: u16, height: u16, speakers: usize) -> Area {
-    let body_h = height.saturating_sub(1);
-    let w = width.saturating_sub(4).min(100).max(width.min(20));
     // Frame, column heads, a blank row and the footer.
     let want = u16::try_from(speakers + 4 + FOOTER_ROWS).unwrap_or(u16::MAX);
-    let h = want.min(body_h);
-    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
+    super::quotes::panel_area(width, height, |_| want)
 }
 
 impl App {
