@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 
 use crate::doc::{BlockKind, Document, Item, TimeMark, narrow};
-use crate::talk::{CJK_PER_SECOND, Talk, WORDS_PER_SECOND, duration};
+use crate::talk::{CJK_PER_SECOND, Talk, WORDS_PER_SECOND, length};
 use crate::width::{AmbiguousWidth, first_words, str_width};
 
 #[derive(Serialize)]
@@ -300,8 +300,7 @@ pub fn speakers(doc: &Document) -> String {
         let pad = name_w - str_width(s.display(), AmbiguousWidth::Narrow);
         // `1 turn `: the percentages stay in one column.
         let turns = if t.turns == 1 { "turn " } else { "turns" };
-        let time =
-            format!("{}{}", if t.estimated_turns > 0 { "~" } else { "" }, duration(t.seconds));
+        let time = length(t.seconds, t.estimated_turns > 0);
         out.push_str(&format!(
             "{}. {}{}  {:>4} {turns}  {:>5.1}%  {time:>8}",
             t.speaker + 1,
@@ -357,8 +356,8 @@ fn round(x: f64, places: i32) -> f64 {
     (x * k).round() / k
 }
 
-/// `fangtan speakers --output json`: the same numbers as the text, as JSON (documented in
-/// the README).
+/// `fangtan speakers --format json` (`--output json` is an alias): the same numbers as the
+/// text, as JSON (documented in the README).
 pub fn speakers_json(doc: &Document) -> String {
     let talk = Talk::of(doc);
     let d = SpeakersJson {

@@ -1,6 +1,6 @@
 //! Beside the pipeline, pure: the one fuzzy matcher of the program (the quote index's
-//! filter; lists that filter as you type use it too). A wrapper over `nucleo-matcher`
-//! (Helix's matcher, fzf's scoring) that knows CJK text.
+//! filter is its one user). A wrapper over `nucleo-matcher` (Helix's matcher, fzf's
+//! scoring) that knows CJK text.
 //!
 //! A query is split at spaces into words; an item matches when every word does. A Latin
 //! word matches fuzzily, its letters in order with gaps (`mny` finds `money`), case and
@@ -16,7 +16,7 @@
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
-use crate::talk::is_cjk;
+use crate::search::is_unspaced_script;
 
 /// A query, ready to match items against.
 pub struct Fuzzy {
@@ -46,7 +46,7 @@ impl Fuzzy {
                     false,
                 );
                 let n = w.chars().count();
-                let cjk = w.chars().any(is_cjk).then_some(n * 2 + 2);
+                let cjk = w.chars().any(is_unspaced_script).then_some(n * 2 + 2);
                 (atom, cjk)
             })
             .collect();

@@ -48,8 +48,11 @@ fn fold(s: &str) -> (String, Vec<usize>) {
 }
 
 /// A char of a script written without spaces between words: Han (with its radicals,
-/// compatibility forms and the supplementary planes), kana and bopomofo.
-fn is_cjk(c: char) -> bool {
+/// compatibility forms and the supplementary planes), kana and bopomofo. Hangul is not
+/// (Korean puts spaces between words). What search's typesetting spaces and the fuzzy
+/// matcher's close CJK words ([`crate::fuzzy`]) are about; counting speech has its own
+/// test ([`crate::talk::is_cjk_syllable`]).
+pub fn is_unspaced_script(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF | 0x3040..=0x312F | 0x31A0..=0x31FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
@@ -81,7 +84,9 @@ fn gaps(text: &str, out: &mut Vec<Range<usize>>) {
         let (Some(a), Some(b)) = (text[..p].chars().next_back(), text[q..].chars().next()) else {
             continue;
         };
-        if (is_cjk(a) && is_latin_or_digit(b)) || (is_latin_or_digit(a) && is_cjk(b)) {
+        if (is_unspaced_script(a) && is_latin_or_digit(b))
+            || (is_latin_or_digit(a) && is_unspaced_script(b))
+        {
             out.push(p..q);
         }
     }

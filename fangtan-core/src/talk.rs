@@ -2,20 +2,24 @@
 //! `fangtan speakers` read the same [`Talk`], built from the tree ([`Talk::of`]).
 //!
 //! A turn's length is **spoken time** when the transcript says it: from the turn's start to
-//! its end, or to the next turn's start, or the sum of its paragraphs' timed stretches.
-//! A turn without times is given an **estimate** in the same unit, seconds, at typical
-//! speaking rates ([`CJK_PER_SECOND`], [`WORDS_PER_SECOND`]): a CJK character and a Latin
-//! word are different units, and counting characters (or bytes, or words) makes one
-//! language talk more than another that says the same. Measured and estimated seconds add
-//! up, so a transcript timed only in part still gets one share.
+//! its end, or to the next turn's start, or to the last time its own paragraphs give, or
+//! the sum of its paragraphs' timed stretches. A turn without times, or with only a start
+//! (often the last one: the rule counts those apart), is given an **estimate** in the same
+//! unit, seconds, at typical speaking rates ([`CJK_PER_SECOND`], [`WORDS_PER_SECOND`]): a
+//! CJK character and a Latin word are different units, and counting characters (or bytes,
+//! or words) makes one language talk more than another that says the same. Measured and
+//! estimated seconds add up, so a transcript timed only in part still gets one share.
 //!
-//! The counting of text ([`count_from`]) is the one the reader's time-left estimate uses
-//! too, at reading speeds instead of speaking ones.
+//! The counting of text ([`count_said`]: [`count_from`] leaving out link targets and
+//! footnote marks, which are read, not said) is the one the reader's time-left estimate
+//! uses too, at reading speeds instead of speaking ones.
 //!
 //! Invariant: shares add up to 100 % (when anything is said); no speaker or turn outside
 //! the document is read; nothing here panics on a turn without blocks or times.
 
-use crate::doc::{Document, SpeakerId};
+use std::ops::Range;
+
+use crate::doc::{Document, Run, SpeakerId, Style};
 
 /// Estimated speaking rate of CJK text: 4 characters a second (240 a minute). Mandarin
 /// interviews and broadcasts run at about 220-280 characters (syllables) a minute.
@@ -30,9 +34,12 @@ pub const WORDS_PER_SECOND: f64 = 2.75;
 /// The estimate's rule, as the panel's footer and `fangtan speakers` state it.
 pub const RULE: &str = "CJK 4 characters/s (240/min), other text 2.75 words/s (165/min)";
 
-/// Ideographs, kana, hangul and fullwidth letters and digits count one by one (fullwidth
-/// punctuation, `，` `？` `：`, is said by no one).
-pub fn is_cjk(c: char) -> bool {
+/// A character said as one syllable, so counted one by one rather than in words:
+/// ideographs, kana, hangul and fullwidth letters and digits (fullwidth punctuation, `，`
+/// `？` `：`, is said by no one). Not [`crate::search::is_unspaced_script`] (what is written
+/// without spaces between words: Korean is spaced, yet said a syllable a block) nor the
+/// inline parser's test for CJK-friendly emphasis (any wide character, punctuation too).
+pub fn is_cjk_syllable(c: char) -> bool {
     match c as u32 {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => true,
         0xF900..=0xFAFF | 0x20000..=0x3FFFF => true,
@@ -56,7 +63,7 @@ pub fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
             } else if c != '\'' {
                 in_word = false;
             }
-        } else if is_cjk(c) {
+        } else if is_cjk_syllable(c) {
             cjk += 1;
             in_word = false;
         } else if c == '\u{2019}' {
@@ -72,6 +79,46 @@ pub fn count_from(text: &str, in_word: bool) -> (usize, usize, bool) {
         } else {
             in_word = false;
         }
+    }
+    (cjk, words, in_word)
+}
+
+/// Whether a run is left out of counting: a link's target shown after its text and a
+/// footnote mark are there to be read, not said.
+fn unsaid(r: &Run) -> bool {
+    r.style.contains(Style::URL) || r.style.contains(Style::NOTE)
+}
+
+/// [`count_from`] over `text[range]` (on character boundaries) of a block whose inline
+/// runs are `runs`, leaving out what no one says ([`Style::URL`] and [`Style::NOTE`]
+/// runs); a left-out run ends a word.
+pub fn count_said(
+    text: &str,
+    runs: &[Run],
+    range: Range<usize>,
+    in_word: bool,
+) -> (usize, usize, bool) {
+    let (mut cjk, mut words, mut in_word) = (0, 0, in_word);
+    let mut at = range.start;
+    let mut count = |piece: Range<usize>, in_word: bool| {
+        let (c, w, i) = count_from(text.get(piece).unwrap_or(""), in_word);
+        cjk += c;
+        words += w;
+        i
+    };
+    for r in runs.iter().filter(|r| unsaid(r)) {
+        if r.range.end <= at {
+            continue;
+        }
+        if r.range.start >= range.end {
+            break;
+        }
+        count(at..r.range.start.max(at), in_word);
+        in_word = false;
+        at = r.range.end.min(range.end);
+    }
+    if at < range.end {
+        in_word = count(at..range.end, in_word);
     }
     (cjk, words, in_word)
 }
@@ -99,27 +146,31 @@ impl Counts {
 fn turn_counts(doc: &Document, t: usize) -> Counts {
     let mut c = Counts::default();
     for b in doc.turn_blocks(t).iter() {
-        let (cjk, words, _) = count_from(b.text, false);
+        let (cjk, words, _) = count_said(b.text, b.runs, 0..b.text.len(), false);
         c.add(Counts { cjk, words });
     }
     c
 }
 
 /// How long turn `t` is spoken, when the transcript says: start to end, start to the next
-/// turn's start, else its paragraphs' timed stretches added up.
+/// turn's start, start to the last time its own paragraphs' timed stretches give (the
+/// last turn of a transcript timed by turn starts and paragraph stretches), else its
+/// paragraphs' timed stretches added up.
 pub fn turn_ms(doc: &Document, t: usize) -> Option<u64> {
     let turn = doc.turns.get(t)?;
+    let item = turn.item();
+    let marks = || (0..doc.turn_blocks(t).len()).flat_map(move |k| doc.block_times(item, k));
     if let Some(s) = turn.start_ms() {
-        let end = turn.end_ms().or_else(|| doc.turns.get(t + 1)?.start_ms());
+        let end = turn
+            .end_ms()
+            .or_else(|| doc.turns.get(t + 1)?.start_ms())
+            .or_else(|| marks().filter_map(|m| m.end_ms()).max());
         if let Some(e) = end.filter(|&e| e > s) {
             return Some(e - s);
         }
     }
-    let item = turn.item();
-    let stretches: u64 = (0..doc.turn_blocks(t).len())
-        .flat_map(|k| doc.block_times(item, k))
-        .filter_map(|m| Some(m.end_ms()?.saturating_sub(m.start_ms()?)))
-        .sum();
+    let stretches: u64 =
+        marks().filter_map(|m| Some(m.end_ms()?.saturating_sub(m.start_ms()?))).sum();
     (stretches > 0).then_some(stretches)
 }
 
@@ -220,6 +271,9 @@ pub struct Talk {
     pub basis: Basis,
     pub timed_turns: usize,
     pub estimated_turns: usize,
+    /// Of the estimated turns, those with a start time but no end (the transcript times
+    /// turn starts, and nothing follows the last).
+    pub unended_turns: usize,
 }
 
 impl Talk {
@@ -240,7 +294,7 @@ impl Talk {
                 estimated_turns: 0,
             })
             .collect();
-        let (mut timed_turns, mut estimated_turns) = (0, 0);
+        let (mut timed_turns, mut estimated_turns, mut unended_turns) = (0, 0, 0);
         for (t, turn) in doc.turns.iter().enumerate() {
             let Some(s) = speakers.get_mut(turn.speaker()) else { continue };
             let counts = turn_counts(doc, t);
@@ -255,6 +309,7 @@ impl Talk {
                 }
                 None => {
                     estimated_turns += 1;
+                    unended_turns += usize::from(turn.start_ms().is_some());
                     s.estimated_turns += 1;
                     counts.seconds()
                 }
@@ -279,7 +334,7 @@ impl Talk {
             (_, 0) => Basis::Time,
             _ => Basis::Mixed,
         };
-        Talk { speakers, total_seconds, basis, timed_turns, estimated_turns }
+        Talk { speakers, total_seconds, basis, timed_turns, estimated_turns, unended_turns }
     }
 
     /// The rule the shares follow, in a line: what the panel's footer and `fangtan
@@ -289,9 +344,14 @@ impl Talk {
             Basis::Time => "share of spoken time, from the transcript's times".to_string(),
             Basis::Estimate => format!("share of estimated speaking time: {RULE}"),
             Basis::Mixed => {
-                let n = self.estimated_turns;
-                let s = if n == 1 { "" } else { "s" };
-                format!("share of spoken time; {n} turn{s} without times estimated at {RULE}")
+                let turns = |n: usize, what: &str| {
+                    let s = if n == 1 { "" } else { "s" };
+                    (n > 0).then(|| format!("{n} turn{s} without {what}"))
+                };
+                let untimed = turns(self.estimated_turns - self.unended_turns, "times");
+                let unended = turns(self.unended_turns, "an end time");
+                let which: Vec<String> = untimed.into_iter().chain(unended).collect();
+                format!("share of spoken time; {} estimated at {RULE}", which.join(" and "))
             }
         }
     }
@@ -306,6 +366,12 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// A length as [`duration`] writes it, after `~` when it is estimated: how the panel and
+/// `fangtan speakers` show a length.
+pub fn length(seconds: f64, estimated: bool) -> String {
+    format!("{}{}", if estimated { "~" } else { "" }, duration(seconds))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +383,27 @@ mod tests {
         assert_eq!(count_from("don’t stop, 好吗？", false), (2, 2, false));
         // A text that continues a word counted before does not start another.
         assert_eq!(count_from("ing on", true), (0, 1, true));
+    }
+
+    #[test]
+    fn link_targets_and_footnote_marks_are_not_said() {
+        let parse = |md: &str| {
+            let doc = crate::parse::parse(md.to_string(), &crate::parse::ParseOptions::default());
+            let talk = Talk::of(&doc);
+            talk.speakers.iter().map(|s| (s.counts, s.share.round())).collect::<Vec<_>>()
+        };
+        let plain = "**Ann:** I read this piece today.\n\n**Bo:** I read that piece today.\n";
+        let linked = "[^1]: A note.\n\n\
+                      **Ann:** I read [this piece](https://example.com/a/long/path/of/many/words\
+                      /that/no/one/says/aloud?and=a&query=too) today[^1].\n\n\
+                      **Bo:** I read that piece today.\n";
+        let (p, l) = (parse(plain), parse(linked));
+        assert_eq!(l[0].0, Counts { cjk: 0, words: 5 }, "{l:?}");
+        assert_eq!(l, p);
+        // A word is not continued across a left-out run, nor counted in a slice of one.
+        let note = Run { range: 2..5, style: Style::NOTE, url: None, quote: None };
+        assert_eq!(count_said("ab[1]cd", std::slice::from_ref(&note), 0..7, false), (0, 2, true));
+        assert_eq!(count_said("ab[1]cd", std::slice::from_ref(&note), 3..7, true), (0, 1, true));
     }
 
     #[test]
@@ -338,9 +425,21 @@ mod tests {
     }
 
     #[test]
+    fn a_last_turn_with_only_a_start_is_said_to_lack_an_end_time() {
+        let md = "**Ann (00:00:01):** Hello there friend.\n\n**Bo (00:00:04):** 你好。\n";
+        let doc = crate::parse::parse(md.to_string(), &crate::parse::ParseOptions::default());
+        let talk = Talk::of(&doc);
+        assert_eq!((talk.basis, talk.estimated_turns, talk.unended_turns), (Basis::Mixed, 1, 1));
+        let rule = talk.rule();
+        assert!(rule.contains("1 turn without an end time estimated"), "{rule}");
+        assert!(!rule.contains("without times"), "{rule}");
+    }
+
+    #[test]
     fn durations_read_as_clocks() {
         assert_eq!(duration(65.4), "1:05");
         assert_eq!(duration(3725.0), "1:02:05");
         assert_eq!(duration(-3.0), "0:00");
+        assert_eq!((length(65.4, true), length(65.4, false)), ("~1:05".into(), "1:05".into()));
     }
 }

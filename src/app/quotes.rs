@@ -35,9 +35,16 @@ pub struct QuoteIndex {
 
 /// Where the quote index draws: most of the screen, up to 100 columns wide.
 pub fn quotes_area(width: u16, height: u16) -> Area {
+    panel_area(width, height, |body_h| body_h.saturating_sub(2).max(body_h.min(8)))
+}
+
+/// A panel over the screen (the quote index, the talk shares): centred above the status
+/// line, up to 100 columns wide, as tall as `height_of` the body's height says (at most
+/// that height).
+pub(super) fn panel_area(width: u16, height: u16, height_of: impl FnOnce(u16) -> u16) -> Area {
     let body_h = height.saturating_sub(1);
     let w = width.saturating_sub(4).min(100).max(width.min(20));
-    let h = body_h.saturating_sub(2).max(body_h.min(8));
+    let h = height_of(body_h).min(body_h);
     Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
 }
 

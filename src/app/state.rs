@@ -166,6 +166,10 @@ pub struct Loading {
     /// document is indexed, if the reader is still there (a bookmark asked for one
     /// passage must not land on another).
     pub pending: Option<(Action, Pos)>,
+    /// An overlay of the whole document asked for meanwhile (the quote index, the talk
+    /// shares): opened once the document is indexed, after the saved or asked-for
+    /// position is restored. Asking for it does not move the reader.
+    pub overlay: Option<Action>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,8 +223,10 @@ pub struct App {
     pub outline: Outline,
     pub items: Vec<ItemInfo>,
     pub focus_speaker: Option<SpeakerId>,
-    /// The speaker `s` focused first: the cycle ends after going round to it.
-    pub focus_first: SpeakerId,
+    /// The `s` cycle: the speaker it focused first (it ends after going round to it) and
+    /// the one it focused last. It holds only while `focus_speaker` is that last one:
+    /// focus set or cleared another way starts a new cycle.
+    pub focus_cycle: Option<(SpeakerId, SpeakerId)>,
     pub search: Option<SearchState>,
     /// Searches made, oldest first: the data directory's ([`Msg::SearchHistory`]) and this
     /// session's.
@@ -266,6 +272,9 @@ pub struct App {
     pub listen: super::Listening,
     /// The timeline strip beside the reading pane.
     pub strip: strip::Strip,
+    /// The talk shares, counted the first time the panel (`i`) opens and reused after:
+    /// forgotten when the whole of a big document replaces its first part.
+    pub talk: Option<std::sync::Arc<crate::talk::Talk>>,
     /// What is laid out, kept between messages.
     pub(super) laid: LineCache,
 }
@@ -299,7 +308,7 @@ impl App {
             outline: Outline { follow: true, ..Outline::new(entries) },
             items,
             focus_speaker: None,
-            focus_first: 0,
+            focus_cycle: None,
             search: None,
             search_history: Vec::new(),
             overlay: None,
@@ -320,6 +329,7 @@ impl App {
             search_slice: SEARCH_SLICE,
             listen: super::Listening::default(),
             strip: strip::Strip::new(weights, timeline),
+            talk: None,
             laid: LineCache::default(),
         };
         app.go_to_start();
@@ -348,6 +358,7 @@ impl App {
         let Index { doc, entries, items, stats, weights } = arrived.index;
         self.title = title_of(&doc, &self.opts);
         self.doc = doc;
+        self.talk = None;
         self.listen.forget_timeline();
         self.outline.replace(entries);
         self.items = items;
@@ -362,7 +373,8 @@ impl App {
             self.focus_speaker = None;
         }
         if let Some(stored) = arrived.stored {
-            // A reader who moved while it loaded (keys or mouse) stays where they are.
+            // A reader who moved while it loaded (keys or mouse) stays where they are; an
+            // overlay asked for meanwhile is no move ([`Loading::overlay`]).
             let resume = self.opts.resume && self.pos == Pos::TOP && loading.pending.is_none();
             self.restore(stored, resume);
         } else if let Some(said) = self.open_at() {
@@ -385,14 +397,18 @@ impl App {
         }
         refresh_search(self);
         self.follow_outline();
-        match loading.pending {
+        let mut effects = match loading.pending {
             Some((a, at)) if at == self.pos => super::update::act(self, a),
             Some(_) => {
                 self.say("the reading position moved while the document loaded: not done");
                 Vec::new()
             }
             None => Vec::new(),
+        };
+        if let Some(a) = loading.overlay {
+            effects.extend(super::update::act(self, a));
         }
+        effects
     }
 
     /// Background work is waiting for idle time: a search still counting, or reading

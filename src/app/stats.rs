@@ -1,6 +1,7 @@
 //! Reading progress: how much text lies before each body item, measured in minutes of
 //! reading (CJK characters and Latin words at their own speeds, counted as
-//! [`crate::talk::count_from`] counts them for talk shares), counted once at load: at
+//! [`crate::talk::count_said`] counts them for talk shares: link targets and footnote
+//! marks left out), counted once at load: at
 //! once for a small document, a slice at a time between keys for a big one.
 //!
 //! Public surface: [`Stats`] (minutes before a position, the total, counting a slice at a
@@ -9,7 +10,7 @@
 
 use super::{App, Options};
 use crate::doc::Document;
-use crate::talk::count_from;
+use crate::talk::count_said;
 
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
@@ -78,7 +79,7 @@ impl Stats {
                 while !b.text.is_char_boundary(end) {
                     end += 1;
                 }
-                let (c, w, in_word) = count_from(&b.text[p.offset..end], p.in_word);
+                let (c, w, in_word) = count_said(b.text, b.runs, p.offset..end, p.in_word);
                 p.minutes += c as f64 / self.cjk_per_min + w as f64 / self.words_per_min;
                 spent += end - p.offset + 64;
                 if end < b.text.len() {

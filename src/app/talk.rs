@@ -1,10 +1,14 @@
 //! The talk-share panel (`i`): who talks how much, as bars. Its numbers are
-//! [`crate::talk`]'s (the same as `fangtan speakers` prints), computed once when the panel
-//! opens, so drawing only reads them; the speakers are listed by share, largest first.
+//! [`crate::talk`]'s (the same as `fangtan speakers` prints), counted the first time the
+//! panel opens and kept in [`App::talk`] for every later opening (counting a huge document
+//! takes long), so drawing only reads them; the speakers are listed by share, largest
+//! first.
 //!
 //! Public surface: [`TalkPanel`] (the overlay's state), [`talk_area`] (its box), [`FOOTER_ROWS`]
 //! and the `App` methods drawing reads (`talk_panel`, `talk_page`). Pure: `update` calls
-//! [`open`] and [`key`].
+//! [`open`], [`key`] and [`fit`] (on a resize).
+
+use std::sync::Arc;
 
 use crate::keymap::TalkAction;
 use crate::talk::Talk;
@@ -17,7 +21,8 @@ pub const FOOTER_ROWS: usize = 3;
 /// The talk-share panel overlay.
 #[derive(Debug, Clone)]
 pub struct TalkPanel {
-    pub talk: Talk,
+    /// The document's shares: [`App::talk`]'s.
+    pub talk: Arc<Talk>,
     /// Indices into `talk.speakers`, largest share first (ties in order of appearance).
     pub order: Vec<usize>,
     /// The first speaker shown (an index into `order`).
@@ -26,12 +31,9 @@ pub struct TalkPanel {
 
 /// Where the panel draws: up to 100 columns wide, as tall as its speakers need.
 pub fn talk_area(width: u16, height: u16, speakers: usize) -> Area {
-    let body_h = height.saturating_sub(1);
-    let w = width.saturating_sub(4).min(100).max(width.min(20));
     // Frame, column heads, a blank row and the footer.
     let want = u16::try_from(speakers + 4 + FOOTER_ROWS).unwrap_or(u16::MAX);
-    let h = want.min(body_h);
-    Area { x: (width - w) / 2, y: (body_h - h) / 2, width: w, height: h }
+    super::quotes::panel_area(width, height, |_| want)
 }
 
 impl App {
@@ -57,10 +59,19 @@ pub(super) fn open(app: &mut App) {
         app.say("no speakers: the document has no turns");
         return;
     }
-    let talk = Talk::of(&app.doc);
+    let talk = Arc::clone(app.talk.get_or_insert_with(|| Arc::new(Talk::of(&app.doc))));
     let mut order: Vec<usize> = (0..talk.speakers.len()).collect();
     order.sort_by(|&a, &b| talk.speakers[b].share.total_cmp(&talk.speakers[a].share));
     app.open(Overlay::Talk(TalkPanel { talk, order, top: 0 }));
+}
+
+/// Keep the panel's first speaker where the page below it is full (after a resize, a
+/// taller screen shows more speakers: no blank rows under the last).
+pub(super) fn fit(app: &mut App) {
+    let page = app.talk_page();
+    if let Some(Overlay::Talk(t)) = &mut app.overlay {
+        t.top = t.top.min(t.order.len().saturating_sub(page));
+    }
 }
 
 /// Keys of the panel: scroll, close.

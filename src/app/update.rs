@@ -66,6 +66,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.reveal_outline();
             app.reveal_list();
             app.reveal_quote();
+            talk::fit(app);
         }
         Msg::Action(a) => {
             app.message = None;
@@ -182,8 +183,9 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     if let Some(l) = app.loading.as_mut()
         && matches!(a, Action::QuoteIndex | Action::TalkShare)
     {
-        // Quotes and shares are the whole document's.
-        l.pending = Some((a, app.pos));
+        // Quotes and shares are the whole document's. They open wherever the reader is
+        // then: asking for them is no move (the saved position is still restored).
+        l.overlay = Some(a);
         app.say("opens once the whole document is read: waiting");
         return Vec::new();
     }
@@ -262,16 +264,20 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
             let n = app.doc.speakers.len();
             // The first press focuses the speaker of the passage under the cursor (the one
             // `m` and `y` act on), else the first speaker; each next press the next one,
-            // round the list, and focus clears after the last before that first one.
+            // round the list, and focus clears after the last before that first one. Focus
+            // set another way starts the round at its speaker.
             let here = app.current_turn().map_or(0, |t| app.doc.turns[t].speaker());
+            let first = match (app.focus_speaker, app.focus_cycle) {
+                (Some(s), Some((first, last))) if s == last => first,
+                (Some(s), _) => s,
+                (None, _) => here,
+            };
             app.focus_speaker = match app.focus_speaker {
-                None if n > 0 => {
-                    app.focus_first = here;
-                    Some(here)
-                }
-                Some(s) if (s + 1) % n.max(1) != app.focus_first => Some((s + 1) % n),
+                None if n > 0 => Some(here),
+                Some(s) if (s + 1) % n.max(1) != first => Some((s + 1) % n),
                 _ => None,
             };
+            app.focus_cycle = app.focus_speaker.map(|s| (first, s));
             app.invalidate_all();
             match app.focus_speaker {
                 Some(s) => {

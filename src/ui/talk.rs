@@ -6,7 +6,7 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
-use crate::talk::duration;
+use crate::talk::length;
 
 /// Partial cells of a bar, by eighths.
 const EIGHTHS: [&str; 8] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
@@ -17,11 +17,6 @@ fn bar(cells: f64) -> String {
     let mut s = "█".repeat(eighths / 8);
     s.push_str(EIGHTHS[eighths % 8]);
     s
-}
-
-/// A length with `~` when estimated.
-fn length(seconds: f64, estimated: bool) -> String {
-    format!("{}{}", if estimated { "~" } else { "" }, duration(seconds))
 }
 
 /// Cells of the columns right of the bar: share, turns, longest, average, pace.

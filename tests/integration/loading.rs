@@ -172,6 +172,37 @@ fn the_saved_position_is_restored_only_for_a_reader_who_did_not_move_while_loadi
 }
 
 #[test]
+fn opening_the_talk_shares_or_the_quote_index_while_loading_still_resumes_and_then_opens() {
+    let text = archive(200);
+    let resuming = Options { resume: true, ..opts() };
+    for a in [Action::TalkShare, Action::QuoteIndex] {
+        // The saved position is restored: asking for an overlay is no move.
+        let mut app = loading_app(&text, 3000);
+        app.opts = resuming.clone();
+        act(&mut app, a);
+        arrive_with_saved_position(&mut app, &text, "第150期的灯塔");
+        assert!(screen(&app).contains("第150期的灯塔"), "{a:?}: {}", screen(&app));
+        let opened = match a {
+            Action::TalkShare => app.talk_panel().is_some(),
+            _ => app.quote_index().is_some(),
+        };
+        assert!(opened, "{a:?} opens once the whole is read");
+        if let Some(p) = app.talk_panel() {
+            let turns: usize = p.talk.speakers.iter().map(|s| s.turns).sum();
+            assert_eq!(turns, 600, "the shares are the whole document's");
+        }
+        // `+/PATTERN` past the first part still goes to its match.
+        let start = Some(fangtan::app::Start::Search("第150期的灯塔".into()));
+        let mut app = loading_app(&text, 3000);
+        app.opts = Options { start, ..opts() };
+        act(&mut app, a);
+        arrive(&mut app, &text);
+        assert!(screen(&app).contains("第150期的灯塔"), "{a:?}: {}", screen(&app));
+        assert!(app.overlay.is_some(), "{a:?} opens once the whole is read");
+    }
+}
+
+#[test]
 fn a_waiting_command_is_dropped_when_the_reader_moves_on_meanwhile() {
     let text = archive(200);
     // `G` waits; moving to the next section meanwhile means the reader changed their mind.

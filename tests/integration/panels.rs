@@ -297,14 +297,20 @@ fn both_overlays_in_a_real_terminal() {
     t.wait("the reader quit", |s| s.contains("EXIT=0"));
 }
 
-#[test]
-fn many_speakers_scroll_in_the_panel() {
+/// Forty speakers, each saying a word more than the last, the panel open at 80x24.
+fn forty_guests_in_the_panel() -> App {
     let text: String =
         (1..=40).map(|i| format!("**Guest{i:02}:** word {}\n\n", "x ".repeat(i))).collect();
     let doc = parse::parse(text, &ParseOptions::default());
     let mut a = App::new(doc, Options::default());
     update(&mut a, Msg::Resize { width: 80, height: 24 });
     typed(&mut a, "i");
+    a
+}
+
+#[test]
+fn many_speakers_scroll_in_the_panel() {
+    let mut a = forty_guests_in_the_panel();
     let s = render(&a);
     // Largest share first: the one who said most.
     assert!(s.contains("Guest40") && !s.contains("Guest01"), "{s}");
@@ -322,4 +328,28 @@ fn many_speakers_scroll_in_the_panel() {
     typed(&mut b, "i");
     assert!(b.overlay.is_none());
     assert_eq!(b.message.as_deref(), Some("no speakers: the document has no turns"));
+}
+
+#[test]
+fn the_shares_are_counted_once_and_reused_by_every_opening() {
+    let mut a = open(PANEL, 120, 40);
+    assert!(a.talk.is_none(), "nothing counted before the panel opens");
+    typed(&mut a, "i");
+    let first = a.talk_panel().map(|p| std::sync::Arc::clone(&p.talk)).unwrap();
+    typed(&mut a, "q");
+    typed(&mut a, "i");
+    let again = a.talk_panel().map(|p| std::sync::Arc::clone(&p.talk)).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "the second opening counts nothing");
+    assert!(a.talk.as_ref().is_some_and(|t| std::sync::Arc::ptr_eq(t, &first)));
+}
+
+#[test]
+fn a_taller_screen_shows_no_blank_rows_under_the_last_speaker() {
+    let mut a = forty_guests_in_the_panel();
+    typed(&mut a, "G");
+    update(&mut a, Msg::Resize { width: 80, height: 60 });
+    let s = render(&a);
+    // All forty fit now: the list starts at the largest share again.
+    assert_eq!(a.talk_panel().map(|p| p.top), Some(0));
+    assert!(s.contains("Guest40") && s.contains("Guest01"), "{s}");
 }

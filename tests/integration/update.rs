@@ -793,3 +793,52 @@ fn speaker_focus_goes_round_every_speaker_from_the_one_under_the_cursor() {
     let names: Vec<Option<&str>> = seen.iter().map(Option::as_deref).collect();
     assert_eq!(names, [Some("老周"), Some("Ming"), Some("主持人阿青"), None]);
 }
+
+/// The speakers `s` focuses, press by press, until focus clears.
+fn focus_round(a: &mut App) -> Vec<usize> {
+    let mut seen = Vec::new();
+    for _ in 0..=a.doc.speakers.len() {
+        act(a, Action::CycleSpeakerFocus);
+        match a.focus_speaker {
+            Some(s) => seen.push(s),
+            None => return seen,
+        }
+    }
+    panic!("the round never ends: {seen:?}")
+}
+
+#[test]
+fn every_round_of_speaker_focus_goes_through_every_speaker() {
+    let mut a = app();
+    act(&mut a, Action::NextTurn);
+    act(&mut a, Action::NextTurn);
+    let n = a.doc.speakers.len();
+    let here = a.current_turn().map(|t| a.doc.turns[t].speaker()).unwrap();
+    let round: Vec<usize> = (0..n).map(|k| (here + k) % n).collect();
+    assert!(n >= 3 && here > 0, "{n} {here}");
+    // s, S, then s: a whole round again from the speaker under the cursor.
+    act(&mut a, Action::CycleSpeakerFocus);
+    act(&mut a, Action::ClearSpeakerFocus);
+    assert_eq!(focus_round(&mut a), round);
+    // Focus set another way mid-round: the round starts at its speaker and misses none.
+    act(&mut a, Action::CycleSpeakerFocus);
+    let other = (here + 1) % n;
+    a.focus_speaker = Some(other);
+    let rest: Vec<usize> = (1..n).map(|k| (other + k) % n).collect();
+    assert_eq!(focus_round(&mut a), rest);
+}
+
+#[test]
+fn a_link_target_adds_no_reading_time() {
+    let minutes = |md: &str| {
+        let a =
+            App::new(parse::parse(md.to_string(), &ParseOptions::default()), Options::default());
+        a.stats.total()
+    };
+    let plain = minutes("**Ann:** I read this piece today.\n");
+    let linked = minutes(
+        "**Ann:** I read [this piece](https://example.com/a/long/path\
+         /of/many/words/no/one/reads/aloud) today.\n",
+    );
+    assert!(plain > 0.0 && (linked - plain).abs() < 1e-9, "{linked} {plain}");
+}

@@ -149,7 +149,11 @@ fn is_punct(c: Option<char>) -> bool {
     c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace())
 }
 
-fn is_cjk(c: Option<char>) -> bool {
+/// A wide East Asian character (punctuation too) or hangul: around these CommonMark's
+/// CJK-friendly emphasis rule lets delimiters open and close without spaces. Not what
+/// counting speech or search means by CJK ([`crate::talk::is_cjk_syllable`],
+/// [`crate::search::is_unspaced_script`]).
+fn is_emphasis_cjk(c: Option<char>) -> bool {
     c.is_some_and(|c| is_east_asian(c) || matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF))
 }
 
@@ -445,9 +449,9 @@ fn tokenize(
                 let prev = if i > seg_start { src[..i].chars().next_back() } else { None };
                 let next = if j < end { src[j..].chars().next() } else { None };
                 let left = !is_ws(next)
-                    && (!is_punct(next) || is_ws(prev) || is_punct(prev) || is_cjk(prev));
+                    && (!is_punct(next) || is_ws(prev) || is_punct(prev) || is_emphasis_cjk(prev));
                 let right = !is_ws(prev)
-                    && (!is_punct(prev) || is_ws(next) || is_punct(next) || is_cjk(next));
+                    && (!is_punct(prev) || is_ws(next) || is_punct(next) || is_emphasis_cjk(next));
                 let (can_open, can_close) = if c != b'_' {
                     (left, right)
                 } else {
