@@ -329,7 +329,7 @@ fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
     }
     let buf = frame.buffer.clone();
     let links: Vec<Hyperlink<'_>> =
-        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: &l.url }).collect();
+        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: l.url }).collect();
     terminal.backend_mut().hyperlinks(&buf, &links)
 }
 

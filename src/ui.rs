@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 }
 /// [`draw`], and list the links on screen for the terminal edge to make clickable (none
 /// while an overlay is open: it may cover them).
-pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
+pub fn draw_linked<'a>(frame: &mut Frame<'_>, app: &'a App) -> Vec<Link<'a>> {
     let theme = Theme::of(app);
     let screen = frame.area();
     let links = draw_buffer_linked(frame.buffer_mut(), app, &theme);
@@ -104,7 +104,7 @@ pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
 pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
     draw_buffer_linked(buf, app, theme);
 }
-fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
+fn draw_buffer_linked<'a>(buf: &mut Buffer, app: &'a App, theme: &Theme) -> Vec<Link<'a>> {
     if buf.area.width == 0 || buf.area.height == 0 {
         return Vec::new();
     }

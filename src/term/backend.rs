@@ -20,9 +20,10 @@
 //! ([`LeanBackend::hyperlinks`]): after each frame, every link's cells are written again
 //! between an OSC 8 open (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), all
 //! of them each frame, so no cell keeps a link the diff did not resend, nor loses one it
-//! did. Only `http`, `https` and `mailto` targets go out, as printable ASCII (anything else
-//! percent-encoded) of at most [`MAX_URL`] bytes ([`sanitize_url`]): a document's target
-//! can never end the sequence or start another.
+//! did. Only the schemes [`crate::parse::inline::link_scheme`] allows (`http`, `https`,
+//! `mailto`) go out, as printable ASCII (anything else percent-encoded) of at most
+//! [`MAX_URL`] bytes ([`sanitize_url`], which refuses a longer target before encoding it):
+//! a document's target can never end the sequence or start another.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -37,10 +38,11 @@ use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
+use crate::parse::inline::link_scheme_ok;
 use crate::width::{AmbiguousWidth, grapheme_width};
 
 /// The longest link target sent as a hyperlink; a longer one is only shown.
-pub const MAX_URL: usize = 2048;
+pub use crate::parse::inline::MAX_URL;
 
 /// Bytes a target sent to the terminal has percent-encoded: controls, space, and (by
 /// `utf8_percent_encode`) every byte outside ASCII.
@@ -50,8 +52,8 @@ const UNSAFE: &AsciiSet = &CONTROLS.add(b' ');
 /// printable ASCII (controls, spaces and non-ASCII percent-encoded), at most [`MAX_URL`]
 /// bytes; `None` for anything else.
 pub fn sanitize_url(url: &str) -> Option<String> {
-    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    if !["http://", "https://", "mailto:"].iter().any(|p| head.starts_with(p)) {
+    // Refused before any encoding: a target of megabytes costs nothing a frame.
+    if !link_scheme_ok(url) {
         return None;
     }
     let clean = utf8_percent_encode(url, UNSAFE).to_string();
@@ -608,6 +610,15 @@ mod tests {
         let before = b.out.len();
         b.hyperlinks(&next, &[]).expect("nothing");
         assert_eq!(b.out.len(), before);
+    }
+
+    #[test]
+    fn a_huge_target_is_refused_before_it_is_encoded() {
+        let huge = format!("https://x.org/{}", "路".repeat(2 * 1024 * 1024));
+        assert_eq!(sanitize_url(&huge), None);
+        assert_eq!(sanitize_url(&format!("https://x.org/{}", "a".repeat(MAX_URL))), None);
+        let fits = format!("https://x.org/{}", "a".repeat(MAX_URL - 14));
+        assert_eq!(sanitize_url(&fits).map(|u| u.len()), Some(MAX_URL));
     }
 
     #[test]

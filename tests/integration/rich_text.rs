@@ -118,7 +118,7 @@ fn strike_is_crossed_out_footnotes_are_notes_and_links_show_their_target() {
     // `javascript:` link is shown but not listed.
     let flat = squeezed(&screen.replace('▎', ""));
     assert!(flat.contains("一篇文章<https://example.com/article?id=42>"), "{screen}");
-    let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+    let urls: Vec<&str> = links.iter().map(|l| l.url).collect();
     assert!(urls.contains(&"https://example.com/article?id=42"), "{urls:?}");
     assert!(urls.contains(&IMAGE), "{urls:?}");
     assert!(urls.iter().all(|u| !u.starts_with("javascript")), "{urls:?}");
@@ -137,6 +137,24 @@ fn no_links_are_offered_while_an_overlay_covers_the_pane() {
     let mut links = vec![];
     t.draw(|f| links = fangtan::ui::draw_linked(f, &app)).unwrap();
     assert!(links.is_empty(), "{links:?}");
+}
+
+#[test]
+fn a_link_of_megabytes_is_shown_and_never_copied_into_a_frame() {
+    let huge = format!("https://x.org/{}", "a".repeat(5 << 20));
+    let src = format!("# 链接\n\n先看[小文档](https://x.org/small)，再看[大文档]({huge})。\n");
+    let mut app = App::new(parse_as(Format::Markdown, &src), Options::default());
+    update(&mut app, Msg::Resize { width: 80, height: 24 });
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut links = vec![];
+    t.draw(|f| links = fangtan::ui::draw_linked(f, &app).iter().map(|l| l.url.len()).collect())
+        .unwrap();
+    let screen = crate::support::frame::text(t.backend().buffer());
+    assert!(squeezed(&screen.replace('▎', "")).contains("大文档<https://x.org/aaaa"), "{screen}");
+    // The small link is offered; the huge one only shown, its target held by no link.
+    assert!(links.contains(&"https://x.org/small".len()), "{links:?}");
+    let max = fangtan::term::backend::MAX_URL;
+    assert!(links.iter().all(|&n| n <= max), "{links:?}");
 }
 
 #[test]
