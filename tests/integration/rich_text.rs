@@ -139,6 +139,48 @@ fn no_links_are_offered_while_an_overlay_covers_the_pane() {
     assert!(links.is_empty(), "{links:?}");
 }
 
+/// The links drawn on `app`'s screen, at its size.
+fn drawn_links(app: &App) -> Vec<(u16, u16, u16, String)> {
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    let mut links = vec![];
+    t.draw(|f| {
+        links = fangtan::ui::draw_linked(f, app)
+            .iter()
+            .map(|l| (l.x, l.y, l.width, l.url.to_string()))
+            .collect();
+    })
+    .unwrap();
+    links
+}
+
+#[test]
+fn no_link_cell_lies_under_the_outline_floating_over_the_pane_or_in_the_strip() {
+    // Narrow: the outline (`o`) floats over the reading pane; what it covers is outline
+    // rows, and none of them may open a link.
+    let mut app = open(60, 40);
+    assert!(app.panes().outline.is_none());
+    let before = drawn_links(&app);
+    assert!(before.iter().any(|l| l.0 < 40), "links under the outline-to-be: {before:?}");
+    keys::typed(&mut app, "o");
+    let p = app.panes();
+    let outline = p.outline.filter(|_| p.overlay).expect("the outline floats");
+    let links = drawn_links(&app);
+    for (x, y, w, url) in &links {
+        let covered = (*x..x + w).any(|c| outline.contains(c, *y));
+        assert!(!covered, "{url} at {x}..{} of row {y} under the outline {outline:?}", x + w);
+    }
+    // Wide, with the timeline strip: every link cell is in the reading pane.
+    let mut app = open(120, 40);
+    keys::typed(&mut app, "t");
+    let p = app.panes();
+    assert!(p.strip.is_some());
+    let links = drawn_links(&app);
+    assert!(!links.is_empty());
+    for (x, y, w, url) in &links {
+        assert!((*x..x + w).all(|c| p.reader.contains(c, *y)), "{url} at {x} outside {p:?}");
+    }
+}
+
 #[test]
 fn a_link_of_megabytes_is_shown_and_never_copied_into_a_frame() {
     let huge = format!("https://x.org/{}", "a".repeat(5 << 20));
