@@ -199,6 +199,38 @@ fn a_link_of_megabytes_is_shown_and_never_copied_into_a_frame() {
     assert!(links.iter().all(|&n| n <= max), "{links:?}");
 }
 
+/// `src` open at `w`x`h`, searched for `query`: the reading pane the search lands on.
+fn landed(src: &str, (w, h): (u16, u16), query: &str) -> String {
+    let mut app = App::new(parse_as(Format::Markdown, src), Options::default());
+    update(&mut app, Msg::Resize { width: w, height: h });
+    keys::typed(&mut app, &format!("/{query}\n"));
+    while app.search.as_ref().is_some_and(|s| s.scan.is_some()) {
+        update(&mut app, Msg::Tick);
+    }
+    assert_eq!(app.search.as_ref().map(|s| s.matches.len()), Some(1), "{query}");
+    // The reading pane: all but the status line (which shows the query).
+    let screen = crate::support::frame::render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    rows[..rows.len() - 1].join("\n")
+}
+
+#[test]
+fn a_match_in_a_wrapped_table_cell_or_an_images_alt_text_lands_on_screen() {
+    // A short screen: the table's rows are far from its start, so the search shows the
+    // line its match is on (two lines above it), not the table's top.
+    let rest = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥";
+    let tall = format!("{rest}麒{rest}{rest}");
+    let table =
+        format!("| 很长很长很长的表头文字 | b |\n|---|---|\n| 一 | 二 |\n| {tall} | 尾 |\n");
+    let screen = landed(&table, (24, 8), "麒");
+    assert!(screen.contains('麒'), "the match is off screen:\n{screen}");
+    // The alt text is not shown: a match in it lands on the image's first row.
+    let alt = format!("{}，里面藏着麒麟", "一张很长很长的图片说明文字".repeat(3));
+    let image = format!("![{alt}](https://example.com/{}.png)\n", "a-long-path/".repeat(8));
+    let screen = landed(&image, (24, 8), "麒麟");
+    assert!(screen.contains("[图片/image]"), "the image is off screen:\n{screen}");
+}
+
 #[test]
 fn search_finds_text_in_tables_links_and_footnotes() {
     for (query, want) in [("武当山", 1), ("article?id", 1), ("2024 年的调查", 1), ("删掉", 1)]
