@@ -624,9 +624,7 @@ mod tests {
     #[test]
     fn a_link_is_its_cells_again_between_an_osc_8_open_and_close() {
         let next = page(20, 2, &[(0, "看 链接 好", Style::default())]);
-        let mut b = LeanBackend::new(Vec::new());
-        b.draw(blank(20, 2).diff_iter(&next)).expect("drawn");
-        b.flush().expect("flushed");
+        let mut b = drawn(&next);
         let drawn = b.out.len();
         let link = Hyperlink { x: 3, y: 0, width: 4, url: "https://x.org/链" };
         let refused = Hyperlink { x: 0, y: 0, width: 2, url: "javascript:x" };
@@ -646,6 +644,14 @@ mod tests {
         assert!(fresh.out.is_empty());
     }
 
+    /// A backend that has drawn `buf` on a blank screen.
+    fn drawn(buf: &Buffer) -> LeanBackend<Vec<u8>> {
+        let mut b = LeanBackend::new(Vec::new());
+        b.draw(blank(buf.area.width, buf.area.height).diff_iter(buf)).expect("drawn");
+        b.flush().expect("flushed");
+        b
+    }
+
     /// Whether `sent` opens a link to `url`.
     fn opens(sent: &str, url: &str) -> bool {
         sent.contains(&format!("\x1b]8;;{url}\x1b\\"))
@@ -658,9 +664,7 @@ mod tests {
         // and the terminal must not keep x.org on "文档".
         let dim = Style::default().add_modifier(Modifier::DIM);
         let shown = page(20, 2, &[(2, "文档", dim)]);
-        let mut b = LeanBackend::new(Vec::new());
-        b.draw(blank(20, 2).diff_iter(&shown)).expect("drawn");
-        b.flush().expect("flushed");
+        let mut b = drawn(&shown);
         let web = Hyperlink { x: 2, y: 0, width: 4, url: "https://x.org" };
         b.hyperlinks(&shown, &[web]).expect("written");
         assert!(b.has_links());
@@ -684,9 +688,7 @@ mod tests {
     #[test]
     fn a_link_that_moves_or_changes_target_is_rewritten_where_it_was() {
         let shown = page(20, 2, &[(0, "看 链接 和 网页", Style::default())]);
-        let mut b = LeanBackend::new(Vec::new());
-        b.draw(blank(20, 2).diff_iter(&shown)).expect("drawn");
-        b.flush().expect("flushed");
+        let mut b = drawn(&shown);
         let a = Hyperlink { x: 3, y: 0, width: 4, url: "https://a.org" };
         b.hyperlinks(&shown, &[a]).expect("written");
         let first = b.out.len();
@@ -708,6 +710,22 @@ mod tests {
         // A cleared screen keeps no link.
         b.clear().expect("cleared");
         assert!(!b.has_links());
+    }
+
+    #[test]
+    fn a_gone_link_half_under_a_wide_character_is_rewritten_from_that_character() {
+        // The link was on "ab" at columns 3-4; now "中" covers columns 2-3. Its cells are
+        // written again from column 2, so the character is not cut in half.
+        let before = page(10, 1, &[(3, "ab", Style::default())]);
+        let after = page(10, 1, &[(2, "中x", Style::default())]);
+        let mut b = drawn(&before);
+        let link = Hyperlink { x: 3, y: 0, width: 2, url: "https://x.org" };
+        b.hyperlinks(&before, &[link]).expect("written");
+        b.draw(before.diff_iter(&after)).expect("drawn");
+        b.flush().expect("flushed");
+        b.hyperlinks(&after, &[]).expect("written");
+        assert!(!b.has_links());
+        assert_shows(&b.out, &after);
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! passage being spoken, with its background). Metadata, image lines and tables come laid
 //! out (wrapped, never cut at the edge); struck text is drawn crossed out, a footnote's
 //! mark and a link's target dim. Where links are drawn, the cells they cover are listed
-//! ([`Link`]) for the terminal edge to make clickable (OSC 8): only `http`, `https` and
-//! `mailto` targets, and none while an overlay covers the pane. With the timeline strip
+//! ([`Link`], borrowing its target from the document) for the terminal edge to make
+//! clickable (OSC 8): only targets [`crate::parse::inline::link_scheme_ok`] allows, none
+//! while an overlay covers the pane, and (cut by the screen's drawing) no cell under the
+//! outline floating over it. With the timeline strip
 //! shown, the header's speaker legend gives each speaker's colour as a swatch. Public surface:
 //! [`ReaderPane`], [`Link`], [`draw_reader_linked`].
 
