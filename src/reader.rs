@@ -323,13 +323,15 @@ fn apply(
 /// Draw a frame, then write its links as hyperlinks (where they are on).
 fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
     let mut links = Vec::new();
+    // With no link now, the links of the last frame may still need taking back.
+    let had_links = terminal.backend().has_links();
     let frame = terminal.draw(|f| links = ui::draw_linked(f, app))?;
-    if !app.opts.hyperlinks || links.is_empty() {
+    if !app.opts.hyperlinks || links.is_empty() && !had_links {
         return Ok(());
     }
     let buf = frame.buffer.clone();
     let links: Vec<Hyperlink<'_>> =
-        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: &l.url }).collect();
+        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: l.url }).collect();
     terminal.backend_mut().hyperlinks(&buf, &links)
 }
 

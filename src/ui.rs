@@ -86,8 +86,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_linked(frame, app);
 }
 /// [`draw`], and list the links on screen for the terminal edge to make clickable (none
-/// while an overlay is open: it may cover them).
-pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
+/// while an overlay is open: it may cover them; none of their cells under the outline
+/// floating over the reading pane, nor outside that pane).
+pub fn draw_linked<'a>(frame: &mut Frame<'_>, app: &'a App) -> Vec<Link<'a>> {
     let theme = Theme::of(app);
     let screen = frame.area();
     let links = draw_buffer_linked(frame.buffer_mut(), app, &theme);
@@ -104,7 +105,7 @@ pub fn draw_linked(frame: &mut Frame<'_>, app: &App) -> Vec<Link> {
 pub fn draw_buffer(buf: &mut Buffer, app: &App, theme: &Theme) {
     draw_buffer_linked(buf, app, theme);
 }
-fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
+fn draw_buffer_linked<'a>(buf: &mut Buffer, app: &'a App, theme: &Theme) -> Vec<Link<'a>> {
     if buf.area.width == 0 || buf.area.height == 0 {
         return Vec::new();
     }
@@ -128,7 +129,38 @@ fn draw_buffer_linked(buf: &mut Buffer, app: &App, theme: &Theme) -> Vec<Link> {
     if !matches!(app.overlay, Some(Overlay::SearchPrompt) | None) {
         links.clear();
     }
+    // A link keeps only its cells of the reading pane that nothing covers: not the
+    // outline floating over it on a narrow screen, nor the strip beside it.
+    let covers = panes.outline.filter(|_| panes.overlay);
+    uncovered(&mut links, panes.reader, covers);
     links
+}
+
+/// Cut `links` to their cells inside `pane` and outside `cover`.
+fn uncovered(links: &mut Vec<Link<'_>>, pane: Area, cover: Option<Area>) {
+    let cols = |a: Area| (u32::from(a.x), u32::from(a.x) + u32::from(a.width));
+    let rows = |a: Area| u32::from(a.y)..u32::from(a.y) + u32::from(a.height);
+    let (left, right) = cols(pane);
+    let mut out = Vec::with_capacity(links.len());
+    for l in links.drain(..) {
+        if !rows(pane).contains(&u32::from(l.y)) {
+            continue;
+        }
+        let (x, end) = (u32::from(l.x).max(left), (u32::from(l.x) + u32::from(l.width)).min(right));
+        // What is left of the cells either side of the cover, on its rows.
+        let parts = match cover.filter(|c| rows(*c).contains(&u32::from(l.y))).map(cols) {
+            Some((c0, c1)) => [(x, end.min(c0)), (x.max(c1), end)],
+            None => [(x, end), (end, end)],
+        };
+        for (a, z) in parts {
+            if a < z {
+                // Both within the pane's u16 columns.
+                let (a16, z16) = (a as u16, z as u16);
+                out.push(Link { x: a16, width: z16 - a16, ..l });
+            }
+        }
+    }
+    *links = out;
 }
 
 fn rect(a: Area) -> Rect {

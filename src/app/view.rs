@@ -108,7 +108,9 @@ pub enum LineKind {
         row: Range<usize>,
         first: bool,
     },
-    /// A row of an image block's line: a byte range of its [`image_line`].
+    /// A row of an image block's line: a byte range of its [`image_line`]. (Its key is
+    /// not that range: the first row is keyed 0 and the others past the alt text, so a
+    /// search match in the alt text lands on the first.)
     Image {
         block: usize,
         row: Range<usize>,
@@ -347,8 +349,11 @@ impl App {
                 // With images hidden (`[layout] show_images = false`) an image takes no room.
                 BlockKind::Image if !self.opts.show_images => continue,
                 BlockKind::Image if inside(LineKey::text(b, 0)) => {
-                    for row in layout::layout(&image_line(block.url()), tw, amb) {
-                        let key = LineKey::text(b, row.range.start);
+                    // Keyed in the block's text (the alt text, which search finds but the
+                    // line does not show): the first row holds all of it, the rest follow.
+                    let rows = layout::layout(&image_line(block.url()), tw, amb);
+                    for (i, row) in rows.into_iter().enumerate() {
+                        let key = LineKey::text(b, if i == 0 { 0 } else { block.text.len() + i });
                         out.push(Line { key, kind: LineKind::Image { block: b, row: row.range } });
                     }
                 }

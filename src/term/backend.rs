@@ -19,10 +19,15 @@
 //! Hyperlinks: ratatui's cells carry no link, so the frame's links come beside it
 //! ([`LeanBackend::hyperlinks`]): after each frame, every link's cells are written again
 //! between an OSC 8 open (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), all
-//! of them each frame, so no cell keeps a link the diff did not resend, nor loses one it
-//! did. Only `http`, `https` and `mailto` targets go out, as printable ASCII (anything else
-//! percent-encoded) of at most [`MAX_URL`] bytes ([`sanitize_url`]): a document's target
-//! can never end the sequence or start another.
+//! of them each frame, so no link loses a cell the diff resent. The backend remembers the
+//! links it sent: the cells of one the frame no longer has there (gone, moved, another
+//! target) are written again outside any link first, since the diff does not resend a cell
+//! whose symbol and style stayed, and the terminal would keep its old target; a full clear
+//! forgets them. So a cell is a link exactly where the last frame has one. Only the schemes
+//! [`crate::parse::inline::link_scheme`] allows (`http`, `https`, `mailto`) go out, as
+//! printable ASCII (anything else percent-encoded) of at most [`MAX_URL`] bytes
+//! ([`sanitize_url`], which refuses a longer target before encoding it): a document's
+//! target can never end the sequence or start another.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -37,10 +42,11 @@ use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
 
+use crate::parse::inline::link_scheme_ok;
 use crate::width::{AmbiguousWidth, grapheme_width};
 
 /// The longest link target sent as a hyperlink; a longer one is only shown.
-pub const MAX_URL: usize = 2048;
+pub use crate::parse::inline::MAX_URL;
 
 /// Bytes a target sent to the terminal has percent-encoded: controls, space, and (by
 /// `utf8_percent_encode`) every byte outside ASCII.
@@ -50,8 +56,8 @@ const UNSAFE: &AsciiSet = &CONTROLS.add(b' ');
 /// printable ASCII (controls, spaces and non-ASCII percent-encoded), at most [`MAX_URL`]
 /// bytes; `None` for anything else.
 pub fn sanitize_url(url: &str) -> Option<String> {
-    let head = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    if !["http://", "https://", "mailto:"].iter().any(|p| head.starts_with(p)) {
+    // Refused before any encoding: a target of megabytes costs nothing a frame.
+    if !link_scheme_ok(url) {
         return None;
     }
     let clean = utf8_percent_encode(url, UNSAFE).to_string();
@@ -84,6 +90,9 @@ pub struct LeanBackend<W: Write> {
     /// Room to compose SGR parameters in.
     changes: String,
     whole: String,
+    /// The links the terminal was last sent (cells and sanitized target), which it keeps
+    /// until their cells are written again.
+    linked: Vec<(u16, u16, u16, String)>,
 }
 
 /// The style state of the terminal's writing.
@@ -126,6 +135,7 @@ impl<W: Write> LeanBackend<W> {
             fixed: None,
             changes: String::new(),
             whole: String::new(),
+            linked: Vec::new(),
         }
     }
 
@@ -145,29 +155,51 @@ impl<W: Write> LeanBackend<W> {
 
     /// Make `links` clickable: write their cells of `buf` (the frame just drawn) again,
     /// each link between an OSC 8 open and close, in one synchronized write. A link whose
-    /// target [`sanitize_url`] refuses is left as drawn.
+    /// target [`sanitize_url`] refuses is left as drawn. The cells of a link sent before
+    /// that is not among `links` now (gone, moved or to another target) are written again
+    /// first, outside any link: the diff does not resend a cell whose symbol and style
+    /// stayed, and the terminal would keep the old target there.
     pub fn hyperlinks(&mut self, buf: &Buffer, links: &[Hyperlink<'_>]) -> io::Result<()> {
-        let mut any = false;
-        for l in links {
-            let Some(url) = sanitize_url(l.url) else { continue };
-            self.begin();
-            any = true;
-            let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
-            let mut x = l.x;
-            let end = l.x.saturating_add(l.width).min(buf.area.right());
-            while x < end {
-                let Some(cell) = buf.cell((x, l.y)) else { break };
-                self.print(x, l.y, cell);
-                // The cells a wide symbol covers are not written over it.
-                x = x.saturating_add(cell.cell_width().max(1));
-            }
-            self.frame.extend_from_slice(b"\x1b]8;;\x1b\\");
-        }
-        if !any {
+        let now: Vec<(u16, u16, u16, String)> =
+            links.iter().filter_map(|l| Some((l.x, l.y, l.width, sanitize_url(l.url)?))).collect();
+        if now.is_empty() && self.linked.is_empty() {
             return Ok(());
         }
+        self.begin();
+        for (x, y, width, _) in std::mem::take(&mut self.linked) {
+            if !now.iter().any(|n| n.0 == x && n.1 == y && n.2 == width) {
+                self.rewrite(buf, x, y, width);
+            }
+        }
+        for (x, y, width, url) in &now {
+            let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
+            self.rewrite(buf, *x, *y, *width);
+            self.frame.extend_from_slice(b"\x1b]8;;\x1b\\");
+        }
+        self.linked = now;
         self.pen_to(Pen::default());
         self.send()
+    }
+
+    /// Whether a link sent before may still be on the terminal (see [`Self::hyperlinks`]).
+    pub fn has_links(&self) -> bool {
+        !self.linked.is_empty()
+    }
+
+    /// Write the cells `x..x + width` of row `y` of `buf` again, from the start of a wide
+    /// symbol that covers `x` (its trailing cells are not written over it).
+    fn rewrite(&mut self, buf: &Buffer, x: u16, y: u16, width: u16) {
+        let end = x.saturating_add(width).min(buf.area.right());
+        let covering = (x.saturating_sub(3)..x).find(|&at| {
+            buf.cell((at, y))
+                .is_some_and(|c| u32::from(at) + u32::from(c.cell_width()) > u32::from(x))
+        });
+        let mut x = covering.unwrap_or(x);
+        while x < end {
+            let Some(cell) = buf.cell((x, y)) else { break };
+            self.print(x, y, cell);
+            x = x.saturating_add(cell.cell_width().max(1));
+        }
     }
 
     /// Open a synchronized update at the first output of a frame.
@@ -420,6 +452,10 @@ impl<W: Write> Backend for LeanBackend<W> {
             ClearType::UntilNewLine => C::UntilNewLine,
         };
         self.cursor = None;
+        if matches!(clear_type, ClearType::All) {
+            // A cleared screen keeps no link.
+            self.linked.clear();
+        }
         queue!(self.frame, Clear(what))
     }
 
@@ -588,9 +624,7 @@ mod tests {
     #[test]
     fn a_link_is_its_cells_again_between_an_osc_8_open_and_close() {
         let next = page(20, 2, &[(0, "看 链接 好", Style::default())]);
-        let mut b = LeanBackend::new(Vec::new());
-        b.draw(blank(20, 2).diff_iter(&next)).expect("drawn");
-        b.flush().expect("flushed");
+        let mut b = drawn(&next);
         let drawn = b.out.len();
         let link = Hyperlink { x: 3, y: 0, width: 4, url: "https://x.org/链" };
         let refused = Hyperlink { x: 0, y: 0, width: 2, url: "javascript:x" };
@@ -604,10 +638,103 @@ mod tests {
         assert!(!sent.contains("javascript"));
         // The screen is the frame's, unchanged.
         assert_shows(&b.out, &next);
-        // No links, nothing written.
+        // No links now nor before, nothing written.
+        let mut fresh = LeanBackend::new(Vec::new());
+        fresh.hyperlinks(&next, &[]).expect("nothing");
+        assert!(fresh.out.is_empty());
+    }
+
+    /// A backend that has drawn `buf` on a blank screen.
+    fn drawn(buf: &Buffer) -> LeanBackend<Vec<u8>> {
+        let mut b = LeanBackend::new(Vec::new());
+        b.draw(blank(buf.area.width, buf.area.height).diff_iter(buf)).expect("drawn");
+        b.flush().expect("flushed");
+        b
+    }
+
+    /// Whether `sent` opens a link to `url`.
+    fn opens(sent: &str, url: &str) -> bool {
+        sent.contains(&format!("\x1b]8;;{url}\x1b\\"))
+    }
+
+    #[test]
+    fn a_link_that_goes_away_leaves_no_target_behind() {
+        // `[文档](https://x.org)` drawn, then `[文档](./doc.md)` in the same cells, with the
+        // same symbols and style: the diff resends nothing, the relative target is refused,
+        // and the terminal must not keep x.org on "文档".
+        let dim = Style::default().add_modifier(Modifier::DIM);
+        let shown = page(20, 2, &[(2, "文档", dim)]);
+        let mut b = drawn(&shown);
+        let web = Hyperlink { x: 2, y: 0, width: 4, url: "https://x.org" };
+        b.hyperlinks(&shown, &[web]).expect("written");
+        assert!(b.has_links());
+        let first = b.out.len();
+        b.draw(shown.diff_iter(&shown)).expect("drawn");
+        b.flush().expect("flushed");
+        let relative = Hyperlink { url: "./doc.md", ..web };
+        b.hyperlinks(&shown, &[relative]).expect("written");
+        let sent = String::from_utf8(b.out[first..].to_vec()).expect("utf-8");
+        // "文档" is written again, and no link is opened: its cells are plain text now.
+        assert!(sent.contains("文档"), "{sent:?}");
+        assert!(!sent.contains("\x1b]8;;h"), "{sent:?}");
+        assert!(!b.has_links());
+        assert_shows(&b.out, &shown);
+        // Nothing is left to take back.
         let before = b.out.len();
-        b.hyperlinks(&next, &[]).expect("nothing");
+        b.hyperlinks(&shown, &[]).expect("nothing");
         assert_eq!(b.out.len(), before);
+    }
+
+    #[test]
+    fn a_link_that_moves_or_changes_target_is_rewritten_where_it_was() {
+        let shown = page(20, 2, &[(0, "看 链接 和 网页", Style::default())]);
+        let mut b = drawn(&shown);
+        let a = Hyperlink { x: 3, y: 0, width: 4, url: "https://a.org" };
+        b.hyperlinks(&shown, &[a]).expect("written");
+        let first = b.out.len();
+        // The same cells to another target, and a link further on.
+        let a2 = Hyperlink { url: "https://b.org", ..a };
+        let c = Hyperlink { x: 10, y: 0, width: 4, url: "https://c.org" };
+        b.hyperlinks(&shown, &[a2, c]).expect("written");
+        let sent = String::from_utf8(b.out[first..].to_vec()).expect("utf-8");
+        assert!(opens(&sent, "https://b.org") && opens(&sent, "https://c.org"), "{sent:?}");
+        assert!(!opens(&sent, "https://a.org"), "{sent:?}");
+        let second = b.out.len();
+        // The first link gone: its cells go out plain, before the one that stays.
+        b.hyperlinks(&shown, &[c]).expect("written");
+        let sent = String::from_utf8(b.out[second..].to_vec()).expect("utf-8");
+        let plain = sent.split("\x1b]8;;").next().expect("before any link");
+        assert!(plain.contains("链接"), "{sent:?}");
+        assert_eq!(sent.matches("\x1b]8;;").count(), 2, "one link: {sent:?}");
+        assert_shows(&b.out, &shown);
+        // A cleared screen keeps no link.
+        b.clear().expect("cleared");
+        assert!(!b.has_links());
+    }
+
+    #[test]
+    fn a_gone_link_half_under_a_wide_character_is_rewritten_from_that_character() {
+        // The link was on "ab" at columns 3-4; now "中" covers columns 2-3. Its cells are
+        // written again from column 2, so the character is not cut in half.
+        let before = page(10, 1, &[(3, "ab", Style::default())]);
+        let after = page(10, 1, &[(2, "中x", Style::default())]);
+        let mut b = drawn(&before);
+        let link = Hyperlink { x: 3, y: 0, width: 2, url: "https://x.org" };
+        b.hyperlinks(&before, &[link]).expect("written");
+        b.draw(before.diff_iter(&after)).expect("drawn");
+        b.flush().expect("flushed");
+        b.hyperlinks(&after, &[]).expect("written");
+        assert!(!b.has_links());
+        assert_shows(&b.out, &after);
+    }
+
+    #[test]
+    fn a_huge_target_is_refused_before_it_is_encoded() {
+        let huge = format!("https://x.org/{}", "路".repeat(2 * 1024 * 1024));
+        assert_eq!(sanitize_url(&huge), None);
+        assert_eq!(sanitize_url(&format!("https://x.org/{}", "a".repeat(MAX_URL))), None);
+        let fits = format!("https://x.org/{}", "a".repeat(MAX_URL - 14));
+        assert_eq!(sanitize_url(&fits).map(|u| u.len()), Some(MAX_URL));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! passage being spoken, with its background). Metadata, image lines and tables come laid
 //! out (wrapped, never cut at the edge); struck text is drawn crossed out, a footnote's
 //! mark and a link's target dim. Where links are drawn, the cells they cover are listed
-//! ([`Link`]) for the terminal edge to make clickable (OSC 8): only `http`, `https` and
-//! `mailto` targets, and none while an overlay covers the pane. With the timeline strip
+//! ([`Link`], borrowing its target from the document) for the terminal edge to make
+//! clickable (OSC 8): only targets [`crate::parse::inline::link_scheme_ok`] allows, none
+//! while an overlay covers the pane, and (cut by the screen's drawing) no cell under the
+//! outline floating over it. With the timeline strip
 //! shown, the header's speaker legend gives each speaker's colour as a swatch. Public surface:
 //! [`ReaderPane`], [`Link`], [`draw_reader_linked`].
 
@@ -28,26 +30,26 @@ impl Widget for ReaderPane<'_> {
 }
 
 /// Cells `x..x + width` of row `y` show a link to `url` (a target [`Link::safe`] let
-/// through).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+/// through), the document's own text: a row's link is not a copy of its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link<'a> {
     pub x: u16,
     pub y: u16,
     pub width: u16,
-    pub url: String,
+    pub url: &'a str,
 }
 
-impl Link {
+impl<'a> Link<'a> {
     /// Whether a target may be offered to the terminal as a hyperlink: `http`, `https`
-    /// or `mailto` (any other scheme, a relative path, is only shown).
+    /// or `mailto`, at most [`MAX_URL`](crate::parse::inline::MAX_URL) bytes (any other
+    /// scheme, a relative path, a longer target is only shown).
     pub fn safe(url: &str) -> bool {
-        let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-        ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+        crate::parse::inline::link_scheme_ok(url)
     }
 
     /// Add the cells `x..end` of row `y` as a link to `url`, joined to the last link when
     /// they continue it.
-    fn add(links: &mut Vec<Link>, (x, end, y): (u16, u16, u16), url: &str) {
+    fn add(links: &mut Vec<Link<'a>>, (x, end, y): (u16, u16, u16), url: &'a str) {
         if end <= x || !Link::safe(url) {
             return;
         }
@@ -59,12 +61,17 @@ impl Link {
             last.width = end - last.x;
             return;
         }
-        links.push(Link { x, y, width: end - x, url: url.to_string() });
+        links.push(Link { x, y, width: end - x, url });
     }
 }
 
 /// Draw the reading pane into `buf` at `a`, and list the links drawn.
-pub fn draw_reader_linked(buf: &mut Buffer, app: &App, theme: &Theme, a: Rect) -> Vec<Link> {
+pub fn draw_reader_linked<'a>(
+    buf: &mut Buffer,
+    app: &'a App,
+    theme: &Theme,
+    a: Rect,
+) -> Vec<Link<'a>> {
     let mut links = Vec::new();
     draw_reader(buf, app, theme, area(a), &mut links);
     links
@@ -78,12 +85,12 @@ pub(super) fn timestamp(ms: u64) -> String {
         format!("{:02}:{:02}", s / 60, s % 60)
     }
 }
-pub(super) fn draw_reader(
+pub(super) fn draw_reader<'a>(
     buf: &mut Buffer,
-    app: &App,
+    app: &'a App,
     theme: &Theme,
     r: Area,
-    links: &mut Vec<Link>,
+    links: &mut Vec<Link<'a>>,
 ) {
     let amb = app.opts.ambiguous;
     let doc = &app.doc;
@@ -257,14 +264,14 @@ pub(super) fn draw_reader(
         }
     }
 }
-pub(super) fn draw_text_row(
+pub(super) fn draw_text_row<'a>(
     buf: &mut Buffer,
     app: &App,
     theme: &Theme,
     (x0, y, max_x): (u16, u16, u16),
-    (item, bi, b): (usize, usize, &Block),
+    (item, bi, b): (usize, usize, &Block<'a>),
     (row, first): (Range<usize>, bool),
-    links: &mut Vec<Link>,
+    links: &mut Vec<Link<'a>>,
 ) {
     let amb = app.opts.ambiguous;
     let dim = Style::default().fg(theme.dim);
@@ -317,15 +324,15 @@ pub(super) fn draw_text_row(
 /// Draw bytes `row` of block `b` from column `x`, styled by its runs and the search's
 /// matches over `base`; returns the next column. Links drawn are added to `links`.
 #[allow(clippy::too_many_arguments)]
-fn draw_runs(
+fn draw_runs<'a>(
     buf: &mut Buffer,
     app: &App,
     theme: &Theme,
     (x, y, max_x): (u16, u16, u16),
-    (item, bi, b): (usize, usize, &Block),
+    (item, bi, b): (usize, usize, &Block<'a>),
     row: Range<usize>,
     base: Style,
-    links: &mut Vec<Link>,
+    links: &mut Vec<Link<'a>>,
 ) -> u16 {
     let amb = app.opts.ambiguous;
     let mut x = x;
@@ -339,7 +346,8 @@ fn draw_runs(
     };
     // Runs and matches are sorted and do not overlap: only those touching the row are
     // looked at (a paragraph may hold a hundred thousand runs; a row, a few).
-    let runs = &b.runs[b.runs.partition_point(|r| r.range.end <= row.start)..];
+    let runs = b.runs;
+    let runs = &runs[runs.partition_point(|r| r.range.end <= row.start)..];
     let runs = &runs[..runs.partition_point(|r| r.range.start < row.end)];
     let first_match = matches.partition_point(|m| m.range.end <= row.start);
     let matches_here = &matches[first_match..];

@@ -1,8 +1,11 @@
 #![allow(clippy::unwrap_used)]
 //! Properties of the layout over random mixed-script paragraphs: nothing overflows, nothing
-//! is lost, rows come in order and never start with whitespace.
+//! is lost, rows come in order and never start with whitespace; and of tables made of them:
+//! each line's key is in its row and at or before the first byte it shows (where a search
+//! match lands).
 
 use fangtan::layout::layout;
+use fangtan::layout::table::{TableLine, table};
 use fangtan::width::{AmbiguousWidth, str_width};
 use proptest::prelude::*;
 
@@ -37,6 +40,14 @@ fn piece() -> impl Strategy<Value = String> {
 
 fn paragraph() -> impl Strategy<Value = String> {
     prop::collection::vec(piece(), 0..40).prop_map(|v| v.concat())
+}
+
+/// A table's text: rows of cells (as many as `columns`, fewer or more), tab-separated.
+fn table_text() -> impl Strategy<Value = String> {
+    let cell = prop::collection::vec(piece(), 0..6)
+        .prop_map(|v| v.concat().replace(['\t', '\n'], " ").trim().to_string());
+    prop::collection::vec(prop::collection::vec(cell, 1..5), 1..5)
+        .prop_map(|rows| rows.iter().map(|r| r.join("\t")).collect::<Vec<_>>().join("\n"))
 }
 
 fn amb() -> impl Strategy<Value = AmbiguousWidth> {
@@ -86,5 +97,29 @@ proptest! {
             prev_end = row.range.end;
         }
         prop_assert!(text[prev_end..].chars().all(char::is_whitespace));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn table_line_keys_rise_and_stay_in_their_row(
+        text in table_text(), columns in 1usize..5, width in 1usize..60, amb in amb()
+    ) {
+        let t = table(&text, &"-".repeat(columns), width, amb);
+        let keys: Vec<usize> = t.lines.iter().map(TableLine::key).collect();
+        prop_assert!(keys.windows(2).all(|k| k[0] < k[1]), "{:?}", keys);
+        let row_of = |at: usize| text[..at.min(text.len())].matches('\n').count();
+        // The line a byte is found on: the last whose key is at or before it.
+        let found = |at: usize| t.lines.partition_point(|l| l.key() <= at) - 1;
+        for (i, l) in t.lines.iter().enumerate() {
+            let TableLine::Cells { key, cells, .. } = l else { continue };
+            let Some(first) = cells.iter().map(|c| c.range.start).min() else { continue };
+            prop_assert!(*key <= first, "key {} after its text at {}: {:?}", key, first, t.lines);
+            prop_assert_eq!(row_of(*key), row_of(first), "{:?}", t.lines);
+            // The first byte a line shows is found on that line.
+            prop_assert_eq!(found(first), i, "{:?}", t.lines);
+        }
     }
 }

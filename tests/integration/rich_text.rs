@@ -118,7 +118,7 @@ fn strike_is_crossed_out_footnotes_are_notes_and_links_show_their_target() {
     // `javascript:` link is shown but not listed.
     let flat = squeezed(&screen.replace('▎', ""));
     assert!(flat.contains("一篇文章<https://example.com/article?id=42>"), "{screen}");
-    let urls: Vec<&str> = links.iter().map(|l| l.url.as_str()).collect();
+    let urls: Vec<&str> = links.iter().map(|l| l.url).collect();
     assert!(urls.contains(&"https://example.com/article?id=42"), "{urls:?}");
     assert!(urls.contains(&IMAGE), "{urls:?}");
     assert!(urls.iter().all(|u| !u.starts_with("javascript")), "{urls:?}");
@@ -137,6 +137,98 @@ fn no_links_are_offered_while_an_overlay_covers_the_pane() {
     let mut links = vec![];
     t.draw(|f| links = fangtan::ui::draw_linked(f, &app)).unwrap();
     assert!(links.is_empty(), "{links:?}");
+}
+
+/// The links drawn on `app`'s screen, at its size.
+fn drawn_links(app: &App) -> Vec<(u16, u16, u16, String)> {
+    let mut t = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    let mut links = vec![];
+    t.draw(|f| {
+        links = fangtan::ui::draw_linked(f, app)
+            .iter()
+            .map(|l| (l.x, l.y, l.width, l.url.to_string()))
+            .collect();
+    })
+    .unwrap();
+    links
+}
+
+#[test]
+fn no_link_cell_lies_under_the_outline_floating_over_the_pane_or_in_the_strip() {
+    // Narrow: the outline (`o`) floats over the reading pane; what it covers is outline
+    // rows, and none of them may open a link.
+    let mut app = open(60, 40);
+    assert!(app.panes().outline.is_none());
+    let before = drawn_links(&app);
+    assert!(before.iter().any(|l| l.0 < 40), "links under the outline-to-be: {before:?}");
+    keys::typed(&mut app, "o");
+    let p = app.panes();
+    let outline = p.outline.filter(|_| p.overlay).expect("the outline floats");
+    let links = drawn_links(&app);
+    for (x, y, w, url) in &links {
+        let covered = (*x..x + w).any(|c| outline.contains(c, *y));
+        assert!(!covered, "{url} at {x}..{} of row {y} under the outline {outline:?}", x + w);
+    }
+    // Wide, with the timeline strip: every link cell is in the reading pane.
+    let mut app = open(120, 40);
+    keys::typed(&mut app, "t");
+    let p = app.panes();
+    assert!(p.strip.is_some());
+    let links = drawn_links(&app);
+    assert!(!links.is_empty());
+    for (x, y, w, url) in &links {
+        assert!((*x..x + w).all(|c| p.reader.contains(c, *y)), "{url} at {x} outside {p:?}");
+    }
+}
+
+#[test]
+fn a_link_of_megabytes_is_shown_and_never_copied_into_a_frame() {
+    let huge = format!("https://x.org/{}", "a".repeat(5 << 20));
+    let src = format!("# 链接\n\n先看[小文档](https://x.org/small)，再看[大文档]({huge})。\n");
+    let mut app = App::new(parse_as(Format::Markdown, &src), Options::default());
+    update(&mut app, Msg::Resize { width: 80, height: 24 });
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut links = vec![];
+    t.draw(|f| links = fangtan::ui::draw_linked(f, &app).iter().map(|l| l.url.len()).collect())
+        .unwrap();
+    let screen = crate::support::frame::text(t.backend().buffer());
+    assert!(squeezed(&screen.replace('▎', "")).contains("大文档<https://x.org/aaaa"), "{screen}");
+    // The small link is offered; the huge one only shown, its target held by no link.
+    assert!(links.contains(&"https://x.org/small".len()), "{links:?}");
+    let max = fangtan::term::backend::MAX_URL;
+    assert!(links.iter().all(|&n| n <= max), "{links:?}");
+}
+
+/// `src` open at `w`x`h`, searched for `query`: the reading pane the search lands on.
+fn landed(src: &str, (w, h): (u16, u16), query: &str) -> String {
+    let mut app = App::new(parse_as(Format::Markdown, src), Options::default());
+    update(&mut app, Msg::Resize { width: w, height: h });
+    keys::typed(&mut app, &format!("/{query}\n"));
+    while app.search.as_ref().is_some_and(|s| s.scan.is_some()) {
+        update(&mut app, Msg::Tick);
+    }
+    assert_eq!(app.search.as_ref().map(|s| s.matches.len()), Some(1), "{query}");
+    // The reading pane: all but the status line (which shows the query).
+    let screen = crate::support::frame::render(&app);
+    let rows: Vec<&str> = screen.lines().collect();
+    rows[..rows.len() - 1].join("\n")
+}
+
+#[test]
+fn a_match_in_a_wrapped_table_cell_or_an_images_alt_text_lands_on_screen() {
+    // A short screen: the table's rows are far from its start, so the search shows the
+    // line its match is on (two lines above it), not the table's top.
+    let rest = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥";
+    let tall = format!("{rest}麒{rest}{rest}");
+    let table =
+        format!("| 很长很长很长的表头文字 | b |\n|---|---|\n| 一 | 二 |\n| {tall} | 尾 |\n");
+    let screen = landed(&table, (24, 8), "麒");
+    assert!(screen.contains('麒'), "the match is off screen:\n{screen}");
+    // The alt text is not shown: a match in it lands on the image's first row.
+    let alt = format!("{}，里面藏着麒麟", "一张很长很长的图片说明文字".repeat(3));
+    let image = format!("![{alt}](https://example.com/{}.png)\n", "a-long-path/".repeat(8));
+    let screen = landed(&image, (24, 8), "麒麟");
+    assert!(screen.contains("[图片/image]"), "the image is off screen:\n{screen}");
 }
 
 #[test]

@@ -10,7 +10,12 @@
 //! their widest cell (measured by [`crate::width`]: a CJK character is two cells) when the
 //! table fits; otherwise the widest columns are narrowed to a common cap and their cells
 //! wrap; when even that leaves a column under [`MIN_COLUMN`] cells, each cell is a line of
-//! its own (stacked), rows apart by rules. Line keys increase strictly down the table.
+//! its own (stacked), rows apart by rules. Line keys increase strictly down the table, each
+//! at or before the first byte its line shows and at or after its row's start, so the line
+//! a byte offset (a search match) falls on is in that byte's row: on the byte's own line
+//! for the first column, else on a line of that row. (Where there are more lines than
+//! bytes to key them by, a header of no bytes or a stacked row of empty cells, that row
+//! shows no line.)
 
 use std::ops::Range;
 
@@ -127,9 +132,21 @@ pub fn table(text: &str, aligns: &str, width: usize, amb: AmbiguousWidth) -> Tab
             .zip(&widths)
             .map(|(cell, &w)| super::layout(&text[cell.clone()], w, amb))
             .collect();
-        let height = wrapped.iter().map(Vec::len).max().unwrap_or(1);
         let start = row.first().map_or(0, |c| c.start);
+        // A header of no bytes shows nothing: its rule alone stands for it (and takes the
+        // one key there is before the next row).
+        let height = match r == 0 && row.last().is_some_and(|c| c.end == start) {
+            true => 0,
+            false => wrapped.iter().map(Vec::len).max().unwrap_or(1),
+        };
         for k in 0..height {
+            // The line's key: the row's start for its first line, else the first byte the
+            // line shows (a match in a tall cell lands on its own line, never a later one
+            // nor past the next row's start).
+            let shows = row.iter().zip(&wrapped).filter_map(|(cell, rows)| {
+                rows.get(k).filter(|l| !l.range.is_empty()).map(|l| cell.start + l.range.start)
+            });
+            let at = if k == 0 { start } else { shows.min().unwrap_or(start + k) };
             let mut cells = Vec::new();
             for (c, rows) in wrapped.iter().enumerate() {
                 let Some(line) = rows.get(k) else { continue };
@@ -148,10 +165,12 @@ pub fn table(text: &str, aligns: &str, width: usize, amb: AmbiguousWidth) -> Tab
                     range: base + line.range.start..base + line.range.end,
                 });
             }
-            lines.push(TableLine::Cells { key: keys.at(start + k), head: r == 0, cells });
+            lines.push(TableLine::Cells { key: keys.at(at), head: r == 0, cells });
         }
         if r == 0 {
-            lines.push(TableLine::Rule { key: keys.at(start + height) });
+            // At the header's end (its newline): before the next row's first byte.
+            let end = row.last().map_or(start, |c| c.end);
+            lines.push(TableLine::Rule { key: keys.at(end) });
         }
     }
     TableLayout { lines, columns, width: total }
@@ -186,7 +205,8 @@ fn fit(natural: &[usize], room: usize) -> Option<Vec<usize>> {
     Some(widths)
 }
 
-/// Too narrow for columns: each cell on lines of its own, a rule between rows.
+/// Too narrow for columns: each cell on lines of its own (an empty cell a blank line, a
+/// cell the row lacks or a row of empty cells none), a rule between rows.
 fn stacked(
     text: &str,
     rows: &[Vec<Range<usize>>],
@@ -196,21 +216,33 @@ fn stacked(
     let mut lines = Vec::new();
     let mut keys = Keys::default();
     for (r, row) in rows.iter().enumerate() {
+        // A line showing no text (a rule, an empty cell) takes the next key: the newline
+        // or tab before it leaves room, and a line of text keeps its own first byte.
         if r > 0 {
-            let at = row.first().map_or(0, |c| c.start);
-            lines.push(TableLine::Rule { key: keys.at(at.saturating_sub(1)) });
+            lines.push(TableLine::Rule { key: keys.at(0) });
         }
-        for cell in row {
+        // A row of empty cells shows nothing: the rule above it stands for it.
+        if row.iter().all(Range::is_empty) {
+            continue;
+        }
+        for (c, cell) in row.iter().enumerate() {
+            // A cell the row lacks (no tab before it) has no line of its own.
+            if c > 0 && cell.start == row[c - 1].end {
+                continue;
+            }
             for line in super::layout(&text[cell.clone()], width, amb) {
                 let range = cell.start + line.range.start..cell.start + line.range.end;
-                let at = range.start;
-                let cells = match range.is_empty() {
-                    true => Vec::new(),
-                    false => vec![Placed { x: 0, range }],
+                let (key, cells) = match range.is_empty() {
+                    true => (keys.at(0), Vec::new()),
+                    false => (keys.at(range.start), vec![Placed { x: 0, range }]),
                 };
-                lines.push(TableLine::Cells { key: keys.at(at), head: r == 0, cells });
+                lines.push(TableLine::Cells { key, head: r == 0, cells });
             }
         }
+    }
+    if lines.is_empty() {
+        // A table of no bytes at all is still a line.
+        lines.push(TableLine::Cells { key: 0, head: true, cells: Vec::new() });
     }
     TableLayout { lines, columns: Vec::new(), width: width.min(MIN_COLUMN * 8) }
 }
@@ -291,11 +323,53 @@ mod tests {
         }
     }
 
+    /// Each line's key is at or before the first byte it shows, and not before its row's
+    /// start: the line found for a byte (the last whose key is at or before it) is in the
+    /// byte's row.
+    fn assert_keys_in_rows(text: &str, t: &TableLayout) {
+        let keys: Vec<usize> = t.lines.iter().map(TableLine::key).collect();
+        assert!(keys.windows(2).all(|k| k[0] < k[1]), "{keys:?}");
+        let starts: Vec<usize> =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        for l in &t.lines {
+            let TableLine::Cells { key, cells, .. } = l else { continue };
+            let Some(first) = cells.iter().map(|c| c.range.start).min() else { continue };
+            assert!(*key <= first, "{text:?}: key {key} after its text at {first}");
+            let row = starts.partition_point(|&s| s <= first);
+            assert!(starts.partition_point(|&s| s <= *key) == row, "{text:?}: {key} {first}");
+        }
+    }
+
+    #[test]
+    fn a_tall_cells_lines_are_keyed_by_their_own_bytes() {
+        let tall = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥";
+        let texts = [
+            format!("很长很长很长的表头文字\tb\n一\t二\n{tall}\t目标"),
+            format!("a\t{tall}\n{tall}\tx\ny\t"),
+            "x\t\t\ny\n\tz\n\t".to_string(),
+            "Question\tAnswer\nWhat is it?\tA long answer that wraps over lines".to_string(),
+        ];
+        for text in &texts {
+            for w in [1, 3, 8, 12, 20, 30, 80] {
+                assert_keys_in_rows(text, &table(text, "--", w, AMB));
+                assert_keys_in_rows(text, &table(text, "---", w, AMB));
+            }
+        }
+        // The tall cell's third line is found by a byte on it.
+        let text = &texts[0];
+        let t = table(text, "--", 20, AMB);
+        let at = text.find('午').expect("there");
+        let line = t.lines.partition_point(|l| l.key() <= at) - 1;
+        let TableLine::Cells { cells, .. } = &t.lines[line] else { panic!("a rule") };
+        assert!(cells.iter().any(|c| c.range.contains(&at)), "{:?}", t.lines[line]);
+    }
+
     #[test]
     fn keys_increase_even_for_empty_cells() {
         for text in ["", "\n", "\t\n\t", "x\n\ny"] {
             for w in [1, 5, 80] {
                 let t = table(text, "-", w, AMB);
+                assert!(!t.lines.is_empty(), "{text:?} {w}");
                 let keys: Vec<usize> = t.lines.iter().map(TableLine::key).collect();
                 assert!(keys.windows(2).all(|k| k[0] < k[1]), "{text:?} {w}: {keys:?}");
             }

@@ -3,7 +3,8 @@
 //! (`[^1]`, shown `[1]`), images, escapes, character
 //! references (decoded by [`super::entity`]), raw HTML (known tags and comments dropped,
 //! their text kept, `<br>` a line break: see [`super::html`]), and the joining of
-//! hard-wrapped lines.
+//! hard-wrapped lines. The schemes a link may be followed by are listed here once
+//! ([`link_scheme`], [`link_scheme_ok`]): the reading pane and the terminal edge ask.
 //!
 //! Emphasis follows the CommonMark delimiter-run algorithm with the "CJK-friendly emphasis"
 //! amendment: a run next to punctuation may still open or close when the character on its
@@ -1152,11 +1153,35 @@ fn render(src: &str, lines: &[Range<usize>], s: &mut Scratch, cap: usize, urls: 
 fn says_url(shown: &str, url: &str) -> bool {
     let bare = |s: &str| {
         let s = s.trim();
-        let s =
-            ["https://", "http://", "mailto:"].iter().find_map(|p| s.strip_prefix(p)).unwrap_or(s);
+        let s = s.get(link_scheme(s).unwrap_or(0)..).unwrap_or(s);
         s.trim_end_matches('/').to_string()
     };
     bare(shown) == bare(url)
+}
+
+/// The one list of the schemes a link may be followed by: offered to a terminal as a
+/// hyperlink, and left out of a link's shown text that already says it.
+const LINK_SCHEMES: [&str; 3] = ["https://", "http://", "mailto:"];
+
+/// The longest link target offered to a terminal as a hyperlink (before and after
+/// percent-encoding); a longer one is only shown.
+pub const MAX_URL: usize = 2048;
+
+/// The length of `url`'s scheme (`https://`, `http://` or `mailto:`, in any case) when it
+/// is one a link may be followed by; `None` for any other (`javascript:`, `file:`, a
+/// relative path). Only the first bytes are read, whatever the target's length.
+pub fn link_scheme(url: &str) -> Option<usize> {
+    let head = url.as_bytes();
+    LINK_SCHEMES
+        .iter()
+        .find(|p| head.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes())))
+        .map(|p| p.len())
+}
+
+/// Whether a link target may be offered to a terminal as a hyperlink: one of the
+/// [`link_scheme`]s, at most [`MAX_URL`] bytes.
+pub fn link_scheme_ok(url: &str) -> bool {
+    url.len() <= MAX_URL && link_scheme(url).is_some()
 }
 
 /// Trim the block's outer whitespace and drop strong emphasis that holds only whitespace.
@@ -1210,6 +1235,20 @@ fn finish(mut out: Out, scratch: &mut Vec<Run>) -> Inline {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_schemes_are_web_and_mail_in_any_case_read_from_the_first_bytes() {
+        assert_eq!(link_scheme("https://x.org"), Some(8));
+        assert_eq!(link_scheme("HTTP://x.org"), Some(7));
+        assert_eq!(link_scheme("MailTo:a@b.c"), Some(7));
+        // A multi-byte character where a scheme would end is no scheme, and no panic.
+        for refused in ["javascript:x", "./doc.md", "", "http:/", "https:链", "链接://x"] {
+            assert_eq!(link_scheme(refused), None, "{refused}");
+        }
+        assert!(link_scheme_ok("https://x.org"));
+        assert!(!link_scheme_ok(&format!("https://x.org/{}", "a".repeat(MAX_URL))));
+        assert!(says_url("HTTPS://x.org/", "https://x.org"));
+    }
 
     fn lines(s: &str) -> Vec<Range<usize>> {
         let mut v = Vec::new();
