@@ -318,8 +318,6 @@ fn apply(
     Ok(false)
 }
 
-/// Stop until continued (Ctrl-Z, or SIGTSTP from outside), the recording paused, then
-/// redraw at the size the terminal has then.
 /// Draw a frame, then write its links as hyperlinks (where they are on).
 fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
     let mut links = Vec::new();
@@ -335,6 +333,8 @@ fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
     terminal.backend_mut().hyperlinks(&buf, &links)
 }
 
+/// Stop until continued (Ctrl-Z, or SIGTSTP from outside), the recording paused, then
+/// redraw at the size the terminal has then.
 fn suspend(terminal: &mut term::Term, app: &mut App, players: &mut Players) -> std::io::Result<()> {
     players.pause();
     term::suspend(terminal)?;
