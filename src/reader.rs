@@ -323,13 +323,22 @@ fn draw(terminal: &mut term::Term, app: &App) -> std::io::Result<()> {
     let mut links = Vec::new();
     // With no link now, the links of the last frame may still need taking back.
     let had_links = terminal.backend().has_links();
-    let frame = terminal.draw(|f| links = ui::draw_linked(f, app))?;
+    // The links go to the backend before it writes the frame's cells, so a link's cells
+    // go out once, inside it.
+    let slot = terminal.backend().link_slot();
+    let frame = terminal.draw(|f| {
+        links = ui::draw_linked(f, app)
+            .iter()
+            .map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: l.url })
+            .collect();
+        if app.opts.hyperlinks {
+            slot.offer(&links);
+        }
+    })?;
     if !app.opts.hyperlinks || links.is_empty() && !had_links {
         return Ok(());
     }
     let buf = frame.buffer.clone();
-    let links: Vec<Hyperlink<'_>> =
-        links.iter().map(|l| Hyperlink { x: l.x, y: l.y, width: l.width, url: l.url }).collect();
     terminal.backend_mut().hyperlinks(&buf, &links)
 }
 

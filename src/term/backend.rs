@@ -16,21 +16,27 @@
 //! wide. Nothing reaches the terminal before [`Backend::flush`], so a frame cut short by an
 //! error or a panic is never half-written; a failed write still tries to end the update.
 //!
-//! Hyperlinks: ratatui's cells carry no link, so the frame's links come beside it
-//! ([`LeanBackend::hyperlinks`]): after each frame, every link's cells are written again
-//! between an OSC 8 open (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), all
-//! of them each frame, so no link loses a cell the diff resent. The backend remembers the
-//! links it sent: the cells of one the frame no longer has there (gone, moved, another
-//! target) are written again outside any link first, since the diff does not resend a cell
-//! whose symbol and style stayed, and the terminal would keep its old target; a full clear
-//! forgets them. So a cell is a link exactly where the last frame has one. Only the schemes
+//! Hyperlinks: ratatui's cells carry no link, so the frame's links come beside it. The
+//! drawing code offers them through a [`LinkSlot`] before ratatui hands over the frame's
+//! cells, and the cells the diff sends inside a link go out between an OSC 8 open
+//! (`ESC ] 8 ; ; URL ESC \`) and close (`ESC ] 8 ; ; ESC \`), written once.
+//! [`LeanBackend::hyperlinks`] then completes the frame: the backend remembers the links it
+//! sent, and writes again, outside any link, the cells of one the frame no longer has there
+//! (gone, moved, another target: the diff does not resend a cell whose symbol and style
+//! stayed, and the terminal would keep its old target), and inside its link the cells of a
+//! new one the diff did not send; a full clear forgets them. Links not offered before the
+//! frame have all their cells written again. So a cell is a link exactly where the last
+//! frame has one. Only the schemes
 //! [`crate::parse::inline::link_scheme`] allows (`http`, `https`, `mailto`) go out, as
 //! printable ASCII (anything else percent-encoded) of at most [`MAX_URL`] bytes
 //! ([`sanitize_url`], which refuses a longer target before encoding it): a document's
 //! target can never end the sequence or start another.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::queue;
@@ -73,6 +79,34 @@ pub struct Hyperlink<'a> {
     pub url: &'a str,
 }
 
+/// A link as sent: its cells (`x`, `y`, `width`) and its sanitized target.
+type Sent = (u16, u16, u16, String);
+
+/// Where the drawing code leaves the links of the frame it is drawing, for the backend to
+/// write their cells inside them as the diff sends them (see the module doc). Shared with
+/// the backend it came from ([`LeanBackend::link_slot`]).
+#[derive(Debug, Clone, Default)]
+pub struct LinkSlot(Rc<RefCell<Vec<Sent>>>);
+
+impl LinkSlot {
+    /// The links of the frame being drawn; targets [`sanitize_url`] refuses are left out.
+    pub fn offer(&self, links: &[Hyperlink<'_>]) {
+        *self.0.borrow_mut() = sendable(links);
+    }
+}
+
+fn sendable(links: &[Hyperlink<'_>]) -> Vec<Sent> {
+    links.iter().filter_map(|l| Some((l.x, l.y, l.width, sanitize_url(l.url)?))).collect()
+}
+
+/// The OSC 8 that closes a link.
+const CLOSE: &[u8] = b"\x1b]8;;\x1b\\";
+
+/// The link of `links` whose cells hold `(x, y)`.
+fn link_at(links: &[Sent], x: u16, y: u16) -> Option<usize> {
+    links.iter().position(|l| l.1 == y && x >= l.0 && x < l.0.saturating_add(l.2))
+}
+
 /// A ratatui backend writing lean frames to `out` (see the module doc).
 #[derive(Debug)]
 pub struct LeanBackend<W: Write> {
@@ -92,7 +126,13 @@ pub struct LeanBackend<W: Write> {
     whole: String,
     /// The links the terminal was last sent (cells and sanitized target), which it keeps
     /// until their cells are written again.
-    linked: Vec<(u16, u16, u16, String)>,
+    linked: Vec<Sent>,
+    /// Links offered for the next frame.
+    slot: LinkSlot,
+    /// The links the last frame's cells were written inside, as the diff sent them, and
+    /// the cells it sent of those and of `linked` (all written as the frame has them).
+    staged: Vec<Sent>,
+    touched: HashSet<(u16, u16)>,
 }
 
 /// The style state of the terminal's writing.
@@ -136,6 +176,9 @@ impl<W: Write> LeanBackend<W> {
             changes: String::new(),
             whole: String::new(),
             linked: Vec::new(),
+            slot: LinkSlot::default(),
+            staged: Vec::new(),
+            touched: HashSet::new(),
         }
     }
 
@@ -153,30 +196,41 @@ impl<W: Write> LeanBackend<W> {
         &mut self.out
     }
 
-    /// Make `links` clickable: write their cells of `buf` (the frame just drawn) again,
-    /// each link between an OSC 8 open and close, in one synchronized write. A link whose
-    /// target [`sanitize_url`] refuses is left as drawn. The cells of a link sent before
-    /// that is not among `links` now (gone, moved or to another target) are written again
-    /// first, outside any link: the diff does not resend a cell whose symbol and style
-    /// stayed, and the terminal would keep the old target there.
+    /// Where to offer the links of the next frame (see [`LinkSlot`]).
+    pub fn link_slot(&self) -> LinkSlot {
+        self.slot.clone()
+    }
+
+    /// Make `links` clickable: after the frame `buf` was drawn, write again, each link
+    /// between an OSC 8 open and close, the cells of its links the diff did not already
+    /// send inside them (all of them when `links` were not offered before the frame). A
+    /// link whose target [`sanitize_url`] refuses is left as drawn. The cells of a link
+    /// sent before that is not among `links` now (gone, moved or to another target) are
+    /// written again first, outside any link, but for those the diff just sent: the diff
+    /// does not resend a cell whose symbol and style stayed, and the terminal would keep
+    /// the old target there. Nothing is written when nothing needs it.
     pub fn hyperlinks(&mut self, buf: &Buffer, links: &[Hyperlink<'_>]) -> io::Result<()> {
-        let now: Vec<(u16, u16, u16, String)> =
-            links.iter().filter_map(|l| Some((l.x, l.y, l.width, sanitize_url(l.url)?))).collect();
-        if now.is_empty() && self.linked.is_empty() {
-            return Ok(());
-        }
-        self.begin();
-        for (x, y, width, _) in std::mem::take(&mut self.linked) {
-            if !now.iter().any(|n| n.0 == x && n.1 == y && n.2 == width) {
-                self.rewrite(buf, x, y, width);
-            }
+        let now = sendable(links);
+        let offered = std::mem::take(&mut self.staged) == now;
+        let touched = std::mem::take(&mut self.touched);
+        // Cells the diff just sent are as the frame has them when it knew its links.
+        let done = |x: u16, y: u16| offered && touched.contains(&(x, y));
+        let before = std::mem::take(&mut self.linked);
+        let mut wrote = false;
+        for (x, y, width, _) in before.iter().filter(|l| !now.contains(l)) {
+            wrote |= self.rewrite(buf, *x, *y, *width, &done, None);
         }
         for (x, y, width, url) in &now {
-            let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
-            self.rewrite(buf, *x, *y, *width);
-            self.frame.extend_from_slice(b"\x1b]8;;\x1b\\");
+            // A link the terminal has, whose cells the diff sent inside it.
+            if offered && before.contains(&(*x, *y, *width, url.clone())) {
+                continue;
+            }
+            wrote |= self.rewrite(buf, *x, *y, *width, &done, Some(url));
         }
         self.linked = now;
+        if !wrote {
+            return Ok(());
+        }
         self.pen_to(Pen::default());
         self.send()
     }
@@ -187,18 +241,68 @@ impl<W: Write> LeanBackend<W> {
     }
 
     /// Write the cells `x..x + width` of row `y` of `buf` again, from the start of a wide
-    /// symbol that covers `x` (its trailing cells are not written over it).
-    fn rewrite(&mut self, buf: &Buffer, x: u16, y: u16, width: u16) {
+    /// symbol that covers `x` (its trailing cells are not written over it), but those
+    /// `done`; inside a link to `url` when given. Whether anything was written.
+    fn rewrite(
+        &mut self,
+        buf: &Buffer,
+        x: u16,
+        y: u16,
+        width: u16,
+        done: &dyn Fn(u16, u16) -> bool,
+        url: Option<&str>,
+    ) -> bool {
         let end = x.saturating_add(width).min(buf.area.right());
         let covering = (x.saturating_sub(3)..x).find(|&at| {
             buf.cell((at, y))
                 .is_some_and(|c| u32::from(at) + u32::from(c.cell_width()) > u32::from(x))
         });
         let mut x = covering.unwrap_or(x);
+        let mut opened = false;
         while x < end {
             let Some(cell) = buf.cell((x, y)) else { break };
-            self.print(x, y, cell);
+            if !done(x, y) {
+                if !opened {
+                    self.begin();
+                    if let Some(url) = url {
+                        let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
+                    }
+                    opened = true;
+                }
+                self.print(x, y, cell);
+            }
             x = x.saturating_add(cell.cell_width().max(1));
+        }
+        if opened && url.is_some() {
+            self.frame.extend_from_slice(CLOSE);
+        }
+        opened
+    }
+
+    /// Print a cell the diff sends, inside the link of `links` that holds it (opening or
+    /// closing links as it goes: `open` is the one open), and remember it when it is a
+    /// link's cell now or was one.
+    fn print_linked(
+        &mut self,
+        x: u16,
+        y: u16,
+        cell: &Cell,
+        links: &[Sent],
+        open: &mut Option<usize>,
+    ) {
+        let at = link_at(links, x, y);
+        if at != *open {
+            if open.is_some() {
+                self.frame.extend_from_slice(CLOSE);
+            }
+            if let Some(url) = at.and_then(|i| links.get(i)).map(|l| l.3.as_str()) {
+                let _ = write!(self.frame, "\x1b]8;;{url}\x1b\\");
+            }
+            *open = at;
+        }
+        self.print(x, y, cell);
+        if at.is_some() || link_at(&self.linked, x, y).is_some() {
+            self.touched.insert((x, y));
         }
     }
 
@@ -393,27 +497,35 @@ impl<W: Write> Backend for LeanBackend<W> {
     {
         // The cursor as the frame found it (see `send`).
         self.cursor = None;
+        // The frame's links, when offered: their cells go out inside them.
+        let links = std::mem::take(&mut *self.slot.0.borrow_mut());
+        self.touched.clear();
+        let mut open = None;
         // A wide symbol waits until the cells of its span that the diff sends are written.
         let mut held: Option<(u16, u16, &Cell)> = None;
         for (x, y, cell) in content {
             self.begin();
             if let Some((hx, hy, hc)) = held {
                 if y == hy && x > hx && u32::from(x) < u32::from(hx) + u32::from(hc.cell_width()) {
-                    self.print(x, y, cell);
+                    self.print_linked(x, y, cell, &links, &mut open);
                     continue;
                 }
-                self.print(hx, hy, hc);
+                self.print_linked(hx, hy, hc, &links, &mut open);
                 held = None;
             }
             if cell.cell_width() > 1 {
                 held = Some((x, y, cell));
             } else {
-                self.print(x, y, cell);
+                self.print_linked(x, y, cell, &links, &mut open);
             }
         }
         if let Some((hx, hy, hc)) = held {
-            self.print(hx, hy, hc);
+            self.print_linked(hx, hy, hc, &links, &mut open);
         }
+        if open.is_some() {
+            self.frame.extend_from_slice(CLOSE);
+        }
+        self.staged = links;
         // Whatever writes next (a clear, another program after the reader) starts plain.
         self.pen_to(Pen::default());
         Ok(())
@@ -726,6 +838,55 @@ mod tests {
         b.hyperlinks(&after, &[]).expect("written");
         assert!(!b.has_links());
         assert_shows(&b.out, &after);
+    }
+
+    /// Draw `next` over `prev` with `links` offered before the cells go out, then complete
+    /// the frame's links; what the two steps wrote.
+    fn offered(
+        b: &mut LeanBackend<Vec<u8>>,
+        prev: &Buffer,
+        next: &Buffer,
+        links: &[Hyperlink<'_>],
+    ) -> String {
+        let from = b.out.len();
+        b.link_slot().offer(links);
+        b.draw(prev.diff_iter(next)).expect("drawn");
+        b.flush().expect("flushed");
+        b.hyperlinks(next, links).expect("written");
+        String::from_utf8(b.out[from..].to_vec()).expect("utf-8")
+    }
+
+    #[test]
+    fn offered_links_go_out_once_inside_their_link_as_the_diff_writes_them() {
+        let before = page(20, 2, &[(0, "上一页的文字", Style::default())]);
+        let next =
+            page(20, 2, &[(0, "看 链接 好", Style::default()), (0, "第二行", Style::default())]);
+        let mut b = drawn(&before);
+        let link = Hyperlink { x: 3, y: 0, width: 4, url: "https://x.org/a" };
+        let sent = offered(&mut b, &before, &next, &[link]);
+        // The link's text is written once, inside its link, and the frame is one write.
+        assert_eq!(sent.matches("链").count(), 1, "{sent:?}");
+        let inner = sent.split("\x1b]8;;https://x.org/a\x1b\\").nth(1);
+        let inner = inner.and_then(|s| s.split("\x1b]8;;\x1b\\").next()).expect("a link");
+        assert!(
+            inner.contains("链接") && !inner.contains('好') && !inner.contains('看'),
+            "{sent:?}"
+        );
+        assert_eq!(sent.matches("\x1b[?2026h").count(), 1, "{sent:?}");
+        assert!(b.has_links());
+        assert_shows(&b.out, &next);
+        // The same frame again: nothing to write, the terminal keeps the link.
+        let again = offered(&mut b, &next, &next, &[link]);
+        assert!(!again.contains("\x1b]8"), "{again:?}");
+        // The next frame has no link there, the same text: its cells go out plain.
+        let gone = offered(&mut b, &next, &next, &[]);
+        assert_eq!(gone.matches("链").count(), 1, "{gone:?}");
+        assert!(!gone.contains("\x1b]8;;h"), "{gone:?}");
+        assert!(!b.has_links());
+        // A link whose cells the diff does not send (the text stayed) is written inside it.
+        let back = offered(&mut b, &next, &next, &[link]);
+        assert!(opens(&back, "https://x.org/a") && back.contains("链接"), "{back:?}");
+        assert_shows(&b.out, &next);
     }
 
     #[test]
