@@ -376,6 +376,7 @@ struct StoredBlock {
 
 impl StoredBlock {
     /// Bytes of its text.
+    #[inline]
     fn text_len(&self, own: &[String]) -> usize {
         match self.own {
             true => own.get(self.text.start as usize).map_or(0, String::len),
@@ -467,6 +468,11 @@ impl<'a> Blocks<'a> {
     }
     pub fn to_vec(&self) -> Vec<Block<'a>> {
         self.iter().collect()
+    }
+    /// Bytes of each block's text, in order, without looking at the texts.
+    pub fn text_lens(&self) -> impl Iterator<Item = usize> + 'a {
+        let own = self.doc.own.as_slice();
+        self.stored.iter().map(move |b| b.text_len(own))
     }
 }
 
@@ -583,8 +589,25 @@ impl Document {
 
     /// Bytes of the texts of a body item's blocks before block `block`.
     pub fn item_text_before(&self, item: usize, block: usize) -> usize {
-        let stored = self.item_blocks(item).stored;
-        stored.iter().take(block).map(|b| b.text_len(&self.own)).sum()
+        self.item_blocks(item).text_lens().take(block).sum()
+    }
+
+    /// Bytes of each body item's text (its blocks' texts end to end; a heading's is 0), in
+    /// order, without looking at the texts: one pass, for measures of the whole body.
+    #[inline]
+    pub fn item_text_lens(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
+        let own = self.own.as_slice();
+        let sum = move |run: Option<&[StoredBlock]>| {
+            run.map_or(0, |run| run.iter().map(|b| b.text_len(own)).sum())
+        };
+        self.items.iter().map(move |item| match *item {
+            Item::Turn(t) => sum(self
+                .turns
+                .get(t as usize)
+                .and_then(|t| self.blocks.get(t.blocks.start as usize..t.blocks.end as usize))),
+            Item::Block(b) => sum(self.blocks.get(b as usize..b as usize + 1)),
+            Item::Heading(_) => 0,
+        })
     }
 
     /// The blocks of a turn.
@@ -617,6 +640,11 @@ impl Document {
     /// Whether any block has times of its own.
     pub fn has_block_times(&self) -> bool {
         !self.times.is_empty()
+    }
+
+    /// How many blocks have times of their own.
+    pub fn timed_block_count(&self) -> usize {
+        self.times.index.len()
     }
 
     fn block_index(&self, item: usize, block: usize) -> Option<usize> {

@@ -20,7 +20,7 @@
 
 use std::ops::Range;
 
-use crate::doc::{Document, Item, SpeakerId};
+use crate::doc::{Document, Item, Quote, SpeakerId, Turn};
 
 use crate::keymap::EditAction;
 use crate::lineedit::LineEdit;
@@ -38,15 +38,6 @@ pub struct Weights {
     timed: bool,
 }
 
-/// When a body item starts, if the transcript says: a turn's time, or a paragraph's own.
-fn item_start(doc: &Document, item: usize) -> Option<u64> {
-    match doc.items.get(item)? {
-        Item::Turn(t) => doc.turns.get(*t as usize)?.start_ms(),
-        Item::Block(_) => doc.block_start_ms(item, 0),
-        Item::Heading(_) => None,
-    }
-}
-
 /// When a body item ends, if the transcript says: a turn's end, or its last timed stretch's.
 fn item_end(doc: &Document, item: usize) -> Option<u64> {
     if let Some(Item::Turn(t)) = doc.items.get(item) {
@@ -56,29 +47,54 @@ fn item_end(doc: &Document, item: usize) -> Option<u64> {
 }
 
 impl Weights {
-    /// Weigh every body item of `doc`: its blocks' lengths are read once (no text is
-    /// scanned), and the sums are made in place.
+    /// Weigh every body item of `doc`: first each item's bytes (its blocks' lengths, read
+    /// once in one pass; no text is scanned), then, when the document has times at all, one
+    /// pass for the spoken times, and the sums are made in place.
     pub fn build(doc: &Document) -> Weights {
-        let n = doc.items.len();
-        // First each item's bytes, in the place its prefix sum takes below.
-        let mut prefix = Vec::with_capacity(n + 1);
-        prefix.push(0);
+        // Each item's bytes, summed in place, counting the items that have text.
+        let mut prefix: Vec<u64> =
+            std::iter::once(0).chain(doc.item_text_lens().map(|b| b as u64)).collect();
+        let (mut sum, mut texts) = (0u64, 0usize);
+        for p in prefix.iter_mut().skip(1) {
+            texts += usize::from(*p > 0);
+            sum = sum.saturating_add(*p);
+            *p = sum;
+        }
+        // Weighing by time needs a start for at least half the passages (a passage without
+        // one is not timed): count the starts before looking for ends.
+        let starts =
+            doc.timed_block_count() + doc.turns.iter().filter(|t| t.start_ms().is_some()).count();
+        let timed = starts > 0
+            && starts * 2 >= texts
+            && Self::weigh_times(doc, &mut prefix, doc.has_block_times());
+        Weights { prefix, timed }
+    }
+
+    /// When the transcript has times for most passages, weigh each item in milliseconds
+    /// in place of bytes (the rest at the document's own rate), sum them in place, and say
+    /// so; else leave the sums of bytes.
+    fn weigh_times(doc: &Document, prefix: &mut [u64], block_times: bool) -> bool {
+        // Back from sums of bytes to each item's bytes (the sums do not overflow: they are
+        // bytes held in memory).
+        for i in (1..prefix.len()).rev() {
+            prefix[i] -= prefix[i - 1];
+        }
         // Spoken times, where the times say: (item, milliseconds), in order.
         let mut spoken: Vec<(usize, u64)> = Vec::new();
         let (mut timed_count, mut texts, mut ms, mut timed_bytes) = (0usize, 0usize, 0u64, 0u64);
         // The text item before, with its start and bytes.
         let mut prev: Option<(usize, u64, u64)> = None;
-        for i in 0..n {
-            let b = match doc.items.get(i) {
-                Some(Item::Heading(_)) | None => 0,
-                Some(_) => doc.item_text_len(i) as u64,
-            };
-            prefix.push(b);
+        let bytes = prefix.get(1..).unwrap_or(&[]);
+        for (i, (item, &b)) in doc.items.iter().zip(bytes).enumerate() {
             if b == 0 {
                 continue;
             }
             texts += 1;
-            let start = item_start(doc, i);
+            let start = match *item {
+                Item::Turn(t) => doc.turns.get(t as usize).and_then(Turn::start_ms),
+                Item::Block(_) if block_times => doc.block_start_ms(i, 0),
+                _ => None,
+            };
             if let Some((p, s, pb)) = prev.take() {
                 let end = start.filter(|&e| e > s).or_else(|| item_end(doc, p).filter(|&e| e > s));
                 if let Some(e) = end {
@@ -96,22 +112,26 @@ impl Weights {
             (timed_count, ms, timed_bytes) = (timed_count + 1, ms + (e - s), timed_bytes + pb);
         }
         // Times for most passages: weigh in milliseconds, the rest at the document's rate.
-        let timed = timed_count > 0 && timed_count * 2 >= texts;
+        if timed_count == 0 || timed_count * 2 < texts {
+            let mut sum = 0u64;
+            for p in prefix.iter_mut().skip(1) {
+                sum += *p;
+                *p = sum;
+            }
+            return false;
+        }
         let rate = if timed_bytes > 0 { ms as f64 / timed_bytes as f64 } else { 1.0 };
-        let mut sum = 0u64;
         let mut spoken = spoken.into_iter().peekable();
-        for i in 0..n {
-            let b = prefix[i + 1];
-            let said = spoken.next_if(|&(item, _)| item == i).map(|(_, d)| d);
-            let w = match (timed, said) {
-                (false, _) => b,
-                (true, Some(d)) => d,
-                (true, None) => (b as f64 * rate).round() as u64,
+        let mut sum = 0u64;
+        for (i, p) in prefix.iter_mut().skip(1).enumerate() {
+            let w = match spoken.next_if(|&(item, _)| item == i) {
+                Some((_, d)) => d,
+                None => (*p as f64 * rate).round() as u64,
             };
             sum = sum.saturating_add(w);
-            prefix[i + 1] = sum;
+            *p = sum;
         }
-        Weights { prefix, timed }
+        true
     }
 
     pub fn total(&self) -> u64 {
@@ -230,8 +250,8 @@ fn boundary(total: u64, h: usize, k: usize) -> u64 {
 }
 
 /// The strip of a document at `h` rows: each cell its slice and who holds most of it, and
-/// where quotes begin. One pass over the items (no division an item) and one over the
-/// quotes.
+/// where quotes begin. One pass over the items (no division an item; an item inside the
+/// cell being filled is one addition), and a search of the quotes a cell.
 pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
     let total = weights.total();
     let mut cells: Vec<Cell> = (0..h)
@@ -246,22 +266,37 @@ pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
     // Weight per speaker in the cell being filled (index 0: nobody), and who has some.
     let mut tally = vec![0u64; doc.speakers.len() + 1];
     let mut touched: Vec<usize> = Vec::new();
-    let mut k = 0;
-    for (i, item) in doc.items.iter().enumerate() {
-        let (mut a, w) = weights.item(i);
-        let end = a + w;
-        let who = match item {
-            Item::Turn(t) => doc.turns.get(*t as usize).map_or(0, |t| t.speaker() + 1),
+    // The cell being filled, and where it ends.
+    let (mut k, mut end_k) = (0, cells[0].range.end);
+    // Where the item begins (where the one before ended).
+    let mut a = 0;
+    for (item, &end) in doc.items.iter().zip(weights.prefix.get(1..).unwrap_or(&[])) {
+        if end == a {
+            continue;
+        }
+        let who = match *item {
+            Item::Turn(t) => doc.turns.get(t as usize).map_or(0, |t| t.speaker() + 1),
             _ => 0,
         };
+        let Some(t) = tally.get_mut(who) else { continue };
+        if end <= end_k {
+            // The whole item lies in the cell being filled.
+            if *t == 0 {
+                touched.push(who);
+            }
+            *t += end - a;
+            a = end;
+            continue;
+        }
         while a < end {
             // The cells are in order, and so are the items: move to the cell holding `a`.
-            while cells[k].range.end <= a && k + 1 < h {
+            while end_k <= a && k + 1 < h {
                 settle(&mut cells[k], &mut tally, &mut touched);
                 k += 1;
+                end_k = cells[k].range.end;
             }
-            let take = end.min(cells[k].range.end).max(a + 1) - a;
-            let Some(t) = tally.get_mut(who) else { break };
+            let take = end.min(end_k).max(a + 1) - a;
+            let t = &mut tally[who];
             if *t == 0 {
                 touched.push(who);
             }
@@ -270,14 +305,27 @@ pub fn cells(doc: &Document, weights: &Weights, h: usize) -> Vec<Cell> {
         }
     }
     settle(&mut cells[k], &mut tally, &mut touched);
-    for q in &doc.quotes {
-        let Some(turn) = doc.turns.get(q.turn) else { continue };
-        let c = weights.at(doc, Pos::text(turn.item(), q.block, q.range.start));
-        if let Some(cell) = cells.get_mut(cell_of(total, h, c)) {
-            cell.quote = true;
-        }
-    }
+    mark_quotes(doc, weights, &mut cells);
     cells
+}
+
+/// Mark the cells where quotes begin ([`Weights::at`] of each quote's first byte): the
+/// quotes are in document order, so their weights are too, and a cell holds one when the
+/// first quote at or past its start is before its end. A search a cell, not a look at
+/// every quote.
+fn mark_quotes(doc: &Document, weights: &Weights, cells: &mut [Cell]) {
+    let last = weights.total().saturating_sub(1);
+    let at = |q: &Quote| match doc.turns.get(q.turn) {
+        Some(t) => weights.at(doc, Pos::text(t.item(), q.block, q.range.start)).min(last),
+        // (None: every quote is in a turn.)
+        None => u64::MAX,
+    };
+    let mut from = 0;
+    for cell in cells.iter_mut().filter(|c| !c.range.is_empty()) {
+        let rest = doc.quotes.get(from..).unwrap_or(&[]);
+        from += rest.partition_point(|q| at(q) < cell.range.start);
+        cell.quote = doc.quotes.get(from).is_some_and(|q| at(q) < cell.range.end);
+    }
 }
 
 /// Give a cell the speaker with most weight in it (a tie to the one who came first), and
@@ -474,6 +522,36 @@ pub fn percent_weight(total: u64, percent: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::{ParseOptions, parse};
+
+    /// The quote marks, found by a search a cell, are where each quote's own position
+    /// falls on the strip.
+    #[test]
+    fn quotes_are_marked_in_the_cells_holding_them() {
+        let texts = [
+            include_str!("../../assets/sample.md"),
+            include_str!("../../tests/fixtures/md/panel_eight.md"),
+        ];
+        for text in texts {
+            let doc = parse(text.repeat(3), &ParseOptions::default());
+            assert!(!doc.quotes.is_empty());
+            let w = Weights::build(&doc);
+            for h in [1usize, 2, 7, 24, 38, 40, 500] {
+                let got: Vec<usize> = (cells(&doc, &w, h).iter().enumerate())
+                    .filter(|(_, c)| c.quote)
+                    .map(|(k, _)| k)
+                    .collect();
+                let mut want: Vec<usize> = (doc.quotes.iter())
+                    .map(|q| {
+                        let pos = Pos::text(doc.turns[q.turn].item(), q.block, q.range.start);
+                        cell_of(w.total(), h, w.at(&doc, pos))
+                    })
+                    .collect();
+                want.dedup();
+                assert_eq!(got, want, "{h} rows");
+            }
+        }
+    }
 
     #[test]
     fn cells_cover_the_total_in_order() {
