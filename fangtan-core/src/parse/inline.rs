@@ -647,7 +647,8 @@ fn url_in(src: &str, dest: Range<usize>) -> Range<usize> {
 }
 
 /// A footnote reference `[^label]` starting at `i` (the `[`), closed before `end`: the
-/// label's range. A label is 1 to 32 bytes with no space or bracket.
+/// label's range. A label is 1 to 32 bytes of letters, digits, `-`, `_` and `.`, with a
+/// letter or digit among them: `[^1]`, `[^note-2]`, but not the emoticon `[^_^]`.
 pub(crate) fn note_at(src: &str, i: usize, end: usize) -> Option<Range<usize>> {
     let b = src.as_bytes();
     if b.get(i + 1) != Some(&b'^') {
@@ -657,7 +658,8 @@ pub(crate) fn note_at(src: &str, i: usize, end: usize) -> Option<Range<usize>> {
     let limit = end.min(from + 33);
     let close = from + b.get(from..limit)?.iter().position(|&c| c == b']')?;
     let label = &src[from..close];
-    let fine = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[');
+    let fine = label.chars().any(char::is_alphanumeric)
+        && label.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     fine.then_some(from..close)
 }
 
@@ -1349,6 +1351,14 @@ mod tests {
         assert_eq!(runs, [("删掉".into(), Style::STRIKE), ("gone".into(), Style::STRIKE)]);
         // One tilde, three, or a lone pair stay text.
         assert_eq!(styled("~1 ~~~ x~~").0, "~1 ~~~ x~~");
+    }
+
+    #[test]
+    fn emoticons_are_no_footnote_references() {
+        for face in ["[^_^]", "[^o^]", "[^-^]", "[^^]", "[^ ^]"] {
+            let text = format!("哈哈{face}好的");
+            assert_eq!(styled(&text).0, text, "{face}");
+        }
     }
 
     #[test]
