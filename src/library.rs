@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fangtan_core::doc::Document;
-use fangtan_core::library::{Hit, Summary};
+use fangtan_core::library::{Hit, Summary, is_transcript};
 use fangtan_core::load;
 use fangtan_core::parse::ParseOptions;
 use fangtan_core::source::safe_text;
@@ -81,11 +81,6 @@ fn looks_binary(path: &Path) -> bool {
     !zip && !utf16 && head.contains(&0)
 }
 
-/// A parsed document that is a transcript: someone speaks, or something is timed.
-pub fn is_transcript(doc: &Document) -> bool {
-    !doc.turns.is_empty() || doc.has_block_times()
-}
-
 /// The transcripts under `root`, with what the store knows of each (`store` `None`: no
 /// progress, no bookmarks).
 pub fn list(root: &Path, opts: &ParseOptions, store: Option<&Store>) -> anyhow::Result<Vec<Entry>> {
@@ -99,11 +94,6 @@ pub fn list(root: &Path, opts: &ParseOptions, store: Option<&Store>) -> anyhow::
         out.push(entry(path, &doc, store, &tz));
     }
     Ok(out)
-}
-
-/// The transcripts' paths alone (what a search reads), in the order [`list`] gives.
-pub fn paths(entries: &[Entry]) -> Vec<PathBuf> {
-    entries.iter().map(|e| e.path.clone()).collect()
 }
 
 fn entry(path: PathBuf, doc: &Document, store: Option<&Store>, tz: &jiff::tz::TimeZone) -> Entry {

@@ -737,8 +737,8 @@ fn search_command(
     use fangtan::library::Found;
     use fangtan_core::library::{Corpus, Scan};
     let opts = config.parse_options();
-    let entries = fangtan::library::list(dir, &opts, None)?;
-    let corpus = Scan::new(fangtan::library::paths(&entries), opts);
+    // The candidates only: the scan itself reads each once and skips what is no transcript.
+    let corpus = Scan::new(fangtan::library::discover(dir)?, opts);
     let mut out = std::io::stdout().lock();
     let mut failed = None;
     corpus.search(query, speaker, &mut |found| {

@@ -85,6 +85,15 @@ impl Summary {
     }
 }
 
+/// A parsed document that is a transcript: someone speaks, or something is timed. What a
+/// library lists and a [`Scan`] searches; other text (a README, notes) is left out.
+pub fn is_transcript(doc: &Document) -> bool {
+    !doc.turns.is_empty() || doc.has_block_times()
+}
+
+/// Why [`Scan`] skipped a document that read well.
+pub const NOT_A_TRANSCRIPT: &str = "not a transcript";
+
 /// One match in a document of a corpus.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hit {
@@ -147,7 +156,8 @@ pub trait Corpus {
     ) -> Result<(), SearchError>;
 }
 
-/// A corpus searched by reading every document anew: no index, nothing cached.
+/// A corpus searched by reading every document anew: no index, nothing cached. Paths that
+/// do not read, or are no [transcript](is_transcript), are [`Found::Skipped`].
 pub struct Scan {
     pub paths: Vec<PathBuf>,
     pub opts: ParseOptions,
@@ -276,9 +286,11 @@ impl Corpus for Scan {
                     while !stop.load(Ordering::Relaxed) {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = self.paths.get(i) else { break };
-                        let found = load::read(path, None, &self.opts)
-                            .map(|doc| hits_in(&doc, i, needle, filter))
-                            .map_err(|e| e.to_string());
+                        let found = match load::read(path, None, &self.opts) {
+                            Ok(doc) if is_transcript(&doc) => Ok(hits_in(&doc, i, needle, filter)),
+                            Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
+                            Err(e) => Err(e.to_string()),
+                        };
                         if tx.send((i, found)).is_err() {
                             break;
                         }
