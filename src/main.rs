@@ -1,7 +1,9 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
 //! exit status. `fangtan [+N | +/PATTERN] [FILE]` opens the reader (standard input when text
 //! is piped in; the bundled sample when nothing is given), or prints the laid-out text when
-//! standard output is not a terminal ([`fangtan::print`]); the commands print what they name.
+//! standard output is not a terminal ([`fangtan::print`]); `fangtan DIR` prints the
+//! transcripts under a folder (`fangtan library DIR`'s list: the library screen is yet to
+//! come); the commands print what they name.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

@@ -265,3 +265,48 @@ fn a_corpus_search_hands_documents_on_in_order_and_can_be_stopped() {
     // A regex that does not compile is an error, not a panic.
     assert!(corpus.search("\\v(", None, &mut |_| true).is_err());
 }
+
+#[test]
+fn a_corpus_search_finds_what_the_readers_search_finds_in_each_document() {
+    // Every query over every document: the scan's hits are the reader's matches
+    // (`search::find_all`, what `/` highlights), document by document, in order.
+    let dir = corpus();
+    let mut paths = fangtan::library::discover(dir.path()).unwrap();
+    paths.sort();
+    let opts = ParseOptions::default();
+    let corpus = Scan::new(paths.clone(), opts.clone());
+    for query in [
+        "search",
+        "SEARCH",
+        "搜索",
+        "的",
+        "2024年",
+        "search 的",
+        "e",
+        "Satya",
+        "谢谢 Satya",
+        "\\vre\\w+t",
+    ] {
+        let mut got: Vec<(usize, usize, usize, std::ops::Range<usize>)> = Vec::new();
+        corpus
+            .search(query, None, &mut |f| {
+                if let Found::Hit(h) = f {
+                    got.push((h.doc, h.item, h.block, h.range));
+                }
+                true
+            })
+            .unwrap();
+        let mut want = Vec::new();
+        for (i, p) in paths.iter().enumerate() {
+            let doc = fangtan::load::read(p, None, &opts).unwrap();
+            if !fangtan_core::library::is_transcript(&doc) {
+                continue;
+            }
+            for m in fangtan::search::find_all(&doc, query) {
+                want.push((i, m.item, m.block, m.range));
+            }
+        }
+        assert_eq!(got, want, "{query}");
+        assert!(!want.is_empty(), "{query}");
+    }
+}
