@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fangtan_core::doc::Document;
-use fangtan_core::library::{Hit, Summary, is_transcript};
+use fangtan_core::library::{Hit, Summary, in_order, is_transcript};
 use fangtan_core::load;
 use fangtan_core::parse::ParseOptions;
 use fangtan_core::source::safe_text;
@@ -26,6 +26,9 @@ use fangtan_core::talk;
 pub use fangtan_core::library::Found;
 
 use crate::store::Store;
+
+/// Documents read at once for a list: the machine this is measured on has two cores.
+const THREADS: usize = 2;
 
 /// Bytes sniffed for a NUL before a file is read whole.
 const SNIFF: usize = 8 * 1024;
@@ -85,14 +88,16 @@ fn looks_binary(path: &Path) -> bool {
 /// progress, no bookmarks).
 pub fn list(root: &Path, opts: &ParseOptions, store: Option<&Store>) -> anyhow::Result<Vec<Entry>> {
     let tz = jiff::tz::TimeZone::system();
+    let paths = discover(root)?;
     let mut out = Vec::new();
-    for path in discover(root)? {
-        let Ok(doc) = load::read(&path, None, opts) else { continue };
-        if !is_transcript(&doc) {
-            continue;
-        }
-        out.push(entry(path, &doc, store, &tz));
-    }
+    let read = |i: usize| {
+        let doc = load::read(&paths[i], None, opts).ok().filter(is_transcript)?;
+        Some(entry(paths[i].clone(), &doc, store, &tz))
+    };
+    in_order(paths.len(), THREADS, read, |_, e| {
+        out.extend(e);
+        true
+    });
     Ok(out)
 }
 

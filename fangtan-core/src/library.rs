@@ -257,8 +257,52 @@ fn hits_in(
     out
 }
 
-/// What one worker sends: a document's hits, or why it was not read.
-type Done = (usize, Result<Vec<Hit>, String>);
+/// `work(0)` … `work(count - 1)` on `threads` threads (at least one), each result handed
+/// to `sink` on the calling thread in index order as soon as it and all before it are
+/// done. `sink` returns `false` to stop: no more work starts, and no more is handed on.
+/// What `fangtan library` reads its rows with and [`Scan`] searches with.
+pub fn in_order<T: Send>(
+    count: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut sink: impl FnMut(usize, T) -> bool,
+) {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count || tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Results come out of order; they are handed on in order. (Unbounded: a slow
+        // first document lets the others' results pile up.)
+        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
+        let mut want = 0;
+        'recv: for (i, found) in rx.iter() {
+            pending.insert(i, found);
+            while let Some(found) = pending.remove(&want) {
+                let go_on = sink(want, found);
+                want += 1;
+                if !go_on {
+                    stop.store(true, Ordering::Relaxed);
+                    break 'recv;
+                }
+            }
+        }
+        // Dropping the receiver ends the workers at their next send.
+        drop(rx);
+    });
+}
 
 impl Corpus for Scan {
     fn search(
@@ -275,53 +319,23 @@ impl Corpus for Scan {
             Some(Some(f)) => Some(f),
             None => None,
         };
-        let next = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
-        let (tx, rx) = mpsc::channel::<Done>();
-        std::thread::scope(|scope| {
-            for _ in 0..self.threads.max(1) {
-                let tx = tx.clone();
-                let (next, stop, needle, filter) = (&next, &stop, &needle, filter.as_ref());
-                scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = self.paths.get(i) else { break };
-                        let found = match load::read(path, None, &self.opts) {
-                            Ok(doc) if is_transcript(&doc) => Ok(hits_in(&doc, i, needle, filter)),
-                            Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        };
-                        if tx.send((i, found)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            // Documents finish out of order; they are handed on in order.
-            let mut pending: BTreeMap<usize, Result<Vec<Hit>, String>> = BTreeMap::new();
-            let mut want = 0;
-            'recv: for (i, found) in rx.iter() {
-                pending.insert(i, found);
-                while let Some(found) = pending.remove(&want) {
-                    let go_on = match found {
-                        Ok(hits) => {
-                            let n = hits.len();
-                            hits.into_iter().all(|h| sink(Found::Hit(h)))
-                                && sink(Found::Done { doc: want, hits: n })
-                        }
-                        Err(why) => sink(Found::Skipped(Skipped { doc: want, why })),
-                    };
-                    want += 1;
-                    if !go_on {
-                        stop.store(true, Ordering::Relaxed);
-                        break 'recv;
-                    }
+        in_order(
+            self.paths.len(),
+            self.threads,
+            |i| match load::read(&self.paths[i], None, &self.opts) {
+                Ok(doc) if is_transcript(&doc) => Ok(hits_in(&doc, i, &needle, filter.as_ref())),
+                Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            |doc, found| match found {
+                Ok(hits) => {
+                    let n = hits.len();
+                    hits.into_iter().all(|h| sink(Found::Hit(h)))
+                        && sink(Found::Done { doc, hits: n })
                 }
-            }
-            // Dropping the receiver ends the workers at their next send.
-            drop(rx);
-        });
+                Err(why) => sink(Found::Skipped(Skipped { doc, why })),
+            },
+        );
         Ok(())
     }
 }
