@@ -156,6 +156,20 @@ pub trait Corpus {
     ) -> Result<(), SearchError>;
 }
 
+/// A query typed in the library's `/` split into its speaker filter and its text:
+/// `@Satya search` is `search` said by Satya, `@"Satya Nadella" search` names a speaker
+/// with a space; no `@` first, no filter. What is left is trimmed at its start only (a
+/// query may end in a space).
+pub fn speaker_query(typed: &str) -> (Option<&str>, &str) {
+    let Some(rest) = typed.strip_prefix('@') else { return (None, typed) };
+    let (name, rest) = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+        None => rest.split_once(' ').unwrap_or((rest, "")),
+    };
+    let name = name.trim();
+    ((!name.is_empty()).then_some(name), rest.trim_start())
+}
+
 /// A corpus searched by reading every document anew: no index, nothing cached. Paths that
 /// do not read, or are no [transcript](is_transcript), are [`Found::Skipped`].
 pub struct Scan {
@@ -343,6 +357,15 @@ impl Corpus for Scan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_at_sign_first_names_the_speaker() {
+        assert_eq!(speaker_query("@Satya search"), (Some("Satya"), "search"));
+        assert_eq!(speaker_query("@\"Satya Nadella\"  搜索 "), (Some("Satya Nadella"), "搜索 "));
+        assert_eq!(speaker_query("@张三"), (Some("张三"), ""));
+        assert_eq!(speaker_query("search @Satya"), (None, "search @Satya"));
+        assert_eq!(speaker_query("@ search"), (None, "search"));
+    }
 
     #[test]
     fn context_keeps_the_match_on_one_line() {
