@@ -36,7 +36,9 @@ pub struct Summary {
     /// The document's title, else its file name.
     pub title: String,
     /// The `date` of its front matter or metadata, as written there; `None` when it has
-    /// none (the caller falls back to the file's time).
+    /// none (the caller falls back to the file's time). Not serialized: a row's `date`,
+    /// with that fallback, is the caller's.
+    #[serde(skip)]
     pub date: Option<String>,
     /// The first [`FIRST_SPEAKERS`] speakers, by first appearance, as displayed.
     pub speakers: Vec<String>,

@@ -78,7 +78,11 @@ fn stdout(o: &Output) -> String {
 
 fn json_list(dir: &Path, data: &Path) -> Vec<serde_json::Value> {
     let o = run(&["library", dir.to_str().unwrap(), "--format", "json"], data);
-    serde_json::from_str(&stdout(&o)).unwrap()
+    let text = stdout(&o);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    // Each field once (a parser would take the last of two silently).
+    assert_eq!(text.matches("\"date\":").count(), list.len(), "{text}");
+    list
 }
 
 /// Paths relative to the corpus, as printed.
