@@ -435,6 +435,9 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
         let config = Config::load(top.read.config.config.as_deref())?;
         if let Some(dir) = cli.file.as_deref().filter(|f| f.is_dir()) {
+            if start.is_some() {
+                anyhow::bail!("+N and +/PATTERN say where a document opens: give a FILE");
+            }
             // The library screen is not built yet: a folder prints its list.
             return library_command(dir, OutputArg::Text, &config);
         }

@@ -151,6 +151,8 @@ fn a_folder_given_to_the_reader_prints_its_list_for_now() {
     let bare = stdout(&run(&[dir.path().to_str().unwrap()], data.path()));
     assert_eq!(bare, listed);
     assert_eq!(bare.lines().count(), 3);
+    // A place to open at means a document.
+    fails_with(&run(&["+3", dir.path().to_str().unwrap()], data.path()), "give a FILE");
 }
 
 #[test]
@@ -312,5 +314,18 @@ fn a_corpus_search_finds_what_the_readers_search_finds_in_each_document() {
         }
         assert_eq!(got, want, "{query}");
         assert!(!want.is_empty(), "{query}");
+    }
+}
+
+#[test]
+fn a_file_name_with_control_characters_reaches_the_terminal_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("evil\u{1b}[2J.md"), EP1).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [&["library", d][..], &["search", d, "search"]] {
+        let out = stdout(&run(args, data.path()));
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("evil\u{241b}[2J.md"), "{out:?}");
     }
 }
