@@ -11,11 +11,14 @@
 //! (panes and overlay boxes), [`view`] (the reading pane as lines), [`outline`],
 //! [`bookmarks`], [`listen`] (playing the recording, as data), [`stats`] (reading
 //! times), [`strip`] (the timeline strip beside the text), and two overlays of their
-//! own: [`quotes`] (the quote index) and [`talk`] (the talk-share panel).
+//! own: [`quotes`] (the quote index) and [`talk`] (the talk-share panel). [`library`] is
+//! the library screen's state (a folder's transcripts, sorted and filtered), not yet a
+//! screen.
 
 pub mod bookmarks;
 pub mod geometry;
 mod jumps;
+pub mod library;
 pub mod listen;
 pub mod messages;
 pub mod outline;

@@ -8,7 +8,8 @@
 //! names, as are [`timeline`] (when each paragraph is spoken), [`talk`] (who talks how
 //! much) and [`fuzzy`] (the fuzzy matcher). This crate is the edge: the
 //! app's state and [`keymap`]s ([`app`]), [`config`], [`ui`], the terminal ([`term`],
-//! [`input`], [`reader`]), the disk ([`store`]) and the media player ([`player`]).
+//! [`input`], [`reader`]), the disk ([`store`], and the transcripts of a folder:
+//! [`library`]) and the media player ([`player`]).
 
 pub use fangtan_core::{
     doc, dump, fuzzy, hash, layout, load, parse, search, source, talk, timeline, width,
@@ -20,6 +21,7 @@ pub mod config;
 pub mod fuzzing;
 pub mod input;
 pub mod keymap;
+pub mod library;
 pub mod lineedit;
 pub mod player;
 pub mod print;

@@ -1,7 +1,9 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
 //! exit status. `fangtan [+N | +/PATTERN] [FILE]` opens the reader (standard input when text
 //! is piped in; the bundled sample when nothing is given), or prints the laid-out text when
-//! standard output is not a terminal ([`fangtan::print`]); the commands print what they name.
+//! standard output is not a terminal ([`fangtan::print`]); `fangtan DIR` prints the
+//! transcripts under a folder (`fangtan library DIR`'s list: the library screen is yet to
+//! come); the commands print what they name.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -257,6 +259,41 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// List the transcripts under a folder: title, date, length, speakers, your progress
+    /// and bookmarks.
+    ///
+    /// Every file under DIR (recursively; hidden and binary files skipped) that reads as a
+    /// transcript, told by content, is one row, in path order.
+    Library {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// How to print them: one line each (text) or a JSON array.
+        #[arg(long, value_enum, default_value = "text", value_name = "HOW")]
+        format: OutputArg,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
+    /// Search every transcript under a folder, as the reader's `/` searches one.
+    ///
+    /// Case is ignored, Chinese needs no word boundaries, spaces between Chinese and
+    /// Latin letters or digits do not count; a QUERY starting with \v is a regular
+    /// expression. Matches print as they are found, grouped by document: one line each
+    /// (text: `PATH:TIME:SPEAKER:SECTION: LINE`), or one JSON object a line (json).
+    Search {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// Only what this speaker says (their name, or a part of it; aliases from the
+        /// configuration honoured).
+        #[arg(long, value_name = "NAME")]
+        speaker: Option<String>,
+        /// How to print matches: one line each (text) or JSON lines.
+        #[arg(long, value_enum, default_value = "text", value_name = "HOW")]
+        format: OutputArg,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Print a shell completion script.
     ///
     /// For bash: `fangtan completions bash > ~/.local/share/bash-completion/completions/fangtan`;
@@ -397,6 +434,13 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
     let top = cli.input.clone();
     let Some(command) = cli.command else {
         let config = Config::load(top.read.config.config.as_deref())?;
+        if let Some(dir) = cli.file.as_deref().filter(|f| f.is_dir()) {
+            if start.is_some() {
+                anyhow::bail!("+N and +/PATTERN say where a document opens: give a FILE");
+            }
+            // The library screen is not built yet: a folder prints its list.
+            return library_command(dir, OutputArg::Text, &config);
+        }
         let flags = cli.flags();
         return read(cli.file, &top, &config, &flags, start);
     };
@@ -434,6 +478,15 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
                 AmbArg::Wide => AmbiguousWidth::Wide,
             };
             print(&layout::wrap_text(&text, width, amb))
+        }
+        Command::Library { dir, format, config } => {
+            let path = config.config.or_else(|| top.read.config.config.clone());
+            library_command(&dir, format, &Config::load(path.as_deref())?)
+        }
+        Command::Search { dir, query, speaker, format, config } => {
+            let path = config.config.or_else(|| top.read.config.config.clone());
+            let config = Config::load(path.as_deref())?;
+            search_command(&dir, &query, speaker.as_deref(), format, &config)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -664,6 +717,58 @@ fn load(
         }
         None => (parse::parse(SAMPLE.to_string(), &opts), "sample.md".to_string()),
     })
+}
+
+/// `fangtan library DIR [--format text|json]`, and `fangtan DIR` for now.
+fn library_command(dir: &Path, format: OutputArg, config: &Config) -> anyhow::Result<()> {
+    // Without a data folder there is nothing to add: the list goes on without progress.
+    let store = fangtan::store::Store::open_default().ok();
+    let entries = fangtan::library::list(dir, &config.parse_options(), store.as_ref())?;
+    match format {
+        OutputArg::Text => print(&fangtan::library::rows_text(&entries)),
+        OutputArg::Json => print(&format!("{}\n", serde_json::to_string_pretty(&entries)?)),
+    }
+}
+
+/// `fangtan search DIR QUERY [--speaker NAME] [--format text|json]`: matches printed as
+/// the search finds them.
+fn search_command(
+    dir: &Path,
+    query: &str,
+    speaker: Option<&str>,
+    format: OutputArg,
+    config: &Config,
+) -> anyhow::Result<()> {
+    use fangtan::library::Found;
+    use fangtan_core::library::{Corpus, Scan};
+    let opts = config.parse_options();
+    // The candidates only: the scan itself reads each once and skips what is no transcript.
+    let corpus = Scan::new(fangtan::library::discover(dir)?, opts);
+    let mut out = std::io::stdout().lock();
+    let mut failed = None;
+    corpus.search(query, speaker, &mut |found| {
+        let line = match found {
+            Found::Hit(hit) => {
+                let path = &corpus.paths[hit.doc];
+                match format {
+                    OutputArg::Text => fangtan::library::hit_text(path, &hit),
+                    OutputArg::Json => fangtan::library::hit_json(path, &hit),
+                }
+            }
+            _ => return true,
+        };
+        match out.write_all(line.as_bytes()) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    })?;
+    match failed.map_or_else(|| out.flush(), Err) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 /// `fangtan bookmarks FILE [--export markdown|json]`, `fangtan bookmarks --all`.

@@ -9,7 +9,7 @@
 //! tree, [`dump`] (the `fangtan dump` contract), [`store`] (bookmarks and the reading
 //! position as data, anchored across edits), [`timeline`] (when each paragraph is
 //! spoken, for listening), [`talk`] (who talks how much), [`fuzzy`] (the one fuzzy
-//! matcher) and [`hash`].
+//! matcher), [`library`] (many documents: their rows, a search across them) and [`hash`].
 //!
 //! Invariant, enforced by the compiler: this crate depends on no terminal crate, so
 //! nothing here can draw, read a key or touch the terminal; `tests/architecture.rs` in
@@ -20,6 +20,7 @@ pub mod dump;
 pub mod fuzzy;
 pub mod hash;
 pub mod layout;
+pub mod library;
 pub mod load;
 pub mod parse;
 pub mod search;

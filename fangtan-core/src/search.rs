@@ -215,7 +215,7 @@ impl Needle {
     }
 
     /// Every match in `text`, as byte ranges of `text`, typesetting spaces ignored.
-    fn find(&self, text: &str, scratch: &mut Scratch, mut hit: impl FnMut(Range<usize>)) {
+    pub fn find(&self, text: &str, scratch: &mut Scratch, mut hit: impl FnMut(Range<usize>)) {
         if let Some(re) = &self.regex {
             re.find_iter(text).filter(|m| !m.is_empty()).for_each(|m| hit(m.range()));
             return;

@@ -25,6 +25,7 @@ mod fuzz_twins;
 mod json;
 mod layout;
 mod layout_props;
+mod library;
 mod lineedit;
 mod listen;
 mod loading;

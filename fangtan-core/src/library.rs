@@ -1,0 +1,384 @@
+//! Beside the pipeline, feeding `fangtan library`, `fangtan search` and (later) the library
+//! screen: many documents at once. A [`Summary`] is one document's row (title, date,
+//! speakers, length), taken from its tree; a [`Corpus`] is what a search across documents
+//! asks, behind a trait so that an index (issue 18's part 3) can replace the first
+//! implementation, [`Scan`], which reads and parses every document again on each search,
+//! on [`Scan::threads`] threads, and matches the display text of its paragraphs with the
+//! reader's own [`crate::search::Needle`] (case folding, CJK without word boundaries,
+//! typesetting spaces ignored), so a search across documents finds exactly what the
+//! reader's `/` finds in each.
+//!
+//! Invariant: hits reach the sink grouped by document, documents in the order given,
+//! matches in reading order inside each, whatever thread found them; the sink can stop the
+//! search. No terminal, no clock: walking folders and file times are the caller's.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use crate::doc::{Document, Item};
+use crate::load;
+use crate::parse::ParseOptions;
+use crate::search::{Needle, Scratch};
+use crate::talk::{Basis, Talk};
+
+/// How many speakers a [`Summary`] names.
+pub const FIRST_SPEAKERS: usize = 3;
+
+/// Characters of context a [`Hit`]'s line keeps on each side of the match.
+const CONTEXT_CHARS: usize = 40;
+
+/// One document's row in a library.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Summary {
+    /// The document's title, else its file name.
+    pub title: String,
+    /// The `date` of its front matter or metadata, as written there; `None` when it has
+    /// none (the caller falls back to the file's time). Not serialized: a row's `date`,
+    /// with that fallback, is the caller's.
+    #[serde(skip)]
+    pub date: Option<String>,
+    /// The first [`FIRST_SPEAKERS`] speakers, by first appearance, as displayed.
+    pub speakers: Vec<String>,
+    /// How many speakers in all.
+    pub speaker_count: usize,
+    /// Its length in seconds: spoken time when every turn is timed, else an estimate at
+    /// speaking rates (reading time, near enough).
+    pub seconds: f64,
+    /// The length is an estimate, not the transcript's times.
+    pub estimated: bool,
+    pub turns: usize,
+    /// The format it was read as (`markdown`, `webvtt`, …).
+    pub format: Option<&'static str>,
+}
+
+impl Summary {
+    /// The row of `doc`, read from `path`.
+    pub fn of(doc: &Document, path: &Path) -> Summary {
+        let title = doc
+            .title
+            .as_ref()
+            .map(|t| t.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| {
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            });
+        let date = doc
+            .meta
+            .iter()
+            .find(|m| m.key.eq_ignore_ascii_case("date"))
+            .map(|m| m.value.trim().to_string())
+            .filter(|d| !d.is_empty());
+        let talk = Talk::of(doc);
+        let speakers =
+            doc.speakers.iter().take(FIRST_SPEAKERS).map(|s| s.display().to_string()).collect();
+        Summary {
+            title,
+            date,
+            speakers,
+            speaker_count: doc.speakers.len(),
+            seconds: talk.total_seconds,
+            estimated: talk.basis != Basis::Time,
+            turns: doc.turns.len(),
+            format: doc.format.map(|f| f.name()),
+        }
+    }
+}
+
+/// A parsed document that is a transcript: someone speaks, or something is timed. What a
+/// library lists and a [`Scan`] searches; other text (a README, notes) is left out.
+pub fn is_transcript(doc: &Document) -> bool {
+    !doc.turns.is_empty() || doc.has_block_times()
+}
+
+/// Why [`Scan`] skipped a document that read well.
+pub const NOT_A_TRANSCRIPT: &str = "not a transcript";
+
+/// One match in a document of a corpus.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Hit {
+    /// Index of the document in the corpus.
+    pub doc: usize,
+    /// Who says it (display name); `None` outside turns.
+    pub speaker: Option<String>,
+    /// Title of the innermost section holding it.
+    pub section: Option<String>,
+    /// When it is said: its paragraph's own time, else its turn's start.
+    pub start_ms: Option<u64>,
+    /// Where: body item, block in it, byte range in the block's text (as the reader's
+    /// [`crate::search::Match`]).
+    pub item: usize,
+    pub block: usize,
+    pub range: Range<usize>,
+    /// The match with up to [`CONTEXT_CHARS`] characters either side, on one line.
+    pub line: String,
+    /// Byte range of the match in `line`.
+    pub line_range: Range<usize>,
+}
+
+/// Why a search could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SearchError {
+    #[error("{0}")]
+    Query(String),
+}
+
+/// A document that could not be read during a search: its index and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub doc: usize,
+    pub why: String,
+}
+
+/// What the sink is told, in order for each document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Hit(Hit),
+    /// Document `doc` was read and searched: all its hits came before this.
+    Done {
+        doc: usize,
+        hits: usize,
+    },
+    Skipped(Skipped),
+}
+
+/// Many documents, searched as one.
+pub trait Corpus {
+    /// Every match of `query` (the reader's `/` syntax: literal, or `\v` regex), in turns
+    /// of a speaker whose name holds `speaker` (case folded, aliases resolved) when one is
+    /// given. `sink` gets each [`Found`] as it is known, grouped by document in corpus
+    /// order, and returns `false` to stop. An empty query finds nothing.
+    fn search(
+        &self,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(Found) -> bool,
+    ) -> Result<(), SearchError>;
+}
+
+/// A query typed in the library's `/` split into its speaker filter and its text:
+/// `@Satya search` is `search` said by Satya, `@"Satya Nadella" search` names a speaker
+/// with a space; no `@` first, no filter. What is left is trimmed at its start only (a
+/// query may end in a space).
+pub fn speaker_query(typed: &str) -> (Option<&str>, &str) {
+    let Some(rest) = typed.strip_prefix('@') else { return (None, typed) };
+    let (name, rest) = match rest.strip_prefix('"') {
+        Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+        None => rest.split_once(' ').unwrap_or((rest, "")),
+    };
+    let name = name.trim();
+    ((!name.is_empty()).then_some(name), rest.trim_start())
+}
+
+/// A corpus searched by reading every document anew: no index, nothing cached. Paths that
+/// do not read, or are no [transcript](is_transcript), are [`Found::Skipped`].
+pub struct Scan {
+    pub paths: Vec<PathBuf>,
+    pub opts: ParseOptions,
+    /// Worker threads (at least one).
+    pub threads: usize,
+}
+
+impl Scan {
+    pub fn new(paths: Vec<PathBuf>, opts: ParseOptions) -> Scan {
+        Scan { paths, opts, threads: 2 }
+    }
+}
+
+/// The speaker filter: a needle over speaker names, the name given resolved through the
+/// aliases first.
+struct SpeakerFilter(Needle);
+
+impl SpeakerFilter {
+    fn new(name: &str, opts: &ParseOptions) -> Option<SpeakerFilter> {
+        let name = name.trim();
+        let canonical = opts
+            .aliases
+            .iter()
+            .find(|(variant, _)| variant.to_lowercase() == name.to_lowercase())
+            .map_or(name, |(_, c)| c.as_str());
+        Needle::new(canonical).map(SpeakerFilter)
+    }
+
+    fn admits(&self, doc: &Document, speaker: usize, scratch: &mut Scratch) -> bool {
+        let Some(s) = doc.speakers.get(speaker) else { return false };
+        let mut any = false;
+        for name in [s.name.as_str(), s.display()] {
+            self.0.find(name, scratch, |_| any = true);
+        }
+        any
+    }
+}
+
+/// The match in `text` at `range` with some context, on one line; the match's range in it.
+fn context(text: &str, range: &Range<usize>) -> (String, Range<usize>) {
+    let start =
+        text[..range.start].char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+    let end = text[range.end..]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(text.len(), |(i, _)| range.end + i);
+    let one_line = |s: &str| s.replace(['\n', '\r', '\t'], " ");
+    let before = one_line(&text[start..range.start]);
+    let matched = one_line(&text[range.clone()]);
+    let after = one_line(&text[range.end..end]);
+    let at = before.len()..before.len() + matched.len();
+    (format!("{before}{matched}{after}"), at)
+}
+
+/// Every hit of `needle` in `doc` (document `index` of the corpus), in reading order.
+fn hits_in(
+    doc: &Document,
+    index: usize,
+    needle: &Needle,
+    speaker: Option<&SpeakerFilter>,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let mut scratch = Scratch::default();
+    for (item, it) in doc.items.iter().enumerate() {
+        let turn = match *it {
+            Item::Heading(_) => continue,
+            Item::Block(_) => None,
+            Item::Turn(t) => doc.turns.get(t as usize),
+        };
+        if let Some(filter) = speaker {
+            let Some(turn) = turn else { continue };
+            if !filter.admits(doc, turn.speaker(), &mut scratch) {
+                continue;
+            }
+        }
+        for (block, b) in doc.item_blocks(item).iter().enumerate() {
+            let mut ranges = Vec::new();
+            needle.find(b.text, &mut scratch, |r| ranges.push(r));
+            for range in ranges {
+                let (line, line_range) = context(b.text, &range);
+                out.push(Hit {
+                    doc: index,
+                    speaker: turn.map(|t| doc.speaker_name(t.speaker()).to_string()),
+                    section: turn.and_then(|t| doc.section_title(t.section())).map(str::to_string),
+                    start_ms: doc
+                        .block_start_ms(item, block)
+                        .or_else(|| turn.and_then(|t| t.start_ms())),
+                    item,
+                    block,
+                    range,
+                    line,
+                    line_range,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `work(0)` … `work(count - 1)` on `threads` threads (at least one), each result handed
+/// to `sink` on the calling thread in index order as soon as it and all before it are
+/// done. `sink` returns `false` to stop: no more work starts, and no more is handed on.
+/// What `fangtan library` reads its rows with and [`Scan`] searches with.
+pub fn in_order<T: Send>(
+    count: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut sink: impl FnMut(usize, T) -> bool,
+) {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let (next, stop, work) = (&next, &stop, &work);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= count || tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Results come out of order; they are handed on in order. (Unbounded: a slow
+        // first document lets the others' results pile up.)
+        let mut pending: BTreeMap<usize, T> = BTreeMap::new();
+        let mut want = 0;
+        'recv: for (i, found) in rx.iter() {
+            pending.insert(i, found);
+            while let Some(found) = pending.remove(&want) {
+                let go_on = sink(want, found);
+                want += 1;
+                if !go_on {
+                    stop.store(true, Ordering::Relaxed);
+                    break 'recv;
+                }
+            }
+        }
+        // Dropping the receiver ends the workers at their next send.
+        drop(rx);
+    });
+}
+
+impl Corpus for Scan {
+    fn search(
+        &self,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(Found) -> bool,
+    ) -> Result<(), SearchError> {
+        let Some(needle) = Needle::parse(query).map_err(SearchError::Query)? else {
+            return Ok(());
+        };
+        let filter = match speaker.map(|s| SpeakerFilter::new(s, &self.opts)) {
+            Some(None) => return Ok(()),
+            Some(Some(f)) => Some(f),
+            None => None,
+        };
+        in_order(
+            self.paths.len(),
+            self.threads,
+            |i| match load::read(&self.paths[i], None, &self.opts) {
+                Ok(doc) if is_transcript(&doc) => Ok(hits_in(&doc, i, &needle, filter.as_ref())),
+                Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+            |doc, found| match found {
+                Ok(hits) => {
+                    let n = hits.len();
+                    hits.into_iter().all(|h| sink(Found::Hit(h)))
+                        && sink(Found::Done { doc, hits: n })
+                }
+                Err(why) => sink(Found::Skipped(Skipped { doc, why })),
+            },
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_at_sign_first_names_the_speaker() {
+        assert_eq!(speaker_query("@Satya search"), (Some("Satya"), "search"));
+        assert_eq!(speaker_query("@\"Satya Nadella\"  搜索 "), (Some("Satya Nadella"), "搜索 "));
+        assert_eq!(speaker_query("@张三"), (Some("张三"), ""));
+        assert_eq!(speaker_query("search @Satya"), (None, "search @Satya"));
+        assert_eq!(speaker_query("@ search"), (None, "search"));
+    }
+
+    #[test]
+    fn context_keeps_the_match_on_one_line() {
+        let text = "第一行\n他说 lantern 很好";
+        let at = text.find("lantern").unwrap();
+        let (line, r) = context(text, &(at..at + 7));
+        assert_eq!(line, "第一行 他说 lantern 很好");
+        assert_eq!(&line[r], "lantern");
+        let long = "x".repeat(100) + "HIT" + &"y".repeat(100);
+        let (line, r) = context(&long, &(100..103));
+        assert_eq!(&line[r.clone()], "HIT");
+        assert_eq!(line.len(), 2 * CONTEXT_CHARS + 3);
+    }
+}
