@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fangtan_core::doc::Document;
-use fangtan_core::library::{Hit, Summary, in_order, is_transcript};
+use fangtan_core::library::{Corpus, Hit, Scan, SearchError, Summary, in_order, is_transcript};
 use fangtan_core::load;
 use fangtan_core::parse::ParseOptions;
 use fangtan_core::source::safe_text;
@@ -48,6 +48,104 @@ pub struct Entry {
     pub bookmarks: usize,
     /// When the reading position was last saved (ms since the epoch).
     pub last_read: Option<i64>,
+}
+
+/// A library: the transcripts under some folders, listed and searched. What `fangtan
+/// library`, `fangtan search` and the library screen use, whatever keeps it (today every
+/// call reads the folders anew; an index in the cache folder may stand behind it).
+///
+/// Every method but [`Library::open`] and [`Library::cached_rows`] may take long: the
+/// screen calls them on a thread of their own.
+pub struct Library {
+    roots: Vec<PathBuf>,
+    opts: ParseOptions,
+    store: Option<Store>,
+}
+
+impl Library {
+    /// The library of `roots`, each of which must be a folder (else one line saying which
+    /// is not). `store` adds progress and bookmarks to the rows.
+    pub fn open(
+        roots: Vec<PathBuf>,
+        opts: ParseOptions,
+        store: Option<Store>,
+    ) -> anyhow::Result<Library> {
+        if roots.is_empty() {
+            anyhow::bail!("no library folder given");
+        }
+        for root in &roots {
+            let meta =
+                std::fs::metadata(root).map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
+            if !meta.is_dir() {
+                anyhow::bail!("{}: not a folder", root.display());
+            }
+        }
+        Ok(Library { roots, opts, store })
+    }
+
+    /// The folders it holds.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// The rows known without reading the folders (from a cache), at once; possibly stale,
+    /// possibly none.
+    pub fn cached_rows(&self) -> Vec<Entry> {
+        Vec::new()
+    }
+
+    /// Every candidate file under the roots, in path order, each once.
+    fn paths(&self) -> anyhow::Result<Vec<PathBuf>> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for root in &self.roots {
+            for path in discover(root)? {
+                let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                if seen.insert(key) {
+                    out.push(path);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Brings the rows up to date with the folders: `on` gets the whole list, in path
+    /// order, each time it is known anew (at least once), and returns `false` to stop.
+    pub fn refresh(&self, on: &mut dyn FnMut(Vec<Entry>) -> bool) -> anyhow::Result<()> {
+        let tz = jiff::tz::TimeZone::system();
+        let paths = self.paths()?;
+        let mut out = Vec::new();
+        let read = |i: usize| {
+            let doc = load::read(&paths[i], None, &self.opts).ok().filter(is_transcript)?;
+            Some(entry(paths[i].clone(), &doc, self.store.as_ref(), &tz))
+        };
+        in_order(paths.len(), THREADS, read, |_, e| {
+            out.extend(e);
+            true
+        });
+        on(out);
+        Ok(())
+    }
+
+    /// Every match of `query` across the library (see [`Corpus::search`]), each with the
+    /// path of its document; `sink` returns `false` to stop.
+    pub fn search(
+        &self,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(&Path, Found) -> bool,
+    ) -> Result<(), SearchError> {
+        let paths = self.paths().map_err(|e| SearchError::Query(e.to_string()))?;
+        let corpus = Scan::new(paths, self.opts.clone());
+        corpus.search(query, speaker, &mut |found| {
+            let doc = match &found {
+                Found::Hit(h) => h.doc,
+                Found::Done { doc, .. } => *doc,
+                Found::Skipped(s) => s.doc,
+            };
+            sink(&corpus.paths[doc], found)
+        })
+    }
 }
 
 /// The candidate files under `root`, in path order: not hidden, not binary. `root` that
@@ -87,17 +185,12 @@ fn looks_binary(path: &Path) -> bool {
 /// The transcripts under `root`, with what the store knows of each (`store` `None`: no
 /// progress, no bookmarks).
 pub fn list(root: &Path, opts: &ParseOptions, store: Option<&Store>) -> anyhow::Result<Vec<Entry>> {
-    let tz = jiff::tz::TimeZone::system();
-    let paths = discover(root)?;
+    let library = Library::open(vec![root.to_path_buf()], opts.clone(), store.cloned())?;
     let mut out = Vec::new();
-    let read = |i: usize| {
-        let doc = load::read(&paths[i], None, opts).ok().filter(is_transcript)?;
-        Some(entry(paths[i].clone(), &doc, store, &tz))
-    };
-    in_order(paths.len(), THREADS, read, |_, e| {
-        out.extend(e);
+    library.refresh(&mut |rows| {
+        out = rows;
         true
-    });
+    })?;
     Ok(out)
 }
 

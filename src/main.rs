@@ -739,22 +739,17 @@ fn search_command(
     format: OutputArg,
     config: &Config,
 ) -> anyhow::Result<()> {
-    use fangtan::library::Found;
-    use fangtan_core::library::{Corpus, Scan};
-    let opts = config.parse_options();
-    // The candidates only: the scan itself reads each once and skips what is no transcript.
-    let corpus = Scan::new(fangtan::library::discover(dir)?, opts);
+    use fangtan::library::{Found, Library};
+    let store = fangtan::store::Store::open_default().ok();
+    let library = Library::open(vec![dir.to_path_buf()], config.parse_options(), store)?;
     let mut out = std::io::stdout().lock();
     let mut failed = None;
-    corpus.search(query, speaker, &mut |found| {
+    library.search(query, speaker, &mut |path, found| {
         let line = match found {
-            Found::Hit(hit) => {
-                let path = &corpus.paths[hit.doc];
-                match format {
-                    OutputArg::Text => fangtan::library::hit_text(path, &hit),
-                    OutputArg::Json => fangtan::library::hit_json(path, &hit),
-                }
-            }
+            Found::Hit(hit) => match format {
+                OutputArg::Text => fangtan::library::hit_text(path, &hit),
+                OutputArg::Json => fangtan::library::hit_json(path, &hit),
+            },
             _ => return true,
         };
         match out.write_all(line.as_bytes()) {
