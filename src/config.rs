@@ -13,7 +13,7 @@
 //!
 //! Public surface: [`Config`] ([`Config::load`], [`Config::builtin`],
 //! [`Config::from_user_text`], [`Config::check`]) and its parts ([`Speakers`],
-//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LabelPattern`]), [`ConfigError`],
+//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LibraryOptions`], [`LabelPattern`]), [`ConfigError`],
 //! [`default_text`], [`readme_section`], the [`paths`] functions and the [`theme`] types.
 
 use std::collections::{BTreeMap, HashMap};
@@ -96,6 +96,14 @@ pub struct PlayerOptions {
     pub args: Vec<String>,
 }
 
+/// `[library]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LibraryOptions {
+    /// The folders `fangtan --library` opens (and bare `fangtan`, when there are any),
+    /// `~` expanded to the home folder.
+    pub paths: Vec<std::path::PathBuf>,
+}
+
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -106,6 +114,7 @@ pub struct Config {
     pub layout: LayoutOptions,
     pub reading: ReadingOptions,
     pub player: PlayerOptions,
+    pub library: LibraryOptions,
 }
 
 impl PartialEq for Config {
@@ -116,6 +125,7 @@ impl PartialEq for Config {
             && self.layout == other.layout
             && self.reading == other.reading
             && self.player == other.player
+            && self.library == other.library
     }
 }
 
@@ -206,6 +216,9 @@ impl Config {
                 mouse: reading.mouse,
             },
             player: validate::player(&file.player, &src)?,
+            library: LibraryOptions {
+                paths: file.library.paths.iter().map(|p| paths::expand_home(p)).collect(),
+            },
         })
     }
 

@@ -44,6 +44,9 @@ use crate::store::{DocId, Loaded, Marks, Store};
 use crate::term::backend::Hyperlink;
 use crate::{player, term, ui};
 
+mod library;
+pub use library::run_library;
+
 /// Run the reader until the user quits. Restores the terminal on every exit path.
 pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     term::install_panic_hook();
@@ -56,7 +59,7 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init(app.opts.mouse)?;
-    let mut edge = Edge { store, players: &mut players };
+    let mut edge = Edge { store, players: &mut players, back: false };
     let result = event_loop(&mut terminal, &mut input, &mut app, &mut edge, None, &signals);
     finish(&mut app, &mut edge, result, &signals)
 }
@@ -66,6 +69,8 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
 struct Edge<'p> {
     store: Option<Store>,
     players: &'p mut Players,
+    /// The reader asked to go back to the library it was opened from ([`Effect::Back`]).
+    back: bool,
 }
 
 /// Reads and parses the whole of a big document off the UI thread. It tells its stage
@@ -124,7 +129,7 @@ pub fn run_loading(
             let _ = tx.send(Load::Done(done));
         })
     });
-    let mut edge = Edge { store: None, players: &mut players };
+    let mut edge = Edge { store: None, players: &mut players, back: false };
     let result = match spawned {
         Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
         Err(e) => Err(e),
@@ -151,7 +156,7 @@ fn finish(
         }
     }
     term::restore();
-    let lost = report_unsaved(app, store);
+    let lost = report_unsaved(app, store, &mut std::io::stderr().lock());
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
     }
@@ -161,14 +166,13 @@ fn finish(
     result
 }
 
-/// After the terminal is restored: when bookmark changes could not be saved, write them to
-/// a recovery file and say on stderr what happened, where they are and what to do. True
+/// After the terminal is restored (or into `err`, kept until it is): when bookmark changes
+/// could not be saved, write them to a recovery file and say on stderr what happened, where they are and what to do. True
 /// when there were such changes. A reading position that could not be saved is told in
 /// one line.
-fn report_unsaved(app: &App, store: Option<&Store>) -> bool {
+fn report_unsaved(app: &App, store: Option<&Store>, err: &mut dyn Write) -> bool {
     let (Some(store), Some(why)) = (store, app.save_error.as_deref()) else { return false };
     let name = crate::source::safe_text(&app.opts.file_name, false);
-    let mut err = std::io::stderr().lock();
     if app.unsaved == 0 {
         let _ = writeln!(err, "fangtan: the reading position in {name} was not saved: {why}");
         return false;
@@ -297,6 +301,10 @@ fn apply(
     while let Some(effect) = todo.pop_front() {
         match effect {
             Effect::Quit => return Ok(true),
+            Effect::Back => {
+                edge.back = true;
+                return Ok(true);
+            }
             Effect::Suspend => suspend(terminal, app, edge.players)?,
             Effect::SaveMarks => save(app, edge.store.as_ref()),
             Effect::RememberSearch(query) => remember_search(app, &query),
