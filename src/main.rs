@@ -32,6 +32,8 @@ Examples:
   fangtan +12 talk.md              open at the 12th turn
   cat talk.srt | fangtan           read standard input
   fangtan talk.md | head -40       print the laid-out text instead (--width, $COLUMNS or 80)
+  fangtan ~/podcasts               the library: every transcript under a folder, / searches
+                                   them all (--library: the folders of [library] paths)
   fangtan speakers talk.md         who speaks, and how much
   fangtan bookmarks talk.md --export json
 

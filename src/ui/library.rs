@@ -116,7 +116,7 @@ impl Columns {
         let wide = |min: u16, w: u16| if width >= min { w } else { 0 };
         Columns {
             date: wide(60, 11),
-            speakers: wide(90, (width / 4).min(36)),
+            speakers: wide(70, (width / 5).clamp(14, 36)),
             length: wide(30, 9),
             progress: wide(44, 5),
             marks: wide(50, 4),
