@@ -23,6 +23,10 @@
 //! typed and saves; bookmark changes the store still cannot
 //! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
+//! The library screen ([`run_library`], in `library`) is the other top-level mode: its
+//! own loop, and for each document opened from it this reader's loop and way out, but
+//! for the terminal, which stays the reader's until the library is left.
+//!
 //! Bookmarks are kept for documents read from a file (`Options::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
 //! session and nothing is written.

@@ -25,13 +25,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
 
 use termina::Event;
-use termina::event::KeyEventKind;
+use termina::event::{KeyEventKind, MouseEventKind};
 
 use super::{Edge, event_loop, load_search_history, open_store, report_unsaved, save, stamped};
 use crate::app::library::{LibEffect, LibMsg, LibraryScreen, route_library, update_library};
 use crate::app::{App, Effect, Msg, Options, Start};
 use crate::doc::Document;
 use crate::input::Tty;
+use crate::keymap::LibraryAction;
 use crate::library::{Found, Library};
 use crate::parse::ParseOptions;
 use crate::player::Players;
@@ -39,6 +40,9 @@ use crate::{player, term, ui};
 
 /// Search messages that may wait for the screen before the search thread waits too.
 const QUEUED: usize = 1024;
+
+/// Messages of a thread taken between two looks at the keys.
+const BATCH: usize = 4096;
 
 /// What is on screen: the library, or a document opened from it.
 enum Screen {
@@ -293,7 +297,10 @@ fn library_loop(
             resize(terminal, screen)?;
         }
         let mut effects = Vec::new();
-        for msg in drain(&mail.rows_in).into_iter().chain(drain(&mail.found_in)) {
+        let found = drain(&mail.found_in);
+        // More waiting: look again at once, after the keys typed meanwhile and a draw.
+        let more = found.len() == BATCH;
+        for msg in drain(&mail.rows_in).into_iter().chain(found) {
             effects.extend(update_library(screen, msg));
         }
         if let Some(next) = carry_out(terminal, screen, library, mail, effects)? {
@@ -311,13 +318,18 @@ fn library_loop(
             })?;
             screen.dirty = false;
         }
-        let wait = std::time::Duration::from_millis(250);
+        let wait = std::time::Duration::from_millis(if more { 1 } else { 250 });
         let Some(event) = input.next(wait, signals.wake())? else { continue };
         let msg = match event {
             Event::Key(k) if k.kind == KeyEventKind::Press => {
                 term::chord(&k).and_then(|c| route_library(screen, c))
             }
             Event::Paste(text) => Some(LibMsg::Paste(text)),
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::ScrollDown => Some(LibMsg::Key(LibraryAction::Down)),
+                MouseEventKind::ScrollUp => Some(LibMsg::Key(LibraryAction::Up)),
+                _ => None,
+            },
             _ => None,
         };
         let Some(msg) = msg else { continue };
@@ -328,14 +340,17 @@ fn library_loop(
     }
 }
 
+/// What a thread sent, at most [`BATCH`] messages: a search that finds faster than the
+/// screen takes its matches does not keep keys and draws waiting.
 fn drain(rx: &Receiver<LibMsg>) -> Vec<LibMsg> {
     let mut out = Vec::new();
-    loop {
+    while out.len() < BATCH {
         match rx.try_recv() {
             Ok(m) => out.push(m),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return out,
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
         }
     }
+    out
 }
 
 fn resize(terminal: &mut term::Term, screen: &mut LibraryScreen) -> std::io::Result<()> {

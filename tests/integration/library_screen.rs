@@ -539,3 +539,38 @@ fn e2e_open_filter_search_read_the_match_and_come_back() {
     t.wait("the exit", |s| s.contains("EXIT=0"));
     assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
 }
+
+#[test]
+fn e2e_bare_fangtan_opens_the_configured_library_and_reads_a_document() {
+    if !tmux::have_tmux() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // `~` in the configuration is the home folder.
+    corpus(&tmp.path().join("talks"));
+    let cfg = tmp.path().join("cfg/fangtan");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(cfg.join("config.toml"), "[library]\npaths = [\"~/talks\"]\n").unwrap();
+    let cmd = format!(
+        "env HOME={0} FANGTAN_DATA_DIR={0}/data FANGTAN_CACHE_DIR={0}/cache \
+         XDG_CONFIG_HOME={0}/cfg {1}; echo EXIT=$?; sleep 30",
+        tmp.path().display(),
+        tmux::BIN,
+    );
+    let t = tmux::Tmux::start("library-bare", 80, 24, &cmd);
+    t.wait("the configured library", |s| s.contains("Library ~/talks · 3 documents"));
+    // Sorted by title, the first row is the interview: Enter reads it, q comes back.
+    t.keys(&["s"]);
+    let s = t.wait("sorted by title", |s| s.contains("by title"));
+    let sel = s.lines().find(|l| l.starts_with('›')).unwrap_or_default();
+    assert!(sel.contains("The Lantern Interview"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait("the reader", |s| s.contains("interview.md │"));
+    t.keys(&["q"]);
+    let s = t.wait("back in the library", |s| s.contains("by title"));
+    let sel = s.lines().find(|l| l.starts_with('›')).unwrap_or_default();
+    assert!(sel.contains("The Lantern Interview"), "the same row: {s}");
+    t.keys(&["q"]);
+    t.wait("the exit", |s| s.contains("EXIT=0"));
+    assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
+}
