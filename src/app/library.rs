@@ -771,4 +771,34 @@ mod tests {
         s.move_by(-10);
         assert_eq!(s.sel, 0);
     }
+
+    fn hit(item: usize) -> Hit {
+        Hit {
+            doc: 0,
+            speaker: None,
+            section: None,
+            start_ms: None,
+            item,
+            block: 0,
+            range: 0..1,
+            line: "x".to_string(),
+            line_range: 0..1,
+        }
+    }
+
+    #[test]
+    fn display_rows_are_each_documents_header_then_its_matches() {
+        let mut r = Results::default();
+        for (path, item) in [("/a", 1), ("/a", 2), ("/b", 3), ("/c", 4), ("/c", 5)] {
+            r.take(Path::new(path), Found::Hit(hit(item)), || path.to_string());
+        }
+        assert_eq!((r.total, r.docs, r.groups.len(), r.rows()), (5, 3, 3, 8));
+        let rows: Vec<_> = (0..9).map(|row| r.at_row(row)).collect();
+        let want = [Err(0), Ok(0), Ok(1), Err(1), Ok(2), Err(2), Ok(3), Ok(4)];
+        assert_eq!(rows[..8], want.map(Some));
+        assert_eq!(rows[8], None, "past the end");
+        for h in 0..5 {
+            assert_eq!(r.at_row(r.row_of(h)), Some(Ok(h)));
+        }
+    }
 }
