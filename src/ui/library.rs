@@ -304,9 +304,37 @@ fn draw_line(
     } else {
         base.bg(theme.current_match).fg(theme.match_fg)
     };
+    // The match stays in view: what comes before it gives way first, from its start.
+    let room = usize::from(end.saturating_sub(x));
+    let keep = room.saturating_sub(str_width(&hit, amb) + AFTER);
+    let before = tail(&before, keep, amb);
     let x = put(buf, x, y, end, &before, base, amb);
     let x = put(buf, x, y, end, &hit, marked, amb);
     put(buf, x, y, end, &after, base, amb);
+}
+
+/// Cells kept after a match, when the line is cut to show it.
+const AFTER: usize = 12;
+
+/// The end of `text` that fits in `cells`, after `…` when cut.
+fn tail(text: &str, cells: usize, amb: AmbiguousWidth) -> String {
+    if str_width(text, amb) <= cells {
+        return text.to_string();
+    }
+    let room = cells.saturating_sub(str_width("…", amb));
+    let mut w = 0;
+    let mut start = text.len();
+    for (i, g) in text.grapheme_indices(true).rev() {
+        w += grapheme_width(g, amb);
+        if w > room {
+            break;
+        }
+        start = i;
+    }
+    if cells == 0 {
+        return String::new();
+    }
+    format!("…{}", &text[start..])
 }
 
 fn draw_prompt(buf: &mut Buffer, s: &LibraryScreen, y: u16, theme: &Theme) -> Option<(u16, u16)> {

@@ -574,3 +574,17 @@ fn e2e_bare_fangtan_opens_the_configured_library_and_reads_a_document() {
     t.wait("the exit", |s| s.contains("EXIT=0"));
     assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
 }
+
+#[test]
+fn a_match_far_into_its_line_stays_in_view() {
+    for (w, h) in [(80, 24), (60, 20), (40, 12)] {
+        let mut s = screen(w, h);
+        let generation = searched(&mut s);
+        let line = format!("{}灯塔在这里", "我们今天谈谈搜索的未来".repeat(4));
+        found(&mut s, generation, "/talks/搜索.md", hit(7, "张三", &line, "灯塔"));
+        press(&mut s, &["G"]);
+        let f = draw(&s);
+        let row = f.lines().find(|l| l.starts_with('›')).unwrap();
+        assert!(row.contains("…") && row.contains("灯塔"), "{w}x{h}:\n{f}");
+    }
+}
