@@ -561,6 +561,7 @@ pub fn update_library(s: &mut LibraryScreen, msg: LibMsg) -> Vec<LibEffect> {
         }
         LibMsg::Suspend => vec![LibEffect::Suspend],
         LibMsg::Returned => {
+            s.message = None;
             // Progress and bookmarks of the document read may have changed.
             s.refreshing = true;
             vec![LibEffect::Refresh]

@@ -311,12 +311,7 @@ fn library_loop(
             if (size.width, size.height) != (screen.width, screen.height) {
                 update_library(screen, LibMsg::Resize { width: size.width, height: size.height });
             }
-            terminal.draw(|f| {
-                if let Some((x, y)) = ui::draw_library(f.buffer_mut(), screen, theme) {
-                    f.set_cursor_position((x, y));
-                }
-            })?;
-            screen.dirty = false;
+            draw(terminal, screen, theme)?;
         }
         let wait = std::time::Duration::from_millis(if more { 1 } else { 250 });
         let Some(event) = input.next(wait, signals.wake())? else { continue };
@@ -335,9 +330,28 @@ fn library_loop(
         let Some(msg) = msg else { continue };
         let effects = update_library(screen, msg);
         if let Some(next) = carry_out(terminal, screen, library, mail, effects)? {
+            if let Next::Open(path, _) = &next {
+                // Reading a long document takes a moment: say so meanwhile.
+                screen.message = Some(format!("opening {}…", file_name(path)));
+                draw(terminal, screen, theme)?;
+            }
             return Ok(next);
         }
     }
+}
+
+fn draw(
+    terminal: &mut term::Term,
+    screen: &mut LibraryScreen,
+    theme: &ui::Theme,
+) -> std::io::Result<()> {
+    terminal.draw(|f| {
+        if let Some((x, y)) = ui::draw_library(f.buffer_mut(), screen, theme) {
+            f.set_cursor_position((x, y));
+        }
+    })?;
+    screen.dirty = false;
+    Ok(())
 }
 
 /// What a thread sent, at most [`BATCH`] messages: a search that finds faster than the

@@ -235,7 +235,9 @@ fn search_results_stream_in_grouped_by_document_and_open_at_the_match() {
     let path = PathBuf::from("/talks/lantern.md");
     assert_eq!(effects, vec![LibEffect::Open { path, start: Some(start) }]);
     // Back from the reader: the same match is selected, the rows are refreshed.
+    s.message = Some("opening lantern.md…".into());
     assert_eq!(update_library(&mut s, LibMsg::Returned), vec![LibEffect::Refresh]);
+    assert_eq!(s.message, None, "the note of the opening goes");
     assert_eq!(s.results.as_ref().unwrap().sel, 1);
     // Esc leaves the results (stopping the search) for the list, on the document read.
     let effects = press(&mut s, &["<Esc>"]);
