@@ -107,38 +107,48 @@ pub fn run_loading(
     load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init(app.opts.mouse)?;
-    // The first screen goes out before the loader starts: on two cores its threads would
-    // compete with it.
-    let shown = terminal.size().and_then(|size| {
-        update(&mut app, Msg::Resize { width: size.width, height: size.height });
-        draw(&mut terminal, &app)
-    });
-    let (tx, rx) = mpsc::channel();
-    let spawned = shown.and_then(|()| {
-        std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
-            let started = std::time::Instant::now();
-            let mut stage = |s: Progress| {
-                let _ = tx.send(Load::Stage(s));
-            };
-            let done = loader(&mut stage).map(|doc| {
-                stage(Progress::stage("indexing"));
-                let index = Index::build_lookups(doc, &index_opts);
-                let (store, stored, warnings) = match &index_opts.path {
-                    Some(path) => read_store(path, &index.doc),
-                    None => (None, None, Vec::new()),
-                };
-                let took = started.elapsed();
-                Box::new((Indexed { index, stored, warnings, took }, store))
-            });
-            let _ = tx.send(Load::Done(done));
-        })
-    });
+    let rx = start_loader(&mut terminal, &mut app, loader, index_opts);
     let mut edge = Edge { store: None, players: &mut players, back: false };
-    let result = match spawned {
-        Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
+    let result = match rx {
+        Ok(rx) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
         Err(e) => Err(e),
     };
     finish(&mut app, &mut edge, result, &signals)
+}
+
+/// Show the first part of a big document, then start `loader` on a thread of its own: its
+/// stages and its result (indexed, with what the store holds for it) come through the
+/// receiver.
+fn start_loader(
+    terminal: &mut term::Term,
+    app: &mut App,
+    loader: Loader,
+    index_opts: Options,
+) -> std::io::Result<Receiver<Load>> {
+    // The first screen goes out before the loader starts: on two cores its threads would
+    // compete with it.
+    let size = terminal.size()?;
+    update(app, Msg::Resize { width: size.width, height: size.height });
+    draw(terminal, app)?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
+        let started = std::time::Instant::now();
+        let mut stage = |s: Progress| {
+            let _ = tx.send(Load::Stage(s));
+        };
+        let done = loader(&mut stage).map(|doc| {
+            stage(Progress::stage("indexing"));
+            let index = Index::build_lookups(doc, &index_opts);
+            let (store, stored, warnings) = match &index_opts.path {
+                Some(path) => read_store(path, &index.doc),
+                None => (None, None, Vec::new()),
+            };
+            let took = started.elapsed();
+            Box::new((Indexed { index, stored, warnings, took }, store))
+        });
+        let _ = tx.send(Load::Done(done));
+    })?;
+    Ok(rx)
 }
 
 /// Every way out of the reader ends here, whatever ended the event loop (a quit, a

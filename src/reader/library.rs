@@ -27,7 +27,10 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
 use termina::Event;
 use termina::event::{KeyEventKind, MouseEventKind};
 
-use super::{Edge, event_loop, load_search_history, open_store, report_unsaved, save, stamped};
+use super::{
+    Edge, Loader, event_loop, load_search_history, open_store, report_unsaved, save, stamped,
+    start_loader,
+};
 use crate::app::library::{LibEffect, LibMsg, LibraryScreen, route_library, update_library};
 use crate::app::{App, Effect, Msg, Options, Start};
 use crate::doc::Document;
@@ -175,10 +178,6 @@ fn read_one(
     signals: &term::Signals,
     later: &mut Vec<u8>,
 ) -> std::io::Result<Left> {
-    let doc = match crate::load::read(o.path, None, o.popts) {
-        Ok(doc) => doc,
-        Err(e) => return Ok(Left::Unreadable(e.to_string())),
-    };
     let mut opts = o.base.clone();
     opts.file_name = file_name(o.path);
     opts.path = Some(o.path.to_path_buf());
@@ -188,10 +187,36 @@ fn read_one(
     opts.resume = o.base.resume && o.start.is_none();
     opts.start = o.start;
     opts.from_library = true;
-    let mut app = App::new(doc, opts);
-    edge.store = open_store(&mut app);
-    load_search_history(&mut app);
-    let result = event_loop(terminal, input, &mut app, edge, None, signals);
+    // A big file as the reader opens one: its first part at once, the rest read meanwhile.
+    let size = std::fs::metadata(o.path).map_or(0, |m| m.len());
+    let first = match size > crate::load::BIG {
+        true => crate::load::first_part(o.path, None, o.popts).ok().flatten(),
+        false => None,
+    };
+    let (mut app, rx) = match first {
+        Some(first) => {
+            let (path, popts) = (o.path.to_path_buf(), o.popts.clone());
+            let loader: Loader = Box::new(move |stage| {
+                crate::load::whole(&path, None, &popts, stage).map_err(|e| e.to_string())
+            });
+            let mut app = App::new(first, opts.clone());
+            app.start_loading(size);
+            load_search_history(&mut app);
+            let rx = start_loader(terminal, &mut app, loader, opts)?;
+            (app, Some(rx))
+        }
+        None => {
+            let doc = match crate::load::read(o.path, None, o.popts) {
+                Ok(doc) => doc,
+                Err(e) => return Ok(Left::Unreadable(e.to_string())),
+            };
+            let mut app = App::new(doc, opts);
+            edge.store = open_store(&mut app);
+            load_search_history(&mut app);
+            (app, None)
+        }
+    };
+    let result = event_loop(terminal, input, &mut app, edge, rx, signals);
     // The reader's way out, but for the terminal, which stays for the library.
     edge.players.shutdown();
     for effect in stamped(&mut app, Msg::Leave) {

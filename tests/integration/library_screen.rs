@@ -590,3 +590,39 @@ fn a_match_far_into_its_line_stays_in_view() {
         assert!(row.contains("…") && row.contains("灯塔"), "{w}x{h}:\n{f}");
     }
 }
+
+#[test]
+fn e2e_a_big_document_opens_at_a_match_past_its_first_part() {
+    if !tmux::have_tmux() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("talks");
+    std::fs::create_dir_all(&lib).unwrap();
+    let mut big = String::from("# Archive\n\n");
+    for i in 0..12000 {
+        big.push_str(&format!("**Host:** Turn {i} of a long archive, with words enough.\n\n"));
+    }
+    big.push_str("**Guest:** At the very end the quillmoss appears.\n");
+    assert!(big.len() as u64 > fangtan::load::BIG * 2);
+    std::fs::write(lib.join("archive.md"), &big).unwrap();
+    let cmd = format!(
+        "env FANGTAN_DATA_DIR={0}/data FANGTAN_CACHE_DIR={0}/cache XDG_CONFIG_HOME={0}/cfg \
+         {1} {2}; echo EXIT=$?; sleep 30",
+        tmp.path().display(),
+        tmux::BIN,
+        lib.display()
+    );
+    let t = tmux::Tmux::start("library-big", 100, 24, &cmd);
+    t.wait("the row", |s| s.contains("1 document"));
+    t.keys(&["/", "q", "u", "i", "l", "l", "m", "o", "s", "s", "Enter"]);
+    t.wait("the match", |s| s.contains("1 match in 1 document") && !s.contains("searching"));
+    t.keys(&["Enter"]);
+    let s = t.wait("the reader at the match", |s| s.contains("/quillmoss 1/1"));
+    assert!(s.contains("the quillmoss appears"), "{s}");
+    t.keys(&["q"]);
+    t.wait("the results", |s| s.contains("1 match in 1 document"));
+    t.keys(&["q"]);
+    t.wait("the exit", |s| s.contains("EXIT=0"));
+    assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
+}
