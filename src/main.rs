@@ -459,6 +459,9 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
         if start.is_some() {
             anyhow::bail!("+N and +/PATTERN say where a document opens: give a FILE");
         }
+        if flags.media.is_some() || flags.at.is_some() {
+            anyhow::bail!("--media and --at name a document's recording: give a FILE");
+        }
         return library_screen(roots, &config, &flags);
     };
     match command {

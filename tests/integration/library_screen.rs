@@ -453,6 +453,15 @@ fn library_without_configured_folders_is_one_line_and_exit_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("[library] paths"), "{err}");
+    // What names one document's place or recording is no option for a folder.
+    for args in [["+3"], ["--at=0:10"]] {
+        let mut args = args.to_vec();
+        args.push(tmp.path().to_str().unwrap());
+        let out = fangtan(&args, tmp.path(), None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("give a FILE") && err.lines().count() == 1, "{err}");
+    }
     // Configured, piped: the list, as `fangtan library` prints it.
     let lib = tmp.path().join("talks");
     corpus(&lib);
