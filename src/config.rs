@@ -253,9 +253,9 @@ pub fn readme_section() -> String {
          `$XDG_CONFIG_HOME/fangtan/config.toml` (else `~/.config/fangtan/config.toml`), or pass \
          `--config PATH`, and set only what you want to change: everything else keeps its \
          default. Binding an action replaces that action's default keys; a key may belong to \
-         one action only in each table: `[keys]` for the reading screen, and one table for each \
-         overlay, where `q` closes the overlay. A file that leaves no key to quit, or an \
-         overlay no key to close, is refused.\n\n\
+         one action only in each table: `[keys]` for the reading screen, one table for each \
+         overlay, where `q` closes the overlay, and `[keys.library]` for the library screen. \
+         A file that leaves no key to quit, or an overlay no key to close, is refused.\n\n\
          - `fangtan config` prints the default configuration, every option commented.\n\
          - `fangtan config --path` shows where fangtan looks and which file it found.\n\
          - `fangtan config --check [PATH]` validates a file and names the line of any mistake.\n\n\

@@ -14,7 +14,7 @@
 //! overlay says; `theme` holds the colours. The library screen, a screen of its own, is
 //! drawn by [`draw_library`] (`library`). Public surface: [`draw`], [`draw_linked`]
 //! (which also lists the links on screen, [`Link`], for the terminal edge's OSC 8),
-//! [`draw_buffer`], the panes, [`Theme`], [`put`] and [`MARK`].
+//! [`draw_buffer`], the panes, [`Theme`], [`put`] and [`MARK`], and [`draw_library`].
 
 use std::num::NonZeroU16;
 use std::ops::Range;
