@@ -71,7 +71,7 @@ pub struct Options {
     /// system's (`TZ`, `/etc/localtime`).
     pub tz: jiff::tz::TimeZone,
     /// Opened from the library screen: `quit` (and `cancel` with nothing to close) goes
-    /// back to it ([`Effect::Back`](super::Effect::Back)) instead of ending fangtan.
+    /// back to it ([`Effect::Back`]) instead of ending fangtan.
     pub from_library: bool,
 }
 
