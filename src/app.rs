@@ -12,8 +12,8 @@
 //! [`bookmarks`], [`listen`] (playing the recording, as data), [`stats`] (reading
 //! times), [`strip`] (the timeline strip beside the text), and two overlays of their
 //! own: [`quotes`] (the quote index) and [`talk`] (the talk-share panel). [`library`] is
-//! the library screen's state (a folder's transcripts, sorted and filtered), not yet a
-//! screen.
+//! the library screen's state and update (a folder's transcripts, sorted and filtered;
+//! a search across them), a screen beside the reader with messages and effects of its own.
 
 pub mod bookmarks;
 pub mod geometry;

@@ -13,7 +13,7 @@
 //!
 //! Public surface: [`Config`] ([`Config::load`], [`Config::builtin`],
 //! [`Config::from_user_text`], [`Config::check`]) and its parts ([`Speakers`],
-//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LabelPattern`]), [`ConfigError`],
+//! [`LayoutOptions`], [`ReadingOptions`], [`PlayerOptions`], [`LibraryOptions`], [`LabelPattern`]), [`ConfigError`],
 //! [`default_text`], [`readme_section`], the [`paths`] functions and the [`theme`] types.
 
 use std::collections::{BTreeMap, HashMap};
@@ -96,6 +96,14 @@ pub struct PlayerOptions {
     pub args: Vec<String>,
 }
 
+/// `[library]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LibraryOptions {
+    /// The folders `fangtan --library` opens (and bare `fangtan`, when there are any),
+    /// `~` expanded to the home folder.
+    pub paths: Vec<std::path::PathBuf>,
+}
+
 /// The whole configuration, defaults and user file merged.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -106,6 +114,7 @@ pub struct Config {
     pub layout: LayoutOptions,
     pub reading: ReadingOptions,
     pub player: PlayerOptions,
+    pub library: LibraryOptions,
 }
 
 impl PartialEq for Config {
@@ -116,6 +125,7 @@ impl PartialEq for Config {
             && self.layout == other.layout
             && self.reading == other.reading
             && self.player == other.player
+            && self.library == other.library
     }
 }
 
@@ -206,6 +216,9 @@ impl Config {
                 mouse: reading.mouse,
             },
             player: validate::player(&file.player, &src)?,
+            library: LibraryOptions {
+                paths: file.library.paths.iter().map(|p| paths::expand_home(p)).collect(),
+            },
         })
     }
 
@@ -240,9 +253,9 @@ pub fn readme_section() -> String {
          `$XDG_CONFIG_HOME/fangtan/config.toml` (else `~/.config/fangtan/config.toml`), or pass \
          `--config PATH`, and set only what you want to change: everything else keeps its \
          default. Binding an action replaces that action's default keys; a key may belong to \
-         one action only in each table: `[keys]` for the reading screen, and one table for each \
-         overlay, where `q` closes the overlay. A file that leaves no key to quit, or an \
-         overlay no key to close, is refused.\n\n\
+         one action only in each table: `[keys]` for the reading screen, one table for each \
+         overlay, where `q` closes the overlay, and `[keys.library]` for the library screen. \
+         A file that leaves no key to quit, or an overlay no key to close, is refused.\n\n\
          - `fangtan config` prints the default configuration, every option commented.\n\
          - `fangtan config --path` shows where fangtan looks and which file it found.\n\
          - `fangtan config --check [PATH]` validates a file and names the line of any mistake.\n\n\

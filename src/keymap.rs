@@ -3,7 +3,7 @@
 //! The terminal layer turns its key events into [`KeyChord`]s; `app::route` looks a chord
 //! up in the table of the layer that is open ([`Keys`]: the reading screen's [`Action`]s,
 //! the bookmark list's [`ListAction`]s, the quote index's [`QuoteAction`]s, the talk-share
-//! panel's [`TalkAction`]s, the help screen's [`HelpAction`]s, the line
+//! panel's [`TalkAction`]s, the library screen's [`LibraryAction`]s, the help screen's [`HelpAction`]s, the line
 //! editors' [`EditAction`]s), and `app::update` acts. Each layer's actions, their config
 //! names and their help lines come from one list (`actions!`). Pure: no terminal types
 //! here, so config validation and tests need no terminal.
@@ -11,7 +11,7 @@
 //! Public surface: the action enums and the [`Actions`] trait they share, [`KeyChord`]
 //! (with its config syntax, [`KeyParseError`] and [`key_names`]), [`Keymap`] (one layer's
 //! lookup), [`Keys`] (every layer's) and what each layer cannot do without ([`NEEDED`],
-//! [`LIST_NEEDED`], [`QUOTES_NEEDED`], [`TALK_NEEDED`], [`HELP_NEEDED`], [`EDIT_NEEDED`]). The default bindings are the shipped
+//! [`LIST_NEEDED`], [`QUOTES_NEEDED`], [`TALK_NEEDED`], [`LIBRARY_NEEDED`], [`HELP_NEEDED`], [`EDIT_NEEDED`]). The default bindings are the shipped
 //! `config.toml`'s: `Keys::default()` is built there, in `config`; none is written here.
 
 use std::collections::HashMap;
@@ -205,6 +205,27 @@ actions! {
         Copy => "copy", "copy the selected quote as a citation";
         Filter => "filter", "type to filter the quotes (fuzzy; Esc stops typing)";
         Close => "close", "close the quote index";
+    }
+}
+
+actions! {
+    /// Keys of the library screen (`[keys.library]`): the transcripts of a folder, and the
+    /// matches of a search across them. Its filter and search lines, while typed, take the
+    /// search prompt's keys (`[keys.search_prompt]`).
+    pub enum LibraryAction {
+        Down => "down", "select the next row";
+        Up => "up", "select the previous row";
+        PageDown => "page_down", "down one page of rows";
+        PageUp => "page_up", "up one page of rows";
+        Top => "top", "select the first row";
+        Bottom => "bottom", "select the last row";
+        Open => "open", "read the selected document, or open it at the selected match";
+        Filter => "filter", "type to filter the documents (fuzzy; Esc clears)";
+        Search => "search", "search every document (@Name query: what Name said)";
+        Sort => "sort", "sort by date, title, length, recently read (cycles)";
+        Back => "back", "clear the filter, or leave the search results";
+        Quit => "quit", "quit";
+        Help => "help", "show these keys";
     }
 }
 
@@ -533,6 +554,9 @@ pub const QUOTES_NEEDED: Needed<QuoteAction> = &[(&[QuoteAction::Close], "close"
 /// The talk-share panel's: its close key.
 pub const TALK_NEEDED: Needed<TalkAction> = &[(&[TalkAction::Close], "close")];
 
+/// The library screen's: a way to quit.
+pub const LIBRARY_NEEDED: Needed<LibraryAction> = &[(&[LibraryAction::Quit], "quit")];
+
 /// The help screen's: its close key (nothing else leaves it but quitting).
 pub const HELP_NEEDED: Needed<HelpAction> = &[(&[HelpAction::Close], "close")];
 
@@ -605,4 +629,6 @@ pub struct Keys {
     pub note: Keymap<EditAction>,
     /// `[keys.search_prompt]`: the search prompt's keys that are not text.
     pub search: Keymap<EditAction>,
+    /// `[keys.library]`: the library screen.
+    pub library: Keymap<LibraryAction>,
 }

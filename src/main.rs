@@ -1,9 +1,10 @@
 //! The command line: the edge of the program, where errors become one line on stderr and an
 //! exit status. `fangtan [+N | +/PATTERN] [FILE]` opens the reader (standard input when text
 //! is piped in; the bundled sample when nothing is given), or prints the laid-out text when
-//! standard output is not a terminal ([`fangtan::print`]); `fangtan DIR` prints the
-//! transcripts under a folder (`fangtan library DIR`'s list: the library screen is yet to
-//! come); the commands print what they name.
+//! standard output is not a terminal ([`fangtan::print`]); `fangtan DIR` opens the library
+//! screen on a folder (`fangtan --library`, and bare `fangtan`, the folders of `[library]
+//! paths` when some are set), or prints its list (`fangtan library DIR`'s) when standard
+//! output is not a terminal; the commands print what they name.
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -31,6 +32,8 @@ Examples:
   fangtan +12 talk.md              open at the 12th turn
   cat talk.srt | fangtan           read standard input
   fangtan talk.md | head -40       print the laid-out text instead (--width, $COLUMNS or 80)
+  fangtan ~/podcasts               the library: every transcript under a folder, / searches
+                                   them all (--library: the folders of [library] paths)
   fangtan speakers talk.md         who speaks, and how much
   fangtan bookmarks talk.md --export json
 
@@ -80,6 +83,10 @@ struct Cli {
     /// seconds).
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
+    /// Open the library of `[library] paths` in the configuration (bare `fangtan` opens it
+    /// too when some are set).
+    #[arg(long, conflicts_with = "file")]
+    library: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -434,15 +441,28 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
     let top = cli.input.clone();
     let Some(command) = cli.command else {
         let config = Config::load(top.read.config.config.as_deref())?;
-        if let Some(dir) = cli.file.as_deref().filter(|f| f.is_dir()) {
-            if start.is_some() {
-                anyhow::bail!("+N and +/PATTERN say where a document opens: give a FILE");
-            }
-            // The library screen is not built yet: a folder prints its list.
-            return library_command(dir, OutputArg::Text, &config);
-        }
         let flags = cli.flags();
-        return read(cli.file, &top, &config, &flags, start);
+        let roots = match cli.file.as_deref() {
+            Some(dir) if dir.is_dir() => vec![dir.to_path_buf()],
+            Some(_) => Vec::new(),
+            None if cli.library && config.library.paths.is_empty() => anyhow::bail!(
+                "--library: no library configured; set [library] paths = [\"~/folder\"] in \
+                 your config.toml (`fangtan config --path` shows where it is)"
+            ),
+            // Bare `fangtan` with text piped in reads it, as ever.
+            None if cli.library || std::io::stdin().is_terminal() => config.library.paths.clone(),
+            None => Vec::new(),
+        };
+        if roots.is_empty() {
+            return read(cli.file, &top, &config, &flags, start);
+        }
+        if start.is_some() {
+            anyhow::bail!("+N and +/PATTERN say where a document opens: give a FILE");
+        }
+        if flags.media.is_some() || flags.at.is_some() {
+            anyhow::bail!("--media and --at name a document's recording: give a FILE");
+        }
+        return library_screen(roots, &config, &flags);
     };
     match command {
         Command::Config { path, check, config } => {
@@ -719,7 +739,32 @@ fn load(
     })
 }
 
-/// `fangtan library DIR [--format text|json]`, and `fangtan DIR` for now.
+/// `fangtan DIR`, `fangtan --library` (and bare `fangtan` with `[library] paths` set): the
+/// library screen, or with standard output not a terminal the list `fangtan library`
+/// prints.
+fn library_screen(roots: Vec<PathBuf>, config: &Config, flags: &Flags) -> anyhow::Result<()> {
+    // Without a data folder there is nothing to add: the rows go on without progress.
+    let store = fangtan::store::Store::open_default().ok();
+    let popts = config.parse_options();
+    let library = fangtan::library::Library::open(roots, popts.clone(), store)?;
+    if !std::io::stdout().is_terminal() {
+        let mut entries = Vec::new();
+        library.refresh(&mut |rows| {
+            entries = rows;
+            true
+        })?;
+        return print(&fangtan::library::rows_text(&entries));
+    }
+    let env = config::EnvInfo::from_env();
+    let mut opts = fangtan::app::Options::from_config(config, String::new(), &env);
+    opts.resume = config.reading.resume && !flags.no_resume;
+    opts.times = config.reading.times && !flags.no_times;
+    opts.tz = jiff::tz::TimeZone::system();
+    fangtan::reader::run_library(library, opts, popts).context("terminal")?;
+    Ok(())
+}
+
+/// `fangtan library DIR [--format text|json]`.
 fn library_command(dir: &Path, format: OutputArg, config: &Config) -> anyhow::Result<()> {
     // Without a data folder there is nothing to add: the list goes on without progress.
     let store = fangtan::store::Store::open_default().ok();

@@ -23,6 +23,10 @@
 //! typed and saves; bookmark changes the store still cannot
 //! take are written to a recovery file, named on stderr, and the exit status is not 0.
 //!
+//! The library screen ([`run_library`], in `library`) is the other top-level mode: its
+//! own loop, and for each document opened from it this reader's loop and way out, but
+//! for the terminal, which stays the reader's until the library is left.
+//!
 //! Bookmarks are kept for documents read from a file (`Options::path`). The bundled
 //! sample and standard input have no identity across runs: their bookmarks last the
 //! session and nothing is written.
@@ -44,6 +48,9 @@ use crate::store::{DocId, Loaded, Marks, Store};
 use crate::term::backend::Hyperlink;
 use crate::{player, term, ui};
 
+mod library;
+pub use library::run_library;
+
 /// Run the reader until the user quits. Restores the terminal on every exit path.
 pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     term::install_panic_hook();
@@ -56,7 +63,7 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
     load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init(app.opts.mouse)?;
-    let mut edge = Edge { store, players: &mut players };
+    let mut edge = Edge { store, players: &mut players, back: false };
     let result = event_loop(&mut terminal, &mut input, &mut app, &mut edge, None, &signals);
     finish(&mut app, &mut edge, result, &signals)
 }
@@ -66,6 +73,8 @@ pub fn run(doc: Document, opts: Options) -> std::io::Result<()> {
 struct Edge<'p> {
     store: Option<Store>,
     players: &'p mut Players,
+    /// The reader asked to go back to the library it was opened from ([`Effect::Back`]).
+    back: bool,
 }
 
 /// Reads and parses the whole of a big document off the UI thread. It tells its stage
@@ -98,38 +107,48 @@ pub fn run_loading(
     load_search_history(&mut app);
     let mut input = Tty::open()?;
     let mut terminal = term::init(app.opts.mouse)?;
-    // The first screen goes out before the loader starts: on two cores its threads would
-    // compete with it.
-    let shown = terminal.size().and_then(|size| {
-        update(&mut app, Msg::Resize { width: size.width, height: size.height });
-        draw(&mut terminal, &app)
-    });
-    let (tx, rx) = mpsc::channel();
-    let spawned = shown.and_then(|()| {
-        std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
-            let started = std::time::Instant::now();
-            let mut stage = |s: Progress| {
-                let _ = tx.send(Load::Stage(s));
-            };
-            let done = loader(&mut stage).map(|doc| {
-                stage(Progress::stage("indexing"));
-                let index = Index::build_lookups(doc, &index_opts);
-                let (store, stored, warnings) = match &index_opts.path {
-                    Some(path) => read_store(path, &index.doc),
-                    None => (None, None, Vec::new()),
-                };
-                let took = started.elapsed();
-                Box::new((Indexed { index, stored, warnings, took }, store))
-            });
-            let _ = tx.send(Load::Done(done));
-        })
-    });
-    let mut edge = Edge { store: None, players: &mut players };
-    let result = match spawned {
-        Ok(_) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
+    let rx = start_loader(&mut terminal, &mut app, loader, index_opts);
+    let mut edge = Edge { store: None, players: &mut players, back: false };
+    let result = match rx {
+        Ok(rx) => event_loop(&mut terminal, &mut input, &mut app, &mut edge, Some(rx), &signals),
         Err(e) => Err(e),
     };
     finish(&mut app, &mut edge, result, &signals)
+}
+
+/// Show the first part of a big document, then start `loader` on a thread of its own: its
+/// stages and its result (indexed, with what the store holds for it) come through the
+/// receiver.
+fn start_loader(
+    terminal: &mut term::Term,
+    app: &mut App,
+    loader: Loader,
+    index_opts: Options,
+) -> std::io::Result<Receiver<Load>> {
+    // The first screen goes out before the loader starts: on two cores its threads would
+    // compete with it.
+    let size = terminal.size()?;
+    update(app, Msg::Resize { width: size.width, height: size.height });
+    draw(terminal, app)?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new().name("fangtan-load".into()).spawn(move || {
+        let started = std::time::Instant::now();
+        let mut stage = |s: Progress| {
+            let _ = tx.send(Load::Stage(s));
+        };
+        let done = loader(&mut stage).map(|doc| {
+            stage(Progress::stage("indexing"));
+            let index = Index::build_lookups(doc, &index_opts);
+            let (store, stored, warnings) = match &index_opts.path {
+                Some(path) => read_store(path, &index.doc),
+                None => (None, None, Vec::new()),
+            };
+            let took = started.elapsed();
+            Box::new((Indexed { index, stored, warnings, took }, store))
+        });
+        let _ = tx.send(Load::Done(done));
+    })?;
+    Ok(rx)
 }
 
 /// Every way out of the reader ends here, whatever ended the event loop (a quit, a
@@ -151,7 +170,7 @@ fn finish(
         }
     }
     term::restore();
-    let lost = report_unsaved(app, store);
+    let lost = report_unsaved(app, store, &mut std::io::stderr().lock());
     if let Some(sig) = signals.pending() {
         std::process::exit(128 + sig);
     }
@@ -161,14 +180,13 @@ fn finish(
     result
 }
 
-/// After the terminal is restored: when bookmark changes could not be saved, write them to
-/// a recovery file and say on stderr what happened, where they are and what to do. True
+/// After the terminal is restored (or into `err`, kept until it is): when bookmark changes
+/// could not be saved, write them to a recovery file and say on stderr what happened, where they are and what to do. True
 /// when there were such changes. A reading position that could not be saved is told in
 /// one line.
-fn report_unsaved(app: &App, store: Option<&Store>) -> bool {
+fn report_unsaved(app: &App, store: Option<&Store>, err: &mut dyn Write) -> bool {
     let (Some(store), Some(why)) = (store, app.save_error.as_deref()) else { return false };
     let name = crate::source::safe_text(&app.opts.file_name, false);
-    let mut err = std::io::stderr().lock();
     if app.unsaved == 0 {
         let _ = writeln!(err, "fangtan: the reading position in {name} was not saved: {why}");
         return false;
@@ -297,6 +315,10 @@ fn apply(
     while let Some(effect) = todo.pop_front() {
         match effect {
             Effect::Quit => return Ok(true),
+            Effect::Back => {
+                edge.back = true;
+                return Ok(true);
+            }
             Effect::Suspend => suspend(terminal, app, edge.players)?,
             Effect::SaveMarks => save(app, edge.store.as_ref()),
             Effect::RememberSearch(query) => remember_search(app, &query),

@@ -11,9 +11,10 @@
 //! One file a pane, each pane a ratatui `Widget` ([`ReaderPane`], [`OutlinePane`],
 //! [`StripPane`], [`StatusLine`]) built on the cell primitives of `cells`; one file an overlay (`help`,
 //! `list`, `note`, `quotes`, `talk`), drawn over the panes in the order the app's one
-//! overlay says; `theme` holds the colours. Public surface: [`draw`], [`draw_linked`]
+//! overlay says; `theme` holds the colours. The library screen, a screen of its own, is
+//! drawn by [`draw_library`] (`library`). Public surface: [`draw`], [`draw_linked`]
 //! (which also lists the links on screen, [`Link`], for the terminal edge's OSC 8),
-//! [`draw_buffer`], the panes, [`Theme`], [`put`] and [`MARK`].
+//! [`draw_buffer`], the panes, [`Theme`], [`put`] and [`MARK`], and [`draw_library`].
 
 use std::num::NonZeroU16;
 use std::ops::Range;
@@ -39,6 +40,7 @@ use crate::width::{AmbiguousWidth, first_words, grapheme_width, str_width, trunc
 
 mod cells;
 mod help;
+mod library;
 mod list;
 mod note;
 mod outline;
@@ -53,6 +55,7 @@ mod theme;
 use cells::*;
 pub use cells::{MARK, put};
 use help::draw_help;
+pub use library::draw_library;
 use list::draw_bookmark_list;
 use note::{draw_note, note_cursor, note_hints};
 pub use outline::OutlinePane;

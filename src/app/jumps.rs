@@ -48,21 +48,32 @@ impl App {
                     self.say(format!("only {count} turn{s}: opened at the last"));
                 }
             }
-            Start::Search(query) => {
-                let matches = crate::search::find_all(&self.doc, &query);
-                let Some(first) = matches.first().map(super::search::match_pos) else {
-                    return self.say(format!("not found: {query}"));
-                };
-                self.search = Some(SearchState {
-                    edit: crate::lineedit::LineEdit::with_text(&query)
-                        .with_ambiguous(self.opts.ambiguous),
-                    matches,
-                    current: Some(0),
-                    ..SearchState::default()
-                });
-                self.jump(first);
+            Start::Search(query) => self.open_at_match(&query, None),
+            Start::Match { query, item, block, at } => {
+                self.open_at_match(&query, Some((item, block, at)));
             }
         }
+    }
+
+    /// Open with `query` searched, at its match at (item, block, byte) when given (else
+    /// the first one after it), or at its first match: the search stays for `n` and `N`.
+    fn open_at_match(&mut self, query: &str, at: Option<(usize, usize, usize)>) {
+        let matches = crate::search::find_all(&self.doc, query);
+        let current = match at {
+            Some(at) => matches.partition_point(|m| (m.item, m.block, m.range.start) < at),
+            None => 0,
+        };
+        let current = current.min(matches.len().saturating_sub(1));
+        let Some(pos) = matches.get(current).map(super::search::match_pos) else {
+            return self.say(format!("not found: {query}"));
+        };
+        self.search = Some(SearchState {
+            edit: crate::lineedit::LineEdit::with_text(query).with_ambiguous(self.opts.ambiguous),
+            matches,
+            current: Some(current),
+            ..SearchState::default()
+        });
+        self.jump(pos);
     }
 
     /// Where relative jumps count from: the last exact target, else the top line.

@@ -16,6 +16,9 @@ use super::Index;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Quit,
+    /// Leave the document for the library screen it was opened from (the reader's save on
+    /// leaving runs first, as for a quit).
+    Back,
     Suspend,
     /// Write `App::marks` to the store (bookmarks changed, or the position before leaving).
     SaveMarks,

@@ -70,6 +70,9 @@ pub struct Options {
     /// The time zone bookmark dates are shown in: UTC unless the terminal edge loads the
     /// system's (`TZ`, `/etc/localtime`).
     pub tz: jiff::tz::TimeZone,
+    /// Opened from the library screen: `quit` (and `cancel` with nothing to close) goes
+    /// back to it ([`Effect::Back`]) instead of ending fangtan.
+    pub from_library: bool,
 }
 
 /// A starting position given on the command line, as `less +…` takes one.
@@ -79,6 +82,10 @@ pub enum Start {
     Turn(usize),
     /// `+/PATTERN`: the first match of a search, which stays for `n` and `N`.
     Search(String),
+    /// One match of a search (a hit of the library's search across documents): the
+    /// search stays for `n` and `N`, the current match the one at `item`, `block` and byte
+    /// `at` of that block's text (else the first after it).
+    Match { query: String, item: usize, block: usize, at: usize },
 }
 
 impl Options {
@@ -109,6 +116,7 @@ impl Options {
             at_ms: None,
             player: config.player.clone(),
             tz: jiff::tz::TimeZone::UTC,
+            from_library: false,
         }
     }
 }

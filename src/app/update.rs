@@ -148,7 +148,9 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
     match a {
         Action::Quit | Action::ForceQuit => {
             let mut effects = bookmarks::before_leaving(app, a == Action::ForceQuit);
-            effects.push(Effect::Quit);
+            // From the library, quit goes back to it; force quit ends fangtan.
+            let back = app.opts.from_library && a == Action::Quit;
+            effects.push(if back { Effect::Back } else { Effect::Quit });
             return effects;
         }
         Action::Suspend => {
@@ -329,6 +331,11 @@ pub(super) fn act(app: &mut App, a: Action) -> Vec<Effect> {
                 app.end_search();
             } else if app.focus == Focus::Outline {
                 app.focus = Focus::Reader;
+            } else if app.opts.from_library {
+                // Nothing left to close: back to the library it was opened from.
+                let mut effects = bookmarks::before_leaving(app, false);
+                effects.push(Effect::Back);
+                return effects;
             }
         }
         Action::Select => {}

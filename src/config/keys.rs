@@ -3,14 +3,15 @@
 //! Config stage, a check after serde (like `validate`'s, kept apart because it is the one
 //! that knows actions). `[keys]` binds the reading screen's actions and holds one table
 //! per overlay ([`LAYERS`]: `[keys.list]`, `[keys.help_screen]`, `[keys.note]`,
-//! `[keys.search_prompt]`, `[keys.quotes]`, `[keys.talk]`); serde has read them into [`schema::Keys`], the shipped
+//! `[keys.search_prompt]`, `[keys.quotes]`, `[keys.talk]`, `[keys.library]`); serde has read them into [`schema::Keys`], the shipped
 //! bindings and the user's merged and told apart by their spans. [`keys`] returns every
 //! layer's keymap, or the first mistake at its place in the user's file.
 //!
 //! Invariant: an action the user lists keeps exactly the keys listed (`[]` unbinds it); a
 //! key belongs to one action of a table only, while the same key may serve in several
 //! tables; every layer keeps a way out (the groups of [`NEEDED`], [`LIST_NEEDED`],
-//! [`HELP_NEEDED`], [`EDIT_NEEDED`], [`QUOTES_NEEDED`], [`TALK_NEEDED`] each keep a key).
+//! [`HELP_NEEDED`], [`EDIT_NEEDED`], [`QUOTES_NEEDED`], [`TALK_NEEDED`], [`LIBRARY_NEEDED`] each
+//! keep a key).
 //!
 //! Public surface (to the config module): [`keys`] and [`readme_tables`].
 
@@ -21,19 +22,21 @@ use super::schema::{self, Bindings, KeyList, LAYERS};
 use super::validate::{ConfigError, Sources, did_you_mean, suggest};
 use crate::keymap::{
     Action, Actions, EDIT_NEEDED, EditAction, HELP_NEEDED, HelpAction, KeyChord, KeyParseError,
-    Keymap, Keys, LIST_NEEDED, ListAction, NEEDED, Needed, QUOTES_NEEDED, QuoteAction, TALK_NEEDED,
-    TalkAction, key_names,
+    Keymap, Keys, LIBRARY_NEEDED, LIST_NEEDED, LibraryAction, ListAction, NEEDED, Needed,
+    QUOTES_NEEDED, QuoteAction, TALK_NEEDED, TalkAction, key_names,
 };
 
 /// What each overlay's table binds, and the reader action whose name a user may reach for
 /// instead of the table's, in [`schema::LAYERS`]'s order (which names the tables).
-const OVERLAYS: [(&str, &str); 6] = [
+const OVERLAYS: [(&str, &str); 7] = [
     ("the bookmark list", "bookmark_list"),
     ("the help screen", "help"),
     ("the note editor", "edit_note"),
     ("the search prompt", "search"),
     ("the quote index", "quote_index"),
     ("the talk-share panel", "talk_share"),
+    // No reader action opens the library: it is a screen of its own.
+    ("the library screen", ""),
 ];
 
 /// The overlays' tables: (name in `[keys]`, what it binds, the reader action of that name).
@@ -72,6 +75,7 @@ pub fn keys(k: &schema::Keys, src: &Sources<'_>) -> Result<Keys, ConfigError> {
         search: keymap(Table::layer("search_prompt"), &k.search_prompt, EDIT_NEEDED, src)?,
         quotes: keymap(Table::layer("quotes"), &k.quotes, QUOTES_NEEDED, src)?,
         talk: keymap(Table::layer("talk"), &k.talk, TALK_NEEDED, src)?,
+        library: keymap(Table::layer("library"), &k.library, LIBRARY_NEEDED, src)?,
     })
 }
 
@@ -240,13 +244,14 @@ pub fn readme_tables() -> String {
         EditAction::Cancel => "drop the search and go back to where it began",
         a => a.describe(),
     };
-    let tables: [String; 6] = [
+    let tables: [String; 7] = [
         table(&keys.list, ListAction::describe),
         table(&keys.help, HelpAction::describe),
         table(&keys.note, note),
         table(&keys.search, search),
         table(&keys.quotes, QuoteAction::describe),
         table(&keys.talk, TalkAction::describe),
+        table(&keys.library, LibraryAction::describe),
     ];
     for ((name, what, _), rows) in layers().zip(tables) {
         s.push_str(&format!("\nIn {what}, `[keys.{name}]`:\n\n{rows}"));

@@ -6,7 +6,7 @@
 //! Invariant: without `--config`, at most one place is used, the first that exists.
 //!
 //! Public surface: [`SearchPath`], [`search_paths`], [`search_paths_in`], [`user_file`],
-//! [`shown`].
+//! [`shown`], [`expand_home`], [`expand_home_in`].
 
 use std::path::{Path, PathBuf};
 
@@ -55,4 +55,40 @@ pub fn shown(path: &Path) -> String {
         return format!("~/{}", rest.display());
     }
     path.display().to_string()
+}
+
+/// A path written in the configuration: a leading `~` (alone, or `~/…`) is the home
+/// folder; anything else is taken as written.
+pub fn expand_home(written: &str) -> PathBuf {
+    expand_home_in(written, dirs::home_dir().as_deref())
+}
+
+/// [`expand_home`] with the home folder passed in (`None`: `~` stays as written).
+pub fn expand_home_in(written: &str, home: Option<&Path>) -> PathBuf {
+    let rest = match written.strip_prefix('~') {
+        Some("") => Some(""),
+        Some(r) => r.strip_prefix('/'),
+        None => None,
+    };
+    match (rest, home) {
+        (Some(""), Some(h)) => h.to_path_buf(),
+        (Some(r), Some(h)) => h.join(r),
+        _ => PathBuf::from(written),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_leading_tilde_is_the_home_folder() {
+        let home = Some(Path::new("/home/u"));
+        assert_eq!(expand_home_in("~", home), PathBuf::from("/home/u"));
+        assert_eq!(expand_home_in("~/talks", home), PathBuf::from("/home/u/talks"));
+        // `~user` and a tilde inside are names, as written.
+        assert_eq!(expand_home_in("~bob/x", home), PathBuf::from("~bob/x"));
+        assert_eq!(expand_home_in("/a/~/b", home), PathBuf::from("/a/~/b"));
+        assert_eq!(expand_home_in("~/x", None), PathBuf::from("~/x"));
+    }
 }

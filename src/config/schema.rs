@@ -37,6 +37,7 @@ pub struct File {
     pub layout: Layout,
     pub reading: Reading,
     pub player: Player,
+    pub library: Library,
 }
 
 /// `[keys]`: the reading screen's bindings, and each overlay's in a table of its own
@@ -60,13 +61,16 @@ pub struct Keys {
     pub note: Bindings,
     /// `[keys.search_prompt]`, the search prompt's.
     pub search_prompt: Bindings,
+    /// `[keys.library]`, the library screen's.
+    pub library: Bindings,
 }
 
 /// One layer's table: action name → what it is bound to.
 pub type Bindings = BTreeMap<Spanned<String>, Spanned<KeyList>>;
 
 /// The names of the overlays' tables in `[keys]`, as [`Keys`] has them.
-pub const LAYERS: [&str; 6] = ["list", "help_screen", "note", "search_prompt", "quotes", "talk"];
+pub const LAYERS: [&str; 7] =
+    ["list", "help_screen", "note", "search_prompt", "quotes", "talk", "library"];
 
 impl Keys {
     /// The table of a layer named in [`LAYERS`].
@@ -78,6 +82,7 @@ impl Keys {
             "search_prompt" => Some(&mut self.search_prompt),
             "quotes" => Some(&mut self.quotes),
             "talk" => Some(&mut self.talk),
+            "library" => Some(&mut self.library),
             _ => None,
         }
     }
@@ -173,6 +178,14 @@ pub struct Reading {
 pub struct Player {
     pub command: Spanned<String>,
     pub args: Vec<String>,
+}
+
+/// `[library]`: the folders `fangtan --library` (and bare `fangtan`, when there are any)
+/// opens, as written (`~` is expanded by the config module).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Library {
+    pub paths: Vec<String>,
 }
 
 /// How `ambiguous_width` is spelt (the type is the width module's).
