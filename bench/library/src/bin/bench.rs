@@ -43,7 +43,11 @@ fn scan(dir: &Path, word: &str, full_norm: bool) -> Res {
                         let Some(p) = list.get(i) else { break };
                         buf.clear();
                         fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)).expect("read");
-                        let n = if full_norm {
+                        let n = if q.bytes().all(|b| b >= 0x80) {
+                            // No ASCII in the query (pure CJK): folding and typesetting
+                            // spaces cannot change a match, so search the raw bytes.
+                            finder.find_iter(&buf).count()
+                        } else if full_norm {
                             norm(std::str::from_utf8(&buf).unwrap_or(""), &mut ns);
                             finder.find_iter(ns.as_bytes()).count()
                         } else {
