@@ -1,6 +1,8 @@
 //! Issue 18 engine bench: SQLite FTS5 (trigram) vs a parallel scan vs ripgrep, over a
 //! library made by `gen`. Subcommands (each its own process, so memory is per engine):
 //!   bench build DIR DB_PREFIX SHARDS DETAIL      build FTS5 shards (DETAIL: full|none)
+//!     env: FTS_TUNE="hashsize=N,automerge=0", FTS_OPTIMIZE=1, NO_FTS=1 (skip the FTS insert)
+//!   query env: FTS_AND=1 (AND of trigrams, needed for detail=none), SKIP_NORM=1, TV_INDEX=DIR
 //!   bench scan DIR WORD [norm]                   2-thread memmem scan (norm: + CJK gap folding)
 //!   bench fts DIR DB_PREFIX SHARDS WORD          FTS5 query + verify hits in the files
 //!   bench run DIR DB_PREFIX SHARDS WORD...       all of the above + `rg -c -F`, best of 3
@@ -73,9 +75,7 @@ fn scan(dir: &Path, word: &str, full_norm: bool) -> Res {
                 })
             })
             .collect();
-        hs.into_iter()
-            .map(|h| h.join().expect("join"))
-            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        hs.into_iter().map(|h| h.join().expect("join")).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
     let full_ms = t0.elapsed().as_secs_f64() * 1e3;
     Res { first_ms: first.into_inner().expect("lock").unwrap_or(full_ms), full_ms, hits, docs }
@@ -129,7 +129,9 @@ fn build(dir: &Path, prefix: &str, shards: usize, detail: &str) {
                                 norm(para, &mut ns);
                                 ns.push('\n'); // every char has a follower (2-char prefix queries)
                                 ins_blk.execute(params![bid, d as i64, start as i64, len as i64]).expect("blk");
-                                ins_fts.execute(params![bid, ns]).expect("fts");
+                                if std::env::var("NO_FTS").is_err() {
+                                    ins_fts.execute(params![bid, ns]).expect("fts");
+                                }
                                 bid += 1;
                             }
                             start += len + 2;
@@ -144,11 +146,17 @@ fn build(dir: &Path, prefix: &str, shards: usize, detail: &str) {
         }
     });
     let build_s = t0.elapsed().as_secs_f64();
-    let size: u64 = (0..shards).map(|i| fs::metadata(shard_path(prefix, i)).map(|m| m.len()).unwrap_or(0)).sum();
+    let size: u64 = (0..shards)
+        .map(|i| fs::metadata(shard_path(prefix, i)).map(|m| m.len()).unwrap_or(0))
+        .sum();
     println!(
         "build: {:.1} MB in {:.1} s = {:.1} MB/s; index {:.1} MB = {:.2}x corpus; rss {} kB",
-        bytes as f64 / 1e6, build_s, bytes as f64 / 1e6 / build_s, size as f64 / 1e6,
-        size as f64 / bytes as f64, rss_kb()
+        bytes as f64 / 1e6,
+        build_s,
+        bytes as f64 / 1e6 / build_s,
+        size as f64 / 1e6,
+        size as f64 / bytes as f64,
+        rss_kb()
     );
 }
 
@@ -162,25 +170,33 @@ fn candidates(c: &Connection, q: &str) -> Vec<i64> {
         let mut grams: Vec<String> = cs.windows(3).map(|w| w.iter().collect()).collect();
         grams.sort();
         grams.dedup();
-        grams.iter().map(|g| format!("\"{}\"", g.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ")
+        grams
+            .iter()
+            .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ")
     } else if n >= 3 {
         format!("\"{}\"", q.replace('"', "\"\""))
     } else {
         // 1-2 chars: every trigram that starts with q (each row ends in a sentinel, so
         // every occurrence of q starts some trigram), OR-ed together.
-        c.execute_batch("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, fts, row)")
-            .expect("vocab");
-        let mut st = c.prepare("SELECT term FROM temp.v WHERE term >= ?1 AND term < ?2").expect("p");
+        c.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, fts, row)",
+        )
+        .expect("vocab");
+        let mut st =
+            c.prepare("SELECT term FROM temp.v WHERE term >= ?1 AND term < ?2").expect("p");
         let hi = format!("{q}\u{10FFFF}");
-        let terms: Vec<String> = st
-            .query_map(params![q, hi], |r| r.get(0))
-            .expect("q")
-            .filter_map(|t| t.ok())
-            .collect();
+        let terms: Vec<String> =
+            st.query_map(params![q, hi], |r| r.get(0)).expect("q").filter_map(|t| t.ok()).collect();
         if terms.is_empty() {
             return Vec::new();
         }
-        terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" OR ")
+        terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" OR ")
     };
     let mut st = c.prepare("SELECT rowid FROM fts WHERE fts MATCH ?1").expect("p");
     st.query_map(params![expr], |r| r.get(0)).expect("q").filter_map(|r| r.ok()).collect()
@@ -280,7 +296,9 @@ fn main() {
         Some("fts") => print(&fts(Path::new(a[2]), a[3], a[4].parse().expect("shards"), a[5])),
         Some("run") => {
             let (dir, prefix, shards) = (a[2], a[3], a[4]);
-            println!("| query | engine | first ms | full ms (in-process) | process wall ms | hits | docs | peak RSS MB | runs (wall ms) |");
+            println!(
+                "| query | engine | first ms | full ms (in-process) | process wall ms | hits | docs | peak RSS MB | runs (wall ms) |"
+            );
             println!("|---|---|---|---|---|---|---|---|---|");
             for word in &a[5..] {
                 let mut rows: Vec<(String, Vec<(f64, String)>)> = vec![
@@ -300,7 +318,9 @@ fn main() {
                         let t = Instant::now();
                         let out = Command::new(exe).args(["query", ix, word]).output().expect("tv");
                         let w = t.elapsed().as_secs_f64() * 1e3;
-                        rows[3].1.push((w, String::from_utf8_lossy(&out.stdout).trim().to_string()));
+                        rows[3]
+                            .1
+                            .push((w, String::from_utf8_lossy(&out.stdout).trim().to_string()));
                     }
                     rgs.push(rg(dir, word));
                     rows[0].1.push(sub(&["scan", dir, word]));
@@ -312,15 +332,25 @@ fn main() {
                 let best = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
                 let rgw: Vec<f64> = rgs.iter().map(|r| r.0).collect();
                 let rgi: Vec<f64> = rgs.iter().map(|r| r.1).collect();
-                println!("| `{word}` | rg -c -F | - | - | {:.1} | - | - | - | {:?} |", best(&rgw), rgw.iter().map(|x| x.round()).collect::<Vec<_>>());
-                println!("| `{word}` | rg -c -F -i | - | - | {:.1} | {} lines | - | - | {:?} |", best(&rgi), rgs[0].2, rgi.iter().map(|x| x.round()).collect::<Vec<_>>());
+                println!(
+                    "| `{word}` | rg -c -F | - | - | {:.1} | - | - | - | {:?} |",
+                    best(&rgw),
+                    rgw.iter().map(|x| x.round()).collect::<Vec<_>>()
+                );
+                println!(
+                    "| `{word}` | rg -c -F -i | - | - | {:.1} | {} lines | - | - | {:?} |",
+                    best(&rgi),
+                    rgs[0].2,
+                    rgi.iter().map(|x| x.round()).collect::<Vec<_>>()
+                );
                 for (name, runs) in &rows {
                     let walls: Vec<f64> = runs.iter().map(|r| r.0).collect();
                     let parsed: Vec<Vec<f64>> = runs
                         .iter()
                         .map(|r| r.1.split_whitespace().filter_map(|x| x.parse().ok()).collect())
                         .collect();
-                    let firsts: Vec<f64> = parsed.iter().filter_map(|p| p.first().copied()).collect();
+                    let firsts: Vec<f64> =
+                        parsed.iter().filter_map(|p| p.first().copied()).collect();
                     let fulls: Vec<f64> = parsed.iter().filter_map(|p| p.get(1).copied()).collect();
                     let Some(p) = parsed.first() else { continue };
                     if p.len() < 5 {
@@ -329,7 +359,12 @@ fn main() {
                     }
                     println!(
                         "| `{word}` | {name} | {:.1} | {:.1} | {:.1} | {} | {} | {:.0} | {:?} |",
-                        best(&firsts), best(&fulls), best(&walls), p[2], p[3], p[4] / 1024.0,
+                        best(&firsts),
+                        best(&fulls),
+                        best(&walls),
+                        p[2],
+                        p[3],
+                        p[4] / 1024.0,
                         walls.iter().map(|x| x.round()).collect::<Vec<_>>()
                     );
                 }

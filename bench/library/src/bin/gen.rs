@@ -46,15 +46,15 @@ impl Zipf {
 }
 
 const ONSETS: &[&str] = &[
-    "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w",
-    "st", "tr", "pl", "gr", "sh", "ch", "th", "br", "cl", "",
+    "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "st",
+    "tr", "pl", "gr", "sh", "ch", "th", "br", "cl", "",
 ];
 const NUCLEI: &[&str] = &["a", "e", "i", "o", "u", "ea", "ou", "ai", "io", "y"];
 const CODAS: &[&str] = &["", "", "n", "r", "s", "t", "l", "nd", "ng", "ck", "m", "st", "x"];
 const FUNCTION: &[&str] = &[
-    "the", "and", "of", "to", "a", "in", "that", "is", "it", "we", "you", "i", "was",
-    "for", "on", "with", "so", "but", "they", "this", "what", "not", "be", "have", "at",
-    "think", "really", "just", "like", "know", "about", "people", "when", "there",
+    "the", "and", "of", "to", "a", "in", "that", "is", "it", "we", "you", "i", "was", "for", "on",
+    "with", "so", "but", "they", "this", "what", "not", "be", "have", "at", "think", "really",
+    "just", "like", "know", "about", "people", "when", "there",
 ];
 
 fn syllable_word(rng: &mut Rng) -> String {
@@ -106,9 +106,8 @@ fn main() {
     let zh_punct = ["，", "，", "，", "。", "。", "？", "、", "！"];
 
     // Speakers: hosts and guests, Chinese and English, with labels in both styles.
-    let zh_names: Vec<String> = (0..200)
-        .map(|_| (0..2 + rng.below(2)).map(|_| han[rng.below(400)]).collect())
-        .collect();
+    let zh_names: Vec<String> =
+        (0..200).map(|_| (0..2 + rng.below(2)).map(|_| han[rng.below(400)]).collect()).collect();
     let en_names: Vec<String> = (0..200)
         .map(|_| {
             let mut a = syllable_word(&mut rng);

@@ -16,7 +16,9 @@ mod imp {
     fn schema() -> Schema {
         let mut sb = Schema::builder();
         let opts = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer("tri").set_index_option(IndexRecordOption::Basic),
+            TextFieldIndexing::default()
+                .set_tokenizer("tri")
+                .set_index_option(IndexRecordOption::Basic),
         );
         sb.add_text_field("body", opts);
         sb.add_u64_field("doc", FAST);
@@ -61,11 +63,19 @@ mod imp {
         w.commit().expect("commit");
         w.wait_merging_threads().expect("merge");
         let build_s = t0.elapsed().as_secs_f64();
-        let size: u64 = fs::read_dir(out).expect("rd").flatten().map(|e| e.metadata().map(|m| m.len()).unwrap_or(0)).sum();
+        let size: u64 = fs::read_dir(out)
+            .expect("rd")
+            .flatten()
+            .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+            .sum();
         println!(
             "build: {:.1} MB in {:.1} s = {:.1} MB/s; index {:.1} MB = {:.2}x corpus; rss {} kB",
-            bytes as f64 / 1e6, build_s, bytes as f64 / 1e6 / build_s, size as f64 / 1e6,
-            size as f64 / bytes as f64, rss_kb()
+            bytes as f64 / 1e6,
+            build_s,
+            bytes as f64 / 1e6 / build_s,
+            size as f64 / 1e6,
+            size as f64 / bytes as f64,
+            rss_kb()
         );
     }
 
@@ -75,7 +85,11 @@ mod imp {
         norm(word, &mut q);
         let index = Index::open_in_dir(out).expect("open");
         index.tokenizers().register("tri", NgramTokenizer::new(3, 3, false).expect("ngram"));
-        let paths: Vec<String> = fs::read_to_string(out.join("paths.txt")).expect("paths").lines().map(String::from).collect();
+        let paths: Vec<String> = fs::read_to_string(out.join("paths.txt"))
+            .expect("paths")
+            .lines()
+            .map(String::from)
+            .collect();
         let body = index.schema().get_field("body").expect("f");
         let searcher = index.reader().expect("reader").searcher();
         let chars: Vec<char> = q.chars().collect();
@@ -87,13 +101,19 @@ mod imp {
                 grams
                     .into_iter()
                     .map(|g| {
-                        let tq: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(body, &g), IndexRecordOption::Basic));
+                        let tq: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(body, &g),
+                            IndexRecordOption::Basic,
+                        ));
                         (Occur::Must, tq)
                     })
                     .collect(),
             ))
         } else {
-            let esc: String = chars.iter().map(|c| if c.is_alphanumeric() { c.to_string() } else { format!("\\{c}") }).collect();
+            let esc: String = chars
+                .iter()
+                .map(|c| if c.is_alphanumeric() { c.to_string() } else { format!("\\{c}") })
+                .collect();
             Box::new(RegexQuery::from_pattern(&format!("(?s){esc}.*"), body).expect("regex"))
         };
         let set = searcher.search(&*query, &DocSetCollector).expect("search");
