@@ -389,7 +389,8 @@ fn make_doc(lex: &Lexicon, rng: &mut Rng, index: usize, text_bytes: usize) -> Do
     } else {
         format!("Episode {}: {} {}", index + 1, capitalized(lex.en_word(rng)), lex.en_word(rng))
     };
-    let date = format!("20{:02}-{:02}-{:02}", 15 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28));
+    let date =
+        format!("20{:02}-{:02}-{:02}", 15 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28));
     Doc { title, date, cast, sections }
 }
 
@@ -534,7 +535,8 @@ fn render(doc: &Doc, form: Form) -> Vec<u8> {
                 let _ = write!(o, "## {}\n\n", s.title);
                 for t in &s.turns {
                     for (i, p) in t.paras.iter().enumerate() {
-                        let text = if i == 0 { format!("**{}** {p}", label(name(t))) } else { p.clone() };
+                        let text =
+                            if i == 0 { format!("**{}** {p}", label(name(t))) } else { p.clone() };
                         o.push_str(&hard_wrap(&text, 76));
                         o.push_str("\n\n");
                     }
@@ -572,7 +574,13 @@ fn render(doc: &Doc, form: Form) -> Vec<u8> {
                             label(name(t))
                         );
                     } else {
-                        let _ = write!(o, "{}.000 --> {}.000\n<v {}>{line}\n\n", hms(a), hms(b), name(t));
+                        let _ = write!(
+                            o,
+                            "{}.000 --> {}.000\n<v {}>{line}\n\n",
+                            hms(a),
+                            hms(b),
+                            name(t)
+                        );
                     }
                 }
             }
@@ -640,8 +648,10 @@ fn docx(doc: &Doc) -> Vec<u8> {
         Some(s) => format!("<w:p><w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>{runs}</w:p>\n"),
         None => format!("<w:p>{runs}</w:p>\n"),
     };
-    let run = |text: &str| format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_text(text));
-    let bold = |text: &str| format!("<w:r><w:rPr><w:b/></w:rPr><w:t>{}</w:t></w:r>", xml_text(text));
+    let run =
+        |text: &str| format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", xml_text(text));
+    let bold =
+        |text: &str| format!("<w:r><w:rPr><w:b/></w:rPr><w:t>{}</w:t></w:r>", xml_text(text));
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>\n",
     );
@@ -652,7 +662,10 @@ fn docx(doc: &Doc) -> Vec<u8> {
             for (i, p) in t.paras.iter().enumerate() {
                 if i == 0 {
                     let name = &doc.cast[t.speaker];
-                    body.push_str(&para(None, &format!("{}{}", bold(&label(name)), run(&format!(" {p}")))));
+                    body.push_str(&para(
+                        None,
+                        &format!("{}{}", bold(&label(name)), run(&format!(" {p}"))),
+                    ));
                 } else {
                     body.push_str(&para(None, &run(p)));
                 }
@@ -690,7 +703,8 @@ pub fn generate(dir: &Path, docs: usize, bytes: u64, seed: u64) -> io::Result<Ve
     let lex = Lexicon::new();
     let share = (bytes / docs.max(1) as u64) as f64;
     // Documents that hold the rare word: five spread over the corpus.
-    let rare_at: Vec<usize> = (0..5.min(docs)).map(|k| k * docs / 5.min(docs).max(1) + docs / 10).collect();
+    let rare_at: Vec<usize> =
+        (0..5.min(docs)).map(|k| k * docs / 5.min(docs).max(1) + docs / 10).collect();
     let mut out = Vec::with_capacity(docs);
     for index in 0..docs {
         let mut rng = Rng::new(seed.wrapping_mul(0x100_0000_01B3) ^ index as u64);
@@ -718,7 +732,8 @@ pub fn generate(dir: &Path, docs: usize, bytes: u64, seed: u64) -> io::Result<Ve
         out.push(Written {
             path: rel,
             form,
-            title: matches!(form, Form::Markdown | Form::Docx | Form::Html).then(|| doc.title.clone()),
+            title: matches!(form, Form::Markdown | Form::Docx | Form::Html)
+                .then(|| doc.title.clone()),
             date: (form == Form::Markdown).then(|| doc.date.clone()),
             speakers,
             planted,
