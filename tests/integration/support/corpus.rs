@@ -165,9 +165,9 @@ struct Lexicon {
 fn syllables(rng: &mut Rng, most: usize) -> String {
     let mut w = String::new();
     for _ in 0..1 + rng.below(most) {
-        w.push_str(*rng.pick(ONSETS));
-        w.push_str(*rng.pick(NUCLEI));
-        w.push_str(*rng.pick(CODAS));
+        w.push_str(ONSETS[rng.below(ONSETS.len())]);
+        w.push_str(NUCLEI[rng.below(NUCLEI.len())]);
+        w.push_str(CODAS[rng.below(CODAS.len())]);
     }
     w
 }
@@ -329,7 +329,7 @@ fn make_doc(lex: &Lexicon, rng: &mut Rng, index: usize, text_bytes: usize) -> Do
     // Host and guests; each person under one of their spellings in this document.
     let mut people: Vec<usize> = Vec::new();
     let want = 2 + rng.below(3);
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         people.push(0);
     }
     if index % 4 == 1 {
@@ -384,7 +384,7 @@ fn make_doc(lex: &Lexicon, rng: &mut Rng, index: usize, text_bytes: usize) -> Do
             break;
         }
     }
-    let title = if index % 2 == 0 {
+    let title = if index.is_multiple_of(2) {
         format!("第{}集：{}{}", index + 1, lex.zh_word(rng), lex.zh_word(rng))
     } else {
         format!("Episode {}: {} {}", index + 1, capitalized(lex.en_word(rng)), lex.en_word(rng))
@@ -587,7 +587,7 @@ fn render(doc: &Doc, form: Form) -> Vec<u8> {
         }
         Form::JsonSegments | Form::JsonUtterances => {
             let ms = form == Form::JsonUtterances;
-            let _ = write!(o, "{{\"{}\": [\n", if ms { "utterances" } else { "segments" });
+            let _ = writeln!(o, "{{\"{}\": [", if ms { "utterances" } else { "segments" });
             let mut first = true;
             for t in turns(doc) {
                 let said: Vec<&str> = t.paras.iter().flat_map(|p| sentences(p)).collect();
