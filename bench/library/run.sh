@@ -7,6 +7,7 @@
 #
 # usage: bench/library/run.sh            (2,000 documents ~1 GB, and 500 ~250 MB)
 #        SIZES="100:50" bench/library/run.sh   (a quick try: DOCS:MEGABYTES, space separated)
+#        RUNS=1 (fewer repeats), FANGTAN_BIN=path/to/fangtan (measure another build)
 # Needs about twice the corpus free in $TMPDIR (the corpus and its index). Prints a table.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,9 +22,12 @@ need tmux tmux
 
 echo "building (release)..." >&2
 (cd "$HERE" && cargo build --release --quiet --bin corpus --bin firstline)
-(cd "$ROOT" && cargo build --release --quiet --bin fangtan)
 B=$HERE/target/release
-FT=$ROOT/target/release/fangtan
+# FANGTAN_BIN: measure that build instead of this tree's (e.g. another branch's).
+if [ -n "${FANGTAN_BIN:-}" ]; then FT=$FANGTAN_BIN; else
+  (cd "$ROOT" && cargo build --release --quiet --bin fangtan)
+  FT=$ROOT/target/release/fangtan
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fangtan-bench.XXXXXX")
 SESSION="fangtan-bench-$$"
