@@ -544,3 +544,34 @@ fn a_broken_cache_never_changes_results_nor_fails_the_command() {
         oracle(&docs, PLANTED, None).len()
     );
 }
+
+#[test]
+fn the_command_line_follows_changes_between_runs() {
+    // Each run may keep what it learnt in the cache folder: the next run must not trust
+    // it for files that changed, came or went.
+    let lab = Lab::new(18, 40_000, 13);
+    let words = [PLANTED, RARE, CJK_WORD, "Glimmerquox"];
+    let check = |when: &str| {
+        let docs = oracle_docs(lab.root(), &ParseOptions::default());
+        for q in words {
+            assert_eq!(cli_search(&lab, q), oracle(&docs, q, None), "{when}: {q:?}");
+        }
+    };
+    check("first run");
+    let md = lab.root().join(corpus::path_of(9, corpus::Form::Markdown));
+    let mut text = std::fs::read_to_string(&md).unwrap();
+    text.push_str("\n**Satya：** Glimmerquox 在 2026 年。\n");
+    std::fs::write(&md, text).unwrap();
+    check("edited");
+    std::fs::write(
+        lab.root().join("season01/new.srt"),
+        "1\n00:00:01,000 --> 00:00:02,000\nAda: glimmerquox 数据\n",
+    )
+    .unwrap();
+    check("added");
+    for w in lab.written.iter().filter(|w| w.planted > 0) {
+        std::fs::remove_file(lab.root().join(&w.path)).unwrap();
+    }
+    check("removed");
+    assert!(cli_search(&lab, PLANTED).is_empty());
+}
