@@ -128,7 +128,15 @@ for size in $SIZES; do
     dead=$(tmux display-message -p -t "$SESSION" '#{pane_dead}' 2>/dev/null || echo 1)
     if [ "$dead" = 0 ] && [ -n "$pid" ]; then
       tmux send-keys -t "$SESSION" / && tmux send-keys -t "$SESSION" -l Zorvath && tmux send-keys -t "$SESSION" Enter
-      sleep 3
+      # Until the screen settles (the search done): unchanged for 1.5 s, at most 2 minutes.
+      prev=""; same=0
+      for _ in $(seq 240); do
+        sleep 0.5
+        cur=$(tmux capture-pane -p -t "$SESSION" 2>/dev/null || true)
+        if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+        [ "$same" -ge 3 ] && break
+        prev=$cur
+      done
       kb=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
       [ -n "$kb" ] && hwm="$kb"
     fi
