@@ -4,6 +4,7 @@
 //! binary of its own: it swaps in a counting global allocator.
 
 mod support {
+    pub mod corpus;
     pub mod doc;
     pub mod frame;
     pub mod keys;
@@ -26,6 +27,7 @@ mod json;
 mod layout;
 mod layout_props;
 mod library;
+mod library_oracle;
 mod library_screen;
 mod lineedit;
 mod listen;
