@@ -642,6 +642,15 @@ impl Document {
         !self.times.is_empty()
     }
 
+    /// From the earliest time a block's stretches give to the latest (an end, else a
+    /// start), in ms: how long the recording runs by its captions. `None` without times.
+    pub fn block_time_span_ms(&self) -> Option<(u64, u64)> {
+        let marks = &self.times.marks;
+        let first = marks.iter().filter_map(TimeMark::start_ms).min()?;
+        let last = marks.iter().filter_map(|m| m.end_ms().or(m.start_ms())).max()?;
+        Some((first, last.max(first)))
+    }
+
     /// How many blocks have times of their own.
     pub fn timed_block_count(&self) -> usize {
         self.times.index.len()

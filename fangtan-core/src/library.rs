@@ -44,7 +44,8 @@ pub struct Summary {
     pub speakers: Vec<String>,
     /// How many speakers in all.
     pub speaker_count: usize,
-    /// Its length in seconds: spoken time when every turn is timed, else an estimate at
+    /// Its length in seconds: spoken time when every turn is timed; for captions or
+    /// speech-to-text without speakers, the span of their times; else an estimate at
     /// speaking rates (reading time, near enough).
     pub seconds: f64,
     /// The length is an estimate, not the transcript's times.
@@ -72,6 +73,13 @@ impl Summary {
             .map(|m| m.value.trim().to_string())
             .filter(|d| !d.is_empty());
         let talk = Talk::of(doc);
+        // Captions or speech-to-text without speakers: no turn to time, but the
+        // recording's span is known.
+        let span = doc.block_time_span_ms().filter(|_| talk.basis != Basis::Time);
+        let (seconds, estimated) = match span {
+            Some((a, b)) if b > a => ((b - a) as f64 / 1000.0, false),
+            _ => (talk.total_seconds, talk.basis != Basis::Time),
+        };
         let speakers =
             doc.speakers.iter().take(FIRST_SPEAKERS).map(|s| s.display().to_string()).collect();
         Summary {
@@ -79,8 +87,8 @@ impl Summary {
             date,
             speakers,
             speaker_count: doc.speakers.len(),
-            seconds: talk.total_seconds,
-            estimated: talk.basis != Basis::Time,
+            seconds,
+            estimated,
             turns: doc.turns.len(),
             format: doc.format.map(|f| f.name()),
         }
@@ -367,6 +375,17 @@ mod tests {
         assert_eq!(speaker_query("@张三"), (Some("张三"), ""));
         assert_eq!(speaker_query("search @Satya"), (None, "search @Satya"));
         assert_eq!(speaker_query("@ search"), (None, "search"));
+    }
+
+    #[test]
+    fn captions_without_speakers_last_as_long_as_their_cues() {
+        let srt = "1\n00:00:01,000 --> 00:00:04,000\nThe ferry leaves at dawn.\n\n\
+                   2\n00:12:30,000 --> 00:12:35,500\nAnd comes back at dusk.\n";
+        let doc = crate::parse::parse(srt.to_string(), &ParseOptions::default());
+        assert!(doc.turns.is_empty() && doc.has_block_times());
+        let row = Summary::of(&doc, Path::new("ferry.srt"));
+        assert_eq!(row.seconds, 754.5);
+        assert!(!row.estimated);
     }
 
     #[test]
