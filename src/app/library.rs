@@ -300,6 +300,9 @@ impl Results {
                 }
             }
             Found::Done { .. } => {}
+            // Text that is no transcript (a README, notes) is not part of the library,
+            // so not worth a word; a transcript that would not read is.
+            Found::Skipped(s) if s.why == fangtan_core::library::NOT_A_TRANSCRIPT => {}
             Found::Skipped(_) => self.skipped += 1,
         }
     }

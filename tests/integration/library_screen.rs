@@ -519,8 +519,9 @@ fn e2e_open_filter_search_read_the_match_and_come_back() {
     t.wait("the rows", |s| s.contains("3 documents") && s.contains("captions.vtt"));
     // Filter, then clear it.
     t.keys(&["f", "c", "a", "p"]);
-    let s = t.wait("the filter", |s| s.contains("1 of 3 documents"));
-    assert!(s.contains("filter: cap") && !s.contains("notes.txt"), "{s}");
+    // "ca" already leaves one document: wait for the whole filter typed.
+    let s = t.wait("the filter", |s| s.contains("1 of 3 documents") && s.contains("filter: cap"));
+    assert!(!s.contains("notes.txt"), "{s}");
     t.keys(&["Escape"]);
     t.wait("the filter cleared", |s| s.contains("· 3 documents") && s.contains("notes.txt"));
     // Search a word two documents say.
@@ -634,4 +635,21 @@ fn e2e_a_big_document_opens_at_a_match_past_its_first_part() {
     t.keys(&["q"]);
     t.wait("the exit", |s| s.contains("EXIT=0"));
     assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
+}
+
+#[test]
+fn text_that_is_no_transcript_is_not_called_unreadable() {
+    use fangtan_core::library::{NOT_A_TRANSCRIPT, Skipped};
+    let mut s = screen(120, 30);
+    let generation = searched(&mut s);
+    let skipped = |doc, why: &str| Found::Skipped(Skipped { doc, why: why.to_string() });
+    for (path, found) in [
+        ("/talks/README.txt", skipped(7, NOT_A_TRANSCRIPT)),
+        ("/talks/notes.md", skipped(8, NOT_A_TRANSCRIPT)),
+        ("/talks/broken.json", skipped(9, "JSON, but not a transcript I know")),
+    ] {
+        update_library(&mut s, LibMsg::Found { generation, path: PathBuf::from(path), found });
+    }
+    let header = draw(&s).lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("· 1 unreadable"), "{header}");
 }
