@@ -121,6 +121,14 @@ fn squeeze_into(
     out.push_str(&text[at..]);
 }
 
+/// `text` as a literal query is compared with it: typesetting spaces dropped, then folded
+/// (ASCII lowercased, one-to-one Unicode lowercase). A match of a literal [`Needle`] in a
+/// text is always a substring of this text's `normalize`, equal to [`Needle::literal`]:
+/// what the library's trigram index ([`crate::index`]) counts on.
+pub fn normalize(text: &str) -> String {
+    fold(&squeeze(text)).0
+}
+
 /// Scratch space a search keeps between blocks.
 #[derive(Default)]
 pub struct Scratch {
@@ -204,6 +212,12 @@ impl Needle {
         };
         let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
         Ok(Some(Needle { folded, finder, mode, regex: None }))
+    }
+
+    /// What a literal query compares, normalized as [`normalize`] does; `None` for a
+    /// regex, which may match anything.
+    pub fn literal(&self) -> Option<&str> {
+        self.regex.is_none().then_some(self.folded.as_str())
     }
 
     /// Relative cost of searching one byte of text, for work budgets.
