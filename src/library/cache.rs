@@ -359,9 +359,16 @@ pub fn build(
     fs::create_dir_all(dir)?;
     let _lock = lock(dir)?;
     let mut manifest = load_manifest(dir).unwrap_or_else(|| {
-        // None, damaged or another version: start over.
+        // None, damaged or another version: start over, never reusing a segment's name
+        // (a search may still hold the old manifest).
+        let next_segment = segment_ids(dir).max().map_or(0, |id| id + 1);
         remove_segments(dir, &HashSet::new());
-        Manifest { version: MANIFEST_VERSION, index_version: index::VERSION, ..Manifest::default() }
+        Manifest {
+            version: MANIFEST_VERSION,
+            index_version: index::VERSION,
+            next_segment,
+            ..Manifest::default()
+        }
     });
     let alive_segments: HashSet<u64> = manifest.segments.iter().map(|s| s.id).collect();
     let mut known: HashMap<String, Record> =
@@ -380,11 +387,11 @@ pub fn build(
             }
         })?;
     }
-    // Live chunks per segment, to find the mostly dead ones.
+    // Live chunks per segment, to find the mostly dead ones (a changed file counts as
+    // live: its text may be the same).
     let mut live: HashMap<u64, u32> = HashMap::new();
-    for (path, s) in paths.iter().zip(&stamps) {
+    for path in &paths {
         if let Some(r) = path.to_str().and_then(|p| known.get(p))
-            && (r.size, r.mtime_ns) == *s
             && let Some(id) = r.segment
         {
             *live.entry(id).or_default() += r.chunks.len() as u32;
@@ -593,20 +600,26 @@ pub fn build(
     Ok(built)
 }
 
+/// The numbers of the segment files in `dir`.
+fn segment_ids(dir: &Path) -> impl Iterator<Item = u64> {
+    fs::read_dir(dir).into_iter().flatten().flatten().filter_map(|f| {
+        let path = f.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(SEGMENT_EXT) {
+            return None;
+        }
+        path.file_stem()?.to_str()?.parse::<u64>().ok()
+    })
+}
+
 /// Removes the segment files in `dir` not in `keep`, and temporary files left behind.
 fn remove_segments(dir: &Path, keep: &HashSet<u64>) {
+    for id in segment_ids(dir).filter(|id| !keep.contains(id)).collect::<Vec<_>>() {
+        let _ = fs::remove_file(segment_path(dir, id));
+    }
     let Ok(list) = fs::read_dir(dir) else { return };
     for f in list.flatten() {
-        let path = f.path();
-        let ext = path.extension().and_then(|e| e.to_str());
-        let id = path.file_stem().and_then(|s| s.to_str()).and_then(|s| s.parse::<u64>().ok());
-        let stale = match (ext, id) {
-            (Some(SEGMENT_EXT), Some(id)) => !keep.contains(&id),
-            (Some("tmp"), _) => true,
-            _ => false,
-        };
-        if stale {
-            let _ = fs::remove_file(path);
+        if f.path().extension().is_some_and(|e| e == "tmp") {
+            let _ = fs::remove_file(f.path());
         }
     }
 }

@@ -26,6 +26,7 @@ mod json;
 mod layout;
 mod layout_props;
 mod library;
+mod library_index;
 mod lineedit;
 mod listen;
 mod loading;
