@@ -36,7 +36,7 @@ pub const VERSION: u32 = 1;
 pub const CHUNK_BYTES: usize = 16 * 1024;
 
 /// Text a segment holds, about, before it is written and a new one begun.
-pub const SEGMENT_BYTES: usize = 32 << 20;
+pub const SEGMENT_BYTES: usize = 8 << 20;
 
 /// Keys of the key table read at opening: one of every `FENCE`.
 pub const FENCE: usize = 64;
@@ -87,7 +87,7 @@ impl<'a> Reader<'a> {
         let end = self.at.checked_add(n).ok_or_else(|| bad("length"))?;
         let s = self.bytes.get(self.at..end).ok_or_else(|| bad("truncated text"))?;
         self.at = end;
-        std::str::from_utf8(s).map_err(|_| bad("text not UTF-8"))
+        simdutf8::basic::from_utf8(s).map_err(|_| bad("text not UTF-8"))
     }
 
     fn u32(&mut self) -> io::Result<u32> {
@@ -111,76 +111,52 @@ fn key(w: &[u8]) -> u32 {
     u32::from(w[0]) << 16 | u32::from(w[1]) << 8 | u32::from(w[2])
 }
 
-/// The distinct trigrams of a chunk's texts, kept by a small open-addressing table whose
-/// slots are stamped with a generation, so that starting a new chunk clears nothing (and
-/// no chunk's keys need sorting). A chunk with more distinct trigrams than half the
-/// table (one huge paragraph) overflows into a plain list, sorted once at the end.
+/// The trigrams of a chunk's texts, every occurrence (a segment's blocks sort and
+/// deduplicate them: cheaper than a hash set per chunk). Kept between documents for its
+/// buffer.
+#[derive(Default)]
 pub struct Trigrams {
-    slots: Vec<u64>,
-    generation: u64,
     keys: Vec<u32>,
-    overflow: bool,
-}
-
-const SLOT_BITS: u32 = 16;
-
-impl Default for Trigrams {
-    fn default() -> Trigrams {
-        Trigrams {
-            slots: vec![0; 1 << SLOT_BITS],
-            generation: 0,
-            keys: Vec::new(),
-            overflow: false,
-        }
-    }
 }
 
 impl Trigrams {
-    fn begin(&mut self) {
-        self.generation += 1;
-        self.keys.clear();
-        self.overflow = false;
-    }
-
     fn add_text(&mut self, text: &[u8]) {
-        if self.overflow {
-            return self.keys.extend(text.windows(3).map(key));
-        }
-        let mask = self.slots.len() - 1;
-        let stamp = self.generation << 32;
-        for (i, w) in text.windows(3).enumerate() {
-            let k = key(w);
-            let mut at = (k.wrapping_mul(0x9E37_79B1) >> (32 - SLOT_BITS)) as usize;
-            loop {
-                let slot = self.slots[at];
-                if slot >> 32 != self.generation {
-                    self.slots[at] = stamp | u64::from(k);
-                    self.keys.push(k);
-                    break;
-                }
-                if slot as u32 == k {
-                    break;
-                }
-                at = (at + 1) & mask;
-            }
-            if self.keys.len() * 2 >= self.slots.len() {
-                self.overflow = true;
-                return self.keys.extend(text[i + 1..].windows(3).map(key));
-            }
-        }
+        self.keys.extend(text.windows(3).map(key));
     }
 
     fn take(&mut self) -> Vec<u32> {
-        let mut keys = std::mem::take(&mut self.keys);
-        if self.overflow {
-            keys.sort_unstable();
-            keys.dedup();
-        }
-        keys
+        let n = self.keys.len();
+        std::mem::replace(&mut self.keys, Vec::with_capacity(n))
     }
 }
 
-/// A chunk ready for a segment: its distinct trigrams, its paragraphs encoded and
+/// Sorts `v` by its upper 24 bits (a trigram), keeping the order of equal ones (their
+/// lower 8 bits, a chunk's number, ascending as they were added): a two-pass radix sort.
+fn sort_by_key(v: &mut Vec<u32>, tmp: &mut Vec<u32>) {
+    let mut counts = vec![0usize; 1 << 12];
+    for shift in [8u32, 20] {
+        counts.iter_mut().for_each(|c| *c = 0);
+        for &e in v.iter() {
+            counts[((e >> shift) & 0xfff) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in &mut counts {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        tmp.clear();
+        tmp.resize(v.len(), 0);
+        for &e in v.iter() {
+            let b = ((e >> shift) & 0xfff) as usize;
+            tmp[counts[b]] = e;
+            counts[b] += 1;
+        }
+        std::mem::swap(v, tmp);
+    }
+}
+
+/// A chunk ready for a segment: its trigrams, its paragraphs encoded and
 /// compressed, and how much text it holds.
 pub struct Chunk {
     keys: Vec<u32>,
@@ -195,7 +171,7 @@ pub fn chunks(doc: &Document, trigrams: &mut Trigrams) -> Vec<Chunk> {
     let mut out = Vec::new();
     let mut paras: Vec<Paragraph<'_>> = Vec::new();
     let mut text_bytes = 0;
-    trigrams.begin();
+    trigrams.keys.clear();
     for p in paragraphs(doc) {
         if text_bytes > 0 && text_bytes + p.text.len() > CHUNK_BYTES {
             out.push(chunk(&paras, text_bytes, trigrams));
@@ -217,7 +193,6 @@ fn chunk(paras: &[Paragraph<'_>], text_bytes: usize, trigrams: &mut Trigrams) ->
     let mut raw = Vec::with_capacity(text_bytes + 64);
     encode(paras, &mut raw);
     let keys = trigrams.take();
-    trigrams.begin();
     Chunk { keys, data: lz4_flex::block::compress(&raw), raw_len: raw.len() as u32, text_bytes }
 }
 
@@ -305,10 +280,20 @@ struct ChunkRow {
     raw_len: u32,
 }
 
+/// Chunks of a segment whose postings are gathered as one block: an entry is a trigram
+/// and the chunk's number in its block in one `u32`, so a block's entries sort into its
+/// postings, and a segment's blocks merge in order when it is written.
+const BLOCK_CHUNKS: usize = 64;
+
 /// A segment being built in memory, written whole by [`SegmentBuilder::write`].
 #[derive(Default)]
 pub struct SegmentBuilder {
-    postings: hashbrown::HashMap<u32, (u32, Vec<u8>)>,
+    /// Sorted entries (`key << 8 | chunk in block`) of the full blocks.
+    blocks: Vec<Vec<u32>>,
+    /// The block being filled, unsorted, repeats and all.
+    current: Vec<u32>,
+    /// Room for sorting it.
+    tmp: Vec<u32>,
     chunks: Vec<ChunkRow>,
     data: Vec<u8>,
     text_bytes: usize,
@@ -320,13 +305,9 @@ impl SegmentBuilder {
     pub fn add(&mut self, doc: u32, chunks: Vec<Chunk>) -> Range<u32> {
         let first = self.chunks.len() as u32;
         for c in chunks {
-            let id = self.chunks.len() as u32;
-            for key in c.keys {
-                let (last, list) = self.postings.entry(key).or_insert((0, Vec::new()));
-                // First entry: the id itself (ids start at 0, a delta from 0 is the id).
-                put_varint(list, u64::from(id - *last));
-                *last = id;
-            }
+            let id = self.chunks.len();
+            let local = (id % BLOCK_CHUNKS) as u32;
+            self.current.extend(c.keys.iter().map(|k| k << 8 | local));
             self.chunks.push(ChunkRow {
                 doc,
                 offset: self.data.len() as u64,
@@ -335,8 +316,19 @@ impl SegmentBuilder {
             });
             self.data.extend_from_slice(&c.data);
             self.text_bytes += c.text_bytes;
+            if local as usize == BLOCK_CHUNKS - 1 {
+                self.close_block();
+            }
         }
         first..self.chunks.len() as u32
+    }
+
+    fn close_block(&mut self) {
+        let mut block = std::mem::take(&mut self.current);
+        sort_by_key(&mut block, &mut self.tmp);
+        block.dedup();
+        block.shrink_to_fit();
+        self.blocks.push(block);
     }
 
     /// Text added so far.
@@ -353,19 +345,44 @@ impl SegmentBuilder {
         self.chunks.is_empty()
     }
 
+    /// Every key's postings (delta-varint chunk numbers), keys ascending, the blocks
+    /// merged in order.
+    fn postings(&mut self) -> (Vec<u32>, Vec<u32>, Vec<u8>) {
+        if !self.current.is_empty() {
+            self.close_block();
+        }
+        let blocks = std::mem::take(&mut self.blocks);
+        let mut at = vec![0usize; blocks.len()];
+        let (mut keys, mut ends, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+        loop {
+            let next = blocks.iter().zip(&at).filter_map(|(b, &i)| b.get(i).map(|e| e >> 8)).min();
+            let Some(k) = next else { break };
+            let mut last = 0u64;
+            for (n, b) in blocks.iter().enumerate() {
+                let base = (n * BLOCK_CHUNKS) as u64;
+                while let Some(&e) = b.get(at[n]).filter(|&&e| e >> 8 == k) {
+                    let id = base + u64::from(e & 0xff);
+                    put_varint(&mut bytes, id - last);
+                    last = id;
+                    at[n] += 1;
+                }
+            }
+            keys.push(k);
+            ends.push(bytes.len() as u32);
+        }
+        (keys, ends, bytes)
+    }
+
     /// Writes the segment to `path` (through a temporary file beside it, synced, then
     /// renamed) and empties the builder; the file's size.
     pub fn write(&mut self, path: &Path) -> io::Result<u64> {
-        let mut keys: Vec<(u32, Vec<u8>)> =
-            std::mem::take(&mut self.postings).into_iter().map(|(k, (_, l))| (k, l)).collect();
-        keys.sort_unstable_by_key(|(k, _)| *k);
+        let (keys, ends, postings) = self.postings();
         let n_fences = keys.len().div_ceil(FENCE);
         let off_chunks = HEADER as u64;
         let off_fences = off_chunks + (self.chunks.len() * CHUNK_ROW) as u64;
         let off_keys = off_fences + (n_fences * 4) as u64;
         let off_postings = off_keys + (keys.len() * KEY_ROW) as u64;
-        let postings_len: u64 = keys.iter().map(|(_, l)| l.len() as u64).sum();
-        let off_data = off_postings + postings_len;
+        let off_data = off_postings + postings.len() as u64;
         let total = off_data + self.data.len() as u64;
         let mut head = Vec::with_capacity(off_postings as usize);
         head.extend_from_slice(MAGIC);
@@ -383,21 +400,19 @@ impl SegmentBuilder {
             head.extend_from_slice(&c.raw_len.to_le_bytes());
         }
         for f in keys.iter().step_by(FENCE) {
-            head.extend_from_slice(&f.0.to_le_bytes());
+            head.extend_from_slice(&f.to_le_bytes());
         }
-        let mut at = 0u32;
-        for (k, l) in &keys {
+        let mut start = 0u32;
+        for (k, &end) in keys.iter().zip(&ends) {
             head.extend_from_slice(&k.to_le_bytes());
-            head.extend_from_slice(&at.to_le_bytes());
-            head.extend_from_slice(&(l.len() as u32).to_le_bytes());
-            at += l.len() as u32;
+            head.extend_from_slice(&start.to_le_bytes());
+            head.extend_from_slice(&(end - start).to_le_bytes());
+            start = end;
         }
         let tmp = path.with_extension("tmp");
         let mut out = io::BufWriter::new(File::create(&tmp)?);
         out.write_all(&head)?;
-        for (_, l) in &keys {
-            out.write_all(l)?;
-        }
+        out.write_all(&postings)?;
         out.write_all(&self.data)?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
@@ -665,6 +680,29 @@ mod tests {
             Candidates::Some(v) => assert_eq!(v.len(), 1, "one chunk holds x2999"),
             Candidates::All => panic!("a literal query narrows the chunks"),
         }
+    }
+
+    #[test]
+    fn postings_run_across_blocks_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("b.seg");
+        let mut b = SegmentBuilder::default();
+        let n = BLOCK_CHUNKS * 2 + 44;
+        for i in 0..n as u32 {
+            let keys = vec![5, 10 + i % 7, 1000 + i, 5];
+            b.add(i, vec![Chunk { keys, data: Vec::new(), raw_len: 0, text_bytes: 1 }]);
+        }
+        b.write(&path).expect("write");
+        let seg = Segment::open(&path).expect("open");
+        let list = |k: u32| {
+            let (at, len) = seg.find_key(k).expect("read").expect("key");
+            seg.postings(at, len).expect("postings")
+        };
+        assert_eq!(list(5), (0..n as u32).collect::<Vec<_>>());
+        assert_eq!(list(13), (0..n as u32).filter(|i| i % 7 == 3).collect::<Vec<_>>());
+        assert_eq!(list(1000 + 300), vec![300]);
+        assert_eq!(seg.find_key(999).expect("read"), None);
+        assert_eq!(seg.chunk_doc(301), Some(301));
     }
 
     #[test]

@@ -292,8 +292,7 @@ pub fn sources(roots: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<Sources>
                 None if super::looks_binary(&path) => return,
                 None => Source::Read,
             };
-            let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if seen.insert(key) {
+            if seen.insert(super::file_key(meta)) {
                 out.paths.push(path);
                 out.sources.push(source);
             }
@@ -378,9 +377,8 @@ pub fn build(
     let mut seen = HashSet::new();
     for root in roots {
         super::walk(root, |path, meta| {
-            let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if (known.contains_key(path.to_str().unwrap_or("")) || !super::looks_binary(&path))
-                && seen.insert(key)
+                && seen.insert(super::file_key(meta))
             {
                 paths.push(path);
                 stamps.push(stamp(meta));

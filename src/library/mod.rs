@@ -144,12 +144,11 @@ impl Library {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for root in &self.roots {
-            for path in discover(root)? {
-                let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-                if seen.insert(key) {
+            walk(root, |path, meta| {
+                if seen.insert(file_key(meta)) && !looks_binary(&path) {
                     out.push(path);
                 }
-            }
+            })?;
         }
         Ok(out)
     }
@@ -332,6 +331,12 @@ fn walk(root: &Path, mut each: impl FnMut(PathBuf, &std::fs::Metadata)) -> anyho
         }
     }
     Ok(())
+}
+
+/// What tells one file from another, whatever the path to it (links followed).
+fn file_key(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
 }
 
 /// A NUL byte early on, in a file that is not a zip and has no UTF-16 byte order mark.
