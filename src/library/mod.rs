@@ -133,8 +133,9 @@ impl Library {
         &self.roots
     }
 
-    /// The rows known without reading the folders (from a cache), at once; possibly stale,
-    /// possibly none.
+    /// The rows known without reading the folders (from the cache's manifest), at once;
+    /// possibly stale, possibly none; without progress and bookmarks (which
+    /// [`Library::refresh`] adds).
     pub fn cached_rows(&self) -> Vec<Entry> {
         self.cache.as_deref().map(cache::cached_rows).unwrap_or_default()
     }

@@ -55,7 +55,7 @@ const SPEAKERS: &[&str] = &["张三", "Satya Nadella", "Satya", "Kevin Scott", "
 fn sentence(rng: &mut Rng) -> String {
     let mut s = String::new();
     for _ in 0..(4 + rng.next() % 12) {
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             s.push_str(rng.pick(HAN));
         } else {
             // Latin inside Chinese with typesetting spaces, or plain.
@@ -65,7 +65,7 @@ fn sentence(rng: &mut Rng) -> String {
             s.push_str(rng.pick(WORDS));
             s.push(' ');
         }
-        if rng.next() % 9 == 0 {
+        if rng.next().is_multiple_of(9) {
             s.push_str(&format!("{}年", 1990 + rng.next() % 30));
         }
     }
@@ -75,7 +75,7 @@ fn sentence(rng: &mut Rng) -> String {
 fn markdown(rng: &mut Rng, turns: usize) -> String {
     let mut s = format!("---\ntitle: 第{}集\n---\n\n", rng.next() % 100);
     for t in 0..turns {
-        if t % 7 == 0 {
+        if t.is_multiple_of(7) {
             s.push_str(&format!("## 第{}节 {}\n\n", t / 7, rng.pick(WORDS)));
         }
         let who = rng.pick(SPEAKERS);
