@@ -131,24 +131,30 @@ impl Trigrams {
 }
 
 /// Sorts `v` by its upper 24 bits (a trigram), keeping the order of equal ones (their
-/// lower 8 bits, a chunk's number, ascending as they were added): a two-pass radix sort.
+/// lower 8 bits, a chunk's number, ascending as they were added): a radix sort, three
+/// passes of 8 bits (256 buckets stay in cache, where 4,096 did not), their counts taken
+/// in one pass, a pass whose byte is the same everywhere skipped.
 fn sort_by_key(v: &mut Vec<u32>, tmp: &mut Vec<u32>) {
-    let mut counts = vec![0usize; 1 << 12];
-    for shift in [8u32, 20] {
-        counts.iter_mut().for_each(|c| *c = 0);
-        for &e in v.iter() {
-            counts[((e >> shift) & 0xfff) as usize] += 1;
+    let mut counts = [[0usize; 256]; 3];
+    for &e in v.iter() {
+        counts[0][((e >> 8) & 0xff) as usize] += 1;
+        counts[1][((e >> 16) & 0xff) as usize] += 1;
+        counts[2][(e >> 24) as usize] += 1;
+    }
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    for (counts, shift) in counts.iter_mut().zip([8u32, 16, 24]) {
+        if counts.contains(&v.len()) {
+            continue;
         }
         let mut sum = 0;
-        for c in &mut counts {
+        for c in counts.iter_mut() {
             let n = *c;
             *c = sum;
             sum += n;
         }
-        tmp.clear();
-        tmp.resize(v.len(), 0);
         for &e in v.iter() {
-            let b = ((e >> shift) & 0xfff) as usize;
+            let b = ((e >> shift) & 0xff) as usize;
             tmp[counts[b]] = e;
             counts[b] += 1;
         }
@@ -700,9 +706,9 @@ mod tests {
         };
         assert_eq!(list(5), (0..n as u32).collect::<Vec<_>>());
         assert_eq!(list(13), (0..n as u32).filter(|i| i % 7 == 3).collect::<Vec<_>>());
-        assert_eq!(list(1000 + 300), vec![300]);
+        assert_eq!(list(1000 + 100), vec![100]);
         assert_eq!(seg.find_key(999).expect("read"), None);
-        assert_eq!(seg.chunk_doc(301), Some(301));
+        assert_eq!(seg.chunk_doc(101), Some(101));
     }
 
     #[test]
