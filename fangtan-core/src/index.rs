@@ -33,7 +33,7 @@ use crate::search::{Scratch, normalize};
 pub const VERSION: u32 = 1;
 
 /// Text a chunk holds, about (a paragraph is never split: a longer one is a chunk alone).
-pub const CHUNK_BYTES: usize = 16 * 1024;
+pub const CHUNK_BYTES: usize = 8 * 1024;
 
 /// Text a segment holds, about, before it is written and a new one begun.
 pub const SEGMENT_BYTES: usize = 8 << 20;
