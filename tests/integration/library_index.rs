@@ -415,3 +415,24 @@ fn fangtan_index_builds_then_only_updates() {
     assert!(!found.is_empty());
     assert_eq!(found, search(empty.path()));
 }
+
+#[test]
+fn a_cache_folder_that_cannot_be_written_only_costs_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let blocked = tempfile::tempdir().unwrap();
+    // A file where the cache folder should be: nothing can be made under it.
+    let cache = blocked.path().join("cache");
+    std::fs::write(&cache, "not a folder").unwrap();
+    let run =
+        |args: &[&str]| fangtan().env("FANGTAN_CACHE_DIR", &cache).args(args).output().unwrap();
+    let o = run(&["library", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 10);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cache"), "{err}");
+    let o = run(&["search", dir.path().to_str().unwrap(), "数据"]);
+    assert!(o.status.success());
+    assert!(!o.stdout.is_empty());
+}
