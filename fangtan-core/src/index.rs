@@ -599,17 +599,20 @@ impl Segment {
         lz4_flex::block::decompress(&data, row.raw_len as usize).map_err(|_| bad("damaged chunk"))
     }
 
-    /// Every hit of `matcher` in chunks `range` that are `candidates`, as document `doc`
-    /// of a corpus, in reading order.
+    /// Every hit of `matcher` in chunks `range`, added under number `number`, that are
+    /// `candidates`, as document `doc` of a corpus, in reading order. Chunks of another
+    /// number, or out of range, are an error.
     pub fn hits(
         &self,
         range: Range<u32>,
+        number: u32,
         candidates: &Candidates,
         matcher: &Matcher,
         doc: usize,
     ) -> io::Result<Vec<Hit>> {
-        if range.end as usize > self.chunks.len() {
-            return Err(bad("chunks out of range"));
+        let rows = self.chunks.get(range.start as usize..range.end as usize);
+        if !rows.is_some_and(|rows| rows.iter().all(|c| c.doc == number)) {
+            return Err(bad("chunks of another document"));
         }
         let mut out = Vec::new();
         let mut scratch = Scratch::default();
@@ -647,7 +650,7 @@ mod tests {
         let cands = seg.candidates(m.literal()).expect("candidates");
         let mut out = Vec::new();
         for (i, r) in ranges.iter().enumerate() {
-            out.extend(seg.hits(r.clone(), &cands, &m, i).expect("hits"));
+            out.extend(seg.hits(r.clone(), i as u32, &cands, &m, i).expect("hits"));
         }
         out
     }
@@ -668,6 +671,11 @@ mod tests {
         let docs = [&a, &b];
         let (_dir, seg, ranges) = built(&docs);
         assert!(ranges[1].len() > 1, "a long document takes several chunks");
+        let m = Matcher::new("B", None, &ParseOptions::default()).unwrap().unwrap();
+        assert!(
+            seg.hits(ranges[1].clone(), 0, &Candidates::All, &m, 1).is_err(),
+            "another's chunks"
+        );
         for q in [
             "lantern",
             "你好1992",
@@ -725,7 +733,7 @@ mod tests {
         let seg = Segment::open(&path).unwrap();
         let m = Matcher::new("lantern", None, &ParseOptions::default()).unwrap().unwrap();
         // Either an error or no panic with whatever it decodes.
-        let _ = seg.hits(0..1, &Candidates::All, &m, 0);
+        let _ = seg.hits(0..1, 0, &Candidates::All, &m, 0);
         std::fs::write(&path, &bytes[..n / 2]).unwrap();
         assert!(Segment::open(&path).is_err());
         std::fs::write(&path, b"garbage").unwrap();

@@ -162,9 +162,13 @@ struct Record {
     row: Option<Row>,
     /// Why it is not one (no transcript, or it did not read).
     why: Option<String>,
-    /// The segment holding its paragraphs, and their chunks there.
+    /// The segment holding its paragraphs, their chunks there, and the number they
+    /// were added under (checked against the segment's own, so that a manifest pointing
+    /// at another document's chunks is caught).
     segment: Option<u64>,
     chunks: Range<u32>,
+    #[serde(default)]
+    number: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -234,7 +238,7 @@ pub fn cached_rows(dir: &Path) -> Vec<Entry> {
 /// Where a document of a search comes from.
 pub enum Source {
     /// Its paragraphs are in segment `segment` (of [`Sources::segments`]), these chunks.
-    Indexed { segment: usize, chunks: Range<u32> },
+    Indexed { segment: usize, chunks: Range<u32>, number: u32 },
     /// Known (fresh in the manifest) to be no transcript, or not to read.
     Skip(String),
     /// Read it.
@@ -281,7 +285,11 @@ pub fn sources(roots: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<Sources>
                             }
                         });
                         match at {
-                            Some(segment) => Source::Indexed { segment, chunks: r.chunks.clone() },
+                            Some(segment) => Source::Indexed {
+                                segment,
+                                chunks: r.chunks.clone(),
+                                number: r.number,
+                            },
                             None => {
                                 out.damaged = true;
                                 Source::Read
@@ -480,6 +488,7 @@ pub fn build(
                         why: None,
                         segment: None,
                         chunks: 0..0,
+                        number: 0,
                     };
                     let doc = match doc {
                         Ok(d) if is_transcript(&d) => d,
@@ -509,6 +518,7 @@ pub fn build(
                     {
                         rec.segment = old.segment;
                         rec.chunks = old.chunks.clone();
+                        rec.number = old.number;
                         let _ = tx.send(Msg::Record(job.pos, rec));
                         continue;
                     }
@@ -516,8 +526,8 @@ pub fn build(
                         // Not kept in the manifest: read by every search.
                         continue;
                     }
-                    rec.chunks =
-                        builder.add(pending.len() as u32, index::chunks(&doc, &mut trigrams));
+                    rec.number = pending.len() as u32;
+                    rec.chunks = builder.add(rec.number, index::chunks(&doc, &mut trigrams));
                     drop(doc);
                     pending.push((job.pos, rec));
                     if builder.text_bytes() >= index::SEGMENT_BYTES {

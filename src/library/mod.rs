@@ -252,11 +252,11 @@ impl Library {
             let path = &src.paths[i];
             match &src.sources[i] {
                 cache::Source::Skip(why) => Err(why.clone()),
-                cache::Source::Indexed { segment, chunks } => {
+                cache::Source::Indexed { segment, chunks, number } => {
                     let seg = &src.segments[*segment];
                     let found = candidates[*segment]
                         .as_ref()
-                        .map(|c| seg.hits(chunks.clone(), c, &matcher, i));
+                        .map(|c| seg.hits(chunks.clone(), *number, c, &matcher, i));
                     match found {
                         Some(Ok(hits)) => Ok(hits),
                         _ => {

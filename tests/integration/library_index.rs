@@ -436,3 +436,34 @@ fn a_cache_folder_that_cannot_be_written_only_costs_one_line() {
     assert!(o.status.success());
     assert!(!o.stdout.is_empty());
 }
+
+#[test]
+fn a_manifest_pointing_at_another_documents_chunks_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let lib = library(dir.path(), cache.path());
+    refresh(&lib);
+    let path = lib.cache_dir().unwrap().join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    // Two documents of one segment given each other's chunks.
+    let docs = m["docs"].as_array_mut().unwrap();
+    let mut pair = None;
+    'find: for i in 0..docs.len() {
+        for j in i + 1..docs.len() {
+            if !docs[i]["segment"].is_null() && docs[i]["segment"] == docs[j]["segment"] {
+                pair = Some((i, j));
+                break 'find;
+            }
+        }
+    }
+    let (i, j) = pair.expect("two documents in one segment");
+    let chunks = docs[i]["chunks"].clone();
+    docs[i]["chunks"] = docs[j]["chunks"].clone();
+    docs[j]["chunks"] = chunks;
+    std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+    for q in ["数据", "lantern"] {
+        assert_eq!(search(&lib, q, None), scan(&lib, q, None), "{q}");
+    }
+    assert!(lib.take_warning().is_some());
+}
