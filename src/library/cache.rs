@@ -107,15 +107,6 @@ struct Row {
 impl Row {
     fn of(e: &Entry) -> Row {
         let s = &e.summary;
-        let all = [
-            Format::Markdown,
-            Format::Plain,
-            Format::Webvtt,
-            Format::Srt,
-            Format::Json,
-            Format::Html,
-            Format::Docx,
-        ];
         Row {
             title: s.title.clone(),
             own_date: s.date.clone(),
@@ -124,7 +115,8 @@ impl Row {
             seconds: s.seconds,
             estimated: s.estimated,
             turns: s.turns,
-            format: s.format.and_then(|n| all.into_iter().find(|f| f.name() == n)),
+            // A format's name is its serialized form.
+            format: s.format.and_then(|n| serde_json::from_value(serde_json::json!(n)).ok()),
             date: e.date.clone(),
         }
     }
