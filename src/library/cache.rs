@@ -43,9 +43,6 @@ const MANIFEST: &str = "manifest.json";
 const LOCK: &str = "lock";
 const SEGMENT_EXT: &str = "seg";
 
-/// Threads that read and index.
-const THREADS: usize = 2;
-
 /// The user's cache folder for fangtan: `$FANGTAN_CACHE_DIR` when set and not empty, else
 /// `$XDG_CACHE_HOME/fangtan` (absolute), else the platform's cache folder's `fangtan`.
 pub fn cache_dir() -> Option<PathBuf> {
@@ -345,13 +342,15 @@ enum Msg {
 }
 
 /// Brings the cache in `dir` up to date with the files under `roots` (see the module's
-/// doc), `on` told the rows in path order each time more are known (returning `false`
+/// doc) on `threads` threads, `on` told the rows in path order each time more are known (returning `false`
 /// stops), `progress` told of the reading.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     dir: &Path,
     roots: &[PathBuf],
     opts: &ParseOptions,
     store: Option<&Store>,
+    threads: usize,
     on: &mut dyn FnMut(Vec<Entry>) -> bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Built> {
@@ -435,7 +434,7 @@ pub fn build(
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut progress_now = Progress { done: 0, total, bytes: 0 };
     std::thread::scope(|scope| {
-        for _ in 0..THREADS {
+        for _ in 0..threads.max(1) {
             let tx = tx.clone();
             let (jobs, next_job, next_segment, stop, tz) =
                 (&jobs, &next_job, &next_segment, &stop, &tz);

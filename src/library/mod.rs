@@ -75,6 +75,8 @@ pub struct Library {
     cache: Option<PathBuf>,
     /// What went wrong with the cache (once said, taken).
     warning: Mutex<Option<String>>,
+    /// Threads that read and index new documents in a refresh.
+    index_threads: usize,
 }
 
 impl Library {
@@ -96,12 +98,19 @@ impl Library {
             }
         }
         let cache = cache::index_dir(&roots, &opts);
-        Ok(Library { roots, opts, store, cache, warning: Mutex::new(None) })
+        Ok(Library { roots, opts, store, cache, warning: Mutex::new(None), index_threads: THREADS })
     }
 
     /// The same library with its cache under `folder` instead of [`cache::cache_dir`].
     pub fn with_cache_root(mut self, folder: &Path) -> Library {
         self.cache = cache::index_dir_in(folder, &self.roots, &self.opts);
+        self
+    }
+
+    /// The same library reading and indexing new documents on `threads` threads in a
+    /// refresh (two by default): one leaves a core to the reader on a two-core machine.
+    pub fn with_index_threads(mut self, threads: usize) -> Library {
+        self.index_threads = threads.max(1);
         self
     }
 
@@ -182,6 +191,7 @@ impl Library {
                 &self.roots,
                 &self.opts,
                 self.store.as_ref(),
+                self.index_threads,
                 &mut on_told,
                 progress,
             ) {
