@@ -301,6 +301,22 @@ enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Build or bring up to date the index of the transcripts under a folder, in the
+    /// cache folder, and print what it holds.
+    ///
+    /// New and changed documents are read and indexed, deleted ones dropped. Prints the
+    /// documents, their bytes, the bytes read and indexed now, the seconds it took, the
+    /// speed (MB/s of what was read) and the index's size (text: one line; json: one
+    /// object).
+    Index {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// How to print the summary: one line (text) or a JSON object.
+        #[arg(long, value_enum, default_value = "text", value_name = "HOW")]
+        format: OutputArg,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Print a shell completion script.
     ///
     /// For bash: `fangtan completions bash > ~/.local/share/bash-completion/completions/fangtan`;
@@ -507,6 +523,10 @@ fn run(cli: Cli, start: Option<Start>) -> anyhow::Result<()> {
             let path = config.config.or_else(|| top.read.config.config.clone());
             let config = Config::load(path.as_deref())?;
             search_command(&dir, &query, speaker.as_deref(), format, &config)
+        }
+        Command::Index { dir, format, config } => {
+            let path = config.config.or_else(|| top.read.config.config.clone());
+            index_command(&dir, format, &Config::load(path.as_deref())?)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -768,10 +788,64 @@ fn library_screen(roots: Vec<PathBuf>, config: &Config, flags: &Flags) -> anyhow
 fn library_command(dir: &Path, format: OutputArg, config: &Config) -> anyhow::Result<()> {
     // Without a data folder there is nothing to add: the list goes on without progress.
     let store = fangtan::store::Store::open_default().ok();
-    let entries = fangtan::library::list(dir, &config.parse_options(), store.as_ref())?;
+    let library =
+        fangtan::library::Library::open(vec![dir.to_path_buf()], config.parse_options(), store)?;
+    let mut entries = Vec::new();
+    library.refresh(&mut |rows| {
+        entries = rows;
+        true
+    })?;
+    warn_cache(&library);
     match format {
         OutputArg::Text => print(&fangtan::library::rows_text(&entries)),
         OutputArg::Json => print(&format!("{}\n", serde_json::to_string_pretty(&entries)?)),
+    }
+}
+
+/// `fangtan index DIR [--format text|json]`: the index built or brought up to date in the
+/// foreground, one summary printed.
+fn index_command(dir: &Path, format: OutputArg, config: &Config) -> anyhow::Result<()> {
+    use fangtan::library::Library;
+    let store = fangtan::store::Store::open_default().ok();
+    let library = Library::open(vec![dir.to_path_buf()], config.parse_options(), store)?;
+    let started = std::time::Instant::now();
+    let built = library.refresh_reporting(&mut |_| true, &mut |_| {})?;
+    let seconds = started.elapsed().as_secs_f64();
+    warn_cache(&library);
+    let mb_per_s = built.read_bytes as f64 / 1e6 / seconds.max(1e-9);
+    match format {
+        OutputArg::Text => print(&format!(
+            "{} documents, {} bytes; read and indexed {} documents, {} bytes in {:.2} s ({:.1} MB/s); index {} bytes{}\n",
+            built.documents,
+            built.corpus_bytes,
+            built.read_documents,
+            built.read_bytes,
+            seconds,
+            mb_per_s,
+            built.index_bytes,
+            library
+                .cache_dir()
+                .map(|d| format!(
+                    " in {}",
+                    fangtan_core::source::safe_text(&d.to_string_lossy(), false)
+                ))
+                .unwrap_or_default(),
+        )),
+        OutputArg::Json => {
+            let mut v = serde_json::to_value(&built)?;
+            v["seconds"] = serde_json::json!(seconds);
+            v["mb_per_s"] = serde_json::json!(mb_per_s);
+            v["cache"] = serde_json::json!(library.cache_dir().map(|d| d.to_string_lossy()));
+            print(&format!("{v}\n"))
+        }
+    }
+}
+
+/// The library's cache trouble, if any, in one line on stderr (the output is right all
+/// the same).
+fn warn_cache(library: &fangtan::library::Library) {
+    if let Some(w) = library.take_warning() {
+        eprintln!("fangtan: {}", fangtan_core::source::safe_text(&w, false));
     }
 }
 
@@ -805,6 +879,7 @@ fn search_command(
             }
         }
     })?;
+    warn_cache(&library);
     match failed.map_or_else(|| out.flush(), Err) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r?),

@@ -19,6 +19,7 @@ pub mod doc;
 pub mod dump;
 pub mod fuzzy;
 pub mod hash;
+pub mod index;
 pub mod layout;
 pub mod library;
 pub mod load;

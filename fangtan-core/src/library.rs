@@ -210,10 +210,10 @@ impl SpeakerFilter {
         Needle::new(canonical).map(SpeakerFilter)
     }
 
-    fn admits(&self, doc: &Document, speaker: usize, scratch: &mut Scratch) -> bool {
-        let Some(s) = doc.speakers.get(speaker) else { return false };
+    /// A speaker known by `name` and `display` name passes.
+    fn admits(&self, who: Who<'_>, scratch: &mut Scratch) -> bool {
         let mut any = false;
-        for name in [s.name.as_str(), s.display()] {
+        for name in [who.name, who.display] {
             self.0.find(name, scratch, |_| any = true);
         }
         any
@@ -236,49 +236,121 @@ fn context(text: &str, range: &Range<usize>) -> (String, Range<usize>) {
     (format!("{before}{matched}{after}"), at)
 }
 
-/// Every hit of `needle` in `doc` (document `index` of the corpus), in reading order.
-fn hits_in(
-    doc: &Document,
-    index: usize,
-    needle: &Needle,
-    speaker: Option<&SpeakerFilter>,
-) -> Vec<Hit> {
-    let mut out = Vec::new();
-    let mut scratch = Scratch::default();
-    for (item, it) in doc.items.iter().enumerate() {
+/// A speaker as a search knows them: the name written and the name shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who<'a> {
+    pub name: &'a str,
+    pub display: &'a str,
+}
+
+/// One paragraph as a search across documents sees it: everything a [`Hit`] in it is
+/// made of. What [`paragraphs`] takes from a document and the index ([`crate::index`])
+/// stores, so both find the same hits through [`Matcher::hits`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paragraph<'a> {
+    pub item: usize,
+    pub block: usize,
+    /// Who says it; `None` outside turns.
+    pub speaker: Option<Who<'a>>,
+    /// Title of the innermost section of its turn.
+    pub section: Option<&'a str>,
+    /// Its own time, else its turn's start.
+    pub start_ms: Option<u64>,
+    /// Its display text, as the reader searches it.
+    pub text: &'a str,
+}
+
+/// Every paragraph of `doc` that the reader's search looks into (headings are not), in
+/// reading order.
+pub fn paragraphs(doc: &Document) -> impl Iterator<Item = Paragraph<'_>> {
+    doc.items.iter().enumerate().flat_map(move |(item, it)| {
         let turn = match *it {
-            Item::Heading(_) => continue,
-            Item::Block(_) => None,
-            Item::Turn(t) => doc.turns.get(t as usize),
+            Item::Heading(_) => None,
+            Item::Block(_) => Some(None),
+            Item::Turn(t) => Some(doc.turns.get(t as usize)),
         };
-        if let Some(filter) = speaker {
-            let Some(turn) = turn else { continue };
-            if !filter.admits(doc, turn.speaker(), &mut scratch) {
-                continue;
+        let blocks =
+            if turn.is_some() { doc.item_blocks(item).iter().collect() } else { Vec::new() };
+        let turn = turn.flatten();
+        blocks.into_iter().enumerate().map(move |(block, b)| Paragraph {
+            item,
+            block,
+            speaker: turn
+                .and_then(|t| doc.speakers.get(t.speaker()))
+                .map(|s| Who { name: s.name.as_str(), display: s.display() }),
+            section: turn.and_then(|t| doc.section_title(t.section())),
+            start_ms: doc.block_start_ms(item, block).or_else(|| turn.and_then(|t| t.start_ms())),
+            text: b.text,
+        })
+    })
+}
+
+/// A query and its speaker filter, ready to match paragraphs.
+pub struct Matcher {
+    needle: Needle,
+    filter: Option<SpeakerFilter>,
+}
+
+impl Matcher {
+    /// `Ok(None)` when nothing can match: an empty query, or a speaker filter with no
+    /// name.
+    pub fn new(
+        query: &str,
+        speaker: Option<&str>,
+        opts: &ParseOptions,
+    ) -> Result<Option<Matcher>, SearchError> {
+        let Some(needle) = Needle::parse(query).map_err(SearchError::Query)? else {
+            return Ok(None);
+        };
+        let filter = match speaker.map(|s| SpeakerFilter::new(s, opts)) {
+            Some(None) => return Ok(None),
+            Some(Some(f)) => Some(f),
+            None => None,
+        };
+        Ok(Some(Matcher { needle, filter }))
+    }
+
+    /// The literal text every match holds, normalized ([`crate::search::normalize`]);
+    /// `None` for a regex.
+    pub fn literal(&self) -> Option<&str> {
+        self.needle.literal()
+    }
+
+    /// The hits in paragraph `p` of document `doc`, onto `out`, in reading order.
+    pub fn hits(&self, p: &Paragraph<'_>, doc: usize, scratch: &mut Scratch, out: &mut Vec<Hit>) {
+        if let Some(filter) = &self.filter {
+            match p.speaker {
+                Some(who) if filter.admits(who, scratch) => {}
+                _ => return,
             }
         }
-        for (block, b) in doc.item_blocks(item).iter().enumerate() {
-            let mut ranges = Vec::new();
-            needle.find(b.text, &mut scratch, |r| ranges.push(r));
-            for range in ranges {
-                let (line, line_range) = context(b.text, &range);
-                out.push(Hit {
-                    doc: index,
-                    speaker: turn.map(|t| doc.speaker_name(t.speaker()).to_string()),
-                    section: turn.and_then(|t| doc.section_title(t.section())).map(str::to_string),
-                    start_ms: doc
-                        .block_start_ms(item, block)
-                        .or_else(|| turn.and_then(|t| t.start_ms())),
-                    item,
-                    block,
-                    range,
-                    line,
-                    line_range,
-                });
-            }
+        let mut ranges = Vec::new();
+        self.needle.find(p.text, scratch, |r| ranges.push(r));
+        for range in ranges {
+            let (line, line_range) = context(p.text, &range);
+            out.push(Hit {
+                doc,
+                speaker: p.speaker.map(|w| w.display.to_string()),
+                section: p.section.map(str::to_string),
+                start_ms: p.start_ms,
+                item: p.item,
+                block: p.block,
+                range,
+                line,
+                line_range,
+            });
         }
     }
-    out
+
+    /// Every hit in `doc` (document `index` of the corpus), in reading order.
+    pub fn doc_hits(&self, doc: &Document, index: usize) -> Vec<Hit> {
+        let mut out = Vec::new();
+        let mut scratch = Scratch::default();
+        for p in paragraphs(doc) {
+            self.hits(&p, index, &mut scratch, &mut out);
+        }
+        out
+    }
 }
 
 /// `work(0)` … `work(count - 1)` on `threads` threads (at least one), each result handed
@@ -335,32 +407,45 @@ impl Corpus for Scan {
         speaker: Option<&str>,
         sink: &mut dyn FnMut(Found) -> bool,
     ) -> Result<(), SearchError> {
-        let Some(needle) = Needle::parse(query).map_err(SearchError::Query)? else {
-            return Ok(());
-        };
-        let filter = match speaker.map(|s| SpeakerFilter::new(s, &self.opts)) {
-            Some(None) => return Ok(()),
-            Some(Some(f)) => Some(f),
-            None => None,
-        };
+        let Some(matcher) = Matcher::new(query, speaker, &self.opts)? else { return Ok(()) };
         in_order(
             self.paths.len(),
             self.threads,
-            |i| match load::read(&self.paths[i], None, &self.opts) {
-                Ok(doc) if is_transcript(&doc) => Ok(hits_in(&doc, i, &needle, filter.as_ref())),
-                Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
-                Err(e) => Err(e.to_string()),
-            },
-            |doc, found| match found {
-                Ok(hits) => {
-                    let n = hits.len();
-                    hits.into_iter().all(|h| sink(Found::Hit(h)))
-                        && sink(Found::Done { doc, hits: n })
-                }
-                Err(why) => sink(Found::Skipped(Skipped { doc, why })),
-            },
+            |i| read_hits(&self.paths[i], i, &matcher, &self.opts),
+            |doc, found| hand_on(doc, found, sink),
         );
         Ok(())
+    }
+}
+
+/// The hits of the document at `path` (document `doc` of a corpus), read anew; why not
+/// when it does not read or is no transcript.
+pub fn read_hits(
+    path: &Path,
+    doc: usize,
+    matcher: &Matcher,
+    opts: &ParseOptions,
+) -> Result<Vec<Hit>, String> {
+    match load::read(path, None, opts) {
+        Ok(d) if is_transcript(&d) => Ok(matcher.doc_hits(&d, doc)),
+        Ok(_) => Err(NOT_A_TRANSCRIPT.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// One document's outcome told to a sink: its hits then `Done`, or `Skipped`; `false`
+/// when the sink said stop.
+pub fn hand_on(
+    doc: usize,
+    found: Result<Vec<Hit>, String>,
+    sink: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    match found {
+        Ok(hits) => {
+            let n = hits.len();
+            hits.into_iter().all(|h| sink(Found::Hit(h))) && sink(Found::Done { doc, hits: n })
+        }
+        Err(why) => sink(Found::Skipped(Skipped { doc, why })),
     }
 }
 

@@ -33,18 +33,40 @@ fn fold(s: &str) -> (String, Vec<usize>) {
             map.push(i);
             continue;
         }
-        let mut lower = c.to_lowercase();
-        // Only one-to-one foldings keep offsets exact; the rest stay as written.
-        let folded = match (lower.next(), lower.next()) {
-            (Some(l), None) => l,
-            _ => c,
-        };
         let before = out.len();
-        out.push(folded);
+        out.push(fold_char(c));
         map.extend(std::iter::repeat_n(i, out.len() - before));
     }
     map.push(s.len());
     (out, map)
+}
+
+/// One char folded: lowercase when that is one char, else as written (only one-to-one
+/// foldings keep offsets exact).
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if is_unspaced_script(c) {
+        // Han, kana, bopomofo: no case (and the bulk of a Chinese text).
+        return c;
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// `s` folded as [`fold`] folds it onto the end of `out`, without the offsets.
+fn push_folded(s: &str, out: &mut String) {
+    let start = out.len();
+    if s.is_ascii() {
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().map(fold_char));
+    }
 }
 
 /// A char of a script written without spaces between words: Han (with its radicals,
@@ -119,6 +141,22 @@ fn squeeze_into(
         at = g.end;
     }
     out.push_str(&text[at..]);
+}
+
+/// `text` as a literal query is compared with it: typesetting spaces dropped, then folded
+/// (ASCII lowercased, one-to-one Unicode lowercase). A match of a literal [`Needle`] in a
+/// text is always a substring of this text's `normalize`, equal to [`Needle::literal`]:
+/// what the library's trigram index ([`crate::index`]) counts on.
+pub fn normalize(text: &str) -> String {
+    let mut g = Vec::new();
+    gaps(text, &mut g);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in g.iter().chain(std::iter::once(&(text.len()..text.len()))) {
+        push_folded(&text[at..r.start], &mut out);
+        at = r.end;
+    }
+    out
 }
 
 /// Scratch space a search keeps between blocks.
@@ -204,6 +242,12 @@ impl Needle {
         };
         let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
         Ok(Some(Needle { folded, finder, mode, regex: None }))
+    }
+
+    /// What a literal query compares, normalized as [`normalize`] does; `None` for a
+    /// regex, which may match anything.
+    pub fn literal(&self) -> Option<&str> {
+        self.regex.is_none().then_some(self.folded.as_str())
     }
 
     /// Relative cost of searching one byte of text, for work budgets.
@@ -442,6 +486,14 @@ mod tests {
         let last = r.last().unwrap();
         assert_eq!(last.end, t.len() - 1);
         assert_eq!(&t[last.clone()], "第 1 章");
+    }
+
+    #[test]
+    fn normalize_is_fold_of_squeeze() {
+        for t in ["", "Hello WORLD", "你 1992 年 Search 的 ÀΣς İ ǅ  x", "数据  ABC", "K\u{212A}ß"]
+        {
+            assert_eq!(normalize(t), fold(&squeeze(t)).0, "{t:?}");
+        }
     }
 
     #[test]

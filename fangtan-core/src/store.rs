@@ -115,6 +115,12 @@ impl DocId {
         DocId { path: canonical.to_string_lossy().into_owned(), file_name, text_hash }
     }
 
+    /// Name of the store file of the document at `path`, whatever its text (the name
+    /// depends on the path only): whether one exists can be asked without reading it.
+    pub fn store_name_for(path: &std::path::Path) -> String {
+        Self::with_hash(path, String::new()).store_name()
+    }
+
     /// Name of the store file for this document (without directory).
     pub fn store_name(&self) -> String {
         format!("{}.json", hash_hex(self.path.as_bytes()))

@@ -15,6 +15,8 @@ pub(crate) fn fangtan() -> Command {
     let none = std::env::temp_dir().join("fangtan-tests-no-config");
     let mut c = Command::new(BIN);
     c.env("FANGTAN_DATA_DIR", std::env::temp_dir())
+        // The library's index: never the user's cache folder.
+        .env("FANGTAN_CACHE_DIR", std::env::temp_dir().join("fangtan-tests-cache"))
         .env("XDG_CONFIG_HOME", none.join("xdg"))
         .env("HOME", &none);
     c

@@ -27,6 +27,7 @@ mod json;
 mod layout;
 mod layout_props;
 mod library;
+mod library_index;
 mod library_oracle;
 mod library_screen;
 mod lineedit;

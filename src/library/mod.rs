@@ -9,20 +9,31 @@
 //! first 8 KiB, unless it is a zip, which may be a Word package or UTF-16 with its byte
 //! order mark), and that reads and parses into at least one turn or timed paragraph.
 //!
+//! Rows and searches go through the cache folder's index ([`cache`]): rows known at once,
+//! documents read again only when their size or time changed, searches reading only the
+//! chunks that may match, and reading as they are the documents not indexed (yet).
+//!
 //! Invariant: a file that cannot be read or is no transcript is left out, never an error;
-//! only a folder that cannot be walked at all is. Rows are in path order.
+//! only a folder that cannot be walked at all is. Rows are in path order. Results are
+//! those of reading every document anew, whatever state the cache is in.
+
+pub mod cache;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use fangtan_core::doc::Document;
-use fangtan_core::library::{Corpus, Hit, Scan, SearchError, Summary, in_order, is_transcript};
+use fangtan_core::library::{
+    Corpus, Hit, Matcher, Scan, SearchError, Summary, hand_on, in_order, is_transcript, read_hits,
+};
 use fangtan_core::load;
 use fangtan_core::parse::ParseOptions;
 use fangtan_core::source::safe_text;
 use fangtan_core::store::DocId;
 use fangtan_core::talk;
 
+pub use cache::{Built, Progress};
 pub use fangtan_core::library::Found;
 
 use crate::store::Store;
@@ -60,6 +71,12 @@ pub struct Library {
     roots: Vec<PathBuf>,
     opts: ParseOptions,
     store: Option<Store>,
+    /// Its index's folder in the cache; `None` when there is no cache folder.
+    cache: Option<PathBuf>,
+    /// What went wrong with the cache (once said, taken).
+    warning: Mutex<Option<String>>,
+    /// Threads that read and index new documents in a refresh.
+    index_threads: usize,
 }
 
 impl Library {
@@ -80,7 +97,44 @@ impl Library {
                 anyhow::bail!("{}: not a folder", root.display());
             }
         }
-        Ok(Library { roots, opts, store })
+        let cache = cache::index_dir(&roots, &opts);
+        Ok(Library { roots, opts, store, cache, warning: Mutex::new(None), index_threads: THREADS })
+    }
+
+    /// The same library with its cache under `folder` instead of [`cache::cache_dir`].
+    pub fn with_cache_root(mut self, folder: &Path) -> Library {
+        self.cache = cache::index_dir_in(folder, &self.roots, &self.opts);
+        self
+    }
+
+    /// The same library reading and indexing new documents on `threads` threads in a
+    /// refresh (two by default): one leaves a core to the reader on a two-core machine.
+    pub fn with_index_threads(mut self, threads: usize) -> Library {
+        self.index_threads = threads.max(1);
+        self
+    }
+
+    /// The same library without its cache: every list and search reads every document.
+    pub fn without_cache(mut self) -> Library {
+        self.cache = None;
+        self
+    }
+
+    /// The folder of its index in the cache, when there is a cache folder.
+    pub fn cache_dir(&self) -> Option<&Path> {
+        self.cache.as_deref()
+    }
+
+    /// What went wrong with the cache since last asked, in one line (the answers were
+    /// right all the same: the documents were read instead).
+    pub fn take_warning(&self) -> Option<String> {
+        self.warning.lock().ok().and_then(|mut w| w.take())
+    }
+
+    fn warn(&self, what: String) {
+        if let Ok(mut w) = self.warning.lock() {
+            w.get_or_insert(what);
+        }
     }
 
     /// The folders it holds.
@@ -88,10 +142,11 @@ impl Library {
         &self.roots
     }
 
-    /// The rows known without reading the folders (from a cache), at once; possibly stale,
-    /// possibly none.
+    /// The rows known without reading the folders (from the cache's manifest), at once;
+    /// possibly stale, possibly none; without progress and bookmarks (which
+    /// [`Library::refresh`] adds).
     pub fn cached_rows(&self) -> Vec<Entry> {
-        Vec::new()
+        self.cache.as_deref().map(cache::cached_rows).unwrap_or_default()
     }
 
     /// Every candidate file under the roots, in path order, each once.
@@ -99,19 +154,63 @@ impl Library {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for root in &self.roots {
-            for path in discover(root)? {
-                let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-                if seen.insert(key) {
+            walk(root, |path, meta| {
+                if seen.insert(file_key(meta)) && !looks_binary(&path) {
                     out.push(path);
                 }
-            }
+            })?;
         }
         Ok(out)
     }
 
     /// Brings the rows up to date with the folders: `on` gets the whole list, in path
     /// order, each time it is known anew (at least once), and returns `false` to stop.
+    /// Brings the index up to date on the way (see [`Library::refresh_reporting`]).
     pub fn refresh(&self, on: &mut dyn FnMut(Vec<Entry>) -> bool) -> anyhow::Result<()> {
+        self.refresh_reporting(on, &mut |_| {}).map(|_| ())
+    }
+
+    /// [`Library::refresh`], also telling `progress` how far the reading and indexing of
+    /// new and changed documents has come; what it did. Rows of unchanged documents come
+    /// from the cache (read again only for a document with reading progress or bookmarks),
+    /// those of new and changed documents as they are read. Without a usable cache folder
+    /// it reads every document (one warning, see [`Library::take_warning`]).
+    pub fn refresh_reporting(
+        &self,
+        on: &mut dyn FnMut(Vec<Entry>) -> bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> anyhow::Result<Built> {
+        let mut told = false;
+        if let Some(dir) = &self.cache {
+            let mut on_told = |rows: Vec<Entry>| {
+                told = true;
+                on(rows)
+            };
+            match cache::build(
+                dir,
+                &self.roots,
+                &self.opts,
+                self.store.as_ref(),
+                self.index_threads,
+                &mut on_told,
+                progress,
+            ) {
+                Ok(built) => {
+                    if let Some(w) = &built.warning {
+                        self.warn(w.clone());
+                    }
+                    return Ok(built);
+                }
+                Err(e) => {
+                    // A folder that cannot be walked is the caller's error; a cache that
+                    // cannot be written is only slower.
+                    for root in &self.roots {
+                        discover(root)?;
+                    }
+                    self.warn(format!("library cache {}: {e}", dir.display()));
+                }
+            }
+        }
         let tz = jiff::tz::TimeZone::system();
         let paths = self.paths()?;
         let mut out = Vec::new();
@@ -123,13 +222,74 @@ impl Library {
             out.extend(e);
             true
         });
-        on(out);
-        Ok(())
+        let built = Built {
+            documents: out.len(),
+            corpus_bytes: out
+                .iter()
+                .filter_map(|e| std::fs::metadata(&e.path).ok())
+                .map(|m| m.len())
+                .sum(),
+            ..Built::default()
+        };
+        if !told {
+            on(out);
+        }
+        Ok(built)
     }
 
     /// Every match of `query` across the library (see [`Corpus::search`]), each with the
-    /// path of its document; `sink` returns `false` to stop.
+    /// path of its document; `sink` returns `false` to stop. Documents indexed and
+    /// unchanged are searched in the index, the others read; never waits for indexing.
     pub fn search(
+        &self,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(&Path, Found) -> bool,
+    ) -> Result<(), SearchError> {
+        let Some(matcher) = Matcher::new(query, speaker, &self.opts)? else { return Ok(()) };
+        let src = cache::sources(&self.roots, self.cache.as_deref())
+            .map_err(|e| SearchError::Query(e.to_string()))?;
+        if src.damaged {
+            self.warn("library cache: a damaged index file was skipped".to_string());
+        }
+        let literal = matcher.literal();
+        let mut candidates = Vec::with_capacity(src.segments.len());
+        for seg in &src.segments {
+            candidates.push(seg.candidates(literal).ok());
+        }
+        let damaged = std::sync::atomic::AtomicBool::new(false);
+        let work = |i: usize| {
+            let path = &src.paths[i];
+            match &src.sources[i] {
+                cache::Source::Skip(why) => Err(why.clone()),
+                cache::Source::Indexed { segment, chunks, number } => {
+                    let seg = &src.segments[*segment];
+                    let found = candidates[*segment]
+                        .as_ref()
+                        .map(|c| seg.hits(chunks.clone(), *number, c, &matcher, i));
+                    match found {
+                        Some(Ok(hits)) => Ok(hits),
+                        _ => {
+                            damaged.store(true, std::sync::atomic::Ordering::Relaxed);
+                            read_hits(path, i, &matcher, &self.opts)
+                        }
+                    }
+                }
+                cache::Source::Read => read_hits(path, i, &matcher, &self.opts),
+            }
+        };
+        in_order(src.paths.len(), THREADS, work, |doc, found| {
+            hand_on(doc, found, &mut |f| sink(&src.paths[doc], f))
+        });
+        if damaged.into_inner() {
+            self.warn("library cache: a damaged index file was skipped".to_string());
+        }
+        Ok(())
+    }
+
+    /// Every match as [`Library::search`] finds it, every document read anew (no index):
+    /// what the index must agree with.
+    pub fn scan(
         &self,
         query: &str,
         speaker: Option<&str>,
@@ -151,6 +311,19 @@ impl Library {
 /// The candidate files under `root`, in path order: not hidden, not binary. `root` that
 /// cannot be read is an error; anything under it that cannot be is skipped.
 pub fn discover(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    walk(root, |path, _| {
+        if !looks_binary(&path) {
+            out.push(path);
+        }
+    })?;
+    Ok(out)
+}
+
+/// Every file under `root` that is not hidden, in path order, with its metadata (links
+/// followed). `root` that cannot be read is an error; anything under it that cannot be is
+/// skipped.
+fn walk(root: &Path, mut each: impl FnMut(PathBuf, &std::fs::Metadata)) -> anyhow::Result<()> {
     let meta = std::fs::metadata(root).map_err(|e| anyhow::anyhow!("{}: {e}", root.display()))?;
     if !meta.is_dir() {
         anyhow::bail!("{}: not a folder", root.display());
@@ -160,14 +333,21 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    let mut out = Vec::new();
     // Errors (a loop of links, a folder not readable) skip that entry only.
     for entry in walk.flatten() {
-        if entry.file_type().is_file() && !looks_binary(entry.path()) {
-            out.push(entry.into_path());
+        if entry.file_type().is_file()
+            && let Ok(meta) = entry.metadata()
+        {
+            each(entry.into_path(), &meta);
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// What tells one file from another, whatever the path to it (links followed).
+fn file_key(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
 }
 
 /// A NUL byte early on, in a file that is not a zip and has no UTF-16 byte order mark.
