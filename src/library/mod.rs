@@ -62,8 +62,9 @@ pub struct Entry {
 }
 
 /// A library: the transcripts under some folders, listed and searched. What `fangtan
-/// library`, `fangtan search` and the library screen use, whatever keeps it (today every
-/// call reads the folders anew; an index in the cache folder may stand behind it).
+/// library`, `fangtan search`, `fangtan index` and the library screen use; its index in
+/// the cache folder ([`cache`]) stands behind it, and reading every document stands in
+/// for whatever part of that is missing or damaged.
 ///
 /// Every method but [`Library::open`] and [`Library::cached_rows`] may take long: the
 /// screen calls them on a thread of their own.

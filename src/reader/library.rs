@@ -20,9 +20,9 @@
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::{Arc, Mutex};
 
 use termina::Event;
 use termina::event::{KeyEventKind, MouseEventKind};
@@ -36,7 +36,7 @@ use crate::app::{App, Effect, Msg, Options, Start};
 use crate::doc::Document;
 use crate::input::Tty;
 use crate::keymap::LibraryAction;
-use crate::library::{Found, Library};
+use crate::library::{Entry, Found, Library};
 use crate::parse::ParseOptions;
 use crate::player::Players;
 use crate::{player, term, ui};
@@ -63,6 +63,12 @@ enum Next {
 struct Mail {
     rows: Sender<LibMsg>,
     rows_in: Receiver<LibMsg>,
+    /// The refresh's latest list of rows, not yet taken: only the latest counts, so lists
+    /// sent while a document is read do not pile up.
+    latest: Arc<Mutex<Option<Vec<Entry>>>>,
+    /// A refresh is running; `again`: another was asked for meanwhile, to run after it.
+    refreshing: Arc<AtomicBool>,
+    again: Arc<AtomicBool>,
     found: SyncSender<LibMsg>,
     found_in: Receiver<LibMsg>,
     /// The search whose messages are wanted.
@@ -88,7 +94,17 @@ pub fn run_library(library: Library, base: Options, popts: ParseOptions) -> std:
     let (rows, rows_in) = mpsc::channel();
     let (found, found_in) = mpsc::sync_channel(QUEUED);
     let generation = Arc::new(AtomicU64::new(0));
-    let mail = Mail { rows, rows_in, found, found_in, generation, waker: signals.waker().ok() };
+    let mail = Mail {
+        rows,
+        rows_in,
+        latest: Arc::default(),
+        refreshing: Arc::default(),
+        again: Arc::default(),
+        found,
+        found_in,
+        generation,
+        waker: signals.waker().ok(),
+    };
     let theme = ui::Theme::from_config(&base.theme, &Document::default());
     let mut input = Tty::open()?;
     let mut terminal = term::init(base.mouse)?;
@@ -236,10 +252,18 @@ fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-/// Bring the rows up to date on a thread; its lists come back as messages.
+/// Bring the rows up to date on a thread: the latest list waits in [`Mail::latest`], the
+/// end comes back as a message. One refresh at a time: one asked for while another runs
+/// runs after it (indexing the same folders twice at once would only halve each).
 fn refresh(library: &Arc<Library>, mail: &Mail, screen: &mut LibraryScreen) {
     screen.refreshing = true;
+    if mail.refreshing.swap(true, Ordering::SeqCst) {
+        mail.again.store(true, Ordering::SeqCst);
+        return;
+    }
     let (library, tx) = (Arc::clone(library), mail.rows.clone());
+    let (latest, running, again) =
+        (Arc::clone(&mail.latest), Arc::clone(&mail.refreshing), Arc::clone(&mail.again));
     let waker = mail.waker.as_ref().and_then(|w| w.try_clone().ok());
     let spawned = std::thread::Builder::new().name("fangtan-refresh".into()).spawn(move || {
         let wake = || {
@@ -248,15 +272,27 @@ fn refresh(library: &Arc<Library>, mail: &Mail, screen: &mut LibraryScreen) {
                 let _ = (&*w).write(&[0]);
             }
         };
-        let done = library.refresh(&mut |rows| {
-            let sent = tx.send(LibMsg::Rows(rows)).is_ok();
+        loop {
+            again.store(false, Ordering::SeqCst);
+            let done = library.refresh(&mut |rows| {
+                if let Ok(mut slot) = latest.lock() {
+                    *slot = Some(rows);
+                }
+                wake();
+                true
+            });
+            running.store(false, Ordering::SeqCst);
+            // Asked again meanwhile: go on, unless a new refresh has started since.
+            if again.swap(false, Ordering::SeqCst) && !running.swap(true, Ordering::SeqCst) {
+                continue;
+            }
+            let _ = tx.send(LibMsg::Refreshed(done.err().map(|e| e.to_string())));
             wake();
-            sent
-        });
-        let _ = tx.send(LibMsg::Refreshed(done.err().map(|e| e.to_string())));
-        wake();
+            break;
+        }
     });
     if let Err(e) = spawned {
+        mail.refreshing.store(false, Ordering::SeqCst);
         update_library(screen, LibMsg::Refreshed(Some(format!("cannot refresh: {e}"))));
     }
 }
@@ -322,6 +358,9 @@ fn library_loop(
             resize(terminal, screen)?;
         }
         let mut effects = Vec::new();
+        if let Some(rows) = mail.latest.lock().ok().and_then(|mut slot| slot.take()) {
+            effects.extend(update_library(screen, LibMsg::Rows(rows)));
+        }
         let found = drain(&mail.found_in);
         // More waiting: look again at once, after the keys typed meanwhile and a draw.
         let more = found.len() == BATCH;

@@ -49,7 +49,9 @@ impl Lab {
     }
 
     fn library(&self, opts: &ParseOptions) -> Library {
-        Library::open(vec![self.root().to_path_buf()], opts.clone(), None).unwrap()
+        Library::open(vec![self.root().to_path_buf()], opts.clone(), None)
+            .unwrap()
+            .with_cache_root(self.cache.path())
     }
 
     /// The command line with this lab's data and cache folders.

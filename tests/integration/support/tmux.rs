@@ -190,11 +190,14 @@ impl LongTranscript<'_> {
     }
 }
 
-/// Environment for the reader in a test session: its own data directory, and no config
-/// file of the user's (`XDG_CONFIG_HOME` and `HOME` point where there is none).
+/// Environment for the reader in a test session: its own data and cache directories, and
+/// no config file of the user's (`XDG_CONFIG_HOME` and `HOME` point where there is none).
 pub fn isolated(data: &Path) -> String {
     let d = data.display();
-    format!("FANGTAN_DATA_DIR={d} XDG_CONFIG_HOME={d}/no-config HOME={d}/no-home")
+    format!(
+        "FANGTAN_DATA_DIR={d} FANGTAN_CACHE_DIR={d}/cache XDG_CONFIG_HOME={d}/no-config \
+         HOME={d}/no-home"
+    )
 }
 
 /// The shell command a test session runs: the reader with its own data directory, then the
