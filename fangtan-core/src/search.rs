@@ -177,6 +177,11 @@ pub struct Needle {
     mode: Mode,
     /// A regex query (`\v…`): matched as it is, the rest unused.
     regex: Option<regex::Regex>,
+    /// No typesetting space can fall inside or at the edge of a match, so the text is
+    /// searched as it is, its gaps not worked out: the query has no char of an unspaced
+    /// script (a gap needs one beside it, and a match holding both sides of a gap would
+    /// hold it) and neither begins nor ends with a space.
+    gapless: bool,
 }
 
 /// The prefix of a regex query, as in vim's "very magic" searches.
@@ -226,7 +231,8 @@ impl Needle {
                 .map_err(|e| format!("invalid regex: {}", regex_error(&e)))?;
             let finder = memchr::memmem::Finder::new(b"").into_owned();
             let mode = Mode::Regex;
-            return Ok(Some(Needle { folded: String::new(), finder, mode, regex: Some(regex) }));
+            let (folded, regex) = (String::new(), Some(regex));
+            return Ok(Some(Needle { folded, finder, mode, regex, gapless: false }));
         }
         if query.is_empty() {
             return Ok(None);
@@ -241,7 +247,10 @@ impl Needle {
             Mode::Exact
         };
         let finder = memchr::memmem::Finder::new(folded.as_bytes()).into_owned();
-        Ok(Some(Needle { folded, finder, mode, regex: None }))
+        let gapless = !folded.chars().any(is_unspaced_script)
+            && !folded.starts_with(' ')
+            && !folded.ends_with(' ');
+        Ok(Some(Needle { folded, finder, mode, regex: None, gapless }))
     }
 
     /// What a literal query compares, normalized as [`normalize`] does; `None` for a
@@ -263,6 +272,9 @@ impl Needle {
         if let Some(re) = &self.regex {
             re.find_iter(text).filter(|m| !m.is_empty()).for_each(|m| hit(m.range()));
             return;
+        }
+        if self.gapless {
+            return self.find_plain(text, &mut scratch.buf, hit);
         }
         gaps(text, &mut scratch.gaps);
         if scratch.gaps.is_empty() {
@@ -455,6 +467,38 @@ mod tests {
         let mut v = Vec::new();
         needle.find(text, &mut Scratch::default(), |r| v.push(r));
         v
+    }
+
+    proptest::proptest! {
+        /// Skipping the gaps for a query that cannot meet one finds exactly what working
+        /// them out finds.
+        #[test]
+        fn a_gapless_query_finds_what_the_gaps_would(
+            text in "[a-cA-C1 数据你\\n]{0,40}",
+            q in "[a-cA-C1 ]{1,4}",
+        ) {
+            let needle = Needle::new(&q).unwrap();
+            let mut slow = Needle::new(&q).unwrap();
+            slow.gapless = false;
+            let (mut fast_hits, mut slow_hits) = (Vec::new(), Vec::new());
+            needle.find(&text, &mut Scratch::default(), |r| fast_hits.push(r));
+            slow.find(&text, &mut Scratch::default(), |r| slow_hits.push(r));
+            proptest::prop_assert_eq!(fast_hits, slow_hits);
+        }
+    }
+
+    #[test]
+    fn a_query_with_chinese_or_an_edge_space_works_out_the_gaps() {
+        for q in ["你1", " ab", "ab ", "数据"] {
+            assert!(!Needle::new(q).unwrap().gapless, "{q}");
+        }
+        for q in ["ab", "a b", "Zorvath 2019"] {
+            assert!(Needle::new(q).unwrap().gapless, "{q}");
+        }
+        // What the gaps are there for still holds.
+        assert_eq!(found("你 1992 年", "你1992年"), vec!["你 1992 年"]);
+        assert_eq!(found("他说 Zorvath 很好", " Zorvath"), Vec::<&str>::new());
+        assert_eq!(found("他说 Zorvath 很好", "Zorvath"), vec!["Zorvath"]);
     }
 
     fn found<'a>(text: &'a str, q: &str) -> Vec<&'a str> {
