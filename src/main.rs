@@ -859,11 +859,11 @@ fn search_command(
     config: &Config,
 ) -> anyhow::Result<()> {
     use fangtan::library::{Found, Library};
-    let store = fangtan::store::Store::open_default().ok();
-    let library = Library::open(vec![dir.to_path_buf()], config.parse_options(), store)?;
+    // A search needs no reading progress: no store.
+    let library = Library::open(vec![dir.to_path_buf()], config.parse_options(), None)?;
     let mut out = std::io::stdout().lock();
     let mut failed = None;
-    library.search(query, speaker, &mut |path, found| {
+    library.search_indexing_first(query, speaker, &mut |path, found| {
         let line = match found {
             Found::Hit(hit) => match format {
                 OutputArg::Text => fangtan::library::hit_text(path, &hit),

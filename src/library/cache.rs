@@ -198,12 +198,21 @@ fn save_manifest(dir: &Path, m: &Manifest) -> std::io::Result<()> {
     fs::rename(&tmp, dir.join(MANIFEST))
 }
 
-/// The exclusive lock of the cache folder: one writer at a time.
-fn lock(dir: &Path) -> std::io::Result<File> {
+/// The exclusive lock of the cache folder: one writer at a time. `wait`: until the
+/// writer before is done, else `None` at once while another writer holds it.
+fn lock(dir: &Path, wait: bool) -> std::io::Result<Option<File>> {
     let f = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK))?;
-    match f.lock() {
-        Ok(()) => Ok(f),
-        Err(e) if e.kind() == ErrorKind::Unsupported => Ok(f),
+    let locked = match wait {
+        true => f.lock(),
+        false => match f.try_lock() {
+            Ok(()) => Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        },
+    };
+    match locked {
+        Ok(()) => Ok(Some(f)),
+        Err(e) if e.kind() == ErrorKind::Unsupported => Ok(Some(f)),
         Err(e) => Err(e),
     }
 }
@@ -313,6 +322,9 @@ pub struct Built {
     /// A segment that could not be written (its documents are read by searches).
     #[serde(skip)]
     pub warning: Option<String>,
+    /// Nothing was done: another writer held the cache (asked not to wait).
+    #[serde(skip)]
+    pub busy: bool,
 }
 
 /// How far a build has come: documents read of those to read, their bytes.
@@ -343,7 +355,9 @@ enum Msg {
 
 /// Brings the cache in `dir` up to date with the files under `roots` (see the module's
 /// doc) on `threads` threads, `on` told the rows in path order each time more are known (returning `false`
-/// stops), `progress` told of the reading.
+/// stops), `progress` told of the reading. `wait`: for another writer to finish first;
+/// else, while one writes, nothing is done and the result is [`Built::busy`] (`on` not
+/// told).
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     dir: &Path,
@@ -351,12 +365,17 @@ pub fn build(
     opts: &ParseOptions,
     store: Option<&Store>,
     threads: usize,
+    wait: bool,
     on: &mut dyn FnMut(Vec<Entry>) -> bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Built> {
     fs::create_dir_all(dir)?;
-    let _lock = lock(dir)?;
-    let mut manifest = load_manifest(dir).unwrap_or_else(|| {
+    let Some(_lock) = lock(dir, wait)? else {
+        return Ok(Built { busy: true, ..Built::default() });
+    };
+    let loaded = load_manifest(dir);
+    let had_manifest = loaded.is_some();
+    let mut manifest = loaded.unwrap_or_else(|| {
         // None, damaged or another version: start over, never reusing a segment's name
         // (a search may still hold the old manifest).
         let next_segment = segment_ids(dir).max().map_or(0, |id| id + 1);
@@ -423,6 +442,9 @@ pub fn build(
             jobs.push(Job { pos, path: path.clone(), stamp: *s, old, row_only: false });
         }
     }
+    // Nothing new, changed, deleted or to re-index: the manifest on disk stays as it is.
+    let untouched =
+        had_manifest && jobs.iter().all(|j| j.row_only) && known.is_empty() && rebuild.is_empty();
     let mut built = Built::default();
     let emit = |rows: &[Option<Entry>]| rows.iter().flatten().cloned().collect::<Vec<Entry>>();
     let mut stopped = !jobs.is_empty() && !on(emit(&rows));
@@ -587,8 +609,10 @@ pub fn build(
     manifest.docs = records.into_iter().flatten().collect();
     let used: HashSet<u64> = manifest.docs.iter().filter_map(|r| r.segment).collect();
     manifest.segments.retain(|s| used.contains(&s.id));
-    save_manifest(dir, &manifest)?;
-    remove_segments(dir, &used);
+    if !untouched {
+        save_manifest(dir, &manifest)?;
+        remove_segments(dir, &used);
+    }
     built.documents = manifest.docs.iter().filter(|r| r.row.is_some()).count();
     built.corpus_bytes = manifest.docs.iter().filter(|r| r.row.is_some()).map(|r| r.size).sum();
     built.index_bytes = manifest.segments.iter().map(|s| s.bytes).sum::<u64>()

@@ -193,6 +193,7 @@ impl Library {
                 &self.opts,
                 self.store.as_ref(),
                 self.index_threads,
+                true,
                 &mut on_told,
                 progress,
             ) {
@@ -238,6 +239,36 @@ impl Library {
         Ok(built)
     }
 
+    /// Brings the index up to date, unless another process is doing so now (then nothing
+    /// is done, at once). `None`: no cache folder, busy, or the cache could not be
+    /// written (a warning; a search reads what it must).
+    pub fn update_index_unless_busy(&self) -> Option<Built> {
+        let dir = self.cache.as_ref()?;
+        let built = cache::build(
+            dir,
+            &self.roots,
+            &self.opts,
+            None,
+            self.index_threads,
+            false,
+            &mut |_| true,
+            &mut |_| {},
+        );
+        match built {
+            Ok(b) if b.busy => None,
+            Ok(b) => {
+                if let Some(w) = &b.warning {
+                    self.warn(w.clone());
+                }
+                Some(b)
+            }
+            Err(e) => {
+                self.warn(format!("library cache {}: {e}", dir.display()));
+                None
+            }
+        }
+    }
+
     /// Every match of `query` across the library (see [`Corpus::search`]), each with the
     /// path of its document; `sink` returns `false` to stop. Documents indexed and
     /// unchanged are searched in the index, the others read; never waits for indexing.
@@ -247,9 +278,41 @@ impl Library {
         speaker: Option<&str>,
         sink: &mut dyn FnMut(&Path, Found) -> bool,
     ) -> Result<(), SearchError> {
+        self.search_indexing(false, query, speaker, sink)
+    }
+
+    /// [`Library::search`], but when some document is not indexed (new, changed, or no
+    /// index yet) the index is first brought up to date, unless another process is doing
+    /// so right then ([`Library::update_index_unless_busy`]): what `fangtan search` does,
+    /// so that a folder only ever searched from the command line gets its index too, at
+    /// about the cost of reading those documents for this search. When all is indexed,
+    /// nothing more than a search.
+    pub fn search_indexing_first(
+        &self,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(&Path, Found) -> bool,
+    ) -> Result<(), SearchError> {
+        self.search_indexing(true, query, speaker, sink)
+    }
+
+    fn search_indexing(
+        &self,
+        index_first: bool,
+        query: &str,
+        speaker: Option<&str>,
+        sink: &mut dyn FnMut(&Path, Found) -> bool,
+    ) -> Result<(), SearchError> {
         let Some(matcher) = Matcher::new(query, speaker, &self.opts)? else { return Ok(()) };
-        let src = cache::sources(&self.roots, self.cache.as_deref())
-            .map_err(|e| SearchError::Query(e.to_string()))?;
+        let sources = || {
+            cache::sources(&self.roots, self.cache.as_deref())
+                .map_err(|e| SearchError::Query(e.to_string()))
+        };
+        let mut src = sources()?;
+        let stale = src.sources.iter().any(|s| matches!(s, cache::Source::Read));
+        if index_first && stale && self.update_index_unless_busy().is_some() {
+            src = sources()?;
+        }
         if src.damaged {
             self.warn("library cache: a damaged index file was skipped".to_string());
         }
@@ -456,18 +519,34 @@ pub fn hit_text(path: &Path, hit: &Hit) -> String {
 /// `range` (bytes of the paragraph's text), `line` (the match in context) and
 /// `line_range` (the match's bytes in `line`).
 pub fn hit_json(path: &Path, hit: &Hit) -> String {
-    let time = hit.start_ms.map(|_| hit_time(hit));
-    let v = serde_json::json!({
-        "path": path.to_string_lossy(),
-        "speaker": hit.speaker,
-        "section": hit.section,
-        "time": time,
-        "start_ms": hit.start_ms,
-        "item": hit.item,
-        "block": hit.block,
-        "range": [hit.range.start, hit.range.end],
-        "line": hit.line,
-        "line_range": [hit.line_range.start, hit.line_range.end],
-    });
-    format!("{v}\n")
+    /// One match as printed: the fields in the order they always had (alphabetical).
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        block: usize,
+        item: usize,
+        line: &'a str,
+        line_range: [usize; 2],
+        path: std::borrow::Cow<'a, str>,
+        range: [usize; 2],
+        section: Option<&'a str>,
+        speaker: Option<&'a str>,
+        start_ms: Option<u64>,
+        time: Option<String>,
+    }
+    let row = Row {
+        block: hit.block,
+        item: hit.item,
+        line: &hit.line,
+        line_range: [hit.line_range.start, hit.line_range.end],
+        path: path.to_string_lossy(),
+        range: [hit.range.start, hit.range.end],
+        section: hit.section.as_deref(),
+        speaker: hit.speaker.as_deref(),
+        start_ms: hit.start_ms,
+        time: hit.start_ms.map(|_| hit_time(hit)),
+    };
+    // A struct of strings and numbers always serializes.
+    let mut out = serde_json::to_string(&row).unwrap_or_default();
+    out.push('\n');
+    out
 }

@@ -468,3 +468,22 @@ fn a_manifest_pointing_at_another_documents_chunks_is_caught() {
     }
     assert!(lib.take_warning().is_some());
 }
+
+#[test]
+fn a_folder_searched_from_the_command_line_gets_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let run = |args: &[&str]| {
+        let o = fangtan().env("FANGTAN_CACHE_DIR", cache.path()).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let root = dir.path().to_str().unwrap();
+    assert!(!run(&["search", root, "数据"]).is_empty());
+    // The search indexed the folder on its way: nothing is left to read.
+    let v: serde_json::Value =
+        serde_json::from_str(&run(&["index", root, "--format", "json"])).unwrap();
+    assert_eq!(v["documents"], 10);
+    assert_eq!(v["read_documents"], 0, "{v}");
+}
