@@ -35,12 +35,14 @@ impl App {
     /// `n` and `N`. What cannot be found is said in the status line.
     pub(super) fn go_to_start(&mut self) {
         let Some(start) = self.opts.start.clone() else { return };
+        self.start_short = false;
         match start {
             Start::Turn(n) => {
                 let count = self.doc.turns.len();
                 let Some(last) = count.checked_sub(1) else {
                     return self.say("no turns: opened at the top");
                 };
+                self.start_short = n > count;
                 let t = n.saturating_sub(1).min(last);
                 self.jump(Pos::item(self.doc.turns[t].item()));
                 if n > count {
@@ -63,6 +65,7 @@ impl App {
             Some(at) => matches.partition_point(|m| (m.item, m.block, m.range.start) < at),
             None => 0,
         };
+        self.start_short = at.is_some() && current == matches.len();
         let current = current.min(matches.len().saturating_sub(1));
         let Some(pos) = matches.get(current).map(super::search::match_pos) else {
             return self.say(format!("not found: {query}"));

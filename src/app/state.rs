@@ -285,6 +285,9 @@ pub struct App {
     pub talk: Option<std::sync::Arc<crate::talk::Talk>>,
     /// What is laid out, kept between messages.
     pub(super) laid: LineCache,
+    /// The starting position ([`Start`]) lay past the text there was when it was taken (the
+    /// first part of a big document): taken again once the whole is read.
+    pub(super) start_short: bool,
 }
 
 impl App {
@@ -339,6 +342,7 @@ impl App {
             strip: strip::Strip::new(weights, timeline),
             talk: None,
             laid: LineCache::default(),
+            start_short: false,
         };
         app.go_to_start();
         app.opened()
@@ -388,8 +392,12 @@ impl App {
         } else if let Some(said) = self.open_at() {
             self.say(said);
         }
-        if self.pos == Pos::TOP && loading.pending.is_none() {
-            // The starting position may lie past the first part.
+        if (self.pos == Pos::TOP || self.start_short) && loading.pending.is_none() {
+            // The starting position may lie past the first part (what was said of it
+            // then, "only N turns" or "not found", may not hold for the whole).
+            if self.start_short {
+                self.message = None;
+            }
             self.go_to_start();
         }
         if !arrived.warnings.is_empty() {

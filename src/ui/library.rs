@@ -117,7 +117,7 @@ impl Columns {
         Columns {
             date: wide(60, 11),
             speakers: wide(70, (width / 5).clamp(14, 36)),
-            length: wide(30, 9),
+            length: wide(30, 10),
             progress: wide(44, 5),
             marks: wide(50, 4),
         }

@@ -609,7 +609,8 @@ fn e2e_a_big_document_opens_at_a_match_past_its_first_part() {
     let tmp = tempfile::tempdir().unwrap();
     let lib = tmp.path().join("talks");
     std::fs::create_dir_all(&lib).unwrap();
-    let mut big = String::from("# Archive\n\n");
+    // A match in the first part too: the reader must not stop there.
+    let mut big = String::from("# Archive\n\n**Host:** A quillmoss first, early on.\n\n");
     for i in 0..12000 {
         big.push_str(&format!("**Host:** Turn {i} of a long archive, with words enough.\n\n"));
     }
@@ -626,12 +627,13 @@ fn e2e_a_big_document_opens_at_a_match_past_its_first_part() {
     let t = tmux::Tmux::start("library-big", 100, 24, &cmd);
     t.wait("the row", |s| s.contains("1 document"));
     t.keys(&["/", "q", "u", "i", "l", "l", "m", "o", "s", "s", "Enter"]);
-    t.wait("the match", |s| s.contains("1 match in 1 document") && !s.contains("searching"));
-    t.keys(&["Enter"]);
-    let s = t.wait("the reader at the match", |s| s.contains("/quillmoss 1/1"));
+    t.wait("the matches", |s| s.contains("2 matches in 1 document") && !s.contains("searching"));
+    // The second match, past the first part.
+    t.keys(&["j", "Enter"]);
+    let s = t.wait("the reader at the match", |s| s.contains("/quillmoss 2/2"));
     assert!(s.contains("the quillmoss appears"), "{s}");
     t.keys(&["q"]);
-    t.wait("the results", |s| s.contains("1 match in 1 document"));
+    t.wait("the results", |s| s.contains("2 matches in 1 document"));
     t.keys(&["q"]);
     t.wait("the exit", |s| s.contains("EXIT=0"));
     assert_eq!(t.modes(), "0 0 1", "the terminal is handed back");
