@@ -36,7 +36,7 @@ pub const VERSION: u32 = 1;
 pub const CHUNK_BYTES: usize = 8 * 1024;
 
 /// Text a segment holds, about, before it is written and a new one begun.
-pub const SEGMENT_BYTES: usize = 8 << 20;
+pub const SEGMENT_BYTES: usize = 4 << 20;
 
 /// Keys of the key table read at opening: one of every `FENCE`.
 pub const FENCE: usize = 64;
