@@ -8,8 +8,10 @@
 //! time changed read again (a changed text hash re-indexes them; the same text keeps its
 //! index), new ones read and indexed on two threads into new segments, deleted ones
 //! dropped, segments mostly dead rebuilt. The manifest is replaced whole (temporary file,
-//! sync, rename) after each segment, so a reader sees a consistent state at any time, and
-//! one lock file keeps two writers apart. [`Sources`] is what a search starts from: each
+//! sync, rename) after each segment, so a reader sees a consistent state at any time (and
+//! left as it is when nothing changed), and one lock file keeps two writers apart (a
+//! writer asked not to wait, as `fangtan search` asks, does nothing while another
+//! writes). [`Sources`] is what a search starts from: each
 //! document found by a walk, indexed (fresh in the manifest, segment readable) or to be
 //! read as it is.
 //!
