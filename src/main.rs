@@ -766,8 +766,23 @@ fn library_screen(roots: Vec<PathBuf>, config: &Config, flags: &Flags) -> anyhow
     // Without a data folder there is nothing to add: the rows go on without progress.
     let store = fangtan::store::Store::open_default().ok();
     let popts = config.parse_options();
+    // A configured folder that is not there now (a drive not mounted) is left out, and
+    // said; with none there at all, opening says why.
+    let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) =
+        roots.into_iter().partition(|r| r.is_dir());
+    let roots = if present.is_empty() { missing.clone() } else { present };
     let library = fangtan::library::Library::open(roots, popts.clone(), store)?;
+    let note = (!missing.is_empty()).then(|| {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|m| fangtan_core::source::safe_text(&config::paths::shown(m), false))
+            .collect();
+        format!("not found, left out: {}", names.join(", "))
+    });
     if !std::io::stdout().is_terminal() {
+        if let Some(note) = &note {
+            eprintln!("fangtan: {note}");
+        }
         let mut entries = Vec::new();
         library.refresh(&mut |rows| {
             entries = rows;
@@ -780,7 +795,7 @@ fn library_screen(roots: Vec<PathBuf>, config: &Config, flags: &Flags) -> anyhow
     opts.resume = config.reading.resume && !flags.no_resume;
     opts.times = config.reading.times && !flags.no_times;
     opts.tz = jiff::tz::TimeZone::system();
-    fangtan::reader::run_library(library, opts, popts).context("terminal")?;
+    fangtan::reader::run_library(library, opts, popts, note).context("terminal")?;
     Ok(())
 }
 

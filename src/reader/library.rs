@@ -78,8 +78,14 @@ struct Mail {
 
 /// Run the library screen on `library` until the user quits. `base` is what each document
 /// opens with (its name, path and start filled in per document); `popts` how documents
-/// are parsed. Restores the terminal on every exit path.
-pub fn run_library(library: Library, base: Options, popts: ParseOptions) -> std::io::Result<()> {
+/// are parsed; `note`, what the status line says first. Restores the terminal on every
+/// exit path.
+pub fn run_library(
+    library: Library,
+    base: Options,
+    popts: ParseOptions,
+    note: Option<String>,
+) -> std::io::Result<()> {
     term::install_panic_hook();
     player::install_panic_hook();
     let signals = term::Signals::register()?;
@@ -91,6 +97,7 @@ pub fn run_library(library: Library, base: Options, popts: ParseOptions) -> std:
         base.keys.clone(),
         base.ambiguous,
     );
+    screen.message = note;
     let (rows, rows_in) = mpsc::channel();
     let (found, found_in) = mpsc::sync_channel(QUEUED);
     let generation = Arc::new(AtomicU64::new(0));

@@ -472,6 +472,22 @@ fn library_without_configured_folders_is_one_line_and_exit_2() {
     let list = String::from_utf8_lossy(&out.stdout);
     assert_eq!(list.lines().count(), 3, "{list}");
     assert!(list.contains("Lantern") && list.contains("captions.vtt"), "{list}");
+    // A configured folder that is not there (a drive not mounted) is left out and said;
+    // with none of them there, one line and exit 2.
+    let gone = tmp.path().join("unmounted");
+    let both =
+        format!("[library]\npaths = [{:?}, {:?}]\n", gone.to_str().unwrap(), lib.to_str().unwrap());
+    std::fs::write(&cfg, both).unwrap();
+    let out = fangtan(&["--library"], tmp.path(), Some(&cfg));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.lines().count() == 1 && err.contains("not found, left out"), "{err}");
+    assert!(err.contains("unmounted"), "{err}");
+    std::fs::write(&cfg, format!("[library]\npaths = [{:?}]\n", gone.to_str().unwrap())).unwrap();
+    let out = fangtan(&["--library"], tmp.path(), Some(&cfg));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
 
 /// Three transcripts in three formats: two say `lantern`.
