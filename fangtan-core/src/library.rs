@@ -27,6 +27,9 @@ use crate::talk::{Basis, Talk};
 /// How many speakers a [`Summary`] names.
 pub const FIRST_SPEAKERS: usize = 3;
 
+/// Results a thread of [`in_order`] may have done ahead of what its sink has taken.
+pub const AHEAD: usize = 4;
+
 /// Characters of context a [`Hit`]'s line keeps on each side of the match.
 const CONTEXT_CHARS: usize = 40;
 
@@ -356,6 +359,9 @@ impl Matcher {
 /// `work(0)` … `work(count - 1)` on `threads` threads (at least one), each result handed
 /// to `sink` on the calling thread in index order as soon as it and all before it are
 /// done. `sink` returns `false` to stop: no more work starts, and no more is handed on.
+/// At most [`AHEAD`] results a thread wait for a slow one or a slow sink, so memory is
+/// bounded however much each result holds and however slowly the sink takes them (a
+/// pipe nobody reads, a screen showing a document): the workers wait with it.
 /// What `fangtan library` reads its rows with and [`Scan`] searches with.
 pub fn in_order<T: Send>(
     count: usize,
@@ -363,27 +369,45 @@ pub fn in_order<T: Send>(
     work: impl Fn(usize) -> T + Sync,
     mut sink: impl FnMut(usize, T) -> bool,
 ) {
+    let threads = threads.max(1);
+    let window = AHEAD * threads;
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    // How many results the sink has taken, and a wake-up for workers waiting on it.
+    let taken = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+    let (tx, rx) = mpsc::sync_channel::<(usize, T)>(window);
     std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
+        for _ in 0..threads {
             let tx = tx.clone();
-            let (next, stop, work) = (&next, &stop, &work);
+            let (next, stop, work, taken) = (&next, &stop, &work, &taken);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count || tx.send((i, work(i))).is_err() {
+                    if i >= count {
+                        break;
+                    }
+                    // Not too far ahead of what the sink has taken.
+                    let (lock, wake) = taken;
+                    let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *done + window && !stop.load(Ordering::Relaxed) {
+                        done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if stop.load(Ordering::Relaxed) || tx.send((i, work(i))).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        // Results come out of order; they are handed on in order. (Unbounded: a slow
-        // first document lets the others' results pile up.)
+        // Results come out of order; they are handed on in order.
         let mut pending: BTreeMap<usize, T> = BTreeMap::new();
         let mut want = 0;
+        let tell = |want: usize| {
+            let (lock, wake) = &taken;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
+            wake.notify_all();
+        };
         'recv: for (i, found) in rx.iter() {
             pending.insert(i, found);
             while let Some(found) = pending.remove(&want) {
@@ -391,9 +415,11 @@ pub fn in_order<T: Send>(
                 want += 1;
                 if !go_on {
                     stop.store(true, Ordering::Relaxed);
+                    tell(want);
                     break 'recv;
                 }
             }
+            tell(want);
         }
         // Dropping the receiver ends the workers at their next send.
         drop(rx);
@@ -460,6 +486,32 @@ mod tests {
         assert_eq!(speaker_query("@张三"), (Some("张三"), ""));
         assert_eq!(speaker_query("search @Satya"), (None, "search @Satya"));
         assert_eq!(speaker_query("@ search"), (None, "search"));
+    }
+
+    #[test]
+    fn in_order_waits_for_a_slow_sink_instead_of_running_ahead() {
+        let started = AtomicUsize::new(0);
+        let mut peak = 0;
+        let mut got = Vec::new();
+        in_order(
+            1000,
+            2,
+            |i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |i, r| {
+                if i == 0 {
+                    // A sink that holds on: let the workers run as far as they would.
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    peak = started.load(Ordering::SeqCst);
+                }
+                got.push(r);
+                true
+            },
+        );
+        assert_eq!(got, (0..1000).collect::<Vec<_>>());
+        assert!(peak <= 2 * AHEAD + 2, "{peak} results done ahead of the sink");
     }
 
     #[test]
