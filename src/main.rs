@@ -785,7 +785,8 @@ fn library_screen(roots: Vec<PathBuf>, config: &Config, flags: &Flags) -> anyhow
         }
         let mut entries = Vec::new();
         library.refresh(&mut |rows| {
-            entries = rows;
+            // Printed under the folder as it was given.
+            entries = rows.into_iter().map(|e| e.shown_in(&library)).collect();
             true
         })?;
         return print(&fangtan::library::rows_text(&entries));
@@ -807,7 +808,8 @@ fn library_command(dir: &Path, format: OutputArg, config: &Config) -> anyhow::Re
         fangtan::library::Library::open(vec![dir.to_path_buf()], config.parse_options(), store)?;
     let mut entries = Vec::new();
     library.refresh(&mut |rows| {
-        entries = rows;
+        // Printed under the folder as it was given.
+        entries = rows.into_iter().map(|e| e.shown_in(&library)).collect();
         true
     })?;
     warn_cache(&library);
@@ -881,8 +883,8 @@ fn search_command(
     library.search_indexing_first(query, speaker, &mut |path, found| {
         let line = match found {
             Found::Hit(hit) => match format {
-                OutputArg::Text => fangtan::library::hit_text(path, &hit),
-                OutputArg::Json => fangtan::library::hit_json(path, &hit),
+                OutputArg::Text => fangtan::library::hit_text(&library.shown(path), &hit),
+                OutputArg::Json => fangtan::library::hit_json(&library.shown(path), &hit),
             },
             _ => return true,
         };

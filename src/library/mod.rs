@@ -47,7 +47,9 @@ const SNIFF: usize = 8 * 1024;
 /// One document of a library.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Entry {
-    /// As found under the folder walked.
+    /// As found under the folder walked. Serialized as text, lossily where the name is
+    /// not UTF-8 (a list never fails for one file's name).
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     #[serde(flatten)]
     pub summary: Summary,
@@ -69,7 +71,10 @@ pub struct Entry {
 /// Every method but [`Library::open`] and [`Library::cached_rows`] may take long: the
 /// screen calls them on a thread of their own.
 pub struct Library {
+    /// The folders, canonical: however they were typed, one index, the same paths.
     roots: Vec<PathBuf>,
+    /// The folders as they were given, for the paths printed ([`Library::shown`]).
+    typed: Vec<PathBuf>,
     opts: ParseOptions,
     store: Option<Store>,
     /// Its index's folder in the cache; `None` when there is no cache folder.
@@ -78,6 +83,18 @@ pub struct Library {
     warning: Mutex<Option<String>>,
     /// Threads that read and index new documents in a refresh.
     index_threads: usize,
+}
+
+fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+impl Entry {
+    /// The same row with its path as the user gave the folder ([`Library::shown`]).
+    pub fn shown_in(mut self, library: &Library) -> Entry {
+        self.path = library.shown(&self.path);
+        self
+    }
 }
 
 impl Library {
@@ -98,8 +115,12 @@ impl Library {
                 anyhow::bail!("{}: not a folder", root.display());
             }
         }
+        let typed = roots.clone();
+        let roots: Vec<PathBuf> =
+            roots.into_iter().map(|r| std::fs::canonicalize(&r).unwrap_or(r)).collect();
         let cache = cache::index_dir(&roots, &opts);
-        Ok(Library { roots, opts, store, cache, warning: Mutex::new(None), index_threads: THREADS })
+        let warning = Mutex::new(None);
+        Ok(Library { roots, typed, opts, store, cache, warning, index_threads: THREADS })
     }
 
     /// The same library with its cache under `folder` instead of [`cache::cache_dir`].
@@ -141,6 +162,18 @@ impl Library {
     /// The folders it holds.
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
+    }
+
+    /// A document's path (as the library knows it: under a canonical folder) as the user
+    /// would write it: under the folder as it was given (`./talks/a.md`, not
+    /// `/home/me/talks/a.md`), as the command line prints it.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        for (root, typed) in self.roots.iter().zip(&self.typed) {
+            if let Ok(rest) = path.strip_prefix(root) {
+                return typed.join(rest);
+            }
+        }
+        path.to_path_buf()
     }
 
     /// The rows known without reading the folders (from the cache's manifest), at once;

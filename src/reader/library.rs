@@ -264,8 +264,10 @@ fn file_name(p: &Path) -> String {
 /// runs after it (indexing the same folders twice at once would only halve each).
 fn refresh(library: &Arc<Library>, mail: &Mail, screen: &mut LibraryScreen) {
     screen.refreshing = true;
+    // Asked for first, then claimed: a running thread that has not yet looked at `again`
+    // will see it; one that has already let go leaves `refreshing` free to claim here.
+    mail.again.store(true, Ordering::SeqCst);
     if mail.refreshing.swap(true, Ordering::SeqCst) {
-        mail.again.store(true, Ordering::SeqCst);
         return;
     }
     let (library, tx) = (Arc::clone(library), mail.rows.clone());

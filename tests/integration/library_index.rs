@@ -487,3 +487,53 @@ fn a_folder_searched_from_the_command_line_gets_its_index() {
     assert_eq!(v["documents"], 10);
     assert_eq!(v["read_documents"], 0, "{v}");
 }
+
+#[test]
+fn another_spelling_of_the_folder_is_the_same_index_and_paths_print_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let run = |cwd: &Path, args: &[&str]| {
+        let o = fangtan()
+            .env("FANGTAN_CACHE_DIR", cache.path())
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let root = dir.path().to_str().unwrap();
+    run(dir.path(), &["index", root]);
+    // `.` from inside it, and the path with a detour: nothing to read again.
+    let v: serde_json::Value =
+        serde_json::from_str(&run(dir.path(), &["index", ".", "--format", "json"])).unwrap();
+    assert_eq!(v["read_documents"], 0, "{v}");
+    let detour = format!("{root}/../{}", dir.path().file_name().unwrap().to_str().unwrap());
+    let v: serde_json::Value =
+        serde_json::from_str(&run(dir.path(), &["index", &detour, "--format", "json"])).unwrap();
+    assert_eq!(v["read_documents"], 0, "{v}");
+    // Paths print under the folder as it was typed.
+    let found = run(dir.path(), &["search", ".", "数据"]);
+    assert!(found.lines().all(|l| l.starts_with("./")), "{found}");
+    let listed = run(dir.path(), &["library", "."]);
+    assert!(listed.lines().all(|l| l.contains("\t./")), "{listed}");
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_listed_not_an_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"talk-\xff.md");
+    std::fs::write(dir.path().join(name), "**Host:** Hello there.\n\n**Guest:** Hi.\n").unwrap();
+    let o = fangtan()
+        .env("FANGTAN_CACHE_DIR", cache.path())
+        .args(["library", dir.path().to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+    assert!(v[0]["path"].as_str().unwrap().ends_with("talk-\u{fffd}.md"), "{v}");
+}
