@@ -101,8 +101,24 @@ impl Shelf {
 
     /// New rows (the library refreshed): order and filter them again, the selection kept
     /// on its document when it is still there.
-    pub fn set_rows(&mut self, rows: Vec<Entry>) {
+    pub fn set_rows(&mut self, mut rows: Vec<Entry>) {
         let keep: Option<PathBuf> = self.selected().map(Path::to_path_buf);
+        // A refresh sends the cached rows first, before the store has been read for them:
+        // a row that knows nothing of your reading keeps what the last list knew, so
+        // progress, bookmarks and the recently-read order do not blink out meanwhile.
+        let known: std::collections::HashMap<&Path, &Entry> =
+            self.rows.iter().map(|e| (e.path.as_path(), e)).collect();
+        for e in &mut rows {
+            if e.progress.is_none()
+                && e.last_read.is_none()
+                && e.bookmarks == 0
+                && let Some(old) = known.get(e.path.as_path())
+            {
+                e.progress = old.progress;
+                e.last_read = old.last_read;
+                e.bookmarks = old.bookmarks;
+            }
+        }
         self.rows = rows;
         self.shown.clear();
         self.refresh();
@@ -737,6 +753,27 @@ mod tests {
             .iter()
             .map(|&i| s.rows[i].path.file_name().unwrap().to_string_lossy().into_owned())
             .collect()
+    }
+
+    #[test]
+    fn cached_rows_keep_what_the_last_list_knew_of_your_reading() {
+        let mut s = shelf();
+        s.rows[2].progress = Some(0.4);
+        s.rows[2].bookmarks = 3;
+        // The refresh's first list: from the cache, nothing of the store yet.
+        let mut cached = vec![
+            entry("a.md", "Bravo", Some("2024-01-01"), 100.0, None),
+            entry("c.md", "搜索的未来", Some("2024-06-01"), 200.0, None),
+        ];
+        s.set_rows(cached.clone());
+        let c = s.entry(Path::new("/lib/c.md")).unwrap();
+        assert_eq!((c.progress, c.bookmarks, c.last_read), (Some(0.4), 3, Some(9)));
+        // The store read: what it says stands.
+        cached[1].progress = Some(0.9);
+        cached[1].last_read = Some(12);
+        s.set_rows(cached);
+        let c = s.entry(Path::new("/lib/c.md")).unwrap();
+        assert_eq!((c.progress, c.bookmarks, c.last_read), (Some(0.9), 0, Some(12)));
     }
 
     #[test]
