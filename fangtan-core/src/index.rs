@@ -541,7 +541,7 @@ impl Segment {
         let mut out = Vec::new();
         let mut id = 0u64;
         while r.at < bytes.len() {
-            id += r.varint()?;
+            id = id.checked_add(r.varint()?).ok_or_else(|| bad("posting out of range"))?;
             if id >= self.chunks.len() as u64 {
                 return Err(bad("posting out of range"));
             }
@@ -593,6 +593,10 @@ impl Segment {
     /// Chunk `c`'s paragraphs, decompressed (to be [`decode`]d).
     pub fn chunk(&self, c: u32) -> io::Result<Vec<u8>> {
         let row = self.chunks.get(c as usize).ok_or_else(|| bad("no such chunk"))?;
+        // LZ4 expands at most 255 times: a bigger size is damage, not an allocation.
+        if u64::from(row.raw_len) > u64::from(row.len) * 255 + 16 {
+            return Err(bad("damaged chunk"));
+        }
         let mut data = vec![0u8; row.len as usize];
         self.file.read_exact_at(&mut data, self.off_data + row.offset)?;
         debug_assert!(self.off_data + row.offset + u64::from(row.len) <= self.total);

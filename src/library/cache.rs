@@ -42,6 +42,8 @@ use crate::store::Store;
 /// The manifest's format; with [`index::VERSION`], a change rebuilds the cache.
 const MANIFEST_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
+/// The version of fangtan, in every manifest it writes.
+const BUILT_BY: &str = env!("CARGO_PKG_VERSION");
 const LOCK: &str = "lock";
 const SEGMENT_EXT: &str = "seg";
 
@@ -173,6 +175,10 @@ struct SegmentRecord {
 struct Manifest {
     version: u32,
     index_version: u32,
+    /// The fangtan that wrote it ([`BUILT_BY`]): another one may parse documents otherwise
+    /// (other items, other speakers, another "no transcript"), so its cache is rebuilt.
+    #[serde(default)]
+    built_by: String,
     next_segment: u64,
     docs: Vec<Record>,
     segments: Vec<SegmentRecord>,
@@ -187,7 +193,8 @@ fn segment_path(dir: &Path, id: u64) -> PathBuf {
 fn load_manifest(dir: &Path) -> Option<Manifest> {
     let bytes = fs::read(dir.join(MANIFEST)).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
-    (m.version == MANIFEST_VERSION && m.index_version == index::VERSION).then_some(m)
+    (m.version == MANIFEST_VERSION && m.index_version == index::VERSION && m.built_by == BUILT_BY)
+        .then_some(m)
 }
 
 /// Replaces the manifest whole: a temporary file, synced, renamed over it.
@@ -385,6 +392,7 @@ pub fn build(
         Manifest {
             version: MANIFEST_VERSION,
             index_version: index::VERSION,
+            built_by: BUILT_BY.to_string(),
             next_segment,
             ..Manifest::default()
         }

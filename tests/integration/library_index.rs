@@ -353,6 +353,12 @@ fn another_format_version_rebuilds_the_index() {
     assert!(!new.is_empty());
     assert!(old.iter().all(|o| !new.contains(o)), "every segment written anew");
     assert_eq!(search(&lib, "数据", None), scan(&lib, "数据", None));
+    // Written by another fangtan (which may parse documents otherwise): rebuilt too.
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let ours = format!("\"built_by\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&ours), "{}", &text[..120]);
+    std::fs::write(&manifest, text.replacen(&ours, "\"built_by\":\"0.0.1\"", 1)).unwrap();
+    assert!(lib.cached_rows().is_empty(), "a manifest of another fangtan is not read");
 }
 
 #[test]
