@@ -1,12 +1,12 @@
-//! Beside the pipeline, feeding `fangtan library`, `fangtan search` and (later) the library
-//! screen: many documents at once. A [`Summary`] is one document's row (title, date,
-//! speakers, length), taken from its tree; a [`Corpus`] is what a search across documents
-//! asks, behind a trait so that an index (issue 18's part 3) can replace the first
-//! implementation, [`Scan`], which reads and parses every document again on each search,
-//! on [`Scan::threads`] threads, and matches the display text of its paragraphs with the
-//! reader's own [`crate::search::Needle`] (case folding, CJK without word boundaries,
-//! typesetting spaces ignored), so a search across documents finds exactly what the
-//! reader's `/` finds in each.
+//! Beside the pipeline, feeding `fangtan library`, `fangtan search`, `fangtan index` and the
+//! library screen: many documents at once. A [`Summary`] is one document's row (title,
+//! date, speakers, length), taken from its tree. A [`Matcher`] (a query, a speaker filter)
+//! builds every [`Hit`], matching the display text of paragraphs with the reader's own
+//! [`crate::search::Needle`] (case folding, CJK without word boundaries, typesetting
+//! spaces ignored), so a search across documents finds exactly what the reader's `/` finds
+//! in each: over paragraphs read back from the index ([`crate::index`]), or over documents
+//! read anew by [`Scan`] (a [`Corpus`], on [`Scan::threads`] threads), which is what stands
+//! in for documents not indexed.
 //!
 //! Invariant: hits reach the sink grouped by document, documents in the order given,
 //! matches in reading order inside each, whatever thread found them; the sink can stop the

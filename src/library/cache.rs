@@ -6,7 +6,8 @@
 //!
 //! [`build`] brings it up to date: a walk with a `stat` per file, documents whose size or
 //! time changed read again (a changed text hash re-indexes them; the same text keeps its
-//! index), new ones read and indexed on two threads into new segments, deleted ones
+//! index), new ones read and indexed on the library's threads (two unless told otherwise)
+//! into new segments, deleted ones
 //! dropped, segments mostly dead rebuilt. The manifest is replaced whole (temporary file,
 //! sync, rename) after each segment, so a reader sees a consistent state at any time (and
 //! left as it is when nothing changed), and one lock file keeps two writers apart (a

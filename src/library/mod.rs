@@ -1,7 +1,8 @@
 //! The edge of a library of transcripts: finding them on disk, and what the disk and the
 //! store add to each one's [`Summary`] (the file's date when the document gives none, the
 //! reading progress, the bookmarks). `fangtan library DIR`, `fangtan search DIR QUERY` and
-//! `fangtan DIR` build on it; the search itself is the core's [`Corpus`](crate::library).
+//! `fangtan DIR` build on it; the matching itself is the core's
+//! ([`Matcher`](fangtan_core::library::Matcher), over the index or a document read anew).
 //!
 //! A transcript is found by its content, not its name: every file under the folder
 //! (recursively, symbolic links followed, loops among them skipped) that is not hidden

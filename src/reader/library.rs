@@ -4,7 +4,7 @@
 //! reader mode across both.
 //!
 //! Rows appear from [`Library::cached_rows`] at once; [`Library::refresh`] runs on a
-//! thread and its lists arrive as messages. A search runs on a thread of its own, its
+//! thread (one at a time), and only its latest list waits for the screen. A search runs on a thread of its own, its
 //! matches sent through a bounded channel (a search far ahead of the screen waits for it,
 //! so memory stays bounded), each tagged with its generation: a new search, or leaving the
 //! results, changes the current generation and the old search's sink returns `false`.
