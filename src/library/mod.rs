@@ -86,6 +86,23 @@ pub struct Library {
     index_threads: usize,
 }
 
+/// A search holds every segment of the index open (about one a 4 MB of text): the soft
+/// limit on open files (often 1,024) raised towards the hard one, so a library of many
+/// gigabytes does not run out of them. Best effort: where it cannot be raised, a segment
+/// that will not open is read around (its documents read anew).
+fn raise_open_files() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    // Enough for a library of hundreds of gigabytes; not the hard limit itself, which may
+    // be "unlimited" and would reach the player started from the reader.
+    const ENOUGH: u64 = 1 << 16;
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        let want = hard.min(ENOUGH);
+        if soft < want {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, want, hard);
+        }
+    }
+}
+
 fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&path.to_string_lossy())
 }
@@ -116,6 +133,7 @@ impl Library {
                 anyhow::bail!("{}: not a folder", root.display());
             }
         }
+        raise_open_files();
         let typed = roots.clone();
         let roots: Vec<PathBuf> =
             roots.into_iter().map(|r| std::fs::canonicalize(&r).unwrap_or(r)).collect();
