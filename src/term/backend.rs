@@ -1169,8 +1169,14 @@ mod tests {
                 let mut by_plain = plain(&empty, &prev);
                 by_plain.extend_from_slice(&plain(&prev, &next));
                 assert_same_screen(&by_lean, &by_plain, 13, 4);
-                let (l, p) = (lean(&prev, &next).len(), plain(&prev, &next).len());
-                prop_assert!(l <= p + BSU.len() + ESU.len(), "{} bytes against {}", l, p);
+                // A cluster of code points (`e` and a combining accent) is followed by an
+                // explicit move, as terminals disagree on its width ([`advance`]); ratatui's
+                // backend trusts it, so it is no yardstick for bytes there either.
+                let cluster = |b: &Buffer| b.content.iter().any(|c| c.symbol().chars().count() > 1);
+                if !cluster(&prev) && !cluster(&next) {
+                    let (l, p) = (lean(&prev, &next).len(), plain(&prev, &next).len());
+                    prop_assert!(l <= p + BSU.len() + ESU.len(), "{} bytes against {}", l, p);
+                }
             }
         }
     }
