@@ -28,7 +28,7 @@ use crate::talk::{Basis, Talk};
 pub const FIRST_SPEAKERS: usize = 3;
 
 /// Results a thread of [`in_order`] may have done ahead of what its sink has taken.
-pub const AHEAD: usize = 4;
+pub const AHEAD: usize = 32;
 
 /// Characters of context a [`Hit`]'s line keeps on each side of the match.
 const CONTEXT_CHARS: usize = 40;
