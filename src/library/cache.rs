@@ -150,6 +150,10 @@ struct Record {
     path: String,
     size: u64,
     mtime_ns: u64,
+    /// The inode's change time: moved on by every write (and by `chmod`), even when the
+    /// modification time is put back (`cp -p`, `rsync -t`, `touch -r`).
+    #[serde(default)]
+    ctime_ns: u64,
     /// The decoded text's hash; empty when it did not read.
     hash: String,
     /// Its row, when it is a transcript.
@@ -227,15 +231,21 @@ fn lock(dir: &Path, wait: bool) -> std::io::Result<Option<File>> {
     }
 }
 
-/// Size and modification time (ns since the epoch) of a file.
-fn stamp(meta: &fs::Metadata) -> (u64, u64) {
+fn stamp(meta: &fs::Metadata) -> Stamp {
+    use std::os::unix::fs::MetadataExt;
     let mtime = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as u64);
-    (meta.len(), mtime)
+    let ctime = u64::try_from(meta.ctime()).unwrap_or(0).saturating_mul(1_000_000_000)
+        + u64::try_from(meta.ctime_nsec()).unwrap_or(0);
+    (meta.len(), mtime, ctime)
 }
+
+/// Size, modification time and change time (ns since the epoch) of a file: a file whose
+/// stamp is the one recorded is taken as unchanged.
+type Stamp = (u64, u64, u64);
 
 /// The rows the manifest holds, in path order, at once.
 pub fn cached_rows(dir: &Path) -> Vec<Entry> {
@@ -277,7 +287,7 @@ pub fn sources(roots: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<Sources>
             let fresh = path
                 .to_str()
                 .and_then(|p| known.get(p))
-                .filter(|r| (r.size, r.mtime_ns) == stamp(meta));
+                .filter(|r| (r.size, r.mtime_ns, r.ctime_ns) == stamp(meta));
             let source = match fresh {
                 Some(r) => match (&r.row, r.segment) {
                     (None, _) => Source::Skip(r.why.clone().unwrap_or_default()),
@@ -349,7 +359,7 @@ pub struct Progress {
 struct Job {
     pos: usize,
     path: PathBuf,
-    stamp: (u64, u64),
+    stamp: Stamp,
     /// What the manifest knew (its index still usable when the text is the same).
     old: Option<Record>,
     /// Only its row is wanted (progress and bookmarks from the store); its record holds.
@@ -436,7 +446,7 @@ pub fn build(
     for (pos, (path, s)) in paths.iter().zip(&stamps).enumerate() {
         let old = path.to_str().and_then(|p| known.remove(p));
         let fresh = old.as_ref().is_some_and(|r| {
-            (r.size, r.mtime_ns) == *s
+            (r.size, r.mtime_ns, r.ctime_ns) == *s
                 && (r.row.is_none()
                     || r.segment
                         .is_some_and(|id| alive_segments.contains(&id) && !rebuild.contains(&id)))
@@ -507,6 +517,7 @@ pub fn build(
                         path: job.path.to_string_lossy().into_owned(),
                         size: job.stamp.0,
                         mtime_ns: job.stamp.1,
+                        ctime_ns: job.stamp.2,
                         hash: String::new(),
                         row: None,
                         why: None,

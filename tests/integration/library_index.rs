@@ -543,3 +543,26 @@ fn a_file_name_that_is_not_utf8_is_listed_not_an_error() {
     assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
     assert!(v[0]["path"].as_str().unwrap().ends_with("talk-\u{fffd}.md"), "{v}");
 }
+
+#[test]
+fn an_edit_that_keeps_size_and_time_is_still_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let lib = library(dir.path(), cache.path());
+    refresh(&lib);
+    // As `cp -p` or `rsync -t` leave it: other words, the same size, the old time.
+    let ep3 = dir.path().join("ep3.md");
+    let time = std::fs::metadata(&ep3).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&ep3).unwrap();
+    let first = text.find("**").unwrap();
+    let edited = format!("{}**Host:** zyxwvu.{}", &text[..first], &text[first + 17..]);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&ep3, &edited).unwrap();
+    std::fs::File::options().write(true).open(&ep3).unwrap().set_modified(time).unwrap();
+    assert_eq!(std::fs::metadata(&ep3).unwrap().modified().unwrap(), time);
+    assert_eq!(hits(&search(&lib, "zyxwvu", None)), 1, "read before the refresh");
+    refresh(&lib);
+    assert_eq!(hits(&search(&lib, "zyxwvu", None)), 1, "and indexed after it");
+    assert_eq!(search(&lib, "zyxwvu", None), scan(&lib, "zyxwvu", None));
+}
