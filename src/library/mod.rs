@@ -155,12 +155,6 @@ impl Library {
         self
     }
 
-    /// The same library without its cache: every list and search reads every document.
-    pub fn without_cache(mut self) -> Library {
-        self.cache = None;
-        self
-    }
-
     /// The folder of its index in the cache, when there is a cache folder.
     pub fn cache_dir(&self) -> Option<&Path> {
         self.cache.as_deref()
@@ -476,18 +470,6 @@ fn looks_binary(path: &Path) -> bool {
     let zip = head.starts_with(b"PK\x03\x04");
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     !zip && !utf16 && head.contains(&0)
-}
-
-/// The transcripts under `root`, with what the store knows of each (`store` `None`: no
-/// progress, no bookmarks).
-pub fn list(root: &Path, opts: &ParseOptions, store: Option<&Store>) -> anyhow::Result<Vec<Entry>> {
-    let library = Library::open(vec![root.to_path_buf()], opts.clone(), store.cloned())?;
-    let mut out = Vec::new();
-    library.refresh(&mut |rows| {
-        out = rows;
-        true
-    })?;
-    Ok(out)
 }
 
 fn entry(path: PathBuf, doc: &Document, store: Option<&Store>, tz: &jiff::tz::TimeZone) -> Entry {
